@@ -1,0 +1,36 @@
+# Radar social: every command sets itself up (creates .venv and installs requirements).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test data bench lint format clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m indicators.pipeline
+
+run: data
+	$(PY) -m streamlit run app.py
+
+test: data
+	$(PY) -m pytest
+
+bench: data
+	$(PY) -m tests.benchmarks.run
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+clean:
+	rm -rf data/processed

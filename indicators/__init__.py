@@ -1,0 +1,1 @@
+"""Radar social: the indicator library (no Streamlit imports here except cache.py)."""

@@ -1,0 +1,52 @@
+"""The one schema of the tidy indicator table, shared by the pipeline, the store and uploads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+KEY = ["territory_level", "territory_code", "indicator_id", "year", "variant"]
+COLUMNS = [*KEY, "value", "source_id"]
+POPULATION_COLUMNS = ["territory_code", "year", "sex", "age_band", "population"]
+AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
+
+
+class IndicatorTable(pa.DataFrameModel):
+    """territory_level, territory_code, indicator_id, year, variant -> value (+ source_id)."""
+
+    territory_level: str = pa.Field(isin=["departement", "region", "france"])
+    territory_code: str = pa.Field(str_matches=r"^(\d{2}|2[AB]|97\d|FR)$")
+    indicator_id: str = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
+    year: int = pa.Field(ge=1900, le=2100)
+    variant: str = pa.Field(str_length={"min_value": 1})
+    value: float = pa.Field(nullable=False)
+    source_id: str = pa.Field(str_length={"min_value": 1})
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = KEY
+
+
+class PopulationTable(pa.DataFrameModel):
+    territory_code: str = pa.Field(str_matches=r"^(\d{2}|2[AB]|97\d|FR)$")
+    year: int = pa.Field(ge=1900, le=2100)
+    sex: str = pa.Field(isin=["F", "M"])
+    age_band: str = pa.Field(isin=AGE_BANDS)
+    population: float = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+        coerce = True
+        unique = ["territory_code", "year", "sex", "age_band"]
+
+
+def validate_indicators(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
+    """Validate and coerce; raises pandera's SchemaErrors listing every failure when lazy."""
+    out = IndicatorTable.validate(df[COLUMNS], lazy=lazy)
+    return out.sort_values(KEY).reset_index(drop=True)
+
+
+def validate_population(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
+    out = PopulationTable.validate(df[POPULATION_COLUMNS], lazy=lazy)
+    return out.sort_values(POPULATION_COLUMNS[:4]).reset_index(drop=True)
