@@ -1,0 +1,171 @@
+"""Derived indicators: age shares, population change, and ratios of counts to the right population.
+
+Rules (also written in the catalogue):
+- stocks counted at 31 December of year N are divided by the population at 1 January N+1;
+- yearly flows (spending of year N) are divided by the mean of the populations at 1 January N and N+1;
+- régions and France are never averages of rates: counts are summed, then the ratio is recomputed
+  over exactly the départements that have a value (numerator and denominator on the same field).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.territories import departements, region_of
+
+TIDY = ["territory_level", "territory_code", "indicator_id", "year", "value"]
+MAYOTTE = "976"
+MIN_DEPARTEMENTS_FOR_FRANCE_RATIO = 95
+
+
+@dataclass(frozen=True)
+class AgeGroup:
+    low: int
+    high: int | None  # inclusive upper age, None = open
+
+    def contains(self, band: str) -> bool:
+        start = int(band.split("-")[0].rstrip("+"))
+        end = 200 if band.endswith("+") else int(band.split("-")[1])
+        return start >= self.low and (self.high is None or end <= self.high)
+
+
+ALL_AGES = AgeGroup(0, None)
+
+
+@dataclass(frozen=True)
+class Ratio:
+    indicator_id: str
+    numerator: str
+    ages: AgeGroup
+    scale: float
+    timing: str  # "stock": population 1/1/N+1; "flow": mean of 1/1/N and 1/1/N+1; "same": 1/1/N
+
+
+RATIOS = [
+    Ratio("rsa_coverage_rate", "rsa_covered_people", ALL_AGES, 100, "stock"),
+    Ratio("aah_rate_20_64", "aah_recipients", AgeGroup(20, 64), 100, "stock"),
+    Ratio("apa_rate_60_plus", "apa_recipients", AgeGroup(60, None), 100, "stock"),
+    Ratio("pch_per_1000", "pch_recipients", ALL_AGES, 1000, "stock"),
+    Ratio("ase_rate_0_19", "ase_children", AgeGroup(0, 19), 100, "stock"),
+    Ratio("social_spending_per_capita", "social_spending_net", ALL_AGES, 1000, "flow"),  # k€ -> €
+]
+SHARES = {
+    "share_under_20": AgeGroup(0, 19),
+    "share_20_64": AgeGroup(20, 64),
+    "share_60_plus": AgeGroup(60, None),
+    "share_65_plus": AgeGroup(65, None),
+    "share_75_plus": AgeGroup(75, None),
+}
+
+
+def age_group_population(age_sex: pd.DataFrame, ages: AgeGroup) -> pd.DataFrame:
+    """territory_code, year, population of the age group (both sexes)."""
+    bands = [b for b in age_sex["age_band"].unique() if ages.contains(b)]
+    rows = age_sex[age_sex["age_band"].isin(bands)]
+    return rows.groupby(["territory_code", "year"], as_index=False)["population"].sum()
+
+
+def _denominator(age_sex: pd.DataFrame, ages: AgeGroup, timing: str) -> pd.DataFrame:
+    """territory_code, year (of the numerator), denominator."""
+    pop = age_group_population(age_sex, ages).set_index(["territory_code", "year"])["population"]
+    if timing == "same":
+        den = pop
+    else:
+        following = pop.rename(lambda y: y - 1, level="year")
+        den = following if timing == "stock" else (pop + following) / 2
+    return den.dropna().rename("denominator").reset_index()
+
+
+def _with_region(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["region"] = frame["territory_code"].map(region_of())
+    return frame
+
+
+def _complete_regions(frame: pd.DataFrame, value_cols: list[str]) -> pd.DataFrame:
+    """Sum over the départements of each région, only where every département has a value."""
+    sizes = departements().groupby("region").size()
+    grouped = _with_region(frame).groupby(["region", "year"])
+    sums = grouped[value_cols].sum()
+    counts = grouped.size()
+    complete = counts[counts == sizes.reindex(counts.index.get_level_values(0)).to_numpy()].index
+    out = sums.loc[complete].reset_index().rename(columns={"region": "territory_code"})
+    out["territory_level"] = "region"
+    return out
+
+
+def aggregate_counts(tidy: pd.DataFrame, indicator_ids: list[str]) -> pd.DataFrame:
+    """Région sums (complete régions) and France sums (all départements but possibly Mayotte),
+    for counts with no published national figure."""
+    n_all = len(departements())
+    out = []
+    for indicator_id in indicator_ids:
+        dep = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["territory_level"] == "departement")]
+        if dep.empty:
+            continue
+        regions = _complete_regions(dep, ["value"])
+        regions["indicator_id"] = indicator_id
+        out.append(regions[TIDY])
+        published = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["territory_level"] == "france")]
+        by_year = dep.groupby("year").agg(value=("value", "sum"), n=("value", "size"),
+                                          mayotte=("territory_code", lambda c: (c == MAYOTTE).any()))
+        full = by_year[(by_year["n"] == n_all) | ((by_year["n"] == n_all - 1) & ~by_year["mayotte"])]
+        full = full[~full.index.isin(published["year"])]
+        out.append(pd.DataFrame({"territory_level": "france", "territory_code": "FR",
+                                 "indicator_id": indicator_id, "year": full.index, "value": full["value"]}))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=TIDY)
+
+
+def _ratio_rows(num_den: pd.DataFrame, indicator_id: str, scale: float) -> pd.DataFrame:
+    """num_den: territory_code, year, value (numerator), denominator, for départements."""
+    dep = num_den.assign(territory_level="departement")
+    regions = _complete_regions(num_den, ["value", "denominator"])
+    france = num_den.groupby("year").agg(value=("value", "sum"), denominator=("denominator", "sum"),
+                                         n=("value", "size")).reset_index()
+    france = france[france["n"] >= MIN_DEPARTEMENTS_FOR_FRANCE_RATIO].assign(
+        territory_level="france", territory_code="FR")
+    rows = pd.concat([dep, regions, france], ignore_index=True)
+    rows["value"] = rows["value"] / rows["denominator"] * scale
+    rows["indicator_id"] = indicator_id
+    return rows[TIDY]
+
+
+def ratios(tidy: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
+    dep_age = age_sex[age_sex["territory_code"] != "FR"]
+    out = []
+    for ratio in RATIOS:
+        num = tidy[(tidy["indicator_id"] == ratio.numerator) & (tidy["territory_level"] == "departement")]
+        den = _denominator(dep_age, ratio.ages, ratio.timing)
+        merged = num[["territory_code", "year", "value"]].merge(den, on=["territory_code", "year"])
+        if not merged.empty:
+            out.append(_ratio_rows(merged, ratio.indicator_id, ratio.scale))
+    return pd.concat(out, ignore_index=True)
+
+
+def _all_levels(pop: pd.DataFrame) -> pd.DataFrame:
+    """territory_code, year, population (départements + FR) -> the same with complete régions added,
+    and a territory_level column."""
+    level = pop["territory_code"].map(lambda c: "france" if c == "FR" else "departement")
+    dep = pop[level == "departement"].rename(columns={"population": "value"})
+    regions = _complete_regions(dep, ["value"]).rename(columns={"value": "population"})
+    both = pd.concat([pop.assign(territory_level=level), regions], ignore_index=True)
+    return both[["territory_level", "territory_code", "year", "population"]]
+
+
+def population_indicators(age_sex: pd.DataFrame) -> pd.DataFrame:
+    """Population of régions (summed), age shares and mean annual change over 5 years, all levels."""
+    totals = _all_levels(age_group_population(age_sex, ALL_AGES))
+    regions = totals[totals["territory_level"] == "region"]
+    out = [regions.rename(columns={"population": "value"}).assign(indicator_id="population")[TIDY]]
+    for indicator_id, ages in SHARES.items():
+        part = _all_levels(age_group_population(age_sex, ages))
+        merged = part.merge(totals, on=["territory_level", "territory_code", "year"], suffixes=("", "_all"))
+        merged["value"] = merged["population"] / merged["population_all"] * 100
+        out.append(merged.assign(indicator_id=indicator_id)[TIDY])
+    previous = totals.assign(year=totals["year"] + 5).rename(columns={"population": "before"})
+    change = totals.merge(previous, on=["territory_level", "territory_code", "year"])
+    change["value"] = ((change["population"] / change["before"]) ** (1 / 5) - 1) * 100
+    out.append(change.assign(indicator_id="population_change_5y")[TIDY])
+    return pd.concat(out, ignore_index=True)

@@ -1,0 +1,58 @@
+"""French number formats for every figure on screen, in the PDF and in exports (Babel's fr_FR rules).
+
+``format_value(11.3, "%", 1)`` -> ``"11,3 %"``; ``format_value(1272816, "habitants", 0)`` ->
+``"1 272 816 habitants"``; missing -> ``"n.d."``. Babel's group separator (a narrow no-break
+space, U+202F) is replaced by a plain no-break space (U+00A0): it never breaks across lines and
+every font, including the PDF's built-in Helvetica, has it.
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+from indicators.catalogue import Indicator
+
+LOCALE = "fr_FR"
+MISSING = "n.d."
+NBSP = "\u00a0"
+SUFFIX_UNITS = {"%": "%", "‰": "‰", "k€": "k€", "M€": "M€", "€/hab.": "€/hab.", "€/an": "€/an"}
+
+
+def is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float | None, decimals: int = 0) -> str:
+    if is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    text = format_decimal(round(float(value), decimals), format=pattern, locale=LOCALE)
+    return text.replace("\u202f", NBSP)
+
+
+def format_value(value: float | None, unit: str, decimals: int = 0, with_unit: bool = True) -> str:
+    """A number with its unit as French typography wants it (a space before %, ‰ and €)."""
+    text = format_number(value, decimals)
+    if text == MISSING or not with_unit or not unit:
+        return text
+    return f"{text}{NBSP}{SUFFIX_UNITS.get(unit, unit)}"
+
+
+def format_indicator(value: float | None, indicator: Indicator, with_unit: bool = True) -> str:
+    return format_value(value, indicator.unit, indicator.decimals, with_unit)
+
+
+def format_points(delta: float | None, decimals: int = 1) -> str:
+    """A signed gap in percentage points: '+1,2 pt'."""
+    if is_missing(delta):
+        return MISSING
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "")
+    return f"{sign}{format_number(abs(delta), decimals)}{NBSP}pt"
+
+
+def format_rank(rank: int, total: int) -> str:
+    """'12ᵉ sur 100' (1ᵉʳ for the first)."""
+    suffix = "ᵉʳ" if rank == 1 else "ᵉ"
+    return f"{rank}{suffix} sur {total}"

@@ -1,0 +1,138 @@
+"""Build the store: ``python -m indicators.pipeline`` (or ``make data``).
+
+raw publications (data/raw) -> data/processed/indicators.parquet + population.parquet.
+Rebuilds only when a raw file or the pipeline code changed (a stamp of sha256 sums), writes to
+temporary files, validates them, then renames: a failed build never replaces a good store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from indicators.paths import RAW_DIR, ROOT, processed_dir
+
+SOURCE_MODULES = [
+    "indicators.sources.insee_population",
+    "indicators.sources.insee_chomage",
+    "indicators.sources.insee_filosofi",
+    "indicators.sources.cdc_departements",
+    "indicators.sources.drees_minima_sociaux",
+    "indicators.sources.drees_aide_sociale",
+    "indicators.sources.seed_profils_2018",
+]
+CODE_FILES = ["indicators/pipeline.py", "indicators/derive.py", "indicators/schema.py",
+              "indicators/territories.py", "indicators/sources/*.py"]
+INDICATORS_FILE = "indicators.parquet"
+POPULATION_FILE = "population.parquet"
+STAMP_FILE = "build.json"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
+    """sha256 of every raw file under raw_dir and of the pipeline's code."""
+    files = {f"raw/{p.relative_to(raw_dir)}": p for p in sorted(raw_dir.rglob("*")) if p.is_file()}
+    for pattern in CODE_FILES:
+        files.update({str(p.relative_to(ROOT)): p for p in sorted(ROOT.glob(pattern))})
+    return {name: _sha256(path) for name, path in files.items()}
+
+
+def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
+    stamp_path = out_dir / STAMP_FILE
+    if not stamp_path.exists() or not (out_dir / INDICATORS_FILE).exists():
+        return False
+    return json.loads(stamp_path.read_text()).get("inputs") == stamp
+
+
+def build_tables(raw_dir: Path = RAW_DIR):
+    """Read every source and derive the indicators: (indicators, population) DataFrames, validated."""
+    import pandas as pd
+
+    from indicators import derive
+    from indicators.schema import validate_indicators, validate_population
+    from indicators.sources import insee_population
+
+    age_sex = validate_population(insee_population.read_age_sex(raw_dir))
+    parts = []
+    for name in SOURCE_MODULES:
+        module = importlib.import_module(name)
+        rows = module.read(raw_dir, age_sex) if module is insee_population else module.read(raw_dir)
+        parts.append(rows.assign(source_id=module.SOURCE_ID))
+    observed = pd.concat(parts, ignore_index=True)
+    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
+    counts = [r.numerator for r in derive.RATIOS] + ["population"]
+    derived = pd.concat([
+        derive.population_indicators(age_sex),
+        derive.aggregate_counts(observed, [c for c in counts if c != "population"]),
+        derive.ratios(observed, age_sex),
+    ], ignore_index=True)
+    ratio_source = {r.indicator_id: source_of.get(r.numerator) for r in derive.RATIOS}
+    derived["source_id"] = derived["indicator_id"].map(
+        lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID))
+    table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
+    return validate_indicators(table), age_sex
+
+
+def write_store(indicators, population, out_dir: Path, stamp: dict[str, str]) -> None:
+    """Write both tables to temporary files, read them back, then rename them into place."""
+    import pandas as pd
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pending = []
+    for frame, name in ((indicators, INDICATORS_FILE), (population, POPULATION_FILE)):
+        tmp = out_dir / f".{name}.tmp-{os.getpid()}"
+        frame.to_parquet(tmp, index=False)
+        if len(pd.read_parquet(tmp)) != len(frame):
+            raise OSError(f"{tmp}: written table does not read back")
+        pending.append((tmp, out_dir / name))
+    for tmp, final in pending:
+        os.replace(tmp, final)
+    (out_dir / STAMP_FILE).write_text(json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                                                  "rows": len(indicators), "inputs": stamp}, indent=1))
+
+
+def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:
+    out_dir = out_dir or processed_dir()
+    stamp = fingerprint(raw_dir)
+    if not force and is_up_to_date(out_dir, stamp):
+        return "up to date"
+    indicators, population = build_tables(raw_dir)
+    write_store(indicators, population, out_dir, stamp)
+    return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the Radar social indicator store from data/raw.")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument("--raw", type=Path, default=RAW_DIR)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    from pandera.errors import SchemaErrors
+
+    from indicators.errors import RawFileError
+
+    started = time.perf_counter()
+    try:
+        message = run(args.raw, args.out, args.force)
+    except (RawFileError, SchemaErrors) as exc:
+        print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
+        return 1
+    print(f"{message} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Read the Parquet store (data/processed) and answer the questions every page asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.paths import processed_dir
+from indicators.pipeline import INDICATORS_FILE, POPULATION_FILE
+
+
+class StoreMissing(FileNotFoundError):
+    pass
+
+
+def _path(name: str, store_dir: Path | None) -> Path:
+    path = (store_dir or processed_dir()) / name
+    if not path.exists():
+        raise StoreMissing(f"{path} is missing: build the store with `make data`")
+    return path
+
+
+def load_indicators(store_dir: Path | None = None) -> pd.DataFrame:
+    """The tidy table; territory_level/code, indicator_id and variant as categoricals-free strings."""
+    return pd.read_parquet(_path(INDICATORS_FILE, store_dir))
+
+
+def load_population(store_dir: Path | None = None) -> pd.DataFrame:
+    return pd.read_parquet(_path(POPULATION_FILE, store_dir))
+
+
+def series(table: pd.DataFrame, indicator_id: str, code: str, level: str = "departement",
+           variant: str = "observed") -> pd.Series:
+    """Values by year for one territory (empty when the store has none)."""
+    rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
+                 & (table["territory_level"] == level) & (table["variant"] == variant)]
+    return rows.set_index("year")["value"].sort_index()
+
+
+def latest(table: pd.DataFrame, indicator_id: str, code: str, level: str = "departement",
+           year: int | None = None) -> tuple[float, int] | None:
+    """(value, year) of the latest observed year (or of ``year``), None when missing."""
+    values = series(table, indicator_id, code, level)
+    if year is not None:
+        values = values[values.index == year]
+    if values.empty:
+        return None
+    return float(values.iloc[-1]), int(values.index[-1])
