@@ -1,0 +1,25 @@
+"""Issue 2: full build from raw, no-op rebuild, loading the store."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from indicators import pipeline, store
+from tests.benchmarks.run import Measure, best_of
+
+
+def run() -> list[Measure]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        start = time.perf_counter()
+        pipeline.run(out_dir=out, force=True)
+        full = time.perf_counter() - start
+        noop = best_of(lambda: pipeline.run(out_dir=out), repeat=3)
+        load = best_of(lambda: store.load_indicators(out), repeat=5)
+    return [
+        Measure(2, "full build from raw (python -m indicators.pipeline --force)", full, "s", 60.0),
+        Measure(2, "no-op rebuild (inputs unchanged)", noop, "s", 1.0),
+        Measure(2, "load the store for the app (indicators.parquet)", load, "s", 0.3),
+    ]
