@@ -120,13 +120,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--raw", type=Path, default=RAW_DIR)
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
+    started = time.perf_counter()
+    out_dir = args.out or processed_dir()
+    if not args.force and is_up_to_date(out_dir, fingerprint(args.raw)):  # checked before heavy imports
+        print(f"up to date in {time.perf_counter() - started:.2f} s")
+        return 0
     from pandera.errors import SchemaErrors
 
     from indicators.errors import RawFileError
 
-    started = time.perf_counter()
     try:
-        message = run(args.raw, args.out, args.force)
+        message = run(args.raw, out_dir, force=True)
     except (RawFileError, SchemaErrors) as exc:
         print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
         return 1

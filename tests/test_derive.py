@@ -1,0 +1,46 @@
+"""Derived indicators on tiny frames whose answers are known by hand."""
+
+import pandas as pd
+import pytest
+
+from indicators import derive
+from indicators.derive import AgeGroup
+
+
+def _age_sex(code: str, year: int, per_band: float) -> pd.DataFrame:
+    bands = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
+    return pd.DataFrame([(code, year, sex, band, per_band) for sex in "FM" for band in bands],
+                        columns=["territory_code", "year", "sex", "age_band", "population"])
+
+
+def test_age_groups_select_the_right_bands():
+    assert AgeGroup(0, 19).contains("15-19") and not AgeGroup(0, 19).contains("20-24")
+    assert AgeGroup(60, None).contains("95+") and AgeGroup(60, None).contains("60-64")
+    assert not AgeGroup(20, 64).contains("65-69")
+
+
+def test_shares_and_change_on_a_flat_population():
+    age_sex = pd.concat([_age_sex("38", 2010, 10.0), _age_sex("38", 2015, 20.0)])
+    out = derive.population_indicators(age_sex)
+    dep = out[out["territory_level"] == "departement"].set_index(["indicator_id", "year"])["value"]
+    assert dep[("share_under_20", 2015)] == pytest.approx(4 / 20 * 100)  # 4 of the 20 bands
+    assert dep[("share_75_plus", 2015)] == pytest.approx(5 / 20 * 100)  # 75-79 … 95+
+    assert dep[("population_change_5y", 2015)] == pytest.approx((2 ** (1 / 5) - 1) * 100)
+
+
+def test_stock_ratio_uses_next_january_population():
+    age_sex = pd.concat([_age_sex("38", 2014, 10.0), _age_sex("38", 2015, 20.0)])
+    counts = pd.DataFrame({"territory_level": ["departement"], "territory_code": ["38"],
+                           "indicator_id": ["rsa_covered_people"], "year": [2014], "value": [8.0]})
+    out = derive.ratios(counts, age_sex)
+    rate = out[(out["indicator_id"] == "rsa_coverage_rate") & (out["territory_level"] == "departement")]
+    assert rate["value"].tolist() == [pytest.approx(8 / 800 * 100)]  # 800 people on 1/1/2015, not 400
+    assert rate["year"].tolist() == [2014]
+
+
+def test_france_ratio_needs_enough_departements():
+    age_sex = pd.concat([_age_sex("38", 2015, 10.0)])
+    counts = pd.DataFrame({"territory_level": ["departement"], "territory_code": ["38"],
+                           "indicator_id": ["apa_recipients"], "year": [2014], "value": [10.0]})
+    out = derive.ratios(counts, age_sex)
+    assert set(out["territory_level"]) == {"departement"}  # one département is not France

@@ -1,0 +1,86 @@
+"""The pipeline stops on bad raw input with a message naming file, sheet and expectation,
+never replaces a good store with a broken one, and skips the build when nothing changed."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indicators import pipeline
+from indicators.errors import RawFileError
+from indicators.paths import RAW_DIR
+
+POPULATION_XLS = "insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls"
+CHOMAGE_XLS = "insee-chomage-localise/sl_etc_2025T3.xls"
+FILO_CSV = "insee-filosofi/FILO2020_DISP_PAUVRES_DEP.csv"
+
+
+@pytest.fixture(scope="module")
+def good_store(tmp_path_factory):
+    """A copy of data/raw and a store built from it."""
+    root = tmp_path_factory.mktemp("pipeline")
+    raw = root / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    out = root / "processed"
+    assert pipeline.run(raw, out).startswith("built")
+    return raw, out
+
+
+@pytest.fixture
+def raw_copy(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("*.geojson"))
+    return raw
+
+
+def test_second_run_is_a_no_op(good_store):
+    raw, out = good_store
+    assert pipeline.run(raw, out) == "up to date"
+
+
+def test_a_changed_raw_file_triggers_a_rebuild(good_store, tmp_path):
+    raw, out = good_store
+    stamp = pipeline.fingerprint(raw)
+    copy = tmp_path / "raw"
+    shutil.copytree(raw, copy)
+    (copy / "seed-profils-2018" / "profils-departements-2018.csv").open("a").write("\n")
+    assert pipeline.fingerprint(copy) != stamp
+
+
+def test_missing_file_names_the_file(raw_copy, tmp_path):
+    (raw_copy / POPULATION_XLS).unlink()
+    with pytest.raises(RawFileError, match="estim-pop-dep-sexe-aq-1975-2023.xls: file not found"):
+        pipeline.run(raw_copy, tmp_path / "out")
+
+
+def test_truncated_spreadsheet_names_the_file(raw_copy, tmp_path):
+    path = raw_copy / CHOMAGE_XLS
+    path.write_bytes(path.read_bytes()[:5000])
+    with pytest.raises(RawFileError, match="sl_etc_2025T3.xls: not a readable spreadsheet"):
+        pipeline.run(raw_copy, tmp_path / "out")
+
+
+def test_changed_layout_names_file_sheet_and_expectation(raw_copy, tmp_path):
+    path = raw_copy / FILO_CSV
+    path.write_text(path.read_text(encoding="utf-8").replace("TP6020", "TP6021", 1), encoding="utf-8")
+    with pytest.raises(RawFileError) as error:
+        pipeline.run(raw_copy, tmp_path / "out")
+    assert error.value.path.name == "FILO2020_DISP_PAUVRES_DEP.csv"
+    assert "TP6020" in error.value.expected
+
+
+def test_a_failed_build_leaves_the_good_store_in_place(good_store, raw_copy):
+    _, out = good_store
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    (raw_copy / CHOMAGE_XLS).write_bytes(b"not a spreadsheet")
+    with pytest.raises(RawFileError):
+        pipeline.run(raw_copy, out, force=True)
+    assert {p.name: p.read_bytes() for p in out.glob("*.parquet")} == before
+    assert not list(out.glob(".*tmp*"))
+
+
+def test_command_line_reports_the_error_and_exits_non_zero(raw_copy, tmp_path, capsys):
+    (raw_copy / POPULATION_XLS).unlink()
+    assert pipeline.main(["--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 1
+    assert "estim-pop-dep-sexe-aq-1975-2023.xls" in capsys.readouterr().err
+    assert not Path(tmp_path / "out" / "indicators.parquet").exists()
