@@ -17,7 +17,7 @@ from indicators.territories import departements, region_of
 
 TIDY = ["territory_level", "territory_code", "indicator_id", "year", "value"]
 MAYOTTE = "976"
-MIN_DEPARTEMENTS_FOR_FRANCE_RATIO = 95
+MIN_DEPARTEMENTS_FOR_FRANCE_RATIO = 98  # all but at most Mayotte and the two Corse départements
 
 
 @dataclass(frozen=True)
