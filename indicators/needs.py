@@ -103,11 +103,13 @@ def group_projection(projected: pd.DataFrame, observed: pd.DataFrame, ages: AgeG
 
 
 def project_need(baseline: Baseline, group: pd.Series, until: int, yearly_change: float = 0.0,
-                 shock_year: int | None = None, shock_size: float = 0.0) -> pd.DataFrame:
+                 shock_year: int | None = None, shock_size: float = 0.0, damping: float = 1.0) -> pd.DataFrame:
     """year N (31/12/N) -> rate, recipients, spending (€) for N = last_year+1 … until.
-    group: population of the age group at 1/1 by year, up to until+1."""
+    group: population of the age group at 1/1 by year, up to until+1. The k-th year after the last
+    observation changes the rate by yearly_change × damping**(k-1) % (damping 1 = a constant change)."""
     years = np.arange(baseline.last_year + 1, until + 1)
-    rate = baseline.last_rate * (1 + yearly_change / 100) ** (years - baseline.last_year)
+    steps = years - baseline.last_year
+    rate = baseline.last_rate * np.cumprod(1 + yearly_change / 100 * damping ** (steps - 1.0))
     if shock_year is not None and shock_size:
         rate = rate * np.where(years >= shock_year, 1 + shock_size / 100, 1.0)
     recipients = rate * group.reindex(years + 1).to_numpy()
