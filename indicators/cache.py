@@ -17,3 +17,34 @@ def indicators() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def population() -> pd.DataFrame:
     return store.load_population()
+
+
+@st.cache_resource(show_spinner=False)
+def population_projection() -> pd.DataFrame:
+    """Every département and France, three variants, from the last estimate to 2051 (needs at 31/12/2050
+    use the population at 1/1/2051). Shared read-only."""
+    from indicators import projections
+
+    pop = population()
+    return projections.project_population(pop, int(pop["year"].max()), until=2051)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scenario_inputs(code: str):
+    """(baselines, groups) of one département for the scenarios: see indicators.needs / scenarios."""
+    from indicators import needs
+
+    projected = population_projection()
+    projected = projected[projected["territory_code"] == code]
+    observed = population()[population()["territory_code"] == code]
+    bases = needs.baselines(indicators(), population(), code)
+    groups = {v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages)
+                  for n in needs.NEEDS} for v in ("central", "low", "high")}
+    return bases, groups
+
+
+@st.cache_data(show_spinner=False, max_entries=1)
+def backtest_table() -> pd.DataFrame:
+    from indicators import backtest
+
+    return backtest.mape_table(population(), 2013, 2023)

@@ -28,7 +28,8 @@ SOURCE_MODULES = [
     "indicators.sources.seed_profils_2018",
 ]
 CODE_FILES = ["indicators/pipeline.py", "indicators/derive.py", "indicators/schema.py",
-              "indicators/territories.py", "indicators/sources/*.py"]
+              "indicators/territories.py", "indicators/sources/*.py",
+              "indicators/projections.py", "indicators/needs.py", "indicators/projected.py"]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
@@ -83,7 +84,10 @@ def build_tables(raw_dir: Path = RAW_DIR):
     derived["source_id"] = derived["indicator_id"].map(
         lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID))
     table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
-    return validate_indicators(table), age_sex
+    from indicators import projected
+
+    table = validate_indicators(table)
+    return validate_indicators(pd.concat([table, projected.build(table, age_sex)], ignore_index=True)), age_sex
 
 
 def write_store(indicators, population, out_dir: Path, stamp: dict[str, str]) -> None:

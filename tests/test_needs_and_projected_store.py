@@ -1,0 +1,57 @@
+"""Projected needs (rate × population of the age group) and the projected rows of the store."""
+
+import pandas as pd
+import pytest
+
+from indicators import needs
+from tests.conftest import value
+
+
+def _baseline(rate=0.05, cost=1000.0):
+    return needs.Baseline("apa_recipients", 2020, rate, 0.0, cost, 2019, pd.Series({2020: 50.0}))
+
+
+def test_constant_rate_on_constant_population_gives_constant_recipients():
+    group = pd.Series(1000.0, index=range(2015, 2032))
+    out = needs.project_need(_baseline(), group, until=2030)
+    assert list(out["year"]) == list(range(2021, 2031))
+    assert out["recipients"].tolist() == pytest.approx([50.0] * 10)
+    assert out["spending"].tolist() == pytest.approx([50_000.0] * 10)
+
+
+def test_yearly_change_and_shock_and_population_of_next_first_january():
+    group = pd.Series({y: 1000.0 + 100 * (y - 2020) for y in range(2020, 2026)})
+    out = needs.project_need(_baseline(), group, until=2024, yearly_change=10.0, shock_year=2023, shock_size=50.0)
+    row = out.set_index("year")
+    assert row.loc[2021, "recipients"] == pytest.approx(0.05 * 1.1 * 1200)  # 31/12/2021 over 1/1/2022
+    assert row.loc[2023, "recipients"] == pytest.approx(0.05 * 1.1**3 * 1.5 * 1400)
+
+
+def test_recent_trend_is_the_mean_yearly_change():
+    rate = pd.Series({2015: 1.0, 2016: 1.02, 2017: 1.0404})
+    assert needs.recent_trend(rate) == pytest.approx(2.0)
+    assert needs.recent_trend(pd.Series({2015: 1.0, 2016: 2.0})) == needs.MAX_TREND
+
+
+def test_store_has_projections_beside_observations(table):
+    projected = table[table["variant"] != "observed"]
+    assert set(projected["variant"]) == {"central", "low", "high"}
+    assert projected["year"].max() == 2050
+    observed_pop = table[(table["indicator_id"] == "population") & (table["variant"] == "observed")]
+    assert observed_pop["year"].max() == 2023
+    assert projected.loc[projected["indicator_id"] == "population", "year"].min() == 2024
+    assert value(table, "population", "93", 2023) == pytest.approx(1_682_806, rel=0.01)
+
+    def one(indicator_id, code, year, variant, level="departement"):
+        rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
+                     & (table["year"] == year) & (table["variant"] == variant) & (table["territory_level"] == level)]
+        assert len(rows) == 1
+        return float(rows["value"].iloc[0])
+
+    low, central, high = (one("population", "FR", 2050, v, "france") for v in ("low", "central", "high"))
+    assert low < central < high
+    deps = table[(table["indicator_id"] == "population") & (table["territory_level"] == "departement")
+                 & (table["year"] == 2050) & (table["variant"] == "central")]
+    assert deps["value"].sum() == pytest.approx(central)
+    # APA held at its 2020 rate of the 75+: recipients grow with the 75+ of Seine-Saint-Denis
+    assert one("apa_recipients", "93", 2050, "central") > 1.3 * value(table, "apa_recipients", "93", 2020)
