@@ -73,7 +73,8 @@ def test_reference_within_tolerance(table, indicator_id, code, year, expected, t
 
 def _has_row(table, indicator_id, code, year):
     return bool(((table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
-                 & (table["year"] == year) & (table["territory_level"] == "departement")).any())
+                 & (table["year"] == year) & (table["territory_level"] == "departement")
+                 & (table["variant"] == "observed")).any())
 
 
 @pytest.mark.parametrize(("indicator_id", "code", "year"), [

@@ -56,13 +56,14 @@ def test_france_ratio_is_recomputed_from_counts_not_averaged(table, population):
 
 def test_region_is_summed_only_when_every_departement_has_a_value(table):
     """Corse (région 94) has no DREES rows from 2018: no région value either, never a partial sum."""
-    corse = table[(table["indicator_id"] == "apa_recipients") & (table["territory_level"] == "region")
-                  & (table["territory_code"] == "94")]
+    observed = table[table["variant"] == "observed"]
+    corse = observed[(observed["indicator_id"] == "apa_recipients") & (observed["territory_level"] == "region")
+                     & (observed["territory_code"] == "94")]
     assert corse["year"].max() == 2017
-    ara = table[(table["indicator_id"] == "population") & (table["territory_level"] == "region")
-                & (table["territory_code"] == "84") & (table["year"] == 2023)]["value"].iloc[0]
-    deps = table[(table["indicator_id"] == "population") & (table["territory_level"] == "departement")
-                 & (table["year"] == 2023)]
+    ara = observed[(observed["indicator_id"] == "population") & (observed["territory_level"] == "region")
+                   & (observed["territory_code"] == "84") & (observed["year"] == 2023)]["value"].iloc[0]
+    deps = observed[(observed["indicator_id"] == "population") & (observed["territory_level"] == "departement")
+                    & (observed["year"] == 2023)]
     ara_deps = ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"]
     assert ara == deps[deps["territory_code"].isin(ara_deps)]["value"].sum()
 
