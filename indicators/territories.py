@@ -20,17 +20,22 @@ DROM_CODES = ("971", "972", "973", "974", "976")
 
 @lru_cache(maxsize=1)
 def departements() -> pd.DataFrame:
-    """The 101 départements: code, name, région code, zone (metro|drom)."""
+    """The 101 départements: code, name, région code, zone (metro|drom).
+
+    The Etalab list also holds the 8 overseas collectivities (zone "com": 975, 977 … 989), which are
+    not départements: they are left out."""
     rows = json.loads((ETALAB_DIR / "departements.json").read_text(encoding="utf-8"))
     df = pd.DataFrame(rows)[["code", "nom", "region", "zone"]]
+    df = df[df["zone"].isin(["metro", "drom"])]
     return df.rename(columns={"nom": "name"}).astype(str).reset_index(drop=True)
 
 
 @lru_cache(maxsize=1)
 def regions() -> pd.DataFrame:
-    """The 18 régions: code, name, zone."""
+    """The 18 régions: code, name, zone (the overseas collectivities are left out)."""
     rows = json.loads((ETALAB_DIR / "regions.json").read_text(encoding="utf-8"))
     df = pd.DataFrame(rows)[["code", "nom", "zone"]]
+    df = df[df["zone"].isin(["metro", "drom"])]
     return df.rename(columns={"nom": "name"}).astype(str).reset_index(drop=True)
 
 

@@ -44,3 +44,11 @@ def test_france_ratio_needs_enough_departements():
                            "indicator_id": ["apa_recipients"], "year": [2014], "value": [10.0]})
     out = derive.ratios(counts, age_sex)
     assert set(out["territory_level"]) == {"departement"}  # one département is not France
+
+
+def test_the_reference_list_has_101_departements_and_18_regions():
+    from indicators.territories import departements, normalise_departement_code, regions
+
+    assert len(departements()) == 101 and len(regions()) == 18
+    assert normalise_departement_code("975") is None  # Saint-Pierre-et-Miquelon is not a département
+    assert normalise_departement_code(1) == "01" and normalise_departement_code("2a") == "2A"
