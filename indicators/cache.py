@@ -17,3 +17,11 @@ def indicators() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def population() -> pd.DataFrame:
     return store.load_population()
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def profile(code: str):
+    """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only)."""
+    from indicators import profile as territory_profile
+
+    return territory_profile.build(indicators(), population(), code)
