@@ -6,6 +6,6 @@ st.set_page_config(page_title="Radar social", page_icon="📊", layout="wide")
 
 pages = [
     st.Page("pages/accueil.py", title="Accueil", icon="🏠", default=True),
-    st.Page("pages/profil.py", title="Profil d'un département", icon="🗂️", url_path="profil"),
+    st.Page("pages/profil.py", title="Profil d'un département", icon=":material/badge:", url_path="profil"),
 ]
 st.navigation(pages).run()

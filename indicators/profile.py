@@ -61,6 +61,7 @@ class Figure:
     rank_hint: str = ""
     trend: tuple[tuple[int, float], ...] = ()
     france_trend: tuple[tuple[int, float], ...] = ()
+    short_label: str = ""
 
     @property
     def missing(self) -> bool:
@@ -176,7 +177,7 @@ def indicator_figure(data: _Data, indicator_id: str, code: str, with_rank: bool 
     label = label or indicator.label
     if values.empty:
         return Figure(indicator_id, label, None, formatting.MISSING, None, indicator.unit, indicator.citation,
-                      note=missing_reason(indicator_id, code))
+                      note=missing_reason(indicator_id, code), short_label=indicator.short_label)
     year = int(values.index[-1])
     value = float(values.iloc[-1])
     france_value = _at(france, year)
@@ -198,7 +199,7 @@ def indicator_figure(data: _Data, indicator_id: str, code: str, with_rank: bool 
         _citation(indicator, data.source_of(indicator_id, code, year)), note=" ; ".join(notes),
         france_value=france_value, france_text=france_text, rank=rank, rank_hint=hint,
         trend=_pairs(values) if with_trend else (),
-        france_trend=_pairs(france) if with_trend else (),
+        france_trend=_pairs(france) if with_trend else (), short_label=indicator.short_label,
     )
 
 
@@ -209,7 +210,7 @@ def _headline(data: _Data, code: str) -> tuple[Figure, ...]:
     if change.year:
         change = replace(change, label=f"{change.label} ({change.year - 5}-{change.year})")
     density = Figure("density", "Densité de population", None, formatting.MISSING, None, "hab./km²", "",
-                     note=missing_reason("density", code))
+                     note=missing_reason("density", code), short_label="Densité")
     return (population, change, density, indicator_figure(data, "unemployment_rate", code),
             indicator_figure(data, "poverty_rate", code))
 

@@ -13,7 +13,7 @@ st.markdown(
 )
 
 st.page_link("pages/profil.py", label="Profil d'un département : chiffres clés, âges, indicateurs sociaux, "
-             "dépenses, fiche PDF", icon="🗂️")
+             "dépenses, fiche PDF", icon=":material/badge:")
 
 table = overview.coverage(cache.indicators())
 st.subheader("Les indicateurs disponibles")

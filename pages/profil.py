@@ -35,10 +35,14 @@ def year_of(fig: Figure) -> str:
     return f"en {fig.year}" if fig.year else "n.d."
 
 
-def metric(column, fig: Figure, label: str | None = None) -> None:
+def metric(column, fig: Figure) -> None:
+    """Short label and the value (the unit goes into the label when the value would be too long)."""
+    value, label = fig.text, fig.short_label or fig.label
+    if fig.unit not in ("%", "‰") and not fig.missing and len(value) > 10:
+        value, label = value.removesuffix(f"\u00a0{fig.unit}"), f"{label} ({fig.unit})"
     with column:
-        st.metric(label or fig.label, fig.text, help=fig.caption or None, border=True)
-        st.caption(f"{year_of(fig)} · {fig.caption}")
+        st.metric(label, value, help=fig.label, border=True)
+        st.caption(fig.caption)
 
 
 # --- Chiffres clés ------------------------------------------------------------------------------
@@ -110,9 +114,10 @@ for column, fig in zip(st.columns(len(prof.collectivite)), prof.collectivite, st
 st.subheader("Télécharger")
 c1, c2, _ = st.columns([1, 1, 2])
 c1.download_button("Télécharger la fiche (PDF)", lambda: report.build_pdf(cache.profile(code)),
-                   file_name=f"fiche-{code}.pdf", mime="application/pdf", on_click="ignore", icon="📄")
+                   file_name=f"fiche-{code}.pdf", mime="application/pdf", on_click="ignore",
+                   icon=":material/picture_as_pdf:")
 c2.download_button("Télécharger les chiffres (CSV)", lambda: to_csv(cache.profile(code)),
-                   file_name=f"fiche-{code}.csv", mime="text/csv", on_click="ignore", icon="📊")
+                   file_name=f"fiche-{code}.csv", mime="text/csv", on_click="ignore", icon=":material/table_view:")
 st.caption("CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel). "
            f"En ligne de commande : `python -m indicators.report {code} -o fiche-{code}.pdf`.")
 st.caption("Toutes les sources sont publiées sous Licence Ouverte / Etalab 2.0 (Insee, DREES, CNAF, MSA, "

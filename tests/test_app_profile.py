@@ -23,10 +23,11 @@ def test_isere_profile_shows_store_values(at):
     assert not at.exception
     assert at.header[0].value == "Isère (38)"
     metrics = _metrics(at)
-    assert metrics["Population au 1er janvier"] == f"1{NBSP}294{NBSP}476{NBSP}habitants"
-    assert metrics["Taux de pauvreté (seuil à 60 % du niveau de vie médian)"] == f"11,3{NBSP}%"
-    assert metrics["Taux de chômage localisé (moyenne annuelle)"] == f"6,0{NBSP}%"
-    assert metrics["38 en 2019"] == f"3,69{NBSP}%" or f"3,69{NBSP}%" in [m.value for m in at.metric]
+    assert metrics["Population (habitants)"] == f"1{NBSP}294{NBSP}476"
+    assert metrics["Taux de pauvreté"] == f"11,3{NBSP}%"
+    assert metrics["Taux de chômage"] == f"6,0{NBSP}%"
+    social = [(m.label, m.value) for m in at.metric if m.label.startswith("38 en")]
+    assert social[0] == ("38 en 2019", f"3,69{NBSP}%") and ("38 en 2020", f"6,1{NBSP}‰") in social
     markdown = " ".join(m.value for m in at.markdown)
     assert "81ᵉ sur 101" in markdown and f"**24,8{NBSP}%**" in markdown
     assert at.query_params["dep"] == ["38"] or at.query_params["dep"] == "38"
@@ -39,7 +40,7 @@ def test_switching_departement_works(at, code):
     assert at.header[0].value.endswith(f"({code})")
     values = [m.value for m in at.metric]
     if code == "976":
-        assert _metrics(at)["Taux de chômage localisé (moyenne annuelle)"] == "n.d."
+        assert _metrics(at)["Taux de chômage"] == "n.d."
         captions = " ".join(c.value for c in at.caption)
         assert "Mayotte n'est pas couverte" in captions
     if code == "2A":
