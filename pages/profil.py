@@ -3,14 +3,15 @@
 import streamlit as st
 
 from indicators import cache, profile_charts, report, territories
-from indicators.profile import Figure, to_csv
+from indicators.profile import Figure, departement_codes, to_csv
 
 DEFAULT = "38"
 CHART_CONFIG = {"displayModeBar": False}
 
-codes = territories.departement_codes()
+codes = departement_codes()
 names = territories.departement_names()
-wanted = territories.normalise_departement_code(st.query_params.get("dep")) or DEFAULT
+wanted = territories.normalise_departement_code(st.query_params.get("dep"))
+wanted = wanted if wanted in codes else DEFAULT
 
 
 
@@ -38,7 +39,7 @@ def year_of(fig: Figure) -> str:
 def metric(column, fig: Figure) -> None:
     """Short label and the value (the unit goes into the label when the value would be too long)."""
     value, label = fig.text, fig.short_label or fig.label
-    if fig.unit not in ("%", "‰") and not fig.missing and len(value) > 10:
+    if fig.unit.isalpha() and not fig.missing:  # "habitants", "ETP", "agents": a number alone reads better
         value, label = value.removesuffix(f"\u00a0{fig.unit}"), f"{label} ({fig.unit})"
     with column:
         st.metric(label, value, help=fig.label, border=True)

@@ -39,3 +39,9 @@ def test_cli_writes_one_pdf(tmp_path):
     text = _text(out.read_bytes())
     assert "Corse-du-Sud (2A)" in text and "n.d." in text
     assert report.main(["99"]) == 2
+    assert report.main(["988"]) == 2  # Nouvelle-Calédonie is not a département
+
+
+def test_profile_lists_the_101_departements():
+    codes = profile.departement_codes()
+    assert len(codes) == 101 and {"2A", "2B", "976"} <= set(codes) and "988" not in codes
