@@ -92,8 +92,8 @@ def _figure_rows(figures: tuple[Figure, ...], s: dict, france: bool, rank: bool)
 
 def _section(title: str, figures: tuple[Figure, ...], s: dict, france: bool = True, rank: bool = False) -> list:
     width = 180 * mm
-    extra = (26 * mm if france else 0) + (20 * mm if rank else 0)
-    widths = [width - 34 * mm - 12 * mm - extra, 34 * mm, 12 * mm] + ([26 * mm] if france else []) + (
+    extra = (36 * mm if france else 0) + (20 * mm if rank else 0)
+    widths = [width - 40 * mm - 14 * mm - extra, 40 * mm, 14 * mm] + ([36 * mm] if france else []) + (
         [20 * mm] if rank else [])
     return [KeepTogether([Paragraph(title, s["h2"]), _table(_figure_rows(figures, s, france, rank), widths)])]
 
