@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="Radar social", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
 
 pages = [
-    st.Page("pages/accueil.py", title="Accueil", icon="🏠", default=True),
-    st.Page("pages/scenarios.py", title="Projections et scénarios 2050", icon="🔭"),
+    st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
+    st.Page("pages/profil.py", title="Profil d'un département", icon=":material/badge:", url_path="profil"),
+    st.Page("pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),
 ]
 st.navigation(pages).run()

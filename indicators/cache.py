@@ -48,3 +48,11 @@ def backtest_table() -> pd.DataFrame:
     from indicators import backtest
 
     return backtest.mape_table(population(), 2013, 2023)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def profile(code: str):
+    """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only)."""
+    from indicators import profile as territory_profile
+
+    return territory_profile.build(indicators(), population(), code)

@@ -1,0 +1,312 @@
+"""The territory profile of one département, as plain data: every figure the page, the PDF and the CSV show.
+
+``build(table, population, "38")`` returns a :class:`Profile`: sections of :class:`Figure` (value,
+formatted text, year, unit, source, France value, rank, trend, and the reason when missing) and the
+age pyramid of the latest year with France's shape. No Streamlit, no plotting here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from indicators import catalogue, formatting, territories
+from indicators.catalogue import Indicator
+from indicators.ranking import rank_departements
+from indicators.schema import AGE_BANDS
+
+FRANCE = territories.FRANCE_CODE
+HEADLINE = ["population", "population_change_5y", "unemployment_rate", "poverty_rate"]
+AGES = ["share_under_20", "share_20_64", "share_65_plus", "share_75_plus"]
+SOCIAL = ["rsa_coverage_rate", "apa_rate_60_plus", "aah_rate_20_64", "pch_per_1000", "ase_rate_0_19", "poverty_rate"]
+SPENDING_TOTAL = "social_spending_per_capita"
+SPENDING_NET = "social_spending_net"
+SPENDING_DOMAINS = {
+    "social_spending_net_elderly": "Personnes âgées",
+    "social_spending_net_disability": "Personnes handicapées",
+    "social_spending_net_child_welfare": "Aide sociale à l'enfance",
+    "social_spending_net_rsa_insertion": "RSA et insertion",
+}
+COLLECTIVITE = ["budget_total", "budget_social_share", "agents_total", "agents_social", "social_staff_fte"]
+NEEDED = {*HEADLINE, *AGES, *SOCIAL, SPENDING_TOTAL, SPENDING_NET, *SPENDING_DOMAINS, *COLLECTIVITE}
+
+DREES_AIDE_SOCIALE = "drees_aide_sociale"
+NOT_IN_STORE = "absent des données publiées utilisées"
+AREA_MISSING = "la superficie des départements n'est pas dans le magasin de données"
+BUDGET_MISSING = ("budget et agents ne sont connus que pour l'Isère, la Loire-Atlantique et la Seine-Saint-Denis "
+                  "(profils 2018) ; les comptes des départements (OFGL, DGFiP) ne sont pas dans nos sources")
+RANK_HINTS = {
+    "higher_is_worse": "1ᵉʳ = taux le plus élevé, situation la plus difficile",
+    "higher_is_better": "1ᵉʳ = valeur la plus basse, situation la plus difficile",
+    "neutral": "classement du plus élevé au plus bas",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the profile, with everything needed to print it honestly."""
+
+    key: str
+    label: str
+    value: float | None
+    text: str
+    year: int | None
+    unit: str
+    source: str
+    note: str = ""
+    france_value: float | None = None
+    france_text: str = ""
+    rank: str = ""
+    rank_hint: str = ""
+    trend: tuple[tuple[int, float], ...] = ()
+    france_trend: tuple[tuple[int, float], ...] = ()
+    short_label: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+    @property
+    def caption(self) -> str:
+        """'Source : Insee, Filosofi 2020 (2020)' and the remark or the reason it is missing."""
+        parts = [f"Source : {self.source}" + (f" ({self.year})" if self.year else "")] if self.source else []
+        if self.note:
+            parts.append(f"{'n.d. : ' if self.missing else ''}{self.note}")
+        return " — ".join(parts)
+
+
+@dataclass(frozen=True)
+class Profile:
+    code: str
+    name: str
+    region: str
+    headline: tuple[Figure, ...]
+    ages: tuple[Figure, ...]
+    social: tuple[Figure, ...]
+    spending: tuple[Figure, ...]
+    collectivite: tuple[Figure, ...]
+    pyramid: pd.DataFrame = field(compare=False)  # age_band, sex, departement (% of total), france (%)
+    pyramid_year: int | None = None
+    pyramid_source: str = ""
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def sections(self) -> list[tuple[str, tuple[Figure, ...]]]:
+        return [("Chiffres clés", self.headline), ("Structure par âge", self.ages),
+                ("Indicateurs sociaux", self.social), ("Dépenses d'aide sociale", self.spending),
+                ("La collectivité", self.collectivite)]
+
+    def figure(self, key: str, section: str | None = None) -> Figure:
+        for name, figures in self.sections():
+            for fig in figures:
+                if fig.key == key and (section is None or name == section):
+                    return fig
+        raise KeyError(key)
+
+
+def departement_codes() -> list[str]:
+    """The 101 départements (metropolitan and DROM); the Etalab list also holds 8 overseas collectivities."""
+    table = territories.departements()
+    return table.loc[table["zone"].isin(["metro", "drom"]), "code"].tolist()
+
+
+def missing_reason(indicator_id: str, code: str) -> str:
+    """Why the store has no value for this indicator and territory (code 'FR' for France)."""
+    if code == FRANCE:
+        if indicator_id == "unemployment_rate":
+            return "le fichier Insee des taux de chômage localisés ne publie pas de taux national"
+        if indicator_id in ("poverty_rate", "median_living_standard"):
+            return "taux national non publié dans les fichiers Filosofi départementaux utilisés"
+        return "pas de valeur nationale dans la source"
+    if indicator_id in ("budget_total", "budget_social_share", "budget_social_amount", "agents_total", "agents_social"):
+        return BUDGET_MISSING
+    if indicator_id == "density":
+        return AREA_MISSING
+    if indicator_id in ("poverty_rate", "median_living_standard") and code in ("971", "973", "976"):
+        return "Filosofi (Insee) ne couvre pas la Guadeloupe, la Guyane et Mayotte"
+    if code == "976":
+        if indicator_id == "unemployment_rate":
+            return "Mayotte n'est pas couverte par les taux de chômage localisés de l'Insee"
+        return "Mayotte n'est pas couverte par l'enquête Aide sociale de la DREES"
+    return NOT_IN_STORE
+
+
+def _citation(indicator: Indicator, source_id: str | None) -> str:
+    """The source of the row actually shown (+ the population source of a ratio's denominator)."""
+    sources = [s for s in indicator.sources if s.id == source_id] or list(indicator.sources)
+    if indicator.denominator:
+        sources += [s for s in indicator.sources if s.id == "insee_estimations_population" and s not in sources]
+    return " ; ".join(s.citation for s in sources)
+
+
+class _Data:
+    """The rows of the table the profile needs, split once by indicator (fast repeated look-ups)."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        rows = table[table["indicator_id"].isin(NEEDED) & (table["variant"] == "observed")]
+        self.table = rows
+        self.by_id = {key: part for key, part in rows.groupby("indicator_id", sort=False)}
+
+    def series(self, indicator_id: str, code: str, level: str = "departement") -> pd.Series:
+        rows = self.by_id.get(indicator_id)
+        if rows is None:
+            return pd.Series(dtype=float)
+        rows = rows[(rows["territory_code"] == code) & (rows["territory_level"] == level)]
+        return rows.set_index("year")["value"].sort_index()
+
+    def source_of(self, indicator_id: str, code: str, year: int) -> str | None:
+        rows = self.by_id[indicator_id]
+        match = rows[(rows["territory_code"] == code) & (rows["territory_level"] == "departement")
+                     & (rows["year"] == year)]
+        return match["source_id"].iloc[0] if len(match) else None
+
+
+def _at(values: pd.Series, year: int | None) -> float | None:
+    if year is None or year not in values.index:
+        return None
+    return float(values.loc[year])
+
+
+def _pairs(values: pd.Series) -> tuple[tuple[int, float], ...]:
+    return tuple((int(y), float(v)) for y, v in values.items())
+
+
+def indicator_figure(data: _Data, indicator_id: str, code: str, with_rank: bool = False,
+                     with_trend: bool = False, label: str | None = None, compare_france: bool = True) -> Figure:
+    """Latest observed value of the département, the France value and rank of the same year."""
+    indicator = catalogue.get(indicator_id)
+    values = data.series(indicator_id, code)
+    france = data.series(indicator_id, FRANCE, "france")
+    label = label or indicator.label
+    if values.empty:
+        return Figure(indicator_id, label, None, formatting.MISSING, None, indicator.unit, indicator.citation,
+                      note=missing_reason(indicator_id, code), short_label=indicator.short_label)
+    year = int(values.index[-1])
+    value = float(values.iloc[-1])
+    france_value = _at(france, year)
+    france_text = formatting.format_indicator(france_value, indicator)
+    notes = []
+    if france_value is None and compare_france:
+        notes.append(f"France : {missing_reason(indicator_id, FRANCE)}")
+    if code in ("2A", "2B") and data.source_of(indicator_id, code, year) == DREES_AIDE_SOCIALE and year < 2018:
+        notes.append("pas de données DREES pour la Corse après 2017 (Collectivité de Corse)")
+    rank = hint = ""
+    if with_rank:
+        ranked = rank_departements(data.table, indicator_id, year)
+        mine = ranked[ranked["territory_code"] == code]
+        if len(mine):
+            rank = formatting.format_rank(int(mine["rank"].iloc[0]), int(mine["total"].iloc[0]))
+            hint = RANK_HINTS[indicator.polarity]
+    return Figure(
+        indicator_id, label, value, formatting.format_indicator(value, indicator), year, indicator.unit,
+        _citation(indicator, data.source_of(indicator_id, code, year)), note=" ; ".join(notes),
+        france_value=france_value, france_text=france_text, rank=rank, rank_hint=hint,
+        trend=_pairs(values) if with_trend else (),
+        france_trend=_pairs(france) if with_trend else (), short_label=indicator.short_label,
+    )
+
+
+def _headline(data: _Data, code: str) -> tuple[Figure, ...]:
+    population = indicator_figure(data, "population", code)
+    change = indicator_figure(data, "population_change_5y", code,
+                              label="Variation annuelle moyenne de la population")
+    if change.year:
+        change = replace(change, label=f"{change.label} ({change.year - 5}-{change.year})")
+    density = Figure("density", "Densité de population", None, formatting.MISSING, None, "hab./km²", "",
+                     note=missing_reason("density", code), short_label="Densité")
+    return (population, change, density, indicator_figure(data, "unemployment_rate", code),
+            indicator_figure(data, "poverty_rate", code))
+
+
+def _spending(data: _Data, code: str) -> tuple[Figure, ...]:
+    total = indicator_figure(data, SPENDING_TOTAL, code, with_rank=True, with_trend=True)
+    figures = [total]
+    net = data.series(SPENDING_NET, code)
+    france_net = data.series(SPENDING_NET, FRANCE, "france")
+    year = total.year
+    for domain_id, domain in SPENDING_DOMAINS.items():
+        indicator = catalogue.get(domain_id)
+        label = f"Part des dépenses nettes : {domain}"
+        part = _at(data.series(domain_id, code), year)
+        whole = _at(net, year)
+        share = part / whole * 100 if part is not None and whole else None
+        f_part, f_whole = _at(data.series(domain_id, FRANCE, "france"), year), _at(france_net, year)
+        france_share = f_part / f_whole * 100 if f_part is not None and f_whole else None
+        note = "" if share is not None else (missing_reason(domain_id, code) if year is None
+                                             else f"pas de valeur {year} pour ce domaine dans la source")
+        figures.append(Figure(domain_id, label, share, formatting.format_value(share, "%", 1),
+                              year if share is not None else None, "%", indicator.citation, note=note,
+                              france_value=france_share,
+                              france_text=formatting.format_value(france_share, "%", 1)))
+    return tuple(figures)
+
+
+def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | None]:
+    """Share of the total population in each sex × 5-year band, for the département and France."""
+    mine = population[population["territory_code"] == code]
+    if mine.empty:
+        return pd.DataFrame(columns=["age_band", "sex", "departement", "france"]), None
+    year = int(mine["year"].max())
+    frames = []
+    for column, rows in (("departement", mine[mine["year"] == year]),
+                         ("france", population[(population["territory_code"] == FRANCE)
+                                               & (population["year"] == year)])):
+        shares = rows.set_index(["age_band", "sex"])["population"]
+        frames.append((shares / shares.sum() * 100).rename(column))
+    out = pd.concat(frames, axis=1).reset_index()
+    out["age_band"] = pd.Categorical(out["age_band"], categories=AGE_BANDS, ordered=True)
+    out = out.sort_values(["sex", "age_band"]).reset_index(drop=True)
+    out["age_band"] = out["age_band"].astype(str)
+    return out, year
+
+
+def build(table: pd.DataFrame, population: pd.DataFrame, code: str) -> Profile:
+    """The profile of one département (code as a string: '01', '2A', '974')."""
+    names = territories.departement_names()
+    if code not in departement_codes():
+        raise KeyError(f"unknown département code {code!r}")
+    data = _Data(table)
+    region_code = territories.region_of()[code]
+    pyramid, pyramid_year = _pyramid(population, code)
+    return Profile(
+        code=code, name=names[code], region=territories.territory_name("region", region_code),
+        headline=_headline(data, code),
+        ages=tuple(indicator_figure(data, i, code) for i in AGES),
+        social=tuple(indicator_figure(data, i, code, with_rank=True, with_trend=True) for i in SOCIAL),
+        spending=_spending(data, code),
+        collectivite=tuple(indicator_figure(data, i, code, compare_france=i == "social_staff_fte")
+                           for i in COLLECTIVITE),
+        pyramid=pyramid, pyramid_year=pyramid_year,
+        pyramid_source=catalogue.get("population").citation,
+    )
+
+
+CSV_COLUMNS = ["Rubrique", "Indicateur", "Valeur", "Valeur affichée", "Unité", "Année", "France", "Rang",
+               "Source", "Remarque"]
+
+
+def _csv_number(value: float | None) -> str:
+    """A plain French decimal for Excel FR: no thousands separator, comma, empty when missing."""
+    if value is None:
+        return ""
+    return f"{value:.6g}".replace(".", ",") if abs(value) < 1e6 else f"{value:.0f}"
+
+
+def to_csv(profile: Profile) -> bytes:
+    """Every figure of the profile with source and year: ';'-separated, UTF-8 with BOM (Excel FR)."""
+    rows = []
+    for section, figures in profile.sections():
+        for fig in figures:
+            rows.append([section, fig.label, _csv_number(fig.value), fig.text, fig.unit,
+                         "" if fig.year is None else str(fig.year), fig.france_text, fig.rank, fig.source,
+                         fig.note])
+    for _, row in profile.pyramid.iterrows():
+        rows.append(["Pyramide des âges", f"{'Hommes' if row['sex'] == 'M' else 'Femmes'} {row['age_band']} ans",
+                     _csv_number(float(row["departement"])), formatting.format_value(row["departement"], "%", 2),
+                     "% de la population", str(profile.pyramid_year),
+                     formatting.format_value(row["france"], "%", 2), "", profile.pyramid_source, ""])
+    frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
+    return frame.to_csv(sep=";", index=False).encode("utf-8-sig")

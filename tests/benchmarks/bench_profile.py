@@ -1,0 +1,33 @@
+"""Issue 3: warm rerun of the profile page (server side), one PDF, and `--all` for 101 départements."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from indicators import profile, report, store
+from tests.benchmarks.run import Measure, best_of
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def run() -> list[Measure]:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["dep"] = "93"
+    at.switch_page("pages/profil.py").run()
+    assert not at.exception
+    warm = best_of(lambda: at.run(), repeat=5)
+    table, population = store.load_indicators(), store.load_population()
+    one_pdf = best_of(lambda: report.build_pdf(profile.build(table, population, "93")), repeat=3)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        assert report.main(["--all", tmp]) == 0
+        every = time.perf_counter() - start
+    return [
+        Measure(3, "profile page warm rerun, server side (AppTest, ?dep=93)", warm, "s", 0.3),
+        Measure(3, "one PDF profile (build + render, 93)", one_pdf, "s", 5.0),
+        Measure(3, "python -m indicators.report --all (101 PDFs)", every, "s", 180.0),
+    ]
