@@ -386,6 +386,17 @@ def _schema_problems(errors: SchemaErrors, frame: pd.DataFrame, names: dict[str,
     return problems
 
 
+def candidate_columns(data: bytes, filename: str) -> list[str]:
+    """Columns of a wide file that end with a year (what the analyst can map to an indicator)."""
+    try:
+        table = read_table(data, filename)
+    except _Stop:
+        return []
+    if _column(table, "value", "valeur") is not None:
+        return []
+    return [c for c in table.columns if c.lower() not in CODE_COLUMNS and year_from_column(c)]
+
+
 def problems_text(problems: pd.DataFrame, limit: int = 50) -> str:
     lines = [f"  ligne {r.row if pd.notna(r.row) else '-'} | {r.column or '-'} | {r.value!s:.40} | {r.message}"
              for r in problems.head(limit).itertuples()]
