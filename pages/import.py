@@ -58,6 +58,7 @@ mode = st.radio("Indicateur", ["Indicateur du catalogue", "Nouvel indicateur"], 
 declare = None
 if mode == "Indicateur du catalogue":
     indicator = st.selectbox("Indicateur du catalogue", sorted(entries), key="indicator",
+                             help="Ignoré si le fichier a une colonne indicator_id.",
                              format_func=lambda i: f"{entries[i].label} ({i})")
     unit = entries[indicator].unit
 else:
@@ -134,5 +135,8 @@ st.dataframe(history, hide_index=True, width="stretch", key="versions",
              column_config={"id": "Version", "kind": "Type", "when": "Date", "who": "Par", "filename": "Fichier",
                             "sha256": "sha256", "added": "Ajouts", "changed": "Modifications",
                             "removed": "Suppressions", "target": "Retour à", "current": "Publiée"})
-st.selectbox("Revenir au contenu de la version", history["id"].tolist(), key="rollback_target")
+ids, now = history["id"].tolist(), versions.current()
+previous = versions.meta(now).get("previous", 0)  # default: undo the last publish
+st.selectbox("Revenir au contenu de la version", ids, index=ids.index(previous) if previous in ids else 0,
+             key="rollback_target")
 st.button("Revenir à cette version", key="rollback", on_click=_rollback)
