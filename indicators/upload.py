@@ -164,14 +164,21 @@ def to_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators."""
     clean = text.astype(str).str.strip()
     missing = clean.str.lower().isin(MISSING_MARKERS)
+    numbers = pd.to_numeric(clean.str.replace(",", ".", regex=False).where(~missing), errors="coerce")
+    slow = numbers.isna() & ~missing  # only these need the thousands-separator rules
+    if slow.any():
+        numbers[slow] = _to_numbers_slow(clean[slow])
+    return numbers.astype(float), missing
+
+
+def _to_numbers_slow(clean: pd.Series) -> pd.Series:
     clean = clean.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
     both = clean.str.contains(",", regex=False) & clean.str.contains(".", regex=False)
     if both.any():  # "1.234,5" or "1,234.5": the last mark is the decimal one
         comma_last = clean[both].str.rfind(",") > clean[both].str.rfind(".")
         clean.loc[both[both].index[comma_last]] = clean[both][comma_last].str.replace(".", "", regex=False)
         clean.loc[both[both].index[~comma_last]] = clean[both][~comma_last].str.replace(",", "", regex=False)
-    clean = clean.str.replace(",", ".", regex=False)
-    return pd.to_numeric(clean.where(~missing), errors="coerce"), missing
+    return pd.to_numeric(clean.str.replace(",", ".", regex=False), errors="coerce")
 
 
 def year_from_column(name: str) -> int | None:
@@ -194,7 +201,12 @@ def _unit(indicator_id: str, declared: dict[str, str]) -> str | None:
 
 
 def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(normalised code or NA, repaired?) for each row, by level; région codes never confused with départements."""
+    """(normalised code or NA, repaired?) for each row, by level; région codes never confused with départements.
+
+    Only the 101 départements (metropolitan + DROM) are accepted, not the overseas collectivities.
+    """
+    departements = territories.departements()
+    accepted = set(departements.loc[departements["zone"].isin(["metro", "drom"]), "code"])
     regions = set(territories.regions()["code"])
 
     def one(lev: str, code: str) -> str | None:
@@ -202,18 +214,21 @@ def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if text.endswith(".0"):
             text = text[:-2]
         if lev == "departement":
-            return territories.normalise_departement_code(text)
+            normalised = territories.normalise_departement_code(text)
+            return normalised if normalised in accepted else None
         if lev == "region":
             text = "0" + text if text.isdigit() and len(text) == 1 else text
             return text if text in regions else None
-        return "FR" if text in ("FR", "FRANCE", "FRA", "FXX", "") else None
+        return "FR" if text in ("FR", "FRANCE", "FRA", "FXX") else None
 
-    pairs = pd.DataFrame({"level": level, "raw": raw})
-    uniques = pairs.drop_duplicates()
-    mapping = {(lev, code): one(lev, code) for lev, code in zip(uniques["level"], uniques["raw"], strict=True)}
-    keys = list(zip(pairs["level"], pairs["raw"], strict=True))
-    codes = pd.Series([mapping[k] for k in keys], index=raw.index, dtype=object)
-    repaired = codes.notna() & (codes != raw.astype(str).str.strip())
+    raw_text = raw.astype(str)
+    codes = pd.Series(None, index=raw.index, dtype=object)
+    for lev in level.unique():
+        rows = level == lev
+        values = raw_text[rows]
+        codes[rows] = values.map({v: one(lev, v) for v in values.unique()}).astype(object)
+    codes = codes.where(codes.notna(), None)
+    repaired = codes.notna() & (codes != raw_text.str.strip())
     return codes, repaired
 
 
