@@ -92,7 +92,7 @@ def decode(data: bytes) -> str:
 
 def sniff_separator(text: str) -> str:
     """The separator among ; , tab that splits the header line most (``;`` on a tie)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    header = next((line for line in text[:65536].splitlines() if line.strip()), "")
     counts = {sep: header.count(sep) for sep in (";", "\t", ",")}
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] else ";"
@@ -221,14 +221,14 @@ def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             return text if text in regions else None
         return "FR" if text in ("FR", "FRANCE", "FRA", "FXX") else None
 
-    raw_text = raw.astype(str)
-    codes = pd.Series(None, index=raw.index, dtype=object)
-    for lev in level.unique():
-        rows = level == lev
-        values = raw_text[rows]
-        codes[rows] = values.map({v: one(lev, v) for v in values.unique()}).astype(object)
-    codes = codes.where(codes.notna(), None)
-    repaired = codes.notna() & (codes != raw_text.str.strip())
+    level_codes, levels = pd.factorize(level.astype(str))
+    raw_codes, raws = pd.factorize(raw.astype(str))
+    group, combined = pd.factorize(level_codes * len(raws) + raw_codes)
+    uniques = [(levels[c // len(raws)], raws[c % len(raws)]) for c in combined]
+    normalised = [one(lev, code) for lev, code in uniques]
+    codes = pd.Series(pd.array(normalised, dtype="str").take(group), index=raw.index)
+    was_repaired = [n is not None and n != code.strip() for (_, code), n in zip(uniques, normalised, strict=True)]
+    repaired = pd.Series(pd.array(was_repaired, dtype=bool).take(group), index=raw.index)
     return codes, repaired
 
 
@@ -326,8 +326,7 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
             problems.append(_frame(rows[mask], names.get(col) or col, values[mask], message))
             bad |= mask
 
-    level_text = frame["territory_level"].astype(str).str.strip().str.lower()
-    level = level_text.map(LEVEL_ALIASES)
+    level = _on_uniques(frame["territory_level"], lambda u: u.astype(str).str.strip().str.lower().map(LEVEL_ALIASES))
     flag(level.isna(), "territory_level", frame["territory_level"], "niveau inconnu (departement, region, france)")
     codes, repaired = _codes(level.fillna("departement"), frame["territory_code"])
     flag(codes.isna() & level.notna(), "territory_code", frame["territory_code"], "code de territoire inconnu")
@@ -337,11 +336,12 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
         for (raw, code), (first, size) in fixed.iterrows():
             warnings.append(_problems([(first, names["territory_code"], raw,
                                         f"code réparé en « {code} » ({size} ligne(s))")]))
-    indicator_ids = frame["indicator_id"].astype(str).str.strip()
+    indicator_ids = _on_uniques(frame["indicator_id"], lambda u: u.astype(str).str.strip())
     known = set(catalogue.load()) | set(declared)
     flag(~indicator_ids.isin(known), "indicator_id", indicator_ids,
          "indicateur inconnu du catalogue : choisissez-en un ou déclarez un nouvel indicateur")
-    years = pd.to_numeric(frame["year"].astype(str).str.strip(), errors="coerce")
+    years = _on_uniques(frame["year"], lambda u: pd.to_numeric(u.astype(str).str.strip(), errors="coerce"))
+    years = years.astype(float)
     flag(years.isna() | (years % 1 != 0), "year", frame["year"], "année non entière")
     flag((years < 1900) | (years > 2100), "year", frame["year"], "année hors de 1900–2100")
     values, missing = to_numbers(frame["value"])
@@ -355,7 +355,7 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
                         "year": years, "variant": variants, "value": values})[keep]
     out["year"] = out["year"].astype("int64")
     out["source_id"] = out["indicator_id"].map(default_source)
-    duplicated = out.duplicated(KEY, keep=False)
+    duplicated = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index).duplicated(keep=False)
     if duplicated.any():
         dups = out[duplicated]
         lines = dups.reset_index().groupby(KEY)["index"].transform(lambda g: ", ".join(map(str, g[:5])))
@@ -377,6 +377,15 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
     return ParsedUpload(validated, all_warnings, filename, sha, layout, int(missing.sum()), used)
 
 
+def _on_uniques(series: pd.Series, func) -> pd.Series:
+    """``func`` applied to the distinct values only (columns of a 1M-row file have few), spread back."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    result = func(pd.Series(uniques, dtype=object))
+    if result.dtype == object:  # strings: an Arrow-backed take is much faster than 1M Python objects
+        return pd.Series(pd.array(result.to_numpy(), dtype="str").take(codes), index=series.index)
+    return pd.Series(result.to_numpy()[codes], index=series.index)
+
+
 def _default_source(indicator_ids, source_id: str | None) -> dict[str, str]:
     entries = catalogue.load()
     return {i: source_id or (entries[i].sources[0].id if i in entries else f"import_{i}") for i in indicator_ids}
@@ -395,7 +404,7 @@ def _schema_problems(errors: SchemaErrors, frame: pd.DataFrame, names: dict[str,
         if str(case.check).startswith("unique") or column in ("", "None"):
             message = messages["unique"] if "unique" in str(case.check) else str(case.check)
         else:
-            message = messages.get(str(case.check), f"{case.check}")
+            message = messages.get(str(case.check), f"refusé par le schéma du store ({case.check})")
         out.append((index, names.get(column) or column, str(case.failure_case), message))
     problems = _problems(out).drop_duplicates()
     return problems

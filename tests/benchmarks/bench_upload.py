@@ -11,7 +11,7 @@ import pandas as pd
 
 from indicators import catalogue, territories, versions
 from indicators.upload import parse_upload
-from tests.benchmarks.run import Measure
+from tests.benchmarks.run import Measure, best_of
 from tests.upload_helpers import copy_store
 
 ROWS = 1_000_000
@@ -34,9 +34,8 @@ def long_csv(rows: int = ROWS) -> bytes:
 
 def run() -> list[Measure]:
     data = long_csv()
-    start = time.perf_counter()
     parsed = parse_upload(data, "bench.csv")
-    validate = time.perf_counter() - start
+    validate = best_of(lambda: parse_upload(data, "bench.csv"), repeat=3)
     assert len(parsed.rows) == ROWS
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = copy_store(Path(tmp))
