@@ -63,3 +63,26 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     at.button(key="rollback").click().run()
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == old
     assert _frame(at, "sha256")["kind"].tolist()[0] == "rollback"
+
+
+def test_new_indicator_is_declared_published_and_listed_on_home(app):
+    from indicators import catalogue
+
+    at = _login(app)
+    at.radio(key="mode").set_value("Nouvel indicateur").run()
+    for key, text in [("new_id", "part_test"), ("new_label", "Part de test"), ("new_unit", "%"),
+                      ("new_source", "Service ABS, 2024")]:
+        at.text_input(key=key).set_value(text)
+    at.text_area(key="new_definition").set_value("Indicateur déclaré par le test.")
+    at.file_uploader(key="upload_file").set_value(("part.csv", b"CODGEO;PART2022\n38;12,5\n2A;101\n", "text/csv")).run()
+    assert _frame(at, "message")[["row", "value", "message"]].astype(str).values.tolist() == [
+        ["3", "101", "taux hors de 0–100"]]
+    at.file_uploader(key="upload_file").set_value(("part.csv", b"CODGEO;PART2022\n38;12,5\n", "text/csv")).run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    entry = catalogue.load()["part_test"]
+    assert (entry.label, entry.unit, entry.citation) == ("Part de test", "%", "Service ABS, 2024")
+    assert value(store.load_indicators(), "part_test", "38", 2022) == 12.5
+    home = AppTest.from_file(APP, default_timeout=60).run()
+    listed = home.dataframe[0].value
+    assert listed[listed["label"] == "Part de test"][["last_year", "departements"]].values.tolist() == [[2022, 1]]
