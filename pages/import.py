@@ -132,6 +132,8 @@ if "flash" in st.session_state:
     (st.success if kind == "success" else st.error)(message)
 history = versions.history()
 st.dataframe(history, hide_index=True, width="stretch", key="versions",
+             column_order=["id", "kind", "when", "who", "filename", "added", "changed", "removed", "target",
+                           "current", "sha256"],
              column_config={"id": "Version", "kind": "Type", "when": "Date", "who": "Par", "filename": "Fichier",
                             "sha256": "sha256", "added": "Ajouts", "changed": "Modifications",
                             "removed": "Suppressions", "target": "Retour à", "current": "Publiée"})
