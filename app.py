@@ -8,5 +8,6 @@ pages = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/profil.py", title="Profil d'un département", icon=":material/badge:", url_path="profil"),
     st.Page("pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),
+    st.Page("pages/import.py", title="Importer (analystes)", icon=":material/upload_file:", url_path="importer"),
 ]
 st.navigation(pages).run()

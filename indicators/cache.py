@@ -5,12 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators import store
+from indicators import store, versions
 
 
-@st.cache_resource(show_spinner=False)
 def indicators() -> pd.DataFrame:
-    """Shared by every session: never mutate it (copy before changing)."""
+    """The published table, shared by every session: never mutate it (copy before changing).
+
+    Keyed on the published version (and the base's hash): a publish or a rollback is seen at the next rerun.
+    """
+    return _indicators(versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _indicators(token: str) -> pd.DataFrame:
     return store.load_indicators()
 
 
@@ -29,9 +36,13 @@ def population_projection() -> pd.DataFrame:
     return projections.project_population(pop, int(pop["year"].max()), until=2051)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def scenario_inputs(code: str):
     """(baselines, groups) of one département for the scenarios: see indicators.needs / scenarios."""
+    return _scenario_inputs(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scenario_inputs(code: str, token: str):
     from indicators import needs
 
     projected = population_projection()
@@ -50,9 +61,14 @@ def backtest_table() -> pd.DataFrame:
     return backtest.mape_table(population(), 2013, 2023)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
 def profile(code: str):
-    """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only)."""
+    """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only),
+    rebuilt when a new version of the store is published."""
+    return _profile(code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _profile(code: str, token: str):
     from indicators import profile as territory_profile
 
     return territory_profile.build(indicators(), population(), code)

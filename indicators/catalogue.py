@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from indicators.paths import CATALOGUE_PATH
+from indicators.paths import CATALOGUE_PATH, processed_dir
+
+LOCAL_CATALOGUE = "catalogue.local.yml"  # indicators declared by analysts, kept in the store folder
 
 POLARITIES = ("higher_is_worse", "higher_is_better", "neutral")
 REQUIRED = ("id", "label", "short_label", "unit", "decimals", "definition", "polarity", "sources", "theme")
@@ -81,10 +83,40 @@ def parse(document: dict) -> dict[str, Indicator]:
     return indicators
 
 
-@lru_cache(maxsize=4)
-def load(path: Path = CATALOGUE_PATH) -> dict[str, Indicator]:
+def local_path(store_dir: Path | None = None) -> Path:
+    return (store_dir or processed_dir()) / LOCAL_CATALOGUE
+
+
+def load(path: Path = CATALOGUE_PATH, store_dir: Path | None = None) -> dict[str, Indicator]:
+    """The catalogue of the repository, plus the indicators analysts declared in the store folder.
+
+    The extension (``catalogue.local.yml`` beside the store) never overrides an entry of the repository.
+    Cached per file modification time, so a newly declared indicator is seen at once.
+    """
+    local = local_path(store_dir) if path == CATALOGUE_PATH else None
+    stamp = local.stat().st_mtime_ns if local is not None and local.exists() else None
+    return _load(path, local if stamp else None, stamp)
+
+
+def merge(document: dict, extension: dict) -> dict:
+    """``document`` with the sources and indicators of ``extension`` it does not already have."""
+    sources = {**(extension.get("sources") or {}), **(document.get("sources") or {})}
+    ids = {e["id"] for e in document.get("indicators") or []}
+    extra = [e for e in extension.get("indicators") or [] if e.get("id") not in ids]
+    return {**document, "sources": sources, "indicators": [*(document.get("indicators") or []), *extra]}
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, local: Path | None, stamp: int | None) -> dict[str, Indicator]:
     with open(path, encoding="utf-8") as handle:
-        return parse(yaml.safe_load(handle))
+        document = yaml.safe_load(handle)
+    if local is not None:
+        with open(local, encoding="utf-8") as handle:
+            document = merge(document, yaml.safe_load(handle) or {})
+    return parse(document)
+
+
+load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
 
 
 def get(indicator_id: str) -> Indicator:

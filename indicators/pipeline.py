@@ -3,6 +3,10 @@
 raw publications (data/raw) -> data/processed/indicators.parquet + population.parquet.
 Rebuilds only when a raw file or the pipeline code changed (a stamp of sha256 sums), writes to
 temporary files, validates them, then renames: a failed build never replaces a good store.
+
+The file written here is the *base* of the store. Analysts' published uploads live beside it in
+``versions/`` (see indicators/versions.py) as rows re-applied on top of whatever base is current, so a
+rebuild never discards them (``make clean`` does: it deletes the whole folder).
 """
 
 from __future__ import annotations

@@ -22,8 +22,11 @@ def _path(name: str, store_dir: Path | None) -> Path:
 
 
 def load_indicators(store_dir: Path | None = None) -> pd.DataFrame:
-    """The tidy table; territory_level/code, indicator_id and variant as categoricals-free strings."""
-    return pd.read_parquet(_path(INDICATORS_FILE, store_dir))
+    """The published tidy table (the pipeline's base plus analysts' published uploads, see versions.py)."""
+    from indicators import versions
+
+    _path(INDICATORS_FILE, store_dir)
+    return versions.table(store_dir=store_dir)
 
 
 def load_population(store_dir: Path | None = None) -> pd.DataFrame:

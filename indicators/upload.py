@@ -1,0 +1,436 @@
+"""Analyst uploads: a CSV/XLSX file as published -> tidy store rows, or an UploadError listing every problem.
+
+``parse_upload(data, filename, indicator=..., column=..., year=...)`` accepts
+- CSV (separator ``;`` ``,`` or tab, decimal comma or point, UTF-8 with or without BOM, cp1252/Latin-1,
+  all detected) and XLSX (first sheet, header row found among the first rows);
+- the tidy long layout (``territory_code, indicator_id, year, value`` + optional ``territory_level``,
+  ``variant``; ``indicator_id``/``year`` may come from the arguments instead) and the INSEE wide layout
+  (a ``CODGEO`` column and indicator columns whose names end with the year, e.g. ``TP6020``).
+Secrecy/missing markers (``s``, ``nd``, ``n.d.``, empty...) are missing values: counted, not imported.
+Département codes written as numbers (``1``) are repaired with a warning.
+
+Problems and warnings are DataFrames with columns row, column, value, message (row = line number in
+the file, header = line 1). The last guard is the shared pandera schema (lazy validation).
+
+Command line: ``python -m indicators.upload FILE --indicator ID [--column COL] [--year YEAR] [--store DIR]
+[--dry-run] [--rollback VERSION] [--versions]``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+
+import pandas as pd
+from pandera.errors import SchemaErrors
+
+from indicators import catalogue, territories
+from indicators.schema import COLUMNS, KEY, validate_indicators
+
+MAX_BYTES = 200 * 1024 * 1024
+MISSING_MARKERS = {"", "s", "nd", "n.d.", "n.d", "nd.", "ns", "n.s.", "nc", "n.c.", "na", "n/a", "secret", "-"}
+CODE_COLUMNS = ("territory_code", "codgeo", "code", "code_dep", "code_departement", "dep", "departement")
+PROBLEM_COLUMNS = ["row", "column", "value", "message"]
+LEVEL_ALIASES = {"departement": "departement", "département": "departement", "dep": "departement",
+                 "region": "region", "région": "region", "reg": "region", "france": "france", "fr": "france"}
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class UploadError(Exception):
+    """Every problem of a file at once: ``problems`` has columns row, column, value, message."""
+
+    def __init__(self, problems: pd.DataFrame, warnings: pd.DataFrame | None = None) -> None:
+        self.problems = problems.reset_index(drop=True)
+        self.warnings = warnings if warnings is not None else _problems([])
+        super().__init__(f"{len(self.problems)} problème(s) dans le fichier")
+
+
+@dataclass
+class ParsedUpload:
+    rows: pd.DataFrame  # store columns, validated by the shared schema
+    warnings: pd.DataFrame
+    filename: str
+    sha256: str
+    layout: str  # "long" | "wide"
+    missing: int = 0  # cells marked secret / not available, not imported
+    columns_used: list[str] = field(default_factory=list)
+
+
+def _problems(items: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(items, columns=PROBLEM_COLUMNS).astype({"row": "Int64", "column": str, "value": str})
+
+
+def _frame(rows: pd.Series, column: str, values: pd.Series, message: str) -> pd.DataFrame:
+    return pd.DataFrame({"row": rows.astype("Int64"), "column": column, "value": values.astype(str),
+                         "message": message}).reset_index(drop=True)
+
+
+class _Stop(Exception):
+    """A file-level problem: nothing more can be checked."""
+
+    def __init__(self, message: str, column: str = "", value: str = "") -> None:
+        super().__init__(message)
+        self.problem = (pd.NA, column, value, message)
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else cp1252, else Latin-1 (which never fails)."""
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte string")
+
+
+def sniff_separator(text: str) -> str:
+    """The separator among ; , tab that splits the header line most (``;`` on a tie)."""
+    header = next((line for line in text[:65536].splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda s: counts[s])
+    return best if counts[best] else ";"
+
+
+def _read_csv(data: bytes) -> pd.DataFrame:
+    if b"\x00" in data[:4096]:
+        raise _Stop("le fichier n'est pas un tableau (contenu binaire) : déposez un CSV ou un XLSX")
+    text = decode(data)
+    sep = sniff_separator(text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # more fields than the header: an error
+            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, index_col=False,
+                                skipinitialspace=True, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True)
+    except pd.errors.ParserWarning as exc:
+        raise _Stop("nombre de colonnes différent de l'en-tête sur au moins une ligne") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise _Stop("le fichier est vide") from exc
+    except (pd.errors.ParserError, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problem = _Stop(f"le fichier n'est pas un tableau régulier : {exc}")
+        if line:
+            problem.problem = (int(line.group(1)), "", "", "nombre de colonnes différent de l'en-tête")
+        raise problem from exc
+    return table
+
+
+def _read_excel(data: bytes) -> pd.DataFrame:
+    try:
+        raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, engine="calamine")
+    except Exception as exc:  # calamine raises its own error types for every broken workbook
+        raise _Stop(f"le classeur ne peut pas être lu : {type(exc).__name__}") from exc
+    raw = raw.fillna("")
+    header_row = 0
+    for i in range(min(len(raw), 30)):
+        if any(str(v).strip().lower() in CODE_COLUMNS for v in raw.iloc[i]):
+            header_row = i
+            break
+    header = [str(v).strip() for v in raw.iloc[header_row]] if len(raw) else []
+    table = raw.iloc[header_row + 1:].copy()
+    table.columns = header
+    # line numbers in the sheet: header is line header_row + 1
+    table.index = range(header_row + 2, header_row + 2 + len(table))
+    return table
+
+
+def read_table(data: bytes, filename: str) -> pd.DataFrame:
+    """Any accepted file -> a table of strings indexed by line number in the file (header = line 1)."""
+    if not data or not data.strip():
+        raise _Stop("le fichier est vide")
+    if data[:4] in (XLSX_MAGIC, OLE_MAGIC) or filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        table = _read_excel(data)
+    else:
+        table = _read_csv(data)
+        table.index = range(2, 2 + len(table))
+    table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    if table.empty:
+        raise _Stop("le fichier ne contient aucune ligne de données")
+    if len(table.columns) < 2:
+        raise _Stop("le fichier n'est pas un tableau : une seule colonne trouvée (séparateur ; , ou tabulation)",
+                    value=str(table.columns[0])[:80])
+    return table
+
+
+# --- values --------------------------------------------------------------------------------------
+
+def to_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators."""
+    clean = text.astype(str).str.strip()
+    missing = clean.str.lower().isin(MISSING_MARKERS)
+    numbers = pd.to_numeric(clean.str.replace(",", ".", regex=False).where(~missing), errors="coerce")
+    slow = numbers.isna() & ~missing  # only these need the thousands-separator rules
+    if slow.any():
+        numbers[slow] = _to_numbers_slow(clean[slow])
+    return numbers.astype(float), missing
+
+
+def _to_numbers_slow(clean: pd.Series) -> pd.Series:
+    clean = clean.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    both = clean.str.contains(",", regex=False) & clean.str.contains(".", regex=False)
+    if both.any():  # "1.234,5" or "1,234.5": the last mark is the decimal one
+        comma_last = clean[both].str.rfind(",") > clean[both].str.rfind(".")
+        clean.loc[both[both].index[comma_last]] = clean[both][comma_last].str.replace(".", "", regex=False)
+        clean.loc[both[both].index[~comma_last]] = clean[both][~comma_last].str.replace(",", "", regex=False)
+    return pd.to_numeric(clean.str.replace(",", ".", regex=False), errors="coerce")
+
+
+def year_from_column(name: str) -> int | None:
+    """'TP6020' -> 2020, 'POP2019' -> 2019, 'Q220' -> 2020; None without a trailing year."""
+    four = re.search(r"(\d{4})$", name)
+    if four and 1900 <= int(four.group(1)) <= 2100:
+        return int(four.group(1))
+    two = re.search(r"(\d{2})$", name)
+    if two:
+        yy = int(two.group(1))
+        return 2000 + yy if yy <= 50 else 1900 + yy
+    return None
+
+
+def _unit(indicator_id: str, declared: dict[str, str]) -> str | None:
+    if indicator_id in declared:
+        return declared[indicator_id]
+    entry = catalogue.load().get(indicator_id)
+    return entry.unit if entry else None
+
+
+def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(normalised code or NA, repaired?) for each row, by level; région codes never confused with départements.
+
+    Only the 101 départements (metropolitan + DROM) are accepted, not the overseas collectivities.
+    """
+    departements = territories.departements()
+    accepted = set(departements.loc[departements["zone"].isin(["metro", "drom"]), "code"])
+    regions = set(territories.regions()["code"])
+
+    def one(lev: str, code: str) -> str | None:
+        text = str(code).strip().upper()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if lev == "departement":
+            normalised = territories.normalise_departement_code(text)
+            return normalised if normalised in accepted else None
+        if lev == "region":
+            text = "0" + text if text.isdigit() and len(text) == 1 else text
+            return text if text in regions else None
+        return "FR" if text in ("FR", "FRANCE", "FRA", "FXX") else None
+
+    level_codes, levels = pd.factorize(level.astype(str))
+    raw_codes, raws = pd.factorize(raw.astype(str))
+    group, combined = pd.factorize(level_codes * len(raws) + raw_codes)
+    uniques = [(levels[c // len(raws)], raws[c % len(raws)]) for c in combined]
+    normalised = [one(lev, code) for lev, code in uniques]
+    codes = pd.Series(pd.array(normalised, dtype="str").take(group), index=raw.index)
+    was_repaired = [n is not None and n != code.strip() for (_, code), n in zip(uniques, normalised, strict=True)]
+    repaired = pd.Series(pd.array(was_repaired, dtype=bool).take(group), index=raw.index)
+    return codes, repaired
+
+
+def _column(table: pd.DataFrame, *names: str) -> str | None:
+    lower = {c.lower(): c for c in table.columns}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+# --- parse ---------------------------------------------------------------------------------------
+
+def parse_upload(data: bytes, filename: str, indicator: str | None = None, column: str | None = None,
+                 year: int | None = None, source_id: str | None = None, variant: str = "observed",
+                 declared: dict[str, str] | None = None, max_bytes: int = MAX_BYTES) -> ParsedUpload:
+    """Bytes of an uploaded file -> ParsedUpload (validated rows), or raise UploadError with every problem.
+
+    ``declared`` maps the id of a new indicator declared by the analyst to its unit (it is not yet in
+    the catalogue). ``source_id`` defaults to the indicator's first catalogue source, or ``import_<id>``.
+    """
+    declared = declared or {}
+    sha = hashlib.sha256(data).hexdigest()
+    if len(data) > max_bytes:
+        raise UploadError(_problems([(pd.NA, "", f"{len(data)} octets",
+                                      f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo)")]))
+    try:
+        table = read_table(data, filename)
+        frame, layout, used, problems = _to_long(table, indicator, column, year)
+    except _Stop as stop:
+        raise UploadError(_problems([stop.problem])) from None
+    return _check(frame, layout, used, problems, filename, sha, source_id, variant, declared)
+
+
+def _to_long(table: pd.DataFrame, indicator: str | None, column: str | None,
+             year: int | None) -> tuple[pd.DataFrame, str, list[str], list[pd.DataFrame]]:
+    """Either layout -> columns territory_level, territory_code, indicator_id, year, variant, value (strings)."""
+    code_col = _column(table, *CODE_COLUMNS)
+    if code_col is None:
+        raise _Stop("colonne des codes de territoire introuvable (territory_code ou CODGEO)",
+                    value=", ".join(map(str, table.columns[:8]))[:120])
+    value_col = _column(table, "value", "valeur")
+    problems: list[pd.DataFrame] = []
+    out = pd.DataFrame(index=table.index)
+    out["territory_code"] = table[code_col]
+    level_col = _column(table, "territory_level", "niveau")
+    out["territory_level"] = table[level_col] if level_col else "departement"
+    out["variant"] = table[_column(table, "variant")] if _column(table, "variant") else None
+    if value_col is not None and column is None:
+        layout, used = "long", [code_col, value_col]
+        out["value"] = table[value_col]
+        ind_col, year_col = _column(table, "indicator_id", "indicateur"), _column(table, "year", "annee", "année")
+        if ind_col:
+            out["indicator_id"] = table[ind_col]
+        elif indicator:
+            out["indicator_id"] = indicator
+        else:
+            raise _Stop("indicateur non précisé : ajoutez une colonne indicator_id ou choisissez un indicateur")
+        if year_col:
+            out["year"] = table[year_col]
+        elif year is not None:
+            out["year"] = str(year)
+        else:
+            raise _Stop("année non précisée : ajoutez une colonne year ou indiquez l'année")
+        used += [c for c in (ind_col, year_col) if c]
+    else:
+        layout = "wide"
+        candidates = [c for c in table.columns if c != code_col and c != level_col and year_from_column(c)]
+        if column is None:
+            if len(candidates) != 1:
+                raise _Stop("plusieurs colonnes possibles : choisissez la colonne à importer",
+                            value=", ".join(candidates[:12])[:200])
+            column = candidates[0]
+        if column not in table.columns:
+            raise _Stop("colonne absente du fichier", column=column, value=", ".join(candidates[:12])[:200])
+        if not indicator:
+            raise _Stop("indicateur non précisé : choisissez l'indicateur du catalogue de la colonne", column=column)
+        the_year = year if year is not None else year_from_column(column)
+        if the_year is None:
+            raise _Stop("année non précisée : le nom de la colonne ne finit pas par une année", column=column)
+        out["value"], out["indicator_id"], out["year"] = table[column], indicator, str(the_year)
+        used = [code_col, column]
+    out.attrs["columns"] = {"territory_code": code_col, "value": used[1], "territory_level": level_col or "",
+                            "indicator_id": _column(table, "indicator_id") or "", "year": _column(table, "year") or ""}
+    return out, layout, used, problems
+
+
+def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.DataFrame], filename: str,
+           sha: str, source_id: str | None, variant: str, declared: dict[str, str]) -> ParsedUpload:
+    names = frame.attrs["columns"]
+    rows = frame.index.to_series()
+    bad = pd.Series(False, index=frame.index)
+    warnings: list[pd.DataFrame] = []
+
+    def flag(mask: pd.Series, col: str, values: pd.Series, message: str) -> None:
+        nonlocal bad
+        if mask.any():
+            problems.append(_frame(rows[mask], names.get(col) or col, values[mask], message))
+            bad |= mask
+
+    level = _on_uniques(frame["territory_level"], lambda u: u.astype(str).str.strip().str.lower().map(LEVEL_ALIASES))
+    flag(level.isna(), "territory_level", frame["territory_level"], "niveau inconnu (departement, region, france)")
+    codes, repaired = _codes(level.fillna("departement"), frame["territory_code"])
+    flag(codes.isna() & level.notna(), "territory_code", frame["territory_code"], "code de territoire inconnu")
+    if repaired.any():
+        fixed = pd.DataFrame({"raw": frame["territory_code"][repaired], "code": codes[repaired],
+                              "row": rows[repaired]}).groupby(["raw", "code"], sort=False)["row"].agg(["first", "size"])
+        for (raw, code), (first, size) in fixed.iterrows():
+            warnings.append(_problems([(first, names["territory_code"], raw,
+                                        f"code réparé en « {code} » ({size} ligne(s))")]))
+    indicator_ids = _on_uniques(frame["indicator_id"], lambda u: u.astype(str).str.strip())
+    known = set(catalogue.load()) | set(declared)
+    flag(~indicator_ids.isin(known), "indicator_id", indicator_ids,
+         "indicateur inconnu du catalogue : choisissez-en un ou déclarez un nouvel indicateur")
+    years = _on_uniques(frame["year"], lambda u: pd.to_numeric(u.astype(str).str.strip(), errors="coerce"))
+    years = years.astype(float)
+    flag(years.isna() | (years % 1 != 0), "year", frame["year"], "année non entière")
+    flag((years < 1900) | (years > 2100), "year", frame["year"], "année hors de 1900–2100")
+    values, missing = to_numbers(frame["value"])
+    flag(values.isna() & ~missing, "value", frame["value"], "valeur non numérique")
+    units = indicator_ids.map({i: _unit(i, declared) for i in indicator_ids.unique()})
+    flag((units == "%") & ((values < 0) | (values > 100)), "value", frame["value"], "taux hors de 0–100")
+    keep = ~bad & ~missing
+    default_source = _default_source(indicator_ids[keep].unique(), source_id)
+    variants = frame["variant"].fillna(variant).astype(str).str.strip() if frame["variant"].notna().any() else variant
+    out = pd.DataFrame({"territory_level": level, "territory_code": codes, "indicator_id": indicator_ids,
+                        "year": years, "variant": variants, "value": values})[keep]
+    out["year"] = out["year"].astype("int64")
+    out["source_id"] = out["indicator_id"].map(default_source)
+    duplicated = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index).duplicated(keep=False)
+    if duplicated.any():
+        dups = out[duplicated]
+        lines = dups.reset_index().groupby(KEY)["index"].transform(lambda g: ", ".join(map(str, g[:5])))
+        problems.append(_frame(dups.index.to_series(), names["territory_code"], dups["territory_code"], "")
+                        .assign(message=[f"clé en double (lignes {ln})" for ln in lines]))
+        out = out[~duplicated]
+    try:
+        validated = validate_indicators(out, lazy=True) if len(out) else out[COLUMNS]
+    except SchemaErrors as errors:
+        problems.append(_schema_problems(errors, out, names))
+        validated = None
+    all_problems = pd.concat(problems, ignore_index=True) if problems else _problems([])
+    all_warnings = pd.concat(warnings, ignore_index=True) if warnings else _problems([])
+    if len(all_problems):
+        raise UploadError(all_problems.sort_values(["row", "column"], na_position="first"), all_warnings)
+    if validated is None or validated.empty:
+        raise UploadError(_problems([(pd.NA, names["value"], "", "aucune valeur à importer (toutes manquantes)")]),
+                          all_warnings)
+    return ParsedUpload(validated, all_warnings, filename, sha, layout, int(missing.sum()), used)
+
+
+def _on_uniques(series: pd.Series, func) -> pd.Series:
+    """``func`` applied to the distinct values only (columns of a 1M-row file have few), spread back."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    result = func(pd.Series(uniques, dtype=object))
+    if result.dtype == object:  # strings: an Arrow-backed take is much faster than 1M Python objects
+        return pd.Series(pd.array(result.to_numpy(), dtype="str").take(codes), index=series.index)
+    return pd.Series(result.to_numpy()[codes], index=series.index)
+
+
+def _default_source(indicator_ids, source_id: str | None) -> dict[str, str]:
+    entries = catalogue.load()
+    return {i: source_id or (entries[i].sources[0].id if i in entries else f"import_{i}") for i in indicator_ids}
+
+
+def _schema_problems(errors: SchemaErrors, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """pandera failure cases -> problem rows (the index of ``frame`` is the line number in the file)."""
+    cases = errors.failure_cases
+    messages = {"unique": "clé en double (même territoire, indicateur, année, variante)",
+                "greater_than_or_equal_to(1900)": "année hors de 1900–2100",
+                "less_than_or_equal_to(2100)": "année hors de 1900–2100"}
+    out = []
+    for case in cases.itertuples(index=False):
+        column = case.column if isinstance(case.column, str) else ""
+        index = case.index if pd.notna(case.index) else pd.NA
+        if str(case.check).startswith("unique") or column in ("", "None"):
+            message = messages["unique"] if "unique" in str(case.check) else str(case.check)
+        else:
+            message = messages.get(str(case.check), f"refusé par le schéma du store ({case.check})")
+        out.append((index, names.get(column) or column, str(case.failure_case), message))
+    problems = _problems(out).drop_duplicates()
+    return problems
+
+
+def candidate_columns(data: bytes, filename: str) -> list[str]:
+    """Columns of a wide file that end with a year (what the analyst can map to an indicator)."""
+    try:
+        table = read_table(data, filename)
+    except _Stop:
+        return []
+    if _column(table, "value", "valeur") is not None:
+        return []
+    return [c for c in table.columns if c.lower() not in CODE_COLUMNS and year_from_column(c)]
+
+
+def problems_text(problems: pd.DataFrame, limit: int = 50) -> str:
+    lines = [f"  ligne {r.row if pd.notna(r.row) else '-'} | {r.column or '-'} | {r.value!s:.40} | {r.message}"
+             for r in problems.head(limit).itertuples()]
+    more = f"\n  … et {len(problems) - limit} autre(s)" if len(problems) > limit else ""
+    return "\n".join(lines) + more
+
+
+if __name__ == "__main__":
+    import sys
+
+    from indicators.upload_cli import main
+
+    sys.exit(main())

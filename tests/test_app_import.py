@@ -1,0 +1,88 @@
+"""The import page: login, validation errors as a table, preview old -> new, publish, versions, rollback."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import auth, store
+from tests.conftest import APP, value
+from tests.upload_helpers import copy_store
+
+PASSWORD = "mot-de-passe-de-test"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    store_dir = copy_store(tmp_path / "store")
+    monkeypatch.setenv("RADAR_DATA_DIR", str(store_dir))
+    monkeypatch.setenv(auth.ENV_VAR, auth.hash_password(PASSWORD, iterations=1000))
+    monkeypatch.setattr(auth, "BASE_DELAY", 0.01)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    return at.switch_page("pages/import.py").run()
+
+
+def _frame(at: AppTest, column: str):
+    """The table of the page that has ``column`` (AppTest does not expose dataframe keys)."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def _login(at: AppTest, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="login_name").set_value("Alice")
+    at.text_input(key="login_password").set_value(password)
+    return at.button[0].click().run()
+
+
+def test_wrong_password_is_refused(app):
+    at = _login(app, "faux")
+    assert not at.exception
+    assert at.error[0].value == "Nom ou mot de passe incorrect."
+    assert not at.get("file_uploader")
+
+
+def test_upload_errors_then_preview_publish_and_rollback(app, table):
+    at = _login(app)
+    at.file_uploader(key="upload_file").set_value(("bad.csv", b"CODGEO;TP6020\n38;abc\n99;1\n", "text/csv")).run()
+    assert not at.exception
+    problems = _frame(at, "message")
+    assert problems[["row", "column", "value"]].astype(str).values.tolist() == [["2", "TP6020", "abc"],
+                                                                                 ["3", "CODGEO", "99"]]
+    old = value(table, "poverty_rate", "38", 2020)
+    at.selectbox(key="indicator").set_value("poverty_rate")
+    at.file_uploader(key="upload_file").set_value(("ok.csv", b"CODGEO;TP6020\n38;21,5\n44;s\n", "text/csv")).run()
+    preview = _frame(at, "old_value")
+    assert preview[["territory_code", "old_value", "new_value", "status"]].values.tolist() == [
+        ["38", old, 21.5, "modifiée"]]
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert value(store.load_indicators(), "poverty_rate", "38", 2020) == 21.5
+    assert at.success[-1].value.startswith("Version 1 publiée")
+    versions = _frame(at, "sha256")
+    assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", True]
+    at.selectbox(key="rollback_target").set_value(0)
+    at.button(key="rollback").click().run()
+    assert value(store.load_indicators(), "poverty_rate", "38", 2020) == old
+    assert _frame(at, "sha256")["kind"].tolist()[0] == "rollback"
+
+
+def test_new_indicator_is_declared_published_and_listed_on_home(app):
+    from indicators import catalogue
+
+    at = _login(app)
+    at.radio(key="mode").set_value("Nouvel indicateur").run()
+    for key, text in [("new_id", "part_test"), ("new_label", "Part de test"), ("new_unit", "%"),
+                      ("new_source", "Service ABS, 2024")]:
+        at.text_input(key=key).set_value(text)
+    at.text_area(key="new_definition").set_value("Indicateur déclaré par le test.")
+    at.file_uploader(key="upload_file").set_value(("part.csv", b"CODGEO;PART2022\n38;12,5\n2A;101\n", "text/csv")).run()
+    assert _frame(at, "message")[["row", "value", "message"]].astype(str).values.tolist() == [
+        ["3", "101", "taux hors de 0–100"]]
+    at.file_uploader(key="upload_file").set_value(("part.csv", b"CODGEO;PART2022\n38;12,5\n", "text/csv")).run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    entry = catalogue.load()["part_test"]
+    assert (entry.label, entry.unit, entry.citation) == ("Part de test", "%", "Service ABS, 2024")
+    assert value(store.load_indicators(), "part_test", "38", 2022) == 12.5
+    home = AppTest.from_file(APP, default_timeout=60).run()
+    listed = home.dataframe[0].value
+    assert listed[listed["label"] == "Part de test"][["last_year", "departements"]].values.tolist() == [[2022, 1]]

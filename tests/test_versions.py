@@ -1,0 +1,143 @@
+"""Publishing: versions, history, rollback, lock, a rebuilt base, a killed publisher, the catalogue extension."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from indicators import auth, catalogue, store, versions
+from indicators.exports import neutralise
+from indicators.upload import parse_upload
+from tests.conftest import ROOT, value
+from tests.upload_helpers import copy_store
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    path = copy_store(tmp_path / "store")
+    monkeypatch.setenv("RADAR_DATA_DIR", str(path))
+    return path
+
+
+def _rows(text: str):
+    return parse_upload(text.encode(), "t.csv", indicator="poverty_rate")
+
+
+def test_publish_history_and_rollback(store_dir, table):
+    old = value(table, "poverty_rate", "38", 2020)
+    parsed = _rows("CODGEO;TP6020\n38;99,5\n44;s\n")
+    assert versions.preview(parsed.rows).values.tolist() == [
+        ["departement", "38", "poverty_rate", 2020, "observed", old, 99.5, "modifiée"]]
+    record = versions.publish(parsed.rows, "alice", "t.csv", parsed.sha256)
+    assert (record["id"], record["who"], record["changed"], record["added"]) == (1, "alice", 1, 0)
+    published = store.load_indicators()
+    assert value(published, "poverty_rate", "38", 2020) == 99.5
+    assert value(published, "poverty_rate", "44", 2020) == value(table, "poverty_rate", "44", 2020)
+    assert len(published) == len(table)
+    versions.publish(_rows("CODGEO;TP6021\n38;12\n").rows, "bob", "u.csv", "x")
+    assert len(store.load_indicators()) == len(table) + 1
+    back = versions.rollback(0, "carol")
+    assert (back["id"], back["target"], back["changed"], back["removed"]) == (3, 0, 1, 1)
+    pd.testing.assert_frame_equal(store.load_indicators(), table)
+    versions.rollback(2, "carol")
+    assert value(store.load_indicators(), "poverty_rate", "38", 2021) == 12.0
+    history = versions.history()
+    assert history[["id", "kind", "who", "current"]].values.tolist() == [
+        [4, "rollback", "carol", True], [3, "rollback", "carol", False], [2, "publish", "bob", False],
+        [1, "publish", "alice", False], [0, "base", "pipeline", False]]
+    assert history.loc[history["id"] == 1, "sha256"].iloc[0] == parsed.sha256
+
+
+def test_rebuilt_base_keeps_published_uploads(store_dir, table):
+    versions.publish(_rows("CODGEO;TP6020\n38;99,5\n").rows, "alice", "t.csv", "x")
+    rebuilt = table.copy()
+    rebuilt.loc[(rebuilt["indicator_id"] == "poverty_rate") & (rebuilt["territory_code"] == "44")
+                & (rebuilt["year"] == 2020), "value"] = 1.0
+    rebuilt.to_parquet(store_dir / "indicators.parquet", index=False)  # what `make data` does
+    published = store.load_indicators()
+    assert value(published, "poverty_rate", "38", 2020) == 99.5
+    assert value(published, "poverty_rate", "44", 2020) == 1.0
+
+
+def test_concurrent_publishes_keep_both(store_dir, table):
+    uploads = [_rows(f"CODGEO;TP6021\n{code};{i + 1}\n").rows for i, code in enumerate(["01", "02", "03", "04"])]
+    threads = [threading.Thread(target=versions.publish, args=(rows, f"u{i}", "f.csv", "x"))
+               for i, rows in enumerate(uploads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    published = store.load_indicators()
+    assert [value(published, "poverty_rate", c, 2021) for c in ["01", "02", "03", "04"]] == [1, 2, 3, 4]
+    assert versions.current() == 4
+
+
+def test_killed_publisher_leaves_the_previous_version_intact(store_dir, table):
+    versions.publish(_rows("CODGEO;TP6020\n38;99,5\n").rows, "alice", "t.csv", "x")
+    before = store.load_indicators()
+    script = textwrap.dedent(f"""
+        import numpy as np, pandas as pd
+        from indicators import versions
+        n = 600_000
+        rows = pd.DataFrame({{"territory_level": "departement", "territory_code": "38",
+            "indicator_id": [f"big_{{i // 3000}}" for i in range(n)], "year": 1900 + np.arange(n) % 3000 // 15,
+            "variant": [f"v{{i % 15}}" for i in range(n)], "value": 1.0, "source_id": "s"}})
+        print("ready", flush=True)
+        versions.publish(rows, "killed", "big.csv", "x", {str(store_dir)!r})
+    """)
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "ready"
+    folder = store_dir / "versions"
+    deadline = time.monotonic() + 60
+    while not list(folder.glob(".tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert versions.current(store_dir) == 1
+    pd.testing.assert_frame_equal(store.load_indicators(store_dir), before)
+    record = versions.publish(_rows("CODGEO;TP6020\n44;5\n").rows, "bob", "u.csv", "y", store_dir)
+    assert record["id"] == 2 and not list(folder.glob(".tmp-*"))  # lock released, debris cleaned
+
+
+def test_declared_indicator_joins_the_catalogue(store_dir):
+    entry = {"id": "taux_test", "label": "Taux de test", "short_label": "Test", "theme": "import", "unit": "%",
+             "decimals": 1, "definition": "Un indicateur déclaré par un analyste.", "polarity": "neutral",
+             "source": {"id": "import_taux_test", "producer": "Service ABS", "title": "Fichier interne",
+                        "url": "fichier t.csv", "licence": "Licence Ouverte", "citation": "Service ABS, 2024"}}
+    parsed = parse_upload(b"CODGEO;X2022\n38;12\n", "t.csv", indicator="taux_test", declared={"taux_test": "%"})
+    assert "taux_test" not in catalogue.load()
+    versions.publish(parsed.rows, "alice", "t.csv", parsed.sha256, declare=entry)
+    indicator = catalogue.load()["taux_test"]
+    assert (indicator.unit, indicator.citation) == ("%", "Service ABS, 2024")
+    assert parsed.rows["source_id"].iloc[0] == "import_taux_test"
+    assert "poverty_rate" in catalogue.load()
+    with pytest.raises(catalogue.CatalogueError):
+        versions.declare_indicator({**entry, "id": "autre", "polarity": "bof"})
+
+
+def test_password_hash_constant_time_and_delay(monkeypatch):
+    stored = auth.hash_password("correct horse", iterations=1000)
+    slept = []
+    assert auth.login("correct horse", stored, sleep=slept.append)
+    assert not auth.login("wrong", stored, sleep=slept.append)
+    assert not auth.login("wrong", stored, sleep=slept.append)
+    assert slept == [1.0, 2.0]
+    monkeypatch.setenv(auth.ENV_VAR, stored)
+    assert auth.configured_hash() == stored
+    assert not auth.verify("x", "not-a-hash")
+
+
+def test_exports_neutralise_formulas():
+    frame = pd.DataFrame({"value": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"], "n": [-1.0, 2, 3, 4, 5]})
+    out = neutralise(frame)
+    assert out["value"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
+    assert out["n"].tolist() == [-1.0, 2, 3, 4, 5]
