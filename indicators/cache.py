@@ -17,3 +17,11 @@ def indicators() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def population() -> pd.DataFrame:
     return store.load_population()
+
+
+@st.cache_resource(show_spinner=False)
+def geojson() -> dict:
+    """The map geometry as a GeoJSON dict (feature id = département code), built once per process."""
+    from indicators import geo
+
+    return geo.to_geojson(store.load_geometry())

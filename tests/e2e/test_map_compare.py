@@ -1,0 +1,20 @@
+"""The map page draws the 101 départements in Chromium; the compare page shows the 38/44/93 table."""
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_map_draws_101_departements(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/carte?ind=poverty_rate&year=2020&method=jenks&k=5")
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("path.choroplethlocation").nth(100).wait_for()
+    page.wait_for_timeout(500)
+    screenshot(page, "carte")
+    assert chart.locator("path.choroplethlocation").count() == 101
+    legend = chart.inner_text()
+    assert "n.d." in legend and "\u00a0%" in legend
