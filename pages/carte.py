@@ -13,8 +13,7 @@ PLOTLY_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
 
-table = cache.indicators()
-choices = maps.mappable_indicators(table)
+choices = cache.mappable_indicators()
 params = st.query_params
 
 st.title("Carte des départements")
@@ -24,6 +23,7 @@ default_ind = params.get("ind") if params.get("ind") in choices else "rsa_covera
 indicator_id = left.selectbox("Indicateur", choices, index=choices.index(default_ind),
                               format_func=lambda i: catalogue.get(i).label)
 indicator = catalogue.get(indicator_id)
+table = cache.indicator_rows(indicator_id)
 years = maps.years_with_data(table, indicator_id)
 year_param = params.get("year")
 default_year = int(year_param) if year_param and year_param.isdigit() and int(year_param) in years else years[-1]

@@ -18,3 +18,16 @@ def test_map_draws_101_departements(page, app_url):
     assert chart.locator("path.choroplethlocation").count() == 101
     legend = chart.inner_text()
     assert "n.d." in legend and "\u00a0%" in legend
+
+
+def test_compare_page_shows_the_table(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/comparer?deps=38,44,93")
+    page.get_by_role("heading", name="Comparer des territoires").wait_for()
+    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.locator("[data-testid=stPlotlyChart]").nth(1).wait_for()
+    page.wait_for_timeout(800)
+    screenshot(page, "comparer")
+    body = page.inner_text("body")
+    assert "Seine-Saint-Denis" in body and "Territoires similaires" in body
