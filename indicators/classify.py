@@ -67,6 +67,8 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classe
 
 
 def class_labels(classes: Classes, unit: str, decimals: int) -> list[str]:
-    """French legend labels: 'de 5,2 % à 7,1 %' (the first class includes its lower bound)."""
-    return [f"{format_value(lo, unit, decimals)} à {format_value(hi, unit, decimals)}"
-            for lo, hi in classes.bounds()]
+    """French legend labels: '5,2 % à 7,1 %', negative numbers with a true minus sign (U+2212)."""
+    def text(x: float) -> str:
+        return format_value(x, unit, decimals).replace("-", "\u2212")
+
+    return [f"{text(lo)} à {text(hi)}" for lo, hi in classes.bounds()]

@@ -73,12 +73,16 @@ def class_colours(classes: Classes, gap: bool, polarity: str) -> list[str]:
         return []
     if not gap:
         return sample_colorscale(SEQUENTIAL, list(np.linspace(0.15, 1.0, classes.k)))
+    # Colour by the order of the class on its side of zero (an outlier must not wash out the others);
+    # a class that straddles zero is neutral. RdBu goes red (0) -> blue (1): red is the difficult side.
     bounds = classes.bounds()
-    extent = max(abs(classes.lower), abs(classes.breaks[-1])) or 1.0
-    mids = [(lo + hi) / 2 for lo, hi in bounds]
-    # RdBu goes red (0) -> blue (1): a positive gap is red when higher is worse.
+    above = [i for i, (lo, _) in enumerate(bounds) if lo >= 0]
+    below = [i for i, (_, hi) in enumerate(bounds) if hi <= 0][::-1]  # closest to zero first
     sign = -1.0 if polarity != "higher_is_better" else 1.0
-    positions = [min(1.0, max(0.0, 0.5 + sign * m / (2 * extent))) for m in mids]
+    positions = [0.5] * classes.k
+    for side, members in ((1.0, above), (-1.0, below)):
+        for order, i in enumerate(members, start=1):
+            positions[i] = 0.5 + side * sign * (0.12 + 0.38 * order / len(members))
     scale = DIVERGING if polarity != "neutral" else "PuOr"
     return sample_colorscale(scale, positions)
 

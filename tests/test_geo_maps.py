@@ -60,3 +60,17 @@ def test_choropleth_puts_missing_in_the_grey_class(table):
     assert z["971"] == 0 and z["974"] == 5 and min(z[c] for c in z if c not in ("971", "973", "976")) == 1
     assert trace.colorbar.ticktext[0] == "n.d." and trace.colorscale[0][1] == maps.MISSING_COLOUR
     assert len(fig.to_json()) < 400_000
+
+
+def test_diverging_colours_put_red_on_the_difficult_side():
+    import pandas as pd
+
+    from indicators.classify import classify
+
+    classes = classify(pd.Series([-3.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 9.0]), "quantiles", 4)
+    # bounds: [-3, -1.25], [-1.25, 0], [0, 1.25], [1.25, 9]
+    worse = maps.class_colours(classes, True, "higher_is_worse")
+    assert worse[-1] == "rgb(103, 0, 31)" and worse[0] == "rgb(5, 48, 97)"  # RdBu ends
+    better = maps.class_colours(classes, True, "higher_is_better")
+    assert better[-1] == "rgb(5, 48, 97)" and better[0] == "rgb(103, 0, 31)"
+    assert len(set(maps.class_colours(classes, False, "neutral"))) == 4
