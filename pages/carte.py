@@ -43,7 +43,7 @@ frame = maps.map_frame(table, indicator_id, year, gap)
 if gap and frame["shown"].isna().all():
     st.warning(f"Pas de valeur France pour cet indicateur en {year} : l'écart à la France est n.d.")
 geojson = cache.geojson()
-source = f"Source : {indicator.citation}, {year}. Unité : {indicator.unit}."
+source = f"Source : {indicator.citation}. Année : {year}. Unité : {indicator.unit}."
 
 map_col, table_col = st.columns([5, 3])
 with map_col:

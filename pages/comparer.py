@@ -1,11 +1,12 @@
 """Compare page: chosen départements side by side with France, charts, similar départements, exports."""
 
+import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, compare, compare_charts, similarity
+from indicators import cache, catalogue, compare, compare_charts, similarity, territories
 from indicators.formatting import format_number
 
-names = compare.territories.departement_names()
+names = territories.departement_names()
 options = cache.geojson_codes()
 
 if "deps" not in st.session_state:
@@ -62,8 +63,8 @@ for indicator_id in chosen:
     bar.plotly_chart(compare_charts.bar_chart(row, codes), key=f"bar-{indicator_id}")
     history = cache.indicator_rows(indicator_id)
     line.plotly_chart(compare_charts.time_series(history, indicator_id, codes), key=f"ts-{indicator_id}")
-    st.caption(f"Source : {indicator.citation}. Unité : {indicator.unit}. "
-               f"Année des barres : {'variable' if row['year'] != row['year'] else int(row['year'])}.")
+    bars_year = "variable" if pd.isna(row["year"]) else f"{row['year']:.0f}"
+    st.caption(f"Source : {indicator.citation}. Unité : {indicator.unit}. Année des barres : {bars_year}.")
 
 st.subheader("Territoires similaires")
 one, two, three = st.columns([2, 4, 1])
