@@ -27,6 +27,14 @@ def geojson() -> dict:
     return geo.to_geojson(store.load_geometry())
 
 
+@st.cache_resource(show_spinner=False)
+def geojson_detail() -> dict:
+    """Finer shapes of Paris and the petite couronne, for the zoom beside the map."""
+    from indicators import geo
+
+    return geo.to_geojson(store.load_geometry(), column="detail")
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
     """The side-by-side table for a choice of départements (bounded: 32 choices kept)."""

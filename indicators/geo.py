@@ -25,6 +25,8 @@ from indicators.territories import DROM_CODES
 
 RAW_GEOJSON = Path("france-geojson") / "departements-avec-outre-mer.geojson"
 SIMPLIFY_TOLERANCE = 0.012  # degrees, ≈ 1 km
+DETAIL_TOLERANCE = 0.001  # degrees, ≈ 100 m: for the Paris / petite couronne zoom
+DETAIL_CODES = ("75", "92", "93", "94")
 JSON_DECIMALS = 4  # ≈ 10 m: coordinates are rounded only in the GeoJSON sent to the browser
 
 # Inset boxes (lon_min, lat_min, lon_max, lat_max), stacked in the Atlantic west of Brittany.
@@ -84,22 +86,31 @@ def simplify(geoms: np.ndarray, tolerance: float = SIMPLIFY_TOLERANCE) -> np.nda
 
 
 def build(raw_dir: Path = RAW_DIR) -> gpd.GeoDataFrame:
-    """code, name, zone, geometry for the 101 départements, ready for plotly."""
+    """code, name, zone, geometry for the 101 départements, ready for plotly; plus ``detail``, a finer
+    geometry for the petite couronne zoom (empty for the other départements)."""
     raw = gpd.read_file(raw_dir / RAW_GEOJSON).rename(columns={"nom": "name"})
     raw["code"] = raw["code"].astype(str)
     raw["zone"] = np.where(raw["code"].isin(DROM_CODES), "drom", "metro")
     placed = place_insets(raw)
+    zoom = placed["code"].isin(DETAIL_CODES).to_numpy()
+    detail = np.full(len(placed), None, dtype=object)
+    detail[zoom] = simplify(placed.geometry.values[zoom], DETAIL_TOLERANCE)
     placed["geometry"] = simplify(placed.geometry.values)
-    return placed[["code", "name", "zone", "geometry"]].sort_values("code").reset_index(drop=True)
+    placed["detail"] = gpd.GeoSeries(detail, index=placed.index, crs=placed.crs)
+    return placed[["code", "name", "zone", "geometry", "detail"]].sort_values("code").reset_index(drop=True)
 
 
 def load(path: Path) -> gpd.GeoDataFrame:
     return gpd.read_parquet(path)
 
 
-def to_geojson(frame: gpd.GeoDataFrame) -> dict:
-    """A FeatureCollection whose feature ids are the département codes (plotly's featureidkey="id")."""
-    rounded = shapely.transform(frame.geometry.values, lambda xy: np.round(xy, JSON_DECIMALS))
+def to_geojson(frame: gpd.GeoDataFrame, column: str = "geometry") -> dict:
+    """A FeatureCollection whose feature ids are the département codes (plotly's featureidkey="id").
+
+    ``column="detail"`` gives the finer shapes of the petite couronne zoom (only those départements).
+    """
+    frame = frame[~frame[column].isna()]
+    rounded = shapely.transform(np.asarray(frame[column].values), lambda xy: np.round(xy, JSON_DECIMALS))
     features = [
         {"type": "Feature", "id": code, "properties": {"name": name},
          "geometry": shapely.geometry.mapping(geom)}

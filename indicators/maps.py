@@ -98,7 +98,7 @@ def _stepped_scale(colours: list[str]) -> list[list]:
 
 def choropleth(frame: pd.DataFrame, geojson: dict, indicator_id: str, method: str = "quantiles", k: int = 5,
                gap: bool = False, codes: tuple[str, ...] | None = None, legend: bool = True,
-               height: int = 640) -> go.Figure:
+               height: int = 540) -> go.Figure:
     """The classed map of ``frame`` (from map_frame). ``codes`` restricts it to a zoom (e.g. Île-de-France)."""
     indicator = catalogue.get(indicator_id)
     classes = classify(frame["shown"], method, k)

@@ -59,7 +59,8 @@ with table_col:
     st.dataframe(ranked, hide_index=True, height=420, width="stretch",
                  column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")})
     st.markdown("**Paris et petite couronne**")
-    st.plotly_chart(maps.choropleth(frame, geojson, indicator_id, method, k, gap, codes=maps.ILE_DE_FRANCE,
+    st.plotly_chart(maps.choropleth(frame, cache.geojson_detail(), indicator_id, method, k, gap,
+                                    codes=maps.PETITE_COURONNE,
                                     legend=False, height=260), key="zoom", config=PLOTLY_CONFIG)
 
 points = event.selection.points if event and event.selection else []

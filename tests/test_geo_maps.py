@@ -74,3 +74,15 @@ def test_diverging_colours_put_red_on_the_difficult_side():
     better = maps.class_colours(classes, True, "higher_is_better")
     assert better[-1] == "rgb(5, 48, 97)" and better[0] == "rgb(103, 0, 31)"
     assert len(set(maps.class_colours(classes, False, "neutral"))) == 4
+
+
+def test_petite_couronne_has_finer_shapes_for_the_zoom():
+    frame = store.load_geometry()
+    detail = frame[frame["detail"].notna()]
+    assert detail["code"].tolist() == ["75", "92", "93", "94"]
+    fine = shapely.get_num_coordinates(detail["detail"].values)
+    coarse = shapely.get_num_coordinates(detail.geometry.values)
+    assert (fine > 2 * coarse).all() and shapely.coverage_is_valid(detail["detail"].values)
+    rings = shapely.get_exterior_ring(shapely.get_parts(detail["detail"].values))
+    assert not shapely.is_ccw(rings).any()
+    assert len(geo.to_geojson(frame, "detail")["features"]) == 4
