@@ -68,6 +68,7 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classe
 
 def class_labels(classes: Classes, unit: str, decimals: int) -> list[str]:
     """French legend labels: '5,2 % à 7,1 %', negative numbers with a true minus sign (U+2212)."""
+
     def text(x: float) -> str:
         return format_value(x, unit, decimals).replace("-", "\u2212")
 

@@ -56,8 +56,12 @@ def compare_table(table: pd.DataFrame, codes: list[str], indicator_ids: list[str
                 if used not in ranks:
                     ranks[used] = ranking.rank_departements(deps, indicator_id, used).set_index("territory_code")
                 rank = ranks[used].loc[code, ["rank", "total"]].tolist() if code in ranks[used].index else None
-            row |= {f"{code}_value": float(value.iloc[0]) if len(value) else np.nan, f"{code}_year": used,
-                    f"{code}_rank": rank[0] if rank else np.nan, f"{code}_total": rank[1] if rank else np.nan}
+            row |= {
+                f"{code}_value": float(value.iloc[0]) if len(value) else np.nan,
+                f"{code}_year": used,
+                f"{code}_rank": rank[0] if rank else np.nan,
+                f"{code}_total": rank[1] if rank else np.nan,
+            }
         reference_year = year if year is not None else max(max(y) for y in years if y)
         ref = france[(france["indicator_id"] == indicator_id) & (france["year"] == reference_year)]
         row |= {"france_value": float(ref["value"].iloc[0]) if len(ref) else np.nan, "france_year": reference_year}
@@ -71,7 +75,8 @@ def gap_scores(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     0 for neutral indicators; NaN when the value or France is missing, or for counts (not rates).
     """
     sign = wide["indicator_id"].map(
-        lambda i: SIGN[catalogue.get(i).polarity] if catalogue.get(i).unit in RATE_UNITS else np.nan)
+        lambda i: SIGN[catalogue.get(i).polarity] if catalogue.get(i).unit in RATE_UNITS else np.nan
+    )
     reference = wide["france_value"].where(wide["france_value"] != 0)
     scores = {code: ((wide[f"{code}_value"] - reference) / reference.abs() * sign).clip(-1, 1) for code in codes}
     return pd.DataFrame(scores, index=wide.index)
@@ -80,10 +85,16 @@ def gap_scores(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 def display_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """French texts for the screen: Indicateur, Année, France, then a value and a rank column per territory."""
     names = territories.departement_names()
-    out = pd.DataFrame({"Indicateur": [catalogue.get(i).short_label for i in wide["indicator_id"]],
-                        "Année": ["variable" if pd.isna(y) else str(int(y)) for y in wide["year"]],
-                        "France": [format_indicator(v, catalogue.get(i))
-                                   for v, i in zip(wide["france_value"], wide["indicator_id"], strict=True)]})
+    out = pd.DataFrame(
+        {
+            "Indicateur": [catalogue.get(i).short_label for i in wide["indicator_id"]],
+            "Année": ["variable" if pd.isna(y) else str(int(y)) for y in wide["year"]],
+            "France": [
+                format_indicator(v, catalogue.get(i))
+                for v, i in zip(wide["france_value"], wide["indicator_id"], strict=True)
+            ],
+        }
+    )
     for code in codes:
         values, ranks = [], []
         for _, row in wide.iterrows():
@@ -92,8 +103,11 @@ def display_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
             if pd.isna(row["year"]) and not pd.isna(row[f"{code}_year"]) and text != MISSING:
                 text += f" ({int(row[f'{code}_year'])})"
             values.append(text)
-            ranks.append(MISSING if pd.isna(row[f"{code}_rank"])
-                         else format_rank(int(row[f"{code}_rank"]), int(row[f"{code}_total"])))
+            ranks.append(
+                MISSING
+                if pd.isna(row[f"{code}_rank"])
+                else format_rank(int(row[f"{code}_rank"]), int(row[f"{code}_total"]))
+            )
         out[names[code]] = values
         out[f"Rang {names[code]}"] = ranks
     return out
@@ -111,12 +125,14 @@ def cell_colour(score: float) -> str:
 def export_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Numbers (not texts) for CSV/XLSX, with French headers, units and sources."""
     names = territories.departement_names()
-    out = pd.DataFrame({
-        "Indicateur": [catalogue.get(i).label for i in wide["indicator_id"]],
-        "Identifiant": wide["indicator_id"],
-        "Unité": [catalogue.get(i).unit for i in wide["indicator_id"]],
-        "Année commune": wide["year"].astype("Int64"),
-    })
+    out = pd.DataFrame(
+        {
+            "Indicateur": [catalogue.get(i).label for i in wide["indicator_id"]],
+            "Identifiant": wide["indicator_id"],
+            "Unité": [catalogue.get(i).unit for i in wide["indicator_id"]],
+            "Année commune": wide["year"].astype("Int64"),
+        }
+    )
     for code in codes:
         out[f"{names[code]} ({code})"] = wide[f"{code}_value"]
         out[f"Année {code}"] = wide[f"{code}_year"].astype("Int64")

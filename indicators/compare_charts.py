@@ -25,11 +25,25 @@ def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
     values = [wide_row[f"{c}_value"] for c in codes] + [wide_row["france_value"]]
     texts = [format_indicator(v, indicator) for v in values]
     colours = ["#1f4e79"] * len(codes) + [FRANCE_COLOUR]
-    fig = go.Figure(go.Bar(x=labels, y=[None if pd.isna(v) else v for v in values], text=texts,
-                           textposition="outside", marker_color=colours, hovertemplate="%{x} : %{text}<extra></extra>",
-                           cliponaxis=False))
-    fig.update_layout(title=indicator.short_label, height=320, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis_title=indicator.unit, separators=", ", showlegend=False)
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[None if pd.isna(v) else v for v in values],
+            text=texts,
+            textposition="outside",
+            marker_color=colours,
+            hovertemplate="%{x} : %{text}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(
+        title=indicator.short_label,
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title=indicator.unit,
+        separators=", ",
+        showlegend=False,
+    )
     return fig
 
 
@@ -45,12 +59,31 @@ def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.
         if own.empty:
             continue
         texts = [format_indicator(v, indicator) for v in own["value"]]
-        fig.add_trace(go.Scatter(x=own["year"], y=own["value"], name=name, mode="lines+markers", text=texts,
-                                 hovertemplate=f"{name} %{{x}} : %{{text}}<extra></extra>",
-                                 line={"dash": "dot", "color": FRANCE_COLOUR} if level == "france" else None))
+        fig.add_trace(
+            go.Scatter(
+                x=own["year"],
+                y=own["value"],
+                name=name,
+                mode="lines+markers",
+                text=texts,
+                hovertemplate=f"{name} %{{x}} : %{{text}}<extra></extra>",
+                line={"dash": "dot", "color": FRANCE_COLOUR} if level == "france" else None,
+            )
+        )
     if has_rsa_break(indicator_id):
-        fig.add_vline(x=RSA_BREAK_YEAR, line_dash="dash", line_color="#b00",
-                      annotation_text="Rupture de série 2016 (CNAF)", annotation_position="top left")
-    fig.update_layout(title=indicator.short_label, height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis_title=indicator.unit, separators=", ", legend={"orientation": "h"})
+        fig.add_vline(
+            x=RSA_BREAK_YEAR,
+            line_dash="dash",
+            line_color="#b00",
+            annotation_text="Rupture de série 2016 (CNAF)",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        title=indicator.short_label,
+        height=340,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title=indicator.unit,
+        separators=", ",
+        legend={"orientation": "h"},
+    )
     return fig

@@ -112,8 +112,7 @@ def to_geojson(frame: gpd.GeoDataFrame, column: str = "geometry") -> dict:
     frame = frame[~frame[column].isna()]
     rounded = shapely.transform(np.asarray(frame[column].values), lambda xy: np.round(xy, JSON_DECIMALS))
     features = [
-        {"type": "Feature", "id": code, "properties": {"name": name},
-         "geometry": shapely.geometry.mapping(geom)}
+        {"type": "Feature", "id": code, "properties": {"name": name}, "geometry": shapely.geometry.mapping(geom)}
         for code, name, geom in zip(frame["code"], frame["name"], rounded, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}

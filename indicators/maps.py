@@ -26,8 +26,12 @@ ILE_DE_FRANCE = ("75", "77", "78", "91", "92", "93", "94", "95")
 
 
 def france_value(table: pd.DataFrame, indicator_id: str, year: int) -> float | None:
-    rows = table[(table["territory_level"] == "france") & (table["indicator_id"] == indicator_id)
-                 & (table["year"] == year) & (table["variant"] == "observed")]
+    rows = table[
+        (table["territory_level"] == "france")
+        & (table["indicator_id"] == indicator_id)
+        & (table["year"] == year)
+        & (table["variant"] == "observed")
+    ]
     return float(rows["value"].iloc[0]) if len(rows) else None
 
 
@@ -50,8 +54,10 @@ def map_frame(table: pd.DataFrame, indicator_id: str, year: int, gap: bool = Fal
     else:
         frame["shown"] = frame["value"]
     frame["value_text"] = [format_indicator(v, indicator) for v in frame["value"]]
-    frame["rank_text"] = [MISSING if pd.isna(r) else format_rank(int(r), int(t))
-                          for r, t in zip(frame["rank"], frame["total"], strict=True)]
+    frame["rank_text"] = [
+        MISSING if pd.isna(r) else format_rank(int(r), int(t))
+        for r, t in zip(frame["rank"], frame["total"], strict=True)
+    ]
     if gap:
         frame["gap_text"] = [_gap_text(v, indicator) for v in frame["shown"]]
     frame["year"] = year
@@ -96,15 +102,29 @@ def _stepped_scale(colours: list[str]) -> list[list]:
     return scale
 
 
-def choropleth(frame: pd.DataFrame, geojson: dict, indicator_id: str, method: str = "quantiles", k: int = 5,
-               gap: bool = False, codes: tuple[str, ...] | None = None, legend: bool = True,
-               height: int = 540) -> go.Figure:
+def choropleth(
+    frame: pd.DataFrame,
+    geojson: dict,
+    indicator_id: str,
+    method: str = "quantiles",
+    k: int = 5,
+    gap: bool = False,
+    codes: tuple[str, ...] | None = None,
+    legend: bool = True,
+    height: int = 540,
+) -> go.Figure:
     """The classed map of ``frame`` (from map_frame). ``codes`` restricts it to a zoom (e.g. Île-de-France)."""
     indicator = catalogue.get(indicator_id)
     classes = classify(frame["shown"], method, k)
     colours = [MISSING_COLOUR, *class_colours(classes, gap, indicator.polarity)]
-    labels = [MISSING, *(class_labels(classes, "pt" if gap and indicator.unit == "%" else indicator.unit,
-                                      indicator.decimals) if classes.k else [])]
+    labels = [
+        MISSING,
+        *(
+            class_labels(classes, "pt" if gap and indicator.unit == "%" else indicator.unit, indicator.decimals)
+            if classes.k
+            else []
+        ),
+    ]
     z = classes.bins.where(classes.bins != NO_CLASS, -1) + 1  # 0 = n.d., 1..k = classes
     data = frame.assign(z=z)
     if codes is not None:
@@ -113,14 +133,28 @@ def choropleth(frame: pd.DataFrame, geojson: dict, indicator_id: str, method: st
     extra = "<br>Écart à la France : %{customdata[4]}" if gap else ""
     custom = data[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
     trace = go.Choropleth(
-        geojson=geojson, featureidkey="id", locations=data["code"], z=data["z"],
-        zmin=-0.5, zmax=len(colours) - 0.5, colorscale=_stepped_scale(colours),
-        marker_line_color="white", marker_line_width=0.5, customdata=custom.to_numpy(),
+        geojson=geojson,
+        featureidkey="id",
+        locations=data["code"],
+        z=data["z"],
+        zmin=-0.5,
+        zmax=len(colours) - 0.5,
+        colorscale=_stepped_scale(colours),
+        marker_line_color="white",
+        marker_line_width=0.5,
+        customdata=custom.to_numpy(),
         hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>Année %{customdata[2]}"
-                      "<br>Rang : %{customdata[3]}" + extra + "<extra></extra>",
+        "<br>Rang : %{customdata[3]}" + extra + "<extra></extra>",
         showscale=legend,
-        colorbar={"tickvals": list(range(len(colours))), "ticktext": labels, "thickness": 18, "len": 0.75,
-                  "title": {"text": _legend_title(indicator, gap)}, "ticks": "", "outlinewidth": 0},
+        colorbar={
+            "tickvals": list(range(len(colours))),
+            "ticktext": labels,
+            "thickness": 18,
+            "len": 0.75,
+            "title": {"text": _legend_title(indicator, gap)},
+            "ticks": "",
+            "outlinewidth": 0,
+        },
     )
     fig = go.Figure(trace)
     fig.update_geos(visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")
@@ -130,8 +164,13 @@ def choropleth(frame: pd.DataFrame, geojson: dict, indicator_id: str, method: st
         fig.update_geos(lonaxis_range=list(MAP_LON_RANGE), lataxis_range=list(MAP_LAT_RANGE))
     else:
         fig.update_geos(fitbounds="locations")
-    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False,
-                      separators=", ", paper_bgcolor="rgba(0,0,0,0)")
+    fig.update_layout(
+        height=height,
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        dragmode=False,
+        separators=", ",
+        paper_bgcolor="rgba(0,0,0,0)",
+    )
     return fig
 
 
@@ -150,10 +189,28 @@ def _add_inset_frames(fig: go.Figure) -> None:
         text_lon.append(x0 - 0.15)
         text_lat.append((y0 + y1) / 2)
         names.append(dep_names[code])
-    fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", line={"color": "#9a9a9a", "width": 0.8},
-                                hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scattergeo(lon=text_lon, lat=text_lat, mode="text", text=names, textposition="middle left",
-                                textfont={"size": 11, "color": "#444"}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scattergeo(
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            line={"color": "#9a9a9a", "width": 0.8},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scattergeo(
+            lon=text_lon,
+            lat=text_lat,
+            mode="text",
+            text=names,
+            textposition="middle left",
+            textfont={"size": 11, "color": "#444"},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
 
 
 def ranked_table(frame: pd.DataFrame, gap: bool = False) -> pd.DataFrame:
@@ -168,8 +225,11 @@ def ranked_table(frame: pd.DataFrame, gap: bool = False) -> pd.DataFrame:
 
 
 def years_with_data(table: pd.DataFrame, indicator_id: str) -> list[int]:
-    rows = table[(table["territory_level"] == "departement") & (table["indicator_id"] == indicator_id)
-                 & (table["variant"] == "observed")]
+    rows = table[
+        (table["territory_level"] == "departement")
+        & (table["indicator_id"] == indicator_id)
+        & (table["variant"] == "observed")
+    ]
     return sorted(int(y) for y in rows["year"].unique())
 
 

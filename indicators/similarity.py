@@ -13,14 +13,23 @@ import pandas as pd
 from indicators import territories
 
 MIN_COVERAGE = 90
-DEFAULT_INDICATORS = ("poverty_rate", "unemployment_rate", "rsa_coverage_rate", "share_75_plus",
-                      "share_under_20", "aah_rate_20_64")
+DEFAULT_INDICATORS = (
+    "poverty_rate",
+    "unemployment_rate",
+    "rsa_coverage_rate",
+    "share_75_plus",
+    "share_under_20",
+    "aah_rate_20_64",
+)
 
 
 def indicator_matrix(table: pd.DataFrame, indicator_ids: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:
     """Raw values (département × indicator, complete rows only) and the year used for each indicator."""
-    rows = table[(table["territory_level"] == "departement") & (table["variant"] == "observed")
-                 & table["indicator_id"].isin(indicator_ids)]
+    rows = table[
+        (table["territory_level"] == "departement")
+        & (table["variant"] == "observed")
+        & table["indicator_id"].isin(indicator_ids)
+    ]
     columns, years = {}, {}
     for indicator_id in indicator_ids:
         own = rows[rows["indicator_id"] == indicator_id]

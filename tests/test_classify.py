@@ -10,11 +10,14 @@ from indicators.classify import NO_CLASS, class_labels, classify
 SERIES = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, math.nan], dtype=float)
 
 
-@pytest.mark.parametrize(("method", "breaks", "first_bins"), [
-    ("quantiles", (3.75, 6.5, 9.25, 30.0), [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]),
-    ("equal_interval", (8.25, 15.5, 22.75, 30.0), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3]),
-    ("jenks", (5.0, 10.0, 20.0, 30.0), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 3]),
-])
+@pytest.mark.parametrize(
+    ("method", "breaks", "first_bins"),
+    [
+        ("quantiles", (3.75, 6.5, 9.25, 30.0), [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]),
+        ("equal_interval", (8.25, 15.5, 22.75, 30.0), [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3]),
+        ("jenks", (5.0, 10.0, 20.0, 30.0), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 3]),
+    ],
+)
 def test_exact_breaks(method, breaks, first_bins):
     classes = classify(SERIES, method, 4)
     assert classes.breaks == pytest.approx(breaks)

@@ -77,4 +77,4 @@ def test_nearest_and_breakdown(z):
     assert near["code"].tolist() == ["49", "44", "28"]
     why = similarity.breakdown(z, "38", near["code"].tolist())
     assert list(why.columns) == ["49", "44", "28"] and (why >= 0).all().all()
-    assert (why ** 2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())
+    assert (why**2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())

@@ -29,7 +29,7 @@ def test_insets_do_not_overlap_metropolitan_france_nor_each_other():
     for frame_box in boxes:
         assert not frame_box.intersects(metro)
     for i, a in enumerate(boxes):
-        assert not any(a.intersects(b) for b in boxes[i + 1:])
+        assert not any(a.intersects(b) for b in boxes[i + 1 :])
     for code, bounds in geo.inset_boxes().items():
         shape = frame.loc[frame["code"] == code].geometry.iloc[0]
         assert box(*bounds).buffer(1e-6).contains(shape), code

@@ -43,9 +43,26 @@ def _server():
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -96,10 +113,20 @@ def run() -> list[Measure]:
     browser_first, browser_again = _load_to_drawn_map()
     return [
         Measure(4, "map figure payload (poverty 2020, Jenks 5)", _payload_kb(), "KB", 400.0),
-        Measure(4, "map page warm rerun (AppTest, server side)",
-                _warm_rerun("pages/carte.py", ind="poverty_rate", year="2020"), "s", 0.5),
-        Measure(4, "compare page warm rerun (AppTest, 38/44/93)",
-                _warm_rerun("pages/comparer.py", deps="38,44,93"), "s", 0.3),
+        Measure(
+            4,
+            "map page warm rerun (AppTest, server side)",
+            _warm_rerun("pages/carte.py", ind="poverty_rate", year="2020"),
+            "s",
+            0.5,
+        ),
+        Measure(
+            4,
+            "compare page warm rerun (AppTest, 38/44/93)",
+            _warm_rerun("pages/comparer.py", deps="38,44,93"),
+            "s",
+            0.3,
+        ),
         Measure(4, "page load to drawn map, first visit (empty browser cache)", browser_first, "s", 3.0),
         Measure(4, "page load to drawn map, return visit (browser cache)", browser_again, "s", 3.0),
     ]
