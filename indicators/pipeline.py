@@ -32,11 +32,12 @@ SOURCE_MODULES = [
     "indicators.sources.seed_profils_2018",
 ]
 CODE_FILES = ["indicators/pipeline.py", "indicators/derive.py", "indicators/schema.py",
-              "indicators/territories.py", "indicators/sources/*.py",
+              "indicators/territories.py", "indicators/sources/*.py", "indicators/geo.py",
               "indicators/projections.py", "indicators/needs.py", "indicators/projected.py"]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
+GEO_FILE = "departements.geoparquet"
 
 
 def _sha256(path: Path) -> str:
@@ -57,7 +58,7 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
-    if not stamp_path.exists() or not (out_dir / INDICATORS_FILE).exists():
+    if not stamp_path.exists() or not all((out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE)):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
 
@@ -94,13 +95,16 @@ def build_tables(raw_dir: Path = RAW_DIR):
     return validate_indicators(pd.concat([table, projected.build(table, age_sex)], ignore_index=True)), age_sex
 
 
-def write_store(indicators, population, out_dir: Path, stamp: dict[str, str]) -> None:
-    """Write both tables to temporary files, read them back, then rename them into place."""
+def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None) -> None:
+    """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
     import pandas as pd
 
     out_dir.mkdir(parents=True, exist_ok=True)
     pending = []
-    for frame, name in ((indicators, INDICATORS_FILE), (population, POPULATION_FILE)):
+    frames = [(indicators, INDICATORS_FILE), (population, POPULATION_FILE)]
+    if geometry is not None:
+        frames.append((geometry, GEO_FILE))
+    for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         frame.to_parquet(tmp, index=False)
         if len(pd.read_parquet(tmp)) != len(frame):
@@ -117,8 +121,10 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
+    from indicators import geo
+
     indicators, population = build_tables(raw_dir)
-    write_store(indicators, population, out_dir, stamp)
+    write_store(indicators, population, out_dir, stamp, geometry=geo.build(raw_dir))
     return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.paths import processed_dir
-from indicators.pipeline import INDICATORS_FILE, POPULATION_FILE
+from indicators.pipeline import GEO_FILE, INDICATORS_FILE, POPULATION_FILE
 
 
 class StoreMissing(FileNotFoundError):
@@ -50,3 +50,10 @@ def latest(table: pd.DataFrame, indicator_id: str, code: str, level: str = "depa
     if values.empty:
         return None
     return float(values.iloc[-1]), int(values.index[-1])
+
+
+def load_geometry(store_dir: Path | None = None):
+    """The map geometry (GeoDataFrame: code, name, zone, geometry), built by the pipeline."""
+    from indicators import geo
+
+    return geo.load(_path(GEO_FILE, store_dir))

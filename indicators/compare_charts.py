@@ -1,0 +1,89 @@
+"""Pure charts for the compare page: tidy table -> plotly Figure (French formats, catalogue units)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators import catalogue, territories
+from indicators.formatting import format_indicator
+
+FRANCE_COLOUR = "#555555"
+RSA_BREAK_YEAR = 2016
+
+
+def has_rsa_break(indicator_id: str) -> bool:
+    notes = catalogue.get(indicator_id).notes or ""
+    return "Rupture de série en 2016" in notes
+
+
+def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
+    """One indicator: a bar per territory and France (missing values are labelled n.d., not drawn as 0)."""
+    indicator = catalogue.get(wide_row["indicator_id"])
+    names = territories.departement_names()
+    labels = [names[c] for c in codes] + ["France"]
+    values = [wide_row[f"{c}_value"] for c in codes] + [wide_row["france_value"]]
+    texts = [format_indicator(v, indicator) for v in values]
+    colours = ["#1f4e79"] * len(codes) + [FRANCE_COLOUR]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=[None if pd.isna(v) else v for v in values],
+            text=texts,
+            textposition="outside",
+            marker_color=colours,
+            hovertemplate="%{x} : %{text}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(
+        title=indicator.short_label,
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title=indicator.unit,
+        separators=", ",
+        showlegend=False,
+    )
+    return fig
+
+
+def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.Figure:
+    """All available years for the chosen territories (and France when published), 2016 RSA break marked."""
+    indicator = catalogue.get(indicator_id)
+    names = territories.departement_names()
+    rows = table[(table["indicator_id"] == indicator_id) & (table["variant"] == "observed")]
+    fig = go.Figure()
+    series = [("departement", c, names[c]) for c in codes] + [("france", "FR", "France")]
+    for level, code, name in series:
+        own = rows[(rows["territory_level"] == level) & (rows["territory_code"] == code)].sort_values("year")
+        if own.empty:
+            continue
+        texts = [format_indicator(v, indicator) for v in own["value"]]
+        fig.add_trace(
+            go.Scatter(
+                x=own["year"],
+                y=own["value"],
+                name=name,
+                mode="lines+markers",
+                text=texts,
+                hovertemplate=f"{name} %{{x}} : %{{text}}<extra></extra>",
+                line={"dash": "dot", "color": FRANCE_COLOUR} if level == "france" else None,
+            )
+        )
+    if has_rsa_break(indicator_id):
+        fig.add_vline(
+            x=RSA_BREAK_YEAR,
+            line_dash="dash",
+            line_color="#b00",
+            annotation_text="Rupture de série 2016 (CNAF)",
+            annotation_position="top left",
+        )
+    fig.update_layout(
+        title=indicator.short_label,
+        height=340,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        yaxis_title=indicator.unit,
+        separators=", ",
+        legend={"orientation": "h"},
+    )
+    return fig

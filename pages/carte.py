@@ -1,0 +1,108 @@
+"""Map page: any indicator and year on a choropleth of the 101 départements, with a ranked table."""
+
+import streamlit as st
+
+from indicators import cache, catalogue, maps
+from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
+
+PROFILE_PAGE = "pages/profil.py"
+PLOTLY_CONFIG = {
+    "topojsonURL": "/app/static/",  # offline: an empty base map served from static/
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "radar-social-carte", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+choices = cache.mappable_indicators()
+params = st.query_params
+
+st.title("Carte des départements")
+
+left, middle, right = st.columns([3, 2, 2])
+default_ind = params.get("ind") if params.get("ind") in choices else "rsa_coverage_rate"
+indicator_id = left.selectbox(
+    "Indicateur", choices, index=choices.index(default_ind), format_func=lambda i: catalogue.get(i).label
+)
+indicator = catalogue.get(indicator_id)
+table = cache.indicator_rows(indicator_id)
+years = maps.years_with_data(table, indicator_id)
+year_param = params.get("year")
+default_year = int(year_param) if year_param and year_param.isdigit() and int(year_param) in years else years[-1]
+year = middle.selectbox("Année", years[::-1], index=years[::-1].index(default_year))
+method_keys = list(METHODS)
+method = right.selectbox(
+    "Classes",
+    method_keys,
+    format_func=METHODS.get,
+    index=method_keys.index(params.get("method")) if params.get("method") in METHODS else 0,
+)
+left2, right2 = st.columns([3, 4])
+k_param = params.get("k")
+k = left2.slider(
+    "Nombre de classes",
+    MIN_CLASSES,
+    MAX_CLASSES,
+    int(k_param) if k_param and k_param.isdigit() and MIN_CLASSES <= int(k_param) <= MAX_CLASSES else 5,
+)
+gap = right2.toggle("Écart à la France (palette divergente)", value=params.get("gap") == "1")
+st.query_params.update(
+    {"ind": indicator_id, "year": str(year), "method": method, "k": str(k), "gap": "1" if gap else "0"}
+)
+
+frame = maps.map_frame(table, indicator_id, year, gap)
+if gap and frame["shown"].isna().all():
+    st.warning(f"Pas de valeur France pour cet indicateur en {year} : l'écart à la France est n.d.")
+geojson = cache.geojson()
+source = f"Source : {indicator.citation}. Année : {year}. Unité : {indicator.unit}."
+
+map_col, table_col = st.columns([5, 3])
+with map_col:
+    event = st.plotly_chart(
+        maps.choropleth(frame, geojson, indicator_id, method, k, gap),
+        key="map",
+        on_select="rerun",
+        selection_mode="points",
+        config=PLOTLY_CONFIG,
+    )
+    st.caption(
+        f"{indicator.label} ({year}). {source} Gris : n.d. (non disponible). "
+        "Cliquez sur un département pour ouvrir son profil ; l'appareil photo de la barre d'outils "
+        "télécharge la carte en PNG. Outre-mer en encarts, hors échelle."
+    )
+with table_col:
+    st.markdown("**Classement** (rang 1 = situation la plus difficile)")
+    ranked = maps.ranked_table(frame, gap)
+    ranked["Profil"] = "/profil?dep=" + ranked["Code"]
+    st.dataframe(
+        ranked,
+        hide_index=True,
+        height=420,
+        width="stretch",
+        column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")},
+    )
+    st.markdown("**Paris et petite couronne**")
+    st.plotly_chart(
+        maps.choropleth(
+            frame,
+            cache.geojson_detail(),
+            indicator_id,
+            method,
+            k,
+            gap,
+            codes=maps.PETITE_COURONNE,
+            legend=False,
+            height=260,
+        ),
+        key="zoom",
+        config=PLOTLY_CONFIG,
+    )
+
+points = event.selection.points if event and event.selection else []
+if points:
+    code = points[0].get("location")
+    try:
+        st.switch_page(PROFILE_PAGE, query_params={"dep": code})
+    except st.errors.StreamlitAPIException:
+        st.info(f"Profil du département : [/profil?dep={code}](/profil?dep={code})")
+if indicator.notes:
+    st.caption(f"Note : {indicator.notes}")

@@ -1,0 +1,117 @@
+"""Compare page: chosen départements side by side with France, charts, similar départements, exports."""
+
+import pandas as pd
+import streamlit as st
+
+from indicators import cache, catalogue, compare, compare_charts, similarity, territories
+from indicators.formatting import format_number
+
+names = territories.departement_names()
+options = cache.geojson_codes()
+
+if "deps" not in st.session_state:
+    st.session_state["deps"] = compare.parse_codes(st.query_params.get("deps"))
+
+
+def _compare_with(codes: list[str]) -> None:
+    st.session_state["deps"] = codes[: compare.MAX_CODES]
+
+
+st.title("Comparer des territoires")
+codes = st.multiselect(
+    "Départements (2 à 8), comparés à la France",
+    options,
+    key="deps",
+    max_selections=compare.MAX_CODES,
+    format_func=lambda c: f"{c} — {names[c]}",
+)
+if len(codes) < compare.MIN_CODES:
+    st.warning("Choisissez au moins deux départements.")
+    st.stop()
+st.query_params["deps"] = ",".join(codes)
+
+wide = cache.compare_table(tuple(codes))
+shown = compare.display_table(wide, codes)
+scores = compare.gap_scores(wide, codes)
+
+
+def _colours(frame):
+    styles = frame.copy().astype(str).replace(r".*", "", regex=True)
+    for code in codes:
+        styles[names[code]] = [compare.cell_colour(s) for s in scores[code]]
+    return styles
+
+
+st.subheader("Tableau comparatif")
+rank_columns = {f"Rang {names[c]}": st.column_config.TextColumn(f"Rang {names[c]}", width="small") for c in codes}
+st.dataframe(
+    shown.style.apply(_colours, axis=None),
+    hide_index=True,
+    width="stretch",
+    height=560,
+    column_config={"Indicateur": st.column_config.TextColumn(pinned=True), **rank_columns},
+)
+st.caption(
+    "Valeurs de la dernière année commune aux territoires choisis (sinon l'année est indiquée entre "
+    "parenthèses). Rang 1 = situation la plus difficile parmi les départements. Couleur des taux : "
+    "rouge = plus difficile que la France, bleu = plus favorable (selon le sens de l'indicateur) ; "
+    "sans couleur : effectifs, indicateurs neutres ou valeur France n.d. "
+    "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
+)
+export = compare.export_table(wide, codes)
+left, right = st.columns(2)
+left.download_button("Télécharger (CSV)", compare.to_csv_bytes(export), "radar-social-comparaison.csv", mime="text/csv")
+right.download_button(
+    "Télécharger (XLSX)",
+    compare.to_xlsx_bytes(export),
+    "radar-social-comparaison.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)
+
+st.subheader("Graphiques")
+chosen = st.multiselect(
+    "Indicateurs",
+    wide["indicator_id"].tolist(),
+    default=["rsa_coverage_rate", "poverty_rate"],
+    format_func=lambda i: catalogue.get(i).label,
+)
+for indicator_id in chosen:
+    indicator = catalogue.get(indicator_id)
+    row = wide[wide["indicator_id"] == indicator_id].iloc[0]
+    bar, line = st.columns([2, 3])
+    bar.plotly_chart(compare_charts.bar_chart(row, codes), key=f"bar-{indicator_id}")
+    history = cache.indicator_rows(indicator_id)
+    line.plotly_chart(compare_charts.time_series(history, indicator_id, codes), key=f"ts-{indicator_id}")
+    bars_year = "variable" if pd.isna(row["year"]) else f"{row['year']:.0f}"
+    st.caption(f"Source : {indicator.citation}. Unité : {indicator.unit}. Année des barres : {bars_year}.")
+
+st.subheader("Territoires similaires")
+one, two, three = st.columns([2, 4, 1])
+target = one.selectbox("Département", codes, format_func=lambda c: f"{c} — {names[c]}")
+usable = cache.mappable_indicators(similarity.MIN_COVERAGE)
+picked = two.multiselect(
+    "Indicateurs de ressemblance",
+    usable,
+    default=list(similarity.DEFAULT_INDICATORS),
+    format_func=lambda i: catalogue.get(i).short_label,
+)
+k = three.number_input("Nombre", 1, 10, 5)
+matrix, z, years = cache.similarity_z(tuple(picked)) if picked else (None, None, {})
+if z is None or z.empty or target not in z.index:
+    st.info("Choisissez des indicateurs disponibles pour ce département.")
+else:
+    near = similarity.nearest(z, target, int(k))
+    near["Distance"] = [format_number(d, 2) for d in near["distance"]]
+    st.dataframe(
+        near[["code", "name", "Distance"]].rename(columns={"code": "Code", "name": "Département"}), hide_index=True
+    )
+    why = similarity.breakdown(z, target, near["code"].tolist())
+    why.index = [f"{catalogue.get(i).short_label} ({years[i]})" for i in why.index]
+    why.columns = [names[c] for c in why.columns]
+    st.markdown("**Pourquoi ils sont proches** : écart en écarts-types par indicateur (0 = identique)")
+    st.dataframe(why.map(lambda d: format_number(d, 2)))
+    st.caption(
+        f"Distance euclidienne entre valeurs centrées-réduites (z-scores) sur les {len(z)} départements "
+        "renseignés pour tous les indicateurs choisis ; chaque indicateur compte autant."
+    )
+    st.button("Comparer avec ces départements", on_click=_compare_with, args=([target, *near["code"]],))

@@ -1,0 +1,137 @@
+"""Issue 4: map figure payload, warm reruns of the map and compare pages, page load to drawn map in Chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.benchmarks.run import Measure, best_of
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP_QUERY = "/carte?ind=poverty_rate&year=2020&method=jenks&k=5"
+
+
+def _payload_kb() -> float:
+    from indicators import geo, maps, store
+
+    table = store.load_indicators()
+    frame = maps.map_frame(table, "poverty_rate", 2020)
+    fig = maps.choropleth(frame, geo.to_geojson(store.load_geometry()), "poverty_rate", "jenks", 5)
+    return len(fig.to_json().encode("utf-8")) / 1000
+
+
+def _warm_rerun(page: str, **params) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(page).run()
+    at.run()
+    return best_of(at.run, repeat=5)
+
+
+@contextmanager
+def _server():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _load_to_drawn_map() -> tuple[float, float]:
+    """(first visit with an empty browser cache, return visit), best times from goto to the 101st path."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    def drawn(page) -> float:
+        start = time.perf_counter()
+        page.goto(url + MAP_QUERY)
+        page.locator("[data-testid=stPlotlyChart] path.choroplethlocation").nth(100).wait_for(timeout=60_000)
+        return time.perf_counter() - start
+
+    with _server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        warmup = browser.new_context()
+        page = warmup.new_page()
+        page.goto(url)  # a deep link on a fresh server skips st.navigation (Streamlit quirk): open / first
+        page.get_by_role("heading", name="Radar social").wait_for(timeout=60_000)
+        drawn(page)  # warms the server's caches; not counted
+        warmup.close()
+        first, again = [], []
+        for _ in range(2):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            first.append(drawn(page))
+            again += [drawn(page), drawn(page)]
+            context.close()
+        browser.close()
+    return min(first), min(again)
+
+
+def run() -> list[Measure]:
+    browser_first, browser_again = _load_to_drawn_map()
+    return [
+        Measure(4, "map figure payload (poverty 2020, Jenks 5)", _payload_kb(), "KB", 400.0),
+        Measure(
+            4,
+            "map page warm rerun (AppTest, server side)",
+            _warm_rerun("pages/carte.py", ind="poverty_rate", year="2020"),
+            "s",
+            0.5,
+        ),
+        Measure(
+            4,
+            "compare page warm rerun (AppTest, 38/44/93)",
+            _warm_rerun("pages/comparer.py", deps="38,44,93"),
+            "s",
+            0.3,
+        ),
+        Measure(4, "page load to drawn map, first visit (empty browser cache)", browser_first, "s", 3.0),
+        Measure(4, "page load to drawn map, return visit (browser cache)", browser_again, "s", 3.0),
+    ]
+
+
+if __name__ == "__main__":
+    for measure in run():
+        print(measure)

@@ -1,0 +1,51 @@
+"""The map page draws the 101 départements in Chromium; the compare page shows the 38/44/93 table."""
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_map_draws_101_departements(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/carte?ind=poverty_rate&year=2020&method=jenks&k=5")
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("path.choroplethlocation").nth(100).wait_for()
+    page.wait_for_timeout(500)
+    screenshot(page, "carte")
+    assert chart.locator("path.choroplethlocation").count() == 101
+    legend = chart.inner_text()
+    assert "n.d." in legend and "\u00a0%" in legend
+
+
+def test_compare_page_shows_the_table(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/comparer?deps=38,44,93")
+    page.get_by_role("heading", name="Comparer des territoires").wait_for()
+    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.locator("[data-testid=stPlotlyChart]").nth(1).wait_for()
+    page.wait_for_timeout(800)
+    screenshot(page, "comparer")
+    body = page.inner_text("body")
+    assert "Seine-Saint-Denis" in body and "Territoires similaires" in body
+    page.get_by_role("heading", name="Graphiques").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    screenshot(page, "comparer-graphiques")
+    page.get_by_role("button", name="Comparer avec ces départements").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    screenshot(page, "comparer-similaires")
+
+
+def test_map_gap_to_france_is_diverging(page, app_url):
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/carte?ind=rsa_coverage_rate&year=2019&method=quantiles&k=6&gap=1")
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("path.choroplethlocation").nth(100).wait_for()
+    page.wait_for_timeout(500)
+    screenshot(page, "carte-ecart-france")
+    assert chart.locator("path.choroplethlocation").count() == 101
+    assert "pt" in chart.inner_text()

@@ -1,0 +1,35 @@
+"""The compare and map pages run in AppTest, keep their state in the URL, and put figures on screen."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP
+
+
+def _page(path: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(path).run()
+    assert not at.exception
+    return at
+
+
+def test_map_page_draws_the_101_departements():
+    at = _page("pages/carte.py", ind="poverty_rate", year="2020", method="jenks", k="6")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    trace = spec["data"][0]
+    assert trace["type"] == "choropleth" and len(trace["locations"]) == 101
+    assert trace["colorbar"]["ticktext"][0] == "n.d." and len(trace["colorbar"]["ticktext"]) == 7
+    assert at.query_params["method"] in ("jenks", ["jenks"]) and at.query_params["k"] in ("6", ["6"])
+    assert "Insee, Filosofi 2020" in " ".join(c.value for c in at.caption)
+
+
+def test_compare_page_shows_the_three_departements():
+    at = _page("pages/comparer.py", deps="38,44,93")
+    shown = at.dataframe[0].value
+    assert {"Isère", "Loire-Atlantique", "Seine-Saint-Denis", "France"} <= set(shown.columns)
+    assert at.multiselect[0].value == ["38", "44", "93"]
+    at.button[0].click().run()  # compare with the similar départements
+    assert at.multiselect[0].value[0] == "38" and len(at.multiselect[0].value) == 6

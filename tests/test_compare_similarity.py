@@ -1,0 +1,80 @@
+"""Compare table (values, ranks, France, gaps, exports) and similar départements."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from indicators import compare, similarity
+
+CODES = ["38", "44", "93"]
+
+
+@pytest.fixture(scope="module")
+def wide(table):
+    return compare.compare_table(table, CODES)
+
+
+def test_compare_values_ranks_and_france(wide):
+    row = wide.set_index("indicator_id").loc["rsa_coverage_rate"]
+    assert row["year"] == 2019
+    assert row["93_value"] == pytest.approx(10.73, abs=0.005) and row["93_rank"] == 5 and row["93_total"] == 101
+    assert row["france_value"] == pytest.approx(5.73, abs=0.005)
+    poverty = wide.set_index("indicator_id").loc["poverty_rate"]
+    assert poverty["year"] == 2020 and poverty["93_value"] == 27.6 and pd.isna(poverty["france_value"])
+
+
+def test_display_is_french_and_shows_nd(wide):
+    shown = compare.display_table(wide, CODES).set_index("Indicateur")
+    assert shown.loc["Couverture RSA", "Seine-Saint-Denis"] == "10,73\u00a0%"
+    assert shown.loc["Couverture RSA", "Rang Seine-Saint-Denis"] == "5ᵉ sur 101"
+    assert shown.loc["Niveau de vie médian", "France"] == "n.d."
+
+
+def test_gap_scores_follow_polarity(wide):
+    scores = compare.gap_scores(wide, CODES).set_axis(wide["indicator_id"])
+    assert scores.loc["rsa_coverage_rate", "93"] > 0.8  # much more difficult than France
+    assert scores.loc["rsa_coverage_rate", "38"] < 0
+    assert pd.isna(scores.loc["poverty_rate", "93"])  # France n.d.: no colour
+    assert pd.isna(scores.loc["rsa_households", "93"])  # counts are not compared with the France total
+    assert scores.loc["share_75_plus", "93"] == 0  # neutral
+    assert compare.cell_colour(float("nan")) == "" and "202, 0, 32" in compare.cell_colour(0.5)
+
+
+def test_exports(wide):
+    export = compare.export_table(wide, CODES)
+    csv = compare.to_csv_bytes(export)
+    assert csv.startswith(b"\xef\xbb\xbf")
+    text = csv.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Indicateur;Identifiant;Unité;Année commune;Isère (38)")
+    back = pd.read_excel(io.BytesIO(compare.to_xlsx_bytes(export)), engine="openpyxl")
+    assert back.loc[back["Identifiant"] == "rsa_coverage_rate", "Rang 93"].iloc[0] == 5
+
+
+def test_parse_codes():
+    assert compare.parse_codes("2a,974, 38,xx") == ["2A", "974", "38"]
+    assert compare.parse_codes("38") == list(compare.DEFAULT_CODES)
+    assert compare.parse_codes(None) == list(compare.DEFAULT_CODES)
+
+
+@pytest.fixture(scope="module")
+def z(table):
+    matrix, years = similarity.indicator_matrix(table, list(similarity.DEFAULT_INDICATORS))
+    assert years["poverty_rate"] == 2020 and len(matrix) == 98
+    return similarity.standardise(matrix)
+
+
+def test_self_is_nearest_at_zero_and_distance_is_symmetric(z):
+    for code in ("38", "93", "974"):
+        dist = similarity.distances(z, code)
+        assert dist[code] == 0 and dist.idxmin() == code
+    assert similarity.distances(z, "38")["93"] == pytest.approx(similarity.distances(z, "93")["38"])
+
+
+def test_nearest_and_breakdown(z):
+    near = similarity.nearest(z, "38", 3)
+    assert "38" not in near["code"].tolist() and near["distance"].is_monotonic_increasing
+    assert near["code"].tolist() == ["49", "44", "28"]
+    why = similarity.breakdown(z, "38", near["code"].tolist())
+    assert list(why.columns) == ["49", "44", "28"] and (why >= 0).all().all()
+    assert (why**2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())
