@@ -36,9 +36,8 @@ def france_value(table: pd.DataFrame, indicator_id: str, year: int) -> float | N
 
 
 def the_101() -> pd.DataFrame:
-    """code, name of the 101 départements (territories.departements() also lists the COM)."""
-    deps = territories.departements()
-    return deps.loc[deps["zone"].isin(["metro", "drom"]), ["code", "name"]].reset_index(drop=True)
+    """code, name of the 101 départements."""
+    return territories.departements()[["code", "name"]]
 
 
 def map_frame(table: pd.DataFrame, indicator_id: str, year: int, gap: bool = False) -> pd.DataFrame:

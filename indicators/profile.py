@@ -107,12 +107,6 @@ class Profile:
         raise KeyError(key)
 
 
-def departement_codes() -> list[str]:
-    """The 101 départements (metropolitan and DROM); the Etalab list also holds 8 overseas collectivities."""
-    table = territories.departements()
-    return table.loc[table["zone"].isin(["metro", "drom"]), "code"].tolist()
-
-
 def missing_reason(indicator_id: str, code: str) -> str:
     """Why the store has no value for this indicator and territory (code 'FR' for France)."""
     if code == FRANCE:
@@ -266,7 +260,7 @@ def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | N
 def build(table: pd.DataFrame, population: pd.DataFrame, code: str) -> Profile:
     """The profile of one département (code as a string: '01', '2A', '974')."""
     names = territories.departement_names()
-    if code not in departement_codes():
+    if code not in territories.departement_codes():
         raise KeyError(f"unknown département code {code!r}")
     data = _Data(table)
     region_code = territories.region_of()[code]

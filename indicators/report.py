@@ -201,14 +201,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     if args.all:
         args.all.mkdir(parents=True, exist_ok=True)
-        codes = profile.departement_codes()
+        codes = territories.departement_codes()
         for code in codes:
             (args.all / f"fiche-{code}.pdf").write_bytes(build_pdf(profile.build(table, population, code)))
         print(f"{len(codes)} fiches écrites dans {args.all} "
               f"en {time.perf_counter() - started:.1f} s")
         return 0
     code = territories.normalise_departement_code(args.code)
-    if code not in profile.departement_codes():
+    if code not in territories.departement_codes():
         print(f"code de département inconnu : {args.code}", file=sys.stderr)
         return 2
     output = args.output or Path(f"fiche-{code}.pdf")

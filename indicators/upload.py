@@ -205,8 +205,7 @@ def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Only the 101 départements (metropolitan + DROM) are accepted, not the overseas collectivities.
     """
-    departements = territories.departements()
-    accepted = set(departements.loc[departements["zone"].isin(["metro", "drom"]), "code"])
+    accepted = set(territories.departement_codes())
     regions = set(territories.regions()["code"])
 
     def one(lev: str, code: str) -> str | None:

@@ -3,12 +3,12 @@
 import streamlit as st
 
 from indicators import cache, profile_charts, report, territories
-from indicators.profile import Figure, departement_codes, to_csv
+from indicators.profile import Figure, to_csv
 
 DEFAULT = "38"
 CHART_CONFIG = {"displayModeBar": False}
 
-codes = departement_codes()
+codes = territories.departement_codes()
 names = territories.departement_names()
 wanted = territories.normalise_departement_code(st.query_params.get("dep"))
 wanted = wanted if wanted in codes else DEFAULT

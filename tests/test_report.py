@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from indicators import profile, report
+from indicators import profile, report, territories
 
 
 def _text(pdf: bytes) -> str:
@@ -43,5 +43,5 @@ def test_cli_writes_one_pdf(tmp_path):
 
 
 def test_profile_lists_the_101_departements():
-    codes = profile.departement_codes()
+    codes = territories.departement_codes()
     assert len(codes) == 101 and {"2A", "2B", "976"} <= set(codes) and "988" not in codes
