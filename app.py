@@ -8,5 +8,6 @@ pages = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/profil.py", title="Profil d'un département", icon=":material/badge:", url_path="profil"),
     st.Page("pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),
+    st.Page("pages/tendances.py", title="Tendances des taux", icon=":material/trending_up:", url_path="tendances"),
 ]
 st.navigation(pages).run()

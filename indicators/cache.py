@@ -56,3 +56,20 @@ def profile(code: str):
     from indicators import profile as territory_profile
 
     return territory_profile.build(indicators(), population(), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def trend(code: str, indicator_id: str, level: str = "departement"):
+    """(observed series, stored trend path year × variants, backtest summary or None) of one rate."""
+    from indicators import trends
+
+    table = indicators()
+    observed = store.series(table, indicator_id, code, level)
+    rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
+                 & (table["territory_level"] == level) & table["variant"].isin(trends.VARIANTS)]
+    path = rows.pivot(index="year", columns="variant", values="value").reset_index()
+    path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
+    backtest = None
+    if len(observed) > trends.MIN_YEARS:
+        backtest = trends.summarise(trends.series_backtest(observed, indicator_id, max_origins=trends.BACKTEST_ORIGINS))
+    return observed, path, backtest
