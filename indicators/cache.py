@@ -147,3 +147,22 @@ def _mappable_indicators(min_departements: int, token: str) -> list[str]:
     from indicators import maps
 
     return maps.mappable_indicators(indicators(), min_departements)
+def trend(code: str, indicator_id: str, level: str = "departement"):
+    """(observed series, stored trend path year × variants, backtest summary or None) of one rate."""
+    return _trend(code, indicator_id, level, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend(code: str, indicator_id: str, level: str, token: str):
+    from indicators import trends
+
+    table = indicators()
+    observed = store.series(table, indicator_id, code, level)
+    rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
+                 & (table["territory_level"] == level) & table["variant"].isin(trends.VARIANTS)]
+    path = rows.pivot(index="year", columns="variant", values="value").reset_index()
+    path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
+    backtest = None
+    if len(observed) > trends.MIN_YEARS:
+        backtest = trends.summarise(trends.series_backtest(observed, indicator_id, max_origins=trends.BACKTEST_ORIGINS))
+    return observed, path, backtest

@@ -33,7 +33,8 @@ SOURCE_MODULES = [
 ]
 CODE_FILES = ["indicators/pipeline.py", "indicators/derive.py", "indicators/schema.py",
               "indicators/territories.py", "indicators/sources/*.py", "indicators/geo.py",
-              "indicators/projections.py", "indicators/needs.py", "indicators/projected.py"]
+              "indicators/projections.py", "indicators/needs.py", "indicators/projected.py",
+              "indicators/trends.py"]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"

@@ -3,14 +3,16 @@
 - population, age shares and 5-year change, for départements, complete régions and France, from
   ``projections.project_population`` (base = last estimated year);
 - recipients of APA, PCH, ASE, AAH and RSA with rates held at their last observed value
-  (``needs.project_all``), summed to complete régions and France.
+  (``needs.project_all``), summed to complete régions and France;
+- damped-trend projections of rates with 50 % / 80 % intervals (variants trend, trend_p10 … trend_p90,
+  ``trends.build``), départements and France, series of at least 8 observed years only.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from indicators import derive, needs, projections
+from indicators import derive, needs, projections, trends
 
 UNTIL = 2050
 POPULATION_SOURCE = "insee_estimations_population"
@@ -50,5 +52,6 @@ def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
     rows = pd.concat([
         _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year),
         _need_rows(observed, age_sex, projected),
+        trends.build(observed),
     ], ignore_index=True)
     return rows.dropna(subset=["value"])

@@ -35,7 +35,8 @@ def test_recent_trend_is_the_mean_yearly_change():
 
 def test_store_has_projections_beside_observations(table):
     projected = table[table["variant"] != "observed"]
-    assert set(projected["variant"]) == {"central", "low", "high"}
+    assert set(projected["variant"]) == {"central", "low", "high", "trend", "trend_p10", "trend_p25", "trend_p75",
+                                         "trend_p90"}
     assert projected["year"].max() == 2050
     observed_pop = table[(table["indicator_id"] == "population") & (table["variant"] == "observed")]
     assert observed_pop["year"].max() == 2023

@@ -1,0 +1,40 @@
+"""The trends page: Seine-Saint-Denis unemployment with its bands, and the short poverty series warned."""
+
+import json
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import APP
+
+
+def _open():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/tendances.py").run()
+    assert not at.exception
+    return at
+
+
+def test_unemployment_trend_for_seine_saint_denis():
+    at = _open()
+    assert at.title[0].value == "Tendances des taux à 2050"
+    assert at.selectbox(key="trend_territory").value == "93"
+    assert at.selectbox(key="trend_indicator").value == "unemployment_rate"
+    assert not at.warning
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    names = [t.get("name") for t in chart["data"]]
+    assert names == ["Intervalle à 80 %", "Intervalle à 50 %", "Tendance amortie (projection)", "Observé"]
+    assert chart["data"][2]["line"]["dash"] == "dash" and chart["data"][2]["x"][-1] == 2050
+    assert "Projection" in json.dumps(chart["layout"])
+    caption = at.caption[0].value
+    assert "2050 : " in caption and "\u00a0%" in caption and "80 %" in caption
+    expander = " ".join(m.value for m in at.expander[0].markdown)
+    assert "tendance amortie" in expander and "Rétro-prévision" in expander and "Dernière valeur" in expander
+
+
+def test_short_poverty_series_gets_a_warning_and_no_line():
+    at = _open()
+    at.selectbox(key="trend_indicator").set_value("poverty_rate").run()
+    assert not at.exception
+    assert "Série trop courte" in at.warning[0].value
+    chart = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert [t.get("name") for t in chart["data"]] == ["Observé"]
