@@ -13,8 +13,11 @@ import pandas as pd
 from indicators.projections import project_population
 
 AGGREGATES = {"total": 0, "65+": 65, "75+": 75}
-METHODS = {"hamilton_perry": "Hamilton–Perry (variante centrale)",
-           "constant": "Population constante", "linear_trend": "Tendance linéaire des 10 ans"}
+METHODS = {
+    "hamilton_perry": "Hamilton–Perry (variante centrale)",
+    "constant": "Population constante",
+    "linear_trend": "Tendance linéaire des 10 ans",
+}
 
 
 def _aggregates(population: pd.DataFrame) -> pd.DataFrame:
@@ -34,15 +37,20 @@ def predictions(population: pd.DataFrame, base_year: int = 2013, target_year: in
     projected = project_population(dep[dep["year"] <= base_year], base_year, until=target_year)
     hp = _aggregates(projected[(projected["year"] == target_year) & (projected["variant"] == "central")])
     hp = hp.droplevel(["year", "variant"])
-    frames = {"observed": observed.xs(target_year, level="year"), "hamilton_perry": hp,
-              "constant": observed.xs(base_year, level="year")}
+    frames = {
+        "observed": observed.xs(target_year, level="year"),
+        "hamilton_perry": hp,
+        "constant": observed.xs(base_year, level="year"),
+    }
     past = observed[observed.index.get_level_values("year") <= base_year]
     years = past.index.get_level_values("year").to_numpy(dtype=float)
     trend = {}
     for code, rows in past.groupby(level="territory_code"):
         x = years[past.index.get_level_values("territory_code") == code]
-        trend[code] = {c: np.polyval(np.polyfit(x, rows[c].to_numpy(), 1), target_year) if len(x) > 1
-                       else rows[c].iloc[-1] for c in AGGREGATES}
+        trend[code] = {
+            c: np.polyval(np.polyfit(x, rows[c].to_numpy(), 1), target_year) if len(x) > 1 else rows[c].iloc[-1]
+            for c in AGGREGATES
+        }
     frames["linear_trend"] = pd.DataFrame.from_dict(trend, orient="index")
     codes = frames["hamilton_perry"].index.intersection(frames["observed"].index)
     return pd.concat({m: f.reindex(codes) for m, f in frames.items()}, axis=1)

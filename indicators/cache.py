@@ -49,8 +49,10 @@ def _scenario_inputs(code: str, token: str):
     projected = projected[projected["territory_code"] == code]
     observed = population()[population()["territory_code"] == code]
     bases = needs.baselines(indicators(), population(), code)
-    groups = {v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages)
-                  for n in needs.NEEDS} for v in ("central", "low", "high")}
+    groups = {
+        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
+        for v in ("central", "low", "high")
+    }
     return bases, groups
 
 
@@ -147,6 +149,8 @@ def _mappable_indicators(min_departements: int, token: str) -> list[str]:
     from indicators import maps
 
     return maps.mappable_indicators(indicators(), min_departements)
+
+
 def trend(code: str, indicator_id: str, level: str = "departement"):
     """(observed series, stored trend path year × variants, backtest summary or None) of one rate."""
     return _trend(code, indicator_id, level, versions.token())
@@ -158,8 +162,12 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
 
     table = indicators()
     observed = store.series(table, indicator_id, code, level)
-    rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
-                 & (table["territory_level"] == level) & table["variant"].isin(trends.VARIANTS)]
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["territory_code"] == code)
+        & (table["territory_level"] == level)
+        & table["variant"].isin(trends.VARIANTS)
+    ]
     path = rows.pivot(index="year", columns="variant", values="value").reset_index()
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = None

@@ -73,11 +73,19 @@ def parse(document: dict) -> dict[str, Indicator]:
             raise CatalogueError(f"indicator {entry['id']} is listed twice")
         known = {*REQUIRED, "numerator", "denominator", "notes", "method"}
         indicators[entry["id"]] = Indicator(
-            id=entry["id"], label=entry["label"], short_label=entry["short_label"], theme=entry["theme"],
-            unit=str(entry["unit"]), decimals=int(entry["decimals"]), definition=entry["definition"],
-            polarity=entry["polarity"], sources=tuple(sources[s] for s in entry["sources"]),
-            numerator=entry.get("numerator"), denominator=entry.get("denominator"),
-            notes=entry.get("notes"), method=entry.get("method"),
+            id=entry["id"],
+            label=entry["label"],
+            short_label=entry["short_label"],
+            theme=entry["theme"],
+            unit=str(entry["unit"]),
+            decimals=int(entry["decimals"]),
+            definition=entry["definition"],
+            polarity=entry["polarity"],
+            sources=tuple(sources[s] for s in entry["sources"]),
+            numerator=entry.get("numerator"),
+            denominator=entry.get("denominator"),
+            notes=entry.get("notes"),
+            method=entry.get("method"),
             extra={k: v for k, v in entry.items() if k not in known},
         )
     return indicators

@@ -109,12 +109,22 @@ def aggregate_counts(tidy: pd.DataFrame, indicator_ids: list[str]) -> pd.DataFra
         regions["indicator_id"] = indicator_id
         out.append(regions[TIDY])
         published = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["territory_level"] == "france")]
-        by_year = dep.groupby("year").agg(value=("value", "sum"), n=("value", "size"),
-                                          mayotte=("territory_code", lambda c: (c == MAYOTTE).any()))
+        by_year = dep.groupby("year").agg(
+            value=("value", "sum"), n=("value", "size"), mayotte=("territory_code", lambda c: (c == MAYOTTE).any())
+        )
         full = by_year[(by_year["n"] == n_all) | ((by_year["n"] == n_all - 1) & ~by_year["mayotte"])]
         full = full[~full.index.isin(published["year"])]
-        out.append(pd.DataFrame({"territory_level": "france", "territory_code": "FR",
-                                 "indicator_id": indicator_id, "year": full.index, "value": full["value"]}))
+        out.append(
+            pd.DataFrame(
+                {
+                    "territory_level": "france",
+                    "territory_code": "FR",
+                    "indicator_id": indicator_id,
+                    "year": full.index,
+                    "value": full["value"],
+                }
+            )
+        )
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=TIDY)
 
 
@@ -122,10 +132,14 @@ def _ratio_rows(num_den: pd.DataFrame, indicator_id: str, scale: float) -> pd.Da
     """num_den: territory_code, year, value (numerator), denominator, for départements."""
     dep = num_den.assign(territory_level="departement")
     regions = _complete_regions(num_den, ["value", "denominator"])
-    france = num_den.groupby("year").agg(value=("value", "sum"), denominator=("denominator", "sum"),
-                                         n=("value", "size")).reset_index()
+    france = (
+        num_den.groupby("year")
+        .agg(value=("value", "sum"), denominator=("denominator", "sum"), n=("value", "size"))
+        .reset_index()
+    )
     france = france[france["n"] >= MIN_DEPARTEMENTS_FOR_FRANCE_RATIO].assign(
-        territory_level="france", territory_code="FR")
+        territory_level="france", territory_code="FR"
+    )
     rows = pd.concat([dep, regions, france], ignore_index=True)
     rows["value"] = rows["value"] / rows["denominator"] * scale
     rows["indicator_id"] = indicator_id

@@ -35,13 +35,19 @@ NEEDS = [
     Need("rsa_households", "Foyers allocataires du RSA", AgeGroup(15, 69), "social_spending_net_rsa_insertion"),
 ]
 NEED_BY_ID = {n.id: n for n in NEEDS}
-AGE_LABELS = {"apa_recipients": "75 ans et plus", "pch_recipients": "population totale",
-              "ase_children": "0-19 ans", "aah_recipients": "20-64 ans", "rsa_households": "15-69 ans"}
+AGE_LABELS = {
+    "apa_recipients": "75 ans et plus",
+    "pch_recipients": "population totale",
+    "ase_children": "0-19 ans",
+    "aah_recipients": "20-64 ans",
+    "rsa_households": "15-69 ans",
+}
 
 
 @dataclass(frozen=True)
 class Baseline:
     """What the projection of one need in one territory starts from."""
+
     need: str
     last_year: int
     last_rate: float  # recipients per inhabitant of the age group
@@ -52,8 +58,12 @@ class Baseline:
 
 
 def _dep_values(table: pd.DataFrame, indicator_id: str, code: str) -> pd.Series:
-    rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
-                 & (table["territory_level"] == "departement") & (table["variant"] == "observed")]
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["territory_code"] == code)
+        & (table["territory_level"] == "departement")
+        & (table["variant"] == "observed")
+    ]
     return rows.set_index("year")["value"].sort_index()
 
 
@@ -68,7 +78,7 @@ def recent_trend(rate: pd.Series, years: int = TREND_YEARS) -> float:
     rate = rate[rate > 0]
     if len(rate) < 2:
         return 0.0
-    tail = rate.iloc[-(years + 1):]
+    tail = rate.iloc[-(years + 1) :]
     span = tail.index[-1] - tail.index[0]
     change = ((tail.iloc[-1] / tail.iloc[0]) ** (1 / span) - 1) * 100
     return float(np.clip(change, -MAX_TREND, MAX_TREND))
@@ -91,8 +101,9 @@ def baselines(table: pd.DataFrame, population: pd.DataFrame, code: str) -> dict[
             if len(both):
                 cost_year = int(both.max())
                 cost = float(spending[cost_year] * 1000 / counts[cost_year])
-        out[need.id] = Baseline(need.id, int(rate.index[-1]), float(rate.iloc[-1]), recent_trend(rate),
-                                cost, cost_year, counts)
+        out[need.id] = Baseline(
+            need.id, int(rate.index[-1]), float(rate.iloc[-1]), recent_trend(rate), cost, cost_year, counts
+        )
     return out
 
 
@@ -102,8 +113,15 @@ def group_projection(projected: pd.DataFrame, observed: pd.DataFrame, ages: AgeG
     return age_group_population(both, ages).set_index("year")["population"].sort_index()
 
 
-def project_need(baseline: Baseline, group: pd.Series, until: int, yearly_change: float = 0.0,
-                 shock_year: int | None = None, shock_size: float = 0.0, damping: float = 1.0) -> pd.DataFrame:
+def project_need(
+    baseline: Baseline,
+    group: pd.Series,
+    until: int,
+    yearly_change: float = 0.0,
+    shock_year: int | None = None,
+    shock_size: float = 0.0,
+    damping: float = 1.0,
+) -> pd.DataFrame:
     """year N (31/12/N) -> rate, recipients, spending (€) for N = last_year+1 … until.
     group: population of the age group at 1/1 by year, up to until+1. The k-th year after the last
     observation changes the rate by yearly_change × damping**(k-1) % (damping 1 = a constant change)."""
@@ -118,14 +136,16 @@ def project_need(baseline: Baseline, group: pd.Series, until: int, yearly_change
     return pd.DataFrame({"year": years, "rate": rate, "recipients": recipients, "spending": spending})
 
 
-def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame,
-                until: int) -> pd.DataFrame:
+def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
     """Every département, every need, rates held at their last value, for each population variant:
     territory_code, indicator_id, year, variant, value (recipients)."""
     out = []
     for need in NEEDS:
-        counts = table[(table["indicator_id"] == need.id) & (table["territory_level"] == "departement")
-                       & (table["variant"] == "observed")]
+        counts = table[
+            (table["indicator_id"] == need.id)
+            & (table["territory_level"] == "departement")
+            & (table["variant"] == "observed")
+        ]
         if counts.empty:
             continue
         obs_group = age_group_population(population[population["territory_code"] != "FR"], need.ages)
@@ -138,7 +158,15 @@ def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.Dat
             group = pd.concat([obs_group, group[~group["year"].isin(obs_group["year"])]])
             group = group.assign(year=group["year"] - 1).merge(last, on="territory_code", suffixes=("", "_last"))
             group = group[(group["year"] > group["year_last"]) & (group["year"] <= until)]
-            out.append(pd.DataFrame({"territory_code": group["territory_code"], "indicator_id": need.id,
-                                     "year": group["year"], "variant": variant,
-                                     "value": group["population"] * group["rate"]}))
+            out.append(
+                pd.DataFrame(
+                    {
+                        "territory_code": group["territory_code"],
+                        "indicator_id": need.id,
+                        "year": group["year"],
+                        "variant": variant,
+                        "value": group["population"] * group["rate"],
+                    }
+                )
+            )
     return pd.concat(out, ignore_index=True)

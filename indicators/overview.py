@@ -11,7 +11,8 @@ def coverage(table: pd.DataFrame) -> pd.DataFrame:
     """Indicator, label, unit, first/last year and number of départements covered (observed rows)."""
     observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
     stats = observed.groupby("indicator_id").agg(
-        first_year=("year", "min"), last_year=("year", "max"), departements=("territory_code", "nunique"))
+        first_year=("year", "min"), last_year=("year", "max"), departements=("territory_code", "nunique")
+    )
     entries = catalogue.load()
     stats["label"] = [entries[i].label for i in stats.index]
     stats["unit"] = [entries[i].unit for i in stats.index]

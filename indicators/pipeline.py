@@ -31,10 +31,18 @@ SOURCE_MODULES = [
     "indicators.sources.drees_aide_sociale",
     "indicators.sources.seed_profils_2018",
 ]
-CODE_FILES = ["indicators/pipeline.py", "indicators/derive.py", "indicators/schema.py",
-              "indicators/territories.py", "indicators/sources/*.py", "indicators/geo.py",
-              "indicators/projections.py", "indicators/needs.py", "indicators/projected.py",
-              "indicators/trends.py"]
+CODE_FILES = [
+    "indicators/pipeline.py",
+    "indicators/derive.py",
+    "indicators/schema.py",
+    "indicators/territories.py",
+    "indicators/sources/*.py",
+    "indicators/geo.py",
+    "indicators/projections.py",
+    "indicators/needs.py",
+    "indicators/projected.py",
+    "indicators/trends.py",
+]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
@@ -81,14 +89,18 @@ def build_tables(raw_dir: Path = RAW_DIR):
     observed = pd.concat(parts, ignore_index=True)
     source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
     counts = [r.numerator for r in derive.RATIOS] + ["population"]
-    derived = pd.concat([
-        derive.population_indicators(age_sex),
-        derive.aggregate_counts(observed, [c for c in counts if c != "population"]),
-        derive.ratios(observed, age_sex),
-    ], ignore_index=True)
+    derived = pd.concat(
+        [
+            derive.population_indicators(age_sex),
+            derive.aggregate_counts(observed, [c for c in counts if c != "population"]),
+            derive.ratios(observed, age_sex),
+        ],
+        ignore_index=True,
+    )
     ratio_source = {r.indicator_id: source_of.get(r.numerator) for r in derive.RATIOS}
     derived["source_id"] = derived["indicator_id"].map(
-        lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID))
+        lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID)
+    )
     table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
     from indicators import projected
 
@@ -113,8 +125,9 @@ def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], ge
         pending.append((tmp, out_dir / name))
     for tmp, final in pending:
         os.replace(tmp, final)
-    (out_dir / STAMP_FILE).write_text(json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                                                  "rows": len(indicators), "inputs": stamp}, indent=1))
+    (out_dir / STAMP_FILE).write_text(
+        json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "rows": len(indicators), "inputs": stamp}, indent=1)
+    )
 
 
 def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:

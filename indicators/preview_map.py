@@ -29,10 +29,22 @@ def figure(rows: pd.DataFrame, unit: str = "") -> go.Figure | None:
         return None
     first = deps[(deps["indicator_id"] == deps["indicator_id"].iloc[0]) & (deps["variant"] == deps["variant"].iloc[0])]
     first = first[first["year"] == first["year"].max()]
-    fig = px.choropleth_map(first, geojson=departements_geojson(), locations="territory_code",
-                            featureidkey="properties.code", color="value", color_continuous_scale="Blues",
-                            map_style="white-bg", center={"lat": 46.6, "lon": 2.4}, zoom=4.2, opacity=0.9,
-                            labels={"value": unit or "valeur", "territory_code": "département"})
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=480,
-                      title=f"{first['indicator_id'].iloc[0]} {int(first['year'].iloc[0])}")
+    fig = px.choropleth_map(
+        first,
+        geojson=departements_geojson(),
+        locations="territory_code",
+        featureidkey="properties.code",
+        color="value",
+        color_continuous_scale="Blues",
+        map_style="white-bg",
+        center={"lat": 46.6, "lon": 2.4},
+        zoom=4.2,
+        opacity=0.9,
+        labels={"value": unit or "valeur", "territory_code": "département"},
+    )
+    fig.update_layout(
+        margin={"l": 0, "r": 0, "t": 30, "b": 0},
+        height=480,
+        title=f"{first['indicator_id'].iloc[0]} {int(first['year'].iloc[0])}",
+    )
     return fig

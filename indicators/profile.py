@@ -34,8 +34,10 @@ NEEDED = {*HEADLINE, *AGES, *SOCIAL, SPENDING_TOTAL, SPENDING_NET, *SPENDING_DOM
 DREES_AIDE_SOCIALE = "drees_aide_sociale"
 NOT_IN_STORE = "absent des données publiées utilisées"
 AREA_MISSING = "la superficie des départements n'est pas dans le magasin de données"
-BUDGET_MISSING = ("budget et agents ne sont connus que pour l'Isère, la Loire-Atlantique et la Seine-Saint-Denis "
-                  "(profils 2018) ; les comptes des départements (OFGL, DGFiP) ne sont pas dans nos sources")
+BUDGET_MISSING = (
+    "budget et agents ne sont connus que pour l'Isère, la Loire-Atlantique et la Seine-Saint-Denis "
+    "(profils 2018) ; les comptes des départements (OFGL, DGFiP) ne sont pas dans nos sources"
+)
 RANK_HINTS = {
     "higher_is_worse": "1ᵉʳ = taux le plus élevé, situation la plus difficile",
     "higher_is_better": "1ᵉʳ = valeur la plus basse, situation la plus difficile",
@@ -95,9 +97,13 @@ class Profile:
         return f"{self.name} ({self.code})"
 
     def sections(self) -> list[tuple[str, tuple[Figure, ...]]]:
-        return [("Chiffres clés", self.headline), ("Structure par âge", self.ages),
-                ("Indicateurs sociaux", self.social), ("Dépenses d'aide sociale", self.spending),
-                ("La collectivité", self.collectivite)]
+        return [
+            ("Chiffres clés", self.headline),
+            ("Structure par âge", self.ages),
+            ("Indicateurs sociaux", self.social),
+            ("Dépenses d'aide sociale", self.spending),
+            ("La collectivité", self.collectivite),
+        ]
 
     def figure(self, key: str, section: str | None = None) -> Figure:
         for name, figures in self.sections():
@@ -153,8 +159,9 @@ class _Data:
 
     def source_of(self, indicator_id: str, code: str, year: int) -> str | None:
         rows = self.by_id[indicator_id]
-        match = rows[(rows["territory_code"] == code) & (rows["territory_level"] == "departement")
-                     & (rows["year"] == year)]
+        match = rows[
+            (rows["territory_code"] == code) & (rows["territory_level"] == "departement") & (rows["year"] == year)
+        ]
         return match["source_id"].iloc[0] if len(match) else None
 
 
@@ -168,16 +175,32 @@ def _pairs(values: pd.Series) -> tuple[tuple[int, float], ...]:
     return tuple((int(y), float(v)) for y, v in values.items())
 
 
-def indicator_figure(data: _Data, indicator_id: str, code: str, with_rank: bool = False,
-                     with_trend: bool = False, label: str | None = None, compare_france: bool = True) -> Figure:
+def indicator_figure(
+    data: _Data,
+    indicator_id: str,
+    code: str,
+    with_rank: bool = False,
+    with_trend: bool = False,
+    label: str | None = None,
+    compare_france: bool = True,
+) -> Figure:
     """Latest observed value of the département, the France value and rank of the same year."""
     indicator = catalogue.get(indicator_id)
     values = data.series(indicator_id, code)
     france = data.series(indicator_id, FRANCE, "france")
     label = label or indicator.label
     if values.empty:
-        return Figure(indicator_id, label, None, formatting.MISSING, None, indicator.unit, indicator.citation,
-                      note=missing_reason(indicator_id, code), short_label=indicator.short_label)
+        return Figure(
+            indicator_id,
+            label,
+            None,
+            formatting.MISSING,
+            None,
+            indicator.unit,
+            indicator.citation,
+            note=missing_reason(indicator_id, code),
+            short_label=indicator.short_label,
+        )
     year = int(values.index[-1])
     value = float(values.iloc[-1])
     france_value = _at(france, year)
@@ -195,24 +218,47 @@ def indicator_figure(data: _Data, indicator_id: str, code: str, with_rank: bool 
             rank = formatting.format_rank(int(mine["rank"].iloc[0]), int(mine["total"].iloc[0]))
             hint = RANK_HINTS[indicator.polarity]
     return Figure(
-        indicator_id, label, value, formatting.format_indicator(value, indicator), year, indicator.unit,
-        _citation(indicator, data.source_of(indicator_id, code, year)), note=" ; ".join(notes),
-        france_value=france_value, france_text=france_text, rank=rank, rank_hint=hint,
+        indicator_id,
+        label,
+        value,
+        formatting.format_indicator(value, indicator),
+        year,
+        indicator.unit,
+        _citation(indicator, data.source_of(indicator_id, code, year)),
+        note=" ; ".join(notes),
+        france_value=france_value,
+        france_text=france_text,
+        rank=rank,
+        rank_hint=hint,
         trend=_pairs(values) if with_trend else (),
-        france_trend=_pairs(france) if with_trend else (), short_label=indicator.short_label,
+        france_trend=_pairs(france) if with_trend else (),
+        short_label=indicator.short_label,
     )
 
 
 def _headline(data: _Data, code: str) -> tuple[Figure, ...]:
     population = indicator_figure(data, "population", code)
-    change = indicator_figure(data, "population_change_5y", code,
-                              label="Variation annuelle moyenne de la population")
+    change = indicator_figure(data, "population_change_5y", code, label="Variation annuelle moyenne de la population")
     if change.year:
         change = replace(change, label=f"{change.label} ({change.year - 5}-{change.year})")
-    density = Figure("density", "Densité de population", None, formatting.MISSING, None, "hab./km²", "",
-                     note=missing_reason("density", code), short_label="Densité")
-    return (population, change, density, indicator_figure(data, "unemployment_rate", code),
-            indicator_figure(data, "poverty_rate", code))
+    density = Figure(
+        "density",
+        "Densité de population",
+        None,
+        formatting.MISSING,
+        None,
+        "hab./km²",
+        "",
+        note=missing_reason("density", code),
+        short_label="Densité",
+    )
+    return (
+        population,
+        change,
+        density,
+        indicator_figure(data, "unemployment_rate", code),
+        indicator_figure(data, "poverty_rate", code),
+    )
 
 
 def _spending(data: _Data, code: str) -> tuple[Figure, ...]:
@@ -229,12 +275,29 @@ def _spending(data: _Data, code: str) -> tuple[Figure, ...]:
         share = part / whole * 100 if part is not None and whole else None
         f_part, f_whole = _at(data.series(domain_id, FRANCE, "france"), year), _at(france_net, year)
         france_share = f_part / f_whole * 100 if f_part is not None and f_whole else None
-        note = "" if share is not None else (missing_reason(domain_id, code) if year is None
-                                             else f"pas de valeur {year} pour ce domaine dans la source")
-        figures.append(Figure(domain_id, label, share, formatting.format_value(share, "%", 1),
-                              year if share is not None else None, "%", indicator.citation, note=note,
-                              france_value=france_share,
-                              france_text=formatting.format_value(france_share, "%", 1)))
+        note = (
+            ""
+            if share is not None
+            else (
+                missing_reason(domain_id, code)
+                if year is None
+                else f"pas de valeur {year} pour ce domaine dans la source"
+            )
+        )
+        figures.append(
+            Figure(
+                domain_id,
+                label,
+                share,
+                formatting.format_value(share, "%", 1),
+                year if share is not None else None,
+                "%",
+                indicator.citation,
+                note=note,
+                france_value=france_share,
+                france_text=formatting.format_value(france_share, "%", 1),
+            )
+        )
     return tuple(figures)
 
 
@@ -245,9 +308,10 @@ def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | N
         return pd.DataFrame(columns=["age_band", "sex", "departement", "france"]), None
     year = int(mine["year"].max())
     frames = []
-    for column, rows in (("departement", mine[mine["year"] == year]),
-                         ("france", population[(population["territory_code"] == FRANCE)
-                                               & (population["year"] == year)])):
+    for column, rows in (
+        ("departement", mine[mine["year"] == year]),
+        ("france", population[(population["territory_code"] == FRANCE) & (population["year"] == year)]),
+    ):
         shares = rows.set_index(["age_band", "sex"])["population"]
         frames.append((shares / shares.sum() * 100).rename(column))
     out = pd.concat(frames, axis=1).reset_index()
@@ -266,20 +330,34 @@ def build(table: pd.DataFrame, population: pd.DataFrame, code: str) -> Profile:
     region_code = territories.region_of()[code]
     pyramid, pyramid_year = _pyramid(population, code)
     return Profile(
-        code=code, name=names[code], region=territories.territory_name("region", region_code),
+        code=code,
+        name=names[code],
+        region=territories.territory_name("region", region_code),
         headline=_headline(data, code),
         ages=tuple(indicator_figure(data, i, code) for i in AGES),
         social=tuple(indicator_figure(data, i, code, with_rank=True, with_trend=True) for i in SOCIAL),
         spending=_spending(data, code),
-        collectivite=tuple(indicator_figure(data, i, code, compare_france=i == "social_staff_fte")
-                           for i in COLLECTIVITE),
-        pyramid=pyramid, pyramid_year=pyramid_year,
+        collectivite=tuple(
+            indicator_figure(data, i, code, compare_france=i == "social_staff_fte") for i in COLLECTIVITE
+        ),
+        pyramid=pyramid,
+        pyramid_year=pyramid_year,
         pyramid_source=catalogue.get("population").citation,
     )
 
 
-CSV_COLUMNS = ["Rubrique", "Indicateur", "Valeur", "Valeur affichée", "Unité", "Année", "France", "Rang",
-               "Source", "Remarque"]
+CSV_COLUMNS = [
+    "Rubrique",
+    "Indicateur",
+    "Valeur",
+    "Valeur affichée",
+    "Unité",
+    "Année",
+    "France",
+    "Rang",
+    "Source",
+    "Remarque",
+]
 
 
 def _csv_number(value: float | None) -> str:
@@ -294,13 +372,34 @@ def to_csv(profile: Profile) -> bytes:
     rows = []
     for section, figures in profile.sections():
         for fig in figures:
-            rows.append([section, fig.label, _csv_number(fig.value), fig.text, fig.unit,
-                         "" if fig.year is None else str(fig.year), fig.france_text, fig.rank, fig.source,
-                         fig.note])
+            rows.append(
+                [
+                    section,
+                    fig.label,
+                    _csv_number(fig.value),
+                    fig.text,
+                    fig.unit,
+                    "" if fig.year is None else str(fig.year),
+                    fig.france_text,
+                    fig.rank,
+                    fig.source,
+                    fig.note,
+                ]
+            )
     for _, row in profile.pyramid.iterrows():
-        rows.append(["Pyramide des âges", f"{'Hommes' if row['sex'] == 'M' else 'Femmes'} {row['age_band']} ans",
-                     _csv_number(float(row["departement"])), formatting.format_value(row["departement"], "%", 2),
-                     "% de la population", str(profile.pyramid_year),
-                     formatting.format_value(row["france"], "%", 2), "", profile.pyramid_source, ""])
+        rows.append(
+            [
+                "Pyramide des âges",
+                f"{'Hommes' if row['sex'] == 'M' else 'Femmes'} {row['age_band']} ans",
+                _csv_number(float(row["departement"])),
+                formatting.format_value(row["departement"], "%", 2),
+                "% de la population",
+                str(profile.pyramid_year),
+                formatting.format_value(row["france"], "%", 2),
+                "",
+                profile.pyramid_source,
+                "",
+            ]
+        )
     frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
     return frame.to_csv(sep=";", index=False).encode("utf-8-sig")

@@ -25,9 +25,10 @@ def _population_rows(age_sex: pd.DataFrame, projected: pd.DataFrame, base_year: 
         both = pd.concat([recent, rows.drop(columns="variant")], ignore_index=True)
         totals = derive.age_group_population(both, derive.ALL_AGES)
         level = totals["territory_code"].map(lambda c: "france" if c == "FR" else "departement")
-        parts = [totals.rename(columns={"population": "value"}).assign(territory_level=level,
-                                                                        indicator_id="population"),
-                 derive.population_indicators(both)]
+        parts = [
+            totals.rename(columns={"population": "value"}).assign(territory_level=level, indicator_id="population"),
+            derive.population_indicators(both),
+        ]
         frame = pd.concat(parts, ignore_index=True)
         out.append(frame[frame["year"] > base_year][derive.TIDY].assign(variant=variant))
     return pd.concat(out, ignore_index=True).assign(source_id=POPULATION_SOURCE)
@@ -49,9 +50,12 @@ def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
     """observed: the validated observed table; age_sex: population.parquet. Returns projected rows."""
     base_year = int(age_sex["year"].max())
     projected = projections.project_population(age_sex, base_year, until=UNTIL + 1)
-    rows = pd.concat([
-        _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year),
-        _need_rows(observed, age_sex, projected),
-        trends.build(observed),
-    ], ignore_index=True)
+    rows = pd.concat(
+        [
+            _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year),
+            _need_rows(observed, age_sex, projected),
+            trends.build(observed),
+        ],
+        ignore_index=True,
+    )
     return rows.dropna(subset=["value"])

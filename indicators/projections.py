@@ -42,8 +42,9 @@ FRANCE = "FR"
 def _cube(history: pd.DataFrame, years: list[int]) -> tuple[list[str], np.ndarray]:
     """(codes, array[year, territory, sex, band]) for the départements observed in every year listed."""
     rows = history[history["year"].isin(years) & (history["territory_code"] != FRANCE)]
-    wide = rows.pivot_table(index=["territory_code", "year"], columns=["sex", "age_band"],
-                            values="population", aggfunc="sum")
+    wide = rows.pivot_table(
+        index=["territory_code", "year"], columns=["sex", "age_band"], values="population", aggfunc="sum"
+    )
     wide = wide.reindex(columns=pd.MultiIndex.from_product([SEXES, AGE_BANDS]))
     complete = wide.notna().all(axis=1).groupby(level=0).sum()
     codes = sorted(complete[complete == len(years)].index)
@@ -63,7 +64,7 @@ def measure_ratios(cube: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if spans < 1:
         raise ValueError(f"Hamilton–Perry needs at least {STEP + 1} consecutive years of history")
     end = cube[-spans:]
-    start = cube[-spans - STEP:-STEP]
+    start = cube[-spans - STEP : -STEP]
     ccr = np.ones(cube.shape[1:])
     ccr[..., 1:-1] = _safe_ratio(end[..., 1:-1].sum(0), start[..., :-2].sum(0), 1.0)
     ccr[..., -1] = _safe_ratio(end[..., -1].sum(0), start[..., -2:].sum((0, -1)), 1.0)
@@ -79,8 +80,8 @@ def old_age_improvement(cube: np.ndarray) -> np.ndarray | None:
     if cube.shape[0] < 2 * STEP + 1:
         return None
     national = cube.sum(axis=1, keepdims=True)
-    recent, _ = measure_ratios(national[-STEP - 1:])
-    earlier, _ = measure_ratios(national[-2 * STEP - 1:-STEP])
+    recent, _ = measure_ratios(national[-STEP - 1 :])
+    earlier, _ = measure_ratios(national[-2 * STEP - 1 : -STEP])
     change = np.clip(recent[0] / earlier[0], 1 - MAX_IMPROVEMENT, 1 + MAX_IMPROVEMENT)
     old = np.array([int(b.rstrip("+").split("-")[0]) >= OLD_AGE for b in AGE_BANDS])
     return np.where(old[None, :], change, 1.0)
@@ -103,8 +104,9 @@ def _interpolate(a: np.ndarray, b: np.ndarray, share: float) -> np.ndarray:
     return np.where(both, geometric, a + (b - a) * share)
 
 
-def project_cube(base: np.ndarray, ccr: np.ndarray, cwr: np.ndarray, horizon: int,
-                 improvement: np.ndarray | None = None) -> np.ndarray:
+def project_cube(
+    base: np.ndarray, ccr: np.ndarray, cwr: np.ndarray, horizon: int, improvement: np.ndarray | None = None
+) -> np.ndarray:
     """array[h-1, territory, sex, band] for h = 1..horizon years after the base.
     improvement[sex, band]: factor applied to the ratios at each further step (up to IMPROVEMENT_STEPS)."""
     steps = [base]
@@ -121,14 +123,16 @@ def project_cube(base: np.ndarray, ccr: np.ndarray, cwr: np.ndarray, horizon: in
 
 def _long(codes: list[str], years: list[int], cube: np.ndarray, variant: str) -> pd.DataFrame:
     n_y, n_t, n_s, n_b = cube.shape
-    return pd.DataFrame({
-        "territory_code": np.tile(np.repeat(np.array(codes, dtype=object), n_s * n_b), n_y),
-        "year": np.repeat(np.array(years, dtype=np.int64), n_t * n_s * n_b),
-        "sex": np.tile(np.repeat(np.array(SEXES, dtype=object), n_b), n_y * n_t),
-        "age_band": np.tile(np.array(AGE_BANDS, dtype=object), n_y * n_t * n_s),
-        "variant": variant,
-        "population": cube.reshape(-1),
-    })
+    return pd.DataFrame(
+        {
+            "territory_code": np.tile(np.repeat(np.array(codes, dtype=object), n_s * n_b), n_y),
+            "year": np.repeat(np.array(years, dtype=np.int64), n_t * n_s * n_b),
+            "sex": np.tile(np.repeat(np.array(SEXES, dtype=object), n_b), n_y * n_t),
+            "age_band": np.tile(np.array(AGE_BANDS, dtype=object), n_y * n_t * n_s),
+            "variant": variant,
+            "population": cube.reshape(-1),
+        }
+    )
 
 
 def project_population(history: pd.DataFrame, base_year: int, until: int = 2050) -> pd.DataFrame:
@@ -157,8 +161,9 @@ def project_population(history: pd.DataFrame, base_year: int, until: int = 2050)
     years = list(range(base_year + 1, until + 1))
     frames = []
     for variant, sign in VARIANTS.items():
-        projected = project_cube(cube[-1], ccr * np.exp(sign * MIGRATION_SHIFT),
-                                 cwr * (1 + sign * FERTILITY_SHIFT), horizon, improvement)
+        projected = project_cube(
+            cube[-1], ccr * np.exp(sign * MIGRATION_SHIFT), cwr * (1 + sign * FERTILITY_SHIFT), horizon, improvement
+        )
         france = projected.sum(axis=1, keepdims=True)
         frames.append(_long(codes, years, projected, variant))
         frames.append(_long([FRANCE], years, france, variant))

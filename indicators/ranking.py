@@ -14,8 +14,12 @@ from indicators import catalogue
 
 def rank_departements(table: pd.DataFrame, indicator_id: str, year: int, variant: str = "observed") -> pd.DataFrame:
     """territory_code, value, rank, total (number of départements ranked), sorted by rank."""
-    rows = table[(table["indicator_id"] == indicator_id) & (table["year"] == year)
-                 & (table["territory_level"] == "departement") & (table["variant"] == variant)]
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["year"] == year)
+        & (table["territory_level"] == "departement")
+        & (table["variant"] == variant)
+    ]
     ascending = catalogue.get(indicator_id).polarity == "higher_is_better"
     ranked = rows[["territory_code", "value"]].copy()
     ranked["rank"] = ranked["value"].rank(method="min", ascending=ascending).astype(int)

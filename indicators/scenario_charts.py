@@ -12,32 +12,70 @@ OBSERVED_COLOUR = "#333333"
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def trajectories(observed: pd.Series, projected: pd.DataFrame, names: dict[str, str], value: str,
-                 y_title: str, scale: float = 1.0) -> go.Figure:
+def trajectories(
+    observed: pd.Series, projected: pd.DataFrame, names: dict[str, str], value: str, y_title: str, scale: float = 1.0
+) -> go.Figure:
     """observed: values by year; projected: scenario, year, value, value_low, value_high."""
     fig = go.Figure()
     last_observed = int(observed.index.max()) if len(observed) else int(projected["year"].min()) - 1
     end = int(projected["year"].max())
-    fig.add_vrect(x0=last_observed, x1=end, fillcolor="#f2f2f2", opacity=0.6, line_width=0, layer="below",
-                  annotation_text="Projection", annotation_position="top left")
+    fig.add_vrect(
+        x0=last_observed,
+        x1=end,
+        fillcolor="#f2f2f2",
+        opacity=0.6,
+        line_width=0,
+        layer="below",
+        annotation_text="Projection",
+        annotation_position="top left",
+    )
     for key, rows in projected.groupby("scenario", sort=False):
         colour = COLOURS.get(key, "#777777")
         rows = rows.sort_values("year")
-        fig.add_trace(go.Scatter(x=list(rows["year"]) + list(rows["year"])[::-1],
-                                 y=list(rows[f"{value}_high"] / scale) + list(rows[f"{value}_low"] / scale)[::-1],
-                                 fill="toself", fillcolor=_rgba(colour, 0.12), line={"width": 0},
-                                 hoverinfo="skip", showlegend=False, legendgroup=key))
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows["year"]) + list(rows["year"])[::-1],
+                y=list(rows[f"{value}_high"] / scale) + list(rows[f"{value}_low"] / scale)[::-1],
+                fill="toself",
+                fillcolor=_rgba(colour, 0.12),
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=key,
+            )
+        )
         x = [last_observed, *rows["year"]] if len(observed) else list(rows["year"])
         y = [observed.iloc[-1] / scale, *(rows[value] / scale)] if len(observed) else list(rows[value] / scale)
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name=f"{names[key]} (projection)", legendgroup=key,
-                                 line={"color": colour, "dash": "dash", "width": 2}))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                name=f"{names[key]} (projection)",
+                legendgroup=key,
+                line={"color": colour, "dash": "dash", "width": 2},
+            )
+        )
     if len(observed):
-        fig.add_trace(go.Scatter(x=observed.index, y=observed / scale, mode="lines", name="Observé",
-                                 line={"color": OBSERVED_COLOUR, "width": 3}))
-    fig.update_layout(separators="," + NBSP, height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      yaxis_title=y_title, hovermode="x unified", legend={"orientation": "h", "y": -0.15})
+        fig.add_trace(
+            go.Scatter(
+                x=observed.index,
+                y=observed / scale,
+                mode="lines",
+                name="Observé",
+                line={"color": OBSERVED_COLOUR, "width": 3},
+            )
+        )
+    fig.update_layout(
+        separators="," + NBSP,
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title=y_title,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+    )
     return fig

@@ -38,32 +38,55 @@ def defaults(bases: dict[str, Baseline]) -> list[Scenario]:
     """Pre-filled assumptions; the tendanciel one is the central projection and each rate's recent trend."""
     trend = {k: round(b.trend, 1) for k, b in bases.items()}
     return [
-        Scenario("tendanciel", "Tendanciel",
-                 "On ne change rien : population centrale, chaque taux suit sa tendance des 5 dernières années.",
-                 "central", dict(trend)),
-        Scenario("gestion_des_risques", "Gestion des risques",
-                 "Les risques sont identifiés et traités : la dérive des taux est divisée par deux, "
-                 "mais une crise (+10 % des taux) survient en 2030.",
-                 "central", {k: round(v / 2, 1) for k, v in trend.items()}, 2030, 10.0),
-        Scenario("ideal", "Idéal",
-                 "Le futur souhaité : la prévention fait baisser chaque taux de 1 % par an.",
-                 "central", {k: -1.0 for k in trend}),
-        Scenario("catastrophe", "Catastrophe",
-                 "Le pire à anticiper : population haute, taux en hausse d'un point de plus que leur "
-                 "tendance, choc de +25 % en 2028.",
-                 "high", {k: round(v + 1, 1) for k, v in trend.items()}, 2028, 25.0),
+        Scenario(
+            "tendanciel",
+            "Tendanciel",
+            "On ne change rien : population centrale, chaque taux suit sa tendance des 5 dernières années.",
+            "central",
+            dict(trend),
+        ),
+        Scenario(
+            "gestion_des_risques",
+            "Gestion des risques",
+            "Les risques sont identifiés et traités : la dérive des taux est divisée par deux, "
+            "mais une crise (+10 % des taux) survient en 2030.",
+            "central",
+            {k: round(v / 2, 1) for k, v in trend.items()},
+            2030,
+            10.0,
+        ),
+        Scenario(
+            "ideal",
+            "Idéal",
+            "Le futur souhaité : la prévention fait baisser chaque taux de 1 % par an.",
+            "central",
+            {k: -1.0 for k in trend},
+        ),
+        Scenario(
+            "catastrophe",
+            "Catastrophe",
+            "Le pire à anticiper : population haute, taux en hausse d'un point de plus que leur "
+            "tendance, choc de +25 % en 2028.",
+            "high",
+            {k: round(v + 1, 1) for k, v in trend.items()},
+            2028,
+            25.0,
+        ),
     ]
 
 
-def run(scenario: Scenario, bases: dict[str, Baseline], groups: dict[str, dict[str, pd.Series]],
-        until: int = UNTIL) -> pd.DataFrame:
+def run(
+    scenario: Scenario, bases: dict[str, Baseline], groups: dict[str, dict[str, pd.Series]], until: int = UNTIL
+) -> pd.DataFrame:
     """groups[variant][need id] = population of the need's age group at 1/1 by year (up to until+1).
     Returns scenario, need, year, recipients, spending (€) with _low/_high bands."""
     out = []
     for need_id, base in bases.items():
         change = scenario.rate_change.get(need_id, 0.0)
-        runs = {v: project_need(base, groups[v][need_id], until, change, scenario.shock_year, scenario.shock_size,
-                                DAMPING) for v in ("low", scenario.variant, "high")}
+        runs = {
+            v: project_need(base, groups[v][need_id], until, change, scenario.shock_year, scenario.shock_size, DAMPING)
+            for v in ("low", scenario.variant, "high")
+        }
         frame = runs[scenario.variant][["year", "recipients", "spending"]].copy()
         for col in ("recipients", "spending"):
             stacked = np.vstack([r[col].to_numpy() for r in runs.values()])
@@ -86,9 +109,12 @@ def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
     """One row per scenario: the assumptions as a user would read them (for display and download)."""
     rows = []
     for s in scenarios:
-        row = {"scénario": s.name, "variante de population": VARIANT_LABELS[s.variant],
-               "année du choc": str(s.shock_year) if s.shock_year else "aucun",
-               "ampleur du choc (%)": s.shock_size if s.shock_year else 0}
+        row = {
+            "scénario": s.name,
+            "variante de population": VARIANT_LABELS[s.variant],
+            "année du choc": str(s.shock_year) if s.shock_year else "aucun",
+            "ampleur du choc (%)": s.shock_size if s.shock_year else 0,
+        }
         for need in NEEDS:
             if need.id in s.rate_change:
                 row[f"évolution annuelle du taux, {NEED_BY_ID[need.id].label} (%/an)"] = s.rate_change[need.id]

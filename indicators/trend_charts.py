@@ -17,19 +17,57 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
     fig = go.Figure()
     if len(path):
         last = int(observed.index.max())
-        fig.add_vrect(x0=last, x1=int(path["year"].max()), fillcolor="#f2f2f2", opacity=0.6, line_width=0,
-                      layer="below", annotation_text="Projection", annotation_position="top left")
+        fig.add_vrect(
+            x0=last,
+            x1=int(path["year"].max()),
+            fillcolor="#f2f2f2",
+            opacity=0.6,
+            line_width=0,
+            layer="below",
+            annotation_text="Projection",
+            annotation_position="top left",
+        )
         years = [last, *path["year"]]
         start = float(observed.iloc[-1])
-        for low, high, alpha, name in (("trend_p10", "trend_p90", 0.12, "Intervalle à 80 %"),
-                                       ("trend_p25", "trend_p75", 0.25, "Intervalle à 50 %")):
-            fig.add_trace(go.Scatter(x=years + years[::-1], y=[start, *path[high]] + [start, *path[low]][::-1],
-                                     fill="toself", fillcolor=_rgba(TREND_COLOUR, alpha), line={"width": 0},
-                                     hoverinfo="skip", name=name))
-        fig.add_trace(go.Scatter(x=years, y=[start, *path["trend"]], mode="lines", name="Tendance amortie (projection)",
-                                 line={"color": TREND_COLOUR, "dash": "dash", "width": 2}))
-    fig.add_trace(go.Scatter(x=observed.index, y=observed, mode="lines+markers", name="Observé",
-                             line={"color": OBSERVED_COLOUR, "width": 3}))
-    fig.update_layout(separators="," + NBSP, height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      yaxis_title=y_title, hovermode="x unified", legend={"orientation": "h", "y": -0.15})
+        for low, high, alpha, name in (
+            ("trend_p10", "trend_p90", 0.12, "Intervalle à 80 %"),
+            ("trend_p25", "trend_p75", 0.25, "Intervalle à 50 %"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=years + years[::-1],
+                    y=[start, *path[high]] + [start, *path[low]][::-1],
+                    fill="toself",
+                    fillcolor=_rgba(TREND_COLOUR, alpha),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name=name,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=[start, *path["trend"]],
+                mode="lines",
+                name="Tendance amortie (projection)",
+                line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=observed.index,
+            y=observed,
+            mode="lines+markers",
+            name="Observé",
+            line={"color": OBSERVED_COLOUR, "width": 3},
+        )
+    )
+    fig.update_layout(
+        separators="," + NBSP,
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title=y_title,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+    )
     return fig

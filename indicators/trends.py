@@ -26,12 +26,23 @@ from threadpoolctl import threadpool_limits
 
 UNTIL = 2050
 MIN_YEARS = 8
-INDICATORS = ("unemployment_rate", "rsa_coverage_rate", "poverty_rate", "apa_rate_60_plus",
-              "aah_rate_20_64", "ase_rate_0_19", "pch_per_1000")
+INDICATORS = (
+    "unemployment_rate",
+    "rsa_coverage_rate",
+    "poverty_rate",
+    "apa_rate_60_plus",
+    "aah_rate_20_64",
+    "ase_rate_0_19",
+    "pch_per_1000",
+)
 CAPS = {"pch_per_1000": 1000.0}
 LEVELS = ("departement", "france")
-QUANTILES = {"trend_p10": ("lower", 0.2), "trend_p25": ("lower", 0.5),
-             "trend_p75": ("upper", 0.5), "trend_p90": ("upper", 0.2)}
+QUANTILES = {
+    "trend_p10": ("lower", 0.2),
+    "trend_p25": ("lower", 0.5),
+    "trend_p75": ("upper", 0.5),
+    "trend_p90": ("upper", 0.2),
+}
 VARIANTS = ("trend", *QUANTILES)
 HORIZONS = (1, 2, 3, 4, 5)
 
@@ -56,8 +67,7 @@ def _model_forecast(values: np.ndarray, steps: int) -> pd.DataFrame:
         return pd.DataFrame({v: np.full(steps, values[-1]) for v in VARIANTS})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = ETSModel(pd.Series(values, dtype=float), error="add", trend="add",
-                          damped_trend=True).fit(disp=False)
+        result = ETSModel(pd.Series(values, dtype=float), error="add", trend="add", damped_trend=True).fit(disp=False)
         prediction = result.get_prediction(start=n, end=n + steps - 1)
         out = {"trend": np.asarray(prediction.predicted_mean)}
         for alpha in (0.5, 0.2):
@@ -81,8 +91,11 @@ def fit(observed: pd.Series, indicator_id: str = "", until: int = UNTIL) -> Tren
 
 
 def _series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
-    rows = table[(table["variant"] == "observed") & table["indicator_id"].isin(indicators)
-                 & table["territory_level"].isin(levels)]
+    rows = table[
+        (table["variant"] == "observed")
+        & table["indicator_id"].isin(indicators)
+        & table["territory_level"].isin(levels)
+    ]
     for (level, code, indicator_id), group in rows.groupby(["territory_level", "territory_code", "indicator_id"]):
         yield (level, code, indicator_id), group.set_index("year")["value"].sort_index()
 
@@ -119,13 +132,14 @@ def build(observed: pd.DataFrame, workers: int = 2) -> pd.DataFrame:
     return rows.assign(source_id=rows["indicator_id"].map(source_of))
 
 
-def series_backtest(observed: pd.Series, indicator_id: str = "", horizons=HORIZONS,
-                    max_origins: int | None = None) -> pd.DataFrame:
+def series_backtest(
+    observed: pd.Series, indicator_id: str = "", horizons=HORIZONS, max_origins: int | None = None
+) -> pd.DataFrame:
     """Rolling origins from the MIN_YEARS-th year to the second last (the most recent max_origins):
     one row per (origin, horizon) with the observed value, the trend, the naive forecast and the 80 % band."""
     observed = observed.dropna().sort_index()
     years = list(observed.index.astype(int))
-    origins = years[MIN_YEARS - 1:-1]
+    origins = years[MIN_YEARS - 1 : -1]
     if max_origins:
         origins = origins[-max_origins:]
     rows = []
@@ -135,9 +149,17 @@ def series_backtest(observed: pd.Series, indicator_id: str = "", horizons=HORIZO
         for h in horizons:
             target = origin + h
             if target in observed.index:
-                rows.append({"origin": origin, "horizon": h, "actual": float(observed[target]),
-                             "trend": path.at[target, "trend"], "naive": float(train.iloc[-1]),
-                             "p10": path.at[target, "trend_p10"], "p90": path.at[target, "trend_p90"]})
+                rows.append(
+                    {
+                        "origin": origin,
+                        "horizon": h,
+                        "actual": float(observed[target]),
+                        "trend": path.at[target, "trend"],
+                        "naive": float(train.iloc[-1]),
+                        "p10": path.at[target, "trend_p10"],
+                        "p90": path.at[target, "trend_p90"],
+                    }
+                )
     return pd.DataFrame(rows, columns=["origin", "horizon", "actual", "trend", "naive", "p10", "p90"])
 
 
@@ -159,18 +181,23 @@ def summarise(errors: pd.DataFrame) -> dict[str, float]:
 def _backtest_item(item) -> pd.DataFrame:
     (level, code, indicator_id), series = item
     return series_backtest(series, indicator_id, max_origins=BACKTEST_ORIGINS).assign(
-        indicator_id=indicator_id, territory_code=code)
+        indicator_id=indicator_id, territory_code=code
+    )
 
 
 BACKTEST_ORIGINS = 10
 
 
-def backtest(table: pd.DataFrame, codes: list[str] | None = None, indicators=INDICATORS,
-             workers: int = 2) -> pd.DataFrame:
+def backtest(
+    table: pd.DataFrame, codes: list[str] | None = None, indicators=INDICATORS, workers: int = 2
+) -> pd.DataFrame:
     """Per indicator (rows): mae/mape of trend and naive, 80 % coverage, forecasts, series.
     Over the départements in codes (all when None) and France, the last BACKTEST_ORIGINS origins."""
-    items = [(key, s) for key, s in _series(table, indicators)
-             if (codes is None or key[1] in codes or key[0] == "france") and len(s.dropna()) > MIN_YEARS]
+    items = [
+        (key, s)
+        for key, s in _series(table, indicators)
+        if (codes is None or key[1] in codes or key[0] == "france") and len(s.dropna()) > MIN_YEARS
+    ]
     parts = _map(_backtest_item, items, workers)
     errors = pd.concat(parts, ignore_index=True)
     out = {}

@@ -35,8 +35,16 @@ MAX_BYTES = 200 * 1024 * 1024
 MISSING_MARKERS = {"", "s", "nd", "n.d.", "n.d", "nd.", "ns", "n.s.", "nc", "n.c.", "na", "n/a", "secret", "-"}
 CODE_COLUMNS = ("territory_code", "codgeo", "code", "code_dep", "code_departement", "dep", "departement")
 PROBLEM_COLUMNS = ["row", "column", "value", "message"]
-LEVEL_ALIASES = {"departement": "departement", "département": "departement", "dep": "departement",
-                 "region": "region", "région": "region", "reg": "region", "france": "france", "fr": "france"}
+LEVEL_ALIASES = {
+    "departement": "departement",
+    "département": "departement",
+    "dep": "departement",
+    "region": "region",
+    "région": "region",
+    "reg": "region",
+    "france": "france",
+    "fr": "france",
+}
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
@@ -66,8 +74,9 @@ def _problems(items: list[tuple]) -> pd.DataFrame:
 
 
 def _frame(rows: pd.Series, column: str, values: pd.Series, message: str) -> pd.DataFrame:
-    return pd.DataFrame({"row": rows.astype("Int64"), "column": column, "value": values.astype(str),
-                         "message": message}).reset_index(drop=True)
+    return pd.DataFrame(
+        {"row": rows.astype("Int64"), "column": column, "value": values.astype(str), "message": message}
+    ).reset_index(drop=True)
 
 
 class _Stop(Exception):
@@ -79,6 +88,7 @@ class _Stop(Exception):
 
 
 # --- reading -------------------------------------------------------------------------------------
+
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else cp1252, else Latin-1 (which never fails)."""
@@ -106,8 +116,16 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # more fields than the header: an error
-            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, index_col=False,
-                                skipinitialspace=True, quoting=csv.QUOTE_MINIMAL, skip_blank_lines=True)
+            table = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                index_col=False,
+                skipinitialspace=True,
+                quoting=csv.QUOTE_MINIMAL,
+                skip_blank_lines=True,
+            )
     except pd.errors.ParserWarning as exc:
         raise _Stop("nombre de colonnes différent de l'en-tête sur au moins une ligne") from exc
     except pd.errors.EmptyDataError as exc:
@@ -133,7 +151,7 @@ def _read_excel(data: bytes) -> pd.DataFrame:
             header_row = i
             break
     header = [str(v).strip() for v in raw.iloc[header_row]] if len(raw) else []
-    table = raw.iloc[header_row + 1:].copy()
+    table = raw.iloc[header_row + 1 :].copy()
     table.columns = header
     # line numbers in the sheet: header is line header_row + 1
     table.index = range(header_row + 2, header_row + 2 + len(table))
@@ -153,12 +171,15 @@ def read_table(data: bytes, filename: str) -> pd.DataFrame:
     if table.empty:
         raise _Stop("le fichier ne contient aucune ligne de données")
     if len(table.columns) < 2:
-        raise _Stop("le fichier n'est pas un tableau : une seule colonne trouvée (séparateur ; , ou tabulation)",
-                    value=str(table.columns[0])[:80])
+        raise _Stop(
+            "le fichier n'est pas un tableau : une seule colonne trouvée (séparateur ; , ou tabulation)",
+            value=str(table.columns[0])[:80],
+        )
     return table
 
 
 # --- values --------------------------------------------------------------------------------------
+
 
 def to_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators."""
@@ -238,9 +259,18 @@ def _column(table: pd.DataFrame, *names: str) -> str | None:
 
 # --- parse ---------------------------------------------------------------------------------------
 
-def parse_upload(data: bytes, filename: str, indicator: str | None = None, column: str | None = None,
-                 year: int | None = None, source_id: str | None = None, variant: str = "observed",
-                 declared: dict[str, str] | None = None, max_bytes: int = MAX_BYTES) -> ParsedUpload:
+
+def parse_upload(
+    data: bytes,
+    filename: str,
+    indicator: str | None = None,
+    column: str | None = None,
+    year: int | None = None,
+    source_id: str | None = None,
+    variant: str = "observed",
+    declared: dict[str, str] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> ParsedUpload:
     """Bytes of an uploaded file -> ParsedUpload (validated rows), or raise UploadError with every problem.
 
     ``declared`` maps the id of a new indicator declared by the analyst to its unit (it is not yet in
@@ -249,8 +279,18 @@ def parse_upload(data: bytes, filename: str, indicator: str | None = None, colum
     declared = declared or {}
     sha = hashlib.sha256(data).hexdigest()
     if len(data) > max_bytes:
-        raise UploadError(_problems([(pd.NA, "", f"{len(data)} octets",
-                                      f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo)")]))
+        raise UploadError(
+            _problems(
+                [
+                    (
+                        pd.NA,
+                        "",
+                        f"{len(data)} octets",
+                        f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo)",
+                    )
+                ]
+            )
+        )
     try:
         table = read_table(data, filename)
         frame, layout, used, problems = _to_long(table, indicator, column, year)
@@ -259,13 +299,16 @@ def parse_upload(data: bytes, filename: str, indicator: str | None = None, colum
     return _check(frame, layout, used, problems, filename, sha, source_id, variant, declared)
 
 
-def _to_long(table: pd.DataFrame, indicator: str | None, column: str | None,
-             year: int | None) -> tuple[pd.DataFrame, str, list[str], list[pd.DataFrame]]:
+def _to_long(
+    table: pd.DataFrame, indicator: str | None, column: str | None, year: int | None
+) -> tuple[pd.DataFrame, str, list[str], list[pd.DataFrame]]:
     """Either layout -> columns territory_level, territory_code, indicator_id, year, variant, value (strings)."""
     code_col = _column(table, *CODE_COLUMNS)
     if code_col is None:
-        raise _Stop("colonne des codes de territoire introuvable (territory_code ou CODGEO)",
-                    value=", ".join(map(str, table.columns[:8]))[:120])
+        raise _Stop(
+            "colonne des codes de territoire introuvable (territory_code ou CODGEO)",
+            value=", ".join(map(str, table.columns[:8]))[:120],
+        )
     value_col = _column(table, "value", "valeur")
     problems: list[pd.DataFrame] = []
     out = pd.DataFrame(index=table.index)
@@ -295,8 +338,10 @@ def _to_long(table: pd.DataFrame, indicator: str | None, column: str | None,
         candidates = [c for c in table.columns if c != code_col and c != level_col and year_from_column(c)]
         if column is None:
             if len(candidates) != 1:
-                raise _Stop("plusieurs colonnes possibles : choisissez la colonne à importer",
-                            value=", ".join(candidates[:12])[:200])
+                raise _Stop(
+                    "plusieurs colonnes possibles : choisissez la colonne à importer",
+                    value=", ".join(candidates[:12])[:200],
+                )
             column = candidates[0]
         if column not in table.columns:
             raise _Stop("colonne absente du fichier", column=column, value=", ".join(candidates[:12])[:200])
@@ -307,13 +352,27 @@ def _to_long(table: pd.DataFrame, indicator: str | None, column: str | None,
             raise _Stop("année non précisée : le nom de la colonne ne finit pas par une année", column=column)
         out["value"], out["indicator_id"], out["year"] = table[column], indicator, str(the_year)
         used = [code_col, column]
-    out.attrs["columns"] = {"territory_code": code_col, "value": used[1], "territory_level": level_col or "",
-                            "indicator_id": _column(table, "indicator_id") or "", "year": _column(table, "year") or ""}
+    out.attrs["columns"] = {
+        "territory_code": code_col,
+        "value": used[1],
+        "territory_level": level_col or "",
+        "indicator_id": _column(table, "indicator_id") or "",
+        "year": _column(table, "year") or "",
+    }
     return out, layout, used, problems
 
 
-def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.DataFrame], filename: str,
-           sha: str, source_id: str | None, variant: str, declared: dict[str, str]) -> ParsedUpload:
+def _check(
+    frame: pd.DataFrame,
+    layout: str,
+    used: list[str],
+    problems: list[pd.DataFrame],
+    filename: str,
+    sha: str,
+    source_id: str | None,
+    variant: str,
+    declared: dict[str, str],
+) -> ParsedUpload:
     names = frame.attrs["columns"]
     rows = frame.index.to_series()
     bad = pd.Series(False, index=frame.index)
@@ -330,15 +389,23 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
     codes, repaired = _codes(level.fillna("departement"), frame["territory_code"])
     flag(codes.isna() & level.notna(), "territory_code", frame["territory_code"], "code de territoire inconnu")
     if repaired.any():
-        fixed = pd.DataFrame({"raw": frame["territory_code"][repaired], "code": codes[repaired],
-                              "row": rows[repaired]}).groupby(["raw", "code"], sort=False)["row"].agg(["first", "size"])
+        fixed = (
+            pd.DataFrame({"raw": frame["territory_code"][repaired], "code": codes[repaired], "row": rows[repaired]})
+            .groupby(["raw", "code"], sort=False)["row"]
+            .agg(["first", "size"])
+        )
         for (raw, code), (first, size) in fixed.iterrows():
-            warnings.append(_problems([(first, names["territory_code"], raw,
-                                        f"code réparé en « {code} » ({size} ligne(s))")]))
+            warnings.append(
+                _problems([(first, names["territory_code"], raw, f"code réparé en « {code} » ({size} ligne(s))")])
+            )
     indicator_ids = _on_uniques(frame["indicator_id"], lambda u: u.astype(str).str.strip())
     known = set(catalogue.load()) | set(declared)
-    flag(~indicator_ids.isin(known), "indicator_id", indicator_ids,
-         "indicateur inconnu du catalogue : choisissez-en un ou déclarez un nouvel indicateur")
+    flag(
+        ~indicator_ids.isin(known),
+        "indicator_id",
+        indicator_ids,
+        "indicateur inconnu du catalogue : choisissez-en un ou déclarez un nouvel indicateur",
+    )
     years = _on_uniques(frame["year"], lambda u: pd.to_numeric(u.astype(str).str.strip(), errors="coerce"))
     years = years.astype(float)
     flag(years.isna() | (years % 1 != 0), "year", frame["year"], "année non entière")
@@ -350,16 +417,27 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
     keep = ~bad & ~missing
     default_source = _default_source(indicator_ids[keep].unique(), source_id)
     variants = frame["variant"].fillna(variant).astype(str).str.strip() if frame["variant"].notna().any() else variant
-    out = pd.DataFrame({"territory_level": level, "territory_code": codes, "indicator_id": indicator_ids,
-                        "year": years, "variant": variants, "value": values})[keep]
+    out = pd.DataFrame(
+        {
+            "territory_level": level,
+            "territory_code": codes,
+            "indicator_id": indicator_ids,
+            "year": years,
+            "variant": variants,
+            "value": values,
+        }
+    )[keep]
     out["year"] = out["year"].astype("int64")
     out["source_id"] = out["indicator_id"].map(default_source)
     duplicated = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index).duplicated(keep=False)
     if duplicated.any():
         dups = out[duplicated]
         lines = dups.reset_index().groupby(KEY)["index"].transform(lambda g: ", ".join(map(str, g[:5])))
-        problems.append(_frame(dups.index.to_series(), names["territory_code"], dups["territory_code"], "")
-                        .assign(message=[f"clé en double (lignes {ln})" for ln in lines]))
+        problems.append(
+            _frame(dups.index.to_series(), names["territory_code"], dups["territory_code"], "").assign(
+                message=[f"clé en double (lignes {ln})" for ln in lines]
+            )
+        )
         out = out[~duplicated]
     try:
         validated = validate_indicators(out, lazy=True) if len(out) else out[COLUMNS]
@@ -371,8 +449,9 @@ def _check(frame: pd.DataFrame, layout: str, used: list[str], problems: list[pd.
     if len(all_problems):
         raise UploadError(all_problems.sort_values(["row", "column"], na_position="first"), all_warnings)
     if validated is None or validated.empty:
-        raise UploadError(_problems([(pd.NA, names["value"], "", "aucune valeur à importer (toutes manquantes)")]),
-                          all_warnings)
+        raise UploadError(
+            _problems([(pd.NA, names["value"], "", "aucune valeur à importer (toutes manquantes)")]), all_warnings
+        )
     return ParsedUpload(validated, all_warnings, filename, sha, layout, int(missing.sum()), used)
 
 
@@ -393,9 +472,11 @@ def _default_source(indicator_ids, source_id: str | None) -> dict[str, str]:
 def _schema_problems(errors: SchemaErrors, frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """pandera failure cases -> problem rows (the index of ``frame`` is the line number in the file)."""
     cases = errors.failure_cases
-    messages = {"unique": "clé en double (même territoire, indicateur, année, variante)",
-                "greater_than_or_equal_to(1900)": "année hors de 1900–2100",
-                "less_than_or_equal_to(2100)": "année hors de 1900–2100"}
+    messages = {
+        "unique": "clé en double (même territoire, indicateur, année, variante)",
+        "greater_than_or_equal_to(1900)": "année hors de 1900–2100",
+        "less_than_or_equal_to(2100)": "année hors de 1900–2100",
+    }
     out = []
     for case in cases.itertuples(index=False):
         column = case.column if isinstance(case.column, str) else ""
@@ -421,8 +502,10 @@ def candidate_columns(data: bytes, filename: str) -> list[str]:
 
 
 def problems_text(problems: pd.DataFrame, limit: int = 50) -> str:
-    lines = [f"  ligne {r.row if pd.notna(r.row) else '-'} | {r.column or '-'} | {r.value!s:.40} | {r.message}"
-             for r in problems.head(limit).itertuples()]
+    lines = [
+        f"  ligne {r.row if pd.notna(r.row) else '-'} | {r.column or '-'} | {r.value!s:.40} | {r.message}"
+        for r in problems.head(limit).itertuples()
+    ]
     more = f"\n  … et {len(problems) - limit} autre(s)" if len(problems) > limit else ""
     return "\n".join(lines) + more
 

@@ -15,16 +15,19 @@ from indicators import upload, versions
 
 
 def _report(parsed: upload.ParsedUpload) -> str:
-    lines = [f"{parsed.filename}: fichier valide ({parsed.layout}), {len(parsed.rows)} ligne(s) à importer, "
-             f"{parsed.missing} valeur(s) manquante(s) ou secrètes non importées, sha256 {parsed.sha256[:12]}…"]
+    lines = [
+        f"{parsed.filename}: fichier valide ({parsed.layout}), {len(parsed.rows)} ligne(s) à importer, "
+        f"{parsed.missing} valeur(s) manquante(s) ou secrètes non importées, sha256 {parsed.sha256[:12]}…"
+    ]
     if len(parsed.warnings):
         lines.append(f"{len(parsed.warnings)} avertissement(s) :\n{upload.problems_text(parsed.warnings)}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m indicators.upload",
-                                     description="Valider et publier un fichier d'indicateurs (CSV ou XLSX).")
+    parser = argparse.ArgumentParser(
+        prog="python -m indicators.upload", description="Valider et publier un fichier d'indicateurs (CSV ou XLSX)."
+    )
     parser.add_argument("file", nargs="?", type=Path)
     parser.add_argument("--indicator", help="identifiant du catalogue (si le fichier n'a pas de colonne indicator_id)")
     parser.add_argument("--column", help="colonne à importer (format large Insee, ex. TP6020)")
@@ -46,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
         except versions.VersionError as exc:
             print(f"retour arrière impossible : {exc}", file=sys.stderr)
             return 1
-        print(f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
-              f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))")
+        print(
+            f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
+            f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"
+        )
         return 0
     if args.file is None:
         parser.error("FILE est requis (sauf avec --versions ou --rollback)")
@@ -57,11 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.file}: illisible ({exc.strerror})", file=sys.stderr)
         return 1
     try:
-        parsed = upload.parse_upload(data, args.file.name, indicator=args.indicator, column=args.column,
-                                     year=args.year, source_id=args.source)
+        parsed = upload.parse_upload(
+            data, args.file.name, indicator=args.indicator, column=args.column, year=args.year, source_id=args.source
+        )
     except upload.UploadError as error:
-        print(f"{args.file.name}: {len(error.problems)} problème(s), rien n'a été publié\n"
-              f"{upload.problems_text(error.problems, limit=10_000)}", file=sys.stderr)
+        print(
+            f"{args.file.name}: {len(error.problems)} problème(s), rien n'a été publié\n"
+            f"{upload.problems_text(error.problems, limit=10_000)}",
+            file=sys.stderr,
+        )
         return 1
     print(_report(parsed))
     changes = versions.preview(parsed.rows, args.store)

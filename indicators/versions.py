@@ -171,8 +171,9 @@ def lock(store_dir: Path | None = None, timeout: float = LOCK_TIMEOUT) -> Iterat
 def compare(old: pd.DataFrame, new: pd.DataFrame, removals: bool = False) -> pd.DataFrame:
     """Rows of ``new`` that are added or change a value of ``old`` (old -> new); with ``removals``,
     also the keys of ``old`` that ``new`` lacks. Columns: KEY, old_value, new_value, status."""
-    merged = new[[*KEY, "value"]].merge(old[[*KEY, "value"]], on=KEY, how="outer" if removals else "left",
-                                         suffixes=("_new", "_old"))
+    merged = new[[*KEY, "value"]].merge(
+        old[[*KEY, "value"]], on=KEY, how="outer" if removals else "left", suffixes=("_new", "_old")
+    )
     merged = merged.rename(columns={"value_new": "new_value", "value_old": "old_value"})
     status = pd.Series("modifiée", index=merged.index)
     status[merged["old_value"].isna()] = "ajoutée"
@@ -189,8 +190,9 @@ def preview(rows: pd.DataFrame, store_dir: Path | None = None) -> pd.DataFrame:
 
 def _counts(changes: pd.DataFrame) -> dict[str, int]:
     counts = changes["status"].value_counts()
-    return {k: int(counts.get(v, 0)) for k, v in
-            (("added", "ajoutée"), ("changed", "modifiée"), ("removed", "supprimée"))}
+    return {
+        k: int(counts.get(v, 0)) for k, v in (("added", "ajoutée"), ("changed", "modifiée"), ("removed", "supprimée"))
+    }
 
 
 def _next(store_dir: Path | None) -> int:
@@ -204,13 +206,19 @@ def _clean_stale(store_dir: Path | None) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_version(store_dir: Path | None, record: dict, rows: pd.DataFrame, changes: pd.DataFrame,
-                   snapshot: pd.DataFrame) -> int:
+def _write_version(
+    store_dir: Path | None, record: dict, rows: pd.DataFrame, changes: pd.DataFrame, snapshot: pd.DataFrame
+) -> int:
     folder = _dir(store_dir)
     _clean_stale(store_dir)
     version = _next(store_dir)
-    record = {**record, "id": version, "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
-              "base": base_hash(store_dir), **_counts(changes)}
+    record = {
+        **record,
+        "id": version,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "base": base_hash(store_dir),
+        **_counts(changes),
+    }
     tmp = folder / f".tmp-{_name(version)}-{os.getpid()}"
     tmp.mkdir()
     rows[COLUMNS].to_parquet(tmp / "rows.parquet", index=False)
@@ -225,8 +233,9 @@ def _point_to(store_dir: Path | None, version: int) -> None:
     _write_text(_dir(store_dir) / CURRENT, _name(version))
 
 
-def publish(rows: pd.DataFrame, who: str, filename: str, sha256: str, store_dir: Path | None = None,
-            declare: dict | None = None) -> dict:
+def publish(
+    rows: pd.DataFrame, who: str, filename: str, sha256: str, store_dir: Path | None = None, declare: dict | None = None
+) -> dict:
     """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
     (with its ``source`` dict) to add to the store's catalogue extension."""
     with lock(store_dir):
@@ -234,8 +243,15 @@ def publish(rows: pd.DataFrame, who: str, filename: str, sha256: str, store_dir:
         published = table(now, store_dir)
         changes = compare(published, rows)
         chain = [*meta(now, store_dir)["chain"]]
-        record = {"kind": "publish", "who": who, "filename": filename, "sha256": sha256, "previous": now,
-                  "indicators": sorted(rows["indicator_id"].unique().tolist()), "rows": int(len(rows))}
+        record = {
+            "kind": "publish",
+            "who": who,
+            "filename": filename,
+            "sha256": sha256,
+            "previous": now,
+            "indicators": sorted(rows["indicator_id"].unique().tolist()),
+            "rows": int(len(rows)),
+        }
         version = _next(store_dir)
         record["chain"] = [*chain, version]
         written = _write_version(store_dir, record, rows, changes, upsert(published, rows))
@@ -254,8 +270,17 @@ def rollback(target: int, who: str, store_dir: Path | None = None) -> dict:
         now = current(store_dir)
         before, after = table(now, store_dir), table(target, store_dir)
         changes = compare(before, after, removals=True)
-        record = {"kind": "rollback", "who": who, "filename": "", "sha256": "", "previous": now,
-                  "target": target, "chain": list(target_meta["chain"]), "indicators": [], "rows": 0}
+        record = {
+            "kind": "rollback",
+            "who": who,
+            "filename": "",
+            "sha256": "",
+            "previous": now,
+            "target": target,
+            "chain": list(target_meta["chain"]),
+            "indicators": [],
+            "rows": 0,
+        }
         version = _write_version(store_dir, record, after.iloc[0:0], changes, after)
         _point_to(store_dir, version)
     return meta(version, store_dir)

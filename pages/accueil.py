@@ -12,8 +12,11 @@ st.markdown(
     "et affichent leur source, leur année et leur unité."
 )
 
-st.page_link("pages/profil.py", label="Profil d'un département : chiffres clés, âges, indicateurs sociaux, "
-             "dépenses, fiche PDF", icon=":material/badge:")
+st.page_link(
+    "pages/profil.py",
+    label="Profil d'un département : chiffres clés, âges, indicateurs sociaux, dépenses, fiche PDF",
+    icon=":material/badge:",
+)
 
 table = overview.coverage(cache.indicators())
 st.subheader("Les indicateurs disponibles")

@@ -11,8 +11,9 @@ st.title("Importer des indicateurs")
 
 # --- login --------------------------------------------------------------------------------------
 if auth.configured_hash() is None:
-    st.warning("L'import n'est pas configuré : définissez RADAR_ANALYST_PASSWORD_HASH "
-               "(voir `python -m indicators.auth`).")
+    st.warning(
+        "L'import n'est pas configuré : définissez RADAR_ANALYST_PASSWORD_HASH (voir `python -m indicators.auth`)."
+    )
     st.stop()
 if not st.session_state.get("analyst"):
     with st.form("login"):
@@ -35,8 +36,10 @@ def _publish(parsed: upload.ParsedUpload, declare: dict | None) -> None:
     except (versions.VersionError, catalogue.CatalogueError) as exc:
         st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
     else:
-        st.session_state["flash"] = ("success", f"Version {record['id']} publiée : {record['added']} ajout(s), "
-                                                f"{record['changed']} modification(s).")
+        st.session_state["flash"] = (
+            "success",
+            f"Version {record['id']} publiée : {record['added']} ajout(s), {record['changed']} modification(s).",
+        )
 
 
 def _rollback() -> None:
@@ -51,32 +54,57 @@ if st.button("Se déconnecter"):
     st.rerun()
 
 # --- file and mapping ---------------------------------------------------------------------------
-file = st.file_uploader("Fichier CSV ou XLSX (format long ou format large Insee)", type=["csv", "txt", "xlsx"],
-                        key="upload_file")
+file = st.file_uploader(
+    "Fichier CSV ou XLSX (format long ou format large Insee)", type=["csv", "txt", "xlsx"], key="upload_file"
+)
 entries = catalogue.load()
 mode = st.radio("Indicateur", ["Indicateur du catalogue", "Nouvel indicateur"], horizontal=True, key="mode")
 declare = None
 if mode == "Indicateur du catalogue":
-    indicator = st.selectbox("Indicateur du catalogue", sorted(entries), key="indicator",
-                             help="Ignoré si le fichier a une colonne indicator_id.",
-                             format_func=lambda i: f"{entries[i].label} ({i})")
+    indicator = st.selectbox(
+        "Indicateur du catalogue",
+        sorted(entries),
+        key="indicator",
+        help="Ignoré si le fichier a une colonne indicator_id.",
+        format_func=lambda i: f"{entries[i].label} ({i})",
+    )
     unit = entries[indicator].unit
 else:
     left, right = st.columns(2)
     indicator = left.text_input("Identifiant (minuscules, chiffres, _)", key="new_id").strip()
     label = right.text_input("Libellé", key="new_label")
     unit = left.text_input("Unité (%, habitants, €…)", key="new_unit")
-    polarity = right.selectbox("Polarité", catalogue.POLARITIES, key="new_polarity",
-                               format_func={"higher_is_worse": "plus haut = plus défavorable",
-                                            "higher_is_better": "plus haut = plus favorable",
-                                            "neutral": "neutre"}.get)
+    polarity = right.selectbox(
+        "Polarité",
+        catalogue.POLARITIES,
+        key="new_polarity",
+        format_func={
+            "higher_is_worse": "plus haut = plus défavorable",
+            "higher_is_better": "plus haut = plus favorable",
+            "neutral": "neutre",
+        }.get,
+    )
     definition = st.text_area("Définition", key="new_definition")
     producer = left.text_input("Source (producteur, publication)", key="new_source")
     licence = right.text_input("Licence", value="Licence Ouverte / Etalab 2.0", key="new_licence")
-    declare = {"id": indicator, "label": label, "short_label": label, "theme": "import", "unit": unit,
-               "decimals": 1, "definition": definition, "polarity": polarity,
-               "source": {"id": f"import_{indicator}", "producer": producer, "title": producer,
-                          "url": file.name if file else "fichier importé", "licence": licence, "citation": producer}}
+    declare = {
+        "id": indicator,
+        "label": label,
+        "short_label": label,
+        "theme": "import",
+        "unit": unit,
+        "decimals": 1,
+        "definition": definition,
+        "polarity": polarity,
+        "source": {
+            "id": f"import_{indicator}",
+            "producer": producer,
+            "title": producer,
+            "url": file.name if file else "fichier importé",
+            "licence": licence,
+            "citation": producer,
+        },
+    }
 if file is None:
     st.info("Déposez un fichier pour le vérifier.")
 else:
@@ -91,39 +119,75 @@ else:
         if declare and not all(required):
             st.warning("Complétez l'identifiant, le libellé, l'unité, la définition et la source.")
             st.stop()
-        parsed = upload.parse_upload(data, file.name, indicator=indicator, column=column,
-                                     year=int(year_text) if year_text.isdigit() else None,
-                                     declared={indicator: unit} if declare else None)
+        parsed = upload.parse_upload(
+            data,
+            file.name,
+            indicator=indicator,
+            column=column,
+            year=int(year_text) if year_text.isdigit() else None,
+            declared={indicator: unit} if declare else None,
+        )
     except upload.UploadError as error:
         st.error(f"Le fichier n'est pas importable : {len(error.problems)} problème(s). Rien n'a été publié.")
-        st.dataframe(error.problems.head(5000), hide_index=True, width="stretch", key="problems",
-                     column_config={"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème"})
-        st.download_button("Télécharger la liste des problèmes (CSV)", exports.to_csv(error.problems),
-                           file_name="problemes.csv", mime="text/csv")
+        st.dataframe(
+            error.problems.head(5000),
+            hide_index=True,
+            width="stretch",
+            key="problems",
+            column_config={"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème"},
+        )
+        st.download_button(
+            "Télécharger la liste des problèmes (CSV)",
+            exports.to_csv(error.problems),
+            file_name="problemes.csv",
+            mime="text/csv",
+        )
         st.stop()
-    st.success(f"Fichier valide : {len(parsed.rows)} valeur(s) à importer, "
-               f"{parsed.missing} valeur(s) manquante(s) ou secrètes ignorées.")
+    st.success(
+        f"Fichier valide : {len(parsed.rows)} valeur(s) à importer, "
+        f"{parsed.missing} valeur(s) manquante(s) ou secrètes ignorées."
+    )
     st.text(f"Fichier : {parsed.filename} — sha256 {parsed.sha256}")
     if len(parsed.warnings):
         st.warning(f"{len(parsed.warnings)} avertissement(s) :")
-        st.dataframe(parsed.warnings, hide_index=True, width="stretch", key="warnings",
-                     column_config={"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Correction"})
+        st.dataframe(
+            parsed.warnings,
+            hide_index=True,
+            width="stretch",
+            key="warnings",
+            column_config={"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Correction"},
+        )
 
     # --- preview ---------------------------------------------------------------------------------
     st.subheader("Aperçu des changements")
     changes = versions.preview(parsed.rows)
     counts = changes["status"].value_counts()
-    st.text(f"{counts.get('ajoutée', 0)} ligne(s) ajoutée(s), {counts.get('modifiée', 0)} ligne(s) modifiée(s), "
-            f"{len(parsed.rows) - len(changes)} inchangée(s).")
-    st.dataframe(changes.head(5000), hide_index=True, width="stretch", key="preview",
-                 column_config={"territory_level": "Niveau", "territory_code": "Code", "indicator_id": "Indicateur",
-                                "year": st.column_config.NumberColumn("Année", format="%d"), "variant": "Variante",
-                                "old_value": "Ancienne valeur", "new_value": "Nouvelle valeur", "status": "Statut"})
+    st.text(
+        f"{counts.get('ajoutée', 0)} ligne(s) ajoutée(s), {counts.get('modifiée', 0)} ligne(s) modifiée(s), "
+        f"{len(parsed.rows) - len(changes)} inchangée(s)."
+    )
+    st.dataframe(
+        changes.head(5000),
+        hide_index=True,
+        width="stretch",
+        key="preview",
+        column_config={
+            "territory_level": "Niveau",
+            "territory_code": "Code",
+            "indicator_id": "Indicateur",
+            "year": st.column_config.NumberColumn("Année", format="%d"),
+            "variant": "Variante",
+            "old_value": "Ancienne valeur",
+            "new_value": "Nouvelle valeur",
+            "status": "Statut",
+        },
+    )
     figure = preview_map.figure(parsed.rows, unit)
     if figure is not None:
         st.plotly_chart(figure, key="preview_map")
-    st.button("Publier", type="primary", disabled=changes.empty, key="publish", on_click=_publish,
-              args=(parsed, declare))
+    st.button(
+        "Publier", type="primary", disabled=changes.empty, key="publish", on_click=_publish, args=(parsed, declare)
+    )
 
 # --- versions ---------------------------------------------------------------------------------------
 st.subheader("Versions publiées")
@@ -131,14 +195,41 @@ if "flash" in st.session_state:
     kind, message = st.session_state.pop("flash")
     (st.success if kind == "success" else st.error)(message)
 history = versions.history()
-st.dataframe(history, hide_index=True, width="stretch", key="versions",
-             column_order=["id", "kind", "when", "who", "filename", "added", "changed", "removed", "target",
-                           "current", "sha256"],
-             column_config={"id": "Version", "kind": "Type", "when": "Date", "who": "Par", "filename": "Fichier",
-                            "sha256": "sha256", "added": "Ajouts", "changed": "Modifications",
-                            "removed": "Suppressions", "target": "Retour à", "current": "Publiée"})
+st.dataframe(
+    history,
+    hide_index=True,
+    width="stretch",
+    key="versions",
+    column_order=[
+        "id",
+        "kind",
+        "when",
+        "who",
+        "filename",
+        "added",
+        "changed",
+        "removed",
+        "target",
+        "current",
+        "sha256",
+    ],
+    column_config={
+        "id": "Version",
+        "kind": "Type",
+        "when": "Date",
+        "who": "Par",
+        "filename": "Fichier",
+        "sha256": "sha256",
+        "added": "Ajouts",
+        "changed": "Modifications",
+        "removed": "Suppressions",
+        "target": "Retour à",
+        "current": "Publiée",
+    },
+)
 ids, now = history["id"].tolist(), versions.current()
 previous = versions.meta(now).get("previous", 0)  # default: undo the last publish
-st.selectbox("Revenir au contenu de la version", ids, index=ids.index(previous) if previous in ids else 0,
-             key="rollback_target")
+st.selectbox(
+    "Revenir au contenu de la version", ids, index=ids.index(previous) if previous in ids else 0, key="rollback_target"
+)
 st.button("Revenir à cette version", key="rollback", on_click=_rollback)

@@ -14,7 +14,6 @@ wanted = territories.normalise_departement_code(st.query_params.get("dep"))
 wanted = wanted if wanted in codes else DEFAULT
 
 
-
 def _to_url() -> None:
     """The choice goes into the URL (?dep=38) before the rerun, so the URL stays the one source of truth."""
     st.query_params["dep"] = st.session_state["dep_select"]
@@ -22,8 +21,13 @@ def _to_url() -> None:
 
 st.title("Profil du département")
 st.session_state["dep_select"] = wanted
-code = st.selectbox("Département (tapez un nom ou un code)", codes, key="dep_select", on_change=_to_url,
-                    format_func=lambda c: f"{names[c]} ({c})")
+code = st.selectbox(
+    "Département (tapez un nom ou un code)",
+    codes,
+    key="dep_select",
+    on_change=_to_url,
+    format_func=lambda c: f"{names[c]} ({c})",
+)
 if st.query_params.get("dep") != code:
     st.query_params["dep"] = code
 
@@ -56,24 +60,34 @@ st.subheader("Structure par âge")
 left, right = st.columns([3, 2])
 with left:
     if prof.pyramid_year:
-        st.plotly_chart(profile_charts.pyramid(prof.pyramid, prof.name, prof.pyramid_year, prof.pyramid_source),
-                        config=CHART_CONFIG, key="pyramid")
+        st.plotly_chart(
+            profile_charts.pyramid(prof.pyramid, prof.name, prof.pyramid_year, prof.pyramid_source),
+            config=CHART_CONFIG,
+            key="pyramid",
+        )
     else:
         st.info("Pyramide des âges : n.d. (pas d'estimation de population pour ce département)")
 with right:
     rows = ["| Tranche d'âge | " + prof.name + " | France |", "|---|---:|---:|"]
-    rows += [f"| {fig.label.replace('Part des ', '').replace(' dans la population', '')} | **{fig.text}** | "
-             f"{fig.france_text} |" for fig in prof.ages]
+    rows += [
+        f"| {fig.label.replace('Part des ', '').replace(' dans la population', '')} | **{fig.text}** | "
+        f"{fig.france_text} |"
+        for fig in prof.ages
+    ]
     st.markdown("\n".join(rows))
     year = prof.ages[0].year
-    st.caption(f"Part de la population totale au 1er janvier {year}. Source : {prof.ages[0].source}. "
-               "Trait pointillé de la pyramide : la France, même année.")
+    st.caption(
+        f"Part de la population totale au 1er janvier {year}. Source : {prof.ages[0].source}. "
+        "Trait pointillé de la pyramide : la France, même année."
+    )
 
 # --- Indicateurs sociaux ---------------------------------------------------------------------------
 st.subheader("Indicateurs sociaux")
-st.caption("Valeur la plus récente du département, valeur France la même année, rang parmi les départements "
-           "(le sens du classement vient du catalogue des indicateurs) et évolution sur toutes les années "
-           "disponibles (trait pointillé : France).")
+st.caption(
+    "Valeur la plus récente du département, valeur France la même année, rang parmi les départements "
+    "(le sens du classement vient du catalogue des indicateurs) et évolution sur toutes les années "
+    "disponibles (trait pointillé : France)."
+)
 for fig in prof.social:
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([3, 1.3, 1.5, 3])
@@ -95,16 +109,21 @@ total, *domains = prof.spending
 left, right = st.columns([1, 2])
 with left:
     st.metric(total.label, total.text, help=total.caption or None, border=True)
-    st.caption(f"{year_of(total)} · France : {total.france_text or 'n.d.'}"
-               + (f" · rang {total.rank}" if total.rank else "") + f" · {total.caption}")
+    st.caption(
+        f"{year_of(total)} · France : {total.france_text or 'n.d.'}"
+        + (f" · rang {total.rank}" if total.rank else "")
+        + f" · {total.caption}"
+    )
 with right:
     rows = [f"| Répartition des dépenses nettes {year_of(total)} | {prof.name} | France |", "|---|---:|---:|"]
     rows += [f"| {fig.label.split(' : ')[1]} | **{fig.text}** | {fig.france_text} |" for fig in domains]
     st.markdown("\n".join(rows))
     notes = sorted({fig.note for fig in domains if fig.note})
-    st.caption(f"Source : {domains[0].source}. Part de chaque domaine dans les dépenses nettes d'aide sociale ; "
-               "les quatre domaines n'en font pas tout le total (frais communs, autres aides). "
-               + " ".join(f"n.d. : {n}." for n in notes))
+    st.caption(
+        f"Source : {domains[0].source}. Part de chaque domaine dans les dépenses nettes d'aide sociale ; "
+        "les quatre domaines n'en font pas tout le total (frais communs, autres aides). "
+        + " ".join(f"n.d. : {n}." for n in notes)
+    )
 
 # --- La collectivité ------------------------------------------------------------------------------------
 st.subheader("La collectivité")
@@ -114,12 +133,27 @@ for column, fig in zip(st.columns(len(prof.collectivite)), prof.collectivite, st
 # --- Exports --------------------------------------------------------------------------------------------
 st.subheader("Télécharger")
 c1, c2, _ = st.columns([1, 1, 2])
-c1.download_button("Télécharger la fiche (PDF)", lambda: report.build_pdf(cache.profile(code)),
-                   file_name=f"fiche-{code}.pdf", mime="application/pdf", on_click="ignore",
-                   icon=":material/picture_as_pdf:")
-c2.download_button("Télécharger les chiffres (CSV)", lambda: to_csv(cache.profile(code)),
-                   file_name=f"fiche-{code}.csv", mime="text/csv", on_click="ignore", icon=":material/table_view:")
-st.caption("CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel). "
-           f"En ligne de commande : `python -m indicators.report {code} -o fiche-{code}.pdf`.")
-st.caption("Toutes les sources sont publiées sous Licence Ouverte / Etalab 2.0 (Insee, DREES, CNAF, MSA, "
-           "Caisse des Dépôts) ; budget et agents : profils 2018 des départements partenaires.")
+c1.download_button(
+    "Télécharger la fiche (PDF)",
+    lambda: report.build_pdf(cache.profile(code)),
+    file_name=f"fiche-{code}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+)
+c2.download_button(
+    "Télécharger les chiffres (CSV)",
+    lambda: to_csv(cache.profile(code)),
+    file_name=f"fiche-{code}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/table_view:",
+)
+st.caption(
+    "CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel). "
+    f"En ligne de commande : `python -m indicators.report {code} -o fiche-{code}.pdf`."
+)
+st.caption(
+    "Toutes les sources sont publiées sous Licence Ouverte / Etalab 2.0 (Insee, DREES, CNAF, MSA, "
+    "Caisse des Dépôts) ; budget et agents : profils 2018 des départements partenaires."
+)

@@ -9,12 +9,19 @@ from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
 
 st.title("Projections et scénarios à 2050")
-st.info("Tous les chiffres après la dernière année observée sont des **projections** calculées par Radar social "
-        "(elles ne viennent pas de l'Insee) : des ordres de grandeur selon des hypothèses, pas des prévisions.")
+st.info(
+    "Tous les chiffres après la dernière année observée sont des **projections** calculées par Radar social "
+    "(elles ne viennent pas de l'Insee) : des ordres de grandeur selon des hypothèses, pas des prévisions."
+)
 
 names = departement_names()
-code = st.selectbox("Département", list(names), index=list(names).index("93"),
-                    format_func=lambda c: f"{c} – {names[c]}", key="departement")
+code = st.selectbox(
+    "Département",
+    list(names),
+    index=list(names).index("93"),
+    format_func=lambda c: f"{c} – {names[c]}",
+    key="departement",
+)
 bases, groups = cache.scenario_inputs(code)
 if not bases:
     st.warning("Aucune série de bénéficiaires observée pour ce département : pas de projection des besoins.")
@@ -23,14 +30,24 @@ if not bases:
 with st.expander("Méthode et qualité des projections"):
     st.markdown(catalogue.get("population").method)
     st.markdown(catalogue.get("apa_recipients").method)
-    st.markdown("Dans les scénarios, chaque taux change chaque année du pourcentage choisi, "
-                "amorti de 10 % par an (tendance amortie) ; le choc multiplie tous les taux à partir de son année. "
-                "Dépense = bénéficiaires × dépense nette par bénéficiaire de la dernière année connue "
-                "(euros courants de cette année, sans inflation ; l'AAH est versée par l'État).")
+    st.markdown(
+        "Dans les scénarios, chaque taux change chaque année du pourcentage choisi, "
+        "amorti de 10 % par an (tendance amortie) ; le choc multiplie tous les taux à partir de son année. "
+        "Dépense = bénéficiaires × dépense nette par bénéficiaire de la dernière année connue "
+        "(euros courants de cette année, sans inflation ; l'AAH est versée par l'État)."
+    )
     backtest = cache.backtest_table()
-    shown = backtest[["total", "65+", "75+"]].rename(index={
-        "hamilton_perry": "Radar social (Hamilton-Perry, centrale)", "constant": "Population constante 2013",
-        "linear_trend": "Tendance linéaire 2003-2013"}).map(lambda v: format_number(v, 1) + "\u00a0%")
+    shown = (
+        backtest[["total", "65+", "75+"]]
+        .rename(
+            index={
+                "hamilton_perry": "Radar social (Hamilton-Perry, centrale)",
+                "constant": "Population constante 2013",
+                "linear_trend": "Tendance linéaire 2003-2013",
+            }
+        )
+        .map(lambda v: format_number(v, 1) + "\u00a0%")
+    )
     st.markdown("**Rétro-projection 2013 → 2023** (écart absolu moyen sur les départements) :")
     st.table(shown.rename(columns={"total": "Population totale", "65+": "65 ans et plus", "75+": "75 ans et plus"}))
 
@@ -41,17 +58,33 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
     with column, st.container(border=True):
         st.markdown(f"**{scenario.name}**")
         st.caption(scenario.description)
-        variant = st.selectbox("Population", list(scenarios.VARIANT_LABELS), key=f"{scenario.key}_variant",
-                               index=list(scenarios.VARIANT_LABELS).index(scenario.variant),
-                               format_func=lambda v: f"variante {scenarios.VARIANT_LABELS[v]}")
-        changes = {need_id: st.slider(f"{NEED_BY_ID[need_id].label} : évolution du taux (%/an)", -5.0, 8.0,
-                                      float(value), 0.1, key=f"{scenario.key}_{need_id}")
-                   for need_id, value in scenario.rate_change.items()}
+        variant = st.selectbox(
+            "Population",
+            list(scenarios.VARIANT_LABELS),
+            key=f"{scenario.key}_variant",
+            index=list(scenarios.VARIANT_LABELS).index(scenario.variant),
+            format_func=lambda v: f"variante {scenarios.VARIANT_LABELS[v]}",
+        )
+        changes = {
+            need_id: st.slider(
+                f"{NEED_BY_ID[need_id].label} : évolution du taux (%/an)",
+                -5.0,
+                8.0,
+                float(value),
+                0.1,
+                key=f"{scenario.key}_{need_id}",
+            )
+            for need_id, value in scenario.rate_change.items()
+        }
         shock_year = st.slider("Année du choc", 2025, 2050, scenario.shock_year or 2030, key=f"{scenario.key}_year")
-        shock = st.slider("Ampleur du choc (% des taux)", -30.0, 50.0, float(scenario.shock_size), 1.0,
-                          key=f"{scenario.key}_shock")
-        chosen.append(scenario.with_changes(variant=variant, rate_change=changes,
-                                            shock_year=shock_year if shock else None, shock_size=shock))
+        shock = st.slider(
+            "Ampleur du choc (% des taux)", -30.0, 50.0, float(scenario.shock_size), 1.0, key=f"{scenario.key}_shock"
+        )
+        chosen.append(
+            scenario.with_changes(
+                variant=variant, rate_change=changes, shock_year=shock_year if shock else None, shock_size=shock
+            )
+        )
 
 results = pd.concat([scenarios.run(s, bases, groups) for s in chosen], ignore_index=True)
 labels = {s.key: s.name for s in chosen}
@@ -61,32 +94,52 @@ if len(base.observed) < 8:
     st.warning(f"Série courte ({len(base.observed)} années observées) : la tendance est fragile.")
 source = catalogue.get(need_id).citation
 st.subheader(f"{NEED_BY_ID[need_id].label} au 31 décembre")
-st.plotly_chart(scenario_charts.trajectories(base.observed, results[results["need"] == need_id], labels,
-                                             "recipients", "bénéficiaires"), key="chart_recipients")
-st.caption(f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
-           f"{AGE_LABELS[need_id]} × population projetée. Zone ombrée : variantes basse et haute de population. "
-           f"Dernière observation : {base.last_year} ; tendance récente du taux : {format_number(base.trend, 1)} %/an.")
+st.plotly_chart(
+    scenario_charts.trajectories(
+        base.observed, results[results["need"] == need_id], labels, "recipients", "bénéficiaires"
+    ),
+    key="chart_recipients",
+)
+st.caption(
+    f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
+    f"{AGE_LABELS[need_id]} × population projetée. Zone ombrée : variantes basse et haute de population. "
+    f"Dernière observation : {base.last_year} ; tendance récente du taux : {format_number(base.trend, 1)} %/an."
+)
 
 spending = scenarios.total_spending(results)
 st.subheader("Dépense nette des prestations départementales (APA, PCH, ASE, RSA), en millions d'euros")
-st.plotly_chart(scenario_charts.trajectories(pd.Series(dtype=float), spending, labels, "spending", "M€", 1e6),
-                key="chart_spending")
+st.plotly_chart(
+    scenario_charts.trajectories(pd.Series(dtype=float), spending, labels, "spending", "M€", 1e6), key="chart_spending"
+)
 cost_year = max((b.cost_year or 0) for b in bases.values())
-st.caption(f"Source : DREES, enquête Aide sociale (dépenses nettes {cost_year}) ; calcul Radar social : bénéficiaires "
-           "projetés × dépense nette par bénéficiaire de la dernière année connue, euros courants, hors inflation.")
+st.caption(
+    f"Source : DREES, enquête Aide sociale (dépenses nettes {cost_year}) ; calcul Radar social : bénéficiaires "
+    "projetés × dépense nette par bénéficiaire de la dernière année connue, euros courants, hors inflation."
+)
 
 st.subheader("Trajectoires à 2030, 2040, 2050")
 mile = scenarios.milestones(results[results["need"] == need_id]).assign(scenario=lambda d: d["scenario"].map(labels))
 table = mile.pivot(index="scenario", columns="year", values="recipients").map(format_number)
 spend = spending[spending["year"].isin([2030, 2040, 2050])].assign(scenario=lambda d: d["scenario"].map(labels))
 spend_table = spend.pivot(index="scenario", columns="year", values="spending").map(
-    lambda v: format_number(v / 1e6, 0) + "\u00a0M€")
+    lambda v: format_number(v / 1e6, 0) + "\u00a0M€"
+)
 st.table(table.add_prefix(f"{NEED_BY_ID[need_id].label} ").join(spend_table.add_prefix("Dépense ")))
 
 assumptions = scenarios.assumptions_table(chosen)
 st.dataframe(assumptions, hide_index=True)
 left, right = st.columns(2)
-left.download_button("Télécharger les hypothèses (CSV)", assumptions.to_csv(index=False).encode("utf-8"),
-                     f"hypotheses_scenarios_{code}.csv", "text/csv", key="dl_assumptions")
-right.download_button("Télécharger les résultats (CSV)", results.assign(territory_code=code).to_csv(index=False)
-                      .encode("utf-8"), f"projections_scenarios_{code}.csv", "text/csv", key="dl_results")
+left.download_button(
+    "Télécharger les hypothèses (CSV)",
+    assumptions.to_csv(index=False).encode("utf-8"),
+    f"hypotheses_scenarios_{code}.csv",
+    "text/csv",
+    key="dl_assumptions",
+)
+right.download_button(
+    "Télécharger les résultats (CSV)",
+    results.assign(territory_code=code).to_csv(index=False).encode("utf-8"),
+    f"projections_scenarios_{code}.csv",
+    "text/csv",
+    key="dl_results",
+)

@@ -7,15 +7,23 @@ from indicators.formatting import format_indicator, format_number
 from indicators.territories import departement_names
 
 st.title("Tendances des taux à 2050")
-st.info("Prolonger une tendance n'est pas prévoir : les projections ci-dessous (calculées par Radar social, "
-        "pas par l'Insee) disent où mènerait le passé récent s'il se répétait, avec l'incertitude qui va avec.")
+st.info(
+    "Prolonger une tendance n'est pas prévoir : les projections ci-dessous (calculées par Radar social, "
+    "pas par l'Insee) disent où mènerait le passé récent s'il se répétait, avec l'incertitude qui va avec."
+)
 
 names = {**departement_names(), "FR": "France"}
 left, right = st.columns(2)
-code = left.selectbox("Territoire", list(names), index=list(names).index("93"),
-                      format_func=lambda c: c if c == "FR" else f"{c} – {names[c]}", key="trend_territory")
-indicator_id = right.selectbox("Taux", list(trends.INDICATORS), format_func=lambda i: catalogue.get(i).label,
-                               key="trend_indicator")
+code = left.selectbox(
+    "Territoire",
+    list(names),
+    index=list(names).index("93"),
+    format_func=lambda c: c if c == "FR" else f"{c} – {names[c]}",
+    key="trend_territory",
+)
+indicator_id = right.selectbox(
+    "Taux", list(trends.INDICATORS), format_func=lambda i: catalogue.get(i).label, key="trend_indicator"
+)
 indicator = catalogue.get(indicator_id)
 observed, path, backtest = cache.trend(code, indicator_id, "france" if code == "FR" else "departement")
 
@@ -23,9 +31,12 @@ if observed.empty:
     st.warning(f"Pas de série observée de « {indicator.label} » pour {names[code]}.")
     st.stop()
 if len(observed) < trends.MIN_YEARS:
-    st.warning(f"**Série trop courte** : {len(observed)} années observées ({observed.index.min()}–"
-               f"{observed.index.max()}), moins de {trends.MIN_YEARS}. Aucune tendance n'est projetée : "
-               "quelques points ne disent rien de l'évolution à 2050.", icon=":material/warning:")
+    st.warning(
+        f"**Série trop courte** : {len(observed)} années observées ({observed.index.min()}–"
+        f"{observed.index.max()}), moins de {trends.MIN_YEARS}. Aucune tendance n'est projetée : "
+        "quelques points ne disent rien de l'évolution à 2050.",
+        icon=":material/warning:",
+    )
 
 st.subheader(f"{indicator.label} – {names[code]}")
 st.plotly_chart(trend_charts.trend_figure(observed, path, indicator.unit), key="trend_chart")
@@ -33,10 +44,14 @@ caption = f"Source : {indicator.citation} (observé, trait plein, {observed.inde
 if len(path):
     at = path.set_index("year")
     fmt = lambda year, v: format_indicator(at.at[year, v], indicator)  # noqa: E731
-    milestones = " ; ".join(f"{y} : {fmt(y, 'trend')} (80 % : {fmt(y, 'trend_p10')} à {fmt(y, 'trend_p90')})"
-                            for y in (2030, 2040, 2050) if y in at.index)
-    caption += (" Projection Radar social (tirets), zones ombrées : intervalles de prévision à 50 % et 80 %. "
-                f"{milestones}.")
+    milestones = " ; ".join(
+        f"{y} : {fmt(y, 'trend')} (80 % : {fmt(y, 'trend_p10')} à {fmt(y, 'trend_p90')})"
+        for y in (2030, 2040, 2050)
+        if y in at.index
+    )
+    caption += (
+        f" Projection Radar social (tirets), zones ombrées : intervalles de prévision à 50 % et 80 %. {milestones}."
+    )
 st.caption(caption)
 
 with st.expander("Méthode et rétro-prévision"):
@@ -50,6 +65,7 @@ with st.expander("Méthode et rétro-prévision"):
             f"{format_number(backtest['mae_naive'], 2)} pt |\n"
             f"| Erreur relative moyenne | {format_number(backtest['mape_trend'], 1)} % | "
             f"{format_number(backtest['mape_naive'], 1)} % |\n\n"
-            f"Part des valeurs observées dans l'intervalle à 80 % : {format_number(backtest['coverage_80'], 0)} %.")
+            f"Part des valeurs observées dans l'intervalle à 80 % : {format_number(backtest['coverage_80'], 0)} %."
+        )
     else:
         st.markdown("Pas de rétro-prévision : la série est trop courte.")

@@ -23,8 +23,12 @@ def population() -> pd.DataFrame:
 
 def value(table: pd.DataFrame, indicator_id: str, code: str, year: int, level: str = "departement") -> float:
     """The single observed value of the store for a key (fails if missing or duplicated)."""
-    rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
-                 & (table["year"] == year) & (table["territory_level"] == level)
-                 & (table["variant"] == "observed")]
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["territory_code"] == code)
+        & (table["year"] == year)
+        & (table["territory_level"] == level)
+        & (table["variant"] == "observed")
+    ]
     assert len(rows) == 1, f"{indicator_id} {level} {code} {year}: {len(rows)} rows"
     return float(rows["value"].iloc[0])

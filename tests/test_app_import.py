@@ -45,14 +45,17 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     at.file_uploader(key="upload_file").set_value(("bad.csv", b"CODGEO;TP6020\n38;abc\n99;1\n", "text/csv")).run()
     assert not at.exception
     problems = _frame(at, "message")
-    assert problems[["row", "column", "value"]].astype(str).values.tolist() == [["2", "TP6020", "abc"],
-                                                                                 ["3", "CODGEO", "99"]]
+    assert problems[["row", "column", "value"]].astype(str).values.tolist() == [
+        ["2", "TP6020", "abc"],
+        ["3", "CODGEO", "99"],
+    ]
     old = value(table, "poverty_rate", "38", 2020)
     at.selectbox(key="indicator").set_value("poverty_rate")
     at.file_uploader(key="upload_file").set_value(("ok.csv", b"CODGEO;TP6020\n38;21,5\n44;s\n", "text/csv")).run()
     preview = _frame(at, "old_value")
     assert preview[["territory_code", "old_value", "new_value", "status"]].values.tolist() == [
-        ["38", old, 21.5, "modifiée"]]
+        ["38", old, 21.5, "modifiée"]
+    ]
     at.button(key="publish").click().run()
     assert not at.exception
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == 21.5
@@ -70,13 +73,18 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
 
     at = _login(app)
     at.radio(key="mode").set_value("Nouvel indicateur").run()
-    for key, text in [("new_id", "part_test"), ("new_label", "Part de test"), ("new_unit", "%"),
-                      ("new_source", "Service ABS, 2024")]:
+    for key, text in [
+        ("new_id", "part_test"),
+        ("new_label", "Part de test"),
+        ("new_unit", "%"),
+        ("new_source", "Service ABS, 2024"),
+    ]:
         at.text_input(key=key).set_value(text)
     at.text_area(key="new_definition").set_value("Indicateur déclaré par le test.")
     at.file_uploader(key="upload_file").set_value(("part.csv", b"CODGEO;PART2022\n38;12,5\n2A;101\n", "text/csv")).run()
     assert _frame(at, "message")[["row", "value", "message"]].astype(str).values.tolist() == [
-        ["3", "101", "taux hors de 0–100"]]
+        ["3", "101", "taux hors de 0–100"]
+    ]
     at.file_uploader(key="upload_file").set_value(("part.csv", b"CODGEO;PART2022\n38;12,5\n", "text/csv")).run()
     at.button(key="publish").click().run()
     assert not at.exception

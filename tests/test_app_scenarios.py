@@ -20,8 +20,7 @@ def test_scenarios_page_for_seine_saint_denis():
     assert at.title[0].value == "Projections et scénarios à 2050"
     assert at.selectbox(key="departement").value == "93"
     titles = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
-    assert titles == [
-        "**Tendanciel**", "**Gestion des risques**", "**Idéal**", "**Catastrophe**"]
+    assert titles == ["**Tendanciel**", "**Gestion des risques**", "**Idéal**", "**Catastrophe**"]
     charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
     assert len(charts) == 2
     names = [t.get("name") for t in charts[0]["data"]]

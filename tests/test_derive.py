@@ -9,8 +9,10 @@ from indicators.derive import AgeGroup
 
 def _age_sex(code: str, year: int, per_band: float) -> pd.DataFrame:
     bands = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
-    return pd.DataFrame([(code, year, sex, band, per_band) for sex in "FM" for band in bands],
-                        columns=["territory_code", "year", "sex", "age_band", "population"])
+    return pd.DataFrame(
+        [(code, year, sex, band, per_band) for sex in "FM" for band in bands],
+        columns=["territory_code", "year", "sex", "age_band", "population"],
+    )
 
 
 def test_age_groups_select_the_right_bands():
@@ -30,8 +32,15 @@ def test_shares_and_change_on_a_flat_population():
 
 def test_stock_ratio_uses_next_january_population():
     age_sex = pd.concat([_age_sex("38", 2014, 10.0), _age_sex("38", 2015, 20.0)])
-    counts = pd.DataFrame({"territory_level": ["departement"], "territory_code": ["38"],
-                           "indicator_id": ["rsa_covered_people"], "year": [2014], "value": [8.0]})
+    counts = pd.DataFrame(
+        {
+            "territory_level": ["departement"],
+            "territory_code": ["38"],
+            "indicator_id": ["rsa_covered_people"],
+            "year": [2014],
+            "value": [8.0],
+        }
+    )
     out = derive.ratios(counts, age_sex)
     rate = out[(out["indicator_id"] == "rsa_coverage_rate") & (out["territory_level"] == "departement")]
     assert rate["value"].tolist() == [pytest.approx(8 / 800 * 100)]  # 800 people on 1/1/2015, not 400
@@ -40,8 +49,15 @@ def test_stock_ratio_uses_next_january_population():
 
 def test_france_ratio_needs_enough_departements():
     age_sex = pd.concat([_age_sex("38", 2015, 10.0)])
-    counts = pd.DataFrame({"territory_level": ["departement"], "territory_code": ["38"],
-                           "indicator_id": ["apa_recipients"], "year": [2014], "value": [10.0]})
+    counts = pd.DataFrame(
+        {
+            "territory_level": ["departement"],
+            "territory_code": ["38"],
+            "indicator_id": ["apa_recipients"],
+            "year": [2014],
+            "value": [10.0],
+        }
+    )
     out = derive.ratios(counts, age_sex)
     assert set(out["territory_level"]) == {"departement"}  # one département is not France
 

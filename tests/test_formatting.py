@@ -8,16 +8,19 @@ from indicators.formatting import format_indicator, format_number, format_points
 NBSP = "\u00a0"
 
 
-@pytest.mark.parametrize(("value", "unit", "decimals", "expected"), [
-    (1_272_816, "habitants", 0, f"1{NBSP}272{NBSP}816{NBSP}habitants"),
-    (11.3, "%", 1, f"11,3{NBSP}%"),
-    (4.3, "‰", 1, f"4,3{NBSP}‰"),
-    (3.956, "%", 2, f"3,96{NBSP}%"),
-    (626_863.96, "k€", 0, f"626{NBSP}864{NBSP}k€"),
-    (-0.125, "%", 2, f"-0,12{NBSP}%"),
-    (None, "%", 1, "n.d."),
-    (float("nan"), "%", 1, "n.d."),
-])
+@pytest.mark.parametrize(
+    ("value", "unit", "decimals", "expected"),
+    [
+        (1_272_816, "habitants", 0, f"1{NBSP}272{NBSP}816{NBSP}habitants"),
+        (11.3, "%", 1, f"11,3{NBSP}%"),
+        (4.3, "‰", 1, f"4,3{NBSP}‰"),
+        (3.956, "%", 2, f"3,96{NBSP}%"),
+        (626_863.96, "k€", 0, f"626{NBSP}864{NBSP}k€"),
+        (-0.125, "%", 2, f"-0,12{NBSP}%"),
+        (None, "%", 1, "n.d."),
+        (float("nan"), "%", 1, "n.d."),
+    ],
+)
 def test_format_value(value, unit, decimals, expected):
     assert format_value(value, unit, decimals) == expected
 

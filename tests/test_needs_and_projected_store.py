@@ -35,8 +35,16 @@ def test_recent_trend_is_the_mean_yearly_change():
 
 def test_store_has_projections_beside_observations(table):
     projected = table[table["variant"] != "observed"]
-    assert set(projected["variant"]) == {"central", "low", "high", "trend", "trend_p10", "trend_p25", "trend_p75",
-                                         "trend_p90"}
+    assert set(projected["variant"]) == {
+        "central",
+        "low",
+        "high",
+        "trend",
+        "trend_p10",
+        "trend_p25",
+        "trend_p75",
+        "trend_p90",
+    }
     assert projected["year"].max() == 2050
     observed_pop = table[(table["indicator_id"] == "population") & (table["variant"] == "observed")]
     assert observed_pop["year"].max() == 2023
@@ -44,15 +52,24 @@ def test_store_has_projections_beside_observations(table):
     assert value(table, "population", "93", 2023) == pytest.approx(1_682_806, rel=0.01)
 
     def one(indicator_id, code, year, variant, level="departement"):
-        rows = table[(table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
-                     & (table["year"] == year) & (table["variant"] == variant) & (table["territory_level"] == level)]
+        rows = table[
+            (table["indicator_id"] == indicator_id)
+            & (table["territory_code"] == code)
+            & (table["year"] == year)
+            & (table["variant"] == variant)
+            & (table["territory_level"] == level)
+        ]
         assert len(rows) == 1
         return float(rows["value"].iloc[0])
 
     low, central, high = (one("population", "FR", 2050, v, "france") for v in ("low", "central", "high"))
     assert low < central < high
-    deps = table[(table["indicator_id"] == "population") & (table["territory_level"] == "departement")
-                 & (table["year"] == 2050) & (table["variant"] == "central")]
+    deps = table[
+        (table["indicator_id"] == "population")
+        & (table["territory_level"] == "departement")
+        & (table["year"] == 2050)
+        & (table["variant"] == "central")
+    ]
     assert deps["value"].sum() == pytest.approx(central)
     # APA held at its 2020 rate of the 75+: recipients grow with the 75+ of Seine-Saint-Denis
     assert one("apa_recipients", "93", 2050, "central") > 1.3 * value(table, "apa_recipients", "93", 2020)

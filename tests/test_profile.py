@@ -41,13 +41,16 @@ def test_isere_ages_spending_and_collectivite(isere):
     assert pyramid["departement"].sum() == pytest.approx(100) and pyramid["france"].sum() == pytest.approx(100)
 
 
-@pytest.mark.parametrize(("code", "key", "reason"), [
-    ("976", "unemployment_rate", "Mayotte"),
-    ("976", "apa_rate_60_plus", "Aide sociale de la DREES"),
-    ("971", "poverty_rate", "Filosofi"),
-    ("44", "budget_total", None),
-    ("69", "budget_total", "profils 2018"),
-])
+@pytest.mark.parametrize(
+    ("code", "key", "reason"),
+    [
+        ("976", "unemployment_rate", "Mayotte"),
+        ("976", "apa_rate_60_plus", "Aide sociale de la DREES"),
+        ("971", "poverty_rate", "Filosofi"),
+        ("44", "budget_total", None),
+        ("69", "budget_total", "profils 2018"),
+    ],
+)
 def test_missing_values_say_why(table, population, code, key, reason):
     fig = profile.build(table, population, code).figure(key)
     if reason is None:

@@ -12,8 +12,13 @@ from indicators.schema import AGE_BANDS
 
 def _history(cell, years, codes=("01",)) -> pd.DataFrame:
     """cell(code, year, sex, band_index) -> population."""
-    rows = [(c, y, s, b, float(cell(c, y, s, i))) for c in codes for y in years for s in "FM"
-            for i, b in enumerate(AGE_BANDS)]
+    rows = [
+        (c, y, s, b, float(cell(c, y, s, i)))
+        for c in codes
+        for y in years
+        for s in "FM"
+        for i, b in enumerate(AGE_BANDS)
+    ]
     return pd.DataFrame(rows, columns=["territory_code", "year", "sex", "age_band", "population"])
 
 
@@ -52,8 +57,9 @@ def test_open_band_keeps_its_survivors_and_newborns_follow_women():
 
 
 def test_contract_years_variants_france_and_no_peeking():
-    history = _history(lambda c, y, s, i: 1000 + 10 * i + (y - 2000) * (3 if c == "01" else -2),
-                       range(1990, 2006), codes=("01", "2A"))
+    history = _history(
+        lambda c, y, s, i: 1000 + 10 * i + (y - 2000) * (3 if c == "01" else -2), range(1990, 2006), codes=("01", "2A")
+    )
     out = project_population(history, 2000, until=2030)
     assert list(out.columns) == OUTPUT_COLUMNS
     assert sorted(out["year"].unique()) == list(range(2001, 2031))

@@ -72,20 +72,29 @@ def test_reference_within_tolerance(table, indicator_id, code, year, expected, t
 
 
 def _has_row(table, indicator_id, code, year):
-    return bool(((table["indicator_id"] == indicator_id) & (table["territory_code"] == code)
-                 & (table["year"] == year) & (table["territory_level"] == "departement")
-                 & (table["variant"] == "observed")).any())
+    return bool(
+        (
+            (table["indicator_id"] == indicator_id)
+            & (table["territory_code"] == code)
+            & (table["year"] == year)
+            & (table["territory_level"] == "departement")
+            & (table["variant"] == "observed")
+        ).any()
+    )
 
 
-@pytest.mark.parametrize(("indicator_id", "code", "year"), [
-    ("poverty_rate", "976", 2020),       # Filosofi does not cover Mayotte
-    ("poverty_rate", "971", 2020),       # nor Guadeloupe
-    ("apa_recipients", "976", 2019),     # the DREES survey field excludes Mayotte
-    ("apa_recipients", "2A", 2018),      # Collectivité de Corse from 2018: no 2A/2B rows
-    ("unemployment_rate", "976", 2020),  # localised rates exclude Mayotte
-    ("budget_total", "01", 2018),        # the 2018 profiles cover 38, 44 and 93 only
-    ("unemployment_rate", "38", 2025),   # only three quarters of 2025: no annual mean
-])
+@pytest.mark.parametrize(
+    ("indicator_id", "code", "year"),
+    [
+        ("poverty_rate", "976", 2020),  # Filosofi does not cover Mayotte
+        ("poverty_rate", "971", 2020),  # nor Guadeloupe
+        ("apa_recipients", "976", 2019),  # the DREES survey field excludes Mayotte
+        ("apa_recipients", "2A", 2018),  # Collectivité de Corse from 2018: no 2A/2B rows
+        ("unemployment_rate", "976", 2020),  # localised rates exclude Mayotte
+        ("budget_total", "01", 2018),  # the 2018 profiles cover 38, 44 and 93 only
+        ("unemployment_rate", "38", 2025),  # only three quarters of 2025: no annual mean
+    ],
+)
 def test_missing_is_no_row_never_zero(table, indicator_id, code, year):
     assert not _has_row(table, indicator_id, code, year)
 

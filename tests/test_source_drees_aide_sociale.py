@@ -124,9 +124,10 @@ def test_territory_traps(df: pd.DataFrame) -> None:
     assert value(df, "apa_recipients", "69", 2017) == 33122
     assert value(df, "apa_recipients", "01", 2002) == 4306  # code stored as '01'
     # Published zeros are placeholders: Haute-Corse APA in establishment 2002, 2A spending 2018.
-    assert df[(df["indicator_id"] == "apa_establishment_recipients") & (df["territory_code"] == "2B")][
-        "year"
-    ].min() == 2004
+    assert (
+        df[(df["indicator_id"] == "apa_establishment_recipients") & (df["territory_code"] == "2B")]["year"].min()
+        == 2004
+    )
     assert not ((df["territory_code"] == "2A") & (df["year"] == 2018)).any()
 
 
@@ -145,14 +146,16 @@ def synthetic(extra: list[list]) -> list[list]:
 
 
 def test_synthetic_rhone_markers_and_codes() -> None:
-    rows = synthetic([
-        [94.0, 20.0, "Collectivité de Corse", 5.0, 5.0, 5.0],
-        [94.0, "2A", "Corse-du-Sud", 3.0, "-", ""],
-        [84.0, 69.0, "Rhône", 7.0, "", ""],
-        [84.0, "69D", "Rhône", "", 2.0, 2.0],
-        [84.0, "69M", "Métropole", "", 5.0, "s"],
-        [103.0, 976.0, "Mayotte", 1.0, 1.0, 1.0],
-    ])
+    rows = synthetic(
+        [
+            [94.0, 20.0, "Collectivité de Corse", 5.0, 5.0, 5.0],
+            [94.0, "2A", "Corse-du-Sud", 3.0, "-", ""],
+            [84.0, 69.0, "Rhône", 7.0, "", ""],
+            [84.0, "69D", "Rhône", "", 2.0, 2.0],
+            [84.0, "69M", "Métropole", "", 5.0, "s"],
+            [103.0, 976.0, "Mayotte", 1.0, 1.0, 1.0],
+        ]
+    )
     out = pd.DataFrame(src._read_table(rows, Path("x.xlsx"), TABLE, "Tab"), columns=src.COLUMNS)
     rhone = out[out["territory_code"] == "69"].set_index("year")["value"].to_dict()
     assert rhone == {2014: 7.0, 2015: 7.0}  # 2016: 69M secret, so no sum

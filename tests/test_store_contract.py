@@ -41,46 +41,78 @@ def test_codes_are_strings_with_leading_zero(table):
 
 def test_france_ratio_is_recomputed_from_counts_not_averaged(table, population):
     """France APA rate 2014 = sum of département counts / sum of their 60+ population on 1/1/2015."""
-    dep = table[(table["indicator_id"] == "apa_recipients") & (table["year"] == 2014)
-                & (table["territory_level"] == "departement")]
+    dep = table[
+        (table["indicator_id"] == "apa_recipients")
+        & (table["year"] == 2014)
+        & (table["territory_level"] == "departement")
+    ]
     pop60 = derive.age_group_population(population, derive.AgeGroup(60, None))
     pop60 = pop60[(pop60["year"] == 2015) & pop60["territory_code"].isin(dep["territory_code"])]
     expected = dep["value"].sum() / pop60["population"].sum() * 100
-    france = table[(table["indicator_id"] == "apa_rate_60_plus") & (table["year"] == 2014)
-                   & (table["territory_level"] == "france")]["value"].iloc[0]
+    france = table[
+        (table["indicator_id"] == "apa_rate_60_plus") & (table["year"] == 2014) & (table["territory_level"] == "france")
+    ]["value"].iloc[0]
     assert france == pytest.approx(expected, rel=1e-12)
-    rates = table[(table["indicator_id"] == "apa_rate_60_plus") & (table["year"] == 2014)
-                  & (table["territory_level"] == "departement")]["value"]
+    rates = table[
+        (table["indicator_id"] == "apa_rate_60_plus")
+        & (table["year"] == 2014)
+        & (table["territory_level"] == "departement")
+    ]["value"]
     assert france != pytest.approx(rates.mean(), abs=1e-3)
 
 
 def test_region_is_summed_only_when_every_departement_has_a_value(table):
     """Corse (région 94) has no DREES rows from 2018: no région value either, never a partial sum."""
     observed = table[table["variant"] == "observed"]
-    corse = observed[(observed["indicator_id"] == "apa_recipients") & (observed["territory_level"] == "region")
-                     & (observed["territory_code"] == "94")]
+    corse = observed[
+        (observed["indicator_id"] == "apa_recipients")
+        & (observed["territory_level"] == "region")
+        & (observed["territory_code"] == "94")
+    ]
     assert corse["year"].max() == 2017
-    ara = observed[(observed["indicator_id"] == "population") & (observed["territory_level"] == "region")
-                   & (observed["territory_code"] == "84") & (observed["year"] == 2023)]["value"].iloc[0]
-    deps = observed[(observed["indicator_id"] == "population") & (observed["territory_level"] == "departement")
-                    & (observed["year"] == 2023)]
+    ara = observed[
+        (observed["indicator_id"] == "population")
+        & (observed["territory_level"] == "region")
+        & (observed["territory_code"] == "84")
+        & (observed["year"] == 2023)
+    ]["value"].iloc[0]
+    deps = observed[
+        (observed["indicator_id"] == "population")
+        & (observed["territory_level"] == "departement")
+        & (observed["year"] == 2023)
+    ]
     ara_deps = ["01", "03", "07", "15", "26", "38", "42", "43", "63", "69", "73", "74"]
     assert ara == deps[deps["territory_code"].isin(ara_deps)]["value"].sum()
 
 
 def test_stocks_use_the_population_of_the_following_first_of_january(table):
-    covered = table[(table["indicator_id"] == "rsa_covered_people") & (table["territory_code"] == "93")
-                    & (table["year"] == 2014) & (table["territory_level"] == "departement")]["value"].iloc[0]
-    pop_2015 = table[(table["indicator_id"] == "population") & (table["territory_code"] == "93")
-                     & (table["year"] == 2015) & (table["territory_level"] == "departement")]["value"].iloc[0]
-    rate = table[(table["indicator_id"] == "rsa_coverage_rate") & (table["territory_code"] == "93")
-                 & (table["year"] == 2014) & (table["territory_level"] == "departement")]["value"].iloc[0]
+    covered = table[
+        (table["indicator_id"] == "rsa_covered_people")
+        & (table["territory_code"] == "93")
+        & (table["year"] == 2014)
+        & (table["territory_level"] == "departement")
+    ]["value"].iloc[0]
+    pop_2015 = table[
+        (table["indicator_id"] == "population")
+        & (table["territory_code"] == "93")
+        & (table["year"] == 2015)
+        & (table["territory_level"] == "departement")
+    ]["value"].iloc[0]
+    rate = table[
+        (table["indicator_id"] == "rsa_coverage_rate")
+        & (table["territory_code"] == "93")
+        & (table["year"] == 2014)
+        & (table["territory_level"] == "departement")
+    ]["value"].iloc[0]
     assert rate == pytest.approx(covered / pop_2015 * 100, rel=1e-12)
 
 
 def test_no_derived_value_is_zero_or_negative_for_counts(table):
-    counts = [i for i, e in catalogue.load().items() if e.unit in {"bénéficiaires", "allocataires", "foyers",
-                                                                       "personnes", "enfants", "habitants"}]
+    counts = [
+        i
+        for i, e in catalogue.load().items()
+        if e.unit in {"bénéficiaires", "allocataires", "foyers", "personnes", "enfants", "habitants"}
+    ]
     rows = table[table["indicator_id"].isin(counts)]
     assert len(rows) > 10_000
     assert (rows["value"] > 0).all()

@@ -52,7 +52,8 @@ def test_stored_trend_rows_never_observed_and_start_after_the_last_observation(t
     assert (first == last.reindex(first.index) + 1).all()
     assert rows["year"].max() == 2050
     wide = rows[(rows["territory_code"] == "93") & (rows["indicator_id"] == "unemployment_rate")].pivot(
-        index="year", columns="variant", values="value")
+        index="year", columns="variant", values="value"
+    )
     assert wide.at[2025, "trend"] == pytest.approx(10.36, abs=0.05)
     assert (wide["trend_p10"] <= wide["trend_p90"]).all()
 

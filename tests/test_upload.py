@@ -23,22 +23,30 @@ def test_filosofi_round_trip_matches_the_store_exactly(table):
     assert parsed.rows.set_index("territory_code").loc["38", "value"] == value(table, "poverty_rate", "38", 2020)
 
 
-@pytest.mark.parametrize("encoding, sep, decimal", [
-    ("utf-8", ";", ","), ("utf-8-sig", ",", "."), ("cp1252", "\t", ","), ("latin-1", ";", "."),
-])
+@pytest.mark.parametrize(
+    "encoding, sep, decimal",
+    [
+        ("utf-8", ";", ","),
+        ("utf-8-sig", ",", "."),
+        ("cp1252", "\t", ","),
+        ("latin-1", ";", "."),
+    ],
+)
 def test_separators_decimals_and_encodings_are_detected(encoding, sep, decimal):
     text = sep.join(["territory_code", "indicator_id", "year", "value", "variant"]) + "\n"
     text += sep.join(["38", "poverty_rate", "2021", f"11{decimal}7", "observé"]) + "\n"
     text += sep.join(["2A", "poverty_rate", "2021", "s", "observé"]) + "\n"
     parsed = parse_upload(text.encode(encoding), "x.csv")
     assert parsed.rows[["territory_code", "year", "value", "variant"]].values.tolist() == [
-        ["38", 2021, 11.7, "observé"]]
+        ["38", 2021, 11.7, "observé"]
+    ]
     assert parsed.missing == 1
 
 
 def test_xlsx_with_title_rows_and_numeric_codes_repaired_with_a_warning():
-    frame = pd.DataFrame([["Taux de pauvreté 2021", None], [None, None], ["CODGEO", "TP6021"],
-                          [1, 14.2], ["2B", "nd"], [974, "36,1"]])
+    frame = pd.DataFrame(
+        [["Taux de pauvreté 2021", None], [None, None], ["CODGEO", "TP6021"], [1, 14.2], ["2B", "nd"], [974, "36,1"]]
+    )
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, header=False)
     parsed = parse_upload(buffer.getvalue(), "pauvrete.xlsx", indicator="poverty_rate")
@@ -49,38 +57,50 @@ def test_xlsx_with_title_rows_and_numeric_codes_repaired_with_a_warning():
 
 
 def test_every_problem_is_listed_with_row_column_value():
-    text = ("territory_code;indicator_id;year;value\n"
-            "99;poverty_rate;2020;3\n"        # 2 unknown territory
-            "38;poverty_rate;1800;4\n"        # 3 year out of range
-            "44;poverty_rate;2020;abc\n"      # 4 non-numeric
-            "93;poverty_rate;2020;150\n"      # 5 rate over 100
-            "05;nope;2020;1\n"                # 6 unknown indicator
-            "06;poverty_rate;deux;1\n"        # 7 year not an integer
-            "07;poverty_rate;2020;1\n07;poverty_rate;2020;2\n")  # 8, 9 duplicate key
+    text = (
+        "territory_code;indicator_id;year;value\n"
+        "99;poverty_rate;2020;3\n"  # 2 unknown territory
+        "38;poverty_rate;1800;4\n"  # 3 year out of range
+        "44;poverty_rate;2020;abc\n"  # 4 non-numeric
+        "93;poverty_rate;2020;150\n"  # 5 rate over 100
+        "05;nope;2020;1\n"  # 6 unknown indicator
+        "06;poverty_rate;deux;1\n"  # 7 year not an integer
+        "07;poverty_rate;2020;1\n07;poverty_rate;2020;2\n"
+    )  # 8, 9 duplicate key
     with pytest.raises(UploadError) as caught:
         parse_upload(text.encode(), "bad.csv")
     got = caught.value.problems[["row", "column", "value"]].astype(str).values.tolist()
-    assert got == [["2", "territory_code", "99"], ["3", "year", "1800"], ["4", "value", "abc"],
-                   ["5", "value", "150"], ["6", "indicator_id", "nope"], ["7", "year", "deux"],
-                   ["8", "territory_code", "07"], ["9", "territory_code", "07"]]
+    assert got == [
+        ["2", "territory_code", "99"],
+        ["3", "year", "1800"],
+        ["4", "value", "abc"],
+        ["5", "value", "150"],
+        ["6", "indicator_id", "nope"],
+        ["7", "year", "deux"],
+        ["8", "territory_code", "07"],
+        ["9", "territory_code", "07"],
+    ]
     messages = caught.value.problems["message"].tolist()
     assert messages[0] == "code de territoire inconnu" and messages[3] == "taux hors de 0–100"
     assert messages[7] == "clé en double (lignes 8, 9)"
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"", "vide.csv", "le fichier est vide"),
-    (b"\n\n  \n", "vide.csv", "le fichier est vide"),
-    (b"territory_code;indicator_id;year;value\n", "entete.csv", "aucune ligne de données"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "pas un tableau (contenu binaire)"),
-    (b"bonjour\nle monde\n", "texte.csv", "une seule colonne"),
-    (b"PK\x03\x04garbage", "faux.xlsx", "le classeur ne peut pas être lu"),
-    (b"CODGEO;TP6020;TP5020\n38;1;2\n", "large.csv", "plusieurs colonnes possibles"),
-    (b"CODGEO;TP6020\n38;1\n", "sans-indicateur.csv", "indicateur non précisé"),
-    (b"nom;valeur\nIsere;1\n", "sans-code.csv", "colonne des codes de territoire introuvable"),
-    (b"CODGEO;TP6020\n38;s\n44;nd\n", "secret.csv", "aucune valeur à importer"),
-    (b"a;b\n1;2;3;4\n", "irregulier.csv", "nombre de colonnes"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"", "vide.csv", "le fichier est vide"),
+        (b"\n\n  \n", "vide.csv", "le fichier est vide"),
+        (b"territory_code;indicator_id;year;value\n", "entete.csv", "aucune ligne de données"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "pas un tableau (contenu binaire)"),
+        (b"bonjour\nle monde\n", "texte.csv", "une seule colonne"),
+        (b"PK\x03\x04garbage", "faux.xlsx", "le classeur ne peut pas être lu"),
+        (b"CODGEO;TP6020;TP5020\n38;1;2\n", "large.csv", "plusieurs colonnes possibles"),
+        (b"CODGEO;TP6020\n38;1\n", "sans-indicateur.csv", "indicateur non précisé"),
+        (b"nom;valeur\nIsere;1\n", "sans-code.csv", "colonne des codes de territoire introuvable"),
+        (b"CODGEO;TP6020\n38;s\n44;nd\n", "secret.csv", "aucune valeur à importer"),
+        (b"a;b\n1;2;3;4\n", "irregulier.csv", "nombre de colonnes"),
+    ],
+)
 def test_file_level_problems(data, filename, message):
     with pytest.raises(UploadError) as caught:
         parse_upload(data, filename, indicator="poverty_rate" if "sans-indicateur" not in filename else None)
@@ -94,8 +114,10 @@ def test_size_limit():
 
 
 def test_region_codes_do_not_collide_with_departement_codes():
-    text = "territory_level,territory_code,indicator_id,year,value\nregion,84,poverty_rate,2020,12.5\n" \
-           "departement,84,poverty_rate,2020,16.1\nregion,38,poverty_rate,2020,1\n"
+    text = (
+        "territory_level,territory_code,indicator_id,year,value\nregion,84,poverty_rate,2020,12.5\n"
+        "departement,84,poverty_rate,2020,16.1\nregion,38,poverty_rate,2020,1\n"
+    )
     with pytest.raises(UploadError) as caught:
         parse_upload(text.encode(), "regions.csv")
     assert caught.value.problems[["row", "value"]].astype(str).values.tolist() == [["4", "38"]]
@@ -112,8 +134,12 @@ def test_cli_dry_run_valid_and_invalid(tmp_path, capsys):
 
     store_dir = copy_store(tmp_path / "store")
     before = store.load_indicators(store_dir)
-    assert upload_cli.main([str(FILO), "--indicator", "poverty_rate", "--column", "TP6020",
-                            "--store", str(store_dir), "--dry-run"]) == 0
+    assert (
+        upload_cli.main(
+            [str(FILO), "--indicator", "poverty_rate", "--column", "TP6020", "--store", str(store_dir), "--dry-run"]
+        )
+        == 0
+    )
     assert "98 ligne(s) à importer" in capsys.readouterr().out
     bad = Path(tmp_path / "bad.csv")
     bad.write_text("CODGEO;TP6020\n38;abc\n99;1\n")

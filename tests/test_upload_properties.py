@@ -13,17 +13,57 @@ from indicators import upload_cli
 from indicators.upload import ParsedUpload, UploadError, parse_upload
 from tests.upload_helpers import copy_store
 
-TOKENS = st.sampled_from(["38", "2A", "1", "99", "974", "FR", "84", "poverty_rate", "nope", "2020", "1800", "s",
-                          "nd", "n.d.", "", "12,5", "1.234,5", "=1+1", "abc", "-3", "150", "\u00e9", "\"", "\x00",
-                          "CODGEO", "TP6020", "territory_code", "indicator_id", "year", "value", "region"])
+TOKENS = st.sampled_from(
+    [
+        "38",
+        "2A",
+        "1",
+        "99",
+        "974",
+        "FR",
+        "84",
+        "poverty_rate",
+        "nope",
+        "2020",
+        "1800",
+        "s",
+        "nd",
+        "n.d.",
+        "",
+        "12,5",
+        "1.234,5",
+        "=1+1",
+        "abc",
+        "-3",
+        "150",
+        "\u00e9",
+        '"',
+        "\x00",
+        "CODGEO",
+        "TP6020",
+        "territory_code",
+        "indicator_id",
+        "year",
+        "value",
+        "region",
+    ]
+)
 SEPARATORS = st.sampled_from([";", ",", "\t", "|", " "])
 
 
 @st.composite
 def table_like(draw) -> bytes:
     sep = draw(SEPARATORS)
-    header = draw(st.sampled_from([["CODGEO", "TP6020"], ["territory_code", "indicator_id", "year", "value"],
-                                   ["territory_level", "territory_code", "indicator_id", "year", "value"], []]))
+    header = draw(
+        st.sampled_from(
+            [
+                ["CODGEO", "TP6020"],
+                ["territory_code", "indicator_id", "year", "value"],
+                ["territory_level", "territory_code", "indicator_id", "year", "value"],
+                [],
+            ]
+        )
+    )
     header = header or draw(st.lists(TOKENS, min_size=1, max_size=5))
     rows = draw(st.lists(st.lists(TOKENS, min_size=0, max_size=len(header) + 1), max_size=8))
     text = "\n".join(sep.join(r) for r in [header, *rows])
@@ -32,8 +72,11 @@ def table_like(draw) -> bytes:
 
 
 def _fingerprint(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 @pytest.fixture(scope="module")

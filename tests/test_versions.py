@@ -35,7 +35,8 @@ def test_publish_history_and_rollback(store_dir, table):
     old = value(table, "poverty_rate", "38", 2020)
     parsed = _rows("CODGEO;TP6020\n38;99,5\n44;s\n")
     assert versions.preview(parsed.rows).values.tolist() == [
-        ["departement", "38", "poverty_rate", 2020, "observed", old, 99.5, "modifiée"]]
+        ["departement", "38", "poverty_rate", 2020, "observed", old, 99.5, "modifiée"]
+    ]
     record = versions.publish(parsed.rows, "alice", "t.csv", parsed.sha256)
     assert (record["id"], record["who"], record["changed"], record["added"]) == (1, "alice", 1, 0)
     published = store.load_indicators()
@@ -51,16 +52,22 @@ def test_publish_history_and_rollback(store_dir, table):
     assert value(store.load_indicators(), "poverty_rate", "38", 2021) == 12.0
     history = versions.history()
     assert history[["id", "kind", "who", "current"]].values.tolist() == [
-        [4, "rollback", "carol", True], [3, "rollback", "carol", False], [2, "publish", "bob", False],
-        [1, "publish", "alice", False], [0, "base", "pipeline", False]]
+        [4, "rollback", "carol", True],
+        [3, "rollback", "carol", False],
+        [2, "publish", "bob", False],
+        [1, "publish", "alice", False],
+        [0, "base", "pipeline", False],
+    ]
     assert history.loc[history["id"] == 1, "sha256"].iloc[0] == parsed.sha256
 
 
 def test_rebuilt_base_keeps_published_uploads(store_dir, table):
     versions.publish(_rows("CODGEO;TP6020\n38;99,5\n").rows, "alice", "t.csv", "x")
     rebuilt = table.copy()
-    rebuilt.loc[(rebuilt["indicator_id"] == "poverty_rate") & (rebuilt["territory_code"] == "44")
-                & (rebuilt["year"] == 2020), "value"] = 1.0
+    rebuilt.loc[
+        (rebuilt["indicator_id"] == "poverty_rate") & (rebuilt["territory_code"] == "44") & (rebuilt["year"] == 2020),
+        "value",
+    ] = 1.0
     rebuilt.to_parquet(store_dir / "indicators.parquet", index=False)  # what `make data` does
     published = store.load_indicators()
     assert value(published, "poverty_rate", "38", 2020) == 99.5
@@ -69,8 +76,9 @@ def test_rebuilt_base_keeps_published_uploads(store_dir, table):
 
 def test_concurrent_publishes_keep_both(store_dir, table):
     uploads = [_rows(f"CODGEO;TP6021\n{code};{i + 1}\n").rows for i, code in enumerate(["01", "02", "03", "04"])]
-    threads = [threading.Thread(target=versions.publish, args=(rows, f"u{i}", "f.csv", "x"))
-               for i, rows in enumerate(uploads)]
+    threads = [
+        threading.Thread(target=versions.publish, args=(rows, f"u{i}", "f.csv", "x")) for i, rows in enumerate(uploads)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -109,10 +117,24 @@ def test_killed_publisher_leaves_the_previous_version_intact(store_dir, table):
 
 
 def test_declared_indicator_joins_the_catalogue(store_dir):
-    entry = {"id": "taux_test", "label": "Taux de test", "short_label": "Test", "theme": "import", "unit": "%",
-             "decimals": 1, "definition": "Un indicateur déclaré par un analyste.", "polarity": "neutral",
-             "source": {"id": "import_taux_test", "producer": "Service ABS", "title": "Fichier interne",
-                        "url": "fichier t.csv", "licence": "Licence Ouverte", "citation": "Service ABS, 2024"}}
+    entry = {
+        "id": "taux_test",
+        "label": "Taux de test",
+        "short_label": "Test",
+        "theme": "import",
+        "unit": "%",
+        "decimals": 1,
+        "definition": "Un indicateur déclaré par un analyste.",
+        "polarity": "neutral",
+        "source": {
+            "id": "import_taux_test",
+            "producer": "Service ABS",
+            "title": "Fichier interne",
+            "url": "fichier t.csv",
+            "licence": "Licence Ouverte",
+            "citation": "Service ABS, 2024",
+        },
+    }
     parsed = parse_upload(b"CODGEO;X2022\n38;12\n", "t.csv", indicator="taux_test", declared={"taux_test": "%"})
     assert "taux_test" not in catalogue.load()
     versions.publish(parsed.rows, "alice", "t.csv", parsed.sha256, declare=entry)
@@ -137,7 +159,7 @@ def test_password_hash_constant_time_and_delay(monkeypatch):
 
 
 def test_exports_neutralise_formulas():
-    frame = pd.DataFrame({"value": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "ok"], "n": [-1.0, 2, 3, 4, 5]})
+    frame = pd.DataFrame({"value": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "ok"], "n": [-1.0, 2, 3, 4, 5]})
     out = neutralise(frame)
-    assert out["value"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "ok"]
+    assert out["value"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "ok"]
     assert out["n"].tolist() == [-1.0, 2, 3, 4, 5]

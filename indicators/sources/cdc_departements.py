@@ -40,10 +40,12 @@ def read(raw_dir: Path) -> pd.DataFrame:
     table = table[table["publication"].isin(PUBLICATIONS)]
     if table.empty:
         raise RawFileError(path, f"poverty rates for publication years {list(PUBLICATIONS)}")
-    return pd.DataFrame({
-        "territory_level": "departement",
-        "territory_code": table["territory_code"],
-        "indicator_id": "poverty_rate",
-        "year": table["publication"].astype(int) - LAG,
-        "value": table["value"].astype(float),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "territory_level": "departement",
+            "territory_code": table["territory_code"],
+            "indicator_id": "poverty_rate",
+            "year": table["publication"].astype(int) - LAG,
+            "value": table["value"].astype(float),
+        }
+    ).reset_index(drop=True)

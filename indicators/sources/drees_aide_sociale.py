@@ -35,9 +35,7 @@ from indicators.territories import FRANCE_CODE, normalise_departement_code
 
 SOURCE_ID = "drees_aide_sociale"
 FOLDER = "drees-aide-sociale"
-BENEFICIARIES_FILE = (
-    f"{FOLDER}/Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2020).xlsx"
-)
+BENEFICIARIES_FILE = f"{FOLDER}/Les bénéficiaires de l'aide sociale départementale - séries longues (1996-2020).xlsx"
 SPENDING_FILE = f"{FOLDER}/Les dépenses d'aide sociale départementale - séries longues (1999 - 2020).xlsx"
 STAFF_FILE = f"{FOLDER}/Le personnel départemental de l'action sociale et médico-sociale de 2014 à 2020.xlsx"
 FILES = [BENEFICIARIES_FILE, SPENDING_FILE, STAFF_FILE]
@@ -70,60 +68,97 @@ class Table:
 TABLES = (
     # Beneficiaries (counts at 31 December / paid for December).
     Table(
-        BENEFICIARIES_FILE, "Tab4-pa", "apa_recipients",
-        "bénéficiaires de l'apa (à domicile et en établissement)", (2002, 2020),
+        BENEFICIARIES_FILE,
+        "Tab4-pa",
+        "apa_recipients",
+        "bénéficiaires de l'apa (à domicile et en établissement)",
+        (2002, 2020),
     ),
     Table(
-        BENEFICIARIES_FILE, "Tab5-pa", "apa_home_recipients",
-        "bénéficiaires de l'apa à domicile", (2002, 2020),
+        BENEFICIARIES_FILE,
+        "Tab5-pa",
+        "apa_home_recipients",
+        "bénéficiaires de l'apa à domicile",
+        (2002, 2020),
     ),
     Table(
-        BENEFICIARIES_FILE, "Tab6-pa", "apa_establishment_recipients",
-        "bénéficiaires de l'apa en établissement", (2002, 2020),
+        BENEFICIARIES_FILE,
+        "Tab6-pa",
+        "apa_establishment_recipients",
+        "bénéficiaires de l'apa en établissement",
+        (2002, 2020),
     ),
     Table(
-        BENEFICIARIES_FILE, "Tab7-ph", "pch_recipients",
-        "bénéficiaires de la pch, depuis 2006", (2006, 2020),
+        BENEFICIARIES_FILE,
+        "Tab7-ph",
+        "pch_recipients",
+        "bénéficiaires de la pch, depuis 2006",
+        (2006, 2020),
     ),
     Table(
-        BENEFICIARIES_FILE, "Tab1-ase", "ase_children_placed",
-        "total des enfants accueillis à l'ase", (2002, 2020),
+        BENEFICIARIES_FILE,
+        "Tab1-ase",
+        "ase_children_placed",
+        "total des enfants accueillis à l'ase",
+        (2002, 2020),
     ),
     Table(
-        BENEFICIARIES_FILE, "Tab6-ase", "ase_educational_actions",
-        "total des actions éducatives (aed et aemo)", (2002, 2020),
+        BENEFICIARIES_FILE,
+        "Tab6-ase",
+        "ase_educational_actions",
+        "total des actions éducatives (aed et aemo)",
+        (2002, 2020),
     ),
     # Spending, k€ (the file name says 2020 but the year columns stop at 2019).
     Table(
-        SPENDING_FILE, "Tot-tab1", "social_spending_net",
-        "dépenses totales nettes d'aide sociale", (1999, 2019),
+        SPENDING_FILE,
+        "Tot-tab1",
+        "social_spending_net",
+        "dépenses totales nettes d'aide sociale",
+        (1999, 2019),
     ),
     Table(
-        SPENDING_FILE, "PA-tab1", "social_spending_net_elderly",
-        "dépenses nettes totales d’aide aux personnes âgées", (1999, 2019),
+        SPENDING_FILE,
+        "PA-tab1",
+        "social_spending_net_elderly",
+        "dépenses nettes totales d’aide aux personnes âgées",
+        (1999, 2019),
     ),
     Table(
-        SPENDING_FILE, "PH-tab1", "social_spending_net_disability",
-        "dépenses nettes totales d’aide aux personnes handicapées", (2001, 2019),
+        SPENDING_FILE,
+        "PH-tab1",
+        "social_spending_net_disability",
+        "dépenses nettes totales d’aide aux personnes handicapées",
+        (2001, 2019),
     ),
     # Excludes staff costs other than assistants familiaux (sheet title).
     Table(
-        SPENDING_FILE, "ASE-tab1", "social_spending_net_child_welfare",
-        "dépenses nettes totales d’aide sociale à l’enfance", (1999, 2019),
+        SPENDING_FILE,
+        "ASE-tab1",
+        "social_spending_net_child_welfare",
+        "dépenses nettes totales d’aide sociale à l’enfance",
+        (1999, 2019),
     ),
     # RSA, RSO, RMI, CUI, CI-RMA, contrats d'avenir, RSA expérimental (the sheet name has a leading space).
     Table(
-        SPENDING_FILE, "RSA-RMI tab1", "social_spending_net_rsa_insertion",
-        "dépenses totales nettes liées au rsa", (2009, 2019),
+        SPENDING_FILE,
+        "RSA-RMI tab1",
+        "social_spending_net_rsa_insertion",
+        "dépenses totales nettes liées au rsa",
+        (2009, 2019),
     ),
     # Only GROSS spending is published for APA and PCH.
     Table(SPENDING_FILE, "PA-tab3", "spending_gross_apa", "dépenses totales brutes d’apa", (2002, 2019)),
     Table(SPENDING_FILE, "PH-tab5", "spending_gross_pch", "dépenses brutes de pch", (2006, 2019)),
     # Staff, full-time equivalents at 31 December, excluding assistants familiaux (no FTE published for them).
     Table(
-        STAFF_FILE, "etp - total general hors AF", "social_staff_fte",
-        "effectifs au 31/12 exprimés en etp - total général (hors assistants familiaux)", (2014, 2020),
-        header="Numéro de département", code_col=0,
+        STAFF_FILE,
+        "etp - total general hors AF",
+        "social_staff_fte",
+        "effectifs au 31/12 exprimés en etp - total général (hors assistants familiaux)",
+        (2014, 2020),
+        header="Numéro de département",
+        code_col=0,
     ),
 )
 # Derived here because both parts come from the same file and field: children accueillis + AED/AEMO.
@@ -159,21 +194,21 @@ def _read_table(rows: list[list], path: Path, table: Table, sheet: str) -> list[
     n_years = table.years[1] - table.years[0] + 1
     if years[:n_years] != list(range(table.years[0], table.years[1] + 1)) or any(years[n_years:]):
         raise RawFileError(
-            path, f"header row {h + 1} should hold the years {table.years[0]}-{table.years[1]} "
-            f"from column {first_col + 1}, found {header[first_col:]}", sheet,
+            path,
+            f"header row {h + 1} should hold the years {table.years[0]}-{table.years[1]} "
+            f"from column {first_col + 1}, found {header[first_col:]}",
+            sheet,
         )
     dept_label = str(header[table.code_col + 1]).strip().lower()
     if not dept_label.startswith("département"):
-        raise RawFileError(
-            path, f"header row {h + 1}: column {table.code_col + 2} should be 'Département'", sheet
-        )
+        raise RawFileError(path, f"header row {h + 1}: column {table.code_col + 2} should be 'Département'", sheet)
 
     by_code: dict[str, list[float | None]] = {}
     national: list[float | None] | None = None
-    for row in rows[h + 1:]:
+    for row in rows[h + 1 :]:
         if not any(str(c).strip() for c in row):
             break  # end of the département block; region tables follow
-        values = [_value(c) for c in row[first_col:first_col + n_years]]
+        values = [_value(c) for c in row[first_col : first_col + n_years]]
         label = str(row[0]).strip().lower()
         if label in NATIONAL_LABELS:
             national = values
@@ -189,9 +224,11 @@ def _read_table(rows: list[list], path: Path, table: Table, sheet: str) -> list[
     metro = [c for c in by_code if c not in RHONE_PARTS and len(c) == 2]
     if len(metro) < MIN_METRO_DEPARTEMENTS or national is None:
         raise RawFileError(
-            path, f"expected ≥{MIN_METRO_DEPARTEMENTS} metropolitan départements and a national total row "
+            path,
+            f"expected ≥{MIN_METRO_DEPARTEMENTS} metropolitan départements and a national total row "
             f"({' | '.join(NATIONAL_LABELS)}), found {len(metro)} départements, "
-            f"national row {'present' if national else 'missing'}", sheet,
+            f"national row {'present' if national else 'missing'}",
+            sheet,
         )
     _merge_rhone(by_code, n_years)
 
@@ -213,8 +250,10 @@ def _merge_rhone(by_code: dict[str, list[float | None]], n_years: int) -> None:
     """Keep one '69' series: the published whole Rhône, else 69D + 69M when both are published."""
     whole = by_code.get(RHONE) or [None] * n_years
     d, m = (by_code.pop(p, None) or [None] * n_years for p in RHONE_PARTS)
-    merged = [w if w is not None else (a + b if a is not None and b is not None else None)
-              for w, a, b in zip(whole, d, m, strict=True)]
+    merged = [
+        w if w is not None else (a + b if a is not None and b is not None else None)
+        for w, a, b in zip(whole, d, m, strict=True)
+    ]
     if any(v is not None for v in merged):
         by_code[RHONE] = merged
     else:

@@ -24,8 +24,15 @@ def _read_one(path: Path, column: str, indicator_id: str) -> pd.DataFrame:
     if not path.exists():
         raise RawFileError(path, "file not found")
     try:
-        table = pd.read_csv(path, sep=";", decimal=",", dtype={"CODGEO": str}, na_values=MISSING,
-                            keep_default_na=False, usecols=lambda c: c in ("CODGEO", column))
+        table = pd.read_csv(
+            path,
+            sep=";",
+            decimal=",",
+            dtype={"CODGEO": str},
+            na_values=MISSING,
+            keep_default_na=False,
+            usecols=lambda c: c in ("CODGEO", column),
+        )
     except (ValueError, pd.errors.ParserError) as exc:
         raise RawFileError(path, f"a ';'-separated table with columns CODGEO and {column} ({exc})") from exc
     if list(table.columns) != ["CODGEO", column]:
@@ -34,16 +41,16 @@ def _read_one(path: Path, column: str, indicator_id: str) -> pd.DataFrame:
     table = table.dropna(subset=["territory_code", column])
     if len(table) < 90:
         raise RawFileError(path, f"about 98 départements with a value in {column}, found {len(table)}")
-    return pd.DataFrame({
-        "territory_level": "departement",
-        "territory_code": table["territory_code"],
-        "indicator_id": indicator_id,
-        "year": YEAR,
-        "value": pd.to_numeric(table[column], errors="raise").astype(float),
-    })
+    return pd.DataFrame(
+        {
+            "territory_level": "departement",
+            "territory_code": table["territory_code"],
+            "indicator_id": indicator_id,
+            "year": YEAR,
+            "value": pd.to_numeric(table[column], errors="raise").astype(float),
+        }
+    )
 
 
 def read(raw_dir: Path) -> pd.DataFrame:
-    return pd.concat(
-        [_read_one(raw_dir / f, column, ind) for f, (column, ind) in COLUMNS.items()], ignore_index=True
-    )
+    return pd.concat([_read_one(raw_dir / f, column, ind) for f, (column, ind) in COLUMNS.items()], ignore_index=True)

@@ -26,9 +26,7 @@ BLOCKS = {"M": 23, "F": 44}  # first column of the Hommes / Femmes blocks
 def _check_header(rows: list[list], path: Path, sheet: str) -> None:
     header = [str(c).strip() for c in rows[4]] if len(rows) > 4 else []
     if len(header) < N_COLUMNS or header[2] != "0 à 4 ans" or header[22] != "Total":
-        raise RawFileError(
-            path, f"row 5 should hold {N_COLUMNS} columns: code, name, '0 à 4 ans' … 'Total' ×3", sheet
-        )
+        raise RawFileError(path, f"row 5 should hold {N_COLUMNS} columns: code, name, '0 à 4 ans' … 'Total' ×3", sheet)
 
 
 def read_age_sex(raw_dir: Path) -> pd.DataFrame:

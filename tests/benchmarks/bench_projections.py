@@ -30,8 +30,10 @@ def run() -> list[Measure]:
     bases = needs.baselines(table, population, code)
     observed = population[population["territory_code"] == code]
     mine = projected[projected["territory_code"] == code]
-    groups = {v: {n.id: needs.group_projection(mine[mine["variant"] == v], observed, n.ages) for n in needs.NEEDS}
-              for v in ("central", "low", "high")}
+    groups = {
+        v: {n.id: needs.group_projection(mine[mine["variant"] == v], observed, n.ages) for n in needs.NEEDS}
+        for v in ("central", "low", "high")
+    }
     rerun = best_of(lambda: _page_rerun(bases, groups), repeat=5)
     start = time.perf_counter()
     mape = backtest.mape_table(population, 2013, 2023)

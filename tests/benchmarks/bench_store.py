@@ -32,5 +32,6 @@ def run_cli_noop() -> float:
     import sys
 
     subprocess.run([sys.executable, "-m", "indicators.pipeline"], check=True, capture_output=True)
-    return best_of(lambda: subprocess.run([sys.executable, "-m", "indicators.pipeline"], check=True,
-                                          capture_output=True), repeat=3)
+    return best_of(
+        lambda: subprocess.run([sys.executable, "-m", "indicators.pipeline"], check=True, capture_output=True), repeat=3
+    )

@@ -24,8 +24,10 @@ def long_csv(rows: int = ROWS) -> bytes:
     indicators = sorted(catalogue.load())
     years = np.arange(1900, 2101)
     per_variant = len(codes) * len(indicators) * len(years)
-    keys = pd.MultiIndex.from_product([["observed", "scenario_bench"], indicators, years, codes],
-                                      names=["variant", "indicator_id", "year", "territory_code"])
+    keys = pd.MultiIndex.from_product(
+        [["observed", "scenario_bench"], indicators, years, codes],
+        names=["variant", "indicator_id", "year", "territory_code"],
+    )
     frame = keys[:rows].to_frame(index=False)
     assert len(frame) == rows <= 2 * per_variant
     frame["value"] = np.round(np.random.default_rng(6).uniform(0, 100, rows), 1)

@@ -24,8 +24,10 @@ from tests.upload_helpers import copy_store
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "e2e-mot-de-passe"
-BAD = b"territory_code;indicator_id;year;value\n99;poverty_rate;2021;1\n38;poverty_rate;2021;abc\n" \
-      b"44;poverty_rate;1850;3\n93;poverty_rate;2021;=HYPERLINK(\"x\")\n"
+BAD = (
+    b"territory_code;indicator_id;year;value\n99;poverty_rate;2021;1\n38;poverty_rate;2021;abc\n"
+    b'44;poverty_rate;1850;3\n93;poverty_rate;2021;=HYPERLINK("x")\n'
+)
 FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;poverty_rate;2021;s\n"
 
 
@@ -35,9 +37,26 @@ def import_url(tmp_path_factory) -> Iterator[str]:
     env = {**os.environ, "RADAR_DATA_DIR": str(store_dir), auth.ENV_VAR: auth.hash_password(PASSWORD)}
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -63,13 +82,15 @@ def _login(page, url: str) -> None:
 def test_login_upload_preview_publish_rollback(page, import_url):
     _login(page, import_url)
     screenshot(page, "import-logged-in")
-    page.locator("input[type=file]").set_input_files(files=[{"name": "erreurs.csv", "mimeType": "text/csv",
-                                                            "buffer": BAD}])
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "erreurs.csv", "mimeType": "text/csv", "buffer": BAD}]
+    )
     page.get_by_text("Le fichier n'est pas importable : 4 problème(s). Rien n'a été publié.").wait_for()
     page.wait_for_timeout(500)
     screenshot(page, "import-problems")
-    page.locator("input[type=file]").set_input_files(files=[{"name": "pauvrete-2021.csv", "mimeType": "text/csv",
-                                                            "buffer": FILE}])
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "pauvrete-2021.csv", "mimeType": "text/csv", "buffer": FILE}]
+    )
     page.get_by_text("Fichier valide : 1 valeur(s) à importer").wait_for()
     page.get_by_text("1 ligne(s) ajoutée(s), 0 ligne(s) modifiée(s), 0 inchangée(s)").wait_for()
     page.locator("[data-testid=stPlotlyChart]").first.wait_for()
