@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from tests.benchmarks.run import Measure, best_of
+from tests.e2e.server import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP_QUERY = "/carte?ind=poverty_rate&year=2020&method=jenks&k=5"
@@ -37,47 +32,6 @@ def _warm_rerun(page: str, **params) -> float:
     return best_of(at.run, repeat=5)
 
 
-@contextmanager
-def _server():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def _load_to_drawn_map() -> tuple[float, float]:
     """(first visit with an empty browser cache, return visit), best times from goto to the 101st path."""
     from playwright.sync_api import sync_playwright
@@ -90,7 +44,7 @@ def _load_to_drawn_map() -> tuple[float, float]:
         page.locator("[data-testid=stPlotlyChart] path.choroplethlocation").nth(100).wait_for(timeout=60_000)
         return time.perf_counter() - start
 
-    with _server() as url, sync_playwright() as playwright:
+    with streamlit_server() as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         warmup = browser.new_context()
         page = warmup.new_page()

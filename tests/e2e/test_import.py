@@ -9,17 +9,13 @@ page's table is drawn on a canvas (no text in the DOM).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
 from indicators import auth
-from tests.e2e.conftest import ROOT, _free_port, screenshot
+from tests.e2e.conftest import screenshot
+from tests.e2e.server import streamlit_server
 from tests.upload_helpers import copy_store
 
 pytestmark = pytest.mark.e2e
@@ -34,40 +30,9 @@ FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;p
 @pytest.fixture(scope="module")
 def import_url(tmp_path_factory) -> Iterator[str]:
     store_dir = copy_store(tmp_path_factory.mktemp("e2e-store"))
-    env = {**os.environ, "RADAR_DATA_DIR": str(store_dir), auth.ENV_VAR: auth.hash_password(PASSWORD)}
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                break
-        except OSError:
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    env = {"RADAR_DATA_DIR": str(store_dir), auth.ENV_VAR: auth.hash_password(PASSWORD)}
+    with streamlit_server(env) as url:
+        yield url
 
 
 def _login(page, url: str) -> None:
