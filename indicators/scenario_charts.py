@@ -11,9 +11,43 @@ COLOURS = {"tendanciel": "#1f77b4", "gestion_des_risques": "#2ca02c", "ideal": "
 OBSERVED_COLOUR = "#333333"
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
+def rgba(hex_colour: str, alpha: float) -> str:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def mark_projection_zone(fig: go.Figure, first: int, last: int) -> None:
+    """Shade the years after the last observation and label them "Projection"."""
+    fig.add_vrect(
+        x0=first,
+        x1=last,
+        fillcolor="#f2f2f2",
+        opacity=0.6,
+        line_width=0,
+        layer="below",
+        annotation_text="Projection",
+        annotation_position="top left",
+    )
+
+
+def add_observed(fig: go.Figure, observed: pd.Series, mode: str = "lines") -> None:
+    """The observed series: a solid dark line."""
+    fig.add_trace(
+        go.Scatter(x=observed.index, y=observed, mode=mode, name="Observé", line={"color": OBSERVED_COLOUR, "width": 3})
+    )
+
+
+def finish_layout(fig: go.Figure, y_title: str) -> go.Figure:
+    """French separators, one hover per year, legend below."""
+    fig.update_layout(
+        separators="," + NBSP,
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        yaxis_title=y_title,
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
 
 
 def trajectories(
@@ -23,16 +57,7 @@ def trajectories(
     fig = go.Figure()
     last_observed = int(observed.index.max()) if len(observed) else int(projected["year"].min()) - 1
     end = int(projected["year"].max())
-    fig.add_vrect(
-        x0=last_observed,
-        x1=end,
-        fillcolor="#f2f2f2",
-        opacity=0.6,
-        line_width=0,
-        layer="below",
-        annotation_text="Projection",
-        annotation_position="top left",
-    )
+    mark_projection_zone(fig, last_observed, end)
     for key, rows in projected.groupby("scenario", sort=False):
         colour = COLOURS.get(key, "#777777")
         rows = rows.sort_values("year")
@@ -41,7 +66,7 @@ def trajectories(
                 x=list(rows["year"]) + list(rows["year"])[::-1],
                 y=list(rows[f"{value}_high"] / scale) + list(rows[f"{value}_low"] / scale)[::-1],
                 fill="toself",
-                fillcolor=_rgba(colour, 0.12),
+                fillcolor=rgba(colour, 0.12),
                 line={"width": 0},
                 hoverinfo="skip",
                 showlegend=False,
@@ -61,21 +86,5 @@ def trajectories(
             )
         )
     if len(observed):
-        fig.add_trace(
-            go.Scatter(
-                x=observed.index,
-                y=observed / scale,
-                mode="lines",
-                name="Observé",
-                line={"color": OBSERVED_COLOUR, "width": 3},
-            )
-        )
-    fig.update_layout(
-        separators="," + NBSP,
-        height=420,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title=y_title,
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
+        add_observed(fig, observed / scale)
+    return finish_layout(fig, y_title)

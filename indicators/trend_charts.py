@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.formatting import NBSP
-from indicators.scenario_charts import OBSERVED_COLOUR, _rgba
+from indicators.scenario_charts import add_observed, finish_layout, mark_projection_zone, rgba
 
 TREND_COLOUR = "#1f77b4"
 
@@ -17,16 +16,7 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
     fig = go.Figure()
     if len(path):
         last = int(observed.index.max())
-        fig.add_vrect(
-            x0=last,
-            x1=int(path["year"].max()),
-            fillcolor="#f2f2f2",
-            opacity=0.6,
-            line_width=0,
-            layer="below",
-            annotation_text="Projection",
-            annotation_position="top left",
-        )
+        mark_projection_zone(fig, last, int(path["year"].max()))
         years = [last, *path["year"]]
         start = float(observed.iloc[-1])
         for low, high, alpha, name in (
@@ -38,7 +28,7 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
                     x=years + years[::-1],
                     y=[start, *path[high]] + [start, *path[low]][::-1],
                     fill="toself",
-                    fillcolor=_rgba(TREND_COLOUR, alpha),
+                    fillcolor=rgba(TREND_COLOUR, alpha),
                     line={"width": 0},
                     hoverinfo="skip",
                     name=name,
@@ -53,21 +43,5 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
                 line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
             )
         )
-    fig.add_trace(
-        go.Scatter(
-            x=observed.index,
-            y=observed,
-            mode="lines+markers",
-            name="Observé",
-            line={"color": OBSERVED_COLOUR, "width": 3},
-        )
-    )
-    fig.update_layout(
-        separators="," + NBSP,
-        height=420,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        yaxis_title=y_title,
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.15},
-    )
-    return fig
+    add_observed(fig, observed, mode="lines+markers")
+    return finish_layout(fig, y_title)
