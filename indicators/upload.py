@@ -516,3 +516,39 @@ if __name__ == "__main__":
     from indicators.upload_cli import main
 
     sys.exit(main())
+
+
+def declaration(
+    indicator_id: str,
+    label: str,
+    unit: str,
+    polarity: str,
+    definition: str,
+    producer: str,
+    licence: str,
+    filename: str | None,
+) -> dict:
+    """The catalogue entry (with its own source) of an indicator an analyst declares with a file."""
+    return {
+        "id": indicator_id,
+        "label": label,
+        "short_label": label,
+        "theme": "import",
+        "unit": unit,
+        "decimals": 1,
+        "definition": definition,
+        "polarity": polarity,
+        "source": {
+            "id": f"import_{indicator_id}",
+            "producer": producer,
+            "title": producer,
+            "url": filename or "fichier importé",
+            "licence": licence,
+            "citation": producer,
+        },
+    }
+
+
+def declaration_complete(entry: dict) -> bool:
+    """Every field of a declared indicator and of its source is filled in."""
+    return all(entry.values()) and all(entry["source"].values())

@@ -87,24 +87,9 @@ else:
     definition = st.text_area("Définition", key="new_definition")
     producer = left.text_input("Source (producteur, publication)", key="new_source")
     licence = right.text_input("Licence", value="Licence Ouverte / Etalab 2.0", key="new_licence")
-    declare = {
-        "id": indicator,
-        "label": label,
-        "short_label": label,
-        "theme": "import",
-        "unit": unit,
-        "decimals": 1,
-        "definition": definition,
-        "polarity": polarity,
-        "source": {
-            "id": f"import_{indicator}",
-            "producer": producer,
-            "title": producer,
-            "url": file.name if file else "fichier importé",
-            "licence": licence,
-            "citation": producer,
-        },
-    }
+    declare = upload.declaration(
+        indicator, label, unit, polarity, definition, producer, licence, file.name if file else None
+    )
 if file is None:
     st.info("Déposez un fichier pour le vérifier.")
 else:
@@ -115,8 +100,7 @@ else:
 
     # --- validate --------------------------------------------------------------------------------
     try:
-        required = [indicator, unit, *(declare or {}).values(), *(declare or {}).get("source", {}).values()]
-        if declare and not all(required):
+        if declare and not upload.declaration_complete(declare):
             st.warning("Complétez l'identifiant, le libellé, l'unité, la définition et la source.")
             st.stop()
         parsed = upload.parse_upload(

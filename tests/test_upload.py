@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from indicators import upload
 from indicators.paths import RAW_DIR
 from indicators.upload import UploadError, parse_upload, year_from_column
 from tests.conftest import value
@@ -147,3 +148,22 @@ def test_cli_dry_run_valid_and_invalid(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "ligne 2 | TP6020 | abc | valeur non numérique" in err and "ligne 3 | CODGEO | 99" in err
     pd.testing.assert_frame_equal(store.load_indicators(store_dir), before)
+
+
+def test_declared_indicator_entry_needs_every_field():
+    entry = upload.declaration("taux_test", "Taux test", "%", "neutral", "Une définition", "Insee", "LO 2.0", "f.csv")
+    assert entry["source"] == {
+        "id": "import_taux_test",
+        "producer": "Insee",
+        "title": "Insee",
+        "url": "f.csv",
+        "licence": "LO 2.0",
+        "citation": "Insee",
+    }
+    assert upload.declaration_complete(entry)
+    assert not upload.declaration_complete(
+        upload.declaration("taux_test", "Taux", "%", "neutral", "", "Insee", "LO", None)
+    )
+    assert not upload.declaration_complete(
+        upload.declaration("taux_test", "Taux", "%", "neutral", "Déf", "", "LO", None)
+    )
