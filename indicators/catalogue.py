@@ -129,3 +129,14 @@ load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
 
 def get(indicator_id: str) -> Indicator:
     return load()[indicator_id]
+
+
+OTHER_THEME = "Autres indicateurs"
+
+
+@lru_cache(maxsize=4)
+def themes(path: Path = CATALOGUE_PATH) -> dict[str, str]:
+    """Theme id -> French label, in the order the catalogue lists them."""
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    return {str(k): str(v) for k, v in (document.get("themes") or {}).items()}

@@ -1,8 +1,8 @@
-"""Home page: what Radar social is, and what the store holds."""
+"""Home page: find your territory, what each page answers, and what the store holds (by theme, with its age)."""
 
 import streamlit as st
 
-from indicators import cache, overview
+from indicators import cache, overview, search
 
 st.title("Radar social")
 st.markdown(
@@ -12,25 +12,53 @@ st.markdown(
     "et affichent leur source, leur année et leur unité."
 )
 
-st.page_link(
-    "pages/profil.py",
-    label="Profil d'un département : chiffres clés, âges, indicateurs sociaux, dépenses, fiche PDF",
-    icon=":material/badge:",
+query = st.text_input(
+    "Votre territoire : nom ou numéro du département",
+    placeholder="Isère, 93, Seine-St-Denis…",
+    key="home_search",
 )
+if query:
+    matches = search.find(query)
+    if not matches:
+        st.info(f"Aucun département ne correspond à « {query} ». Essayez un nom (Isère) ou un numéro (38, 2A, 974).")
+    for match in matches:
+        st.page_link(
+            "pages/profil.py",
+            label=f"Profil : {match.label}",
+            icon=":material/badge:",
+            query_params={"dep": match.code},
+        )
 
-table = overview.coverage(cache.indicators())
+# One card per page, saying which question it answers.
+CARDS = (
+    ("pages/profil.py", ":material/badge:", "Où en est mon département ?",
+     "Chiffres clés, âges, indicateurs sociaux et dépenses face à la France ; fiche PDF pour le conseil."),
+    ("pages/comparer.py", ":material/compare_arrows:", "Et face aux autres ?",
+     "Deux à huit départements côte à côte, rangs, séries dans le temps, territoires semblables."),
+    ("pages/carte.py", ":material/map:", "Où sont les besoins ?",
+     "Carte de France d'un indicateur, en valeur ou en écart à la France, outre-mer compris."),
+    ("pages/scenarios.py", ":material/timeline:", "Que prévoir pour 2050 ?",
+     "Projections de population par âge, bénéficiaires et dépenses, quatre scénarios prospectifs."),
+    ("pages/tendances.py", ":material/trending_up:", "Vers où vont les taux ?",
+     "Tendance projetée de chaque taux avec son intervalle et sa fiabilité passée."),
+    ("pages/import.py", ":material/upload_file:", "Ajouter des données (analystes)",
+     "Importer un fichier d'indicateur, le vérifier, le publier ou revenir en arrière."),
+)  # fmt: skip
+
+st.subheader("Que cherchez-vous ?")
+for start in range(0, len(CARDS), 3):  # row by row, so that a phone stacks them in reading order
+    for column, (page, icon, question, answer) in zip(st.columns(3), CARDS[start : start + 3], strict=False):
+        with column.container(border=True):
+            st.page_link(page, label=question, icon=icon, width="stretch")
+            st.caption(answer)
+
 st.subheader("Les indicateurs disponibles")
-st.dataframe(
-    table[["label", "unit", "first_year", "last_year", "departements", "source"]],
-    column_config={
-        "label": "Indicateur",
-        "unit": "Unité",
-        "first_year": st.column_config.NumberColumn("Première année", format="%d"),
-        "last_year": st.column_config.NumberColumn("Dernière année", format="%d"),
-        "departements": "Départements couverts",
-        "source": "Source",
-    },
-    hide_index=True,
-    width="stretch",
+st.caption(
+    "Par thème, avec la dernière année publiée. « données de 2019 » signale une donnée de plus de "
+    f"{overview.STALE_AFTER_YEARS} ans : les publications nationales paraissent avec 2 à 4 ans de décalage."
 )
+for position, (theme, rows) in enumerate(overview.by_theme(cache.indicators())):
+    with st.expander(f"{theme} ({len(rows)} indicateurs)", expanded=position == 0):
+        # st.table wraps long labels and sources instead of cutting them.
+        st.table(overview.display_rows(rows), hide_index=True)
 st.caption("Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0.")

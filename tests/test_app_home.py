@@ -1,16 +1,35 @@
-"""The home page lists every indicator of the store with its years and coverage."""
+"""The home page: a territory search, a card per page, the catalogue by theme with its age."""
 
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
 
 
-def test_home_lists_indicators_with_coverage():
+def _tables(at):
+    return [t.value for t in at.table]
+
+
+def test_home_lists_indicators_by_theme_with_coverage():
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Radar social"
-    table = at.dataframe[0].value
-    population = table[table["label"] == "Population au 1er janvier"].iloc[0]
-    assert (population["first_year"], population["last_year"], population["departements"]) == (1975, 2023, 101)
-    poverty = table[table["label"].str.startswith("Taux de pauvreté")].iloc[0]
-    assert (poverty["first_year"], poverty["last_year"], poverty["departements"]) == (2016, 2020, 98)
+    assert [e.label for e in at.expander][:2] == [
+        "Population et âges (7 indicateurs)",
+        "Emploi et revenus (3 indicateurs)",
+    ]
+    rows = {row["Indicateur"]: row for table in _tables(at) for _, row in table.iterrows()}
+    population = rows["Population au 1er janvier"]
+    assert (population["Années"], population["Départements"]) == ("1975\u2060–\u20602023", "101 sur 101")
+    poverty = next(r for label, r in rows.items() if label.startswith("Taux de pauvreté"))
+    assert (poverty["Années"], poverty["Départements"]) == ("2016\u2060–\u20602020", "98 sur 101")
+    assert rows["Part de la population couverte par le RSA"]["Fraîcheur"] == "données de 2019"
+
+
+def test_home_search_links_to_the_profile():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="home_search").input("seine st denis").run()
+    assert not at.exception
+    links = [(el.proto.label, el.proto.page) for el in at.get("page_link")]
+    assert any(label == "Profil : Seine-Saint-Denis (93)" for label, _ in links)
+    at.text_input(key="home_search").input("xyz").run()
+    assert "Aucun département ne correspond" in at.info[0].value
