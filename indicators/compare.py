@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import catalogue, ranking, territories
-from indicators.formatting import MISSING, format_indicator, format_rank
+from indicators.formatting import MISSING, NBSP, format_indicator, format_rank
 
 DEFAULT_CODES = ("38", "44", "93")
 MIN_CODES, MAX_CODES = 2, 8
@@ -82,34 +82,45 @@ def gap_scores(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pd.DataFrame(scores, index=wide.index)
 
 
+def is_ranked(indicator_id: str) -> bool:
+    """Ranks mean "1 = most difficult": only for indicators whose catalogue polarity gives a direction."""
+    return catalogue.get(indicator_id).polarity != "neutral"
+
+
+def row_label(indicator_id: str) -> str:
+    """'Couverture RSA (%)': the unit goes with the label, so that value cells stay short."""
+    indicator = catalogue.get(indicator_id)
+    return f"{indicator.short_label} ({indicator.unit})" if indicator.unit else indicator.short_label
+
+
 def display_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """French texts for the screen: Indicateur, Année, France, then a value and a rank column per territory."""
+    """French texts for the screen: Indicateur (with its unit), Année, France, then one column per territory.
+
+    A territory's cell is its value, followed by its rank among the départements ("10,73 · 5ᵉ sur 101")
+    when the indicator has a direction; a value of another year than the common one carries its year."""
     names = territories.departement_names()
     out = pd.DataFrame(
         {
-            "Indicateur": [catalogue.get(i).short_label for i in wide["indicator_id"]],
+            "Indicateur": [row_label(i) for i in wide["indicator_id"]],
             "Année": ["variable" if pd.isna(y) else str(int(y)) for y in wide["year"]],
             "France": [
-                format_indicator(v, catalogue.get(i))
+                format_indicator(v, catalogue.get(i), with_unit=False)
                 for v, i in zip(wide["france_value"], wide["indicator_id"], strict=True)
             ],
         }
     )
     for code in codes:
-        values, ranks = [], []
+        cells = []
         for _, row in wide.iterrows():
             indicator = catalogue.get(row["indicator_id"])
-            text = format_indicator(row[f"{code}_value"], indicator)
+            text = format_indicator(row[f"{code}_value"], indicator, with_unit=False)
             if pd.isna(row["year"]) and not pd.isna(row[f"{code}_year"]) and text != MISSING:
                 text += f" ({int(row[f'{code}_year'])})"
-            values.append(text)
-            ranks.append(
-                MISSING
-                if pd.isna(row[f"{code}_rank"])
-                else format_rank(int(row[f"{code}_rank"]), int(row[f"{code}_total"]))
-            )
-        out[names[code]] = values
-        out[f"Rang {names[code]}"] = ranks
+            if is_ranked(indicator.id) and not pd.isna(row[f"{code}_rank"]):
+                rank = format_rank(int(row[f"{code}_rank"]), int(row[f"{code}_total"]))
+                text += f" · {rank.replace(' ', NBSP)}"  # the rank never breaks across lines
+            cells.append(text)
+        out[names[code]] = cells
     return out
 
 
@@ -123,8 +134,15 @@ def cell_colour(score: float) -> str:
 
 
 def export_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """Numbers (not texts) for CSV/XLSX, with French headers, units and sources."""
+    """Numbers (not texts) for CSV/XLSX, rounded to the catalogue's decimals, with French headers,
+    units and sources; ranks only for indicators with a direction."""
     names = territories.departement_names()
+    decimals = [catalogue.get(i).decimals for i in wide["indicator_id"]]
+    ranked = wide["indicator_id"].map(is_ranked)
+
+    def rounded(values: pd.Series) -> pd.Series:
+        return pd.Series([round(v, d) for v, d in zip(values, decimals, strict=True)], index=values.index, dtype=float)
+
     out = pd.DataFrame(
         {
             "Indicateur": [catalogue.get(i).label for i in wide["indicator_id"]],
@@ -134,18 +152,19 @@ def export_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
         }
     )
     for code in codes:
-        out[f"{names[code]} ({code})"] = wide[f"{code}_value"]
+        out[f"{names[code]} ({code})"] = rounded(wide[f"{code}_value"])
         out[f"Année {code}"] = wide[f"{code}_year"].astype("Int64")
-        out[f"Rang {code}"] = wide[f"{code}_rank"].astype("Int64")
-        out[f"Classés {code}"] = wide[f"{code}_total"].astype("Int64")
-    out["France"] = wide["france_value"]
+        out[f"Rang {code}"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
+        out[f"Classés {code}"] = wide[f"{code}_total"].where(ranked).astype("Int64")
+    out["France"] = rounded(wide["france_value"])
     out["Source"] = [catalogue.get(i).citation for i in wide["indicator_id"]]
     return out
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """';' separated, decimal comma, UTF-8 with BOM (opens cleanly in a French Excel); missing = empty."""
-    return frame.to_csv(sep=";", decimal=",", index=False).encode("utf-8-sig")
+    # %.15g: rounded figures print as displayed ("1294476", "0,48"), never "1294476,0" or a binary tail.
+    return frame.to_csv(sep=";", decimal=",", float_format="%.15g", index=False).encode("utf-8-sig")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Comparaison") -> bytes:

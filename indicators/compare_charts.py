@@ -9,6 +9,8 @@ from indicators import catalogue, territories
 from indicators.formatting import format_indicator
 
 FRANCE_COLOUR = "#555555"
+# Okabe & Ito's colour-blind-safe palette: 8 territories, each its own colour (France stays grey, dotted).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#B8A000")
 RSA_BREAK_YEAR = 2016
 
 
@@ -24,7 +26,7 @@ def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
     labels = [names[c] for c in codes] + ["France"]
     values = [wide_row[f"{c}_value"] for c in codes] + [wide_row["france_value"]]
     texts = [format_indicator(v, indicator) for v in values]
-    colours = ["#1f4e79"] * len(codes) + [FRANCE_COLOUR]
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(codes))] + [FRANCE_COLOUR]
     fig = go.Figure(
         go.Bar(
             x=labels,
@@ -36,6 +38,9 @@ def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
             cliponaxis=False,
         )
     )
+    for label, value in zip(labels, values, strict=True):
+        if pd.isna(value):  # no bar: say n.d. where it would stand, never leave a silent gap
+            fig.add_annotation(x=label, y=0, yref="y", text="n.d.", showarrow=False, yshift=10, font={"color": "#555"})
     fig.update_layout(
         title=indicator.short_label,
         height=320,
@@ -54,7 +59,7 @@ def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.
     rows = table[(table["indicator_id"] == indicator_id) & (table["variant"] == "observed")]
     fig = go.Figure()
     series = [("departement", c, names[c]) for c in codes] + [("france", "FR", "France")]
-    for level, code, name in series:
+    for index, (level, code, name) in enumerate(series):
         own = rows[(rows["territory_level"] == level) & (rows["territory_code"] == code)].sort_values("year")
         if own.empty:
             continue
@@ -67,7 +72,9 @@ def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.
                 mode="lines+markers",
                 text=texts,
                 hovertemplate=f"{name} %{{x}} : %{{text}}<extra></extra>",
-                line={"dash": "dot", "color": FRANCE_COLOUR} if level == "france" else None,
+                line={"dash": "dot", "color": FRANCE_COLOUR}
+                if level == "france"
+                else {"color": PALETTE[index % len(PALETTE)]},
             )
         )
     if has_rsa_break(indicator_id):

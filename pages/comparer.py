@@ -43,19 +43,13 @@ def _colours(frame):
 
 
 st.subheader("Tableau comparatif")
-rank_columns = {f"Rang {names[c]}": st.column_config.TextColumn(f"Rang {names[c]}", width="small") for c in codes}
-st.dataframe(
-    shown.style.apply(_colours, axis=None),
-    hide_index=True,
-    width="stretch",
-    height=560,
-    column_config={"Indicateur": st.column_config.TextColumn(pinned=True), **rank_columns},
-)
+# st.table wraps long labels and values instead of cutting them; 8 territories still fit.
+st.table(shown.style.apply(_colours, axis=None), hide_index=True)
 st.caption(
     "Valeurs de la dernière année commune aux territoires choisis (sinon l'année est indiquée entre "
-    "parenthèses). Rang 1 = situation la plus difficile parmi les départements. Couleur des taux : "
-    "rouge = plus difficile que la France, bleu = plus favorable (selon le sens de l'indicateur) ; "
-    "sans couleur : effectifs, indicateurs neutres ou valeur France n.d. "
+    "parenthèses), unité entre parenthèses après l'indicateur. Rang parmi les départements, seulement pour "
+    "les indicateurs orientés : 1ᵉʳ = situation la plus difficile. Couleur des taux : rouge = plus difficile "
+    "que la France, bleu = plus favorable ; sans couleur : effectifs, indicateurs neutres ou valeur France n.d. "
     "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
 )
 export = compare.export_table(wide, codes)
@@ -73,7 +67,7 @@ chosen = st.multiselect(
     "Indicateurs",
     wide["indicator_id"].tolist(),
     default=["rsa_coverage_rate", "poverty_rate"],
-    format_func=lambda i: catalogue.get(i).label,
+    format_func=lambda i: catalogue.get(i).short_label,
 )
 for indicator_id in chosen:
     indicator = catalogue.get(indicator_id)

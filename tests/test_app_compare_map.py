@@ -28,7 +28,7 @@ def test_map_page_draws_the_101_departements():
 
 def test_compare_page_shows_the_three_departements():
     at = _page("pages/comparer.py", deps="38,44,93")
-    shown = at.dataframe[0].value
+    shown = at.table[0].value
     assert {"Isère", "Loire-Atlantique", "Seine-Saint-Denis", "France"} <= set(shown.columns)
     assert at.multiselect[0].value == ["38", "44", "93"]
     at.button[0].click().run()  # compare with the similar départements

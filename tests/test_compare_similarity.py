@@ -26,9 +26,12 @@ def test_compare_values_ranks_and_france(wide):
 
 def test_display_is_french_and_shows_nd(wide):
     shown = compare.display_table(wide, CODES).set_index("Indicateur")
-    assert shown.loc["Couverture RSA", "Seine-Saint-Denis"] == "10,73\u00a0%"
-    assert shown.loc["Couverture RSA", "Rang Seine-Saint-Denis"] == "5ᵉ sur 101"
-    assert shown.loc["Niveau de vie médian", "France"] == "n.d."
+    assert shown.loc["Couverture RSA (%)", "Seine-Saint-Denis"] == "10,73 · 5ᵉ\u00a0sur\u00a0101"
+    assert shown.loc["Couverture RSA (%)", "France"] == "5,73"
+    assert shown.loc["Niveau de vie médian (€/an)", "France"] == "n.d."
+    # plain counts and neutral indicators get no rank: "1 = most difficult" means nothing for them
+    assert shown.loc["Population (habitants)", "Seine-Saint-Denis"] == "1\u00a0682\u00a0806"
+    assert shown.loc["75 ans et plus (%)", "Seine-Saint-Denis"] == "5,4"
 
 
 def test_gap_scores_follow_polarity(wide):
@@ -46,7 +49,12 @@ def test_exports(wide):
     csv = compare.to_csv_bytes(export)
     assert csv.startswith(b"\xef\xbb\xbf")
     text = csv.decode("utf-8-sig")
-    assert text.splitlines()[0].startswith("Indicateur;Identifiant;Unité;Année commune;Isère (38)")
+    lines = text.splitlines()
+    assert lines[0].startswith("Indicateur;Identifiant;Unité;Année commune;Isère (38)")
+    # rounded as displayed (catalogue decimals), decimal comma, no rank for a neutral count
+    assert lines[1].startswith("Population au 1er janvier;population;habitants;2023;1294476;2023;;;1497313;")
+    rsa = next(line for line in lines if ";rsa_coverage_rate;" in line).split(";")
+    assert rsa[4:8] == ["3,69", "2019", "81", "101"]  # 47 192 covered / 1 277 513 inhabitants on 1/1/2020
     back = pd.read_excel(io.BytesIO(compare.to_xlsx_bytes(export)), engine="openpyxl")
     assert back.loc[back["Identifiant"] == "rsa_coverage_rate", "Rang 93"].iloc[0] == 5
 

@@ -60,3 +60,31 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Visible text elements of the main area whose content overflows their box (cut, or hidden by an ellipsis).
+CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMain] :is(td, th, p, span, a, label, h1, h2, h3)')]
+  .filter(el => el.offsetParent !== null && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.innerText.slice(0, 40))"""
+
+
+def cut_texts(page) -> list[str]:
+    """The texts that the page shows cut (an empty list when nothing is truncated)."""
+    return page.evaluate(CUT_TEXT)
+
+
+@pytest.fixture
+def sized_page(browser):
+    """A factory of pages at a given viewport width (390 phone, 1366 laptop, 1920 desktop)."""
+    contexts = []
+
+    def make(width: int, height: int = 900):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR")
+        contexts.append(context)
+        tab = context.new_page()
+        tab.set_default_timeout(30_000)
+        return tab
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -2,14 +2,9 @@
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import cut_texts, screenshot
 
 pytestmark = pytest.mark.e2e
-
-# Elements whose text overflows their box (cut or hidden), among the visible text of the main area.
-CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMain] :is(td, th, p, span, a, label, h1, h2, h3)')]
-  .filter(el => el.offsetParent !== null && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
-  .map(el => el.innerText.slice(0, 40))"""
 
 
 def test_home_search_leads_to_the_profile(page, app_url):
@@ -29,15 +24,10 @@ def test_home_search_leads_to_the_profile(page, app_url):
 
 
 @pytest.mark.parametrize("width", [390, 1366, 1920])
-def test_home_cuts_nothing(browser, app_url, width):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        page.goto(app_url)
-        page.get_by_text("Population au 1er janvier").first.wait_for()
-        page.get_by_text("Que cherchez-vous ?").wait_for()
-        screenshot(page, f"home-{width}")
-        assert page.evaluate(CUT_TEXT) == []
-    finally:
-        context.close()
+def test_home_cuts_nothing(sized_page, app_url, width):
+    page = sized_page(width)
+    page.goto(app_url)
+    page.get_by_text("Population au 1er janvier").first.wait_for()
+    page.get_by_text("Que cherchez-vous ?").wait_for()
+    screenshot(page, f"home-{width}")
+    assert cut_texts(page) == []

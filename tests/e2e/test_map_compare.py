@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import cut_texts, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def test_compare_page_shows_the_table(page, app_url):
     page.get_by_role("heading", name="Radar social").wait_for()
     page.goto(f"{app_url}/comparer?deps=38,44,93")
     page.get_by_role("heading", name="Comparer des territoires").wait_for()
-    page.locator("[data-testid=stDataFrame]").first.wait_for()
+    page.locator("[data-testid=stTable]").first.wait_for()
     page.locator("[data-testid=stPlotlyChart]").nth(1).wait_for()
     page.wait_for_timeout(800)
     screenshot(page, "comparer")
@@ -49,3 +49,18 @@ def test_map_gap_to_france_is_diverging(page, app_url):
     screenshot(page, "carte-ecart-france")
     assert chart.locator("path.choroplethlocation").count() == 101
     assert "pt" in chart.inner_text()
+
+
+@pytest.mark.parametrize("width", [390, 1366, 1920])
+def test_compare_eight_territories_cuts_nothing(sized_page, app_url, width):
+    page = sized_page(width)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/comparer?deps=38,44,93,974,2A,69,59,75")
+    page.locator("[data-testid=stTable]").first.wait_for()
+    page.get_by_text("Couverture RSA (%)").first.wait_for()
+    screenshot(page, f"comparer-8-{width}")
+    table = page.locator("[data-testid=stTable]").first.inner_text()
+    for name in ("Isère", "Seine-Saint-Denis", "La Réunion", "Corse-du-Sud", "Paris"):
+        assert name in table
+    assert cut_texts(page) == []
