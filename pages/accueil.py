@@ -58,7 +58,8 @@ st.caption(
     f"{overview.STALE_AFTER_YEARS} ans : les publications nationales paraissent avec 2 à 4 ans de décalage."
 )
 for position, (theme, rows) in enumerate(overview.by_theme(cache.indicators())):
-    with st.expander(f"{theme} ({len(rows)} indicateurs)", expanded=position == 0):
+    count = f"{len(rows)} indicateur{'s' if len(rows) > 1 else ''}"
+    with st.expander(f"{theme} ({count})", expanded=position == 0):
         # st.table wraps long labels and sources instead of cutting them.
         st.table(overview.display_rows(rows), hide_index=True)
 st.caption("Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0.")

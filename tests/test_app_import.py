@@ -92,5 +92,8 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
     assert (entry.label, entry.unit, entry.citation) == ("Part de test", "%", "Service ABS, 2024")
     assert value(store.load_indicators(), "part_test", "38", 2022) == 12.5
     home = AppTest.from_file(APP, default_timeout=60).run()
-    listed = home.dataframe[0].value
-    assert listed[listed["label"] == "Part de test"][["last_year", "departements"]].values.tolist() == [[2022, 1]]
+    assert home.expander[-1].label == "Autres indicateurs (1 indicateur)"
+    listed = home.table[-1].value
+    assert listed[["Indicateur", "Années", "Départements", "Source"]].values.tolist() == [
+        ["Part de test", "2022", "1 sur 101", "Service ABS, 2024"]
+    ]
