@@ -27,6 +27,12 @@ def population() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def territory_index() -> pd.DataFrame:
+    """Départements, EPCI and communes for the search box (built by the pipeline); shared read-only."""
+    return store.load_territories()
+
+
+@st.cache_resource(show_spinner=False)
 def population_projection() -> pd.DataFrame:
     """Every département and France, three variants, from the last estimate to 2051 (needs at 31/12/2050
     use the population at 1/1/2051). Shared read-only."""

@@ -38,6 +38,7 @@ CODE_FILES = [
     "indicators/territories.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
+    "indicators/territory_index.py",
     "indicators/projections.py",
     "indicators/needs.py",
     "indicators/projected.py",
@@ -47,6 +48,7 @@ INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
 GEO_FILE = "departements.geoparquet"
+TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 
 
 def _sha256(path: Path) -> str:
@@ -67,7 +69,9 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
-    if not stamp_path.exists() or not all((out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE)):
+    if not stamp_path.exists() or not all(
+        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE)
+    ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
 
@@ -108,7 +112,7 @@ def build_tables(raw_dir: Path = RAW_DIR):
     return validate_indicators(pd.concat([table, projected.build(table, age_sex)], ignore_index=True)), age_sex
 
 
-def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None) -> None:
+def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None, territories=None) -> None:
     """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
     import pandas as pd
 
@@ -117,6 +121,8 @@ def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], ge
     frames = [(indicators, INDICATORS_FILE), (population, POPULATION_FILE)]
     if geometry is not None:
         frames.append((geometry, GEO_FILE))
+    if territories is not None:
+        frames.append((territories, TERRITORIES_FILE))
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         frame.to_parquet(tmp, index=False)
@@ -135,10 +141,17 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import geo
+    from indicators import geo, territory_index
 
     indicators, population = build_tables(raw_dir)
-    write_store(indicators, population, out_dir, stamp, geometry=geo.build(raw_dir))
+    write_store(
+        indicators,
+        population,
+        out_dir,
+        stamp,
+        geometry=geo.build(raw_dir),
+        territories=territory_index.build(raw_dir),
+    )
     return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
 
 

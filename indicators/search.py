@@ -1,7 +1,9 @@
-"""Find a territory by name or code, forgiving accents, case, hyphens and "St"/"Ste".
+"""Find a territory by name or code, forgiving accents, case, hyphens, apostrophes and "St"/"Ste".
 
-``find("seine st denis")`` -> Seine-Saint-Denis (93); ``find("2a")`` -> Corse-du-Sud.
-Today the territories are the 101 départements; communes and EPCI join the same index later.
+``find("seine st denis")`` -> Seine-Saint-Denis (93); ``find("st denis")`` -> the communes
+Saint-Denis (974) and Saint-Denis (93), told apart by their département, largest first;
+``find("ca du pays basque")`` -> the EPCI; ``find("95585")`` -> Sarcelles. The index is the store's
+territories table (départements, EPCI, communes), see territory_index.
 """
 
 from __future__ import annotations
@@ -10,9 +12,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from indicators import territories
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
+SOURCE = "Insee, populations légales (communes : 2023 ; intercommunalités : 2022), via Etalab, découpage administratif"
+LEVEL_LABELS = {"departement": "Département", "epci": "Intercommunalité", "commune": "Commune"}
 
 
 @dataclass(frozen=True)
@@ -20,51 +28,96 @@ class Match:
     level: str
     code: str
     name: str
+    departement: str = ""
+    population: float | None = None
+    population_year: int | None = None
+    epci_name: str = ""
 
     @property
     def label(self) -> str:
-        """'Seine-Saint-Denis (93)'."""
-        return f"{self.name} ({self.code})"
-
-    @property
-    def query_string(self) -> str:
-        """The deep-link parameters of the profile page."""
-        return f"dep={self.code}"
+        """'Seine-Saint-Denis (93)', 'Saint-Denis (974)', 'CA du Pays Basque (64)'."""
+        return (
+            f"{self.name} ({self.departement or self.code})"
+            if self.level != "departement"
+            else f"{self.name} ({self.code})"
+        )
 
 
 def normalise(text: str) -> str:
     """Lower case, no accents, words separated by one space, abbreviations spelt out."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", str(text))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     words = re.split(r"[^0-9a-z]+", plain)
     return " ".join(ABBREVIATIONS.get(w, w) for w in words if w)
 
 
-def _index() -> list[tuple[Match, str]]:
-    return [
-        (Match("departement", code, name), normalise(name)) for code, name in territories.departement_names().items()
-    ]
+def departement_index() -> pd.DataFrame:
+    """The 101 départements alone, for a store built without the territories table."""
+    deps = territories.departements()
+    return pd.DataFrame(
+        {"level": "departement", "code": deps["code"], "name": deps["name"], "departement": deps["code"]}
+    )
 
 
-def find(query: str, limit: int = 10) -> list[Match]:
-    """Territories whose code is the query, then names starting with it, then names containing every word."""
+_PREPARED: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def _indexed(index: pd.DataFrame) -> pd.DataFrame:
+    """The index with its normalised names, computed once per index object (the cache holds a few)."""
+    cached = _PREPARED.get(id(index))
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    prepared = index.copy()
+    prepared["key"] = [normalise(n) for n in prepared["name"]]
+    prepared["padded"] = " " + prepared["key"] + " "
+    prepared["level_order"] = prepared["level"].map(LEVEL_ORDER)
+    population = prepared["population"] if "population" in prepared else pd.Series(np.nan, index=prepared.index)
+    prepared["size"] = -population.fillna(0)
+    if len(_PREPARED) >= 4:
+        _PREPARED.clear()
+    _PREPARED[id(index)] = (index, prepared)
+    return prepared
+
+
+def find(
+    query: str, index: pd.DataFrame | None = None, limit: int = 10, levels: tuple[str, ...] | None = None
+) -> list[Match]:
+    """Territories whose code is the query, then whose name is it, starts with it, holds its words, or
+    holds words starting like them ("sarc" finds Sarcelles).
+
+    Within a tier: départements, then EPCI, then communes, the most populated first."""
     wanted = normalise(query or "")
     if not wanted:
         return []
-    code = territories.normalise_departement_code(wanted.replace(" ", ""))
-    scored: list[tuple[int, str, Match]] = []
-    words = wanted.split()
-    for match, name in _index():
-        if code is not None and match.code == code:
-            score = 0
-        elif name == wanted:
-            score = 1
-        elif name.startswith(wanted):
-            score = 2
-        elif all(re.search(rf"\b{re.escape(w)}", name) for w in words):
-            score = 3
-        else:
-            continue
-        scored.append((score, name, match))
-    scored.sort(key=lambda item: (item[0], item[1]))
-    return [m for _, _, m in scored[:limit]]
+    table = _indexed(index if index is not None else departement_index())
+    if levels:
+        table = table[table["level"].isin(levels)]
+    compact = wanted.replace(" ", "").upper()
+    code = territories.normalise_departement_code(compact) or compact
+    padded = table["padded"]
+    whole_words = np.ones(len(table), dtype=bool)
+    word_starts = np.ones(len(table), dtype=bool)
+    for word in wanted.split():
+        whole_words &= padded.str.contains(f" {word} ", regex=False).to_numpy()
+        word_starts &= padded.str.contains(f" {word}", regex=False).to_numpy()
+    # tiers: 0 the code, 1 the exact name, 2 the name starts with the words, 3 holds them, 4 holds their starts
+    tier = pd.Series(np.nan, index=table.index)
+    tier[word_starts] = 4
+    tier[whole_words] = 3
+    tier[padded.str.startswith(f" {wanted} ").to_numpy()] = 2
+    tier[(table["key"] == wanted).to_numpy()] = 1
+    tier[(table["code"] == code).to_numpy()] = 0
+    hits = table.assign(tier=tier).dropna(subset=["tier"])
+    hits = hits.sort_values(["tier", "level_order", "size", "key"]).head(limit)
+    return [
+        Match(
+            level=row.level,
+            code=row.code,
+            name=row.name,
+            departement=getattr(row, "departement", "") or "",
+            population=None if pd.isna(getattr(row, "population", np.nan)) else float(row.population),
+            population_year=None if pd.isna(getattr(row, "population_year", np.nan)) else int(row.population_year),
+            epci_name=getattr(row, "epci_name", "") or "",
+        )
+        for row in hits.itertuples(index=False)
+    ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.paths import processed_dir
-from indicators.pipeline import GEO_FILE, INDICATORS_FILE, POPULATION_FILE
+from indicators.pipeline import GEO_FILE, INDICATORS_FILE, POPULATION_FILE, TERRITORIES_FILE
 
 
 class StoreMissing(FileNotFoundError):
@@ -31,6 +31,11 @@ def load_indicators(store_dir: Path | None = None) -> pd.DataFrame:
 
 def load_population(store_dir: Path | None = None) -> pd.DataFrame:
     return pd.read_parquet(_path(POPULATION_FILE, store_dir))
+
+
+def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
+    """Départements, EPCI and communes with their names and attachments (see territory_index)."""
+    return pd.read_parquet(_path(TERRITORIES_FILE, store_dir))
 
 
 def series(

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from indicators import cache, overview, search
+from indicators import cache, overview, search, territories
+from indicators.formatting import format_number
 
 st.title("Radar social")
 st.markdown(
@@ -13,21 +14,37 @@ st.markdown(
 )
 
 query = st.text_input(
-    "Votre territoire : nom ou numéro du département",
-    placeholder="Isère, 93, Seine-St-Denis…",
+    "Votre territoire : département, intercommunalité ou commune (nom ou code)",
+    placeholder="Isère, 93, Sarcelles, CA du Pays Basque…",
     key="home_search",
 )
 if query:
-    matches = search.find(query)
+    matches = search.find(query, cache.territory_index(), limit=6)
     if not matches:
-        st.info(f"Aucun département ne correspond à « {query} ». Essayez un nom (Isère) ou un numéro (38, 2A, 974).")
+        st.info(f"Aucun territoire ne correspond à « {query} ». Essayez un nom (Sarcelles) ou un code (38, 95585).")
+    names = territories.departement_names()
     for match in matches:
-        st.page_link(
-            "pages/profil.py",
-            label=f"Profil : {match.label}",
-            icon=":material/badge:",
-            query_params={"dep": match.code},
-        )
+        if match.level == "departement":
+            st.page_link(
+                "pages/profil.py",
+                label=f"Département : {match.label}",
+                icon=":material/badge:",
+                query_params={"dep": match.code},
+            )
+            continue
+        # Communes and EPCI have no profile of their own yet: their facts, and their département's profile.
+        kind = search.LEVEL_LABELS[match.level]
+        facts = [f"{format_number(match.population)} habitants (population légale {match.population_year})"]
+        if match.level == "commune" and match.epci_name:
+            facts.append(match.epci_name)
+        with st.container(border=True):
+            st.markdown(f"**{kind} : {match.label}** — " + " · ".join(facts), help=search.SOURCE)
+            st.page_link(
+                "pages/profil.py",
+                label=f"Profil du département : {names[match.departement]} ({match.departement})",
+                icon=":material/badge:",
+                query_params={"dep": match.departement},
+            )
 
 # One card per page, saying which question it answers.
 CARDS = (

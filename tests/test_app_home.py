@@ -30,6 +30,14 @@ def test_home_search_links_to_the_profile():
     at.text_input(key="home_search").input("seine st denis").run()
     assert not at.exception
     links = [(el.proto.label, el.proto.page) for el in at.get("page_link")]
-    assert any(label == "Profil : Seine-Saint-Denis (93)" for label, _ in links)
+    assert any(label == "Département : Seine-Saint-Denis (93)" for label, _ in links)
+    at.text_input(key="home_search").input("sarcelles").run()
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert any(
+        t.startswith("**Commune : Sarcelles (95)** — 59\u00a0173 habitants (population légale 2023)") for t in texts
+    )
+    links = [el.proto.label for el in at.get("page_link")]
+    assert "Profil du département : Val-d'Oise (95)" in links
     at.text_input(key="home_search").input("xyz").run()
-    assert "Aucun département ne correspond" in at.info[0].value
+    assert "Aucun territoire ne correspond" in at.info[0].value

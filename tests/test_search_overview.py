@@ -29,10 +29,52 @@ def test_find_departement(query, first):
     assert search.find(query)[0].code == first
 
 
-def test_find_orders_exact_then_prefix_then_words():
+@pytest.fixture(scope="module")
+def index():
+    from indicators import store
+
+    return store.load_territories()
+
+
+def test_index_holds_every_level(index):
+    assert index["level"].value_counts().to_dict() == {"commune": 34_875, "epci": 1_255, "departement": 101}
+    sarcelles = index.set_index("code").loc["95585"]
+    assert (sarcelles["name"], sarcelles["departement"], sarcelles["epci_name"], sarcelles["population"]) == (
+        "Sarcelles",
+        "95",
+        "CA Roissy Pays de France",
+        59_173,
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("sarcelles", [("commune", "Sarcelles (95)")]),
+        ("SARCELLES", [("commune", "Sarcelles (95)")]),
+        ("95585", [("commune", "Sarcelles (95)")]),
+        ("2a004", [("commune", "Ajaccio (2A)")]),
+        ("38", [("departement", "Isère (38)")]),
+        ("CA du Pays Basque", [("epci", "CA du Pays Basque (64)")]),
+        ("pays basque", [("epci", "CA du Pays Basque (64)")]),
+        ("200067106", [("epci", "CA du Pays Basque (64)")]),
+        # homonyms, told apart by their département, the largest first
+        ("St Denis", [("commune", "Saint-Denis (974)"), ("commune", "Saint-Denis (93)")]),
+        ("saint-étienne", [("commune", "Saint-Étienne (42)"), ("epci", "Saint-Étienne Métropole (42)")]),
+        ("paris", [("departement", "Paris (75)"), ("commune", "Paris (75)")]),
+        ("ile d yeu", [("commune", "L'Île-d'Yeu (85)")]),
+        ("grenoble", [("commune", "Grenoble (38)"), ("epci", "Grenoble-Alpes-Métropole (38)")]),
+    ],
+)
+def test_find_any_level(index, query, expected):
+    found = [(m.level, m.label) for m in search.find(query, index)]
+    assert found[: len(expected)] == expected
+
+
+def test_find_orders_exact_then_words_then_word_starts():
     labels = [m.label for m in search.find("loire")]
-    assert labels[:3] == ["Loire (42)", "Loire-Atlantique (44)", "Loiret (45)"]
-    assert "Haute-Loire (43)" in labels and "Saône-et-Loire (71)" in labels
+    assert labels[:2] == ["Loire (42)", "Loire-Atlantique (44)"]
+    assert "Haute-Loire (43)" in labels and labels[-1] == "Loiret (45)"  # "loire" only starts its name
 
 
 def test_find_nothing():
