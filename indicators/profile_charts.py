@@ -111,3 +111,136 @@ def trend(figure: Figure, name: str) -> go.Figure:
         yaxis=dict(showgrid=True, gridcolor="#eee", nticks=3, separatethousands=True),
     )
     return fig
+
+
+# --- Spine chart ------------------------------------------------------------------------------------
+# Status colours and marker shapes: the shape alone tells the status (readable in black and white).
+STATUS_STYLE = {
+    "worse": ("#b2182b", "square", "plus difficile que les 3/4 des départements"),
+    "similar": ("#f4f4f4", "circle", "dans la moitié centrale"),
+    "better": ("#2166ac", "circle", "plus favorable que les 3/4 des départements"),
+    "neutral": ("#555555", "diamond", "indicateur descriptif (sans sens favorable)"),
+}
+RANGE_FILL, IQR_FILL, SIMILAR_COLOR = "#e8e8e8", "#bdbdbd", "#e08214"
+
+
+def spine_label(row) -> str:
+    return f"{row.short_label} ({row.year})" if row.year else row.short_label
+
+
+def spine_value_text(row) -> str:
+    if row.missing:
+        return "n.d."
+    return f"{row.text} · {row.rank}ᵉ/{row.n}" if row.polarity != "neutral" else row.text
+
+
+def spine(rows, name: str) -> go.Figure:
+    """One row per indicator, each on its own scale from the lowest to the highest département:
+    light bar = all départements, dark band = the middle half (quartiles), black line = France (dotted
+    when it is the median of départements), orange triangle = median of the similar départements,
+    marker = the département (shape and colour = its status)."""
+    fig = go.Figure()
+    n = len(rows)
+    ys = list(range(n))[::-1]  # first row at the top
+    shapes = []  # one layout update at the end: add_shape one by one costs ~25 ms each
+    for y, row in zip(ys, rows, strict=True):
+        if row.minimum is None:
+            continue
+        band = dict(type="rect", y0=y - 0.18, y1=y + 0.18, line_width=0, layer="below")
+        shapes.append(dict(band, x0=0, x1=1, fillcolor=RANGE_FILL))
+        shapes.append(dict(band, x0=row.position(row.q1), x1=row.position(row.q3), fillcolor=IQR_FILL))
+        fx = row.position(row.france)
+        shapes.append(
+            dict(
+                type="line",
+                x0=fx,
+                x1=fx,
+                y0=y - 0.34,
+                y1=y + 0.34,
+                line=dict(color="#000", width=2, dash="dot" if row.france_is_median else "solid"),
+            )
+        )
+    hover = []
+    for row in rows:
+        if row.minimum is None:
+            hover.append(f"{row.label} : n.d.")
+            continue
+        hover.append(
+            f"<b>{row.label}</b> ({row.year})<br>{name} : {row.text}<br>{row.france_label} : {row.france_text}"
+            f"<br>départements similaires (médiane) : {row.fmt(row.similar_median)}"
+            f"<br>min {row.fmt(row.minimum)} · 1er quartile {row.fmt(row.q1)} · médiane {row.fmt(row.median)}"
+            f" · 3e quartile {row.fmt(row.q3)} · max {row.fmt(row.maximum)} ({row.n} départements)"
+        )
+    similar = [(y, row.position(row.similar_median), h) for y, row, h in zip(ys, rows, hover, strict=True)]
+    similar = [s for s in similar if s[1] is not None]
+    if similar:
+        fig.add_scatter(
+            x=[s[1] for s in similar],
+            y=[s[0] for s in similar],
+            mode="markers",
+            marker=dict(symbol="triangle-down", size=10, color=SIMILAR_COLOR, line=dict(color="#000", width=0.5)),
+            name="Médiane des 5 départements similaires",
+            hoverinfo="skip",
+        )
+    fig.add_scatter(
+        x=[None],
+        y=[None],
+        mode="lines",
+        line=dict(color="#000", width=2),
+        name="France (pointillé : médiane des départements)",
+    )
+    for status, (color, symbol, label) in STATUS_STYLE.items():
+        picked = [(y, row, h) for y, row, h in zip(ys, rows, hover, strict=True) if row.status == status]
+        if not picked:
+            continue
+        fig.add_scatter(
+            x=[row.position(row.value) for _, row, _ in picked],
+            y=[y for y, _, _ in picked],
+            mode="markers",
+            marker=dict(symbol=symbol, size=13, color=color, line=dict(color="#000", width=1.2)),
+            name=f"{name} : {label}",
+            customdata=[h for _, _, h in picked],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    annotations = [
+        dict(
+            x=1.02,
+            y=y,
+            xref="x",
+            yref="y",
+            text=spine_value_text(row),
+            showarrow=False,
+            xanchor="left",
+            font=dict(size=11, color="#555" if row.missing else "#111"),
+        )
+        for y, row in zip(ys, rows, strict=True)
+    ]
+    fig.update_layout(
+        shapes=shapes,
+        annotations=annotations,
+        height=34 * n + 150,
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=FONT,
+        separators=", ",
+        plot_bgcolor="white",
+        showlegend=True,
+        legend=dict(orientation="h", y=-0.02, yanchor="top", x=0, font=dict(size=11)),
+        xaxis=dict(
+            range=[-0.02, 1.45],
+            tickvals=[0, 1],
+            ticktext=["le plus bas", "le plus haut"],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+            side="top",
+        ),
+        yaxis=dict(
+            tickvals=ys,
+            ticktext=[spine_label(r) for r in rows],
+            range=[-0.6, n - 0.4],
+            showgrid=False,
+            zeroline=False,
+            fixedrange=True,
+        ),
+    )
+    return fig

@@ -11,7 +11,7 @@ from tests.conftest import APP
 def at():
     app = AppTest.from_file(APP, default_timeout=60)
     app.query_params["dep"] = "38"
-    app.switch_page("pages/profil.py").run()
+    app.switch_page("app_pages/profil.py").run()
     return app
 
 

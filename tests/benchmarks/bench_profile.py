@@ -17,7 +17,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 def run() -> list[Measure]:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["dep"] = "93"
-    at.switch_page("pages/profil.py").run()
+    at.switch_page("app_pages/profil.py").run()
     assert not at.exception
     warm = best_of(lambda: at.run(), repeat=5)
     table, population = store.load_indicators(), store.load_population()

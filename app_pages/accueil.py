@@ -13,7 +13,7 @@ st.markdown(
 )
 
 st.page_link(
-    "pages/profil.py",
+    "app_pages/profil.py",
     label="Profil d'un département : chiffres clés, âges, indicateurs sociaux, dépenses, fiche PDF",
     icon=":material/badge:",
 )
