@@ -167,16 +167,20 @@ def ageing_sentence(own: dict[int, float], france: dict[int, float], latest: int
     mine_r, nation_r = round(mine, 1), round(nation, 1)
     if abs(mine_r - nation_r) < AGEING_MIN:
         return None
-    if mine_r > 0:
-        verb = "progresse plus vite qu'en France" if mine_r > nation_r else "progresse moins vite qu'en France"
+    if mine_r > 0 and nation_r <= 0:
+        verb = "a progressé, quand elle ne progressait pas en France"
+    elif mine_r > 0:
+        verb = "a progressé plus vite qu'en France" if mine_r > nation_r else "a progressé moins vite qu'en France"
     elif mine_r == 0:
-        verb = (
-            "est stable, quand elle progresse en France" if nation_r > 0 else "est stable, quand elle recule en France"
-        )
+        verb = "est restée stable, quand elle progressait en France" if nation_r > 0 else "est restée stable"
     else:
-        verb = "recule, quand elle progresse en France" if nation_r > 0 else "recule plus qu'en France"
+        verb = (
+            "a reculé, quand elle progressait en France"
+            if nation_r > 0
+            else ("a reculé plus qu'en France" if mine_r < nation_r else "a reculé moins qu'en France")
+        )
     text = (
-        f"La part des 75 ans et plus {verb} entre {AGEING_FROM} et {latest} "
+        f"Entre {AGEING_FROM} et {latest}, la part des 75 ans et plus {verb} "
         f"({formatting.format_points(mine_r)} contre {formatting.format_points(nation_r)} pour la France)."
     )
     cites = (

@@ -77,6 +77,8 @@ def build(table: pd.DataFrame, code: str) -> tuple[OutlookRow, ...]:
             if "central" not in by_variant:
                 continue
             low, high, interval = _interval(by_variant)
+            if low is not None and high is not None and low > high:  # the low-migration variant ages faster
+                low, high = high, low
             horizons.append(Projected(year, by_variant["central"], low, high, interval))
         out.append(
             OutlookRow(
