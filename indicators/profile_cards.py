@@ -16,7 +16,7 @@ RETIRED = {
     "20": "« 20 » est l'ancien code de la Corse, divisée depuis 1976 en Corse-du-Sud (2A) et Haute-Corse (2B).",
 }
 STYLE = """<style>
-.rs-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.75rem;margin:.25rem 0 1rem}
+.rs-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.75rem;margin:.25rem 0 1rem}
 .rs-card{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:.6rem .8rem;min-width:0;
  overflow-wrap:break-word}
 .rs-card .rs-label{font-size:.9rem;color:#31333f;line-height:1.25}
@@ -28,6 +28,7 @@ STYLE = """<style>
 .rs-table td.n,.rs-table th.n{text-align:right}
 .rs-wrap{overflow-x:auto}
 .rs-list{columns:14rem;font-size:.9rem}
+@media (max-width:640px){.rs-cards{grid-template-columns:1fr}}
 </style>"""
 SPINE_HOW_TO_READ = (
     "Chaque ligne va du département le plus bas (à gauche) au plus haut (à droite) : barre claire = tous les "
@@ -62,9 +63,13 @@ def card(fig: Figure) -> str:
         compare = f"<div class='rs-cmp'>{escape(fig.france_label)} : {escape(fig.france_text)}</div>"
     if fig.rank:
         compare += f"<div class='rs-cmp'>Rang : {escape(fig.rank)}</div>"
+    source = f"Source : {fig.source}" + (f" ({fig.year})" if fig.year else "") if fig.source else ""
+    if fig.missing:
+        source = f"n.d. : {fig.note}"
     return (
-        f"<div class='rs-card' data-testid='rs-card'><div class='rs-label'>{escape(fig.label)}</div>"
-        f"<div class='rs-value'>{value}</div>{compare}<div class='rs-src'>{escape(fig.caption)}</div></div>"
+        f"<div class='rs-card' data-testid='rs-card' title='{escape(fig.caption, quote=True)}'>"
+        f"<div class='rs-label'>{escape(fig.label)}</div>"
+        f"<div class='rs-value'>{value}</div>{compare}<div class='rs-src'>{escape(source)}</div></div>"
     )
 
 

@@ -48,16 +48,16 @@ def pyramid(data: pd.DataFrame, name: str, year: int | None, source: str) -> go.
         barmode="overlay",
         bargap=0.05,
         separators=", ",
-        height=420,
-        margin=dict(l=10, r=10, t=40, b=60),
+        height=460,
+        margin=dict(l=10, r=10, t=80, b=70),
         font=FONT,
-        title=dict(text=f"Pyramide des âges au 1er janvier {year}", font=dict(size=15)),
-        legend=dict(orientation="h", y=-0.12, x=0.5, xanchor="center"),
+        title=dict(text=f"Pyramide des âges au 1er janvier {year}", font=dict(size=15), y=0.98, yanchor="top"),
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", font=dict(size=11)),
         xaxis=dict(
             tickvals=values,
-            ticktext=[formatting.format_value(abs(v), "%", 1 if abs(v) < 1 else 0) for v in values],
+            ticktext=[_tick(v) for v in values],
             range=[-top * 1.1, top * 1.1],
-            title=dict(text="part de la population totale", font=dict(size=11)),
+            title=dict(text="part de la population totale", font=dict(size=11), standoff=4),
         ),
         yaxis=dict(title=None, categoryorder="array", categoryarray=AGE_BANDS),
         plot_bgcolor="white",
@@ -67,12 +67,21 @@ def pyramid(data: pd.DataFrame, name: str, year: int | None, source: str) -> go.
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.26,
+        y=0,
+        yshift=-62,
+        yanchor="top",
         showarrow=False,
         font=dict(size=10, color="#555"),
         xanchor="left",
     )
     return fig
+
+
+def _tick(value: float) -> str:
+    """'0', '0,5 %', '2 %' (never '0,0 %')."""
+    if value == 0:
+        return "0"
+    return formatting.format_value(abs(value), "%", 1 if abs(value) < 1 else 0)
 
 
 def trend(figure: Figure, name: str) -> go.Figure:
@@ -155,8 +164,8 @@ def spine(rows, name: str) -> go.Figure:
                 type="line",
                 x0=fx,
                 x1=fx,
-                y0=y - 0.34,
-                y1=y + 0.34,
+                y0=y - 0.26,
+                y1=y + 0.26,
                 line=dict(color="#000", width=2, dash="dot" if row.france_is_median else "solid"),
             )
         )
@@ -176,7 +185,7 @@ def spine(rows, name: str) -> go.Figure:
     if similar:
         fig.add_scatter(
             x=[s[1] for s in similar],
-            y=[s[0] for s in similar],
+            y=[s[0] + 0.2 for s in similar],
             mode="markers",
             marker=dict(symbol="triangle-down", size=10, color=SIMILAR_COLOR, line=dict(color="#000", width=0.5)),
             name="Médiane des 5 départements similaires",
@@ -202,42 +211,36 @@ def spine(rows, name: str) -> go.Figure:
             customdata=[h for _, _, h in picked],
             hovertemplate="%{customdata}<extra></extra>",
         )
-    annotations = [
-        dict(
-            x=1.02,
-            y=y,
-            xref="x",
-            yref="y",
-            text=spine_value_text(row),
-            showarrow=False,
-            xanchor="left",
-            font=dict(size=11, color="#555" if row.missing else "#111"),
+    # Label (left) and value (right) above each bar: the bar keeps the full width, even on a phone.
+    annotations = []
+    for y, row in zip(ys, rows, strict=True):
+        above = dict(y=y + 0.3, xref="x", yref="y", showarrow=False, yanchor="bottom", font=dict(size=12))
+        annotations.append(dict(above, x=0, xanchor="left", text=spine_label(row)))
+        annotations.append(
+            dict(above, x=1, xanchor="right", text=f"<b>{spine_value_text(row)}</b>" if not row.missing else "n.d.")
         )
-        for y, row in zip(ys, rows, strict=True)
-    ]
     fig.update_layout(
         shapes=shapes,
         annotations=annotations,
-        height=34 * n + 150,
-        margin=dict(l=10, r=10, t=10, b=10),
+        height=46 * n + 170,
+        margin=dict(l=8, r=8, t=24, b=10),
         font=FONT,
         separators=", ",
         plot_bgcolor="white",
         showlegend=True,
-        legend=dict(orientation="h", y=-0.02, yanchor="top", x=0, font=dict(size=11)),
+        legend=dict(orientation="h", y=-0.01, yanchor="top", x=0, font=dict(size=11)),
         xaxis=dict(
-            range=[-0.02, 1.45],
+            range=[-0.015, 1.015],
             tickvals=[0, 1],
-            ticktext=["le plus bas", "le plus haut"],
+            ticktext=["le plus bas des départements", "le plus haut"],
             showgrid=False,
             zeroline=False,
             fixedrange=True,
             side="top",
         ),
         yaxis=dict(
-            tickvals=ys,
-            ticktext=[spine_label(r) for r in rows],
-            range=[-0.6, n - 0.4],
+            showticklabels=False,
+            range=[-0.5, n - 0.1],
             showgrid=False,
             zeroline=False,
             fixedrange=True,
