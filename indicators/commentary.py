@@ -213,7 +213,7 @@ def outlook_sentence(rows: tuple[OutlookRow, ...]) -> Sentence | None:
     if old is not None and old.base is not None and old.at(2050) is not None:
         share = old.at(2050).central
         if old.fmt(share) == old.fmt(old.base):
-            text += f" et la part des 75 ans et plus resterait de {old.fmt(share)}"
+            text += f" et la part des 75 ans et plus resterait à {old.fmt(share)}"
         else:
             text += f" et la part des 75 ans et plus passerait de {old.fmt(old.base)} à {old.fmt(share)}"
         cites += [
