@@ -20,8 +20,8 @@ STYLE = """<style>
 .rs-card{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:.6rem .8rem;min-width:0;
  overflow-wrap:break-word}
 .rs-card .rs-label{font-size:.9rem;color:#31333f;line-height:1.25}
-.rs-card .rs-value{font-size:1.55rem;font-weight:600;line-height:1.3;margin:.15rem 0}
-.rs-card .rs-unit{font-size:.95rem;font-weight:400}
+.rs-card .rs-value{font-size:1.55rem;font-weight:600;line-height:1.3;margin:.15rem 0;overflow-wrap:normal}
+.rs-card .rs-unit{font-size:.95rem;font-weight:400;white-space:nowrap}
 .rs-card .rs-cmp,.rs-card .rs-src{font-size:.78rem;color:#555;line-height:1.3}
 .rs-table{border-collapse:collapse;width:100%;font-size:.9rem}
 .rs-table th,.rs-table td{border-bottom:1px solid #ddd;padding:.25rem .4rem;vertical-align:top}
@@ -57,7 +57,8 @@ def _split_unit(fig: Figure) -> tuple[str, str]:
 
 def card(fig: Figure) -> str:
     number, unit = _split_unit(fig)
-    value = escape(number) + (f"{formatting.NBSP}<span class='rs-unit'>{escape(unit)}</span>" if unit else "")
+    # a plain space: a long unit ("habitants") goes whole to the next line rather than being cut
+    value = escape(number) + (f" <span class='rs-unit'>{escape(unit)}</span>" if unit else "")
     compare = ""
     if fig.france_text and fig.france_text != formatting.MISSING:
         compare = f"<div class='rs-cmp'>{escape(fig.france_label)} : {escape(fig.france_text)}</div>"

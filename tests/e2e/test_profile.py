@@ -9,8 +9,12 @@ from tests.e2e.server import streamlit_server
 pytestmark = pytest.mark.e2e
 
 NAV_TITLES = ("Accueil", "Profil d'un département", "Comparer", "Carte")
-CUT_CARDS = """() => [...document.querySelectorAll('[data-testid=rs-card], [data-testid=rs-card] *')]
-    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.slice(0, 40))"""
+# A card is cut when some of its content is wider than its box, or when a unit is split over two lines.
+CUT_CARDS = """() => [
+    ...[...document.querySelectorAll('[data-testid=rs-card], [data-testid=rs-card] *')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1),
+    ...[...document.querySelectorAll('.rs-unit')].filter(e => e.getClientRects().length > 1),
+].map(e => e.textContent.slice(0, 40))"""
 
 
 def _wait_for_profile(page, name: str) -> None:
