@@ -71,3 +71,16 @@ def test_unknown_code_says_so_and_offers_the_list(page, app_url):
     page.get_by_role("link", name="Isère (38)").wait_for()
     assert page.get_by_role("heading", name="Isère (38)").count() == 0
     screenshot(page, "profile-unknown-code")
+
+
+def test_other_deep_link_first_is_the_full_app_too(browser):
+    with streamlit_server() as url:
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
+        page = context.new_page()
+        page.set_default_timeout(40_000)
+        page.goto(f"{url}/comparer?deps=38,44")
+        page.get_by_role("heading", name="Comparer des territoires").wait_for()
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert all(title in nav for title in NAV_TITLES), nav
+        assert page.locator("text=Deploy").count() == 0
+        context.close()
