@@ -169,7 +169,7 @@ def pyramid_drawing(profile: Profile, width: float = 70 * mm, height: float = 64
     return drawing
 
 
-def _marker(drawing: Drawing, status: str, x: float, y: float, r: float = 1.9) -> None:
+def _marker(drawing: Drawing, status: str, x: float, y: float, r: float = 2.8) -> None:
     """The département's mark: the shape alone tells the status (black-and-white printing)."""
     if status == "worse":
         drawing.add(Rect(x - r, y - r, 2 * r, 2 * r, fillColor=WORSE, strokeColor=colors.black, strokeWidth=0.6))
@@ -229,11 +229,11 @@ def spine_drawing(profile: Profile, width: float = 186 * mm) -> Drawing:
                     y + 2.6,
                     strokeColor=colors.black,
                     strokeWidth=1.1,
-                    strokeDashArray=[0.8, 0.6] if row.france_is_median else None,
+                    strokeDashArray=[1.3, 0.9] if row.france_is_median else None,
                 )
             )
             if row.similar_median is not None:
-                drawing.add(_triangle(x0 + row.position(row.similar_median) * span, y + 2.9))
+                drawing.add(_triangle(x0 + row.position(row.similar_median) * span, y + 3.8))
             if row.value is not None:
                 _marker(drawing, row.status, x0 + row.position(row.value) * span, y)
         text = "n.d." if row.missing else row.text + (f" · {row.rank}ᵉ/{row.n}" if row.polarity != "neutral" else "")
