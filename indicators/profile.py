@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from indicators import catalogue, formatting, territories
+from indicators import catalogue, commentary, density, formatting, outlook, standing, territories
 from indicators.catalogue import Indicator
 from indicators.ranking import rank_departements
 from indicators.schema import AGE_BANDS
@@ -32,8 +32,8 @@ COLLECTIVITE = ["budget_total", "budget_social_share", "agents_total", "agents_s
 NEEDED = {*HEADLINE, *AGES, *SOCIAL, SPENDING_TOTAL, SPENDING_NET, *SPENDING_DOMAINS, *COLLECTIVITE}
 
 DREES_AIDE_SOCIALE = "drees_aide_sociale"
-NOT_IN_STORE = "absent des données publiées utilisées"
-AREA_MISSING = "la superficie des départements n'est pas dans le magasin de données"
+NOT_IN_STORE = "cette valeur n'est pas publiée pour ce département dans les sources utilisées"
+MEDIAN_UNITS = {"%", "‰", "€/an", "€/hab."}  # rates and amounts per person: a median of départements means something
 BUDGET_MISSING = (
     "budget et agents ne sont connus que pour l'Isère, la Loire-Atlantique et la Seine-Saint-Denis "
     "(profils 2018) ; les comptes des départements (OFGL, DGFiP) ne sont pas dans nos sources"
@@ -64,10 +64,15 @@ class Figure:
     trend: tuple[tuple[int, float], ...] = ()
     france_trend: tuple[tuple[int, float], ...] = ()
     short_label: str = ""
+    france_is_median: bool = False
 
     @property
     def missing(self) -> bool:
         return self.value is None
+
+    @property
+    def france_label(self) -> str:
+        return standing.MEDIAN_LABEL if self.france_is_median else "France"
 
     @property
     def caption(self) -> str:
@@ -91,6 +96,11 @@ class Profile:
     pyramid: pd.DataFrame = field(compare=False)  # age_band, sex, departement (% of total), france (%)
     pyramid_year: int | None = None
     pyramid_source: str = ""
+    spine: tuple[standing.SpineRow, ...] = ()
+    similar: tuple[standing.Neighbour, ...] = ()
+    similar_years: dict = field(default_factory=dict, compare=False)
+    commentary: tuple[commentary.Sentence, ...] = ()
+    outlook: tuple[outlook.OutlookRow, ...] = ()
 
     @property
     def title(self) -> str:
@@ -117,14 +127,12 @@ def missing_reason(indicator_id: str, code: str) -> str:
     """Why the store has no value for this indicator and territory (code 'FR' for France)."""
     if code == FRANCE:
         if indicator_id == "unemployment_rate":
-            return "le fichier Insee des taux de chômage localisés ne publie pas de taux national"
+            return "le fichier Insee des taux de chômage par département ne donne pas de taux pour la France"
         if indicator_id in ("poverty_rate", "median_living_standard"):
-            return "taux national non publié dans les fichiers Filosofi départementaux utilisés"
-        return "pas de valeur nationale dans la source"
+            return "le fichier Insee des revenus par département (Filosofi) ne donne pas de valeur pour la France"
+        return "la source ne donne pas de valeur pour la France"
     if indicator_id in ("budget_total", "budget_social_share", "budget_social_amount", "agents_total", "agents_social"):
         return BUDGET_MISSING
-    if indicator_id == "density":
-        return AREA_MISSING
     if indicator_id in ("poverty_rate", "median_living_standard") and code in ("971", "973", "976"):
         return "Filosofi (Insee) ne couvre pas la Guadeloupe, la Guyane et Mayotte"
     if code == "976":
@@ -156,6 +164,14 @@ class _Data:
             return pd.Series(dtype=float)
         rows = rows[(rows["territory_code"] == code) & (rows["territory_level"] == level)]
         return rows.set_index("year")["value"].sort_index()
+
+    def median(self, indicator_id: str, year: int) -> float | None:
+        """Median of the départements' values that year (None when none has one)."""
+        rows = self.by_id.get(indicator_id)
+        if rows is None:
+            return None
+        values = rows[(rows["territory_level"] == "departement") & (rows["year"] == year)]["value"]
+        return float(values.median()) if len(values) else None
 
     def source_of(self, indicator_id: str, code: str, year: int) -> str | None:
         rows = self.by_id[indicator_id]
@@ -204,10 +220,14 @@ def indicator_figure(
     year = int(values.index[-1])
     value = float(values.iloc[-1])
     france_value = _at(france, year)
-    france_text = formatting.format_indicator(france_value, indicator)
+    france_is_median = False
     notes = []
-    if france_value is None and compare_france:
+    if france_value is None and compare_france and indicator.unit in MEDIAN_UNITS:
+        france_value, france_is_median = data.median(indicator_id, year), True
+        notes.append(f"France : {missing_reason(indicator_id, FRANCE)}, on montre la médiane des départements")
+    elif france_value is None and compare_france:
         notes.append(f"France : {missing_reason(indicator_id, FRANCE)}")
+    france_text = formatting.format_indicator(france_value, indicator)
     if code in ("2A", "2B") and data.source_of(indicator_id, code, year) == DREES_AIDE_SOCIALE and year < 2018:
         notes.append("pas de données DREES pour la Corse après 2017 (Collectivité de Corse)")
     rank = hint = ""
@@ -233,29 +253,53 @@ def indicator_figure(
         trend=_pairs(values) if with_trend else (),
         france_trend=_pairs(france) if with_trend else (),
         short_label=indicator.short_label,
+        france_is_median=france_is_median,
     )
 
 
-def _headline(data: _Data, code: str) -> tuple[Figure, ...]:
+def density_figure(nat: standing.National, code: str) -> Figure:
+    """Inhabitants per km² (population / area of the IGN contour), France = all départements."""
+    by_year = nat.values.get("density", {})
+    year = max(by_year) if by_year else None
+    value = float(by_year[year][code]) if year is not None and code in by_year[year].index else None
+    france_value = nat.france.get("density", {}).get(year)
+    label = "Densité de population"
+    if value is None:
+        return Figure(
+            "density",
+            label,
+            None,
+            formatting.MISSING,
+            None,
+            density.UNIT,
+            density.SOURCE,
+            note="superficie ou population inconnue pour ce département",
+            short_label="Densité",
+        )
+    decimals = 0 if value >= 10 else 1
+    return Figure(
+        "density",
+        label,
+        value,
+        formatting.format_value(value, density.UNIT, decimals),
+        year,
+        density.UNIT,
+        density.SOURCE,
+        france_value=france_value,
+        france_text=formatting.format_value(france_value, density.UNIT, 0),
+        short_label="Densité",
+    )
+
+
+def _headline(data: _Data, code: str, nat: standing.National) -> tuple[Figure, ...]:
     population = indicator_figure(data, "population", code)
     change = indicator_figure(data, "population_change_5y", code, label="Variation annuelle moyenne de la population")
     if change.year:
         change = replace(change, label=f"{change.label} ({change.year - 5}-{change.year})")
-    density = Figure(
-        "density",
-        "Densité de population",
-        None,
-        formatting.MISSING,
-        None,
-        "hab./km²",
-        "",
-        note=missing_reason("density", code),
-        short_label="Densité",
-    )
     return (
         population,
         change,
-        density,
+        density_figure(nat, code),
         indicator_figure(data, "unemployment_rate", code),
         indicator_figure(data, "poverty_rate", code),
     )
@@ -321,19 +365,30 @@ def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | N
     return out, year
 
 
-def build(table: pd.DataFrame, population: pd.DataFrame, code: str) -> Profile:
-    """The profile of one département (code as a string: '01', '2A', '974')."""
+def build(table: pd.DataFrame, population: pd.DataFrame, code: str, nat: standing.National | None = None) -> Profile:
+    """The profile of one département (code as a string: '01', '2A', '974').
+
+    ``nat`` (:func:`indicators.standing.national`) is what every département is compared with; pass
+    it when building many profiles from the same table."""
     names = territories.departement_names()
     if code not in territories.departement_codes():
         raise KeyError(f"unknown département code {code!r}")
     data = _Data(table)
+    nat = nat or standing.national(table, population)
     region_code = territories.region_of()[code]
     pyramid, pyramid_year = _pyramid(population, code)
+    neighbours = standing.similar(nat, code)
+    spine = standing.spine(nat, code, neighbours, missing_reason)
+    projected = outlook.build(table, code)
+    ageing = (
+        dict(data.series("share_75_plus", code).items()),
+        dict(data.series("share_75_plus", FRANCE, "france").items()),
+    )
     return Profile(
         code=code,
         name=names[code],
         region=territories.territory_name("region", region_code),
-        headline=_headline(data, code),
+        headline=_headline(data, code, nat),
         ages=tuple(indicator_figure(data, i, code) for i in AGES),
         social=tuple(indicator_figure(data, i, code, with_rank=True, with_trend=True) for i in SOCIAL),
         spending=_spending(data, code),
@@ -343,6 +398,11 @@ def build(table: pd.DataFrame, population: pd.DataFrame, code: str) -> Profile:
         pyramid=pyramid,
         pyramid_year=pyramid_year,
         pyramid_source=catalogue.get("population").citation,
+        spine=spine,
+        similar=neighbours,
+        similar_years=dict(nat.structural_years),
+        commentary=commentary.build(spine, *ageing, projected),
+        outlook=projected,
     )
 
 

@@ -14,24 +14,29 @@ from datetime import date
 from pathlib import Path
 
 from babel.dates import format_date
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from indicators import formatting, territories
-from indicators.profile import Figure, Profile
+from indicators.profile import Profile
 from indicators.schema import AGE_BANDS
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BLUE = colors.HexColor("#1f4e79")
-RED = colors.HexColor("#c0504d")
+MEN_LIGHT = colors.HexColor("#9dbbd6")  # women: a lighter tone of the same blue (distinct in black and white)
 GREY = colors.HexColor("#666666")
 LIGHT = colors.HexColor("#eef3f8")
+WORSE = colors.HexColor("#b2182b")
+BETTER = colors.HexColor("#2166ac")
+SIMILAR = colors.HexColor("#e08214")
+RANGE = colors.HexColor("#e4e4e4")
+IQR = colors.HexColor("#b0b0b0")
 
 
 def _fonts() -> tuple[str, str]:
@@ -51,11 +56,15 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("title", fontName=bold, fontSize=17, leading=21, textColor=BLUE),
         "sub": ParagraphStyle("sub", fontName=regular, fontSize=8.5, leading=11, textColor=GREY),
-        "h2": ParagraphStyle("h2", fontName=bold, fontSize=11, leading=14, textColor=BLUE, spaceBefore=7, spaceAfter=3),
+        "h2": ParagraphStyle(
+            "h2", fontName=bold, fontSize=9.5, leading=12, textColor=BLUE, spaceBefore=4, spaceAfter=2
+        ),
         "cell": ParagraphStyle("cell", fontName=regular, fontSize=7.8, leading=9.4),
         "value": ParagraphStyle("value", fontName=bold, fontSize=8.5, leading=10, alignment=2),
         "num": ParagraphStyle("num", fontName=regular, fontSize=7.8, leading=9.4, alignment=2),
-        "note": ParagraphStyle("note", fontName=regular, fontSize=6.6, leading=8, textColor=GREY),
+        "note": ParagraphStyle("note", fontName=regular, fontSize=6.2, leading=7.4, textColor=GREY),
+        "big": ParagraphStyle("big", fontName=bold, fontSize=11, leading=13),
+        "comment": ParagraphStyle("comment", fontName=regular, fontSize=7.6, leading=9.4, spaceAfter=1.5),
         "head": ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9, textColor=colors.white),
     }
 
@@ -69,8 +78,10 @@ def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
     style = [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.8),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.8),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]
     if header:
         style += [("BACKGROUND", (0, 0), (-1, 0), BLUE)]
@@ -78,37 +89,21 @@ def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
     return table
 
 
-def _figure_rows(figures: tuple[Figure, ...], s: dict, france: bool, rank: bool) -> list[list]:
-    head = ["Indicateur", "Valeur", "Année"] + (["France"] if france else []) + (["Rang"] if rank else [])
-    rows = [[Paragraph(h, s["head"]) for h in head]]
-    for fig in figures:
-        label = f"{_esc(fig.label)}<br/><font size=6.4 color='#666666'>{_esc(fig.caption)}</font>"
-        row = [
-            Paragraph(label, s["cell"]),
-            Paragraph(fig.text, s["value"]),
-            Paragraph(str(fig.year or "n.d."), s["num"]),
-        ]
-        if france:
-            row.append(Paragraph(fig.france_text or formatting.MISSING, s["num"]))
-        if rank:
-            row.append(Paragraph(fig.rank or "–", s["num"]))
-        rows.append(row)
-    return rows
+def french_date(day: date) -> str:
+    """'1er décembre 2026', '21 novembre 2026' (French writes the first day of the month as an ordinal)."""
+    return f"{'1er' if day.day == 1 else day.day} {format_date(day, 'MMMM y', locale='fr_FR')}"
 
 
-def _section(title: str, figures: tuple[Figure, ...], s: dict, france: bool = True, rank: bool = False) -> list:
-    width = 180 * mm
-    extra = (36 * mm if france else 0) + (20 * mm if rank else 0)
-    widths = (
-        [width - 40 * mm - 14 * mm - extra, 40 * mm, 14 * mm]
-        + ([36 * mm] if france else [])
-        + ([20 * mm] if rank else [])
-    )
-    return [KeepTogether([Paragraph(title, s["h2"]), _table(_figure_rows(figures, s, france, rank), widths)])]
+def _ticks(top: float, half: float, scale: float, min_gap: float = 8 * mm) -> list[float]:
+    """Tick values (%) on each side of the pyramid, at least ``min_gap`` apart and inside the half width."""
+    for step in (1, 2, 5, 10):
+        if step * scale >= min_gap:
+            break
+    return [t for t in range(step, int(top) + step, step) if t * scale <= half]
 
 
-def pyramid_drawing(profile: Profile, width: float = 95 * mm, height: float = 72 * mm) -> Drawing:
-    """Men left (blue), women right (red), France's shape as a black outline; shares of the total population."""
+def pyramid_drawing(profile: Profile, width: float = 70 * mm, height: float = 64 * mm) -> Drawing:
+    """Men left (dark), women right (light), France's shape as a dotted black outline; share of the total."""
     regular, _ = _fonts()
     drawing = Drawing(width, height)
     data = profile.pyramid
@@ -117,22 +112,24 @@ def pyramid_drawing(profile: Profile, width: float = 95 * mm, height: float = 72
             String(width / 2, height / 2, "Pyramide des âges : n.d.", fontName=regular, fontSize=8, textAnchor="middle")
         )
         return drawing
-    label_w, bottom, top = 14 * mm, 10 * mm, 6 * mm
+    label_w, bottom, top = 11 * mm, 12 * mm, 5 * mm
     centre = label_w + (width - label_w) / 2
-    half = (width - label_w) / 2 - 2 * mm
-    scale = half / (float(data[["departement", "france"]].max().max()) * 1.05)
+    half = (width - label_w) / 2 - 1 * mm
+    peak = float(data[["departement", "france"]].max().max())
+    scale = half / (peak * 1.05)
     band_h = (height - bottom - top) / len(AGE_BANDS)
     by = {(r.sex, r.age_band): r for r in data.itertuples()}
     for i, band in enumerate(AGE_BANDS):
         y = bottom + i * band_h
-        drawing.add(String(label_w - 2, y + band_h * 0.2, band, fontName=regular, fontSize=5.5, textAnchor="end"))
-        for sex, sign, color in (("M", -1, BLUE), ("F", 1, RED)):
+        if i % 2 == 0 or band == "95+":
+            drawing.add(String(label_w - 2, y + band_h * 0.15, band, fontName=regular, fontSize=5, textAnchor="end"))
+        for sex, sign, color in (("M", -1, BLUE), ("F", 1, MEN_LIGHT)):
             row = by.get((sex, band))
             if row is None:
                 continue
             w = row.departement * scale
             x = centre - w if sign < 0 else centre
-            drawing.add(Rect(x, y + 0.4, w, band_h - 0.8, fillColor=color, strokeColor=None))
+            drawing.add(Rect(x, y + 0.3, w, band_h - 0.6, fillColor=color, strokeColor=None))
     for sex, sign in (("M", -1), ("F", 1)):
         points = []
         for i, band in enumerate(AGE_BANDS):
@@ -142,48 +139,28 @@ def pyramid_drawing(profile: Profile, width: float = 95 * mm, height: float = 72
                 points += [x, bottom + i * band_h, x, bottom + (i + 1) * band_h]
         drawing.add(PolyLine(points, strokeColor=colors.black, strokeWidth=0.7, strokeDashArray=[1.5, 1.2]))
     drawing.add(Line(centre, bottom, centre, height - top, strokeColor=colors.grey, strokeWidth=0.3))
-    for tick in (1, 2, 3, 4, 5, 6, 8):
-        if tick * scale > half:
-            break
+    drawing.add(String(centre, bottom - 7, "0", fontName=regular, fontSize=5, textAnchor="middle"))
+    for tick in _ticks(peak, half, scale):
         for sign in (-1, 1):
             x = centre + sign * tick * scale
+            drawing.add(Line(x, bottom - 1.5, x, bottom, strokeColor=colors.grey, strokeWidth=0.3))
             drawing.add(
                 String(
                     x,
-                    bottom - 8,
+                    bottom - 7,
                     formatting.format_value(tick, "%", 0),
                     fontName=regular,
-                    fontSize=5.5,
+                    fontSize=5,
                     textAnchor="middle",
                 )
             )
-    drawing.add(
-        String(
-            centre - half / 2,
-            height - top + 2,
-            "Hommes",
-            fontName=regular,
-            fontSize=7,
-            fillColor=BLUE,
-            textAnchor="middle",
-        )
-    )
-    drawing.add(
-        String(
-            centre + half / 2,
-            height - top + 2,
-            "Femmes",
-            fontName=regular,
-            fontSize=7,
-            fillColor=RED,
-            textAnchor="middle",
-        )
-    )
+    for text, x in (("Hommes", centre - half / 2), ("Femmes", centre + half / 2)):
+        drawing.add(String(x, height - top + 1.5, text, fontName=regular, fontSize=6.5, textAnchor="middle"))
     drawing.add(
         String(
             label_w,
             1,
-            "pointillé : France · part de la population totale",
+            f"au 1er janvier {profile.pyramid_year} · pointillé : France",
             fontName=regular,
             fontSize=5.5,
             fillColor=GREY,
@@ -192,76 +169,258 @@ def pyramid_drawing(profile: Profile, width: float = 95 * mm, height: float = 72
     return drawing
 
 
+def _marker(drawing: Drawing, status: str, x: float, y: float, r: float = 2.8) -> None:
+    """The département's mark: the shape alone tells the status (black-and-white printing)."""
+    if status == "worse":
+        drawing.add(Rect(x - r, y - r, 2 * r, 2 * r, fillColor=WORSE, strokeColor=colors.black, strokeWidth=0.6))
+    elif status == "better":
+        drawing.add(Circle(x, y, r, fillColor=BETTER, strokeColor=colors.black, strokeWidth=0.6))
+    elif status == "similar":
+        drawing.add(Circle(x, y, r, fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.9))
+    else:
+        drawing.add(
+            Polygon(
+                [x, y - r * 1.2, x + r * 1.2, y, x, y + r * 1.2, x - r * 1.2, y],
+                fillColor=GREY,
+                strokeColor=colors.black,
+                strokeWidth=0.5,
+            )
+        )
+
+
+def _triangle(x: float, y: float, r: float = 1.5) -> Polygon:
+    return Polygon(
+        [x - r, y + r, x + r, y + r, x, y - r * 0.6], fillColor=SIMILAR, strokeColor=colors.black, strokeWidth=0.4
+    )
+
+
+def spine_drawing(profile: Profile, width: float = 186 * mm) -> Drawing:
+    """The page's spine chart, drawn in vectors: one row per indicator on its own min–max scale."""
+    regular, bold = _fonts()
+    rows = profile.spine
+    row_h, head, foot = 5.6 * mm, 5 * mm, 6 * mm
+    height = head + row_h * len(rows) + foot
+    label_w, value_w = 52 * mm, 34 * mm
+    x0, x1 = label_w, width - value_w
+    drawing = Drawing(width, height)
+    drawing.add(
+        String(x0, height - 3.2 * mm, "le plus bas des départements", fontName=regular, fontSize=5.5, fillColor=GREY)
+    )
+    drawing.add(
+        String(x1, height - 3.2 * mm, "le plus haut", fontName=regular, fontSize=5.5, fillColor=GREY, textAnchor="end")
+    )
+    drawing.add(String(x1 + 2 * mm, height - 3.2 * mm, "valeur · rang", fontName=regular, fontSize=5.5, fillColor=GREY))
+    span = x1 - x0
+    for i, row in enumerate(rows):
+        y = height - head - (i + 0.5) * row_h
+        drawing.add(
+            String(label_w - 2 * mm, y - 2, _spine_label(row), fontName=regular, fontSize=6.5, textAnchor="end")
+        )
+        if row.minimum is not None:
+            drawing.add(Rect(x0, y - 1.2, span, 2.4, fillColor=RANGE, strokeColor=None))
+            q1, q3 = row.position(row.q1), row.position(row.q3)
+            drawing.add(Rect(x0 + q1 * span, y - 1.2, (q3 - q1) * span, 2.4, fillColor=IQR, strokeColor=None))
+            fx = x0 + row.position(row.france) * span
+            drawing.add(
+                Line(
+                    fx,
+                    y - 2.6,
+                    fx,
+                    y + 2.6,
+                    strokeColor=colors.black,
+                    strokeWidth=1.1,
+                    strokeDashArray=[1.3, 0.9] if row.france_is_median else None,
+                )
+            )
+            if row.similar_median is not None:
+                drawing.add(_triangle(x0 + row.position(row.similar_median) * span, y + 3.8))
+            if row.value is not None:
+                _marker(drawing, row.status, x0 + row.position(row.value) * span, y)
+        text = "n.d." if row.missing else row.text + (f" · {row.rank}ᵉ/{row.n}" if row.polarity != "neutral" else "")
+        drawing.add(String(x1 + 2 * mm, y - 2, text, fontName=bold if not row.missing else regular, fontSize=7))
+    # legend
+    y = 2 * mm
+    x = 0
+    items = [
+        ("worse", "plus difficile que 3/4 des dép."),
+        ("better", "plus favorable que 3/4 des dép."),
+        ("similar", "moitié centrale"),
+        ("neutral", "descriptif"),
+    ]
+    for status, label in items:
+        _marker(drawing, status, x + 2, y + 1, r=1.5)
+        drawing.add(String(x + 5, y, label, fontName=regular, fontSize=5.5))
+        x += 5 + pdfmetrics.stringWidth(label, regular, 5.5) + 4 * mm
+    drawing.add(_triangle(x + 2, y + 1.4, r=1.3))
+    drawing.add(String(x + 5, y, "médiane des 5 similaires", fontName=regular, fontSize=5.5))
+    x += 5 + pdfmetrics.stringWidth("médiane des 5 similaires", regular, 5.5) + 4 * mm
+    drawing.add(Line(x, y - 1, x, y + 3, strokeColor=colors.black, strokeWidth=1.1))
+    drawing.add(String(x + 2, y, "France (pointillé : médiane des départements)", fontName=regular, fontSize=5.5))
+    return drawing
+
+
+def _grouped_notes(profile: Profile) -> list[str]:
+    """'Taux de pauvreté, Niveau de vie médian : <reason>' — one entry per reason."""
+    by_note: dict[str, list[str]] = {}
+    for row in profile.spine:
+        if row.missing:
+            by_note.setdefault(row.note, []).append(row.short_label)
+    return [f"{', '.join(labels)} : {note}" for note, labels in by_note.items()]
+
+
+def _spine_label(row) -> str:
+    return f"{row.short_label} ({row.year})" if row.year else row.short_label
+
+
+def _split_unit(text: str, unit: str) -> tuple[str, str]:
+    """'1 682 806 habitants' -> ('1 682 806', 'habitants')."""
+    suffix = formatting.SUFFIX_UNITS.get(unit, unit)
+    if unit and text.endswith(f"{formatting.NBSP}{suffix}"):
+        return text[: -len(suffix) - 1], suffix
+    return text, ""
+
+
+def _count(row, value) -> str:
+    """Counts without their unit word (it is in the row label): '1 909 197'."""
+    return _split_unit(row.fmt(value), row.unit)[0] if row.unit.isalpha() else row.fmt(value)
+
+
+def _headline_table(profile: Profile, s: dict) -> Table:
+    cells = []
+    for fig in profile.headline:
+        compare = f"{fig.france_label} : {fig.france_text}" if fig.france_text and fig.france_text != "n.d." else ""
+        if fig.missing:
+            compare = "n.d. : " + fig.note
+        number, unit = _split_unit(fig.text, fig.unit)
+        cells.append(
+            [
+                Paragraph(_esc(fig.short_label or fig.label) + (f" ({fig.year})" if fig.year else ""), s["cell"]),
+                Paragraph(_esc(number) + (f" <font size=7.5>{_esc(unit)}</font>" if unit else ""), s["big"]),
+                Paragraph(_esc(compare), s["note"]),
+            ]
+        )
+    table = Table([cells], colWidths=[186 * mm / len(cells)] * len(cells))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                ("INNERGRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _outlook_table(profile: Profile, s: dict) -> Table:
+    rows = [[Paragraph(h, s["head"]) for h in ("Projection (Radar social)", "Observé", "2030", "2050")]]
+    for row in profile.outlook:
+        label = row.label + (f" ({row.unit})" if row.unit.isalpha() else "")
+        observed = f"{_count(row, row.base)} ({row.base_year})" if row.base is not None else "n.d."
+        cells = [Paragraph(_esc(label), s["cell"]), Paragraph(_esc(observed), s["num"])]
+        for year in (2030, 2050):
+            p = row.at(year)
+            if p is None:
+                cells.append(Paragraph("n.d.", s["num"]))
+                continue
+            text = f"<b>{_esc(_count(row, p.central))}</b>"
+            if p.low is not None and p.high is not None:
+                low, high = _esc(_count(row, p.low)), _esc(_count(row, p.high))
+                text += f"<br/><font size=5.8 color='#555555'>[{low} – {high}]</font>"
+            cells.append(Paragraph(text, s["num"]))
+        rows.append(cells)
+    return _table(rows, [37 * mm, 25 * mm, 24 * mm, 24 * mm])
+
+
 def build_pdf(profile: Profile, today: date | None = None) -> bytes:
-    """The A4 profile of one département, as PDF bytes."""
+    """The one-page A4 profile of one département, as PDF bytes."""
     s = _styles()
     today = today or date.today()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=10 * mm,
+        bottomMargin=8 * mm,
         title=f"Profil du département : {profile.title}",
         author="Radar social",
         subject="Analyse des besoins sociaux",
     )
+    commentary = [Paragraph("Ce que disent les chiffres", s["h2"])]
+    commentary += [Paragraph("• " + _esc(sentence.text), s["comment"]) for sentence in profile.commentary] or [
+        Paragraph("Pas de constat net : valeurs proches de celles des autres départements.", s["comment"])
+    ]
+    similar = ", ".join(f"{n.name} ({n.code})" for n in profile.similar) or "n.d."
+    missing = _grouped_notes(profile)
+    collectivite = [f"{f.label} : {f.text}" for f in profile.collectivite if not f.missing]
     story = [
         Paragraph(f"Profil du département : {_esc(profile.title)}", s["title"]),
         Paragraph(
-            f"Région {_esc(profile.region)} · fiche éditée le {format_date(today, 'long', locale='fr_FR')} "
+            f"Région {_esc(profile.region)} · fiche éditée le {french_date(today)} "
             "· Radar social, indicateurs de l'Analyse des besoins sociaux",
             s["sub"],
         ),
-        Spacer(1, 3 * mm),
-    ]
-    story += _section("Chiffres clés", profile.headline, s, france=True)
-    ages = [[Paragraph(h, s["head"]) for h in ("Tranche d'âge", profile.code, "France")]]
-    ages += [
-        [
-            Paragraph(_esc(f.label.replace("Part des ", "").replace(" dans la population", "")), s["cell"]),
-            Paragraph(f.text, s["value"]),
-            Paragraph(f.france_text, s["num"]),
-        ]
-        for f in profile.ages
-    ]
-    right = [
-        _table(ages, [38 * mm, 22 * mm, 20 * mm]),
         Spacer(1, 2 * mm),
-        Paragraph(_esc(f"Au 1er janvier {profile.pyramid_year}. Source : {profile.pyramid_source}."), s["note"]),
-    ]
-    story.append(
-        KeepTogether(
-            [
-                Paragraph("Structure par âge", s["h2"]),
-                Table(
-                    [[pyramid_drawing(profile), right]],
-                    colWidths=[100 * mm, 80 * mm],
-                    style=[("VALIGN", (0, 0), (-1, -1), "TOP")],
-                ),
-            ]
-        )
-    )
-    story += _section("Indicateurs sociaux", profile.social, s, france=True, rank=True)
-    story.append(
+        _headline_table(profile, s),
+        Table(
+            [[commentary, pyramid_drawing(profile)]],
+            colWidths=[114 * mm, 72 * mm],
+            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
+        ),
+        Paragraph("Où en est le département ? Comparé à tous les départements, à la France et aux similaires", s["h2"]),
+        spine_drawing(profile),
         Paragraph(
-            "Rang parmi les départements la même année ; 1ᵉʳ = valeur la plus élevée, "
-            "situation la plus difficile selon le catalogue (taux de RSA, d'ASE, de pauvreté) "
-            "ou simplement la plus élevée (APA, AAH, PCH).",
+            _esc(
+                "Chaque ligne va du département le plus bas au plus haut ; bande foncée : moitié centrale "
+                "(1er–3e quartile). Rang : 1ᵉʳ = situation la plus difficile. "
+                f"Départements similaires (âges, densité, niveau de vie, chômage) : {similar}."
+                + (" n.d. : " + " ; ".join(missing) + "." if missing else "")
+            ),
             s["note"],
-        )
-    )
-    story += _section("Dépenses d'aide sociale", profile.spending, s, france=True, rank=False)
-    story += _section("La collectivité", profile.collectivite, s, france=False)
+        ),
+        Paragraph("Et demain ? Projections 2030 et 2050", s["h2"]),
+        Table(
+            [
+                [
+                    _outlook_table(profile, s),
+                    Paragraph(
+                        _esc(
+                            "Projections calculées par Radar social, pas des observations : valeur centrale et, "
+                            "entre crochets, variantes basse et haute (ou intervalle p10 – p90). Population : "
+                            "méthode des coefficients de passage par sexe et âge à partir des estimations Insee. "
+                            "APA : taux du dernier millésime observé maintenu, appliqué aux 75 ans et plus projetés. "
+                            "Méthode complète : page « Profil » et catalogue des indicateurs."
+                        ),
+                        s["note"],
+                    ),
+                ]
+            ],
+            colWidths=[112 * mm, 74 * mm],
+            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
+        ),
+    ]
+    if collectivite:
+        story += [
+            Spacer(1, 1.5 * mm),
+            Paragraph(
+                _esc("La collectivité : " + " · ".join(collectivite) + " (Départements 38, 44 et 93, profils 2018)."),
+                s["note"],
+            ),
+        ]
     story += [
-        Spacer(1, 3 * mm),
+        Spacer(1, 1.5 * mm),
         Paragraph(
-            "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts, sous Licence Ouverte / Etalab 2.0 ; "
-            "budget et agents : "
-            "profils 2018 des départements de l'Isère, de la Loire-Atlantique et de la Seine-Saint-Denis. "
-            "« n.d. » : non disponible dans la source, jamais remplacé par zéro.",
+            _esc(
+                "Sources : Insee (estimations de population, Filosofi 2020, taux de chômage localisés), DREES "
+                "(enquête Aide sociale, minima sociaux), CNAF, MSA, IGN (contours Admin Express 2018, pour la "
+                "densité), sous Licence Ouverte / Etalab 2.0. Médiane des départements : montrée quand aucune "
+                "source ne publie la France. « n.d. » : non disponible, jamais remplacé par zéro."
+            ),
             s["note"],
         ),
     ]
@@ -277,15 +436,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.code and not args.all:
         parser.error("donnez un code de département ou --all DIR")
-    from indicators import profile, store
+    from indicators import profile, standing, store
 
     table, population = store.load_indicators(), store.load_population()
     started = time.perf_counter()
     if args.all:
         args.all.mkdir(parents=True, exist_ok=True)
         codes = territories.departement_codes()
+        nat = standing.national(table, population)
         for code in codes:
-            (args.all / f"fiche-{code}.pdf").write_bytes(build_pdf(profile.build(table, population, code)))
+            (args.all / f"fiche-{code}.pdf").write_bytes(build_pdf(profile.build(table, population, code, nat)))
         print(f"{len(codes)} fiches écrites dans {args.all} en {time.perf_counter() - started:.1f} s")
         return 0
     code = territories.normalise_departement_code(args.code)

@@ -17,7 +17,7 @@ def _page(path: str, **params) -> AppTest:
 
 
 def test_map_page_draws_the_101_departements():
-    at = _page("pages/carte.py", ind="poverty_rate", year="2020", method="jenks", k="6")
+    at = _page("app_pages/carte.py", ind="poverty_rate", year="2020", method="jenks", k="6")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     trace = spec["data"][0]
     assert trace["type"] == "choropleth" and len(trace["locations"]) == 101
@@ -27,7 +27,7 @@ def test_map_page_draws_the_101_departements():
 
 
 def test_compare_page_shows_the_three_departements():
-    at = _page("pages/comparer.py", deps="38,44,93")
+    at = _page("app_pages/comparer.py", deps="38,44,93")
     shown = at.table[0].value
     assert {"Isère", "Loire-Atlantique", "Seine-Saint-Denis", "France"} <= set(shown.columns)
     assert at.multiselect[0].value == ["38", "44", "93"]

@@ -19,7 +19,7 @@ def app(tmp_path, monkeypatch):
     monkeypatch.setenv(auth.ENV_VAR, auth.hash_password(PASSWORD, iterations=1000))
     monkeypatch.setattr(auth, "BASE_DELAY", 0.01)
     at = AppTest.from_file(APP, default_timeout=60).run()
-    return at.switch_page("pages/import.py").run()
+    return at.switch_page("app_pages/import.py").run()
 
 
 def _frame(at: AppTest, column: str):

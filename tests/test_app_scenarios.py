@@ -10,7 +10,7 @@ from tests.conftest import APP
 
 def _open():
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/scenarios.py").run()
+    at.switch_page("app_pages/scenarios.py").run()
     assert not at.exception
     return at
 

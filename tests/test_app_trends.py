@@ -9,7 +9,7 @@ from tests.conftest import APP
 
 def _open():
     at = AppTest.from_file(APP, default_timeout=60).run()
-    at.switch_page("pages/tendances.py").run()
+    at.switch_page("app_pages/tendances.py").run()
     assert not at.exception
     return at
 

@@ -16,9 +16,12 @@ def test_isere_headline_values(isere):
     assert (pop.value, pop.year, pop.text) == (1294476, 2023, f"1{NBSP}294{NBSP}476{NBSP}habitants")
     poverty = isere.figure("poverty_rate", "Chiffres clés")
     assert (poverty.text, poverty.year, poverty.source) == (f"11,3{NBSP}%", 2020, "Insee, Filosofi 2020")
-    assert poverty.france_text == "n.d." and "non publié" in poverty.note
+    # no file publishes a national poverty rate: the median of départements stands in, labelled as such
+    assert poverty.france_is_median and poverty.france_text == f"14,2{NBSP}%" and "Filosofi" in poverty.note
     assert isere.figure("unemployment_rate").text == f"6,0{NBSP}%"
-    assert isere.figure("density").text == "n.d." and "superficie" in isere.figure("density").note
+    density = isere.figure("density")
+    assert (density.text, density.year, density.france_text) == (f"164{NBSP}hab./km²", 2023, f"107{NBSP}hab./km²")
+    assert "IGN" in density.source
 
 
 def test_isere_social_indicators_with_france_rank_and_trend(isere):

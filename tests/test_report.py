@@ -29,8 +29,34 @@ def test_pdf_for_93_has_poverty_and_rsa_as_on_the_page(seine_saint_denis):
     assert (poverty.text, rsa.text) == ("27,6\u00a0%", "10,73\u00a0%")
     assert "27,6 %" in text and "10,73 %" in text
     assert "Seine-Saint-Denis (93)" in text and "21 novembre 2026" in text
-    assert "2ᵉ sur 98" in text and "Insee, Filosofi 2020" in text
-    assert "Pyramide" not in text or "Hommes" in text
+    assert "2ᵉ/98" in text and "Filosofi 2020" in text and "Hommes" in text
+
+
+@pytest.mark.parametrize("code", ["93", "976"])
+def test_pdf_is_one_page_with_commentary_spine_and_outlook(table, population, code):
+    prof = profile.build(table, population, code)
+    pdf = report.build_pdf(prof, today=date(2026, 12, 1))
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    text = _text(pdf)
+    assert "1er décembre 2026" in text
+    assert prof.commentary and all(_text_of(s.text)[:60] in text for s in prof.commentary)
+    assert "Où en est le département" in text and "Et demain" in text and "2050" in text
+    assert "Sources" in text and "médiane des 5 similaires" in text
+    if code == "976":
+        assert "Filosofi (Insee) ne couvre pas" in text  # n.d. with its reason
+
+
+def _text_of(sentence: str) -> str:
+    return re.sub(r"\s+", " ", sentence.replace("\u00a0", " "))
+
+
+def test_french_date_and_pyramid_ticks():
+    assert report.french_date(date(2026, 12, 1)) == "1er décembre 2026"
+    assert report.french_date(date(2026, 11, 21)) == "21 novembre 2026"
+    # Mayotte: shares up to 8 % on a narrow pyramid; ticks are spaced so that their labels never collide
+    scale = 30 / 8.4
+    ticks = report._ticks(7.9, 30, scale, min_gap=8)
+    assert ticks and all((b - a) * scale >= 8 for a, b in zip(ticks, ticks[1:], strict=False))
 
 
 def test_cli_writes_one_pdf(tmp_path):

@@ -70,14 +70,14 @@ def run() -> list[Measure]:
         Measure(
             4,
             "map page warm rerun (AppTest, server side)",
-            _warm_rerun("pages/carte.py", ind="poverty_rate", year="2020"),
+            _warm_rerun("app_pages/carte.py", ind="poverty_rate", year="2020"),
             "s",
             0.5,
         ),
         Measure(
             4,
             "compare page warm rerun (AppTest, 38/44/93)",
-            _warm_rerun("pages/comparer.py", deps="38,44,93"),
+            _warm_rerun("app_pages/comparer.py", deps="38,44,93"),
             "s",
             0.3,
         ),

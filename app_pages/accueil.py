@@ -26,7 +26,7 @@ if query:
     for match in matches:
         if match.level == "departement":
             st.page_link(
-                "pages/profil.py",
+                "app_pages/profil.py",
                 label=f"Département : {match.label}",
                 icon=":material/badge:",
                 query_params={"dep": match.code},
@@ -40,7 +40,7 @@ if query:
         with st.container(border=True):
             st.markdown(f"**{kind} : {match.label}** — " + " · ".join(facts), help=search.SOURCE)
             st.page_link(
-                "pages/profil.py",
+                "app_pages/profil.py",
                 label=f"Profil du département : {names[match.departement]} ({match.departement})",
                 icon=":material/badge:",
                 query_params={"dep": match.departement},
@@ -48,17 +48,17 @@ if query:
 
 # One card per page, saying which question it answers.
 CARDS = (
-    ("pages/profil.py", ":material/badge:", "Où en est mon département ?",
+    ("app_pages/profil.py", ":material/badge:", "Où en est mon département ?",
      "Chiffres clés, âges, indicateurs sociaux et dépenses face à la France ; fiche PDF pour le conseil."),
-    ("pages/comparer.py", ":material/compare_arrows:", "Et face aux autres ?",
+    ("app_pages/comparer.py", ":material/compare_arrows:", "Et face aux autres ?",
      "Deux à huit départements côte à côte, rangs, séries dans le temps, territoires semblables."),
-    ("pages/carte.py", ":material/map:", "Où sont les besoins ?",
+    ("app_pages/carte.py", ":material/map:", "Où sont les besoins ?",
      "Carte de France d'un indicateur, en valeur ou en écart à la France, outre-mer compris."),
-    ("pages/scenarios.py", ":material/timeline:", "Que prévoir pour 2050 ?",
+    ("app_pages/scenarios.py", ":material/timeline:", "Que prévoir pour 2050 ?",
      "Projections de population par âge, bénéficiaires et dépenses, quatre scénarios prospectifs."),
-    ("pages/tendances.py", ":material/trending_up:", "Vers où vont les taux ?",
+    ("app_pages/tendances.py", ":material/trending_up:", "Vers où vont les taux ?",
      "Tendance projetée de chaque taux avec son intervalle et sa fiabilité passée."),
-    ("pages/import.py", ":material/upload_file:", "Ajouter des données (analystes)",
+    ("app_pages/import.py", ":material/upload_file:", "Ajouter des données (analystes)",
      "Importer un fichier d'indicateur, le vérifier, le publier ou revenir en arrière."),
 )  # fmt: skip
 

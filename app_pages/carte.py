@@ -5,7 +5,7 @@ import streamlit as st
 from indicators import cache, catalogue, maps
 from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 
-PROFILE_PAGE = "pages/profil.py"
+PROFILE_PAGE = "app_pages/profil.py"
 PLOTLY_CONFIG = {
     "topojsonURL": "/app/static/",  # offline: an empty base map served from static/
     "displaylogo": False,
