@@ -8,6 +8,7 @@ every font, including the PDF's built-in Helvetica, has it.
 
 from __future__ import annotations
 
+import decimal
 import math
 
 from babel.numbers import format_decimal
@@ -17,6 +18,8 @@ from indicators.catalogue import Indicator
 LOCALE = "fr_FR"
 MISSING = "n.d."
 NBSP = "\u00a0"
+SCIENTIFIC_FROM = 1e15  # beyond this, "1,7 × 10³⁰⁸" (Babel's quantize fails from 1e28 with the default context)
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUFFIX_UNITS = {"%": "%", "‰": "‰", "k€": "k€", "M€": "M€", "€/hab.": "€/hab.", "€/an": "€/an"}
 
 
@@ -25,10 +28,20 @@ def is_missing(value: float | None) -> bool:
 
 
 def format_number(value: float | None, decimals: int = 0) -> str:
+    """Never raises for a number: any finite float is shown (huge ones in scientific notation)."""
     if is_missing(value):
         return MISSING
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if abs(value) >= SCIENTIFIC_FROM:
+        mantissa, exponent = f"{value:.{max(decimals, 1)}e}".split("e")
+        power = str(int(exponent)).translate(SUPERSCRIPT)
+        return f"{format_number(float(mantissa), max(decimals, 1))}{NBSP}×{NBSP}10{power}"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(round(float(value), decimals), format=pattern, locale=LOCALE)
+    with decimal.localcontext() as context:
+        context.prec = 60
+        text = format_decimal(decimal.Decimal(repr(round(value, decimals))), format=pattern, locale=LOCALE)
     return text.replace("\u202f", NBSP)
 
 
