@@ -16,8 +16,8 @@ PASSWORD = "mot-de-passe-de-test"
 def app(tmp_path, monkeypatch):
     store_dir = copy_store(tmp_path / "store")
     monkeypatch.setenv("RADAR_DATA_DIR", str(store_dir))
-    monkeypatch.setenv(auth.ENV_VAR, auth.hash_password(PASSWORD, iterations=1000))
-    monkeypatch.setattr(auth, "BASE_DELAY", 0.01)
+    monkeypatch.setenv(auth.ACCOUNTS_ENV, f"Alice={auth.hash_password(PASSWORD, iterations=1000)}")
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
     at = AppTest.from_file(APP, default_timeout=60).run()
     return at.switch_page("pages/import.py").run()
 
@@ -36,7 +36,7 @@ def _login(at: AppTest, password: str = PASSWORD) -> AppTest:
 def test_wrong_password_is_refused(app):
     at = _login(app, "faux")
     assert not at.exception
-    assert at.error[0].value == "Nom ou mot de passe incorrect."
+    assert at.error[0].value == "Identifiant ou mot de passe incorrect."
     assert not at.get("file_uploader")
 
 
@@ -62,7 +62,7 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     assert at.success[-1].value.startswith("Version 1 publiée")
     versions = _frame(at, "sha256")
     assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", True]
-    at.selectbox(key="rollback_target").set_value(0)
+    at.selectbox(key="rollback_target_1").set_value(0)
     at.button(key="rollback").click().run()
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == old
     assert _frame(at, "sha256")["kind"].tolist()[0] == "rollback"
@@ -76,7 +76,6 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
     for key, text in [
         ("new_id", "part_test"),
         ("new_label", "Part de test"),
-        ("new_unit", "%"),
         ("new_source", "Service ABS, 2024"),
     ]:
         at.text_input(key=key).set_value(text)

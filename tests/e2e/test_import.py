@@ -30,7 +30,7 @@ FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;p
 @pytest.fixture(scope="module")
 def import_url(tmp_path_factory) -> Iterator[str]:
     store_dir = copy_store(tmp_path_factory.mktemp("e2e-store"))
-    env = {"RADAR_DATA_DIR": str(store_dir), auth.ENV_VAR: auth.hash_password(PASSWORD)}
+    env = {"RADAR_DATA_DIR": str(store_dir), auth.ACCOUNTS_ENV: f"Alice={auth.hash_password(PASSWORD)}"}
     with streamlit_server(env) as url:
         yield url
 
@@ -38,8 +38,8 @@ def import_url(tmp_path_factory) -> Iterator[str]:
 def _login(page, url: str) -> None:
     page.goto(url)  # a direct /importer load shows Streamlit's "Page not found" (pages/ folder quirk)
     page.get_by_role("link", name="Importer (analystes)").click()
-    page.get_by_label("Votre nom").fill("Alice")
-    page.get_by_label("Mot de passe analyste").fill(PASSWORD)
+    page.get_by_label("Identifiant").fill("Alice")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_text("Connecté·e : Alice").wait_for()
 
