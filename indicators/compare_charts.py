@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import catalogue, territories
-from indicators.formatting import format_indicator
+from indicators.formatting import format_indicator, plain_plotly
 
 FRANCE_COLOUR = "#555555"
 RSA_BREAK_YEAR = 2016
@@ -37,10 +37,10 @@ def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=indicator.short_label,
+        title=plain_plotly(indicator.short_label),
         height=320,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis_title=indicator.unit,
+        yaxis_title=plain_plotly(indicator.unit),
         separators=", ",
         showlegend=False,
     )
@@ -79,10 +79,10 @@ def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.
             annotation_position="top left",
         )
     fig.update_layout(
-        title=indicator.short_label,
+        title=plain_plotly(indicator.short_label),
         height=340,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis_title=indicator.unit,
+        yaxis_title=plain_plotly(indicator.unit),
         separators=", ",
         legend={"orientation": "h"},
     )

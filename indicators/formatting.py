@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import decimal
 import math
+import re
 
 from babel.numbers import format_decimal
 
@@ -69,3 +70,20 @@ def format_rank(rank: int, total: int) -> str:
     """'12ᵉ sur 100' (1ᵉʳ for the first)."""
     suffix = "ᵉʳ" if rank == 1 else "ᵉ"
     return f"{rank}{suffix} sur {total}"
+
+
+def plain(text: object) -> str:
+    """Text from the catalogue or an analyst, safe inside Streamlit Markdown (st.markdown, st.caption,
+    st.metric labels, st.subheader): every mark that starts Markdown, HTML, a colour directive, an icon or
+    a formula is backslash-escaped (CommonMark), so no link or image is ever rendered; the characters show."""
+    text = _DIRECTIVE.sub(r"\\:", str(text or ""))  # ":red[", ":material/icon:" but not "Source : x"
+    return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text)
+
+
+def plain_plotly(text: object) -> str:
+    """Text for a Plotly title, label or hover: Plotly renders a subset of HTML (<a>, <b>, <br>…); escaped."""
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKDOWN_PUNCTUATION = set("\\`*_{}[]#!|<>~$^")
+_DIRECTIVE = re.compile(r":(?=[A-Za-z])")

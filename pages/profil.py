@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators import cache, profile_charts, report, territories
+from indicators.formatting import plain
 from indicators.profile import Figure, to_csv
 
 DEFAULT = "38"
@@ -46,8 +47,8 @@ def metric(column, fig: Figure) -> None:
     if fig.unit.isalpha() and not fig.missing:  # "habitants", "ETP", "agents": a number alone reads better
         value, label = value.removesuffix(f"\u00a0{fig.unit}"), f"{label} ({fig.unit})"
     with column:
-        st.metric(label, value, help=fig.label, border=True)
-        st.caption(fig.caption)
+        st.metric(plain(label), value, help=plain(fig.label), border=True)
+        st.caption(plain(fig.caption))
 
 
 # --- Chiffres clés ------------------------------------------------------------------------------
@@ -91,8 +92,8 @@ st.caption(
 for fig in prof.social:
     with st.container(border=True):
         c1, c2, c3, c4 = st.columns([3, 1.3, 1.5, 3])
-        c1.markdown(f"**{fig.label}**")
-        c1.caption(fig.caption)
+        c1.markdown(f"**{plain(fig.label)}**")
+        c1.caption(plain(fig.caption))
         c2.metric(f"{prof.code} {year_of(fig)}", fig.text)
         c3.metric("France", fig.france_text or "n.d.")
         if fig.rank:
@@ -108,7 +109,7 @@ st.subheader("Dépenses d'aide sociale")
 total, *domains = prof.spending
 left, right = st.columns([1, 2])
 with left:
-    st.metric(total.label, total.text, help=total.caption or None, border=True)
+    st.metric(plain(total.label), total.text, help=plain(total.caption) or None, border=True)
     st.caption(
         f"{year_of(total)} · France : {total.france_text or 'n.d.'}"
         + (f" · rang {total.rank}" if total.rank else "")

@@ -189,7 +189,24 @@ def test_old_hashes_log_in_and_are_upgraded(tmp_path, monkeypatch):
 
 
 def test_exports_neutralise_formulas():
-    frame = pd.DataFrame({"value": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "ok"], "n": [-1.0, 2, 3, 4, 5]})
+    frame = pd.DataFrame(
+        {"value": ['=HYPERLINK("x")', "-2+3", " =1", "@SUM(A1)", "ok", "-2,1 %"], "n": [-1.0, 2, 3, 4, 5, 6]}
+    )
     out = neutralise(frame)
-    assert out["value"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "ok"]
-    assert out["n"].tolist() == [-1.0, 2, 3, 4, 5]
+    assert out["value"].tolist() == ['\'=HYPERLINK("x")', "'-2+3", "' =1", "'@SUM(A1)", "ok", "-2,1 %"]
+    assert out["n"].tolist() == [-1.0, 2, 3, 4, 5, 6]
+
+
+def test_comparer_exports_keep_no_live_formula():
+    import io
+
+    import openpyxl
+
+    from indicators import compare
+
+    frame = pd.DataFrame({"Indicateur": ['=HYPERLINK("http://x","y")', "@SUM(A1:A2)"], "Valeur": [1.5, -2.0]})
+    csv_text = compare.to_csv_bytes(frame).decode("utf-8-sig")
+    assert csv_text.splitlines()[1:] == ['"\'=HYPERLINK(""http://x"",""y"")";1,5', "'@SUM(A1:A2);-2,0"]
+    sheet = openpyxl.load_workbook(io.BytesIO(compare.to_xlsx_bytes(frame))).active
+    assert [sheet["A2"].value, sheet["A3"].value] == ['\'=HYPERLINK("http://x","y")', "'@SUM(A1:A2)"]
+    assert sheet["A2"].data_type == "s" and sheet["B3"].value == -2.0
