@@ -1,4 +1,4 @@
-"""The publish protocol under crashes and races: a kill at each step, two sessions rolling back, a stopped lock holder."""
+"""The publish protocol under crashes and races: a kill at each step, two sessions rolling back, a stopped holder."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ def test_a_stopped_lock_holder_is_recovered_and_cannot_publish_after(store_dir, 
             "import sys, time; from pathlib import Path; from indicators import versions\n"
             "with versions.lock(Path(sys.argv[1])) as held:\n"
             "    print('held', flush=True); time.sleep(3)\n"
-            "    try:\n        held.check()\n    except versions.VersionError as e:\n        print('lost', flush=True)\n",
+            "    try:\n        held.check()\n"
+            "    except versions.VersionError as e:\n        print('lost', flush=True)\n",
             str(store_dir),
         ],
         cwd=ROOT,
@@ -110,9 +111,9 @@ def test_a_stopped_lock_holder_is_recovered_and_cannot_publish_after(store_dir, 
     try:
         assert holder.stdout.readline().strip() == "held"
         os.kill(holder.pid, signal.SIGSTOP)
-        with pytest.raises(versions.VersionError, match=r"une autre publication est en cours \(processus"):
-            with versions.lock(timeout=0.3, stale_after=60):
-                pass
+        busy = pytest.raises(versions.VersionError, match=r"une autre publication est en cours \(processus")
+        with busy, versions.lock(timeout=0.3, stale_after=60):
+            pass
         start = time.monotonic()
         with versions.lock(timeout=10, stale_after=0.5):  # stopped past the limit: broken
             recovered = time.monotonic() - start
@@ -125,6 +126,4 @@ def test_a_stopped_lock_holder_is_recovered_and_cannot_publish_after(store_dir, 
     assert out.strip() == "lost"  # the resumed holder sees its lock is gone and gives up
     lock_owner = json.loads((store_dir / versions.VERSIONS_DIR / ".lock").read_text() or "{}")
     assert lock_owner == {}
-    pd.testing.assert_series_equal(
-        versions.history()["id"], pd.Series([1, 0], name="id"), check_dtype=False
-    )
+    pd.testing.assert_series_equal(versions.history()["id"], pd.Series([1, 0], name="id"), check_dtype=False)
