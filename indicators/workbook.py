@@ -133,9 +133,10 @@ def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     cells = (abs(last_row - first_row) + 1) * (abs(last_col - first_col) + 1)
     if cells > MAX_CELLS:
         ref = match.group(0).decode(errors="replace").split('"')[1]
+        count, limit = (f"{n:,}".replace(",", "\u00a0") for n in (cells, MAX_CELLS))
         raise WorkbookError(
-            f"la feuille déclare {cells:,} cellules ({ref}), limite {MAX_CELLS:,} : "
-            "supprimez les cellules vides hors du tableau ou enregistrez en CSV".replace(",", "\u00a0")
+            f"la feuille {info.filename.rsplit('/', 1)[-1]} déclare {count} cellules ({ref}), limite {limit} : "
+            "supprimez les cellules vides hors du tableau ou enregistrez en CSV"
         )
 
 
@@ -158,7 +159,7 @@ def read(data: bytes, sheet: str | None = None, seconds: float = WORKER_SECONDS)
         ) from None
     elapsed = time.perf_counter() - start
     if done.returncode != 0 or not done.stdout:
-        if done.returncode < 0 or done.returncode in (134, 137, 139) or b"MemoryError" in done.stderr:
+        if done.returncode < 0 or done.returncode in (3, 134, 137, 139) or b"MemoryError" in done.stderr:
             raise WorkbookError(
                 f"la lecture du classeur demande plus de {_mib(WORKER_MEMORY)} de mémoire : il déclare "
                 "trop de cellules ou est mal formé, enregistrez les données en CSV"
@@ -356,15 +357,15 @@ def _main() -> int:
     _limit(extra)
     try:
         answer = _work(data, wanted)
+        answer["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cells = answer.pop("cells", [])
+        out = sys.stdout.buffer
+        out.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")  # one line of metadata
+        out.write("\x00".join(cells).encode("utf-8", errors="replace"))  # then the cells, NUL-separated
     except WorkbookError as exc:
-        answer = {"error": str(exc)}
+        sys.stdout.buffer.write(json.dumps({"error": str(exc)}, ensure_ascii=False).encode() + b"\n")
     except MemoryError:
         return 3
-    answer["peak_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    cells = answer.pop("cells", [])
-    out = sys.stdout.buffer
-    out.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")  # one line of metadata
-    out.write("\x00".join(cells).encode("utf-8", errors="replace"))  # then the cells, NUL-separated
     return 0
 
 
