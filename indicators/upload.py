@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import hashlib
 import io
 import re
@@ -219,12 +220,21 @@ def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
     return table
 
 
+@functools.lru_cache(maxsize=2)
+def _read_workbook(data: bytes, sheet: str | None) -> workbook.Sheet | str:
+    """The worker's answer (or refusal), kept for the next call: the import page reads a file twice
+    (its columns, then the whole check), and a hostile file must cost one worker run, not two."""
+    try:
+        return workbook.read(data, sheet)
+    except workbook.WorkbookError as exc:
+        return str(exc)
+
+
 def _read_excel(data: bytes, sheet: str | None) -> pd.DataFrame:
     """The chosen sheet (workbook.read: bounded worker), from its header row; index = row number in the sheet."""
-    try:
-        read = workbook.read(data, sheet)
-    except workbook.WorkbookError as exc:
-        raise _Stop(str(exc)) from None
+    read = _read_workbook(data, sheet)
+    if isinstance(read, str):
+        raise _Stop(read)
     rows = read.rows
     header_row = 0
     for i, row in enumerate(rows[:30]):
