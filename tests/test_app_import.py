@@ -93,3 +93,21 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
     home = AppTest.from_file(APP, default_timeout=60).run()
     listed = home.dataframe[0].value
     assert listed[listed["label"] == "Part de test"][["last_year", "departements"]].values.tolist() == [[2022, 1]]
+
+
+def test_two_sessions_a_stale_rollback_is_refused_on_the_page(app):
+    from indicators import versions
+    from indicators.upload import parse_upload
+
+    alice = _login(app)
+    rows = parse_upload(b"CODGEO;TP6020\n38;20\n", "a.csv", indicator="poverty_rate").rows
+    versions.publish(rows, "Alice", "a.csv", "a")
+    alice.run()  # Alice's page now shows version 1 and offers to undo it (target 0)
+    assert alice.selectbox(key="rollback_target_1").value == 0
+    later = parse_upload(b"CODGEO;TP6020\n44;30\n", "b.csv", indicator="poverty_rate").rows
+    versions.publish(later, "Bob", "b.csv", "b", based_on=1)  # another session publishes meanwhile
+    alice.button(key="rollback").click().run()
+    assert not alice.exception
+    assert alice.error[0].value.startswith("Retour arrière impossible : la version publiée est maintenant la 2")
+    assert versions.current() == 2 and versions.history()["who"].tolist() == ["Bob", "Alice", "pipeline"]
+    assert alice.selectbox(key="rollback_target_2").value == 1  # the default moved forward
