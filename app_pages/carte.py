@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicators import cache, catalogue, maps
 from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
+from indicators.formatting import plain
 
 PROFILE_PAGE = "app_pages/profil.py"
 PLOTLY_CONFIG = {
@@ -105,4 +106,4 @@ if points:
     except st.errors.StreamlitAPIException:
         st.info(f"Profil du département : [/profil?dep={code}](/profil?dep={code})")
 if indicator.notes:
-    st.caption(f"Note : {indicator.notes}")
+    st.caption(f"Note : {plain(indicator.notes)}")

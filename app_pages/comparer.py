@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import cache, catalogue, compare, compare_charts, similarity, territories
-from indicators.formatting import format_number
+from indicators.formatting import format_number, plain
 
 names = territories.departement_names()
 options = cache.geojson_codes()
@@ -77,7 +77,9 @@ for indicator_id in chosen:
     history = cache.indicator_rows(indicator_id)
     line.plotly_chart(compare_charts.time_series(history, indicator_id, codes), key=f"ts-{indicator_id}")
     bars_year = "variable" if pd.isna(row["year"]) else f"{row['year']:.0f}"
-    st.caption(f"Source : {indicator.citation}. Unité : {indicator.unit}. Année des barres : {bars_year}.")
+    st.caption(
+        f"Source : {plain(indicator.citation)}. Unité : {plain(indicator.unit)}. Année des barres : {bars_year}."
+    )
 
 st.subheader("Territoires similaires")
 one, two, three = st.columns([2, 4, 1])

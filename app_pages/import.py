@@ -10,29 +10,28 @@ from indicators import auth, catalogue, exports, preview_map, upload, versions
 st.title("Importer des indicateurs")
 
 # --- login --------------------------------------------------------------------------------------
-if auth.configured_hash() is None:
-    st.warning(
-        "L'import n'est pas configuré : définissez RADAR_ANALYST_PASSWORD_HASH (voir `python -m indicators.auth`)."
-    )
+if not auth.accounts():
+    st.warning("L'import n'est pas configuré : définissez RADAR_ANALYST_ACCOUNTS (voir `python -m indicators.auth`).")
     st.stop()
 if not st.session_state.get("analyst"):
     with st.form("login"):
-        name = st.text_input("Votre nom", key="login_name")
-        password = st.text_input("Mot de passe analyste", type="password", key="login_password")
+        name = st.text_input("Identifiant", key="login_name")
+        password = st.text_input("Mot de passe", type="password", key="login_password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:
-        if name.strip() and auth.login(password):
-            st.session_state["analyst"] = name.strip()
+        attempt = auth.login(name, password, client=st.context.ip_address)
+        if attempt.ok:
+            st.session_state["analyst"] = attempt.account
             st.rerun()
-        st.error("Nom ou mot de passe incorrect.")
+        st.error(attempt.message)
     st.stop()
 
-who = st.session_state["analyst"]
+who = st.session_state["analyst"]  # the account logged in: what the history records
 
 
-def _publish(parsed: upload.ParsedUpload, declare: dict | None) -> None:
+def _publish(parsed: upload.ParsedUpload, declare: dict | None, based_on: int) -> None:
     try:
-        record = versions.publish(parsed.rows, who, parsed.filename, parsed.sha256, declare=declare)
+        record = versions.publish(parsed.rows, who, parsed.filename, parsed.sha256, declare=declare, based_on=based_on)
     except (versions.VersionError, catalogue.CatalogueError) as exc:
         st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
     else:
@@ -42,10 +41,14 @@ def _publish(parsed: upload.ParsedUpload, declare: dict | None) -> None:
         )
 
 
-def _rollback() -> None:
-    target = int(st.session_state["rollback_target"])
-    record = versions.rollback(target, who)
-    st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
+def _rollback(based_on: int) -> None:
+    target = int(st.session_state[f"rollback_target_{based_on}"])
+    try:
+        record = versions.rollback(target, who, based_on=based_on)
+    except versions.VersionError as exc:
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {exc}")
+    else:
+        st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 
 
 st.text(f"Connecté·e : {who}")
@@ -73,7 +76,7 @@ else:
     left, right = st.columns(2)
     indicator = left.text_input("Identifiant (minuscules, chiffres, _)", key="new_id").strip()
     label = right.text_input("Libellé", key="new_label")
-    unit = left.text_input("Unité (%, habitants, €…)", key="new_unit")
+    unit = left.selectbox("Unité (décide des valeurs admises)", catalogue.UNITS, key="new_unit")
     polarity = right.selectbox(
         "Polarité",
         catalogue.POLARITIES,
@@ -144,7 +147,8 @@ else:
 
     # --- preview ---------------------------------------------------------------------------------
     st.subheader("Aperçu des changements")
-    changes = versions.preview(parsed.rows)
+    seen = versions.current()  # the publish is refused if another analyst publishes after this preview
+    changes = versions.compare(versions.table(seen), parsed.rows)
     counts = changes["status"].value_counts()
     st.text(
         f"{counts.get('ajoutée', 0)} ligne(s) ajoutée(s), {counts.get('modifiée', 0)} ligne(s) modifiée(s), "
@@ -170,7 +174,12 @@ else:
     if figure is not None:
         st.plotly_chart(figure, key="preview_map")
     st.button(
-        "Publier", type="primary", disabled=changes.empty, key="publish", on_click=_publish, args=(parsed, declare)
+        "Publier",
+        type="primary",
+        disabled=changes.empty,
+        key="publish",
+        on_click=_publish,
+        args=(parsed, declare, seen),
     )
 
 # --- versions ---------------------------------------------------------------------------------------
@@ -211,9 +220,12 @@ st.dataframe(
         "current": "Publiée",
     },
 )
-ids, now = history["id"].tolist(), versions.current()
-previous = versions.meta(now).get("previous", 0)  # default: undo the last publish
+ids, now = history["id"].tolist(), int(history.loc[history["current"], "id"].iloc[0])
+previous = versions.default_rollback_target()  # default: undo the last action
 st.selectbox(
-    "Revenir au contenu de la version", ids, index=ids.index(previous) if previous in ids else 0, key="rollback_target"
+    "Revenir au contenu de la version",
+    ids,
+    index=ids.index(previous) if previous in ids else 0,
+    key=f"rollback_target_{now}",  # a new current version gives a new default
 )
-st.button("Revenir à cette version", key="rollback", on_click=_rollback)
+st.button("Revenir à cette version", key="rollback", on_click=_rollback, args=(now,))

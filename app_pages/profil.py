@@ -3,6 +3,7 @@
 import streamlit as st
 
 from indicators import cache, profile_cards, profile_charts, report, standing, territories, versions
+from indicators.formatting import plain
 from indicators.profile import to_csv
 
 CHART_CONFIG = {"displayModeBar": False}
@@ -68,12 +69,12 @@ st.caption(profile_cards.SPINE_HOW_TO_READ)
 st.plotly_chart(charts["spine"], config=CHART_CONFIG, key="spine")
 notes = profile_cards.spine_notes(prof.spine)
 if notes:
-    st.caption(notes)
+    st.caption(plain(notes))
 
 # --- Ce que disent les chiffres ---------------------------------------------------------------------------
 st.subheader("Ce que disent les chiffres")
 if prof.commentary:
-    st.markdown("\n".join(f"- {s.text}" for s in prof.commentary))
+    st.markdown("\n".join(f"- {plain(s.text)}" for s in prof.commentary))
     st.caption(
         "Phrases écrites automatiquement à partir des chiffres ci-dessus (rang parmi les départements, médiane, "
         "France), seulement quand l'écart est net ; aucune phrase sur une valeur manquante."

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, scenario_charts, scenarios
+from indicators import cache, catalogue, exports, scenario_charts, scenarios
 from indicators.formatting import format_number
 from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
@@ -131,14 +131,14 @@ st.dataframe(assumptions, hide_index=True)
 left, right = st.columns(2)
 left.download_button(
     "Télécharger les hypothèses (CSV)",
-    assumptions.to_csv(index=False).encode("utf-8"),
+    exports.to_csv(assumptions, sep=",", decimal=".", encoding="utf-8"),
     f"hypotheses_scenarios_{code}.csv",
     "text/csv",
     key="dl_assumptions",
 )
 right.download_button(
     "Télécharger les résultats (CSV)",
-    results.assign(territory_code=code).to_csv(index=False).encode("utf-8"),
+    exports.to_csv(results.assign(territory_code=code), sep=",", decimal=".", encoding="utf-8"),
     f"projections_scenarios_{code}.csv",
     "text/csv",
     key="dl_results",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators import cache, catalogue, trend_charts, trends
-from indicators.formatting import format_indicator, format_number
+from indicators.formatting import format_indicator, format_number, plain
 from indicators.territories import departement_names
 
 st.title("Tendances des taux à 2050")
@@ -28,7 +28,7 @@ indicator = catalogue.get(indicator_id)
 observed, path, backtest = cache.trend(code, indicator_id, "france" if code == "FR" else "departement")
 
 if observed.empty:
-    st.warning(f"Pas de série observée de « {indicator.label} » pour {names[code]}.")
+    st.warning(f"Pas de série observée de « {plain(indicator.label)} » pour {names[code]}.")
     st.stop()
 if len(observed) < trends.MIN_YEARS:
     st.warning(
@@ -38,9 +38,9 @@ if len(observed) < trends.MIN_YEARS:
         icon=":material/warning:",
     )
 
-st.subheader(f"{indicator.label} – {names[code]}")
+st.subheader(f"{plain(indicator.label)} – {names[code]}")
 st.plotly_chart(trend_charts.trend_figure(observed, path, indicator.unit), key="trend_chart")
-caption = f"Source : {indicator.citation} (observé, trait plein, {observed.index.min()}–{observed.index.max()})."
+caption = f"Source : {plain(indicator.citation)} (observé, trait plein, {observed.index.min()}–{observed.index.max()})."
 if len(path):
     at = path.set_index("year")
     fmt = lambda year, v: format_indicator(at.at[year, v], indicator)  # noqa: E731

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,22 @@ from indicators.paths import CATALOGUE_PATH, processed_dir
 LOCAL_CATALOGUE = "catalogue.local.yml"  # indicators declared by analysts, kept in the store folder
 
 POLARITIES = ("higher_is_worse", "higher_is_better", "neutral")
+# The one authority on valid values: the unit decides the range (an entry may narrow or widen it with
+# ``range: [low, high]``, null = unbounded, e.g. a rate of change in %). Every value must be finite.
+SHARE_UNITS = {"%": (0.0, 100.0), "‰": (0.0, 1000.0)}
+COUNT_UNITS = (
+    "habitants",
+    "personnes",
+    "allocataires",
+    "bénéficiaires",
+    "enfants",
+    "foyers",
+    "agents",
+    "ETP",
+    "nombre",
+)
+MONEY_UNITS = ("€", "k€", "M€", "€/hab.", "€/an")
+UNITS = (*SHARE_UNITS, *COUNT_UNITS, *MONEY_UNITS)  # what an analyst may declare
 REQUIRED = ("id", "label", "short_label", "unit", "decimals", "definition", "polarity", "sources", "theme")
 
 
@@ -71,6 +88,7 @@ def parse(document: dict) -> dict[str, Indicator]:
             raise CatalogueError(f"indicator {entry['id']}: unknown sources {unknown}")
         if entry["id"] in indicators:
             raise CatalogueError(f"indicator {entry['id']} is listed twice")
+        _check_range(entry)
         known = {*REQUIRED, "numerator", "denominator", "notes", "method"}
         indicators[entry["id"]] = Indicator(
             id=entry["id"],
@@ -89,6 +107,50 @@ def parse(document: dict) -> dict[str, Indicator]:
             extra={k: v for k, v in entry.items() if k not in known},
         )
     return indicators
+
+
+def _check_range(entry: dict) -> None:
+    bounds = entry.get("range")
+    if bounds is None:
+        return
+    if (
+        not isinstance(bounds, list)
+        or len(bounds) != 2
+        or not all(b is None or isinstance(b, int | float) for b in bounds)
+    ):
+        raise CatalogueError(f"indicator {entry['id']}: range must be [low, high] (numbers or null)")
+
+
+def unit_range(unit: str) -> tuple[float, float]:
+    """(low, high) of a unit: shares 0–100, per mille 0–1000, counts >= 0, anything else any finite number."""
+    if unit in SHARE_UNITS:
+        return SHARE_UNITS[unit]
+    if unit in COUNT_UNITS:
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
+def value_range(indicator: Indicator | None, unit: str | None = None) -> tuple[float, float]:
+    """(low, high) of an indicator (its ``range`` if the catalogue gives one, else its unit's)."""
+    if indicator is not None and indicator.extra.get("range") is not None:
+        low, high = indicator.extra["range"]
+        return (-math.inf if low is None else float(low)), (math.inf if high is None else float(high))
+    return unit_range(indicator.unit if indicator is not None else (unit or ""))
+
+
+def range_text(low: float, high: float, unit: str) -> str:
+    """The refusal message of a value outside (low, high)."""
+    if (low, high) == SHARE_UNITS["%"] and unit == "%":
+        return "taux hors de 0–100"
+    if (low, high) == SHARE_UNITS["‰"] and unit == "‰":
+        return "taux pour mille hors de 0–1000"
+    if low == 0 and math.isinf(high):
+        return f"effectif négatif ({unit})"
+    if math.isinf(low) and math.isinf(high):
+        return "valeur non finie"
+    if math.isinf(high):
+        return f"valeur inférieure à {low:g} ({unit})"
+    return f"valeur hors de {low:g}–{high:g} ({unit})"
 
 
 def local_path(store_dir: Path | None = None) -> Path:

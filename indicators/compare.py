@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 
-from indicators import catalogue, ranking, territories
+from indicators import catalogue, exports, ranking, territories
 from indicators.formatting import MISSING, NBSP, format_indicator, format_rank
 
 DEFAULT_CODES = ("38", "44", "93")
@@ -163,13 +161,8 @@ def export_table(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """';' separated, decimal comma, UTF-8 with BOM (opens cleanly in a French Excel); missing = empty."""
-    # %.15g: rounded figures print as displayed ("1294476", "0,48"), never "1294476,0" or a binary tail.
-    return frame.to_csv(sep=";", decimal=",", float_format="%.15g", index=False).encode("utf-8-sig")
+    return exports.to_csv(frame)
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Comparaison") -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name=sheet, index=False)
-        writer.sheets[sheet].set_column(0, 0, 55)
-    return buffer.getvalue()
+    return exports.to_xlsx(frame, sheet, widths={0: 55})

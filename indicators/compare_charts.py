@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators import catalogue, territories
-from indicators.formatting import format_indicator
+from indicators.formatting import format_indicator, plain_plotly
 
 FRANCE_COLOUR = "#555555"
 # Okabe & Ito's colour-blind-safe palette: 8 territories, each its own colour (France stays grey, dotted).
@@ -42,10 +42,10 @@ def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
         if pd.isna(value):  # no bar: say n.d. where it would stand, never leave a silent gap
             fig.add_annotation(x=label, y=0, yref="y", text="n.d.", showarrow=False, yshift=10, font={"color": "#555"})
     fig.update_layout(
-        title=indicator.short_label,
+        title=plain_plotly(indicator.short_label),
         height=320,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis_title=indicator.unit,
+        yaxis_title=plain_plotly(indicator.unit),
         separators=", ",
         showlegend=False,
     )
@@ -86,10 +86,10 @@ def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.
             annotation_position="top left",
         )
     fig.update_layout(
-        title=indicator.short_label,
+        title=plain_plotly(indicator.short_label),
         height=340,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis_title=indicator.unit,
+        yaxis_title=plain_plotly(indicator.unit),
         separators=", ",
         legend={"orientation": "h"},
     )

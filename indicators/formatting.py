@@ -8,7 +8,9 @@ every font, including the PDF's built-in Helvetica, has it.
 
 from __future__ import annotations
 
+import decimal
 import math
+import re
 
 from babel.numbers import format_decimal
 
@@ -17,6 +19,8 @@ from indicators.catalogue import Indicator
 LOCALE = "fr_FR"
 MISSING = "n.d."
 NBSP = "\u00a0"
+SCIENTIFIC_FROM = 1e15  # beyond this, "1,7 × 10³⁰⁸" (Babel's quantize fails from 1e28 with the default context)
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUFFIX_UNITS = {"%": "%", "‰": "‰", "k€": "k€", "M€": "M€", "€/hab.": "€/hab.", "€/an": "€/an"}
 
 
@@ -25,10 +29,20 @@ def is_missing(value: float | None) -> bool:
 
 
 def format_number(value: float | None, decimals: int = 0) -> str:
+    """Never raises for a number: any finite float is shown (huge ones in scientific notation)."""
     if is_missing(value):
         return MISSING
+    value = float(value)
+    if math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    if abs(value) >= SCIENTIFIC_FROM:
+        mantissa, exponent = f"{value:.{max(decimals, 1)}e}".split("e")
+        power = str(int(exponent)).translate(SUPERSCRIPT)
+        return f"{format_number(float(mantissa), max(decimals, 1))}{NBSP}×{NBSP}10{power}"
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    text = format_decimal(round(float(value), decimals), format=pattern, locale=LOCALE)
+    with decimal.localcontext() as context:
+        context.prec = 60
+        text = format_decimal(decimal.Decimal(repr(round(value, decimals))), format=pattern, locale=LOCALE)
     return text.replace("\u202f", NBSP)
 
 
@@ -56,3 +70,20 @@ def format_rank(rank: int, total: int) -> str:
     """'12ᵉ sur 100' (1ᵉʳ for the first)."""
     suffix = "ᵉʳ" if rank == 1 else "ᵉ"
     return f"{rank}{suffix} sur {total}"
+
+
+def plain(text: object) -> str:
+    """Text from the catalogue or an analyst, safe inside Streamlit Markdown (st.markdown, st.caption,
+    st.metric labels, st.subheader): every mark that starts Markdown, HTML, a colour directive, an icon or
+    a formula is backslash-escaped (CommonMark), so no link or image is ever rendered; the characters show."""
+    text = _DIRECTIVE.sub(r"\\:", str(text or ""))  # ":red[", ":material/icon:" but not "Source : x"
+    return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text)
+
+
+def plain_plotly(text: object) -> str:
+    """Text for a Plotly title, label or hover: Plotly renders a subset of HTML (<a>, <b>, <br>…); escaped."""
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MARKDOWN_PUNCTUATION = set("\\`*_{}[]#!|<>~$^")
+_DIRECTIVE = re.compile(r":(?=[A-Za-z])")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from indicators import catalogue, commentary, density, formatting, outlook, standing, territories
+from indicators import catalogue, commentary, density, exports, formatting, outlook, standing, territories
 from indicators.catalogue import Indicator
 from indicators.ranking import rank_departements
 from indicators.schema import AGE_BANDS
@@ -462,4 +462,4 @@ def to_csv(profile: Profile) -> bytes:
             ]
         )
     frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
-    return frame.to_csv(sep=";", index=False).encode("utf-8-sig")
+    return exports.to_csv(frame, decimal=".")

@@ -63,7 +63,7 @@ def pyramid(data: pd.DataFrame, name: str, year: int | None, source: str) -> go.
         plot_bgcolor="white",
     )
     fig.add_annotation(
-        text=f"Source : {source}",
+        text=f"Source : {formatting.plain_plotly(source)}",
         xref="paper",
         yref="paper",
         x=0,

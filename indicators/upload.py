@@ -19,16 +19,18 @@ Command line: ``python -m indicators.upload FILE --indicator ID [--column COL] [
 from __future__ import annotations
 
 import csv
+import datetime
+import functools
 import hashlib
 import io
 import re
-import warnings
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrors
 
-from indicators import catalogue, territories
+from indicators import catalogue, territories, workbook
 from indicators.schema import COLUMNS, KEY, validate_indicators
 
 MAX_BYTES = 200 * 1024 * 1024
@@ -80,24 +82,43 @@ def _frame(rows: pd.Series, column: str, values: pd.Series, message: str) -> pd.
 
 
 class _Stop(Exception):
-    """A file-level problem: nothing more can be checked."""
+    """A file-level problem (or several, e.g. every line with a wrong number of fields): nothing more is checked."""
 
-    def __init__(self, message: str, column: str = "", value: str = "") -> None:
+    def __init__(self, message: str, column: str = "", value: str = "", row=pd.NA) -> None:
         super().__init__(message)
-        self.problem = (pd.NA, column, value, message)
+        self.problems = [(row, column, value, message)]
 
 
 # --- reading -------------------------------------------------------------------------------------
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else cp1252, else Latin-1 (which never fails)."""
+    """UTF-16 (BOM, or NUL bytes every other byte), UTF-8 (with or without BOM), else cp1252, else Latin-1."""
+    utf16 = _utf16(data)
+    if utf16:
+        try:
+            return data.decode(utf16).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            raise _Stop("le fichier semble encodé en UTF-16 mais il est tronqué ou abîmé") from None
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte string")
+
+
+def _utf16(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 8:
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
 
 
 def sniff_separator(text: str) -> str:
@@ -108,73 +129,153 @@ def sniff_separator(text: str) -> str:
     return best if counts[best] else ";"
 
 
+SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*')
+
+
 def _read_csv(data: bytes) -> pd.DataFrame:
-    if b"\x00" in data[:4096]:
-        raise _Stop("le fichier n'est pas un tableau (contenu binaire) : déposez un CSV ou un XLSX")
+    """A table of strings indexed by the physical line number of each record (header = its own line)."""
     text = decode(data)
-    sep = sniff_separator(text)
+    if "\x00" in text[:4096]:
+        raise _Stop("le fichier n'est pas un tableau (contenu binaire) : déposez un CSV ou un XLSX")
+    lines_before = 0
+    while text and text.split("\n", 1)[0].strip() == "":  # blank lines before the header
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        lines_before += 1
+    first = text.split("\n", 1)[0].rstrip("\r")
+    declared = SEP_LINE.fullmatch(first)
+    if declared:  # Excel's "sep=;" first line
+        sep = declared.group(1)
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        lines_before += 1
+    else:
+        sep = sniff_separator(text)
+    if not text.strip():
+        raise _Stop("le fichier est vide")
+    header_line = lines_before + 1
+    return _read_quoted(text, sep, header_line) if '"' in text else _read_plain(text, sep, header_line)
+
+
+def _field_count_problems(lines: list[int], counts: list[int], expected: int) -> None:
+    bad = [(line, count) for line, count in zip(lines, counts, strict=True) if count not in (0, expected)]
+    if bad:
+        problem = _Stop("nombre de colonnes différent de l'en-tête")
+        problem.problems = [
+            (line, "", f"{count} colonne(s)", f"nombre de colonnes différent de l'en-tête ({expected} attendues)")
+            for line, count in bad
+        ]
+        raise problem
+
+
+def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
+    """No quotes: one record per physical line, field counts checked line by line, then pandas' fast reader."""
+    lines = text.split("\n")
+    if lines and lines[-1].strip() == "":
+        lines = lines[:-1]
+    counts = [line.count(sep) + 1 if line.replace(sep, "").strip() else 0 for line in lines]  # 0: blank
+    numbers = list(range(header_line, header_line + len(lines)))
+    _field_count_problems(numbers[1:], counts[1:], counts[0])
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)  # more fields than the header: an error
-            table = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                index_col=False,
-                skipinitialspace=True,
-                quoting=csv.QUOTE_MINIMAL,
-                skip_blank_lines=True,
-            )
-    except pd.errors.ParserWarning as exc:
-        raise _Stop("nombre de colonnes différent de l'en-tête sur au moins une ligne") from exc
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            index_col=False,
+            skipinitialspace=True,
+            quoting=csv.QUOTE_NONE,
+            skip_blank_lines=False,
+            engine="c" if len(sep) == 1 else "python",
+        )
     except pd.errors.EmptyDataError as exc:
         raise _Stop("le fichier est vide") from exc
     except (pd.errors.ParserError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        problem = _Stop(f"le fichier n'est pas un tableau régulier : {exc}")
-        if line:
-            problem.problem = (int(line.group(1)), "", "", "nombre de colonnes différent de l'en-tête")
-        raise problem from exc
+        raise _Stop(f"le fichier n'est pas un tableau régulier : {str(exc)[:200]}") from exc
+    if len(table) != len(lines) - 1:  # e.g. a lone carriage return as line end: fall back to the csv module
+        return _read_quoted(text, sep, header_line)
+    table.index = numbers[1:]
+    blank = [count == 0 for count in counts[1:]]
+    return table[~pd.Series(blank, index=table.index)] if any(blank) else table
+
+
+def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
+    """Quotes present (a cell may span lines): the csv module, keeping the first physical line of each record."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True, strict=False)
+    records, starts, previous = [], [], 0
+    try:
+        for record in reader:
+            if any(field.strip() for field in record):
+                records.append(record)
+                starts.append(header_line + previous)
+            previous = reader.line_num
+    except csv.Error as exc:
+        raise _Stop(
+            f"le fichier n'est pas un tableau régulier : {exc}", row=header_line + reader.line_num - 1
+        ) from None
+    if not records:
+        raise _Stop("le fichier est vide")
+    header, body = records[0], records[1:]
+    _field_count_problems(starts[1:], [len(r) for r in body], len(header))
+    table = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(columns=header, dtype=str)
+    table.index = starts[1:]
     return table
 
 
-def _read_excel(data: bytes) -> pd.DataFrame:
+@functools.lru_cache(maxsize=2)
+def _read_workbook(data: bytes, sheet: str | None) -> workbook.Sheet | str:
+    """The worker's answer (or refusal), kept for the next call: the import page reads a file twice
+    (its columns, then the whole check), and a hostile file must cost one worker run, not two."""
     try:
-        raw = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, engine="calamine")
-    except Exception as exc:  # calamine raises its own error types for every broken workbook
-        raise _Stop(f"le classeur ne peut pas être lu : {type(exc).__name__}") from exc
-    raw = raw.fillna("")
+        return workbook.read(data, sheet)
+    except workbook.WorkbookError as exc:
+        return str(exc)
+
+
+def _read_excel(data: bytes, sheet: str | None) -> pd.DataFrame:
+    """The chosen sheet (workbook.read: bounded worker), from its header row; index = row number in the sheet."""
+    read = _read_workbook(data, sheet)
+    if isinstance(read, str):
+        raise _Stop(read)
+    rows = read.rows
     header_row = 0
-    for i in range(min(len(raw), 30)):
-        if any(str(v).strip().lower() in CODE_COLUMNS for v in raw.iloc[i]):
+    for i, row in enumerate(rows[:30]):
+        if any(str(v).strip().lower() in CODE_COLUMNS for v in row):
             header_row = i
             break
-    header = [str(v).strip() for v in raw.iloc[header_row]] if len(raw) else []
-    table = raw.iloc[header_row + 1 :].copy()
-    table.columns = header
-    # line numbers in the sheet: header is line header_row + 1
-    table.index = range(header_row + 2, header_row + 2 + len(table))
+    if not rows:
+        raise _Stop(f"la feuille « {read.name} » est vide")
+    header = [str(v).strip() for v in rows[header_row]]
+    body = rows[header_row + 1 :]
+    table = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(columns=header, dtype=str)
+    table.index = range(read.first_row + header_row + 1, read.first_row + header_row + 1 + len(body))
+    table = table.loc[:, [bool(h) for h in header]] if any(header) else table
+    blank = (table == "").all(axis=1) if len(table) else pd.Series(dtype=bool)
+    table = table[~blank]
+    table.attrs["sheet"] = read.name
+    table.attrs["percent_cells"] = read.percent_cells
     return table
 
 
-def read_table(data: bytes, filename: str) -> pd.DataFrame:
-    """Any accepted file -> a table of strings indexed by line number in the file (header = line 1)."""
+def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataFrame:
+    """Any accepted file -> a table of strings indexed by physical line (row) number in the file."""
     if not data or not data.strip():
         raise _Stop("le fichier est vide")
-    if data[:4] in (XLSX_MAGIC, OLE_MAGIC) or filename.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        table = _read_excel(data)
+    if data[:4] == OLE_MAGIC or filename.lower().endswith(".xls"):
+        raise _Stop("ancien format Excel (.xls) : enregistrez le classeur en XLSX ou en CSV")
+    if data[:4] == XLSX_MAGIC or filename.lower().endswith((".xlsx", ".xlsm", ".ods")):
+        table = _read_excel(data, sheet)
     else:
         table = _read_csv(data)
-        table.index = range(2, 2 + len(table))
     table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
     if table.empty:
         raise _Stop("le fichier ne contient aucune ligne de données")
     if len(table.columns) < 2:
         raise _Stop(
             "le fichier n'est pas un tableau : une seule colonne trouvée (séparateur ; , ou tabulation)",
-            value=str(table.columns[0])[:80],
+            value=str(table.columns[0])[:80] if len(table.columns) else "",
         )
+    if len(set(table.columns)) != len(table.columns):
+        twice = sorted({c for c in table.columns if list(table.columns).count(c) > 1})
+        raise _Stop("colonnes en double dans l'en-tête", value=", ".join(twice)[:120])
     return table
 
 
@@ -193,7 +294,7 @@ def to_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _to_numbers_slow(clean: pd.Series) -> pd.Series:
-    clean = clean.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    clean = clean.str.replace(r"[ \u00a0\u202f]", "", regex=True)  # thousands separators (not line breaks)
     both = clean.str.contains(",", regex=False) & clean.str.contains(".", regex=False)
     if both.any():  # "1.234,5" or "1,234.5": the last mark is the decimal one
         comma_last = clean[both].str.rfind(",") > clean[both].str.rfind(".")
@@ -202,23 +303,29 @@ def _to_numbers_slow(clean: pd.Series) -> pd.Series:
     return pd.to_numeric(clean.str.replace(",", ".", regex=False), errors="coerce")
 
 
-def year_from_column(name: str) -> int | None:
-    """'TP6020' -> 2020, 'POP2019' -> 2019, 'Q220' -> 2020; None without a trailing year."""
+def year_from_column(name: str, this_year: int | None = None) -> int | None:
+    """'TP6020' -> 2020, 'POP2019' -> 2019, 'Q220' -> 2020; None without a trailing year.
+
+    Two trailing digits are a year only from 2000 to next year ('TP60', the poverty rate at 60 %, is
+    not 1960); four trailing digits from 1900 to 2100.
+    """
     four = re.search(r"(\d{4})$", name)
     if four and 1900 <= int(four.group(1)) <= 2100:
         return int(four.group(1))
     two = re.search(r"(\d{2})$", name)
     if two:
-        yy = int(two.group(1))
-        return 2000 + yy if yy <= 50 else 1900 + yy
+        this_year = this_year or datetime.date.today().year
+        year = 2000 + int(two.group(1))
+        return year if year <= this_year + 1 else None
     return None
 
 
 def _unit(indicator_id: str, declared: dict[str, str]) -> str | None:
-    if indicator_id in declared:
-        return declared[indicator_id]
+    """The catalogue's unit first: a declaration never overrides an existing indicator's unit."""
     entry = catalogue.load().get(indicator_id)
-    return entry.unit if entry else None
+    if entry:
+        return entry.unit
+    return declared.get(indicator_id)
 
 
 def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -270,13 +377,30 @@ def parse_upload(
     variant: str = "observed",
     declared: dict[str, str] | None = None,
     max_bytes: int = MAX_BYTES,
+    sheet: str | None = None,
 ) -> ParsedUpload:
     """Bytes of an uploaded file -> ParsedUpload (validated rows), or raise UploadError with every problem.
 
     ``declared`` maps the id of a new indicator declared by the analyst to its unit (it is not yet in
-    the catalogue). ``source_id`` defaults to the indicator's first catalogue source, or ``import_<id>``.
+    the catalogue; an id the catalogue already has is refused). ``source_id`` defaults to the indicator's
+    first catalogue source, or ``import_<id>``. ``sheet`` names the sheet of a workbook to read.
     """
     declared = declared or {}
+    taken = sorted(set(declared) & set(catalogue.load()))
+    if taken:
+        raise UploadError(
+            _problems(
+                [
+                    (
+                        pd.NA,
+                        "",
+                        ", ".join(taken),
+                        "cet identifiant existe déjà au catalogue : choisissez-le dans « Indicateur du catalogue » "
+                        "ou déclarez un autre identifiant",
+                    )
+                ]
+            )
+        )
     sha = hashlib.sha256(data).hexdigest()
     if len(data) > max_bytes:
         raise UploadError(
@@ -292,11 +416,21 @@ def parse_upload(
             )
         )
     try:
-        table = read_table(data, filename)
+        table = read_table(data, filename, sheet)
         frame, layout, used, problems = _to_long(table, indicator, column, year)
     except _Stop as stop:
-        raise UploadError(_problems([stop.problem])) from None
-    return _check(frame, layout, used, problems, filename, sha, source_id, variant, declared)
+        raise UploadError(_problems(stop.problems)) from None
+    parsed = _check(frame, layout, used, problems, filename, sha, source_id, variant, declared)
+    if table.attrs.get("percent_cells"):
+        note = (
+            pd.NA,
+            "",
+            table.attrs.get("sheet", ""),
+            f"{table.attrs['percent_cells']} cellule(s) au format "
+            "pourcentage lues comme des pourcentages (0,113 affiché 11,3 % -> 11,3)",
+        )
+        parsed.warnings = pd.concat([_problems([note]), parsed.warnings], ignore_index=True)
+    return parsed
 
 
 def _to_long(
@@ -406,17 +540,38 @@ def _check(
         indicator_ids,
         "indicateur inconnu du catalogue : choisissez-en un ou déclarez un nouvel indicateur",
     )
-    years = _on_uniques(frame["year"], lambda u: pd.to_numeric(u.astype(str).str.strip(), errors="coerce"))
+    years = _on_uniques(frame["year"], _years)
     years = years.astype(float)
-    flag(years.isna() | (years % 1 != 0), "year", frame["year"], "année non entière")
+    flag(years.isna(), "year", frame["year"], "année illisible (quatre chiffres attendus, ex. 2021)")
     flag((years < 1900) | (years > 2100), "year", frame["year"], "année hors de 1900–2100")
     values, missing = to_numbers(frame["value"])
     flag(values.isna() & ~missing, "value", frame["value"], "valeur non numérique")
-    units = indicator_ids.map({i: _unit(i, declared) for i in indicator_ids.unique()})
-    flag((units == "%") & ((values < 0) | (values > 100)), "value", frame["value"], "taux hors de 0–100")
+    flag(values.notna() & ~np.isfinite(values), "value", frame["value"], "valeur non finie")
+    entries = catalogue.load()
+    bounds = {i: catalogue.value_range(entries.get(i), _unit(i, declared) or "") for i in indicator_ids.unique()}
+    messages = {i: catalogue.range_text(*b, _unit(i, declared) or "") for i, b in bounds.items()}
+    low, high = (
+        indicator_ids.map({i: b[0] for i, b in bounds.items()}),
+        indicator_ids.map({i: b[1] for i, b in bounds.items()}),
+    )
+    outside = np.isfinite(values) & ((values < low.astype(float)) | (values > high.astype(float)))
+    for message in indicator_ids[outside].map(messages).unique():
+        flag(outside & (indicator_ids.map(messages) == message), "value", frame["value"], message)
+    variants_given = frame["variant"].notna().any()
+    variants = (
+        frame["variant"].fillna(variant).astype(str).str.strip()
+        if variants_given
+        else pd.Series(variant, index=frame.index)
+    )
+    known_variants = allowed_variants()
+    flag(
+        ~variants.isin(known_variants),
+        "variant",
+        variants,
+        f"variante inconnue (connues : {', '.join(known_variants)})",
+    )
     keep = ~bad & ~missing
     default_source = _default_source(indicator_ids[keep].unique(), source_id)
-    variants = frame["variant"].fillna(variant).astype(str).str.strip() if frame["variant"].notna().any() else variant
     out = pd.DataFrame(
         {
             "territory_level": level,
@@ -453,6 +608,23 @@ def _check(
             _problems([(pd.NA, names["value"], "", "aucune valeur à importer (toutes manquantes)")]), all_warnings
         )
     return ParsedUpload(validated, all_warnings, filename, sha, layout, int(missing.sum()), used)
+
+
+YEAR_TEXT = re.compile(r"^\d{4}(?:[.,]0+)?$")
+
+
+def _years(uniques: pd.Series) -> pd.Series:
+    """Four digits (``2021``, or ``2021.0`` from a spreadsheet); ``2e3`` or ``20 21`` are not years."""
+    text = uniques.astype(str).str.strip()
+    return pd.to_numeric(text.where(text.str.match(YEAR_TEXT)).str.replace(",", ".", regex=False), errors="coerce")
+
+
+def allowed_variants() -> tuple[str, ...]:
+    """Variants the pages show: observed values, the projection variants and the trend paths."""
+    from indicators.projections import VARIANTS as PROJECTION_VARIANTS
+    from indicators.trends import VARIANTS as TREND_VARIANTS
+
+    return ("observed", *PROJECTION_VARIANTS, *TREND_VARIANTS)
 
 
 def _on_uniques(series: pd.Series, func) -> pd.Series:

@@ -38,6 +38,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--who", default=os.environ.get("USER") or getpass.getuser(), help="auteur de la publication")
     parser.add_argument("--rollback", type=int, metavar="VERSION", help="republier le contenu d'une version")
     parser.add_argument("--versions", action="store_true", help="lister les versions")
+    parser.add_argument(
+        "--based-on",
+        type=int,
+        metavar="VERSION",
+        help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis",
+    )
+    parser.add_argument("--sheet", help="feuille du classeur à lire (par défaut la première feuille visible)")
     args = parser.parse_args(argv)
 
     if args.versions:
@@ -45,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.rollback is not None:
         try:
-            record = versions.rollback(args.rollback, args.who, args.store)
+            record = versions.rollback(args.rollback, args.who, args.store, based_on=args.based_on)
         except versions.VersionError as exc:
             print(f"retour arrière impossible : {exc}", file=sys.stderr)
             return 1
@@ -63,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         parsed = upload.parse_upload(
-            data, args.file.name, indicator=args.indicator, column=args.column, year=args.year, source_id=args.source
+            data,
+            args.file.name,
+            indicator=args.indicator,
+            column=args.column,
+            year=args.year,
+            source_id=args.source,
+            sheet=args.sheet,
         )
     except upload.UploadError as error:
         print(
@@ -80,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
         print("--dry-run : rien n'a été publié")
         return 0
     try:
-        record = versions.publish(parsed.rows, args.who, parsed.filename, parsed.sha256, args.store)
+        record = versions.publish(
+            parsed.rows, args.who, parsed.filename, parsed.sha256, args.store, based_on=args.based_on
+        )
     except versions.VersionError as exc:
         print(f"publication impossible : {exc}", file=sys.stderr)
         return 1

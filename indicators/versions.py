@@ -13,11 +13,21 @@ uploads re-applied on top of it: nothing they published is silently discarded. S
 cache, named after the sha256 of the base they were composed on; a snapshot for an older base is
 ignored and the table is recomposed (and the snapshot rewritten) on the next read.
 
-Atomicity: a version folder is written as ``versions/.tmp-*`` then renamed; the pointer
-``versions/CURRENT`` is replaced with ``os.replace`` last. A process killed at any point leaves
-CURRENT naming the last good version. Publishes and rollbacks hold an exclusive ``flock`` on
-``versions/.lock`` from reading the current version to replacing CURRENT, so two concurrent
-publishes are serialised and the second builds on the first: neither loses the other's rows.
+Atomicity: a version folder is written as ``versions/.tmp-*``, every file and the folder fsynced,
+then renamed (and ``versions/`` fsynced); the pointer ``versions/CURRENT`` is replaced with
+``os.replace`` last (written and fsynced first). A process killed at any point leaves CURRENT naming
+the last good version; what it left (a temporary folder or file, or a renamed folder CURRENT never
+pointed to: a "phantom") is removed by the next publish and never listed in the history. Steps of
+the protocol call ``_step(name)``: the crash test kills a publisher at each of them
+(``RADAR_VERSIONS_CRASH_AT``).
+
+Concurrency: publishes and rollbacks hold an exclusive ``flock`` on ``versions/.lock`` from reading
+the current version to replacing CURRENT, so two concurrent publishes are serialised. On top of that,
+optimistic concurrency: an action names the version it was based on (``based_on``: the version the
+analyst's preview or history showed) and is refused, with who published since, if the current version
+moved. A lock whose holder is gone or stopped for more than ``LOCK_STALE`` seconds is broken (the lock
+file is replaced); the old holder then notices, before renaming or swapping anything, that its lock is
+no longer the store's lock and gives up.
 """
 
 from __future__ import annotations
@@ -28,8 +38,8 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -43,10 +53,36 @@ from indicators.schema import COLUMNS, KEY
 VERSIONS_DIR = "versions"
 CURRENT = "CURRENT"
 LOCK_TIMEOUT = 120.0
+LOCK_STALE = 30.0  # a holder stopped (or gone) this long loses the lock
+CRASH_ENV = "RADAR_VERSIONS_CRASH_AT"
+STEPS = ("locked", "folder_written", "folder_renamed", "catalogue_written", "current_written", "current_swapped")
 
 
 class VersionError(Exception):
     pass
+
+
+class StaleVersion(VersionError):
+    """The current version is not the one the action was based on."""
+
+
+def _step(name: str) -> None:
+    """A step of the publish protocol (fault injection for the crash test: die here, like a SIGKILL)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
 
 
 def _store(store_dir: Path | None) -> Path:
@@ -138,34 +174,113 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _write_text(path: Path, text: str) -> None:
+def _write_text(path: Path, text: str, step: str | None = None) -> None:
+    """Write a temporary file, fsync it, replace ``path`` with it, fsync the folder."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "w", encoding="utf-8") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
+    if step:
+        _step(step)
     os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class Held:
+    """The lock a publisher holds; ``check()`` before each irreversible step."""
+
+    def __init__(self, path: Path, handle) -> None:
+        self.path, self.handle = path, handle
+
+    def check(self) -> None:
+        try:
+            same = os.stat(self.path).st_ino == os.fstat(self.handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            raise VersionError(
+                "cette publication a été suspendue trop longtemps et son verrou a été repris : rien n'a été publié"
+            )
+
+
+def _holder(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def _process_state(pid: int) -> str | None:
+    """'R', 'S', 'T' (stopped)... of a process, None if it does not exist."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def _stale(holder: dict, stale_after: float) -> str | None:
+    """Why the holder of the lock has lost it (gone, or stopped too long), or None."""
+    pid, since = holder.get("pid"), holder.get("since")
+    if not isinstance(pid, int) or not isinstance(since, int | float) or time.time() - since < stale_after:
+        return None
+    state = _process_state(pid)
+    if state is None:
+        return f"le processus {pid} qui le tenait n'existe plus"
+    if state in ("T", "t"):
+        return f"le processus {pid} qui le tenait est arrêté depuis {time.time() - since:.0f} s"
+    return None
 
 
 @contextlib.contextmanager
-def lock(store_dir: Path | None = None, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
-    """Exclusive lock on the store's versions (released by the OS if the process dies)."""
+def lock(store_dir: Path | None = None, timeout: float = LOCK_TIMEOUT, stale_after: float = LOCK_STALE):
+    """Exclusive lock on the store's versions (released by the OS if the process dies; broken if its
+    holder is stopped or gone for ``stale_after`` seconds). Yields a ``Held``."""
     folder = _dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / ".lock", "a+") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise VersionError("une autre publication est en cours : réessayez") from None
-                time.sleep(0.05)
+    path = folder / ".lock"
+    deadline = time.monotonic() + timeout
+    while True:
+        handle = open(path, "a+")  # noqa: SIM115 (kept open while the lock is held)
         try:
-            yield
-        finally:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            holder = _holder(path)
+            reason = _stale(holder, stale_after)
+            if reason:
+                with contextlib.suppress(OSError):
+                    os.replace(path, folder / f".lock.broken-{holder.get('pid')}")
+                continue
+            if time.monotonic() > deadline:
+                raise VersionError(
+                    f"une autre publication est en cours (processus {holder.get('pid', '?')}, "
+                    f"depuis {time.time() - holder.get('since', time.time()):.0f} s) : réessayez"
+                ) from None
+            time.sleep(0.05)
+            continue
+        try:
+            replaced = os.stat(path).st_ino != os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            replaced = True
+        if replaced:  # the lock was broken between our open and our flock: take the new one
             fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            continue
+        break
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "since": time.time()}))
+        handle.flush()
+        yield Held(path, handle)
+    finally:
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
 
 
 def compare(old: pd.DataFrame, new: pd.DataFrame, removals: bool = False) -> pd.DataFrame:
@@ -200,17 +315,47 @@ def _next(store_dir: Path | None) -> int:
     return max(ids, default=0) + 1
 
 
-def _clean_stale(store_dir: Path | None) -> None:
-    """Half-written folders of killed publishes (only ever seen under the lock, so never in use)."""
-    for path in _dir(store_dir).glob(".tmp-*"):
-        shutil.rmtree(path, ignore_errors=True)
+def _alive(pid_text: str) -> bool:
+    return pid_text.isdigit() and _process_state(int(pid_text)) is not None and int(pid_text) != os.getpid()
+
+
+def _clean_stale(store_dir: Path | None) -> list[str]:
+    """What killed publishes left (called under the lock): half-written folders, temporary files of
+    processes that are gone, and phantoms (folders renamed but never pointed to by CURRENT)."""
+    folder, removed = _dir(store_dir), []
+    now = current(store_dir)
+    for path in folder.iterdir():
+        name = path.name
+        if name.startswith(".tmp-") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(name)
+        elif ".tmp-" in name and path.is_file() and not _alive(name.rsplit("-", 1)[-1]):
+            path.unlink(missing_ok=True)
+            removed.append(name)
+        elif name.startswith(".lock.broken-"):
+            path.unlink(missing_ok=True)
+        elif name.isdigit() and path.is_dir() and int(name) > now:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(name)
+        elif name.isdigit() and path.is_dir():
+            for tmp in path.glob(".*.tmp-*"):
+                if not _alive(tmp.name.rsplit("-", 1)[-1]):
+                    tmp.unlink(missing_ok=True)
+                    removed.append(f"{name}/{tmp.name}")
+    if removed:
+        _fsync_dir(folder)
+    return removed
 
 
 def _write_version(
-    store_dir: Path | None, record: dict, rows: pd.DataFrame, changes: pd.DataFrame, snapshot: pd.DataFrame
+    store_dir: Path | None,
+    record: dict,
+    rows: pd.DataFrame,
+    changes: pd.DataFrame,
+    snapshot: pd.DataFrame,
+    held: Held,
 ) -> int:
     folder = _dir(store_dir)
-    _clean_stale(store_dir)
     version = _next(store_dir)
     record = {
         **record,
@@ -225,21 +370,56 @@ def _write_version(
     changes.to_parquet(tmp / "changes.parquet", index=False)
     snapshot.to_parquet(tmp / f"snapshot-{record['base']}.parquet", index=False)
     (tmp / "meta.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    for path in tmp.iterdir():
+        _fsync_file(path)
+    _fsync_dir(tmp)
+    _step("folder_written")
+    held.check()
     os.replace(tmp, folder / _name(version))
+    _fsync_dir(folder)
+    _step("folder_renamed")
     return version
 
 
-def _point_to(store_dir: Path | None, version: int) -> None:
-    _write_text(_dir(store_dir) / CURRENT, _name(version))
+def _point_to(store_dir: Path | None, version: int, held: Held) -> None:
+    held.check()
+    _write_text(_dir(store_dir) / CURRENT, _name(version), step="current_written")
+    _step("current_swapped")
+
+
+def _check_based_on(based_on: int | None, now: int, store_dir: Path | None) -> None:
+    if based_on is None or based_on == now:
+        return
+    latest = meta(now, store_dir)
+    raise StaleVersion(
+        f"la version publiée est maintenant la {now} ({latest.get('kind')} par {latest.get('who')}"
+        f"{' le ' + latest['when'] if latest.get('when') else ''}), pas la {based_on} que vous aviez sous les "
+        "yeux : rien n'a été fait, vérifiez l'aperçu et l'historique puis recommencez"
+    )
+
+
+def default_rollback_target(store_dir: Path | None = None) -> int:
+    """What "undo" means now: the version the current one was published over (0 for the base)."""
+    return int(meta(current(store_dir), store_dir).get("previous", 0) or 0)
 
 
 def publish(
-    rows: pd.DataFrame, who: str, filename: str, sha256: str, store_dir: Path | None = None, declare: dict | None = None
+    rows: pd.DataFrame,
+    who: str,
+    filename: str,
+    sha256: str,
+    store_dir: Path | None = None,
+    declare: dict | None = None,
+    based_on: int | None = None,
 ) -> dict:
     """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
-    (with its ``source`` dict) to add to the store's catalogue extension."""
-    with lock(store_dir):
+    (with its ``source`` dict) to add to the store's catalogue extension. ``based_on``: the version the
+    analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since."""
+    with lock(store_dir) as held:
+        _step("locked")
+        _clean_stale(store_dir)
         now = current(store_dir)
+        _check_based_on(based_on, now, store_dir)
         published = table(now, store_dir)
         changes = compare(published, rows)
         chain = [*meta(now, store_dir)["chain"]]
@@ -249,25 +429,35 @@ def publish(
             "filename": filename,
             "sha256": sha256,
             "previous": now,
+            "based_on": now if based_on is None else based_on,
             "indicators": sorted(rows["indicator_id"].unique().tolist()),
             "rows": int(len(rows)),
         }
         version = _next(store_dir)
         record["chain"] = [*chain, version]
-        written = _write_version(store_dir, record, rows, changes, upsert(published, rows))
+        written = _write_version(store_dir, record, rows, changes, upsert(published, rows), held)
         if written != version:
             raise VersionError("numérotation des versions incohérente")
         if declare:
+            held.check()
             declare_indicator(declare, store_dir)
-        _point_to(store_dir, version)
+            _step("catalogue_written")
+        _point_to(store_dir, version, held)
     return meta(version, store_dir)
 
 
-def rollback(target: int, who: str, store_dir: Path | None = None) -> dict:
-    """Publish again the content of version ``target`` (0 = the pipeline's base) as a new version."""
-    with lock(store_dir):
-        target_meta = meta(target, store_dir)
+def rollback(target: int, who: str, store_dir: Path | None = None, based_on: int | None = None) -> dict:
+    """Publish again the content of version ``target`` (0 = the pipeline's base) as a new version.
+
+    ``based_on``: the current version the analyst saw when choosing; refused if it moved since."""
+    with lock(store_dir) as held:
+        _step("locked")
+        _clean_stale(store_dir)
         now = current(store_dir)
+        _check_based_on(based_on, now, store_dir)
+        if target > now:
+            raise VersionError(f"version {target} inconnue")
+        target_meta = meta(target, store_dir)
         before, after = table(now, store_dir), table(target, store_dir)
         changes = compare(before, after, removals=True)
         record = {
@@ -276,13 +466,14 @@ def rollback(target: int, who: str, store_dir: Path | None = None) -> dict:
             "filename": "",
             "sha256": "",
             "previous": now,
+            "based_on": now if based_on is None else based_on,
             "target": target,
             "chain": list(target_meta["chain"]),
             "indicators": [],
             "rows": 0,
         }
-        version = _write_version(store_dir, record, after.iloc[0:0], changes, after)
-        _point_to(store_dir, version)
+        version = _write_version(store_dir, record, after.iloc[0:0], changes, after, held)
+        _point_to(store_dir, version, held)
     return meta(version, store_dir)
 
 
@@ -290,15 +481,17 @@ def history(store_dir: Path | None = None) -> pd.DataFrame:
     """Every version, newest first: id, kind, when, who, filename, sha256, added, changed, removed, current."""
     folder = _dir(store_dir)
     records = [meta(0, store_dir)]
+    now = current(store_dir)
     if folder.exists():
         for path in sorted(folder.iterdir()):
-            if path.is_dir() and path.name.isdigit() and (path / "meta.json").exists():
+            # a folder past CURRENT is a phantom of a killed publish: never listed
+            if path.is_dir() and path.name.isdigit() and int(path.name) <= now and (path / "meta.json").exists():
                 records.append(json.loads((path / "meta.json").read_text(encoding="utf-8")))
     frame = pd.DataFrame(records)
     for column in ("when", "who", "filename", "sha256", "added", "changed", "removed", "target"):
         if column not in frame:
             frame[column] = None
-    frame["current"] = frame["id"] == current(store_dir)
+    frame["current"] = frame["id"] == now
     columns = ["id", "kind", "when", "who", "filename", "sha256", "added", "changed", "removed", "target", "current"]
     return frame[columns].sort_values("id", ascending=False).reset_index(drop=True)
 
@@ -314,6 +507,8 @@ def declare_indicator(entry: dict, store_dir: Path | None = None) -> None:
     ``entry`` has the catalogue's fields (id, label, short_label, theme, unit, decimals, definition,
     polarity) and ``source``: {id, producer, title, url, licence, citation}. Checked by catalogue.parse.
     """
+    if entry["id"] in catalogue.load(store_dir=_store(store_dir)):
+        raise catalogue.CatalogueError(f"l'indicateur {entry['id']} existe déjà au catalogue")
     path = catalogue.local_path(_store(store_dir))
     document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
     document = document or {"sources": {}, "indicators": []}

@@ -16,8 +16,8 @@ PASSWORD = "mot-de-passe-de-test"
 def app(tmp_path, monkeypatch):
     store_dir = copy_store(tmp_path / "store")
     monkeypatch.setenv("RADAR_DATA_DIR", str(store_dir))
-    monkeypatch.setenv(auth.ENV_VAR, auth.hash_password(PASSWORD, iterations=1000))
-    monkeypatch.setattr(auth, "BASE_DELAY", 0.01)
+    monkeypatch.setenv(auth.ACCOUNTS_ENV, f"Alice={auth.hash_password(PASSWORD, iterations=1000)}")
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
     at = AppTest.from_file(APP, default_timeout=60).run()
     return at.switch_page("app_pages/import.py").run()
 
@@ -36,7 +36,7 @@ def _login(at: AppTest, password: str = PASSWORD) -> AppTest:
 def test_wrong_password_is_refused(app):
     at = _login(app, "faux")
     assert not at.exception
-    assert at.error[0].value == "Nom ou mot de passe incorrect."
+    assert at.error[0].value == "Identifiant ou mot de passe incorrect."
     assert not at.get("file_uploader")
 
 
@@ -62,7 +62,7 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     assert at.success[-1].value.startswith("Version 1 publiée")
     versions = _frame(at, "sha256")
     assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", True]
-    at.selectbox(key="rollback_target").set_value(0)
+    at.selectbox(key="rollback_target_1").set_value(0)
     at.button(key="rollback").click().run()
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == old
     assert _frame(at, "sha256")["kind"].tolist()[0] == "rollback"
@@ -76,7 +76,6 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
     for key, text in [
         ("new_id", "part_test"),
         ("new_label", "Part de test"),
-        ("new_unit", "%"),
         ("new_source", "Service ABS, 2024"),
     ]:
         at.text_input(key=key).set_value(text)
@@ -97,3 +96,21 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
     assert listed[["Indicateur", "Années", "Départements", "Source"]].values.tolist() == [
         ["Part de test", "2022", "1 sur 101", "Service ABS, 2024"]
     ]
+
+
+def test_two_sessions_a_stale_rollback_is_refused_on_the_page(app):
+    from indicators import versions
+    from indicators.upload import parse_upload
+
+    alice = _login(app)
+    rows = parse_upload(b"CODGEO;TP6020\n38;20\n", "a.csv", indicator="poverty_rate").rows
+    versions.publish(rows, "Alice", "a.csv", "a")
+    alice.run()  # Alice's page now shows version 1 and offers to undo it (target 0)
+    assert alice.selectbox(key="rollback_target_1").value == 0
+    later = parse_upload(b"CODGEO;TP6020\n44;30\n", "b.csv", indicator="poverty_rate").rows
+    versions.publish(later, "Bob", "b.csv", "b", based_on=1)  # another session publishes meanwhile
+    alice.button(key="rollback").click().run()
+    assert not alice.exception
+    assert alice.error[0].value.startswith("Retour arrière impossible : la version publiée est maintenant la 2")
+    assert versions.current() == 2 and versions.history()["who"].tolist() == ["Bob", "Alice", "pipeline"]
+    assert alice.selectbox(key="rollback_target_2").value == 1  # the default moved forward

@@ -36,3 +36,22 @@ def test_ranks_points_and_zero():
     assert format_points(1.234) == f"+1,2{NBSP}pt"
     assert format_points(-0.06) == f"−0,1{NBSP}pt"
     assert format_number(0.0, 1) == "0,0"
+
+
+def test_analyst_text_is_plain_in_markdown_and_plotly():
+    from indicators.formatting import plain, plain_plotly
+
+    beacon = "Taux ![x](http://tracker.example/p.png) <a href='http://e'>lien</a> :red[rouge] $x$"
+    escaped = plain(beacon)
+    assert "\\!\\[x\\](http" in escaped and "\\<a" in escaped and "\\:red\\[" in escaped
+    assert escaped.replace("\\", "") == beacon  # only the characters are shown
+    assert plain_plotly("<a href='x'>lien</a> & co") == "&lt;a href='x'&gt;lien&lt;/a&gt; &amp; co"
+
+
+def test_any_finite_value_is_formatted_without_error():
+    from indicators.formatting import format_number
+
+    assert format_number(1.7e308, 1) == "1,7\u00a0×\u00a010³⁰⁸"
+    assert format_number(-1e28, 0) == "-1,0\u00a0×\u00a010²⁸"
+    assert format_number(123456789012345.6, 1) == "123\u00a0456\u00a0789\u00a0012\u00a0345,6"
+    assert format_number(5e-324, 2) == "0,00"

@@ -35,11 +35,11 @@ def test_filosofi_round_trip_matches_the_store_exactly(table):
 )
 def test_separators_decimals_and_encodings_are_detected(encoding, sep, decimal):
     text = sep.join(["territory_code", "indicator_id", "year", "value", "variant"]) + "\n"
-    text += sep.join(["38", "poverty_rate", "2021", f"11{decimal}7", "observé"]) + "\n"
-    text += sep.join(["2A", "poverty_rate", "2021", "s", "observé"]) + "\n"
+    text += sep.join(["38", "poverty_rate", "2021", f"11{decimal}7", "central"]) + "\n"
+    text += sep.join(["2A", "poverty_rate", "2021", "s", "central"]) + "\n"
     parsed = parse_upload(text.encode(encoding), "x.csv")
     assert parsed.rows[["territory_code", "year", "value", "variant"]].values.tolist() == [
-        ["38", 2021, 11.7, "observé"]
+        ["38", 2021, 11.7, "central"]
     ]
     assert parsed.missing == 1
 

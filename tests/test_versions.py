@@ -146,20 +146,67 @@ def test_declared_indicator_joins_the_catalogue(store_dir):
         versions.declare_indicator({**entry, "id": "autre", "polarity": "bof"})
 
 
-def test_password_hash_constant_time_and_delay(monkeypatch):
-    stored = auth.hash_password("correct horse", iterations=1000)
-    slept = []
-    assert auth.login("correct horse", stored, sleep=slept.append)
-    assert not auth.login("wrong", stored, sleep=slept.append)
-    assert not auth.login("wrong", stored, sleep=slept.append)
-    assert slept == [1.0, 2.0]
-    monkeypatch.setenv(auth.ENV_VAR, stored)
-    assert auth.configured_hash() == stored
+def test_login_throttle_is_shared_keyed_and_not_reset_by_another_success(tmp_path, monkeypatch):
+    db = tmp_path / "auth.sqlite3"
+    table = {"alice": auth.hash_password("correct horse", iterations=1000)}
+    now = [1000.0]
+    clock = lambda: now[0]  # noqa: E731
+
+    def attempt(password, client="10.0.0.1", account="alice"):
+        return auth.login(account, password, client=client, configured=table, path=db, clock=clock)
+
+    assert not attempt("wrong").ok
+    refused = attempt("correct horse")  # within the 1 s wait: refused without checking the password
+    assert (refused.ok, refused.wait) == (False, 1.0) and "réessayez dans 1 s" in refused.message
+    now[0] += 1.0
+    assert not attempt("wrong again").ok
+    now[0] += 1.0
+    assert attempt("anything").wait == 1.0  # 2 s after the second failure: 1 s left
+    now[0] += 1.0
+    # a success from another client does not reset this client's wait; the account-wide count stays
+    assert attempt("correct horse", client="10.0.0.2").ok
+    assert not attempt("wrong", client="10.0.0.1").ok
+    assert attempt("x", client="10.0.0.1").wait == 4.0  # third failure of this client: 4 s
+    assert attempt("x", client="10.0.0.3").wait == 4.0  # third failure of the account, whatever the client
+    assert [auth.failure_delay(n) for n in (1, 2, 3, 11, 40)] == [1.0, 2.0, 4.0, 900.0, 900.0]
     assert not auth.verify("x", "not-a-hash")
+    assert auth.ITERATIONS >= 600_000
+
+
+def test_old_hashes_log_in_and_are_upgraded(tmp_path, monkeypatch):
+    old = auth.hash_password("correct horse", iterations=200_000)
+    monkeypatch.setenv(auth.ENV_VAR, old)
+    monkeypatch.delenv(auth.ACCOUNTS_ENV, raising=False)
+    assert auth.accounts(tmp_path / "none.toml") == {"analyste": old}
+    db = tmp_path / "auth.sqlite3"
+    assert auth.login("analyste", "correct horse", configured={"analyste": old}, path=db).ok
+    upgraded = auth._effective_hash("analyste", old, db)
+    assert upgraded.startswith("pbkdf2_sha256$600000$") and auth.verify("correct horse", upgraded)
+    assert auth.login("analyste", "correct horse", configured={"analyste": old}, path=db).ok
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[analyst_accounts]\nbob = "pbkdf2_sha256$1$00$00"\n')
+    assert auth.accounts(secrets) == {"bob": "pbkdf2_sha256$1$00$00", "analyste": old}
 
 
 def test_exports_neutralise_formulas():
-    frame = pd.DataFrame({"value": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "ok"], "n": [-1.0, 2, 3, 4, 5]})
+    frame = pd.DataFrame(
+        {"value": ['=HYPERLINK("x")', "-2+3", " =1", "@SUM(A1)", "ok", "-2,1 %"], "n": [-1.0, 2, 3, 4, 5, 6]}
+    )
     out = neutralise(frame)
-    assert out["value"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "ok"]
-    assert out["n"].tolist() == [-1.0, 2, 3, 4, 5]
+    assert out["value"].tolist() == ['\'=HYPERLINK("x")', "'-2+3", "' =1", "'@SUM(A1)", "ok", "-2,1 %"]
+    assert out["n"].tolist() == [-1.0, 2, 3, 4, 5, 6]
+
+
+def test_comparer_exports_keep_no_live_formula():
+    import io
+
+    import openpyxl
+
+    from indicators import compare
+
+    frame = pd.DataFrame({"Indicateur": ['=HYPERLINK("http://x","y")', "@SUM(A1:A2)"], "Valeur": [1.5, -2.0]})
+    csv_text = compare.to_csv_bytes(frame).decode("utf-8-sig")
+    assert csv_text.splitlines()[1:] == ['"\'=HYPERLINK(""http://x"",""y"")";1,5', "'@SUM(A1:A2);-2,0"]
+    sheet = openpyxl.load_workbook(io.BytesIO(compare.to_xlsx_bytes(frame))).active
+    assert [sheet["A2"].value, sheet["A3"].value] == ['\'=HYPERLINK("http://x","y")', "'@SUM(A1:A2)"]
+    assert sheet["A2"].data_type == "s" and sheet["B3"].value == -2.0

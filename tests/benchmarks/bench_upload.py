@@ -25,7 +25,7 @@ def long_csv(rows: int = ROWS) -> bytes:
     years = np.arange(1900, 2101)
     per_variant = len(codes) * len(indicators) * len(years)
     keys = pd.MultiIndex.from_product(
-        [["observed", "scenario_bench"], indicators, years, codes],
+        [["observed", "central"], indicators, years, codes],
         names=["variant", "indicator_id", "year", "territory_code"],
     )
     frame = keys[:rows].to_frame(index=False)

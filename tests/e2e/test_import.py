@@ -30,7 +30,7 @@ FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;p
 @pytest.fixture(scope="module")
 def import_url(tmp_path_factory) -> Iterator[str]:
     store_dir = copy_store(tmp_path_factory.mktemp("e2e-store"))
-    env = {"RADAR_DATA_DIR": str(store_dir), auth.ENV_VAR: auth.hash_password(PASSWORD)}
+    env = {"RADAR_DATA_DIR": str(store_dir), auth.ACCOUNTS_ENV: f"Alice={auth.hash_password(PASSWORD)}"}
     with streamlit_server(env) as url:
         yield url
 
@@ -38,8 +38,8 @@ def import_url(tmp_path_factory) -> Iterator[str]:
 def _login(page, url: str) -> None:
     page.goto(url)  # a direct /importer load shows Streamlit's "Page not found" (pages/ folder quirk)
     page.get_by_role("link", name="Importer (analystes)").click()
-    page.get_by_label("Votre nom").fill("Alice")
-    page.get_by_label("Mot de passe analyste").fill(PASSWORD)
+    page.get_by_label("Identifiant").fill("Alice")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_text("Connecté·e : Alice").wait_for()
 
@@ -74,3 +74,45 @@ def test_login_upload_preview_publish_rollback(page, import_url):
     page.get_by_text("1 ligne(s) ajoutée(s), 0 ligne(s) modifiée(s), 0 inchangée(s)").wait_for()
     page.get_by_text("retour à la version 0").scroll_into_view_if_needed()
     screenshot(page, "import-rolled-back")
+
+
+def test_a_hostile_workbook_is_refused_while_another_session_keeps_using_the_profile(browser, import_url):
+    import time
+    import urllib.request
+
+    from tests import hostile_workbooks
+
+    analyst = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    visitor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    _login(analyst, import_url)
+    visitor.goto(import_url)
+    visitor.get_by_role("heading", name="Radar social").wait_for()
+    visitor.goto(f"{import_url}/profil?dep=38")
+    visitor.get_by_role("heading", name="Isère (38)").wait_for()
+    start = time.monotonic()
+    for name, data in [
+        ("cellule-lointaine.xlsx", hostile_workbooks.far_cell(declare_dimension=False)),  # native abort in a reader
+        ("bombe.xlsx", hostile_workbooks.bomb(2_000_000)),  # 460 KB, 130 MB of XML
+    ]:
+        analyst.locator("input[type=file]").set_input_files(
+            files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+        )
+        # (under CPU load the bomb may hit the time limit instead of the memory limit: both are refusals)
+        # meanwhile the other session switches département and gets its profile
+        visitor.goto(f"{import_url}/profil?dep=93")
+        visitor.get_by_role("heading", name="Seine-Saint-Denis (93)").wait_for(timeout=45_000)
+        visitor.goto(f"{import_url}/profil?dep=38")
+        visitor.get_by_role("heading", name="Isère (38)").wait_for(timeout=45_000)
+        analyst.get_by_text("Le fichier n'est pas importable : 1 problème(s). Rien n'a été publié.").wait_for(
+            timeout=45_000
+        )
+        analyst.wait_for_function(  # the problems table is a canvas grid: its cells are hidden <td>s
+            "() => [...document.querySelectorAll('td[role=gridcell]')]"
+            ".some(td => /mémoire|dépasse/.test(td.textContent))",
+            timeout=45_000,
+        )
+    assert time.monotonic() - start < 120
+    with urllib.request.urlopen(f"{import_url}/_stcore/health", timeout=5) as response:
+        assert response.status == 200  # the server is alive
+    screenshot(analyst, "import-hostile-refused")
+    screenshot(visitor, "profile-while-hostile-upload")
