@@ -18,7 +18,7 @@ st.page_link(
     icon=":material/badge:",
 )
 
-table = overview.coverage(cache.indicators())
+table = cache.coverage()
 st.subheader("Les indicateurs disponibles")
 st.dataframe(
     table[["label", "unit", "first_year", "last_year", "departements", "source"]],
