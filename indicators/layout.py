@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 SORT = ["territory_level", "indicator_id", "territory_code", "year", "variant"]
-ROW_GROUP = 16_384
+ROW_GROUP = 32_768
 SCHEMA = pa.schema(
     [
         ("territory_level", pa.large_string()),

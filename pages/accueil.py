@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import cache, overview
+from indicators import cache
 
 st.title("Radar social")
 st.markdown(
