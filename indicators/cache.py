@@ -4,6 +4,8 @@ nothing here loads or masks the whole table except ``indicators()``, kept for ca
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -91,6 +93,47 @@ def geojson_detail() -> dict:
     from indicators import geo
 
     return geo.to_geojson(store.load_geometry(), column="detail")
+
+
+STATIC_GEO = Path(__file__).resolve().parents[1] / "static" / "geo"
+STATIC_URL = "/app/static/geo/"
+
+
+def geojson_url(detail: bool = False) -> str | dict:
+    """The URL of the map geometry (département level) for plotly, written once per built geometry: figures
+    carry locations and values only and the browser fetches the shapes once (then from its cache).
+    Falls back to the GeoJSON dict itself when the static folder cannot be written."""
+    return _geojson_url(detail, _geometry_token())
+
+
+def _geometry_token() -> str:
+    from indicators.pipeline import GEO_FILE
+    from indicators.paths import processed_dir
+
+    stat = (processed_dir() / GEO_FILE).stat()
+    return _geometry_hash(stat.st_size, stat.st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geometry_hash(size: int, mtime_ns: int) -> str:
+    import hashlib
+
+    from indicators.paths import processed_dir
+    from indicators.pipeline import GEO_FILE
+
+    return hashlib.sha256((processed_dir() / GEO_FILE).read_bytes()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geojson_url(detail: bool, token: str) -> str | dict:
+    from indicators import geo
+
+    shapes = geojson_detail() if detail else geojson()
+    try:
+        name = geo.publish_geojson(shapes, STATIC_GEO, "departements-detail" if detail else "departements", token)
+    except OSError:
+        return shapes
+    return STATIC_URL + name
 
 
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
