@@ -107,8 +107,8 @@ def geojson_url(detail: bool = False) -> str | dict:
 
 
 def _geometry_token() -> str:
-    from indicators.pipeline import GEO_FILE
     from indicators.paths import processed_dir
+    from indicators.pipeline import GEO_FILE
 
     stat = (processed_dir() / GEO_FILE).stat()
     return _geometry_hash(stat.st_size, stat.st_mtime_ns)
