@@ -74,7 +74,7 @@ st.caption(
     "Par thème, avec la dernière année publiée. « données de 2019 » signale une donnée de plus de "
     f"{overview.STALE_AFTER_YEARS} ans : les publications nationales paraissent avec 2 à 4 ans de décalage."
 )
-for position, (theme, rows) in enumerate(overview.by_theme(cache.indicators())):
+for position, (theme, rows) in enumerate(overview.by_theme(cache.coverage())):
     count = f"{len(rows)} indicateur{'s' if len(rows) > 1 else ''}"
     with st.expander(f"{theme} ({count})", expanded=position == 0):
         # st.table wraps long labels and sources instead of cutting them.

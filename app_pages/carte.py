@@ -53,7 +53,7 @@ st.query_params.update(
 frame = maps.map_frame(table, indicator_id, year, gap)
 if gap and frame["shown"].isna().all():
     st.warning(f"Pas de valeur France pour cet indicateur en {year} : l'écart à la France est n.d.")
-geojson = cache.geojson()
+geojson = cache.geojson_url()  # sent once: figures carry locations and values only
 source = f"Source : {indicator.citation}. Année : {year}. Unité : {indicator.unit}."
 
 map_col, table_col = st.columns([5, 3])
@@ -85,7 +85,7 @@ with table_col:
     st.plotly_chart(
         maps.choropleth(
             frame,
-            cache.geojson_detail(),
+            cache.geojson_url(detail=True),
             indicator_id,
             method,
             k,

@@ -1,18 +1,19 @@
-"""The only Streamlit caches: the store is read once per process and shared read-only."""
+"""The only Streamlit caches, keyed on the published version (versions.token): a publish or a rollback
+is seen at the next rerun. Pages read the store through indicators.query (only the rows they need);
+nothing here loads or masks the whole table except ``indicators()``, kept for callers outside the app."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from indicators import store, versions
+from indicators import query, store, versions
 
 
 def indicators() -> pd.DataFrame:
-    """The published table, shared by every session: never mutate it (copy before changing).
-
-    Keyed on the published version (and the base's hash): a publish or a rollback is seen at the next rerun.
-    """
+    """The whole published table, shared read-only (no page uses it: they query what they need)."""
     return _indicators(versions.token())
 
 
@@ -54,7 +55,8 @@ def _scenario_inputs(code: str, token: str):
     projected = population_projection()
     projected = projected[projected["territory_code"] == code]
     observed = population()[population()["territory_code"] == code]
-    bases = needs.baselines(indicators(), population(), code)
+    own = query.rows(levels=["departement"], codes=[code])
+    bases = needs.baselines(own, population(), code)
     groups = {
         v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
         for v in ("central", "low", "high")
@@ -79,7 +81,10 @@ def profile(code: str):
 def _profile(code: str, token: str):
     from indicators import profile as territory_profile
 
-    return territory_profile.build(indicators(), population(), code)
+    # every level and variant of the indicators it reads: ranks and the spine need all départements,
+    # the outlook the projection variants
+    rows = query.rows(indicator_ids=territory_profile.needed_indicators(), variants=None)
+    return territory_profile.build(rows, population(), code)
 
 
 @st.cache_resource(show_spinner=False)
@@ -98,6 +103,47 @@ def geojson_detail() -> dict:
     return geo.to_geojson(store.load_geometry(), column="detail")
 
 
+STATIC_GEO = Path(__file__).resolve().parents[1] / "static" / "geo"
+STATIC_URL = "/app/static/geo/"
+
+
+def geojson_url(detail: bool = False) -> str | dict:
+    """The URL of the map geometry (département level) for plotly, written once per built geometry: figures
+    carry locations and values only and the browser fetches the shapes once (then from its cache).
+    Falls back to the GeoJSON dict itself when the static folder cannot be written."""
+    return _geojson_url(detail, _geometry_token())
+
+
+def _geometry_token() -> str:
+    from indicators.paths import processed_dir
+    from indicators.pipeline import GEO_FILE
+
+    stat = (processed_dir() / GEO_FILE).stat()
+    return _geometry_hash(stat.st_size, stat.st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geometry_hash(size: int, mtime_ns: int) -> str:
+    import hashlib
+
+    from indicators.paths import processed_dir
+    from indicators.pipeline import GEO_FILE
+
+    return hashlib.sha256((processed_dir() / GEO_FILE).read_bytes()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geojson_url(detail: bool, token: str) -> str | dict:
+    from indicators import geo
+
+    shapes = geojson_detail() if detail else geojson()
+    try:
+        name = geo.publish_geojson(shapes, STATIC_GEO, "departements-detail" if detail else "departements", token)
+    except OSError:
+        return shapes
+    return STATIC_URL + name
+
+
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
     """The side-by-side table for a choice of départements (bounded: 32 choices kept)."""
     return _compare_table(codes, versions.token())
@@ -107,7 +153,7 @@ def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
 def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     from indicators import compare
 
-    return compare.compare_table(indicators(), list(codes))
+    return compare.compare_table(query.rows(levels=["departement", "france"]), list(codes))
 
 
 def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
@@ -119,7 +165,8 @@ def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataF
 def _similarity_z(indicator_ids: tuple[str, ...], token: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     from indicators import similarity
 
-    matrix, years = similarity.indicator_matrix(indicators(), list(indicator_ids))
+    rows = query.rows(indicator_ids=list(indicator_ids), levels=["departement"])
+    matrix, years = similarity.indicator_matrix(rows, list(indicator_ids))
     return matrix, similarity.standardise(matrix), years
 
 
@@ -131,18 +178,26 @@ def geojson_codes() -> list[str]:
     return maps.the_101()["code"].tolist()
 
 
-def by_indicator() -> dict[str, pd.DataFrame]:
-    """The store split by indicator_id (read-only): pages filter a few hundred rows, not the whole table."""
-    return _by_indicator(versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _by_indicator(token: str) -> dict[str, pd.DataFrame]:
-    return {key: rows for key, rows in indicators().groupby("indicator_id", sort=False)}
-
-
 def indicator_rows(indicator_id: str) -> pd.DataFrame:
-    return by_indicator().get(indicator_id, indicators().iloc[0:0])
+    """Every observed row of one indicator (all levels), read-only: a few thousand rows, not the table."""
+    return _indicator_rows(indicator_id, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _indicator_rows(indicator_id: str, token: str) -> pd.DataFrame:
+    return query.rows(indicator_ids=[indicator_id])
+
+
+def coverage() -> pd.DataFrame:
+    """What the store holds, one row per indicator (see overview.coverage)."""
+    return _coverage(versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _coverage(token: str) -> pd.DataFrame:
+    from indicators import overview
+
+    return overview.coverage_of(query.coverage("departement"))
 
 
 def mappable_indicators(min_departements: int = 50) -> list[str]:
@@ -152,9 +207,10 @@ def mappable_indicators(min_departements: int = 50) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _mappable_indicators(min_departements: int, token: str) -> list[str]:
-    from indicators import maps
+    from indicators import catalogue
 
-    return maps.mappable_indicators(indicators(), min_departements)
+    counts = query.coverage("departement").set_index("indicator_id")["best_year_count"]
+    return [i for i in catalogue.load() if counts.get(i, 0) >= min_departements]
 
 
 def trend(code: str, indicator_id: str, level: str = "departement"):
@@ -166,14 +222,8 @@ def trend(code: str, indicator_id: str, level: str = "departement"):
 def _trend(code: str, indicator_id: str, level: str, token: str):
     from indicators import trends
 
-    table = indicators()
-    observed = store.series(table, indicator_id, code, level)
-    rows = table[
-        (table["indicator_id"] == indicator_id)
-        & (table["territory_code"] == code)
-        & (table["territory_level"] == level)
-        & table["variant"].isin(trends.VARIANTS)
-    ]
+    observed = query.series(indicator_id, code, level)
+    rows = query.rows(indicator_ids=[indicator_id], levels=[level], codes=[code], variants=trends.VARIANTS)
     path = rows.pivot(index="year", columns="variant", values="value").reset_index()
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = None

@@ -116,3 +116,23 @@ def to_geojson(frame: gpd.GeoDataFrame, column: str = "geometry") -> dict:
         for code, name, geom in zip(frame["code"], frame["name"], rounded, strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+def publish_geojson(geojson: dict, folder: Path, stem: str, token: str) -> str:
+    """Write ``geojson`` once as ``folder/{stem}-{token}.json`` (temporary file, then rename) and delete the
+    files of older tokens; returns the file name. The browser then fetches (and caches) the geometry by
+    URL instead of receiving it inside every figure."""
+    import json
+    import os
+
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{stem}-{token}.json"
+    target = folder / name
+    if not target.exists():
+        tmp = folder / f".{name}.tmp-{os.getpid()}"
+        tmp.write_text(json.dumps(geojson, separators=(",", ":")), encoding="utf-8")
+        os.replace(tmp, target)
+    for old in folder.glob(f"{stem}-*.json"):
+        if old.name != name and old.stem.count("-") == stem.count("-") + 1:
+            old.unlink(missing_ok=True)
+    return name

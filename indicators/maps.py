@@ -103,7 +103,7 @@ def _stepped_scale(colours: list[str]) -> list[list]:
 
 def choropleth(
     frame: pd.DataFrame,
-    geojson: dict,
+    geojson: dict | str,
     indicator_id: str,
     method: str = "quantiles",
     k: int = 5,
@@ -112,7 +112,10 @@ def choropleth(
     legend: bool = True,
     height: int = 540,
 ) -> go.Figure:
-    """The classed map of ``frame`` (from map_frame). ``codes`` restricts it to a zoom (e.g. Île-de-France)."""
+    """The classed map of ``frame`` (from map_frame). ``codes`` restricts it to a zoom (e.g. Île-de-France).
+
+    ``geojson`` is the FeatureCollection or its URL (plotly.js fetches it once; only the features named in
+    ``locations`` are drawn, so a zoom needs no filtered copy)."""
     indicator = catalogue.get(indicator_id)
     classes = classify(frame["shown"], method, k)
     colours = [MISSING_COLOUR, *class_colours(classes, gap, indicator.polarity)]
@@ -128,7 +131,8 @@ def choropleth(
     data = frame.assign(z=z)
     if codes is not None:
         data = data[data["code"].isin(codes)]
-        geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
+        if isinstance(geojson, dict):
+            geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
     extra = "<br>Écart à la France : %{customdata[4]}" if gap else ""
     custom = data[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
     trace = go.Choropleth(

@@ -17,6 +17,16 @@ def coverage(table: pd.DataFrame) -> pd.DataFrame:
     stats = observed.groupby("indicator_id").agg(
         first_year=("year", "min"), last_year=("year", "max"), departements=("territory_code", "nunique")
     )
+    return _described(stats)
+
+
+def coverage_of(summary: pd.DataFrame) -> pd.DataFrame:
+    """The same table from query.coverage("departement") (no full table needed)."""
+    stats = summary.set_index("indicator_id")[["first_year", "last_year", "territories"]]
+    return _described(stats.rename(columns={"territories": "departements"}))
+
+
+def _described(stats: pd.DataFrame) -> pd.DataFrame:
     entries = catalogue.load()
     stats["label"] = [entries[i].label for i in stats.index]
     stats["unit"] = [entries[i].unit for i in stats.index]
@@ -30,8 +40,9 @@ def age_flag(last_year: int, today: dt.date) -> str:
     return f"données de {last_year}" if today.year - int(last_year) > STALE_AFTER_YEARS else ""
 
 
-def by_theme(table: pd.DataFrame, today: dt.date | None = None) -> list[tuple[str, pd.DataFrame]]:
-    """The coverage table cut into the catalogue's themes, in catalogue order, with an age flag.
+def by_theme(stats: pd.DataFrame, today: dt.date | None = None) -> list[tuple[str, pd.DataFrame]]:
+    """The coverage table (``coverage`` or ``coverage_of``) cut into the catalogue's themes, in catalogue
+    order, with an age flag.
 
     Within a theme the indicators keep the catalogue's order; supporting series (kept only to measure
     a series break) come last. Themes the catalogue does not name (analysts' imports) come under
@@ -39,7 +50,7 @@ def by_theme(table: pd.DataFrame, today: dt.date | None = None) -> list[tuple[st
     today = today or dt.date.today()
     entries = catalogue.load()
     order = {indicator_id: rank for rank, indicator_id in enumerate(entries)}
-    stats = coverage(table)
+    stats = stats.copy()
     stats["supporting"] = [bool(entries[i].extra.get("supporting")) for i in stats["indicator_id"]]
     stats["order"] = stats["indicator_id"].map(order)
     stats["age"] = [age_flag(year, today) for year in stats["last_year"]]

@@ -35,6 +35,7 @@ CODE_FILES = [
     "indicators/pipeline.py",
     "indicators/derive.py",
     "indicators/schema.py",
+    "indicators/layout.py",
     "indicators/territories.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
@@ -125,12 +126,20 @@ def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], ge
         frames.append((territories, TERRITORIES_FILE))
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
-        frame.to_parquet(tmp, index=False)
+        if name == INDICATORS_FILE:
+            from indicators import layout
+
+            layout.write(frame, tmp)  # the query layer's layout (sorted, small row groups)
+        else:
+            frame.to_parquet(tmp, index=False)
         if len(pd.read_parquet(tmp)) != len(frame):
             raise OSError(f"{tmp}: written table does not read back")
         pending.append((tmp, out_dir / name))
     for tmp, final in pending:
         os.replace(tmp, final)
+    from indicators import versions
+
+    versions.record_base(out_dir)  # the base's hash, computed once: versions.token() reads it
     (out_dir / STAMP_FILE).write_text(
         json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "rows": len(indicators), "inputs": stamp}, indent=1)
     )

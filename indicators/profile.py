@@ -365,6 +365,12 @@ def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | N
     return out, year
 
 
+def needed_indicators() -> tuple[str, ...]:
+    """Every indicator a profile reads: its sections, the spine, the similarity and the outlook."""
+    stored = {*NEEDED, *standing.SPINE, *standing.STRUCTURAL, *(key for key, _ in outlook.OUTLOOK)}
+    return tuple(sorted(stored - {"density"}))  # density is computed from the population and the area
+
+
 def build(table: pd.DataFrame, population: pd.DataFrame, code: str, nat: standing.National | None = None) -> Profile:
     """The profile of one département (code as a string: '01', '2A', '974').
 

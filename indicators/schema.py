@@ -9,18 +9,42 @@ KEY = ["territory_level", "territory_code", "indicator_id", "year", "variant"]
 COLUMNS = [*KEY, "value", "source_id"]
 POPULATION_COLUMNS = ["territory_code", "year", "sex", "age_band", "population"]
 AGE_BANDS = [f"{a}-{a + 4}" for a in range(0, 95, 5)] + ["95+"]
+# The territory levels and the shape of their codes. commune: 5-character INSEE code (01001, 2A004,
+# 97411); epci: 9-digit SIREN. departement, region and france are what the pipeline publishes today.
+LEVEL_CODES = {
+    "departement": r"^(\d{2}|2[AB]|97\d)$",
+    "region": r"^\d{2}$",
+    "france": r"^FR$",
+    "commune": r"^(\d{5}|2[AB]\d{3})$",
+    "epci": r"^\d{9}$",
+}
+LEVELS = list(LEVEL_CODES)
+
+
+def code_matches_level(levels: pd.Series, codes: pd.Series) -> pd.Series:
+    """True where ``codes`` has the shape of its row's level (False for an unknown level)."""
+    ok = pd.Series(False, index=codes.index)
+    for level, pattern in LEVEL_CODES.items():
+        rows = levels == level
+        if rows.any():
+            ok[rows] = codes[rows].astype(str).str.fullmatch(pattern[1:-1])
+    return ok
 
 
 class IndicatorTable(pa.DataFrameModel):
     """territory_level, territory_code, indicator_id, year, variant -> value (+ source_id)."""
 
-    territory_level: str = pa.Field(isin=["departement", "region", "france"])
-    territory_code: str = pa.Field(str_matches=r"^(\d{2}|2[AB]|97\d|FR)$")
+    territory_level: str = pa.Field(isin=LEVELS)
+    territory_code: str = pa.Field(str_length={"min_value": 2, "max_value": 9})
     indicator_id: str = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
     year: int = pa.Field(ge=1900, le=2100)
     variant: str = pa.Field(str_length={"min_value": 1})
     value: float = pa.Field(nullable=False)
     source_id: str = pa.Field(str_length={"min_value": 1})
+
+    @pa.dataframe_check(error="territory_code does not have the shape of its territory_level")
+    def code_fits_level(cls, df: pd.DataFrame) -> pd.Series:
+        return code_matches_level(df["territory_level"], df["territory_code"])
 
     class Config:
         strict = True

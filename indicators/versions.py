@@ -45,7 +45,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from indicators import catalogue
+from indicators import catalogue, layout
 from indicators.paths import processed_dir
 from indicators.pipeline import INDICATORS_FILE
 from indicators.schema import COLUMNS, KEY
@@ -97,13 +97,40 @@ def _name(version: int) -> str:
     return f"{version:04d}"
 
 
+BASE_MANIFEST = "indicators.manifest.json"
+
+
 def base_hash(store_dir: Path | None = None) -> str:
+    """sha256 (16 hex) of the base, read from its manifest: computed once when the base is written
+    (pipeline) and again only if the file no longer has the size and mtime recorded there."""
     path = _store(store_dir) / INDICATORS_FILE
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         from indicators.store import StoreMissing
 
-        raise StoreMissing(f"{path} is missing: build the store with `make data`")
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        raise StoreMissing(f"{path} is missing: build the store with `make data`") from None
+    manifest = path.with_name(BASE_MANIFEST)
+    with contextlib.suppress(OSError, ValueError):
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        if recorded["size"] == stat.st_size and recorded["mtime_ns"] == stat.st_mtime_ns:
+            return recorded["sha256"]
+    return record_base(store_dir)
+
+
+def record_base(store_dir: Path | None = None) -> str:
+    """Hash the base once and write its manifest (size, mtime, sha256); returns the hash."""
+    path = _store(store_dir) / INDICATORS_FILE
+    stat = path.stat()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    value = digest.hexdigest()[:16]
+    record = {"file": INDICATORS_FILE, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": value}
+    with contextlib.suppress(OSError):
+        _write_text(path.with_name(BASE_MANIFEST), json.dumps(record))
+    return value
 
 
 def current(store_dir: Path | None = None) -> int:
@@ -115,8 +142,24 @@ def current(store_dir: Path | None = None) -> int:
 
 
 def token(store_dir: Path | None = None) -> str:
-    """Cheap identity of what load_indicators returns now: the cache key of the app."""
+    """Cheap identity of what load_indicators returns now, the cache key of the app: the CURRENT pointer
+    and the base's hash from its manifest (two small reads and a stat, no hashing of the data)."""
     return f"{current(store_dir)}-{base_hash(store_dir)}"
+
+
+def published_path(store_dir: Path | None = None) -> Path:
+    """The Parquet file holding the published table (in the layout of indicators/layout.py): the base,
+    or the snapshot of the current version (composed and written first if the base was rebuilt)."""
+    version = current(store_dir)
+    if version == 0:
+        base_hash(store_dir)  # raises StoreMissing
+        return _store(store_dir) / INDICATORS_FILE
+    snapshot = _dir(store_dir) / _name(version) / f"snapshot-{base_hash(store_dir)}.parquet"
+    if not snapshot.exists():
+        table(version, store_dir)
+        if not snapshot.exists():
+            raise VersionError(f"instantané de la version {version} impossible à écrire")
+    return snapshot
 
 
 def meta(version: int, store_dir: Path | None = None) -> dict:
@@ -169,9 +212,7 @@ def table(version: int | None = None, store_dir: Path | None = None) -> pd.DataF
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    frame.to_parquet(tmp, index=False)
-    os.replace(tmp, path)
+    layout.write(frame, path)  # temporary file, then rename
 
 
 def _write_text(path: Path, text: str, step: str | None = None) -> None:
@@ -368,7 +409,7 @@ def _write_version(
     tmp.mkdir()
     rows[COLUMNS].to_parquet(tmp / "rows.parquet", index=False)
     changes.to_parquet(tmp / "changes.parquet", index=False)
-    snapshot.to_parquet(tmp / f"snapshot-{record['base']}.parquet", index=False)
+    layout.write(snapshot, tmp / f"snapshot-{record['base']}.parquet")
     (tmp / "meta.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     for path in tmp.iterdir():
         _fsync_file(path)

@@ -84,7 +84,7 @@ def test_find_nothing():
 
 
 def test_catalogue_by_theme_flags_old_data(table):
-    groups = dict(overview.by_theme(table, today=dt.date(2026, 12, 1)))
+    groups = dict(overview.by_theme(overview.coverage(table), today=dt.date(2026, 12, 1)))
     assert list(groups)[:3] == ["Population et âges", "Emploi et revenus", "Minima sociaux"]
     demography = groups["Population et âges"].set_index("indicator_id")
     assert demography.loc["population", "last_year"] == 2023
@@ -100,7 +100,7 @@ def test_catalogue_by_theme_flags_old_data(table):
 
 
 def test_display_rows_are_french(table):
-    groups = dict(overview.by_theme(table, today=dt.date(2026, 12, 1)))
+    groups = dict(overview.by_theme(overview.coverage(table), today=dt.date(2026, 12, 1)))
     rows = overview.display_rows(groups["Emploi et revenus"]).set_index("Indicateur")
     poverty = rows.loc[rows.index.str.startswith("Taux de pauvreté")].iloc[0]
     assert (poverty["Années"], poverty["Fraîcheur"], poverty["Départements"]) == (

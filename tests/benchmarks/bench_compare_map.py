@@ -13,11 +13,11 @@ MAP_QUERY = "/carte?ind=poverty_rate&year=2020&method=jenks&k=5"
 
 
 def _payload_kb() -> float:
-    from indicators import geo, maps, store
+    """What the map page sends per rerun: the figure with the geometry by URL (issue 14)."""
+    from indicators import cache, maps, query
 
-    table = store.load_indicators()
-    frame = maps.map_frame(table, "poverty_rate", 2020)
-    fig = maps.choropleth(frame, geo.to_geojson(store.load_geometry()), "poverty_rate", "jenks", 5)
+    frame = maps.map_frame(query.rows(indicator_ids=["poverty_rate"]), "poverty_rate", 2020)
+    fig = maps.choropleth(frame, cache.geojson_url(), "poverty_rate", "jenks", 5)
     return len(fig.to_json().encode("utf-8")) / 1000
 
 
