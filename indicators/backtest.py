@@ -155,13 +155,18 @@ def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=No
                 "trend": trends.from_logit(now["forecast"], cap),
             }
             for i, v in enumerate(trends.LEVELS_Q):
-                frame[v.removeprefix("trend_")] = trends.from_logit(now["forecast"].to_numpy() + qh[:, i] * now["scale"].to_numpy(), cap)
+                frame[v.removeprefix("trend_")] = trends.from_logit(
+                    now["forecast"].to_numpy() + qh[:, i] * now["scale"].to_numpy(), cap
+                )
             out.append(pd.DataFrame(frame))
     held = pd.concat(out, ignore_index=True)
     last = {}
-    for (level, code, indicator_id), s in items:
+    for (_, code, indicator_id), s in items:
         last[(code, indicator_id)] = s
-    naive = [last[(c, i)].get(o, np.nan) for c, i, o in zip(held["territory_code"], held["indicator_id"], held["origin"], strict=True)]
+    naive = [
+        last[(c, i)].get(o, np.nan)
+        for c, i, o in zip(held["territory_code"], held["indicator_id"], held["origin"], strict=True)
+    ]
     return held.assign(naive=naive)
 
 
@@ -184,3 +189,74 @@ def rate_table(held: pd.DataFrame) -> pd.DataFrame:
             "forecasts": len(h),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# --- Population: origins × horizons × age groups, the central path and the p10-p90 interval ----------
+
+GROUPS = {"total": (0, None), "0-19": (0, 19), "20-64": (20, 64), "65+": (65, None), "75+": (75, None)}
+POPULATION_RUNS = ((2003, 10), (2008, 10), (2013, 10), (2008, 5), (2013, 5), (2018, 5))
+
+
+def _groups(population: pd.DataFrame) -> pd.DataFrame:
+    """territory_code, year (+ variant) -> one column per age group of GROUPS."""
+    start = population["age_band"].str.extract(r"^(\d+)")[0].astype(int)
+    keys = ["territory_code", "year"] + (["variant"] if "variant" in population else [])
+    out = {}
+    for name, (low, high) in GROUPS.items():
+        inside = (start >= low) & (start <= high if high is not None else True)
+        out[name] = population[inside].groupby(keys)["population"].sum()
+    return pd.DataFrame(out)
+
+
+def population_table(population: pd.DataFrame, runs=POPULATION_RUNS) -> pd.DataFrame:
+    """One row per (origin, horizon, age group): MAPE, bias (mean signed % error) and P90 of the absolute
+    % error of the central variant over départements, and the share of départements whose observed value
+    falls inside [p10, p90] and [p25, p75] (%)."""
+    dep = population[population["territory_code"] != "FR"]
+    observed = _groups(dep)
+    rows = []
+    for origin, horizon in runs:
+        target = origin + horizon
+        projected = project_population(dep[dep["year"] <= origin], origin, until=target)
+        at = _groups(projected[(projected["year"] == target) & (projected["territory_code"] != "FR")])
+        at = at.droplevel("year")
+        obs = observed.xs(target, level="year")
+        for group in GROUPS:
+            wide = at[group].unstack("variant")
+            o = obs[group].reindex(wide.index)
+            pct = (wide["central"] - o) / o * 100
+            rows.append(
+                {
+                    "origin": origin,
+                    "horizon": horizon,
+                    "group": group,
+                    "mape": float(pct.abs().mean()),
+                    "bias": float(pct.mean()),
+                    "p90_abs": float(pct.abs().quantile(0.9)),
+                    "coverage_80": float(((o >= wide["p10"]) & (o <= wide["p90"])).mean() * 100),
+                    "coverage_50": float(((o >= wide["p25"]) & (o <= wide["p75"])).mean() * 100),
+                    "departements": len(o),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def main() -> None:  # pragma: no cover - a report printed by `python -m indicators.backtest`
+    from indicators import paths
+
+    table = pd.read_parquet(paths.PROCESSED_DIR / "indicators.parquet")
+    population = pd.read_parquet(paths.PROCESSED_DIR / "population.parquet")
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 20)
+    print("Population (central variant, interval p10-p90 / p25-p75):")
+    print(population_table(population).round(2).to_string(index=False))
+    observed = table[table["variant"] == "observed"]
+    print("\nRates: held-out origins (after the split year), horizons 1-10:")
+    print(rate_table(rate_held_out(observed)).round(3).to_string())
+    print("\nRates: settings chosen on the early origins:")
+    chosen = select_rate_settings(observed)
+    print(chosen[chosen["chosen"]].to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

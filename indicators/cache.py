@@ -172,5 +172,13 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = None
     if len(observed) > trends.MIN_YEARS:
-        backtest = trends.summarise(trends.series_backtest(observed, indicator_id, max_origins=trends.BACKTEST_ORIGINS))
+        from indicators import backtest as harness
+
+        held = harness.rate_held_out(table[table["variant"] == "observed"], (indicator_id,))
+        mine = held[held["territory_code"] == code]
+        if len(mine):
+            backtest = {
+                "all": harness.rate_table(held).iloc[0].to_dict(),
+                "series": harness.rate_table(mine).iloc[0].to_dict(),
+            }
     return observed, path, backtest
