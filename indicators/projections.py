@@ -16,6 +16,9 @@ Variants (also written in the catalogue): ``central`` uses the ratios as measure
 ``high`` multiply every cohort-change ratio by exp(∓MIGRATION_SHIFT) (about ∓0.15 % of each cohort a
 year, the order of the spread of net migration between départements) and the child–woman ratios by
 (1 ∓ FERTILITY_SHIFT). In the 2013 -> 2023 backtest, 3 départements in 4 end between low and high.
+
+Prediction interval ``p10`` / ``p25`` / ``p75`` / ``p90`` (a probability statement, unlike low / high):
+see ``project_population`` and ``error_quantiles``; measured by ``indicators.backtest.population_table``.
 """
 
 from __future__ import annotations
@@ -181,7 +184,8 @@ def past_errors(past: pd.DataFrame, base_year: int) -> pd.DataFrame:
 def error_quantiles(errors: pd.DataFrame, horizon: int) -> pd.DataFrame:
     """Quantiles (columns p10 … p90) of the log errors by horizon 1..horizon (rows), symmetric: ± the 80 %
     (50 %) quantile of the absolute errors (the sign of past errors changes from one origin to the next).
-    Beyond the measured horizons the quantile grows as a power of the horizon fitted on them (exponent clipped to [0.5, 1.5])."""
+    Beyond the measured horizons the quantile grows as a power of the horizon fitted on them
+    (exponent clipped to [0.5, 1.5])."""
     if errors.empty:
         return pd.DataFrame(0.0, index=range(1, horizon + 1), columns=list(INTERVALS))
     size = errors["error"].abs().groupby(errors["horizon"])
