@@ -42,6 +42,7 @@ def finish_layout(fig: go.Figure, y_title: str) -> go.Figure:
     xs = [float(x) for trace in fig.data if trace.x is not None for x in trace.x]
     span = max(xs) - min(xs) if xs else 0
     fig.update_xaxes(tickformat="d", dtick=1 if span <= 10 else None)
+    fig.update_yaxes(tickformat=",.2~f")  # 70 000 and 10,5 (not 70k, 10.5)
     fig.update_layout(
         separators="," + NBSP,
         height=420,

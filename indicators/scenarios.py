@@ -125,3 +125,28 @@ def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
 def milestones(results: pd.DataFrame, years: tuple[int, ...] = (2030, 2040, 2050)) -> pd.DataFrame:
     """scenario, need, year -> recipients (+ band) at the milestone years."""
     return results[results["year"].isin(years)].reset_index(drop=True)
+
+
+CSV_COLUMNS = {
+    "territory_code": "département",
+    "scenario": "scénario",
+    "need": "besoin",
+    "year": "année (31/12)",
+    "recipients": "bénéficiaires",
+    "recipients_low": "bénéficiaires, bas",
+    "recipients_high": "bénéficiaires, haut",
+    "spending": "dépense nette (€)",
+    "spending_low": "dépense nette, bas (€)",
+    "spending_high": "dépense nette, haut (€)",
+}
+
+
+def results_csv(results: pd.DataFrame, names: dict[str, str]) -> str:
+    """The trajectories as a French spreadsheet reads them: French column names and labels, `;` between
+    fields, decimal comma, whole recipients and euros."""
+    out = results.assign(
+        scenario=results["scenario"].map(names).fillna(results["scenario"]),
+        need=results["need"].map(lambda n: NEED_BY_ID[n].label),
+    )
+    out = out[[c for c in CSV_COLUMNS if c in out]].round(0)
+    return out.rename(columns=CSV_COLUMNS).to_csv(index=False, sep=";", decimal=",")
