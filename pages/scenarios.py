@@ -129,7 +129,12 @@ spend = spending[spending["year"].isin([2030, 2040, 2050])].assign(scenario=lamb
 spend_table = spend.pivot(index="scenario", columns="year", values="spending").map(
     lambda v: format_number(v / 1e6, 0) + "\u00a0M€"
 )
-st.table(table.add_prefix(f"{NEED_BY_ID[need_id].label} ").join(spend_table.add_prefix("Dépense ")))
+st.table(
+    table.add_prefix(f"{NEED_BY_ID[need_id].label} ")
+    .join(spend_table.add_prefix("Dépense "))
+    .rename_axis("scénario")
+    .rename_axis(None, axis=1)
+)
 
 assumptions = scenarios.assumptions_table(chosen)
 st.dataframe(assumptions, hide_index=True)

@@ -26,6 +26,8 @@ def run() -> list[Measure]:
     print("Rates, held-out origins:")
     print(held.round(3).to_string())
     return [
-        Measure(10, "trend projections of 6 rates with calibrated bands, all départements + France", fit_all, "s", 15.0),
+        Measure(
+            10, "trend projections of 6 rates with calibrated bands, all départements + France", fit_all, "s", 15.0
+        ),
         Measure(10, "backtest harness: population, rates held out, settings selection", elapsed, "s", 180.0),
     ]
