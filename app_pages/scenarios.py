@@ -51,6 +51,8 @@ with st.expander("Méthode et qualité des projections"):
     st.markdown("**Rétro-projection 2013 → 2023** (écart absolu moyen sur les départements) :")
     st.table(shown.rename(columns={"total": "Population totale", "65+": "65 ans et plus", "75+": "75 ans et plus"}))
 
+RATE_STEPS = [round(x / 10, 1) for x in range(-50, 81)]
+SHOCK_STEPS = [float(x) for x in range(-30, 51)]
 defaults = scenarios.defaults(bases)
 st.subheader("Les quatre scénarios : vos hypothèses")
 chosen = []
@@ -66,19 +68,22 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
             format_func=lambda v: f"variante {scenarios.VARIANT_LABELS[v]}",
         )
         changes = {
-            need_id: st.slider(
+            need_id: st.select_slider(
                 f"{NEED_BY_ID[need_id].label} : évolution du taux (%/an)",
-                -5.0,
-                8.0,
-                float(value),
-                0.1,
+                RATE_STEPS,
+                min(max(round(float(value), 1), RATE_STEPS[0]), RATE_STEPS[-1]),
+                format_func=lambda v: format_number(v, 1) + "\u00a0%/an",
                 key=f"{scenario.key}_{need_id}",
             )
             for need_id, value in scenario.rate_change.items()
         }
         shock_year = st.slider("Année du choc", 2025, 2050, scenario.shock_year or 2030, key=f"{scenario.key}_year")
-        shock = st.slider(
-            "Ampleur du choc (% des taux)", -30.0, 50.0, float(scenario.shock_size), 1.0, key=f"{scenario.key}_shock"
+        shock = st.select_slider(
+            "Ampleur du choc (% des taux)",
+            SHOCK_STEPS,
+            float(scenario.shock_size),
+            format_func=lambda v: format_number(v, 0) + "\u00a0%",
+            key=f"{scenario.key}_shock",
         )
         chosen.append(
             scenario.with_changes(
@@ -124,7 +129,12 @@ spend = spending[spending["year"].isin([2030, 2040, 2050])].assign(scenario=lamb
 spend_table = spend.pivot(index="scenario", columns="year", values="spending").map(
     lambda v: format_number(v / 1e6, 0) + "\u00a0M€"
 )
-st.table(table.add_prefix(f"{NEED_BY_ID[need_id].label} ").join(spend_table.add_prefix("Dépense ")))
+st.table(
+    table.add_prefix(f"{NEED_BY_ID[need_id].label} ")
+    .join(spend_table.add_prefix("Dépense "))
+    .rename_axis("scénario")
+    .rename_axis(None, axis=1)
+)
 
 assumptions = scenarios.assumptions_table(chosen)
 st.dataframe(assumptions, hide_index=True)
@@ -138,7 +148,7 @@ left.download_button(
 )
 right.download_button(
     "Télécharger les résultats (CSV)",
-    exports.to_csv(results.assign(territory_code=code), sep=",", decimal=".", encoding="utf-8"),
+    scenarios.results_csv(results.assign(territory_code=code), labels),
     f"projections_scenarios_{code}.csv",
     "text/csv",
     key="dl_results",

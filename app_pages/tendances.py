@@ -54,18 +54,26 @@ if len(path):
     )
 st.caption(caption)
 
-with st.expander("Méthode et rétro-prévision"):
+with st.expander("Méthode et fiabilité (rétro-prévision)"):
     st.markdown(indicator.method or "")
+    st.markdown(f"Trajectoire centrale retenue pour ce taux : **{trends.SETTINGS[indicator_id].label}**.")
     if backtest:
+        mine, every = backtest["series"], backtest["all"]
+        pct = lambda v: format_number(v, 0) + "\u00a0%"  # noqa: E731
         st.markdown(
-            f"**Rétro-prévision de cette série** ({backtest['forecasts']} prévisions, 10 dernières origines, "
-            "horizons 1 à 5 ans) :\n\n"
-            f"| | Tendance amortie | Dernière valeur (naïf) |\n|---|---|---|\n"
-            f"| Erreur absolue moyenne | {format_number(backtest['mae_trend'], 2)} pt | "
-            f"{format_number(backtest['mae_naive'], 2)} pt |\n"
-            f"| Erreur relative moyenne | {format_number(backtest['mape_trend'], 1)} % | "
-            f"{format_number(backtest['mape_naive'], 1)} % |\n\n"
-            f"Part des valeurs observées dans l'intervalle à 80 % : {format_number(backtest['coverage_80'], 0)} %."
+            f"**Peut-on s'y fier ?** Radar social a refait les projections qu'il aurait publiées par le passé "
+            f"(origines {every['origins']}, horizons 1 à 10 ans, intervalles calibrés uniquement sur ce qui "
+            f"était connu à chaque date), puis les a comparées à ce qui s'est passé.\n\n"
+            f"| | {names[code]} | Tous les territoires |\n|---|---|---|\n"
+            f"| Valeurs observées dans l'intervalle à 80 % | {pct(mine['coverage_80'])} | "
+            f"{pct(every['coverage_80'])} |\n"
+            f"| Valeurs observées dans l'intervalle à 50 % | {pct(mine['coverage_50'])} | "
+            f"{pct(every['coverage_50'])} |\n"
+            f"| Erreur moyenne de la trajectoire centrale | {format_number(mine['mae_trend'], 2)} pt | "
+            f"{format_number(every['mae_trend'], 2)} pt |\n"
+            f"| Erreur moyenne de « dernière valeur » | {format_number(mine['mae_last_value'], 2)} pt | "
+            f"{format_number(every['mae_last_value'], 2)} pt |\n\n"
+            "Un intervalle à 80 % bien calibré contient environ 8 valeurs observées sur 10."
         )
     else:
         st.markdown("Pas de rétro-prévision : la série est trop courte.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators import trends
 from indicators.projections import project_population
 
 AGGREGATES = {"total": 0, "65+": 65, "75+": 75}
@@ -76,3 +77,186 @@ def interval_coverage(population: pd.DataFrame, base_year: int = 2013, target_ye
     wide = totals.unstack("variant").drop(index="FR")
     observed = dep[dep["year"] == target_year].groupby("territory_code")["population"].sum().reindex(wide.index)
     return float(((observed >= wide["low"]) & (observed <= wide["high"])).mean())
+
+
+# --- Rates: rolling origins, horizons 1-10, settings chosen on early origins, held-out coverage -------
+
+RATE_CANDIDATES = [trends.LAST_VALUE] + [
+    trends.Setting(w, k, phi) for w in (0.5, 1.0) for k in (3, 5, 8) for phi in (0.6, 0.8, 0.95)
+]
+
+
+def error_measures(actual, forecast) -> dict[str, float]:
+    """MAE, MAPE (%), bias (mean signed error, forecast − actual) and P90 of the absolute error."""
+    actual, forecast = np.asarray(actual, float), np.asarray(forecast, float)
+    gap = forecast - actual
+    nonzero = np.abs(actual) > 1e-9
+    return {
+        "mae": float(np.mean(np.abs(gap))),
+        "mape": float(np.mean(np.abs(gap[nonzero]) / np.abs(actual[nonzero])) * 100),
+        "bias": float(np.mean(gap)),
+        "p90_abs": float(np.quantile(np.abs(gap), 0.9)),
+    }
+
+
+def split_year(errors: pd.DataFrame) -> int:
+    """Origins up to this year are 'early' (used for choices); later origins are reported out of sample."""
+    return int(np.median(errors["origin"].unique()))
+
+
+def select_rate_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> pd.DataFrame:
+    """Per indicator: MAE (original scale) of every candidate on the early origins (targets up to the
+    split year) and the winner. Returns indicator_id, setting, mae, chosen."""
+    items = list(trends.series(table, indicators))
+    rows = []
+    for indicator_id in indicators:
+        mine = [it for it in items if it[0][2] == indicator_id]
+        cap = trends.cap_of(indicator_id)
+        base = trends.pooled_errors(mine, {indicator_id: trends.LAST_VALUE})
+        if base.empty:
+            continue
+        split = split_year(base)
+        for cand in RATE_CANDIDATES:
+            e = trends.pooled_errors(mine, {indicator_id: cand})
+            e = e[e["target"] <= split]
+            mae = np.mean(np.abs(trends.from_logit(e["forecast"], cap) - trends.from_logit(e["actual"], cap)))
+            rows.append({"indicator_id": indicator_id, "setting": cand, "mae": float(mae), "split": split})
+    out = pd.DataFrame(rows)
+    best = out.loc[out.groupby("indicator_id")["mae"].idxmin()]
+    return out.assign(chosen=out.index.isin(best.index))
+
+
+def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=None) -> pd.DataFrame:
+    """For every indicator, the late origins T (after the split year): bands calibrated only on errors
+    whose target is at most T (what a table cut at T knows), compared with what happened at T+1..T+10.
+    Returns one row per forecast: indicator_id, territory_code, origin, horizon, actual, trend, naive,
+    p10, p25, p75, p90 (original scale)."""
+    items = list(trends.series(table, indicators))
+    out = []
+    for indicator_id in indicators:
+        mine = [it for it in items if it[0][2] == indicator_id]
+        errors = trends.pooled_errors(mine, settings)
+        if errors.empty:
+            continue
+        cap = trends.cap_of(indicator_id)
+        split = split_year(errors)
+        for origin in sorted(o for o in errors["origin"].unique() if o > split):
+            q = trends.calibrate(errors[errors["target"] <= origin], trends.MAX_HORIZON)
+            now = errors[errors["origin"] == origin]
+            if q.empty or now.empty:
+                continue
+            qh = q.reindex(now["horizon"]).to_numpy()
+            frame = {
+                "indicator_id": indicator_id,
+                "territory_code": now["territory_code"].to_numpy(),
+                "origin": origin,
+                "horizon": now["horizon"].to_numpy(),
+                "actual": trends.from_logit(now["actual"], cap),
+                "trend": trends.from_logit(now["forecast"], cap),
+            }
+            for i, v in enumerate(trends.LEVELS_Q):
+                frame[v.removeprefix("trend_")] = trends.from_logit(
+                    now["forecast"].to_numpy() + qh[:, i] * now["scale"].to_numpy(), cap
+                )
+            out.append(pd.DataFrame(frame))
+    held = pd.concat(out, ignore_index=True)
+    last = {}
+    for (_, code, indicator_id), s in items:
+        last[(code, indicator_id)] = s
+    naive = [
+        last[(c, i)].get(o, np.nan)
+        for c, i, o in zip(held["territory_code"], held["indicator_id"], held["origin"], strict=True)
+    ]
+    return held.assign(naive=naive)
+
+
+def rate_table(held: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator: held-out coverage of the 50 % and 80 % bands (%), MAE of the central path and of the
+    last value, their ratio, bias and P90 of the absolute error, origins and forecasts."""
+    rows = {}
+    for indicator_id, h in held.groupby("indicator_id", sort=False):
+        m = error_measures(h["actual"], h["trend"])
+        naive = error_measures(h["actual"], h["naive"])
+        rows[indicator_id] = {
+            "coverage_50": float(((h["actual"] >= h["p25"]) & (h["actual"] <= h["p75"])).mean() * 100),
+            "coverage_80": float(((h["actual"] >= h["p10"]) & (h["actual"] <= h["p90"])).mean() * 100),
+            "mae_trend": m["mae"],
+            "mae_last_value": naive["mae"],
+            "mae_ratio": m["mae"] / naive["mae"] if naive["mae"] else np.nan,
+            "bias": m["bias"],
+            "p90_abs": m["p90_abs"],
+            "origins": f"{h['origin'].min()}-{h['origin'].max()}",
+            "forecasts": len(h),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# --- Population: origins × horizons × age groups, the central path and the p10-p90 interval ----------
+
+GROUPS = {"total": (0, None), "0-19": (0, 19), "20-64": (20, 64), "65+": (65, None), "75+": (75, None)}
+POPULATION_RUNS = ((2003, 10), (2008, 10), (2013, 10), (2008, 5), (2013, 5), (2018, 5))
+
+
+def _groups(population: pd.DataFrame) -> pd.DataFrame:
+    """territory_code, year (+ variant) -> one column per age group of GROUPS."""
+    start = population["age_band"].str.extract(r"^(\d+)")[0].astype(int)
+    keys = ["territory_code", "year"] + (["variant"] if "variant" in population else [])
+    out = {}
+    for name, (low, high) in GROUPS.items():
+        inside = (start >= low) & (start <= high if high is not None else True)
+        out[name] = population[inside].groupby(keys)["population"].sum()
+    return pd.DataFrame(out)
+
+
+def population_table(population: pd.DataFrame, runs=POPULATION_RUNS) -> pd.DataFrame:
+    """One row per (origin, horizon, age group): MAPE, bias (mean signed % error) and P90 of the absolute
+    % error of the central variant over départements, and the share of départements whose observed value
+    falls inside [p10, p90] and [p25, p75] (%)."""
+    dep = population[population["territory_code"] != "FR"]
+    observed = _groups(dep)
+    rows = []
+    for origin, horizon in runs:
+        target = origin + horizon
+        projected = project_population(dep[dep["year"] <= origin], origin, until=target)
+        at = _groups(projected[(projected["year"] == target) & (projected["territory_code"] != "FR")])
+        at = at.droplevel("year")
+        obs = observed.xs(target, level="year")
+        for group in GROUPS:
+            wide = at[group].unstack("variant")
+            o = obs[group].reindex(wide.index)
+            pct = (wide["central"] - o) / o * 100
+            rows.append(
+                {
+                    "origin": origin,
+                    "horizon": horizon,
+                    "group": group,
+                    "mape": float(pct.abs().mean()),
+                    "bias": float(pct.mean()),
+                    "p90_abs": float(pct.abs().quantile(0.9)),
+                    "coverage_80": float(((o >= wide["p10"]) & (o <= wide["p90"])).mean() * 100),
+                    "coverage_50": float(((o >= wide["p25"]) & (o <= wide["p75"])).mean() * 100),
+                    "departements": len(o),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def main() -> None:  # pragma: no cover - a report printed by `python -m indicators.backtest`
+    from indicators import paths
+
+    table = pd.read_parquet(paths.PROCESSED_DIR / "indicators.parquet")
+    population = pd.read_parquet(paths.PROCESSED_DIR / "population.parquet")
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_columns", 20)
+    print("Population (central variant, interval p10-p90 / p25-p75):")
+    print(population_table(population).round(2).to_string(index=False))
+    observed = table[table["variant"] == "observed"]
+    print("\nRates: held-out origins (after the split year), horizons 1-10:")
+    print(rate_table(rate_held_out(observed)).round(3).to_string())
+    print("\nRates: settings chosen on the early origins:")
+    chosen = select_rate_settings(observed)
+    print(chosen[chosen["chosen"]].to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -228,5 +228,15 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = None
     if len(observed) > trends.MIN_YEARS:
-        backtest = trends.summarise(trends.series_backtest(observed, indicator_id, max_origins=trends.BACKTEST_ORIGINS))
+        from indicators import backtest as harness
+
+        # every territory's observed rows of the rate (and of the counts that splice its series break)
+        needed = [indicator_id, *trends.BREAKS.get(indicator_id, ())[1:]]
+        held = harness.rate_held_out(query.rows(indicator_ids=needed), (indicator_id,))
+        mine = held[held["territory_code"] == code]
+        if len(mine):
+            backtest = {
+                "all": harness.rate_table(held).iloc[0].to_dict(),
+                "series": harness.rate_table(mine).iloc[0].to_dict(),
+            }
     return observed, path, backtest

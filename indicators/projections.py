@@ -16,6 +16,9 @@ Variants (also written in the catalogue): ``central`` uses the ratios as measure
 ``high`` multiply every cohort-change ratio by exp(∓MIGRATION_SHIFT) (about ∓0.15 % of each cohort a
 year, the order of the spread of net migration between départements) and the child–woman ratios by
 (1 ∓ FERTILITY_SHIFT). In the 2013 -> 2023 backtest, 3 départements in 4 end between low and high.
+
+Prediction interval ``p10`` / ``p25`` / ``p75`` / ``p90`` (a probability statement, unlike low / high):
+see ``project_population`` and ``error_quantiles``; measured by ``indicators.backtest.population_table``.
 """
 
 from __future__ import annotations
@@ -135,16 +138,13 @@ def _long(codes: list[str], years: list[int], cube: np.ndarray, variant: str) ->
     )
 
 
-def project_population(history: pd.DataFrame, base_year: int, until: int = 2050) -> pd.DataFrame:
-    """Project every département with history up to ``base_year`` (later years are ignored), three
-    variants, every year base_year+1 … until, plus France (territory_code "FR") = sum of départements.
+INTERVALS = {"p10": 0.10, "p25": 0.25, "p75": 0.75, "p90": 0.90}
+PAST_ORIGINS = (5, 10, 15)  # years before the base: the past projections whose errors make the interval
+ERROR_HORIZON = 10
 
-    history: territory_code, year, sex, age_band, population (population.parquet's columns).
-    Returns territory_code, year, sex, age_band, variant, population.
-    """
-    if until <= base_year:
-        raise ValueError("until must be after base_year")
-    past = history[history["year"] <= base_year]
+
+def _central_cube(past: pd.DataFrame, base_year: int, horizon: int, sign: float = 0.0, sign_fertility: float = 0.0):
+    """(codes, array[h-1, territory, sex, band]) projected from the history up to base_year."""
     available = set(past["year"])
     window = [y for y in range(base_year - POOLED_SPANS - STEP + 1, base_year + 1) if y in available]
     if len(window) < STEP + 1 or window[-1] - window[0] != len(window) - 1:
@@ -157,14 +157,84 @@ def project_population(history: pd.DataFrame, base_year: int, until: int = 2050)
     improvement = None
     if IMPROVEMENT_STEPS and len(long_window) == 2 * STEP + 1:
         improvement = old_age_improvement(_cube(past, long_window)[1])
+    return codes, cube, ccr, cwr, improvement
+
+
+def past_errors(past: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """log(observed / projected) of each département's total, for the central projections made
+    PAST_ORIGINS years before base_year, every horizon up to ERROR_HORIZON that is observed by base_year."""
+    totals = past[past["territory_code"] != FRANCE].groupby(["territory_code", "year"])["population"].sum()
+    rows = []
+    for back in PAST_ORIGINS:
+        origin = base_year - back
+        horizon = min(ERROR_HORIZON, back)
+        try:
+            codes, cube, ccr, cwr, improvement = _central_cube(past[past["year"] <= origin], origin, horizon)
+        except ValueError:
+            continue
+        projected = project_cube(cube[-1], ccr, cwr, horizon, improvement).sum(axis=(2, 3))  # [h, territory]
+        for h in range(1, horizon + 1):
+            observed = totals.xs(origin + h, level="year").reindex(codes).to_numpy()
+            rows.append(pd.DataFrame({"origin": origin, "horizon": h, "error": np.log(observed / projected[h - 1])}))
+    if not rows:
+        return pd.DataFrame(columns=["origin", "horizon", "error"])
+    return pd.concat(rows, ignore_index=True).dropna()
+
+
+def error_quantiles(errors: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    """Quantiles (columns p10 … p90) of the log errors by horizon 1..horizon (rows), symmetric: ± the 80 %
+    (50 %) quantile of the absolute errors (the sign of past errors changes from one origin to the next).
+    Beyond the measured horizons the quantile grows as a power of the horizon fitted on them
+    (exponent clipped to [0.5, 1.5])."""
+    if errors.empty:
+        return pd.DataFrame(0.0, index=range(1, horizon + 1), columns=list(INTERVALS))
+    size = errors["error"].abs().groupby(errors["horizon"])
+    table = pd.DataFrame({v: np.sign(q - 0.5) * size.quantile(abs(2 * q - 1)) for v, q in INTERVALS.items()})
+    measured = table.index.to_numpy()
+    out = table.reindex(range(1, horizon + 1))
+    top = int(measured.max())
+    for v in INTERVALS:
+        centre = table[v].to_numpy()
+        mag = np.maximum(np.abs(centre), 1e-9)
+        exponent = float(np.clip(np.polyfit(np.log(measured), np.log(mag), 1)[0], 0.5, 1.5)) if top > 1 else 1.0
+        beyond = np.arange(top + 1, horizon + 1)
+        out.loc[beyond, v] = centre[-1] * (beyond / top) ** exponent
+    out["p25"] = np.minimum(out["p25"], out["p75"])
+    out["p10"] = np.minimum(out["p10"], out["p25"])
+    out["p90"] = np.maximum(out["p90"], out["p75"])
+    return out
+
+
+def project_population(history: pd.DataFrame, base_year: int, until: int = 2050) -> pd.DataFrame:
+    """Project every département with history up to ``base_year`` (later years are ignored), every year
+    base_year+1 … until, plus France (territory_code "FR") = sum of départements. Variants: the scenario
+    variants central / low / high, and the prediction interval p10 / p25 / p75 / p90 = central × the
+    empirical quantiles of the errors of the projections made 5, 10 and 15 years before base_year
+    (``past_errors``, by horizon, pooled across départements, applied to every age band alike).
+
+    history: territory_code, year, sex, age_band, population (population.parquet's columns).
+    Returns territory_code, year, sex, age_band, variant, population.
+    """
+    if until <= base_year:
+        raise ValueError("until must be after base_year")
+    past = history[history["year"] <= base_year]
+    codes, cube, ccr, cwr, improvement = _central_cube(past, base_year, until - base_year)
     horizon = until - base_year
     years = list(range(base_year + 1, until + 1))
     frames = []
+
+    def add(projected: np.ndarray, variant: str) -> None:
+        frames.append(_long(codes, years, projected, variant))
+        frames.append(_long([FRANCE], years, projected.sum(axis=1, keepdims=True), variant))
+
+    central = None
     for variant, sign in VARIANTS.items():
         projected = project_cube(
             cube[-1], ccr * np.exp(sign * MIGRATION_SHIFT), cwr * (1 + sign * FERTILITY_SHIFT), horizon, improvement
         )
-        france = projected.sum(axis=1, keepdims=True)
-        frames.append(_long(codes, years, projected, variant))
-        frames.append(_long([FRANCE], years, france, variant))
+        central = projected if variant == "central" else central
+        add(projected, variant)
+    quantiles = error_quantiles(past_errors(past, base_year), horizon)
+    for variant in INTERVALS:
+        add(central * np.exp(quantiles[variant].to_numpy())[:, None, None, None], variant)
     return pd.concat(frames, ignore_index=True)[OUTPUT_COLUMNS]

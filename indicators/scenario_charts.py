@@ -38,7 +38,11 @@ def add_observed(fig: go.Figure, observed: pd.Series, mode: str = "lines") -> No
 
 
 def finish_layout(fig: go.Figure, y_title: str) -> go.Figure:
-    """French separators, one hover per year, legend below."""
+    """French separators, one hover per year, whole years on the x axis, legend below."""
+    xs = [float(x) for trace in fig.data if trace.x is not None for x in trace.x]
+    span = max(xs) - min(xs) if xs else 0
+    fig.update_xaxes(tickformat="d", dtick=1 if span <= 10 else None)
+    fig.update_yaxes(tickformat=",.2~f")  # 70 000 and 10,5 (not 70k, 10.5)
     fig.update_layout(
         separators="," + NBSP,
         height=420,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from indicators import exports
 from indicators.needs import NEED_BY_ID, NEEDS, Baseline, project_need
 
 UNTIL = 2050
@@ -125,3 +126,28 @@ def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
 def milestones(results: pd.DataFrame, years: tuple[int, ...] = (2030, 2040, 2050)) -> pd.DataFrame:
     """scenario, need, year -> recipients (+ band) at the milestone years."""
     return results[results["year"].isin(years)].reset_index(drop=True)
+
+
+CSV_COLUMNS = {
+    "territory_code": "département",
+    "scenario": "scénario",
+    "need": "besoin",
+    "year": "année (31/12)",
+    "recipients": "bénéficiaires",
+    "recipients_low": "bénéficiaires, bas",
+    "recipients_high": "bénéficiaires, haut",
+    "spending": "dépense nette (€)",
+    "spending_low": "dépense nette, bas (€)",
+    "spending_high": "dépense nette, haut (€)",
+}
+
+
+def results_csv(results: pd.DataFrame, names: dict[str, str]) -> bytes:
+    """The trajectories as a French spreadsheet reads them: French column names and labels, `;` between
+    fields, decimal comma, whole recipients and euros."""
+    out = results.assign(
+        scenario=results["scenario"].map(names).fillna(results["scenario"]),
+        need=results["need"].map(lambda n: NEED_BY_ID[n].label),
+    )
+    out = out[[c for c in CSV_COLUMNS if c in out]].round(0)
+    return exports.to_csv(out.rename(columns=CSV_COLUMNS))  # formula-safe, ';', decimal comma

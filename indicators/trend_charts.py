@@ -1,4 +1,4 @@
-"""Plotly figure of a rate's trend: observed solid, damped trend dashed, 50 % and 80 % bands shaded,
+"""Plotly figure of a rate's trend: observed solid, central path dashed, 50 % and 80 % bands shaded,
 projection zone marked. Pure function of the stored rows (no Streamlit)."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
                 x=years,
                 y=[start, *path["trend"]],
                 mode="lines",
-                name="Tendance amortie (projection)",
+                name="Trajectoire centrale (projection)",
                 line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
             )
         )

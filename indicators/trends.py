@@ -1,31 +1,39 @@
-"""Trend projections of rates to 2050: damped-trend exponential smoothing with 50 % and 80 % intervals.
+"""Trend projections of rates to 2050 with intervals calibrated on the rates' own past errors.
 
-Model: statsmodels ``ETSModel(error="add", trend="add", damped_trend=True)`` (Holt's damped trend,
-parameters and initial states by maximum likelihood) fitted on every observed year of one series
-(territory × indicator). Prediction intervals are the model's analytic ones (additive errors).
-Rates are clipped to [0, 100] (% ) or [0, 1000] (‰).
+Scale: every rate is modelled on the logit scale of its share (value / 100 for %, / 1000 for ‰), so
+paths and bands stay inside [0, cap] and errors are relative where rates are small.
 
-Stored in the tidy table with the variants ``trend`` (central path), ``trend_p10`` / ``trend_p90``
-(80 % interval) and ``trend_p25`` / ``trend_p75`` (50 % interval), from the year after the last
-observation to 2050. Series with fewer than ``MIN_YEARS`` observed years (poverty_rate: 2016–2020)
-get no trend at all: ``fit`` returns ``short=True`` and an empty path, the page says why.
+Central path (``trend``): last value plus a damped drift, z(T+h) = z(T) + w · d · (φ + … + φʰ), d =
+mean yearly change of the last ``k`` years. The settings (w, k, φ) of each rate are in ``SETTINGS``;
+they were chosen by ``indicators.backtest.select_rate_settings`` on the early origins only (targets
+up to the split year), among candidates that include w = 0 ("last value"). Where no drift beats
+the last value, w = 0 and the page says "dernière valeur".
 
-``backtest``: rolling origins, horizons 1–5, damped trend against the naive "last value" forecast.
+Intervals (``trend_p10`` / ``trend_p90``: 80 %, ``trend_p25`` / ``trend_p75``: 50 %): split-conformal,
+from the rolling-origin errors of the same model on the rows given (every origin with at least
+MIN_YEARS years, every horizon 1–10), pooled across the territories of one rate, on the logit scale
+(a series that never moved keeps a zero-width band). Empirical quantiles by horizon where at least MIN_ERRORS
+errors exist; beyond, the quantile grows as a power of the horizon fitted on the measured horizons
+(exponent clipped to [0.5, 1]). Everything is computed from the rows given to ``build``: a table cut
+at year T gives the forecast that would have been made at T.
+
+Series breaks: the RSA coverage rate changes method in 2016 (CNAF). Years before 2016 are spliced onto
+the new method by the ratio new / old of the people covered in 2016, per territory (``BREAKS``);
+without that 2016 value the years before the break are dropped. Series with fewer than MIN_YEARS
+observed years (poverty_rate, 2016–2020) get no trend: ``fit`` returns ``short=True``.
 """
 
 from __future__ import annotations
 
-import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from threadpoolctl import threadpool_limits
 
 UNTIL = 2050
 MIN_YEARS = 8
+MAX_HORIZON = 10
+MIN_ERRORS = 30
 INDICATORS = (
     "unemployment_rate",
     "rsa_coverage_rate",
@@ -37,14 +45,37 @@ INDICATORS = (
 )
 CAPS = {"pch_per_1000": 1000.0}
 LEVELS = ("departement", "france")
-QUANTILES = {
-    "trend_p10": ("lower", 0.2),
-    "trend_p25": ("lower", 0.5),
-    "trend_p75": ("upper", 0.5),
-    "trend_p90": ("upper", 0.2),
+LEVELS_Q = {"trend_p10": 0.10, "trend_p25": 0.25, "trend_p75": 0.75, "trend_p90": 0.90}
+VARIANTS = ("trend", *LEVELS_Q)
+
+
+@dataclass(frozen=True)
+class Setting:
+    weight: float  # 0 = last value
+    years: int  # k: drift measured over the last k years
+    damping: float  # φ
+
+    @property
+    def label(self) -> str:
+        if self.weight == 0:
+            return "dernière valeur observée"
+        share = "" if self.weight == 1 else f"{round(self.weight * 100)} % de "
+        return f"dernière valeur + {share}la tendance des {self.years} dernières années, amortie (φ = {self.damping})"
+
+
+LAST_VALUE = Setting(0.0, 1, 0.0)
+# Chosen on the early origins by indicators.backtest.select_rate_settings (python -m indicators.backtest).
+SETTINGS = {
+    "unemployment_rate": LAST_VALUE,
+    "rsa_coverage_rate": LAST_VALUE,
+    "poverty_rate": LAST_VALUE,
+    "apa_rate_60_plus": LAST_VALUE,
+    "aah_rate_20_64": Setting(0.5, 8, 0.95),
+    "ase_rate_0_19": Setting(0.5, 8, 0.95),
+    "pch_per_1000": Setting(0.5, 5, 0.8),
 }
-VARIANTS = ("trend", *QUANTILES)
-HORIZONS = (1, 2, 3, 4, 5)
+# (year of the break, new-method count, old-method count): years before are rescaled by new / old.
+BREAKS = {"rsa_coverage_rate": (2016, "rsa_covered_people", "rsa_covered_people_old_method")}
 
 
 @dataclass(frozen=True)
@@ -60,147 +91,202 @@ class Trend:
         return len(self.observed)
 
 
-def _model_forecast(values: np.ndarray, steps: int) -> pd.DataFrame:
-    """Columns trend, trend_p10, trend_p25, trend_p75, trend_p90 for steps 1..steps (not clipped)."""
-    n = len(values)
-    if np.ptp(values) < 1e-9:  # a constant series: nothing to estimate, the trend is the constant
-        return pd.DataFrame({v: np.full(steps, values[-1]) for v in VARIANTS})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = ETSModel(pd.Series(values, dtype=float), error="add", trend="add", damped_trend=True).fit(disp=False)
-        prediction = result.get_prediction(start=n, end=n + steps - 1)
-        out = {"trend": np.asarray(prediction.predicted_mean)}
-        for alpha in (0.5, 0.2):
-            frame = prediction.summary_frame(alpha=alpha)
-            for variant, (side, a) in QUANTILES.items():
-                if a == alpha:
-                    out[variant] = frame[f"pi_{side}"].to_numpy()
-    return pd.DataFrame(out)[list(VARIANTS)]
+def cap_of(indicator_id: str) -> float:
+    return CAPS.get(indicator_id, 100.0)
 
 
-def fit(observed: pd.Series, indicator_id: str = "", until: int = UNTIL) -> Trend:
-    """observed: values indexed by year (consecutive years expected). Path from last year + 1 to until."""
-    observed = observed.dropna().sort_index()
+def to_logit(values, cap: float) -> np.ndarray:
+    share = np.clip(np.asarray(values, dtype=float) / cap, 1e-5, 1 - 1e-5)
+    return np.log(share / (1 - share))
+
+
+def from_logit(z, cap: float) -> np.ndarray:
+    return cap / (1 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def _consecutive(series: pd.Series) -> pd.Series:
+    """Sorted, every year from first to last (interior gaps interpolated linearly)."""
+    series = series.dropna().sort_index()
+    series.index = series.index.astype(int)
+    if series.empty:
+        return series
+    return series.reindex(range(series.index.min(), series.index.max() + 1)).interpolate()
+
+
+def central(z: np.ndarray, setting: Setting, horizons: int) -> np.ndarray:
+    """Central path on the logit scale for h = 1..horizons from the last point of z."""
+    k = min(setting.years, len(z) - 1)
+    drift = (z[-1] - z[-1 - k]) / k if k > 0 and setting.weight else 0.0
+    steps = np.cumsum(setting.damping ** np.arange(1, horizons + 1)) if setting.weight else np.zeros(horizons)
+    return z[-1] + setting.weight * drift * steps
+
+
+def volatility(z: np.ndarray) -> float:
+    """Scale of a series' errors: 1 (errors pooled as they are, logit scale), 0 for a series that never
+    moved. Scaling by each series' own mean yearly change was tried and covered worse (see the note)."""
+    return 1.0 if len(z) > 1 and np.ptp(z) > 1e-9 else 0.0
+
+
+def origin_errors(
+    z: np.ndarray, first_year: int, setting: Setting, max_horizon: int = MAX_HORIZON, min_years: int = MIN_YEARS
+) -> pd.DataFrame:
+    """Every origin with at least min_years points: origin, horizon, target, forecast, actual (logit), scale."""
+    rows = []
+    for end in range(min_years, len(z)):
+        past = z[:end]
+        steps = min(max_horizon, len(z) - end)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "origin": first_year + end - 1,
+                    "horizon": np.arange(1, steps + 1),
+                    "forecast": central(past, setting, steps),
+                    "actual": z[end : end + steps],
+                    "scale": volatility(past),
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame(columns=["origin", "horizon", "forecast", "actual", "scale", "target"])
+    out = pd.concat(rows, ignore_index=True)
+    return out.assign(target=out["origin"] + out["horizon"])
+
+
+def scores(errors: pd.DataFrame) -> pd.Series:
+    """Scaled errors (actual − forecast) / scale; a series that never moved has no score."""
+    ok = errors["scale"] > 1e-9
+    return ((errors["actual"] - errors["forecast"]) / errors["scale"])[ok]
+
+
+def calibrate(errors: pd.DataFrame, horizons: int) -> pd.DataFrame:
+    """Quantiles of the scaled errors by horizon 1..horizons (rows) for each level of LEVELS_Q (columns).
+    Empty when there are too few errors even at horizon 1 (no band can be calibrated)."""
+    s = scores(errors)
+    h = errors.loc[s.index, "horizon"]
+    counts = h.value_counts()
+    measured = sorted(int(x) for x in counts.index if counts[x] >= MIN_ERRORS)
+    measured = [x for i, x in enumerate(measured) if x == i + 1]  # contiguous from 1
+    if not measured:
+        return pd.DataFrame(columns=list(LEVELS_Q))
+    table = pd.DataFrame({v: s.groupby(h).quantile(q) for v, q in LEVELS_Q.items()}).loc[measured]
+    table["trend_p25"] = table["trend_p25"].clip(upper=0.0)
+    table["trend_p75"] = table["trend_p75"].clip(lower=0.0)
+    top = measured[-1]
+    out = table.reindex(range(1, horizons + 1))
+    for v in LEVELS_Q:
+        q = table[v].to_numpy()
+        sign = np.sign(q[-1]) or (1.0 if LEVELS_Q[v] > 0.5 else -1.0)
+        mag = np.maximum(np.abs(q), 1e-9)
+        exponent = 0.5
+        if top > 1:
+            exponent = float(np.clip(np.polyfit(np.log(measured), np.log(mag), 1)[0], 0.5, 1.0))
+        beyond = np.arange(top + 1, horizons + 1)
+        out.loc[beyond, v] = sign * mag[-1] * (beyond / top) ** exponent
+        monotone = np.maximum.accumulate(np.abs(out[v].to_numpy()))  # errors do not shrink with the horizon
+        out[v] = np.sign(out[v].to_numpy()) * monotone
+    return out
+
+
+def band(z: np.ndarray, setting: Setting, quantiles: pd.DataFrame, steps: int) -> dict[str, np.ndarray]:
+    """trend and trend_p10 … trend_p90 on the logit scale for h = 1..steps."""
+    path = central(z, setting, steps)
+    out = {"trend": path}
+    scale = volatility(z)
+    for v in LEVELS_Q:
+        if len(quantiles) and scale > 1e-9:
+            out[v] = path + quantiles[v].to_numpy()[:steps] * scale
+        else:
+            out[v] = path.copy()
+    return out
+
+
+def fit(
+    observed: pd.Series, indicator_id: str = "", until: int = UNTIL, quantiles: pd.DataFrame | None = None
+) -> Trend:
+    """observed: values by year. Path from last year + 1 to until. quantiles: from ``calibrate`` (pooled);
+    when None they are calibrated on this series' own past errors alone."""
+    observed = _consecutive(observed)
     if len(observed) < MIN_YEARS:
         return Trend(observed, pd.DataFrame(columns=["year", *VARIANTS]), short=True)
+    cap = cap_of(indicator_id)
+    setting = SETTINGS.get(indicator_id, LAST_VALUE)
+    z = to_logit(observed.to_numpy(), cap)
     last = int(observed.index.max())
     steps = until - last
-    path = _model_forecast(observed.to_numpy(dtype=float), steps).clip(0.0, CAPS.get(indicator_id, 100.0))
+    if quantiles is None:
+        quantiles = calibrate(origin_errors(z, int(observed.index.min()), setting), steps)
+    path = pd.DataFrame({k: from_logit(v, cap) for k, v in band(z, setting, quantiles, steps).items()})
     path.insert(0, "year", range(last + 1, until + 1))
-    return Trend(observed, path, short=False)
+    return Trend(observed, path[["year", *VARIANTS]], short=False)
 
 
-def _series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
+def splice_breaks(table: pd.DataFrame) -> pd.DataFrame:
+    """Observed rows of the rates with their known breaks handled (see BREAKS)."""
+    out = []
+    for indicator_id, (year, new_id, old_id) in BREAKS.items():
+        rows = table[(table["indicator_id"] == indicator_id) & (table["variant"] == "observed")]
+        keys = ["territory_level", "territory_code"]
+        counts = table[(table["variant"] == "observed") & (table["year"] == year)]
+        new = counts[counts["indicator_id"] == new_id].set_index(keys)["value"]
+        old = counts[counts["indicator_id"] == old_id].set_index(keys)["value"]
+        ratio = (new / old).replace([np.inf, -np.inf], np.nan).dropna().rename("ratio")
+        rows = rows.join(ratio, on=keys)
+        before = rows["year"] < year
+        rows = rows[~before | rows["ratio"].notna()]
+        rows.loc[before, "value"] = rows.loc[before, "value"] * rows.loc[before, "ratio"]
+        out.append(rows.drop(columns="ratio"))
+    others = table[~table["indicator_id"].isin(list(BREAKS))]
+    return pd.concat([others, *out], ignore_index=True)
+
+
+def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
+    """((level, code, indicator_id), consecutive values by year) of every observed rate series, breaks spliced."""
     rows = table[
         (table["variant"] == "observed")
-        & table["indicator_id"].isin(indicators)
+        & table["indicator_id"].isin([*indicators, *(c for b in BREAKS.values() for c in b[1:])])
         & table["territory_level"].isin(levels)
     ]
+    rows = splice_breaks(rows)
+    rows = rows[rows["indicator_id"].isin(indicators)]
     for (level, code, indicator_id), group in rows.groupby(["territory_level", "territory_code", "indicator_id"]):
-        yield (level, code, indicator_id), group.set_index("year")["value"].sort_index()
+        yield (level, code, indicator_id), _consecutive(group.set_index("year")["value"])
 
 
-def _fit_rows(item) -> pd.DataFrame:
-    (level, code, indicator_id), series = item
-    trend = fit(series, indicator_id)
-    long = trend.path.melt(id_vars="year", var_name="variant", value_name="value")
-    return long.assign(territory_level=level, territory_code=code, indicator_id=indicator_id)
+def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:
+    """Rolling-origin errors of every series: level, territory_code, indicator_id, origin, horizon, ..."""
+    settings = settings or SETTINGS
+    parts = []
+    for (level, code, indicator_id), s in items:
+        if len(s) < MIN_YEARS + 1:
+            continue
+        z = to_logit(s.to_numpy(), cap_of(indicator_id))
+        e = origin_errors(z, int(s.index.min()), settings.get(indicator_id, LAST_VALUE), max_horizon)
+        parts.append(e.assign(territory_level=level, territory_code=code, indicator_id=indicator_id))
+    if not parts:
+        return pd.DataFrame(columns=["territory_level", "territory_code", "indicator_id", "origin", "horizon"])
+    return pd.concat(parts, ignore_index=True)
 
 
-def _one_thread() -> None:
-    """BLAS threads make these tiny fits ~7x slower: one thread per process."""
-    threadpool_limits(1)
-
-
-def _map(function, items, workers: int) -> list:
-    if workers > 1 and len(items) > 8:
-        with ProcessPoolExecutor(workers, initializer=_one_thread) as pool:
-            return list(pool.map(function, items, chunksize=max(1, len(items) // (4 * workers))))
-    with threadpool_limits(1):
-        return [function(item) for item in items]
-
-
-def build(observed: pd.DataFrame, workers: int = 2) -> pd.DataFrame:
-    """Trend rows (variants trend, trend_p10 … trend_p90) for every covered series with enough years."""
-    items = list(_series(observed))
-    parts = [p for p in _map(_fit_rows, items, workers) if len(p)]
+def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1) -> pd.DataFrame:
+    """Trend rows (variants trend, trend_p10 … trend_p90) for every rate series with at least MIN_YEARS
+    years, computed only from the rows given. ``workers`` is kept for compatibility (numpy is fast)."""
+    items = list(series(observed))
+    errors = pooled_errors(items)
     columns = ["territory_level", "territory_code", "indicator_id", "year", "variant", "value"]
+    parts = []
+    for indicator_id in {key[2] for key, _ in items}:
+        mine = errors[errors["indicator_id"] == indicator_id] if len(errors) else errors
+        quantiles = calibrate(mine, until - 1900) if len(mine) else pd.DataFrame(columns=list(LEVELS_Q))
+        for (level, code, ind), s in items:
+            if ind != indicator_id:
+                continue
+            trend = fit(s, ind, until, quantiles)
+            if trend.short or trend.path.empty:
+                continue
+            long = trend.path.melt(id_vars="year", var_name="variant", value_name="value")
+            parts.append(long.assign(territory_level=level, territory_code=code, indicator_id=ind))
     if not parts:
         return pd.DataFrame(columns=[*columns, "source_id"])
     rows = pd.concat(parts, ignore_index=True)[columns]
     source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
     return rows.assign(source_id=rows["indicator_id"].map(source_of))
-
-
-def series_backtest(
-    observed: pd.Series, indicator_id: str = "", horizons=HORIZONS, max_origins: int | None = None
-) -> pd.DataFrame:
-    """Rolling origins from the MIN_YEARS-th year to the second last (the most recent max_origins):
-    one row per (origin, horizon) with the observed value, the trend, the naive forecast and the 80 % band."""
-    observed = observed.dropna().sort_index()
-    years = list(observed.index.astype(int))
-    origins = years[MIN_YEARS - 1 : -1]
-    if max_origins:
-        origins = origins[-max_origins:]
-    rows = []
-    for origin in origins:
-        train = observed[observed.index <= origin]
-        path = fit(train, indicator_id, until=origin + max(horizons)).path.set_index("year")
-        for h in horizons:
-            target = origin + h
-            if target in observed.index:
-                rows.append(
-                    {
-                        "origin": origin,
-                        "horizon": h,
-                        "actual": float(observed[target]),
-                        "trend": path.at[target, "trend"],
-                        "naive": float(train.iloc[-1]),
-                        "p10": path.at[target, "trend_p10"],
-                        "p90": path.at[target, "trend_p90"],
-                    }
-                )
-    return pd.DataFrame(rows, columns=["origin", "horizon", "actual", "trend", "naive", "p10", "p90"])
-
-
-def summarise(errors: pd.DataFrame) -> dict[str, float]:
-    """MAE (points), MAPE (%) of trend and naive, coverage of the 80 % interval (%), number of forecasts."""
-    actual = errors["actual"]
-    nonzero = actual.abs() > 1e-9
-    out = {}
-    for method in ("trend", "naive"):
-        gap = (errors[method] - actual).abs()
-        out[f"mae_{method}"] = float(gap.mean())
-        out[f"mape_{method}"] = float((gap[nonzero] / actual[nonzero].abs()).mean() * 100)
-    inside = (actual >= errors["p10"]) & (actual <= errors["p90"])
-    out["coverage_80"] = float(inside.mean() * 100)
-    out["forecasts"] = len(errors)
-    return out
-
-
-def _backtest_item(item) -> pd.DataFrame:
-    (level, code, indicator_id), series = item
-    return series_backtest(series, indicator_id, max_origins=BACKTEST_ORIGINS).assign(
-        indicator_id=indicator_id, territory_code=code
-    )
-
-
-BACKTEST_ORIGINS = 10
-
-
-def backtest(
-    table: pd.DataFrame, codes: list[str] | None = None, indicators=INDICATORS, workers: int = 2
-) -> pd.DataFrame:
-    """Per indicator (rows): mae/mape of trend and naive, 80 % coverage, forecasts, series.
-    Over the départements in codes (all when None) and France, the last BACKTEST_ORIGINS origins."""
-    items = [
-        (key, s)
-        for key, s in _series(table, indicators)
-        if (codes is None or key[1] in codes or key[0] == "france") and len(s.dropna()) > MIN_YEARS
-    ]
-    parts = _map(_backtest_item, items, workers)
-    errors = pd.concat(parts, ignore_index=True)
-    out = {}
-    for indicator_id, rows in errors.groupby("indicator_id"):
-        out[indicator_id] = {**summarise(rows), "series": rows["territory_code"].nunique()}
-    return pd.DataFrame.from_dict(out, orient="index").reindex([i for i in indicators if i in out])

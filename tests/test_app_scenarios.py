@@ -38,7 +38,7 @@ def test_scenarios_page_for_seine_saint_denis():
 def test_moving_a_slider_changes_the_trajectory_quickly():
     at = _open()
     before = at.table[-1].value.loc["Idéal"].iloc[-1]
-    at.slider(key="ideal_apa_recipients").set_value(3.0)
+    at.select_slider(key="ideal_apa_recipients").set_value(3.0)
     start = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - start

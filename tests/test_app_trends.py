@@ -22,13 +22,14 @@ def test_unemployment_trend_for_seine_saint_denis():
     assert not at.warning
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     names = [t.get("name") for t in chart["data"]]
-    assert names == ["Intervalle à 80 %", "Intervalle à 50 %", "Tendance amortie (projection)", "Observé"]
+    assert names == ["Intervalle à 80 %", "Intervalle à 50 %", "Trajectoire centrale (projection)", "Observé"]
     assert chart["data"][2]["line"]["dash"] == "dash" and chart["data"][2]["x"][-1] == 2050
     assert "Projection" in json.dumps(chart["layout"])
     caption = at.caption[0].value
     assert "2050 : " in caption and "\u00a0%" in caption and "80 %" in caption
     expander = " ".join(m.value for m in at.expander[0].markdown)
-    assert "tendance amortie" in expander and "Rétro-prévision" in expander and "Dernière valeur" in expander
+    assert "dernière valeur observée" in expander and "Peut-on s'y fier" in expander
+    assert "intervalle à 80 %" in expander and "« dernière valeur »" in expander
 
 
 def test_short_poverty_series_gets_a_warning_and_no_line():

@@ -39,6 +39,10 @@ def test_store_has_projections_beside_observations(table):
         "central",
         "low",
         "high",
+        "p10",
+        "p25",
+        "p75",
+        "p90",
         "trend",
         "trend_p10",
         "trend_p25",
@@ -73,3 +77,16 @@ def test_store_has_projections_beside_observations(table):
     assert deps["value"].sum() == pytest.approx(central)
     # APA held at its 2020 rate of the 75+: recipients grow with the 75+ of Seine-Saint-Denis
     assert one("apa_recipients", "93", 2050, "central") > 1.3 * value(table, "apa_recipients", "93", 2020)
+
+
+def test_results_csv_is_french():
+    from indicators import scenarios
+
+    results = pd.DataFrame(
+        {"scenario": ["ideal"], "need": ["apa_recipients"], "year": [2030], "recipients": [1234.6], "spending": [2.5e6]}
+    )
+    text = scenarios.results_csv(results, {"ideal": "Idéal"}).decode("utf-8-sig")
+    assert text.splitlines() == [
+        "scénario;besoin;année (31/12);bénéficiaires;dépense nette (€)",
+        "Idéal;Bénéficiaires de l'APA;2030;1235;2500000",
+    ]

@@ -63,7 +63,7 @@ def test_contract_years_variants_france_and_no_peeking():
     out = project_population(history, 2000, until=2030)
     assert list(out.columns) == OUTPUT_COLUMNS
     assert sorted(out["year"].unique()) == list(range(2001, 2031))
-    assert set(out["variant"]) == {"central", "low", "high"}
+    assert set(out["variant"]) == {"central", "low", "high", "p10", "p25", "p75", "p90"}
     assert set(out["territory_code"]) == {"01", "2A", "FR"}
     dep = out[out["territory_code"] != "FR"].groupby(["year", "sex", "age_band", "variant"])["population"].sum()
     fr = out[out["territory_code"] == "FR"].set_index(["year", "sex", "age_band", "variant"])["population"]
@@ -90,3 +90,18 @@ def test_projection_of_the_store_to_2050(population):
     observed_2023 = population[(population["territory_code"] == "93") & (population["year"] == 2023)]
     first = out[(out["territory_code"] == "93") & (out["year"] == 2024) & (out["variant"] == "central")]
     assert first["population"].sum() == pytest.approx(observed_2023["population"].sum(), rel=0.02)
+
+
+def test_prediction_interval_2013_2023_from_past_errors_only(population):
+    table = backtest.population_table(population, runs=((2013, 10),)).set_index("group")
+    assert table.at["total", "mape"] == pytest.approx(1.72, abs=0.01)
+    assert table.at["total", "coverage_80"] == pytest.approx(95.0)
+    assert table.at["total", "coverage_50"] == pytest.approx(60.0)
+    assert table.at["65+", "mape"] == pytest.approx(2.24, abs=0.01)
+    out = project_population(population[population["territory_code"] == "93"].pipe(lambda d: d), 2013, 2030)
+    totals = out[out["year"].isin([2018, 2030])].groupby(["year", "variant"])["population"].sum().unstack()
+    for year in (2018, 2030):
+        row = totals.loc[year]
+        assert row["p10"] < row["p25"] < row["central"] < row["p75"] < row["p90"]
+    width = totals["p90"] / totals["p10"]
+    assert width[2030] > width[2018]  # errors grow with the horizon

@@ -41,7 +41,7 @@ def run() -> list[Measure]:
     print("Backtest 2013 -> 2023, MAPE over départements (%):")
     print(mape.round(2).to_string())
     return [
-        Measure(5, "project all départements to 2050, three variants", project, "s", 10.0),
+        Measure(5, "project all départements to 2050, seven variants", project, "s", 10.0),
         Measure(5, "scenarios page re-run after a slider move (93, logic)", rerun, "s", 0.3),
         Measure(5, "backtest 2013 -> 2023 (projection + baselines)", elapsed, "s", 10.0),
     ]

@@ -1,26 +1,33 @@
-"""Issue 5: damped-trend projections of rates (fitting every covered département and France), and the
-rolling-origin backtest per indicator (last 10 origins, horizons 1-5, every département and France)."""
+"""Issue 10: rate trends with calibrated bands (every département and France), and the whole backtest
+harness (population: 6 origin × horizon runs; rates: settings chosen on early origins, held-out bands)."""
 
 from __future__ import annotations
 
 import time
 
-from indicators import store, trends
+from indicators import backtest, store, trends
 from tests.benchmarks.run import Measure
 
 
 def run() -> list[Measure]:
     table = store.load_indicators()
+    population = store.load_population()
     observed = table[table["variant"] == "observed"]
     start = time.perf_counter()
     trends.build(observed)
     fit_all = time.perf_counter() - start
     start = time.perf_counter()
-    summary = trends.backtest(observed)
+    pop = backtest.population_table(population)
+    held = backtest.rate_table(backtest.rate_held_out(observed))
+    backtest.select_rate_settings(observed)
     elapsed = time.perf_counter() - start
-    print("Rolling-origin backtest of the damped trend (last 10 origins, horizons 1-5 years):")
-    print(summary.round(2).to_string())
+    print("Population harness (central MAPE %, p10-p90 coverage %):")
+    print(pop.round(2).to_string(index=False))
+    print("Rates, held-out origins:")
+    print(held.round(3).to_string())
     return [
-        Measure(5, "trend projections of 6 rates, all départements + France", fit_all, "s", 15.0),
-        Measure(5, "rolling-origin backtest of the trends, all départements", elapsed, "s", 180.0),
+        Measure(
+            10, "trend projections of 6 rates with calibrated bands, all départements + France", fit_all, "s", 15.0
+        ),
+        Measure(10, "backtest harness: population, rates held out, settings selection", elapsed, "s", 180.0),
     ]
