@@ -6,12 +6,12 @@ from tests.benchmarks.bench_compare_map import _warm_rerun
 from tests.benchmarks.run import Measure
 
 PAGES = [
-    ("home", "pages/accueil.py", {}),
-    ("profile (?dep=93)", "pages/profil.py", {"dep": "93"}),
-    ("compare (38/44/93)", "pages/comparer.py", {"deps": "38,44,93"}),
-    ("map (poverty 2020)", "pages/carte.py", {"ind": "poverty_rate", "year": "2020"}),
-    ("projections (scenarios, 93)", "pages/scenarios.py", {"dep": "93"}),
-    ("trends", "pages/tendances.py", {}),
+    ("home", "app_pages/accueil.py", {}),
+    ("profile (?dep=93)", "app_pages/profil.py", {"dep": "93"}),
+    ("compare (38/44/93)", "app_pages/comparer.py", {"deps": "38,44,93"}),
+    ("map (poverty 2020)", "app_pages/carte.py", {"ind": "poverty_rate", "year": "2020"}),
+    ("projections (scenarios, 93)", "app_pages/scenarios.py", {"dep": "93"}),
+    ("trends", "app_pages/tendances.py", {}),
 ]
 
 
