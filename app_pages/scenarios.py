@@ -137,11 +137,12 @@ st.table(
 )
 
 assumptions = scenarios.assumptions_table(chosen)
-st.dataframe(assumptions, hide_index=True)
+shown_assumptions = assumptions.map(lambda v: format_number(v, 1) if isinstance(v, int | float) else v)
+st.table(shown_assumptions, hide_index=True)  # French numbers ("1,7"), wrapped headers
 left, right = st.columns(2)
 left.download_button(
     "Télécharger les hypothèses (CSV)",
-    exports.to_csv(assumptions, sep=",", decimal=".", encoding="utf-8"),
+    exports.to_csv(assumptions),  # ';' and decimal comma, as a French spreadsheet reads it
     f"hypotheses_scenarios_{code}.csv",
     "text/csv",
     key="dl_assumptions",

@@ -30,18 +30,20 @@ def test_scenarios_page_for_seine_saint_denis():
     assert "Projection" in json.dumps(charts[0]["layout"])
     assert any("projections" in c.value and "Source" in c.value for c in at.caption)
     assert len(at.get("download_button")) == 2
-    table = at.table[-1].value
+    table = at.table[-2].value  # the trajectories; the last table holds the assumptions
+    assumptions = at.table[-1].value
+    assert assumptions.iloc[0, [0, 4]].tolist() == ["Tendanciel", "1,7"]  # APA rate trend of 93, in French
     assert list(table.index) == sorted(["Tendanciel", "Gestion des risques", "Idéal", "Catastrophe"])
     assert "\u00a0" in table.iloc[0, 0]
 
 
 def test_moving_a_slider_changes_the_trajectory_quickly():
     at = _open()
-    before = at.table[-1].value.loc["Idéal"].iloc[-1]
+    before = at.table[-2].value.loc["Idéal"].iloc[-1]
     at.select_slider(key="ideal_apa_recipients").set_value(3.0)
     start = time.perf_counter()
     at.run()
     elapsed = time.perf_counter() - start
     assert not at.exception
-    assert at.table[-1].value.loc["Idéal"].iloc[-1] != before
+    assert at.table[-2].value.loc["Idéal"].iloc[-1] != before
     assert elapsed < 2.0  # AppTest overhead included; make bench measures the page logic alone
