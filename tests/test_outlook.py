@@ -25,11 +25,12 @@ def test_outlook_of_93_is_the_stores_projection(table):
     assert (pop.base_year, pop.base) == (2023, 1682806)
     end = pop.at(2050)
     assert end.central == _projected(table, "population", "93", 2050, "central")
+    # the store holds the prediction interval of the population (issue 10): it is preferred to the variants
     assert (end.low, end.high) == (
-        _projected(table, "population", "93", 2050, "low"),
-        _projected(table, "population", "93", 2050, "high"),
+        _projected(table, "population", "93", 2050, "p10"),
+        _projected(table, "population", "93", 2050, "p90"),
     )
-    assert end.interval == "variantes basse / haute" and "Hamilton-Perry" in pop.method
+    assert end.interval == "intervalle p10 – p90" and "Hamilton-Perry" in pop.method
     share = rows["share_75_plus"].at(2050)  # the low variant ages faster: the bracket is sorted
     assert share.low <= share.central <= share.high
     apa = rows["apa_recipients"]
