@@ -411,10 +411,13 @@ def publish(
     store_dir: Path | None = None,
     declare: dict | None = None,
     based_on: int | None = None,
+    forced: list[dict] | None = None,
 ) -> dict:
     """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
     (with its ``source`` dict) to add to the store's catalogue extension. ``based_on``: the version the
-    analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since."""
+    analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since.
+    ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
+    the version's meta."""
     with lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
@@ -433,6 +436,8 @@ def publish(
             "indicators": sorted(rows["indicator_id"].unique().tolist()),
             "rows": int(len(rows)),
         }
+        if forced:
+            record["forced"] = forced
         version = _next(store_dir)
         record["chain"] = [*chain, version]
         written = _write_version(store_dir, record, rows, changes, upsert(published, rows), held)
