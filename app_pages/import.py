@@ -3,6 +3,7 @@
 Text coming from uploaded files is only shown in tables or plain text, never as Markdown/HTML.
 """
 
+import pandas as pd
 import streamlit as st
 
 from indicators import auth, catalogue, exports, preview_map, upload, upload_meaning, versions
@@ -30,10 +31,20 @@ if not st.session_state.get("analyst"):
 who = st.session_state["analyst"]  # the account logged in: what the history records
 
 
-def _publish(parsed: upload.ParsedUpload, declare: dict | None, based_on: int, forced: list | None) -> None:
+def _publish(
+    parsed: upload.ParsedUpload, declare: dict | None, based_on: int, forced: list | None, source: tuple
+) -> None:
+    credited = None if declare else versions.imported_source(*source, who, parsed.filename, parsed.sha256)
     try:
         record = versions.publish(
-            parsed.rows, who, parsed.filename, parsed.sha256, declare=declare, based_on=based_on, forced=forced
+            parsed.rows,
+            who,
+            parsed.filename,
+            parsed.sha256,
+            declare=declare,
+            based_on=based_on,
+            forced=forced,
+            source=credited,
         )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
         st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
@@ -69,6 +80,7 @@ candidates = upload.candidate_columns(data, file.name) if file is not None else 
 column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
 mode = st.radio("Indicateur", ["Indicateur du catalogue", "Nouvel indicateur"], horizontal=True, key="mode")
 declare = None
+source_fields = ("", "", "")
 if mode == "Indicateur du catalogue":
     options = sorted(entries)
     proposed = upload_meaning.propose_indicator(column)  # from the column name (catalogue's column_patterns)
@@ -87,6 +99,13 @@ if mode == "Indicateur du catalogue":
     unit = entries[indicator].unit if indicator else ""
     if column and proposed:
         st.caption(f"Indicateur proposé d'après le nom de la colonne {column} : vérifiez-le.")
+    st.caption("Source du fichier : elle sera citée sous chaque chiffre qu'il alimente.")
+    left, middle, right = st.columns(3)
+    source_fields = (
+        left.text_input("Producteur (ex. Insee, CAF de l'Isère)", key="src_publisher").strip(),
+        middle.text_input("Titre de la publication", key="src_title").strip(),
+        right.text_input("Édition ou millésime (ex. 2021)", key="src_edition").strip(),
+    )
 else:
     left, right = st.columns(2)
     indicator = left.text_input("Identifiant (minuscules, chiffres, _)", key="new_id").strip()
@@ -217,13 +236,16 @@ else:
             value=False,
             key=f"confirm_{parsed.sha256}_{'-'.join(m.indicator_id for m in doubtful)}",
         )
+    credited = declare is not None or all(source_fields[:2])
+    if not credited:
+        st.info("Indiquez le producteur et le titre de la publication du fichier pour pouvoir publier.")
     st.button(
         "Publier",
         type="primary",
-        disabled=changes.empty or not confirmed,
+        disabled=changes.empty or not confirmed or not credited,
         key="publish",
         on_click=_publish,
-        args=(parsed, declare, seen, [m.summary() for m in doubtful] or None),
+        args=(parsed, declare, seen, [m.summary() for m in doubtful] or None, source_fields),
     )
 
 # --- versions ---------------------------------------------------------------------------------------
@@ -232,8 +254,14 @@ if "flash" in st.session_state:
     kind, message = st.session_state.pop("flash")
     (st.success if kind == "success" else st.error)(message)
 history = versions.history()
+shown = history.assign(
+    kind=history["kind"].map({"base": "base", "publish": "publication", "rollback": "retour arrière"}),
+    when=history["when"].fillna("").astype(str).str.replace("T", " "),
+    **{c: [f"{int(v)}" if pd.notna(v) else "" for v in history[c]] for c in ("added", "changed", "removed", "target")},
+    current=history["current"].map({True: "oui", False: ""}),
+).fillna("")  # never "None" on screen
 st.dataframe(
-    history,
+    shown,
     hide_index=True,
     width="stretch",
     key="versions",
@@ -243,6 +271,7 @@ st.dataframe(
         "when",
         "who",
         "filename",
+        "source",
         "added",
         "changed",
         "removed",
@@ -256,6 +285,7 @@ st.dataframe(
         "when": "Date",
         "who": "Par",
         "filename": "Fichier",
+        "source": "Source",
         "sha256": "sha256",
         "added": "Ajouts",
         "changed": "Modifications",

@@ -50,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="publier malgré des valeurs très éloignées de l'historique de l'indicateur (consigné dans la version)",
     )
+    parser.add_argument("--publisher", default="", help="producteur du fichier (cité sous chaque chiffre importé)")
+    parser.add_argument("--title", default="", help="titre de la publication (par défaut le nom du fichier)")
+    parser.add_argument("--edition", default="", help="édition ou millésime de la publication")
     parser.add_argument("--sheet", help="feuille du classeur à lire (par défaut la première feuille visible)")
     args = parser.parse_args(argv)
 
@@ -119,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
             args.store,
             based_on=args.based_on,
             forced=[m.summary() for m in doubtful] or None,
+            source=None  # --source names a catalogue source; otherwise the file is its own source
+            if args.source
+            else versions.imported_source(
+                args.publisher, args.title, args.edition, args.who, parsed.filename, parsed.sha256
+            ),
         )
     except versions.VersionError as exc:
         print(f"publication impossible : {exc}", file=sys.stderr)

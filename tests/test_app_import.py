@@ -56,16 +56,25 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     assert preview[["territory_code", "old_value", "new_value", "status"]].values.tolist() == [
         ["38", old, 21.5, "modifiée"]
     ]
+    assert at.button(key="publish").disabled  # no source given yet
+    at.text_input(key="src_publisher").set_value("CCAS de Grenoble")
+    at.text_input(key="src_title").set_value("Enquête pauvreté").run()
     at.button(key="publish").click().run()
     assert not at.exception
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == 21.5
     assert at.success[-1].value.startswith("Version 1 publiée")
     versions = _frame(at, "sha256")
-    assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", True]
+    assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", "oui"]
+    assert (
+        versions["source"]
+        .iloc[0]
+        .startswith("CCAS de Grenoble, Enquête pauvreté (édition non précisée) ; fichier importé par Alice, sha256 ")
+    )
+    assert "None" not in versions.astype(str).values
     at.selectbox(key="rollback_target_1").set_value(0)
     at.button(key="rollback").click().run()
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == old
-    assert _frame(at, "sha256")["kind"].tolist()[0] == "rollback"
+    assert _frame(at, "sha256")["kind"].tolist()[0] == "retour arrière"
 
 
 def test_new_indicator_is_declared_published_and_listed_on_home(app):
@@ -133,6 +142,9 @@ def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(ap
     assert at.error[0].value.startswith("Ces valeurs ne ressemblent pas à l'historique de cet indicateur : 83")
     comparison = _frame(at, "Dernière valeur publiée")
     assert comparison.iloc[-1].tolist() == ["médiane", "14,25\u00a0%", "3,70\u00a0% (2019)", "3,9"]
+    assert at.button(key="publish").disabled
+    at.text_input(key="src_publisher").set_value("Insee")
+    at.text_input(key="src_title").set_value("Filosofi").run()
     assert at.button(key="publish").disabled
     at.checkbox[0].check().run()
     assert not at.button(key="publish").disabled

@@ -155,3 +155,36 @@ def test_malformed_lines_plain_and_quoted(text, problems):
         got = error.problems[["row", "message"]].astype(str).values.tolist()
     assert len(got) == len(problems)
     assert [[row, message[: len(want)]] for (row, message), (_, want) in zip(got, problems, strict=True)] == problems
+
+
+def test_a_published_file_is_its_own_source_in_the_profile_and_its_csv(tmp_path, monkeypatch):
+    from indicators import profile, store
+
+    store_dir = copy_store(tmp_path / "store")
+    monkeypatch.setenv("RADAR_DATA_DIR", str(store_dir))
+    path = tmp_path / "pauvrete2021.csv"
+    path.write_bytes(_scaled_poverty_2021(1.05))
+    args = [str(path), "--indicator", "poverty_rate", "--who", "ana"]
+    args += ["--publisher", "CCAS de Grenoble", "--title", "Analyse des besoins sociaux", "--edition", "2022"]
+    assert upload_cli.main(args) == 0
+    sha = versions.meta(1)["sha256"]
+    isere = profile.build(store.load_indicators(), store.load_population(), "38")
+    poverty = isere.figure("poverty_rate", "Chiffres clés")
+    assert (poverty.text, poverty.year) == ("11,9\u00a0%", 2021)  # 11,3 % x 1,05, rounded to one decimal
+    assert poverty.source.startswith(
+        f"CCAS de Grenoble, Analyse des besoins sociaux (2022) ; fichier importé par ana, sha256 {sha[:12]}, le "
+    )
+    assert "Insee" not in poverty.source
+    assert poverty.source in profile.to_csv(isere).decode("utf-8-sig")
+    assert versions.history()["source"].iloc[0] == poverty.source
+    import io
+
+    from pypdf import PdfReader
+
+    from indicators import report
+
+    pdf = report.build_pdf(isere)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Fichier importé (Taux de pauvreté) : CCAS de Grenoble, Analyse des besoins sociaux (2022)" in " ".join(
+        text.split()
+    )
