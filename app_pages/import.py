@@ -29,6 +29,17 @@ if not st.session_state.get("analyst"):
     st.stop()
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
+UPLOADER_FRENCH = f"""<style>
+[data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button {{font-size: 0;}}
+[data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button::after {{
+  content: "Choisir un fichier"; font-size: 0.875rem;
+}}
+[data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0;}}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{
+  content: "{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier • CSV, TXT, XLSX";
+  font-size: 0.8rem; opacity: 0.7;
+}}
+</style>"""
 
 
 def _publish(
@@ -71,8 +82,14 @@ if st.button("Se déconnecter"):
     st.rerun()
 
 # --- file and mapping ---------------------------------------------------------------------------
+# Streamlit's uploader text ("Upload", "200MB per file") has no option: replaced by French through CSS
+# (our own fixed text, no user input), the size limit said in French in the label's help.
+st.html(UPLOADER_FRENCH)
 file = st.file_uploader(
-    "Fichier CSV ou XLSX (format long ou format large Insee)", type=["csv", "txt", "xlsx"], key="upload_file"
+    "Fichier CSV ou XLSX (format long ou format large Insee)",
+    type=["csv", "txt", "xlsx"],
+    key="upload_file",
+    help=f"{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier ; CSV (séparateur ; , ou tabulation) ou XLSX.",
 )
 entries = catalogue.load()
 data = file.getvalue() if file is not None else b""
