@@ -30,7 +30,9 @@ if not st.session_state.get("analyst"):
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
 UPLOADER_FRENCH = f"""<style>
-[data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button {{font-size: 0;}}
+[data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button * {{
+  font-size: 0 !important;
+}}
 [data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button::after {{
   content: "Choisir un fichier"; font-size: 0.875rem;
 }}

@@ -48,7 +48,8 @@ def test_login_upload_preview_publish_rollback(page, import_url):
     _login(page, import_url)
     screenshot(page, "import-logged-in")
     button = page.locator("[data-testid=stFileUploaderDropzone] button")
-    assert button.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # "Upload" hidden...
+    hidden = "e => [...e.querySelectorAll('*')].every(c => getComputedStyle(c).fontSize === '0px')"
+    assert button.evaluate(hidden)  # "Upload" (and its icon) hidden...
     assert button.evaluate("e => getComputedStyle(e, '::after').content") == '"Choisir un fichier"'  # ...French shown
     assert (
         page.locator("[data-testid=stFileUploaderDropzoneInstructions]").evaluate(
