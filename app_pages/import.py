@@ -3,9 +3,11 @@
 Text coming from uploaded files is only shown in tables or plain text, never as Markdown/HTML.
 """
 
+import pandas as pd
 import streamlit as st
 
-from indicators import auth, catalogue, exports, preview_map, upload, versions
+from indicators import auth, catalogue, exports, preview_map, upload, upload_meaning, versions
+from indicators import formatting as fmt
 
 st.title("Importer des indicateurs")
 
@@ -27,11 +29,36 @@ if not st.session_state.get("analyst"):
     st.stop()
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
+UPLOADER_FRENCH = f"""<style>
+[data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button * {{
+  font-size: 0 !important;
+}}
+[data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button::after {{
+  content: "Choisir un fichier"; font-size: 0.875rem;
+}}
+[data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0;}}
+[data-testid="stFileUploaderDropzoneInstructions"]::after {{
+  content: "{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier • CSV, TXT, XLSX";
+  font-size: 0.8rem; opacity: 0.7;
+}}
+</style>"""
 
 
-def _publish(parsed: upload.ParsedUpload, declare: dict | None, based_on: int) -> None:
+def _publish(
+    parsed: upload.ParsedUpload, declare: dict | None, based_on: int, forced: list | None, source: tuple
+) -> None:
+    credited = None if declare else versions.imported_source(*source, who, parsed.filename, parsed.sha256)
     try:
-        record = versions.publish(parsed.rows, who, parsed.filename, parsed.sha256, declare=declare, based_on=based_on)
+        record = versions.publish(
+            parsed.rows,
+            who,
+            parsed.filename,
+            parsed.sha256,
+            declare=declare,
+            based_on=based_on,
+            forced=forced,
+            source=credited,
+        )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
         st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
     else:
@@ -57,21 +84,47 @@ if st.button("Se déconnecter"):
     st.rerun()
 
 # --- file and mapping ---------------------------------------------------------------------------
+# Streamlit's uploader text ("Upload", "200MB per file") has no option: replaced by French through CSS
+# (our own fixed text, no user input), the size limit said in French in the label's help.
+st.html(UPLOADER_FRENCH)
 file = st.file_uploader(
-    "Fichier CSV ou XLSX (format long ou format large Insee)", type=["csv", "txt", "xlsx"], key="upload_file"
+    "Fichier CSV ou XLSX (format long ou format large Insee)",
+    type=["csv", "txt", "xlsx"],
+    key="upload_file",
+    help=f"{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier ; CSV (séparateur ; , ou tabulation) ou XLSX.",
 )
 entries = catalogue.load()
+data = file.getvalue() if file is not None else b""
+candidates = upload.candidate_columns(data, file.name) if file is not None else []
+column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
 mode = st.radio("Indicateur", ["Indicateur du catalogue", "Nouvel indicateur"], horizontal=True, key="mode")
 declare = None
+source_fields = ("", "", "")
 if mode == "Indicateur du catalogue":
+    options = sorted(entries)
+    proposed = upload_meaning.propose_indicator(column)  # from the column name (catalogue's column_patterns)
+    if st.session_state.get("indicator_column", "") != column:  # another column: a new proposal
+        st.session_state["indicator_column"] = column
+        st.session_state["indicator"] = proposed
     indicator = st.selectbox(
         "Indicateur du catalogue",
-        sorted(entries),
+        options,
+        index=None,  # never a silent default: the proposal or nothing
         key="indicator",
-        help="Ignoré si le fichier a une colonne indicator_id.",
+        placeholder="Choisissez l'indicateur",
+        help="Proposé d'après le nom de la colonne. Ignoré si le fichier a une colonne indicator_id.",
         format_func=lambda i: f"{entries[i].label} ({i})",
     )
-    unit = entries[indicator].unit
+    unit = entries[indicator].unit if indicator else ""
+    if column and proposed:
+        st.caption(f"Indicateur proposé d'après le nom de la colonne {column} : vérifiez-le.")
+    st.caption("Source du fichier : elle sera citée sous chaque chiffre qu'il alimente.")
+    left, middle, right = st.columns(3)
+    source_fields = (
+        left.text_input("Producteur (ex. Insee, CAF de l'Isère)", key="src_publisher").strip(),
+        middle.text_input("Titre de la publication", key="src_title").strip(),
+        right.text_input("Édition ou millésime (ex. 2021)", key="src_edition").strip(),
+    )
 else:
     left, right = st.columns(2)
     indicator = left.text_input("Identifiant (minuscules, chiffres, _)", key="new_id").strip()
@@ -95,10 +148,12 @@ else:
     )
 if file is None:
     st.info("Déposez un fichier pour le vérifier.")
+elif mode == "Indicateur du catalogue" and column and not indicator:
+    st.info(
+        f"Choisissez l'indicateur de la colonne {column}"
+        + ("." if proposed else " : aucun indicateur du catalogue ne correspond à ce nom de colonne.")
+    )
 else:
-    data = file.getvalue()
-    candidates = upload.candidate_columns(data, file.name)
-    column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
     year_text = st.text_input("Année (si le fichier ne la donne pas)", key="year").strip()
 
     # --- validate --------------------------------------------------------------------------------
@@ -173,13 +228,43 @@ else:
     figure = preview_map.figure(parsed.rows, unit)
     if figure is not None:
         st.plotly_chart(figure, key="preview_map")
+
+    # --- meaning: the file against the indicator's own history ------------------------------------
+    meanings = upload_meaning.check(parsed.rows, versions.table(seen))
+    doubtful = upload_meaning.suspicious(meanings)
+    for meaning in meanings:
+        label = entries[meaning.indicator_id].label if meaning.indicator_id in entries else meaning.indicator_id
+        st.markdown(f"**Comparaison avec les dernières valeurs publiées** — {fmt.plain(label)}")
+        if meaning.suspicious:
+            st.error(
+                "Ces valeurs ne ressemblent pas à l'historique de cet indicateur : "
+                + " ; ".join(meaning.reasons)
+                + ". Vérifiez l'indicateur choisi."
+            )
+        st.dataframe(
+            upload_meaning.comparison_text(meaning),
+            hide_index=True,
+            width="stretch",
+            key=f"meaning_{meaning.indicator_id}",
+        )
+    confirmed = True
+    if doubtful:
+        confirmed = st.checkbox(
+            "Je confirme que ces valeurs sont bien celles de cet indicateur et je veux les publier malgré l'alerte "
+            "(consigné dans l'historique)",
+            value=False,
+            key=f"confirm_{parsed.sha256}_{'-'.join(m.indicator_id for m in doubtful)}",
+        )
+    credited = declare is not None or all(source_fields[:2])
+    if not credited:
+        st.info("Indiquez le producteur et le titre de la publication du fichier pour pouvoir publier.")
     st.button(
         "Publier",
         type="primary",
-        disabled=changes.empty,
+        disabled=changes.empty or not confirmed or not credited,
         key="publish",
         on_click=_publish,
-        args=(parsed, declare, seen),
+        args=(parsed, declare, seen, [m.summary() for m in doubtful] or None, source_fields),
     )
 
 # --- versions ---------------------------------------------------------------------------------------
@@ -188,8 +273,14 @@ if "flash" in st.session_state:
     kind, message = st.session_state.pop("flash")
     (st.success if kind == "success" else st.error)(message)
 history = versions.history()
+shown = history.assign(
+    kind=history["kind"].map({"base": "base", "publish": "publication", "rollback": "retour arrière"}),
+    when=history["when"].fillna("").astype(str).str.replace("T", " "),
+    **{c: [f"{int(v)}" if pd.notna(v) else "" for v in history[c]] for c in ("added", "changed", "removed", "target")},
+    current=history["current"].map({True: "oui", False: ""}),
+).fillna("")  # never "None" on screen
 st.dataframe(
-    history,
+    shown,
     hide_index=True,
     width="stretch",
     key="versions",
@@ -199,6 +290,7 @@ st.dataframe(
         "when",
         "who",
         "filename",
+        "source",
         "added",
         "changed",
         "removed",
@@ -212,6 +304,7 @@ st.dataframe(
         "when": "Date",
         "who": "Par",
         "filename": "Fichier",
+        "source": "Source",
         "sha256": "sha256",
         "added": "Ajouts",
         "changed": "Modifications",

@@ -11,6 +11,7 @@ import yaml
 
 from indicators.paths import CATALOGUE_PATH, processed_dir
 
+IMPORTED_MARK = "fichier importé par"  # in the citation of every published file (versions.imported_source)
 LOCAL_CATALOGUE = "catalogue.local.yml"  # indicators declared by analysts, kept in the store folder
 
 POLARITIES = ("higher_is_worse", "higher_is_better", "neutral")
@@ -187,6 +188,25 @@ def _load(path: Path, local: Path | None, stamp: int | None) -> dict[str, Indica
 
 
 load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
+
+
+def sources(store_dir: Path | None = None) -> dict[str, Source]:
+    """Every source of the catalogue and of its store extension, including the sources of published
+    files (``upload_*``: an analyst's file is its own source, never credited to another publisher)."""
+    local = local_path(store_dir)
+    stamp = local.stat().st_mtime_ns if local.exists() else None
+    return _sources(CATALOGUE_PATH, local if stamp else None, stamp)
+
+
+@lru_cache(maxsize=8)
+def _sources(path: Path, local: Path | None, stamp: int | None) -> dict[str, Source]:
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    if local is not None:
+        with open(local, encoding="utf-8") as handle:
+            document = merge(document, yaml.safe_load(handle) or {})
+    keys = ("producer", "title", "url", "licence", "citation")
+    return {sid: Source(id=sid, **{k: str(s.get(k, "")) for k in keys}) for sid, s in document["sources"].items()}
 
 
 def get(indicator_id: str) -> Indicator:

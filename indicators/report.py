@@ -24,6 +24,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from indicators import formatting, territories
+from indicators.catalogue import IMPORTED_MARK
 from indicators.profile import Profile
 from indicators.schema import AGE_BANDS
 
@@ -412,11 +413,22 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
                 s["note"],
             ),
         ]
+    imported: dict[str, list[str]] = {}  # analysts' published files: their own source, never another publisher
+    for _, figures in profile.sections():
+        for fig in figures:
+            if IMPORTED_MARK in (fig.source or ""):
+                imported.setdefault(fig.source, []).append(fig.short_label or fig.label)
+    for citation, labels in imported.items():
+        story += [
+            Spacer(1, 1.5 * mm),
+            Paragraph(_esc(f"Fichier importé ({', '.join(dict.fromkeys(labels))}) : {citation}."), s["note"]),
+        ]
     story += [
         Spacer(1, 1.5 * mm),
         Paragraph(
-            _esc(
-                "Sources : Insee (estimations de population, Filosofi 2020, taux de chômage localisés), DREES "
+            _esc("Autres sources : " if imported else "Sources : ")
+            + _esc(
+                "Insee (estimations de population, Filosofi 2020, taux de chômage localisés), DREES "
                 "(enquête Aide sociale, minima sociaux), CNAF, MSA, IGN (contours Admin Express 2018, pour la "
                 "densité), sous Licence Ouverte / Etalab 2.0. Médiane des départements : montrée quand aucune "
                 "source ne publie la France. « n.d. » : non disponible, jamais remplacé par zéro."

@@ -48,6 +48,10 @@ LEVEL_ALIASES = {
     "fr": "france",
 }
 XLSX_MAGIC = b"PK\x03\x04"
+UNKNOWN_CODE = "code de territoire inconnu (attendu : un département 01 à 95, 2A, 2B, 971 à 976, une région ou FR)"
+CORSICA = "code de territoire inconnu : 20 est l'ancien code de la Corse (attendu : 2A ou 2B)"
+NOT_A_NUMBER = "valeur non numérique (attendu : un nombre, ex. 12,5 ; s ou nd pour une valeur secrète)"
+WHOLE_LINE = "(toute la ligne)"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
@@ -155,25 +159,40 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     return _read_quoted(text, sep, header_line) if '"' in text else _read_plain(text, sep, header_line)
 
 
-def _field_count_problems(lines: list[int], counts: list[int], expected: int) -> None:
-    bad = [(line, count) for line, count in zip(lines, counts, strict=True) if count not in (0, expected)]
-    if bad:
-        problem = _Stop("nombre de colonnes différent de l'en-tête")
-        problem.problems = [
-            (line, "", f"{count} colonne(s)", f"nombre de colonnes différent de l'en-tête ({expected} attendues)")
-            for line, count in bad
-        ]
-        raise problem
+def _field_count_problems(lines: list[int], counts: list[int], expected: int) -> list[tuple]:
+    """One problem per line whose number of fields differs from the header's (0 = a blank line)."""
+    return [
+        (line, WHOLE_LINE, f"{count} colonne(s)", f"nombre de colonnes différent de l'en-tête ({expected} attendues)")
+        for line, count in zip(lines, counts, strict=True)
+        if count not in (0, expected)
+    ]
+
+
+def _field_counts(lines: list[str], sep: str) -> list[int]:
+    """Fields per line; 0 for a blank line, or a line of separators only with the header's count (an empty
+    spreadsheet row). ``;;;`` under a two-column header is a malformed line, not a blank one."""
+    expected = lines[0].count(sep) + 1 if lines else 0
+    counts = []
+    for line in lines:
+        count = line.count(sep) + 1
+        empty = not line.replace(sep, "").strip()
+        counts.append(0 if not line.strip() or (empty and count == expected) else count)
+    return counts
 
 
 def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
-    """No quotes: one record per physical line, field counts checked line by line, then pandas' fast reader."""
+    """No quotes: one record per physical line, field counts checked line by line (a malformed line is
+    a problem listed with the others and left out), then pandas' fast reader."""
     lines = text.split("\n")
     if lines and lines[-1].strip() == "":
         lines = lines[:-1]
-    counts = [line.count(sep) + 1 if line.replace(sep, "").strip() else 0 for line in lines]  # 0: blank
+    counts = _field_counts(lines, sep)
     numbers = list(range(header_line, header_line + len(lines)))
-    _field_count_problems(numbers[1:], counts[1:], counts[0])
+    malformed = _field_count_problems(numbers[1:], counts[1:], counts[0])
+    if malformed:
+        keep = [i for i, count in enumerate(counts) if i == 0 or count in (0, counts[0])]
+        lines, counts, numbers = [lines[i] for i in keep], [counts[i] for i in keep], [numbers[i] for i in keep]
+        text = "\n".join(lines) + "\n"
     try:
         table = pd.read_csv(
             io.StringIO(text),
@@ -194,7 +213,9 @@ def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
         return _read_quoted(text, sep, header_line)
     table.index = numbers[1:]
     blank = [count == 0 for count in counts[1:]]
-    return table[~pd.Series(blank, index=table.index)] if any(blank) else table
+    table = table[~pd.Series(blank, index=table.index)] if any(blank) else table
+    table.attrs["problems"] = malformed
+    return table
 
 
 def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
@@ -203,8 +224,8 @@ def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
     records, starts, previous = [], [], 0
     try:
         for record in reader:
-            if any(field.strip() for field in record):
-                records.append(record)
+            if any(field.strip() for field in record) or (record and records and len(record) != len(records[0])):
+                records.append(record)  # a row of empty fields only is blank if it has the header's width
                 starts.append(header_line + previous)
             previous = reader.line_num
     except csv.Error as exc:
@@ -213,10 +234,13 @@ def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
         ) from None
     if not records:
         raise _Stop("le fichier est vide")
-    header, body = records[0], records[1:]
-    _field_count_problems(starts[1:], [len(r) for r in body], len(header))
+    header = records[0]
+    malformed = _field_count_problems(starts[1:], [len(r) for r in records[1:]], len(header))
+    keep = [i for i, r in enumerate(records[1:], start=1) if len(r) == len(header)]
+    body = [records[i] for i in keep]
     table = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(columns=header, dtype=str)
-    table.index = starts[1:]
+    table.index = [starts[i] for i in keep]
+    table.attrs["problems"] = malformed
     return table
 
 
@@ -266,6 +290,10 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataF
     else:
         table = _read_csv(data)
     table.columns = [str(c).strip().lstrip("\ufeff") for c in table.columns]
+    if table.empty and table.attrs.get("problems"):
+        stop = _Stop("aucune ligne lisible")
+        stop.problems = table.attrs["problems"]
+        raise stop
     if table.empty:
         raise _Stop("le fichier ne contient aucune ligne de données")
     if len(table.columns) < 2:
@@ -415,11 +443,15 @@ def parse_upload(
                 ]
             )
         )
+    malformed: list[tuple] = []
     try:
         table = read_table(data, filename, sheet)
+        malformed = table.attrs.get("problems") or []  # malformed lines: listed with every other problem
         frame, layout, used, problems = _to_long(table, indicator, column, year)
     except _Stop as stop:
-        raise UploadError(_problems(stop.problems)) from None
+        raise UploadError(_problems(malformed + stop.problems)) from None
+    if malformed:
+        problems.insert(0, _problems(malformed))
     parsed = _check(frame, layout, used, problems, filename, sha, source_id, variant, declared)
     if table.attrs.get("percent_cells"):
         note = (
@@ -521,7 +553,10 @@ def _check(
     level = _on_uniques(frame["territory_level"], lambda u: u.astype(str).str.strip().str.lower().map(LEVEL_ALIASES))
     flag(level.isna(), "territory_level", frame["territory_level"], "niveau inconnu (departement, region, france)")
     codes, repaired = _codes(level.fillna("departement"), frame["territory_code"])
-    flag(codes.isna() & level.notna(), "territory_code", frame["territory_code"], "code de territoire inconnu")
+    unknown_code = codes.isna() & level.notna()
+    corsica = unknown_code & frame["territory_code"].astype(str).str.strip().isin(["20", "20.0"])
+    flag(corsica, "territory_code", frame["territory_code"], CORSICA)
+    flag(unknown_code & ~corsica, "territory_code", frame["territory_code"], UNKNOWN_CODE)
     if repaired.any():
         fixed = (
             pd.DataFrame({"raw": frame["territory_code"][repaired], "code": codes[repaired], "row": rows[repaired]})
@@ -545,7 +580,7 @@ def _check(
     flag(years.isna(), "year", frame["year"], "année illisible (quatre chiffres attendus, ex. 2021)")
     flag((years < 1900) | (years > 2100), "year", frame["year"], "année hors de 1900–2100")
     values, missing = to_numbers(frame["value"])
-    flag(values.isna() & ~missing, "value", frame["value"], "valeur non numérique")
+    flag(values.isna() & ~missing, "value", frame["value"], NOT_A_NUMBER)
     flag(values.notna() & ~np.isfinite(values), "value", frame["value"], "valeur non finie")
     entries = catalogue.load()
     bounds = {i: catalogue.value_range(entries.get(i), _unit(i, declared) or "") for i in indicator_ids.unique()}

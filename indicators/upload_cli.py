@@ -1,6 +1,7 @@
 """``python -m indicators.upload``: scripted imports with the same validation as the page.
 
-Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed), 2 usage error.
+Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed) or values far from
+the indicator's history (upload_meaning; --force publishes anyway and the version records it), 2 usage error.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from indicators import upload, versions
+from indicators import upload, upload_meaning, versions
 
 
 def _report(parsed: upload.ParsedUpload) -> str:
@@ -44,6 +45,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="VERSION",
         help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="publier malgré des valeurs très éloignées de l'historique de l'indicateur (consigné dans la version)",
+    )
+    parser.add_argument("--publisher", default="", help="producteur du fichier (cité sous chaque chiffre importé)")
+    parser.add_argument("--title", default="", help="titre de la publication (par défaut le nom du fichier)")
+    parser.add_argument("--edition", default="", help="édition ou millésime de la publication")
     parser.add_argument("--sheet", help="feuille du classeur à lire (par défaut la première feuille visible)")
     args = parser.parse_args(argv)
 
@@ -86,6 +95,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     print(_report(parsed))
+    doubtful = upload_meaning.suspicious(upload_meaning.check(parsed.rows, versions.table(store_dir=args.store)))
+    for meaning in doubtful:
+        print(
+            f"{meaning.indicator_id} : valeurs douteuses au regard de l'historique de l'indicateur\n  "
+            + "\n  ".join(meaning.reasons)
+            + "\n"
+            + upload_meaning.comparison_text(meaning).to_string(index=False),
+            file=sys.stderr,
+        )
+    if doubtful and not args.force:
+        print("rien n'a été publié : vérifiez l'indicateur choisi, ou relancez avec --force", file=sys.stderr)
+        return 1
     changes = versions.preview(parsed.rows, args.store)
     counts = changes["status"].value_counts()
     print(f"aperçu : {counts.get('ajoutée', 0)} ligne(s) ajoutée(s), {counts.get('modifiée', 0)} modifiée(s)")
@@ -94,12 +115,24 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         record = versions.publish(
-            parsed.rows, args.who, parsed.filename, parsed.sha256, args.store, based_on=args.based_on
+            parsed.rows,
+            args.who,
+            parsed.filename,
+            parsed.sha256,
+            args.store,
+            based_on=args.based_on,
+            forced=[m.summary() for m in doubtful] or None,
+            source=None  # --source names a catalogue source; otherwise the file is its own source
+            if args.source
+            else versions.imported_source(
+                args.publisher, args.title, args.edition, args.who, parsed.filename, parsed.sha256
+            ),
         )
     except versions.VersionError as exc:
         print(f"publication impossible : {exc}", file=sys.stderr)
         return 1
-    print(f"version {record['id']} publiée par {record['who']}")
+    forced = " (malgré l'alerte sur les valeurs, --force)" if record.get("forced") else ""
+    print(f"version {record['id']} publiée par {record['who']}{forced}")
     return 0
 
 

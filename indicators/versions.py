@@ -452,10 +452,15 @@ def publish(
     store_dir: Path | None = None,
     declare: dict | None = None,
     based_on: int | None = None,
+    forced: list[dict] | None = None,
+    source: dict | None = None,
 ) -> dict:
     """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
     (with its ``source`` dict) to add to the store's catalogue extension. ``based_on``: the version the
-    analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since."""
+    analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since.
+    ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
+    the version's meta. ``source``: the file as its own source (``imported_source``); its rows are
+    credited to it, not to the indicator's built-in source."""
     with lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
@@ -474,7 +479,19 @@ def publish(
             "indicators": sorted(rows["indicator_id"].unique().tolist()),
             "rows": int(len(rows)),
         }
+        if forced:
+            record["forced"] = forced
         version = _next(store_dir)
+        if source and not declare:
+            day = time.strftime("%d/%m/%Y")
+            source = {
+                **source,
+                "id": f"upload_{_name(version)}_{sha256[:12]}",
+                "when": day,
+                "citation": f"{source['citation']}, le {day}",
+            }
+            rows = rows.assign(source_id=source["id"])
+            record["source"] = source
         record["chain"] = [*chain, version]
         written = _write_version(store_dir, record, rows, changes, upsert(published, rows), held)
         if written != version:
@@ -482,6 +499,10 @@ def publish(
         if declare:
             held.check()
             declare_indicator(declare, store_dir)
+            _step("catalogue_written")
+        elif source:
+            held.check()
+            _register_source(record["source"], store_dir)
             _step("catalogue_written")
         _point_to(store_dir, version, held)
     return meta(version, store_dir)
@@ -519,7 +540,8 @@ def rollback(target: int, who: str, store_dir: Path | None = None, based_on: int
 
 
 def history(store_dir: Path | None = None) -> pd.DataFrame:
-    """Every version, newest first: id, kind, when, who, filename, sha256, added, changed, removed, current."""
+    """Every version, newest first: id, kind, when, who, filename, source (citation of the file), sha256,
+    added, changed, removed, target, current."""
     folder = _dir(store_dir)
     records = [meta(0, store_dir)]
     now = current(store_dir)
@@ -528,18 +550,66 @@ def history(store_dir: Path | None = None) -> pd.DataFrame:
             # a folder past CURRENT is a phantom of a killed publish: never listed
             if path.is_dir() and path.name.isdigit() and int(path.name) <= now and (path / "meta.json").exists():
                 records.append(json.loads((path / "meta.json").read_text(encoding="utf-8")))
+    for record in records:
+        record["source"] = (record.get("source") or {}).get("citation", "")
+        if record.get("forced"):
+            record["source"] += " ; publiée malgré l'alerte sur les valeurs"
+    records[0]["source"] = "fichiers publiés de data/raw (make data)"
     frame = pd.DataFrame(records)
     for column in ("when", "who", "filename", "sha256", "added", "changed", "removed", "target"):
         if column not in frame:
             frame[column] = None
     frame["current"] = frame["id"] == now
-    columns = ["id", "kind", "when", "who", "filename", "sha256", "added", "changed", "removed", "target", "current"]
+    columns = [
+        "id",
+        "kind",
+        "when",
+        "who",
+        "filename",
+        "source",
+        "sha256",
+        "added",
+        "changed",
+        "removed",
+        "target",
+        "current",
+    ]
     return frame[columns].sort_values("id", ascending=False).reset_index(drop=True)
 
 
 def changes(version: int, store_dir: Path | None = None) -> pd.DataFrame:
     path = _dir(store_dir) / _name(version) / "changes.parquet"
     return pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=[*KEY, "old_value", "new_value"])
+
+
+def imported_source(publisher: str, title: str, edition: str, who: str, filename: str, sha256: str) -> dict:
+    """A published file as its own catalogue source: who published it, what, which edition, who imported it."""
+    publisher = publisher.strip() or "Producteur non précisé"
+    title = title.strip() or filename
+    edition = edition.strip() or "édition non précisée"
+    return {
+        "producer": publisher,
+        "title": title,
+        "edition": edition,
+        "url": filename,
+        "licence": "non précisée (fichier importé)",
+        "who": who,
+        "filename": filename,
+        "sha256": sha256,
+        "citation": f"{publisher}, {title} ({edition}) ; {catalogue.IMPORTED_MARK} {who}, sha256 {sha256[:12]}",
+    }
+
+
+def _register_source(source: dict, store_dir: Path | None) -> None:
+    """Add the source of a published file to the store's catalogue extension (checked by catalogue.parse)."""
+    path = catalogue.local_path(_store(store_dir))
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    document = document or {"sources": {}, "indicators": []}
+    entry = {k: v for k, v in source.items() if k != "id"}
+    candidate = {**document, "sources": {**(document.get("sources") or {}), source["id"]: entry}}
+    with open(catalogue.CATALOGUE_PATH, encoding="utf-8") as handle:
+        catalogue.parse(catalogue.merge(yaml.safe_load(handle), candidate))  # raises CatalogueError
+    _write_text(path, yaml.safe_dump(candidate, allow_unicode=True, sort_keys=False))
 
 
 def declare_indicator(entry: dict, store_dir: Path | None = None) -> None:

@@ -56,16 +56,25 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     assert preview[["territory_code", "old_value", "new_value", "status"]].values.tolist() == [
         ["38", old, 21.5, "modifiée"]
     ]
+    assert at.button(key="publish").disabled  # no source given yet
+    at.text_input(key="src_publisher").set_value("CCAS de Grenoble")
+    at.text_input(key="src_title").set_value("Enquête pauvreté").run()
     at.button(key="publish").click().run()
     assert not at.exception
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == 21.5
     assert at.success[-1].value.startswith("Version 1 publiée")
     versions = _frame(at, "sha256")
-    assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", True]
+    assert versions[["id", "who", "filename", "current"]].values.tolist()[0] == [1, "Alice", "ok.csv", "oui"]
+    assert (
+        versions["source"]
+        .iloc[0]
+        .startswith("CCAS de Grenoble, Enquête pauvreté (édition non précisée) ; fichier importé par Alice, sha256 ")
+    )
+    assert "None" not in versions.astype(str).values
     at.selectbox(key="rollback_target_1").set_value(0)
     at.button(key="rollback").click().run()
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == old
-    assert _frame(at, "sha256")["kind"].tolist()[0] == "rollback"
+    assert _frame(at, "sha256")["kind"].tolist()[0] == "retour arrière"
 
 
 def test_new_indicator_is_declared_published_and_listed_on_home(app):
@@ -114,3 +123,31 @@ def test_two_sessions_a_stale_rollback_is_refused_on_the_page(app):
     assert alice.error[0].value.startswith("Retour arrière impossible : la version publiée est maintenant la 2")
     assert versions.current() == 2 and versions.history()["who"].tolist() == ["Bob", "Alice", "pipeline"]
     assert alice.selectbox(key="rollback_target_2").value == 1  # the default moved forward
+
+
+def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(app):
+    from indicators import versions
+    from indicators.paths import RAW_DIR
+
+    at = _login(app)
+    filo = RAW_DIR / "insee-filosofi" / "FILO2020_DISP_PAUVRES_DEP.csv"
+    at.file_uploader(key="upload_file").set_value((filo.name, filo.read_bytes(), "text/csv")).run()
+    assert at.selectbox(key="indicator").value is None  # TP4020 (first column): nothing proposed, the page asks
+    assert "aucun indicateur du catalogue ne correspond" in at.info[0].value
+    at.selectbox(key="column").set_value("TP6020").run()
+    assert at.selectbox(key="indicator").value == "poverty_rate"  # proposed from the column name
+    assert not at.error and not at.checkbox  # its own indicator: no alert (and the same values: nothing to publish)
+    at.selectbox(key="indicator").set_value("aah_rate_20_64").run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Ces valeurs ne ressemblent pas à l'historique de cet indicateur : 83")
+    comparison = _frame(at, "Dernière valeur publiée")
+    assert comparison.iloc[-1].tolist() == ["médiane", "14,25\u00a0%", "3,70\u00a0% (2019)", "3,9"]
+    assert at.button(key="publish").disabled
+    at.text_input(key="src_publisher").set_value("Insee")
+    at.text_input(key="src_title").set_value("Filosofi").run()
+    assert at.button(key="publish").disabled
+    at.checkbox[0].check().run()
+    assert not at.button(key="publish").disabled
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert versions.meta(1)["forced"][0]["indicator_id"] == "aah_rate_20_64"

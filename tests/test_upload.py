@@ -82,7 +82,7 @@ def test_every_problem_is_listed_with_row_column_value():
         ["9", "territory_code", "07"],
     ]
     messages = caught.value.problems["message"].tolist()
-    assert messages[0] == "code de territoire inconnu" and messages[3] == "taux hors de 0–100"
+    assert messages[0].startswith("code de territoire inconnu (attendu") and messages[3] == "taux hors de 0–100"
     assert messages[7] == "clé en double (lignes 8, 9)"
 
 

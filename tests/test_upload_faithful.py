@@ -146,7 +146,9 @@ def test_physical_line_numbers_after_blank_lines_and_multiline_cells():
 
 def test_rows_with_missing_fields_are_reported():
     text = b"territory_code;indicator_id;year;value\n38;poverty_rate;2020\n44;poverty_rate;2020;3\n"
-    assert _problems(text) == [["2", "", "3 colonne(s)", "nombre de colonnes différent de l'en-tête (4 attendues)"]]
+    assert _problems(text) == [
+        ["2", "(toute la ligne)", "3 colonne(s)", "nombre de colonnes différent de l'en-tête (4 attendues)"]
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])

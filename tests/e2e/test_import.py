@@ -47,6 +47,16 @@ def _login(page, url: str) -> None:
 def test_login_upload_preview_publish_rollback(page, import_url):
     _login(page, import_url)
     screenshot(page, "import-logged-in")
+    button = page.locator("[data-testid=stFileUploaderDropzone] button")
+    hidden = "e => [...e.querySelectorAll('*')].every(c => getComputedStyle(c).fontSize === '0px')"
+    assert button.evaluate(hidden)  # "Upload" (and its icon) hidden...
+    assert button.evaluate("e => getComputedStyle(e, '::after').content") == '"Choisir un fichier"'  # ...French shown
+    assert (
+        page.locator("[data-testid=stFileUploaderDropzoneInstructions]").evaluate(
+            "e => getComputedStyle(e, '::after').content"
+        )
+        == '"200 Mo au plus par fichier • CSV, TXT, XLSX"'
+    )
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "erreurs.csv", "mimeType": "text/csv", "buffer": BAD}]
     )
@@ -63,6 +73,10 @@ def test_login_upload_preview_publish_rollback(page, import_url):
     screenshot(page, "import-preview")
     page.locator("[data-testid=stPlotlyChart]").first.scroll_into_view_if_needed()
     screenshot(page, "import-preview-map")
+    page.get_by_label("Producteur (ex. Insee, CAF de l'Isère)").fill("CCAS de Grenoble")
+    page.get_by_label("Titre de la publication").fill("Enquête pauvreté")
+    page.get_by_label("Titre de la publication").press("Tab")
+    page.get_by_text("Indiquez le producteur et le titre").wait_for(state="detached")
     page.get_by_role("button", name="Publier").click()
     page.get_by_text("Version 1 publiée : 1 ajout(s), 0 modification(s).").wait_for()
     # the preview is recomputed against store.load_indicators(): the published value is now there
@@ -116,3 +130,32 @@ def test_a_hostile_workbook_is_refused_while_another_session_keeps_using_the_pro
         assert response.status == 200  # the server is alive
     screenshot(analyst, "import-hostile-refused")
     screenshot(visitor, "profile-while-hostile-upload")
+
+
+def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them(browser, import_url):
+    from indicators.paths import RAW_DIR
+    from tests.test_upload_meaning import MIXED
+
+    page = browser.new_context(viewport={"width": 1366, "height": 1000}).new_page()
+    _login(page, import_url)
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "mixte.csv", "mimeType": "text/csv", "buffer": MIXED.encode()}]
+    )
+    page.get_by_text("Le fichier n'est pas importable : 10 problème(s). Rien n'a été publié.").wait_for()
+    page.wait_for_timeout(800)
+    screenshot(page, "import-mixed-faults")
+    filo = RAW_DIR / "insee-filosofi" / "FILO2020_DISP_PAUVRES_DEP.csv"
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": filo.name, "mimeType": "text/csv", "buffer": filo.read_bytes()}]
+    )
+    page.get_by_text("aucun indicateur du catalogue ne correspond").wait_for()
+    page.get_by_label("Colonne à importer").click()
+    page.get_by_role("option", name="TP6020", exact=True).click()
+    page.get_by_text("Indicateur proposé d'après le nom de la colonne TP6020").wait_for()
+    page.get_by_role("combobox", name="Indicateur du catalogue").click()
+    page.get_by_role("option", name="Allocataires de l'AAH parmi les 20-64 ans (aah_rate_20_64)").click()
+    page.get_by_text("Ces valeurs ne ressemblent pas à l'historique de cet indicateur").wait_for()
+    assert page.get_by_role("button", name="Publier").is_disabled()
+    page.get_by_text("Ces valeurs ne ressemblent pas").scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    screenshot(page, "import-wrong-indicator")
