@@ -177,14 +177,19 @@ def merge(document: dict, extension: dict) -> dict:
     return {**document, "sources": sources, "indicators": [*(document.get("indicators") or []), *extra]}
 
 
-@lru_cache(maxsize=8)
-def _load(path: Path, local: Path | None, stamp: int | None) -> dict[str, Indicator]:
+def _document(path: Path, local: Path | None) -> dict:
+    """The repository's catalogue document, merged with the store's extension when there is one."""
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
     if local is not None:
         with open(local, encoding="utf-8") as handle:
             document = merge(document, yaml.safe_load(handle) or {})
-    return parse(document)
+    return document
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, local: Path | None, stamp: int | None) -> dict[str, Indicator]:
+    return parse(_document(path, local))
 
 
 load.cache_clear = _load.cache_clear  # type: ignore[attr-defined]
@@ -200,11 +205,7 @@ def sources(store_dir: Path | None = None) -> dict[str, Source]:
 
 @lru_cache(maxsize=8)
 def _sources(path: Path, local: Path | None, stamp: int | None) -> dict[str, Source]:
-    with open(path, encoding="utf-8") as handle:
-        document = yaml.safe_load(handle)
-    if local is not None:
-        with open(local, encoding="utf-8") as handle:
-            document = merge(document, yaml.safe_load(handle) or {})
+    document = _document(path, local)
     keys = ("producer", "title", "url", "licence", "citation")
     return {sid: Source(id=sid, **{k: str(s.get(k, "")) for k in keys}) for sid, s in document["sources"].items()}
 
