@@ -32,3 +32,14 @@ def value(table: pd.DataFrame, indicator_id: str, code: str, year: int, level: s
     ]
     assert len(rows) == 1, f"{indicator_id} {level} {code} {year}: {len(rows)} rows"
     return float(rows["value"].iloc[0])
+
+
+def departement_values(table: pd.DataFrame, indicator_id: str, year: int) -> pd.Series:
+    """Observed values of every département for one indicator and year, by code."""
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["year"] == year)
+        & (table["territory_level"] == "departement")
+        & (table["variant"] == "observed")
+    ]
+    return rows.set_index("territory_code")["value"]

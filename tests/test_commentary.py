@@ -7,7 +7,7 @@ import pytest
 
 from indicators import catalogue, commentary, formatting, profile, standing
 from indicators.formatting import NBSP
-from tests.conftest import value
+from tests.conftest import departement_values, value
 
 EXPECTED = {
     "93": [
@@ -62,16 +62,6 @@ def profiles(table, population, nat):
     return {code: profile.build(table, population, code, nat) for code in EXPECTED}
 
 
-def _departements(table, key, year):
-    rows = table[
-        (table["indicator_id"] == key)
-        & (table["year"] == year)
-        & (table["territory_level"] == "departement")
-        & (table["variant"] == "observed")
-    ]
-    return rows.set_index("territory_code")["value"]
-
-
 def _fmt(key, v):
     return formatting.format_indicator(v, catalogue.get(key))
 
@@ -84,16 +74,16 @@ def _check_cite(table, code, sentence, cite, year):
     elif cite.what == "value":
         assert cite.text == _fmt(key, value(table, key, code, year))
     elif cite.what == "total":
-        assert cite.value == len(_departements(table, key, year).dropna())
+        assert cite.value == len(departement_values(table, key, year).dropna())
     elif cite.what == "rank":
-        values = _departements(table, key, year)
+        values = departement_values(table, key, year)
         mine = values[code]
         higher = (values > mine).sum() + 1 if "élevé" in sentence.text else (values < mine).sum() + 1
         assert cite.value == higher
     elif cite.what == "median":
-        assert cite.text == _fmt(key, _departements(table, key, year).median())
+        assert cite.text == _fmt(key, departement_values(table, key, year).median())
     elif cite.what == "ratio":
-        median = _departements(table, key, year).median()
+        median = departement_values(table, key, year).median()
         mine = value(table, key, code, year)
         ratio = mine / median if "fois la médiane" in sentence.text else median / mine
         assert cite.text == formatting.format_number(ratio, 1)
@@ -104,7 +94,7 @@ def _check_cite(table, code, sentence, cite, year):
             & (table["year"] == year)
             & (table["variant"] == "observed")
         ]["value"]
-        expected = france.iloc[0] if len(france) else _departements(table, key, year).median()
+        expected = france.iloc[0] if len(france) else departement_values(table, key, year).median()
         assert ("médiane des départements" in sentence.text) == (len(france) == 0)
         assert cite.text == _fmt(key, expected)
     elif cite.what == "change":

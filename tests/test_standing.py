@@ -5,7 +5,7 @@ import pytest
 
 from indicators import density, profile, standing
 from indicators.formatting import NBSP
-from tests.conftest import value
+from tests.conftest import departement_values, value
 
 
 @pytest.fixture(scope="module")
@@ -18,19 +18,9 @@ def seine_saint_denis(table, population, nat):
     return profile.build(table, population, "93", nat)
 
 
-def _departements(table, key, year):
-    rows = table[
-        (table["indicator_id"] == key)
-        & (table["year"] == year)
-        & (table["territory_level"] == "departement")
-        & (table["variant"] == "observed")
-    ]
-    return rows.set_index("territory_code")["value"]
-
-
 def test_spine_of_93_poverty_on_values(table, seine_saint_denis):
     row = next(r for r in seine_saint_denis.spine if r.key == "poverty_rate")
-    values = _departements(table, "poverty_rate", 2020)
+    values = departement_values(table, "poverty_rate", 2020)
     assert (row.year, row.n, row.rank, row.status) == (2020, 98, 2, "worse")
     assert row.value == value(table, "poverty_rate", "93", 2020) == pytest.approx(27.6, abs=0.05)
     assert (row.minimum, row.maximum) == (values.min(), values.max())
@@ -63,7 +53,7 @@ def test_missing_values_stay_in_the_spine_with_a_reason(table, population, nat):
     assert "Mayotte" in mayotte["unemployment_rate"].note
 
 
-def test_similar_departements(nat):
+def test_similardepartement_values(nat):
     assert [n.code for n in standing.similar(nat, "38")] == ["44", "35", "01", "25", "28"]
     assert [n.code for n in standing.similar(nat, "93")] == ["95", "59", "94", "62", "60"]
     # Mayotte has no income nor unemployment rate: the distance uses the three others
