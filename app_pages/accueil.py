@@ -3,7 +3,6 @@
 import streamlit as st
 
 from indicators import cache, overview, search, territories
-from indicators.formatting import format_number
 
 st.title("Radar social")
 st.markdown(
@@ -33,12 +32,8 @@ if query:
             )
             continue
         # Communes and EPCI have no profile of their own yet: their facts, and their département's profile.
-        kind = search.LEVEL_LABELS[match.level]
-        facts = [f"{format_number(match.population)} habitants (population légale {match.population_year})"]
-        if match.level == "commune" and match.epci_name:
-            facts.append(match.epci_name)
         with st.container(border=True):
-            st.markdown(f"**{kind} : {match.label}** — " + " · ".join(facts), help=search.SOURCE)
+            st.markdown(f"**{search.LEVEL_LABELS[match.level]} : {match.label}** — {match.facts}", help=search.SOURCE)
             st.page_link(
                 "app_pages/profil.py",
                 label=f"Profil du département : {names[match.departement]} ({match.departement})",

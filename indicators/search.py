@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import territories
+from indicators.formatting import format_number
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
@@ -36,11 +37,15 @@ class Match:
     @property
     def label(self) -> str:
         """'Seine-Saint-Denis (93)', 'Saint-Denis (974)', 'CA du Pays Basque (64)'."""
-        return (
-            f"{self.name} ({self.departement or self.code})"
-            if self.level != "departement"
-            else f"{self.name} ({self.code})"
-        )
+        return f"{self.name} ({self.code if self.level == 'departement' else self.departement})"
+
+    @property
+    def facts(self) -> str:
+        """'149 077 habitants (population légale 2023) · Métropole du Grand Paris' (communes and EPCI)."""
+        parts = [f"{format_number(self.population)} habitants (population légale {self.population_year})"]
+        if self.level == "commune" and self.epci_name:
+            parts.append(self.epci_name)
+        return " · ".join(parts)
 
 
 def normalise(text: str) -> str:
