@@ -13,4 +13,11 @@ pages = [
     st.Page("app_pages/tendances.py", title="Tendances des taux", icon=":material/trending_up:", url_path="tendances"),
     st.Page("app_pages/import.py", title="Importer (analystes)", icon=":material/upload_file:", url_path="importer"),
 ]
+# On a phone the page list is folded behind Streamlit's "»" button: name it.
+st.html(
+    """<style>
+[data-testid="stExpandSidebarButton"]::after {content: "Menu"; font-size: 0.9rem; margin-left: 0.25rem;}
+[data-testid="stExpandSidebarButton"] {width: auto; padding: 0 0.5rem;}
+</style>"""
+)
 st.navigation(pages).run()
