@@ -45,6 +45,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Break:
+    """A series break: the year the method changed and the label drawn on charts. ``splice`` names the
+    new-method and old-method count indicators whose ratio in ``year`` puts the older years on the new
+    method (used by the trends)."""
+
+    year: int
+    label: str
+    splice: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     label: str
@@ -59,6 +70,7 @@ class Indicator:
     denominator: str | None = None
     notes: str | None = None
     method: str | None = None
+    breaks: tuple[Break, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -90,7 +102,7 @@ def parse(document: dict) -> dict[str, Indicator]:
         if entry["id"] in indicators:
             raise CatalogueError(f"indicator {entry['id']} is listed twice")
         _check_range(entry)
-        known = {*REQUIRED, "numerator", "denominator", "notes", "method"}
+        known = {*REQUIRED, "numerator", "denominator", "notes", "method", "breaks"}
         indicators[entry["id"]] = Indicator(
             id=entry["id"],
             label=entry["label"],
@@ -105,9 +117,27 @@ def parse(document: dict) -> dict[str, Indicator]:
             denominator=entry.get("denominator"),
             notes=entry.get("notes"),
             method=entry.get("method"),
+            breaks=_breaks(entry),
             extra={k: v for k, v in entry.items() if k not in known},
         )
+    for indicator in indicators.values():
+        for b in indicator.breaks:
+            unknown = [i for i in b.splice or () if i not in indicators]
+            if unknown:
+                raise CatalogueError(f"indicator {indicator.id}: break {b.year} splices unknown indicators {unknown}")
     return indicators
+
+
+def _breaks(entry: dict) -> tuple[Break, ...]:
+    out = []
+    for item in entry.get("breaks") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("year"), int) or not item.get("label"):
+            raise CatalogueError(f"indicator {entry['id']}: a break needs a year (integer) and a label")
+        splice = item.get("splice")
+        if splice is not None and (not isinstance(splice, dict) or set(splice) != {"new", "old"}):
+            raise CatalogueError(f"indicator {entry['id']}: a break's splice is {{new: ID, old: ID}}")
+        out.append(Break(item["year"], str(item["label"]), (splice["new"], splice["old"]) if splice else None))
+    return tuple(out)
 
 
 def _check_range(entry: dict) -> None:

@@ -1,0 +1,56 @@
+"""Series breaks are catalogue data: parsed, validated, drawn on the compare chart and used by the trends."""
+
+import pytest
+
+from indicators import catalogue, compare_charts, trends
+
+
+def test_rsa_breaks_come_from_the_catalogue():
+    entries = catalogue.load()
+    assert entries["rsa_coverage_rate"].breaks == (
+        catalogue.Break(2016, "Rupture de série 2016 (CNAF)", ("rsa_covered_people", "rsa_covered_people_old_method")),
+    )
+    assert entries["rsa_households"].breaks == (catalogue.Break(2016, "Rupture de série 2016 (CNAF)"),)
+    assert entries["poverty_rate"].breaks == ()
+    assert trends.spliced_breaks() == {
+        "rsa_coverage_rate": (2016, "rsa_covered_people", "rsa_covered_people_old_method")
+    }
+
+
+def test_the_compare_chart_draws_each_declared_break(table):
+    figure = compare_charts.time_series(table, "rsa_households", ["38", "93"])
+    lines = [s for s in figure.layout.shapes if s.type == "line"]
+    assert [line.x0 for line in lines] == [2016]
+    assert [a.text for a in figure.layout.annotations] == ["Rupture de série 2016 (CNAF)"]
+    assert compare_charts.time_series(table, "poverty_rate", ["38"]).layout.shapes == ()
+
+
+def _document(breaks):
+    source = {"producer": "p", "title": "t", "url": "u", "licence": "l", "citation": "c"}
+    entry = {
+        "id": "x",
+        "label": "X",
+        "short_label": "X",
+        "theme": "t",
+        "unit": "%",
+        "decimals": 1,
+        "definition": "d",
+        "polarity": "neutral",
+        "sources": ["s"],
+        "breaks": breaks,
+    }
+    return {"sources": {"s": source}, "indicators": [entry]}
+
+
+@pytest.mark.parametrize(
+    "breaks",
+    [
+        [{"year": "2016", "label": "a"}],
+        [{"year": 2016}],
+        [{"year": 2016, "label": "a", "splice": {"new": "x"}}],
+        [{"year": 2016, "label": "a", "splice": {"new": "x", "old": "nope"}}],
+    ],
+)
+def test_a_malformed_break_is_refused(breaks):
+    with pytest.raises(catalogue.CatalogueError):
+        catalogue.parse(_document(breaks))
