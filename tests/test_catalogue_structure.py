@@ -1,4 +1,4 @@
-"""Series breaks are catalogue data: parsed, validated, drawn on the compare chart and used by the trends."""
+"""Breaks and gaps are catalogue data: parsed, validated, drawn on the compare chart, used by trends and profiles."""
 
 import pytest
 
@@ -54,3 +54,37 @@ def _document(breaks):
 def test_a_malformed_break_is_refused(breaks):
     with pytest.raises(catalogue.CatalogueError):
         catalogue.parse(_document(breaks))
+
+
+@pytest.mark.parametrize(
+    ("indicator_id", "code", "reason"),
+    [
+        (
+            "unemployment_rate",
+            "FR",
+            "le fichier Insee des taux de chômage par département ne donne pas de taux pour la France",
+        ),
+        ("unemployment_rate", "976", "Mayotte n'est pas couverte par les taux de chômage localisés de l'Insee"),
+        ("median_living_standard", "973", "Filosofi (Insee) ne couvre pas la Guadeloupe, la Guyane et Mayotte"),
+        (
+            "apa_rate_60_plus",
+            "976",
+            "Mayotte n'est pas couverte par l'enquête Aide sociale de la DREES",
+        ),  # its source's gap
+        (
+            "budget_total",
+            "01",
+            "budget et agents ne sont connus que pour l'Isère, la Loire-Atlantique et la Seine-Saint-Denis "
+            "(profils 2018) ; les comptes des départements (OFGL, DGFiP) ne sont pas dans nos sources",
+        ),
+        ("aspa_recipients", "976", None),  # no declared reason: the profile says the general one
+        ("unemployment_rate", "38", None),
+    ],
+)
+def test_missing_value_reasons_are_catalogue_gaps(indicator_id, code, reason):
+    assert catalogue.gap_reason(catalogue.get(indicator_id), code) == reason
+
+
+def test_a_gap_can_be_limited_to_years():
+    gap = catalogue.Gap("r", ("2A", "2B"), (1975, 2017))
+    assert gap.covers("2A", 2000) and gap.covers("2B") and not gap.covers("2A", 2018) and not gap.covers("20", 2000)
