@@ -175,10 +175,11 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import geo, territory_index
+    from indicators import data_diff, geo, territory_index
 
     notes: list = []
     indicators, population = build_tables(raw_dir, notes)
+    changes = data_diff.diff(_previous(out_dir), indicators)
     write_store(
         indicators,
         population,
@@ -189,7 +190,18 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         notes=notes[0],
         successors=territory_index.successors(raw_dir),
     )
-    return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+    built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+    return f"{built}\n{data_diff.describe(changes)}"
+
+
+def _previous(out_dir: Path):
+    """The base table served before this build (None on a first build or an unreadable one)."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(out_dir / INDICATORS_FILE)
+    except (OSError, ValueError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,7 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RawFileError, SchemaErrors) as exc:
         print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
         return 1
-    print(f"{message} in {time.perf_counter() - started:.2f} s")
+    built, _, changes = message.partition("\n")
+    print(f"{built} in {time.perf_counter() - started:.2f} s")
+    print(changes)
     return 0
 
 

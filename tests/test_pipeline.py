@@ -22,7 +22,10 @@ def good_store(tmp_path_factory):
     raw = root / "raw"
     shutil.copytree(RAW_DIR, raw)
     out = root / "processed"
-    assert pipeline.run(raw, out).startswith("built")
+    message = pipeline.run(raw, out)
+    assert message.startswith("built")
+    rows = int(message.split()[1])
+    assert f"served table: +{rows} added, -0 removed, 0 changed rows" in message  # a first build adds everything
     return raw, out
 
 
