@@ -50,6 +50,18 @@ def test_a_changed_raw_file_triggers_a_rebuild(good_store, tmp_path):
     assert pipeline.fingerprint(copy) != stamp
 
 
+def test_a_changed_source_file_rebuilds_only_its_step(good_store, tmp_path):
+    raw, out = good_store
+    copy, store = tmp_path / "raw", tmp_path / "processed"
+    shutil.copytree(raw, copy)
+    shutil.copytree(out, store)
+    (copy / "seed-profils-2018" / "profils-departements-2018.csv").open("a").write("\n")
+    message = pipeline.run(copy, store)
+    assert "steps rebuilt: seed_profils_2018; reused: insee_population" in message
+    assert "commune_indicators, territory_index" in message.split("reused:")[1]
+    assert message.endswith("no change in the served table")  # a blank line changes no value
+
+
 def test_missing_file_names_the_file(raw_copy, tmp_path):
     (raw_copy / POPULATION_XLS).unlink()
     with pytest.raises(RawFileError, match="estim-pop-dep-sexe-aq-1975-2023.xls: file not found"):
