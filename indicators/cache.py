@@ -64,6 +64,57 @@ def _scenario_inputs(code: str, token: str):
     return bases, groups
 
 
+def need_bands(code: str):
+    """(recipients bands by need, total spending band, observed total spending) of one département: the
+    calibrated 50 % / 80 % bands of the store and the DREES spending history (see indicators.scenarios)."""
+    return _need_bands(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _need_bands(code: str, token: str):
+    from indicators import needs, scenarios
+
+    bases, _ = _scenario_inputs(code, token)
+    rows = query.rows(
+        indicator_ids=[n.id for n in needs.NEEDS],
+        levels=["departement"],
+        codes=[code],
+        variants=["central", *scenarios.BAND_COLUMNS],
+    )
+    bands = scenarios.need_bands(rows)
+    return bands, scenarios.spending_band(bands, bases), scenarios.observed_spending(bases)
+
+
+def age_outlook(code: str):
+    """(age-group paths, {year: pyramid frame}, last observed year) of one département: see age_outlook."""
+    return _age_outlook(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _age_outlook(code: str, token: str):
+    from indicators import age_outlook
+
+    projected = population_projection()
+    projected = projected[projected["territory_code"] == code]
+    observed = population()[population()["territory_code"] == code]
+    paths = age_outlook.group_paths(observed, projected)
+    pyramids = {y: age_outlook.pyramid(observed, projected, y) for y in age_outlook.MILESTONES}
+    return paths, pyramids, int(observed["year"].max())
+
+
+def age_figures(code: str, year: int):
+    """(pyramid of the last observed year vs ``year``, age groups over time) of one département."""
+    return _age_figures(code, year, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _age_figures(code: str, year: int, token: str):
+    from indicators import age_charts
+
+    paths, pyramids, last = _age_outlook(code, token)
+    return age_charts.pyramid_figure(pyramids[year], last, year), age_charts.groups_figure(paths)
+
+
 @st.cache_data(show_spinner=False, max_entries=1)
 def backtest_table() -> pd.DataFrame:
     from indicators import backtest
