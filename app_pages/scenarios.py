@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from indicators import age_outlook, cache, catalogue, exports, scenario_charts, scenarios
+from indicators import age_outlook, cache, catalogue, exports, scenario_charts, scenarios, track_record
 from indicators.formatting import format_number
 from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
@@ -37,6 +37,16 @@ st.caption(
     "en habitants au 1er janvier. Intervalles à 50 % et 80 % tirés des erreurs des projections passées "
     "sur la population totale, appliqués à chaque âge."
 )
+st.markdown(f"#### Peut-on s'y fier ? La projection faite en {track_record.ORIGIN}, comparée à ce qui s'est passé")
+past_chart, past_sentences = cache.past_projection(code, names[code])
+if past_chart is not None:
+    st.plotly_chart(past_chart, key="chart_past_projection")
+    for sentence in past_sentences:
+        st.markdown(sentence)
+    st.caption(
+        f"Source : {catalogue.get('population').citation} ; projection refaite par Radar social avec la même "
+        f"méthode et les seules estimations connues en {track_record.ORIGIN} (habitants au 1er janvier)."
+    )
 
 bases, groups = cache.scenario_inputs(code)
 if not bases:
@@ -52,19 +62,21 @@ with st.expander("Méthode et qualité des projections"):
         "Dépense = bénéficiaires × dépense nette par bénéficiaire de la dernière année connue "
         "(euros courants de cette année, sans inflation ; l'AAH est versée par l'État)."
     )
-    backtest = cache.backtest_table()
     shown = (
-        backtest[["total", "65+", "75+"]]
+        track_record.method_mape(cache.track_record(track_record.POPULATION_FILE))
         .rename(
             index={
                 "hamilton_perry": "Radar social (Hamilton-Perry, centrale)",
-                "constant": "Population constante 2013",
-                "linear_trend": "Tendance linéaire 2003-2013",
+                "constant": f"Population constante {track_record.ORIGIN}",
+                "linear_trend": f"Tendance linéaire {track_record.ORIGIN - 10}-{track_record.ORIGIN}",
             }
         )
         .map(lambda v: format_number(v, 1) + "\u00a0%")
     )
-    st.markdown("**Rétro-projection 2013 → 2023** (écart absolu moyen sur les départements) :")
+    st.markdown(
+        f"**Rétro-projection {track_record.ORIGIN} → {track_record.TARGET}** (écart absolu moyen sur les "
+        "départements, calculé à chaque construction des données) :"
+    )
     st.table(shown.rename(columns={"total": "Population totale", "65+": "65 ans et plus", "75+": "75 ans et plus"}))
 
 RATE_STEPS = [round(x / 10, 1) for x in range(-50, 81)]

@@ -137,3 +137,68 @@ def groups_figure(paths: pd.DataFrame, history: int = 20) -> go.Figure:
         legend={"orientation": "h", "y": -0.2},
     )
     return fig
+
+
+def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "65+")) -> go.Figure:
+    """paths: track_record.population_paths rows of one département. One panel per group: the estimates
+    (solid), the projection made at ``origin`` (dashed) and its 80 % interval of the time."""
+    from indicators.age_outlook import GROUP_LABELS as LABELS
+
+    titles = ["Population totale" if g == "total" else LABELS[g] for g in groups]
+    fig = make_subplots(rows=1, cols=len(groups), subplot_titles=titles)
+    for col, group in enumerate(groups, start=1):
+        rows = paths[paths["group"] == group].sort_values("year")
+        seen = rows.dropna(subset=["observed"])
+        ahead = rows.dropna(subset=["central"])
+        start = seen[seen["year"] == origin]["observed"]
+        x = [origin, *ahead["year"]]
+        first = col == 1
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=[*start, *ahead["p90"]] + [*start, *ahead["p10"]][::-1],
+                fill="toself",
+                fillcolor=rgba(PROJECTED_COLOUR, 0.15),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=f"Intervalle à 80 % calculé en {origin}",
+                showlegend=first,
+            ),
+            row=1,
+            col=col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=[*start, *ahead["central"]],
+                mode="lines",
+                line={"color": PROJECTED_COLOUR, "dash": "dash", "width": 2},
+                name=f"Projection faite en {origin}",
+                showlegend=first,
+            ),
+            row=1,
+            col=col,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=seen["year"],
+                y=seen["observed"],
+                mode="lines+markers",
+                line={"color": OBSERVED_COLOUR, "width": 3},
+                name="Observé (estimations Insee)",
+                showlegend=first,
+            ),
+            row=1,
+            col=col,
+        )
+    fig.add_vline(x=origin, line={"color": "#999999", "dash": "dot", "width": 1})
+    fig.update_xaxes(tickformat="d")
+    fig.update_yaxes(tickformat=",.0f")
+    fig.update_layout(
+        separators="," + NBSP,
+        height=340,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        hovermode="x unified",
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return fig

@@ -31,11 +31,15 @@ def _aggregates(population: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def predictions(population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023) -> pd.DataFrame:
-    """territory_code x (observed, hamilton_perry, constant, linear_trend) for each aggregate."""
+def predictions(
+    population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023, projected: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """territory_code x (observed, hamilton_perry, constant, linear_trend) for each aggregate.
+    projected: project_population from base_year to at least target_year, when already computed."""
     dep = population[population["territory_code"] != "FR"]
     observed = _aggregates(dep[dep["year"].isin(range(base_year - 10, target_year + 1))])
-    projected = project_population(dep[dep["year"] <= base_year], base_year, until=target_year)
+    if projected is None:
+        projected = project_population(dep[dep["year"] <= base_year], base_year, until=target_year)
     hp = _aggregates(projected[(projected["year"] == target_year) & (projected["variant"] == "central")])
     hp = hp.droplevel(["year", "variant"])
     frames = {
@@ -57,9 +61,11 @@ def predictions(population: pd.DataFrame, base_year: int = 2013, target_year: in
     return pd.concat({m: f.reindex(codes) for m, f in frames.items()}, axis=1)
 
 
-def mape_table(population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023) -> pd.DataFrame:
+def mape_table(
+    population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023, projected: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """rows: method; columns: total, 65+, 75+ (MAPE in %), plus the number of départements."""
-    pred = predictions(population, base_year, target_year)
+    pred = predictions(population, base_year, target_year, projected)
     rows = {}
     for method in METHODS:
         errors = (pred[method] - pred["observed"]).abs() / pred["observed"] * 100
@@ -208,17 +214,29 @@ def _groups(population: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def population_table(population: pd.DataFrame, runs=POPULATION_RUNS) -> pd.DataFrame:
+def origin_projections(population: pd.DataFrame, runs=POPULATION_RUNS) -> dict[int, pd.DataFrame]:
+    """origin -> project_population from the départements' history up to that origin, to its furthest target."""
+    dep = population[population["territory_code"] != "FR"]
+    until: dict[int, int] = {}
+    for origin, horizon in runs:
+        until[origin] = max(until.get(origin, 0), origin + horizon)
+    return {o: project_population(dep[dep["year"] <= o], o, until=u) for o, u in until.items()}
+
+
+def population_table(
+    population: pd.DataFrame, runs=POPULATION_RUNS, projected: dict[int, pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """One row per (origin, horizon, age group): MAPE, bias (mean signed % error) and P90 of the absolute
     % error of the central variant over départements, and the share of départements whose observed value
-    falls inside [p10, p90] and [p25, p75] (%)."""
+    falls inside [p10, p90] and [p25, p75] (%). projected: ``origin_projections``, when already computed."""
     dep = population[population["territory_code"] != "FR"]
     observed = _groups(dep)
+    projected = projected or origin_projections(population, runs)
     rows = []
     for origin, horizon in runs:
         target = origin + horizon
-        projected = project_population(dep[dep["year"] <= origin], origin, until=target)
-        at = _groups(projected[(projected["year"] == target) & (projected["territory_code"] != "FR")])
+        at = projected[origin]
+        at = _groups(at[(at["year"] == target) & (at["territory_code"] != "FR")])
         at = at.droplevel("year")
         obs = observed.xs(target, level="year")
         for group in GROUPS:

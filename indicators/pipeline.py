@@ -44,11 +44,18 @@ CODE_FILES = [
     "indicators/needs.py",
     "indicators/projected.py",
     "indicators/trends.py",
+    "indicators/backtest.py",
+    "indicators/track_record.py",
 ]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
 GEO_FILE = "departements.geoparquet"
+TRACK_RECORD_FILES = (
+    "backtest_population_paths.parquet",
+    "backtest_population.parquet",
+    "backtest_rates.parquet",
+)  # written by indicators.track_record
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 
 
@@ -71,7 +78,7 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
     if not stamp_path.exists() or not all(
-        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE)
+        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, *TRACK_RECORD_FILES)
     ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
@@ -113,8 +120,11 @@ def build_tables(raw_dir: Path = RAW_DIR):
     return validate_indicators(pd.concat([table, projected.build(table, age_sex)], ignore_index=True)), age_sex
 
 
-def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None, territories=None) -> None:
-    """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
+def write_store(
+    indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None, territories=None, extra=None
+) -> None:
+    """Write the tables (and the map geometry, and ``extra``: file name -> frame, e.g. the track record) to
+    temporary files, read them back, then rename them into place."""
     import pandas as pd
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -124,6 +134,7 @@ def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], ge
         frames.append((geometry, GEO_FILE))
     if territories is not None:
         frames.append((territories, TERRITORIES_FILE))
+    frames += [(frame, name) for name, frame in (extra or {}).items()]
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         if name == INDICATORS_FILE:
@@ -150,7 +161,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import geo, territory_index
+    from indicators import geo, territory_index, track_record
 
     indicators, population = build_tables(raw_dir)
     write_store(
@@ -160,6 +171,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         stamp,
         geometry=geo.build(raw_dir),
         territories=territory_index.build(raw_dir),
+        extra=track_record.build(indicators, population),  # the backtests, computed here, read by the pages
     )
     return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
 

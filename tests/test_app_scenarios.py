@@ -31,8 +31,10 @@ def test_scenarios_page_for_seine_saint_denis():
     titles = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
     assert titles == ["**Tendanciel**", "**Gestion des risques**", "**Idéal**", "**Catastrophe**"]
     charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    assert len(charts) == 4  # pyramid, age groups, recipients, spending
-    pyramid, ages, recipients, spending = charts
+    assert len(charts) == 5  # pyramid, age groups, projection of 2013 vs observed, recipients, spending
+    pyramid, ages, past, recipients, spending = charts
+    assert "Projection faite en 2013" in [t.get("name") for t in past["data"]]
+    assert any("1\u00a0628\u00a0818 habitants" in m.value for m in at.markdown)  # said in 2013 for 2023
     assert "Femmes, 2030 (projection)" in [t.get("name") for t in pyramid["data"]]
     assert "2023 (observé)" in [t.get("name") for t in pyramid["data"]]
     assert "Projection, intervalle à 80 %" in [t.get("name") for t in ages["data"]]
