@@ -73,3 +73,13 @@ def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
     assert table_.loc["Tendanciel", "2040"] == "dans la bande à 50 %"
     sentence = scenarios.positions_sentence(apa, band, names, "recipients", 2040)
     assert sentence.startswith("**En 2040, par rapport aux bandes :** le scénario **Tendanciel** est dans")
+
+
+def test_rate_part_of_the_needs_bands_holds_on_held_out_years(table, population):
+    from indicators import backtest
+
+    summary = backtest.rate_table(backtest.need_rate_held_out(table, population))
+    apa = summary.loc["apa_recipients"]
+    assert apa["origins"] == "2015-2019"  # calibrated on what was known at each origin only
+    for need_id, row in summary.iterrows():
+        assert 75 <= row["coverage_80"] <= 85, need_id
