@@ -48,11 +48,18 @@ CODE_FILES = [
     "indicators/projected.py",
     "indicators/trends.py",
     "indicators/commune_indicators.py",
+    "indicators/backtest.py",
+    "indicators/track_record.py",
 ]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
 GEO_FILE = "departements.geoparquet"
+TRACK_RECORD_FILES = (
+    "backtest_population_paths.parquet",
+    "backtest_population.parquet",
+    "backtest_rates.parquet",
+)  # written by indicators.track_record
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
 SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
@@ -77,7 +84,8 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
     if not stamp_path.exists() or not all(
-        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE)
+        (out_dir / f).exists()
+        for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE, *TRACK_RECORD_FILES)
     ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
@@ -170,8 +178,10 @@ def write_store(
     territories=None,
     notes=None,
     successors=None,
+    extra=None,
 ) -> None:
-    """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
+    """Write the tables (and the map geometry, and ``extra``: file name -> frame, e.g. the track record) to
+    temporary files, read them back, then rename them into place."""
     import pandas as pd
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -185,6 +195,7 @@ def write_store(
         frames.append((notes, NOTES_FILE))
     if successors is not None:
         frames.append((successors, SUCCESSORS_FILE))
+    frames += [(frame, name) for name, frame in (extra or {}).items()]
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         if name == INDICATORS_FILE:
@@ -211,7 +222,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import data_diff, geo, territory_index
+    from indicators import data_diff, geo, territory_index, track_record
 
     notes: list = []
     log: list = []
@@ -233,6 +244,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         territories=territories,
         notes=notes[0],
         successors=successors,
+        extra=track_record.build(indicators, population),  # the backtests, computed here, read by the pages
     )
     built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
     return f"{built}\n{build_steps.describe(log)}\n{data_diff.describe(changes)}"
