@@ -64,6 +64,33 @@ def _scenario_inputs(code: str, token: str):
     return bases, groups
 
 
+def scenario_view(code: str, chosen: list):
+    """scenario_view.Trajectories of one département under the chosen scenarios (a list of
+    scenarios.Scenario), shared read-only; the key is the scenarios' repr (every assumption)."""
+    return _scenario_view(code, repr(tuple(chosen)), versions.token(), chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario_view(code: str, key: str, token: str, _chosen: list):
+    from indicators import scenario_view as view
+
+    bases, groups = _scenario_inputs(code, token)
+    return view.build(code, list(_chosen), bases, groups)
+
+
+def scenario_need(code: str, chosen: list, need_id: str):
+    """scenario_view.NeedView (chart and milestone table) of one need under the chosen scenarios."""
+    return _scenario_need(code, repr(tuple(chosen)), need_id, versions.token(), chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scenario_need(code: str, key: str, need_id: str, token: str, _chosen: list):
+    from indicators import scenario_view as view
+
+    bases, _ = _scenario_inputs(code, token)
+    return view.need(_scenario_view(code, key, token, _chosen), bases[need_id], need_id)
+
+
 @st.cache_data(show_spinner=False, max_entries=1)
 def backtest_table() -> pd.DataFrame:
     from indicators import backtest
@@ -154,6 +181,34 @@ def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     from indicators import compare
 
     return compare.compare_table(query.rows(levels=["departement", "france"]), list(codes))
+
+
+def compare_view(codes: tuple[str, ...]):
+    """compare.View of a choice of départements: shared read-only (Streamlit only reads it)."""
+    return _compare_view(codes, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _compare_view(codes: tuple[str, ...], token: str):
+    from indicators import compare
+
+    return compare.view(_compare_table(codes, token), list(codes))
+
+
+def compare_charts(indicator_id: str, codes: tuple[str, ...]):
+    """(bar chart, time series) of one indicator for a choice of départements, built once per published
+    version: st.plotly_chart only serialises a figure, it never changes it."""
+    return _compare_charts(indicator_id, codes, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _compare_charts(indicator_id: str, codes: tuple[str, ...], token: str):
+    from indicators import compare_charts
+
+    wide = _compare_table(codes, token)
+    row = wide[wide["indicator_id"] == indicator_id].iloc[0]
+    history = _indicator_rows(indicator_id, token)
+    return compare_charts.bar_chart(row, list(codes)), compare_charts.time_series(history, indicator_id, list(codes))
 
 
 def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
