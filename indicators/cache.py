@@ -12,6 +12,14 @@ import streamlit as st
 from indicators import query, store, versions
 
 
+@st.cache_resource(show_spinner=False)
+def server_tuned() -> int:
+    """TCP_NODELAY on the server's sockets, once per process (see indicators.serving)."""
+    from indicators import serving
+
+    return serving.tcp_nodelay()
+
+
 def indicators() -> pd.DataFrame:
     """The whole published table, shared read-only (no page uses it: they query what they need)."""
     return _indicators(versions.token())
