@@ -1,6 +1,6 @@
 """The only Streamlit caches, keyed on the published version (versions.token): a publish or a rollback
 is seen at the next rerun. Pages read the store through indicators.query (only the rows they need);
-nothing here loads or masks the whole table except ``indicators()``, kept for callers outside the app."""
+nothing here loads or masks the whole table."""
 
 from __future__ import annotations
 
@@ -18,16 +18,6 @@ def server_tuned() -> int:
     from indicators import serving
 
     return serving.tcp_nodelay()
-
-
-def indicators() -> pd.DataFrame:
-    """The whole published table, shared read-only (no page uses it: they query what they need)."""
-    return _indicators(versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _indicators(token: str) -> pd.DataFrame:
-    return store.load_indicators()
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,10 +106,7 @@ def profile(code: str):
 def _profile(code: str, token: str):
     from indicators import profile as territory_profile
 
-    # every level and variant of the indicators it reads: ranks and the spine need all départements,
-    # the outlook the projection variants
-    rows = query.rows(indicator_ids=territory_profile.needed_indicators(), variants=None)
-    return territory_profile.build(rows, population(), code)
+    return territory_profile.build(territory_profile.store_rows(), population(), code)
 
 
 @st.cache_resource(show_spinner=False)

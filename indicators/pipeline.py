@@ -113,9 +113,16 @@ def build_tables(raw_dir: Path = RAW_DIR):
     return validate_indicators(pd.concat([table, projected.build(table, age_sex)], ignore_index=True)), age_sex
 
 
+def _rows_written(path: Path) -> int:
+    """Rows of a written Parquet file from its footer (written last: a cut file does not open), without
+    reading the table back."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
 def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None, territories=None) -> None:
-    """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
-    import pandas as pd
+    """Write the tables (and the map geometry) to temporary files, check their row counts, then rename them."""
 
     out_dir.mkdir(parents=True, exist_ok=True)
     pending = []
@@ -132,7 +139,7 @@ def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], ge
             layout.write(frame, tmp)  # the query layer's layout (sorted, small row groups)
         else:
             frame.to_parquet(tmp, index=False)
-        if len(pd.read_parquet(tmp)) != len(frame):
+        if _rows_written(tmp) != len(frame):
             raise OSError(f"{tmp}: written table does not read back")
         pending.append((tmp, out_dir / name))
     for tmp, final in pending:
