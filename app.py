@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from indicators import cache
+
 st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
+cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/serving.py)
 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, compare, compare_charts, similarity, territories
+from indicators import cache, catalogue, compare, similarity, territories
 from indicators.formatting import format_number, plain
 
 names = territories.departement_names()
@@ -31,20 +31,11 @@ if len(codes) < compare.MIN_CODES:
 st.query_params["deps"] = ",".join(codes)
 
 wide = cache.compare_table(tuple(codes))
-shown = compare.display_table(wide, codes)
-scores = compare.gap_scores(wide, codes)
-
-
-def _colours(frame):
-    styles = frame.copy().astype(str).replace(r".*", "", regex=True)
-    for code in codes:
-        styles[names[code]] = [compare.cell_colour(s) for s in scores[code]]
-    return styles
-
+view = cache.compare_view(tuple(codes))  # table texts, colours and downloads, computed once per choice
 
 st.subheader("Tableau comparatif")
 # st.table wraps long labels and values instead of cutting them; 8 territories still fit.
-st.table(shown.style.apply(_colours, axis=None), hide_index=True)
+st.table(view.shown.style.apply(lambda _: view.styles, axis=None), hide_index=True)
 st.caption(
     "Valeurs de la dernière année commune aux territoires choisis (sinon l'année est indiquée entre "
     "parenthèses), unité entre parenthèses après l'indicateur. Rang parmi les départements, seulement pour "
@@ -52,12 +43,11 @@ st.caption(
     "que la France, bleu = plus favorable ; sans couleur : effectifs, indicateurs neutres ou valeur France n.d. "
     "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
 )
-export = compare.export_table(wide, codes)
 left, right = st.columns(2)
-left.download_button("Télécharger (CSV)", compare.to_csv_bytes(export), "radar-social-comparaison.csv", mime="text/csv")
+left.download_button("Télécharger (CSV)", view.csv, "radar-social-comparaison.csv", mime="text/csv")
 right.download_button(
     "Télécharger (XLSX)",
-    compare.to_xlsx_bytes(export),
+    view.xlsx,
     "radar-social-comparaison.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
@@ -73,9 +63,9 @@ for indicator_id in chosen:
     indicator = catalogue.get(indicator_id)
     row = wide[wide["indicator_id"] == indicator_id].iloc[0]
     bar, line = st.columns([2, 3])
-    bar.plotly_chart(compare_charts.bar_chart(row, codes), key=f"bar-{indicator_id}")
-    history = cache.indicator_rows(indicator_id)
-    line.plotly_chart(compare_charts.time_series(history, indicator_id, codes), key=f"ts-{indicator_id}")
+    bar_chart, time_series = cache.compare_charts(indicator_id, tuple(codes))
+    bar.plotly_chart(bar_chart, key=f"bar-{indicator_id}")
+    line.plotly_chart(time_series, key=f"ts-{indicator_id}")
     bars_year = "variable" if pd.isna(row["year"]) else f"{row['year']:.0f}"
     st.caption(
         f"Source : {plain(indicator.citation)}. Unité : {plain(indicator.unit)}. Année des barres : {bars_year}."

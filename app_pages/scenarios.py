@@ -1,9 +1,8 @@
 """Scenarios page: population and social needs of a département to 2050 under the four prospective scenarios."""
 
-import pandas as pd
 import streamlit as st
 
-from indicators import age_outlook, cache, catalogue, exports, scenario_charts, scenarios, track_record
+from indicators import age_outlook, cache, catalogue, scenarios, track_record
 from indicators.formatting import format_number
 from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
@@ -119,21 +118,15 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
             )
         )
 
-results = pd.concat([scenarios.run(s, bases, groups) for s in chosen], ignore_index=True)
-labels = {s.key: s.name for s in chosen}
+view = cache.scenario_view(code, chosen)  # trajectories, charts, tables, downloads: computed once
 need_id = st.selectbox("Besoin affiché", list(bases), format_func=lambda n: NEED_BY_ID[n].label, key="need")
 base = bases[need_id]
 if len(base.observed) < 8:
     st.warning(f"Série courte ({len(base.observed)} années observées) : la tendance est fragile.")
 source = catalogue.get(need_id).citation
-need_bands, spending_band, spending_observed = cache.need_bands(code)
-band = need_bands[need_bands["need"] == need_id]
-mine = results[results["need"] == need_id]
+need_view = cache.scenario_need(code, chosen, need_id)
 st.subheader(f"{NEED_BY_ID[need_id].label} au 31 décembre")
-st.plotly_chart(
-    scenario_charts.trajectories(base.observed, mine, labels, "recipients", "bénéficiaires", band=band),
-    key="chart_recipients",
-)
+st.plotly_chart(need_view.chart, key="chart_recipients")
 st.caption(
     f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
     f"{AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
@@ -142,16 +135,13 @@ st.caption(
     f"départements). Dernière observation : {base.last_year} ; tendance récente du taux : "
     f"{format_number(base.trend, 1)} %/an."
 )
-if len(band):
-    st.markdown(scenarios.positions_sentence(mine, band, labels, "recipients", 2040))
-    st.table(scenarios.positions(mine, band, labels, "recipients"))
+if need_view.positions is not None:
+    st.markdown(need_view.position)
+    st.table(need_view.positions)
 
-spending = scenarios.total_spending(results)
 st.subheader("Dépense nette des prestations départementales (APA, PCH, ASE, RSA), en millions d'euros")
-st.plotly_chart(
-    scenario_charts.trajectories(spending_observed, spending, labels, "spending", "M€", 1e6, band=spending_band),
-    key="chart_spending",
-)
+st.plotly_chart(view.spending_chart, key="chart_spending")
+_, _, spending_observed = cache.need_bands(code)
 cost_year = max((b.cost_year or 0) for b in bases.values())
 history = (
     f"observé {spending_observed.index.min()}-{spending_observed.index.max()} (trait plein), "
@@ -164,37 +154,24 @@ st.caption(
     "hors inflation. Bandes grises : somme des bandes de chaque prestation (hypothèse prudente : "
     "les écarts vont dans le même sens)."
 )
-if len(spending_band):
-    st.markdown(scenarios.positions_sentence(spending, spending_band, labels, "spending", 2040))
+if view.spending_position:
+    st.markdown(view.spending_position)
 
 st.subheader("Trajectoires à 2030, 2040, 2050")
-mile = scenarios.milestones(results[results["need"] == need_id]).assign(scenario=lambda d: d["scenario"].map(labels))
-table = mile.pivot(index="scenario", columns="year", values="recipients").map(format_number)
-spend = spending[spending["year"].isin([2030, 2040, 2050])].assign(scenario=lambda d: d["scenario"].map(labels))
-spend_table = spend.pivot(index="scenario", columns="year", values="spending").map(
-    lambda v: format_number(v / 1e6, 0) + "\u00a0M€"
-)
-st.table(
-    table.add_prefix(f"{NEED_BY_ID[need_id].label} ")
-    .join(spend_table.add_prefix("Dépense "))
-    .rename_axis("scénario")
-    .rename_axis(None, axis=1)
-)
+st.table(need_view.table)
 
-assumptions = scenarios.assumptions_table(chosen)
-shown_assumptions = assumptions.map(lambda v: format_number(v, 1) if isinstance(v, int | float) else v)
-st.table(shown_assumptions, hide_index=True)  # French numbers ("1,7"), wrapped headers
+st.table(view.assumptions, hide_index=True)  # French numbers ("1,7"), wrapped headers
 left, right = st.columns(2)
 left.download_button(
     "Télécharger les hypothèses (CSV)",
-    exports.to_csv(assumptions),  # ';' and decimal comma, as a French spreadsheet reads it
+    view.assumptions_csv,
     f"hypotheses_scenarios_{code}.csv",
     "text/csv",
     key="dl_assumptions",
 )
 right.download_button(
     "Télécharger les résultats (CSV)",
-    scenarios.results_csv(results.assign(territory_code=code), labels),
+    view.results_csv,
     f"projections_scenarios_{code}.csv",
     "text/csv",
     key="dl_results",

@@ -1,6 +1,6 @@
 """The only Streamlit caches, keyed on the published version (versions.token): a publish or a rollback
 is seen at the next rerun. Pages read the store through indicators.query (only the rows they need);
-nothing here loads or masks the whole table except ``indicators()``, kept for callers outside the app."""
+nothing here loads or masks the whole table."""
 
 from __future__ import annotations
 
@@ -12,14 +12,12 @@ import streamlit as st
 from indicators import query, store, versions
 
 
-def indicators() -> pd.DataFrame:
-    """The whole published table, shared read-only (no page uses it: they query what they need)."""
-    return _indicators(versions.token())
+@st.cache_resource(show_spinner=False)
+def server_tuned() -> int:
+    """TCP_NODELAY on the server's sockets, once per process (see indicators.serving)."""
+    from indicators import serving
 
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _indicators(token: str) -> pd.DataFrame:
-    return store.load_indicators()
+    return serving.tcp_nodelay()
 
 
 @st.cache_resource(show_spinner=False)
@@ -62,6 +60,36 @@ def _scenario_inputs(code: str, token: str):
         for v in ("central", "low", "high")
     }
     return bases, groups
+
+
+def scenario_view(code: str, chosen: list):
+    """scenario_view.Trajectories of one département under the chosen scenarios (a list of
+    scenarios.Scenario), shared read-only; the key is the scenarios' repr (every assumption)."""
+    return _scenario_view(code, repr(tuple(chosen)), versions.token(), chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario_view(code: str, key: str, token: str, _chosen: list):
+    from indicators import scenario_view as view
+
+    bases, groups = _scenario_inputs(code, token)
+    _, spending_band, spending_observed = _need_bands(code, token)
+    return view.build(code, list(_chosen), bases, groups, spending_band, spending_observed)
+
+
+def scenario_need(code: str, chosen: list, need_id: str):
+    """scenario_view.NeedView (chart and milestone table) of one need under the chosen scenarios."""
+    return _scenario_need(code, repr(tuple(chosen)), need_id, versions.token(), chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scenario_need(code: str, key: str, need_id: str, token: str, _chosen: list):
+    from indicators import scenario_view as view
+
+    bases, _ = _scenario_inputs(code, token)
+    bands, _, _ = _need_bands(code, token)
+    band = bands[bands["need"] == need_id]
+    return view.need(_scenario_view(code, key, token, _chosen), bases[need_id], need_id, band)
 
 
 def need_bands(code: str):
@@ -155,10 +183,7 @@ def profile(code: str):
 def _profile(code: str, token: str):
     from indicators import profile as territory_profile
 
-    # every level and variant of the indicators it reads: ranks and the spine need all départements,
-    # the outlook the projection variants
-    rows = query.rows(indicator_ids=territory_profile.needed_indicators(), variants=None)
-    return territory_profile.build(rows, population(), code)
+    return territory_profile.build(territory_profile.store_rows(), population(), code)
 
 
 @st.cache_resource(show_spinner=False)
@@ -228,6 +253,34 @@ def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     from indicators import compare
 
     return compare.compare_table(query.rows(levels=["departement", "france"]), list(codes))
+
+
+def compare_view(codes: tuple[str, ...]):
+    """compare.View of a choice of départements: shared read-only (Streamlit only reads it)."""
+    return _compare_view(codes, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _compare_view(codes: tuple[str, ...], token: str):
+    from indicators import compare
+
+    return compare.view(_compare_table(codes, token), list(codes))
+
+
+def compare_charts(indicator_id: str, codes: tuple[str, ...]):
+    """(bar chart, time series) of one indicator for a choice of départements, built once per published
+    version: st.plotly_chart only serialises a figure, it never changes it."""
+    return _compare_charts(indicator_id, codes, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _compare_charts(indicator_id: str, codes: tuple[str, ...], token: str):
+    from indicators import compare_charts
+
+    wide = _compare_table(codes, token)
+    row = wide[wide["indicator_id"] == indicator_id].iloc[0]
+    history = _indicator_rows(indicator_id, token)
+    return compare_charts.bar_chart(row, list(codes)), compare_charts.time_series(history, indicator_id, list(codes))
 
 
 def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from indicators.paths import CATALOGUE_PATH, processed_dir
+from indicators.paths import CATALOGUE_PATH, ROOT, processed_dir
 
 IMPORTED_MARK = "fichier importé par"  # in the citation of every published file (versions.imported_source)
 LOCAL_CATALOGUE = "catalogue.local.yml"  # indicators declared by analysts, kept in the store folder
+_DEFAULT_STORE = str(ROOT / "data" / "processed")  # paths.processed_dir without RADAR_DATA_DIR
 
 POLARITIES = ("higher_is_worse", "higher_is_better", "neutral")
 # The one authority on valid values: the unit decides the range (an entry may narrow or widen it with
@@ -248,9 +250,15 @@ def load(path: Path = CATALOGUE_PATH, store_dir: Path | None = None) -> dict[str
     The extension (``catalogue.local.yml`` beside the store) never overrides an entry of the repository.
     Cached per file modification time, so a newly declared indicator is seen at once.
     """
-    local = local_path(store_dir) if path == CATALOGUE_PATH else None
-    stamp = local.stat().st_mtime_ns if local is not None and local.exists() else None
-    return _load(path, local if stamp else None, stamp)
+    if path is not CATALOGUE_PATH and path != CATALOGUE_PATH:
+        return _load(path, None, None)
+    # called for every label on screen (hundreds of times a rerun): one os.stat, no pathlib
+    local = os.path.join(store_dir or os.environ.get("RADAR_DATA_DIR", _DEFAULT_STORE), LOCAL_CATALOGUE)
+    try:
+        stamp = os.stat(local).st_mtime_ns
+    except OSError:
+        return _load(path, None, None)
+    return _load(path, local, stamp)
 
 
 def merge(document: dict, extension: dict) -> dict:
@@ -261,7 +269,7 @@ def merge(document: dict, extension: dict) -> dict:
     return {**document, "sources": sources, "indicators": [*(document.get("indicators") or []), *extra]}
 
 
-def _document(path: Path, local: Path | None) -> dict:
+def _document(path: Path, local: Path | str | None) -> dict:
     """The repository's catalogue document, merged with the store's extension when there is one."""
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
@@ -272,7 +280,7 @@ def _document(path: Path, local: Path | None) -> dict:
 
 
 @lru_cache(maxsize=8)
-def _load(path: Path, local: Path | None, stamp: int | None) -> dict[str, Indicator]:
+def _load(path: Path, local: str | None, stamp: int | None) -> dict[str, Indicator]:
     return parse(_document(path, local))
 
 

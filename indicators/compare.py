@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -166,3 +168,25 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Comparaison") -> bytes:
     return exports.to_xlsx(frame, sheet, widths={0: 55})
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the compare page shows of a wide table, computed once per choice and published version:
+    the French table, its cell colours (CSS per cell, same shape) and the two downloads."""
+
+    shown: pd.DataFrame
+    styles: pd.DataFrame
+    csv: bytes
+    xlsx: bytes
+
+
+def view(wide: pd.DataFrame, codes: list[str]) -> View:
+    names = territories.departement_names()
+    shown = display_table(wide, codes)
+    scores = gap_scores(wide, codes)
+    styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    for code in codes:
+        styles[names[code]] = [cell_colour(s) for s in scores[code]]
+    export = export_table(wide, codes)
+    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export))

@@ -8,6 +8,7 @@ age pyramid of the latest year with France's shape. No Streamlit, no plotting he
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -358,6 +359,14 @@ def needed_indicators() -> tuple[str, ...]:
     """Every indicator a profile reads: its sections, the spine, the similarity and the outlook."""
     stored = {*NEEDED, *standing.SPINE, *standing.STRUCTURAL, *(key for key, _ in outlook.OUTLOOK)}
     return tuple(sorted(stored - {"density"}))  # density is computed from the population and the area
+
+
+def store_rows(store_dir: Path | None = None) -> pd.DataFrame:
+    """What profiles read from the published store (every level and variant of needed_indicators(): ranks
+    and the spine need all départements, the outlook the projection variants), not the whole table."""
+    from indicators import query
+
+    return query.rows(indicator_ids=needed_indicators(), variants=None, store_dir=store_dir)
 
 
 def build(table: pd.DataFrame, population: pd.DataFrame, code: str, nat: standing.National | None = None) -> Profile:

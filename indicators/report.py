@@ -450,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("donnez un code de département ou --all DIR")
     from indicators import profile, standing, store
 
-    table, population = store.load_indicators(), store.load_population()
+    table, population = profile.store_rows(), store.load_population()  # the rows profiles read, by query
     started = time.perf_counter()
     if args.all:
         args.all.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ observed years (poverty_rate, 2016–2020) get no trend: ``fit`` returns ``short
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -252,6 +253,18 @@ def splice_breaks(table: pd.DataFrame) -> pd.DataFrame:
         out.append(rows.drop(columns="ratio"))
     others = table[~table["indicator_id"].isin(list(BREAKS))]
     return pd.concat([others, *out], ignore_index=True)
+
+
+def needed_indicators(indicators=INDICATORS) -> list[str]:
+    """The rates and the counts that splice their series breaks."""
+    return [*indicators, *(c for i, b in BREAKS.items() if i in indicators for c in b[1:])]
+
+
+def store_rows(indicators=INDICATORS, levels=LEVELS, store_dir: Path | None = None) -> pd.DataFrame:
+    """The observed rows ``build`` and the backtest read from the published store (by query)."""
+    from indicators import query
+
+    return query.rows(indicator_ids=needed_indicators(indicators), levels=levels, store_dir=store_dir)
 
 
 def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):

@@ -23,7 +23,7 @@ def run() -> list[Measure]:
     at.switch_page("app_pages/profil.py").run()
     assert not at.exception
     warm = best_of(lambda: at.run(), repeat=5)
-    table, population = store.load_indicators(), store.load_population()
+    table, population = profile.store_rows(), store.load_population()
     one_pdf = best_of(lambda: report.build_pdf(profile.build(table, population, "93")), repeat=3)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

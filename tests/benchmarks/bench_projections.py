@@ -7,7 +7,7 @@ import time
 
 import pandas as pd
 
-from indicators import backtest, needs, projections, scenarios, store
+from indicators import backtest, needs, projections, query, scenarios, store
 from tests.benchmarks.run import Measure, best_of
 
 
@@ -22,12 +22,11 @@ def _page_rerun(bases, groups) -> pd.DataFrame:
 
 def run() -> list[Measure]:
     population = store.load_population()
-    table = store.load_indicators()
     base_year = int(population["year"].max())
     project = best_of(lambda: projections.project_population(population, base_year, until=2050), repeat=3)
     projected = projections.project_population(population, base_year, until=2051)
     code = "93"
-    bases = needs.baselines(table, population, code)
+    bases = needs.baselines(query.rows(levels=["departement"], codes=[code]), population, code)
     observed = population[population["territory_code"] == code]
     mine = projected[projected["territory_code"] == code]
     groups = {
