@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.derive import AgeGroup, age_group_population
+from indicators.age_groups import AgeGroup, age_group_population
 from indicators.formatting import NBSP, format_number
 from indicators.schema import AGE_BANDS
 

@@ -187,7 +187,7 @@ def need_rate_items(table: pd.DataFrame, population: pd.DataFrame):
     """(("departement", code, need id), rate in % by year) of every need: recipients at 31/12/N over the
     age group at 1/1/N+1, the rates whose "last value" errors make the rate part of the needs bands."""
     from indicators import needs
-    from indicators.derive import age_group_population
+    from indicators.age_groups import age_group_population
 
     observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
     for need in needs.NEEDS:
@@ -294,8 +294,8 @@ def population_table(
 def main() -> None:  # pragma: no cover - a report printed by `python -m indicators.backtest`
     from indicators import paths
 
-    table = pd.read_parquet(paths.PROCESSED_DIR / "indicators.parquet")
-    population = pd.read_parquet(paths.PROCESSED_DIR / "population.parquet")
+    table = pd.read_parquet(paths.processed_dir() / paths.INDICATORS_FILE)
+    population = pd.read_parquet(paths.processed_dir() / paths.POPULATION_FILE)
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
     print("Population (central variant, interval p10-p90 / p25-p75):")

@@ -214,8 +214,7 @@ def geojson_url(detail: bool = False) -> str | dict:
 
 
 def _geometry_token() -> str:
-    from indicators.paths import processed_dir
-    from indicators.pipeline import GEO_FILE
+    from indicators.paths import GEO_FILE, processed_dir
 
     stat = (processed_dir() / GEO_FILE).stat()
     return _geometry_hash(stat.st_size, stat.st_mtime_ns)
@@ -225,8 +224,7 @@ def _geometry_token() -> str:
 def _geometry_hash(size: int, mtime_ns: int) -> str:
     import hashlib
 
-    from indicators.paths import processed_dir
-    from indicators.pipeline import GEO_FILE
+    from indicators.paths import GEO_FILE, processed_dir
 
     return hashlib.sha256((processed_dir() / GEO_FILE).read_bytes()).hexdigest()[:16]
 

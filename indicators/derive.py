@@ -13,25 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.age_groups import ALL_AGES, AgeGroup, age_group_population  # noqa: F401 (re-exported)
 from indicators.territories import departements, region_of
 
 TIDY = ["territory_level", "territory_code", "indicator_id", "year", "value"]
 MAYOTTE = "976"
 MIN_DEPARTEMENTS_FOR_FRANCE_RATIO = 98  # all but at most Mayotte and the two Corse départements
-
-
-@dataclass(frozen=True)
-class AgeGroup:
-    low: int
-    high: int | None  # inclusive upper age, None = open
-
-    def contains(self, band: str) -> bool:
-        start = int(band.split("-")[0].rstrip("+"))
-        end = 200 if band.endswith("+") else int(band.split("-")[1])
-        return start >= self.low and (self.high is None or end <= self.high)
-
-
-ALL_AGES = AgeGroup(0, None)
 
 
 @dataclass(frozen=True)
@@ -58,13 +45,6 @@ SHARES = {
     "share_65_plus": AgeGroup(65, None),
     "share_75_plus": AgeGroup(75, None),
 }
-
-
-def age_group_population(age_sex: pd.DataFrame, ages: AgeGroup) -> pd.DataFrame:
-    """territory_code, year, population of the age group (both sexes)."""
-    bands = [b for b in age_sex["age_band"].unique() if ages.contains(b)]
-    rows = age_sex[age_sex["age_band"].isin(bands)]
-    return rows.groupby(["territory_code", "year"], as_index=False)["population"].sum()
 
 
 def _denominator(age_sex: pd.DataFrame, ages: AgeGroup, timing: str) -> pd.DataFrame:

@@ -14,3 +14,7 @@ class RawFileError(Exception):
         self.expected = expected
         where = f"{self.path.name}" + (f", sheet '{sheet}'" if sheet else "")
         super().__init__(f"{where}: {expected} (file: {self.path})")
+
+
+class StoreMissing(FileNotFoundError):
+    """The built store (data/processed) is not there: `make data` builds it."""

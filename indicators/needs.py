@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from indicators import trends
-from indicators.derive import ALL_AGES, AgeGroup, age_group_population
+from indicators.age_groups import ALL_AGES, AgeGroup, age_group_population
 
 TREND_YEARS = 5
 MAX_TREND = 5.0  # % a year, either way

@@ -7,8 +7,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
-PROCESSED_DIR = Path(os.environ.get("RADAR_DATA_DIR", ROOT / "data" / "processed"))
 CATALOGUE_PATH = Path(__file__).resolve().parent / "catalogue.yml"
+
+# The store's files (written by indicators.pipeline, read by the store, the queries and the pages).
+INDICATORS_FILE = "indicators.parquet"
+POPULATION_FILE = "population.parquet"
+STAMP_FILE = "build.json"
+GEO_FILE = "departements.geoparquet"
+TRACK_RECORD_FILES = (
+    "backtest_population_paths.parquet",
+    "backtest_population.parquet",
+    "backtest_rates.parquet",
+)  # written by indicators.track_record
+TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
+NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
+SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
 
 
 def processed_dir() -> Path:

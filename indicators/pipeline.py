@@ -21,7 +21,19 @@ import time
 from pathlib import Path
 
 from indicators import build_steps
-from indicators.paths import RAW_DIR, ROOT, processed_dir
+from indicators.paths import (  # noqa: F401 (the store's file names, re-exported for older callers)
+    GEO_FILE,
+    INDICATORS_FILE,
+    NOTES_FILE,
+    POPULATION_FILE,
+    RAW_DIR,
+    ROOT,
+    STAMP_FILE,
+    SUCCESSORS_FILE,
+    TERRITORIES_FILE,
+    TRACK_RECORD_FILES,
+    processed_dir,
+)
 
 SOURCE_MODULES = [
     "indicators.sources.insee_population",
@@ -51,18 +63,6 @@ CODE_FILES = [
     "indicators/backtest.py",
     "indicators/track_record.py",
 ]
-INDICATORS_FILE = "indicators.parquet"
-POPULATION_FILE = "population.parquet"
-STAMP_FILE = "build.json"
-GEO_FILE = "departements.geoparquet"
-TRACK_RECORD_FILES = (
-    "backtest_population_paths.parquet",
-    "backtest_population.parquet",
-    "backtest_rates.parquet",
-)  # written by indicators.track_record
-TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
-NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
-SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
 
 
 def _sha256(path: Path) -> str:

@@ -1,7 +1,7 @@
 """The reference lists an import is checked against at commune and EPCI level.
 
 Read from the store (territories.parquet and successors.parquet, written by the pipeline from the Etalab
-package), or built from data/raw when the store folder has not got them (a test's temporary store).
+package): the running app never reads data/raw.
 
 - ``commune(code)``: the current commune's name, or None;
 - ``successor(code)``: for an old code (a commune merged since, a commune déléguée, an arrondissement
@@ -17,10 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.paths import processed_dir
+from indicators.errors import StoreMissing
+from indicators.paths import SUCCESSORS_FILE, TERRITORIES_FILE, processed_dir
 
-TERRITORIES_FILE = "territories.parquet"
-SUCCESSORS_FILE = "successors.parquet"
 ARRONDISSEMENT = r"^(751(0[1-9]|1\d|20)|6938[1-9]|132(0[1-9]|1[0-6]))$"  # Paris, Lyon, Marseille
 
 
@@ -47,13 +46,12 @@ def load(store_dir: Path | None = None) -> Reference:
 
 @lru_cache(maxsize=4)
 def _load(folder: Path, stamp: tuple) -> Reference:
-    if all(stamp):
-        territories = pd.read_parquet(folder / TERRITORIES_FILE, columns=["level", "code", "name"])
-        successors = pd.read_parquet(folder / SUCCESSORS_FILE)
-    else:
-        from indicators import territory_index
-
-        territories, successors = territory_index.build(), territory_index.successors()
+    if not all(stamp):
+        raise StoreMissing(
+            f"{folder}: {TERRITORIES_FILE} or {SUCCESSORS_FILE} is missing: build the store with `make data`"
+        )
+    territories = pd.read_parquet(folder / TERRITORIES_FILE, columns=["level", "code", "name"])
+    successors = pd.read_parquet(folder / SUCCESSORS_FILE)
     communes = territories[territories["level"] == "commune"]
     epci = territories[territories["level"] == "epci"]
     moved = successors[successors["old"] != successors["code"]]

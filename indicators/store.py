@@ -6,12 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.paths import processed_dir
-from indicators.pipeline import GEO_FILE, INDICATORS_FILE, POPULATION_FILE, TERRITORIES_FILE
-
-
-class StoreMissing(FileNotFoundError):
-    pass
+from indicators.errors import StoreMissing  # noqa: F401 (re-exported: store.StoreMissing)
+from indicators.paths import GEO_FILE, INDICATORS_FILE, POPULATION_FILE, TERRITORIES_FILE, processed_dir
 
 
 def _path(name: str, store_dir: Path | None) -> Path:

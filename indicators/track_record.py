@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators import backtest
-from indicators.pipeline import TRACK_RECORD_FILES
+from indicators.paths import TRACK_RECORD_FILES
 from indicators.projections import project_population
 
 ORIGIN = 2013

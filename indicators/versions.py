@@ -46,8 +46,8 @@ import pandas as pd
 import yaml
 
 from indicators import catalogue, layout
-from indicators.paths import processed_dir
-from indicators.pipeline import INDICATORS_FILE
+from indicators.errors import StoreMissing
+from indicators.paths import INDICATORS_FILE, processed_dir
 from indicators.schema import COLUMNS, KEY
 
 VERSIONS_DIR = "versions"
@@ -107,8 +107,6 @@ def base_hash(store_dir: Path | None = None) -> str:
     try:
         stat = path.stat()
     except FileNotFoundError:
-        from indicators.store import StoreMissing
-
         raise StoreMissing(f"{path} is missing: build the store with `make data`") from None
     manifest = path.with_name(BASE_MANIFEST)
     with contextlib.suppress(OSError, ValueError):
@@ -174,8 +172,6 @@ def meta(version: int, store_dir: Path | None = None) -> dict:
 def _read_base(store_dir: Path | None) -> pd.DataFrame:
     path = _store(store_dir) / INDICATORS_FILE
     if not path.exists():
-        from indicators.store import StoreMissing
-
         raise StoreMissing(f"{path} is missing: build the store with `make data`")
     return pd.read_parquet(path)
 

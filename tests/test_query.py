@@ -6,7 +6,7 @@ import shutil
 import pandas as pd
 
 from indicators import query, store, versions
-from indicators.pipeline import INDICATORS_FILE
+from indicators.paths import INDICATORS_FILE
 
 
 def test_series_matches_the_table_for_seine_saint_denis(table):

@@ -5,12 +5,22 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from indicators.paths import processed_dir
-from indicators.pipeline import INDICATORS_FILE, POPULATION_FILE
+from indicators import paths
 
 
 def copy_store(target: Path) -> Path:
+    """The built store's files (not its published versions): tables, geometry, territories, track record."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in (INDICATORS_FILE, POPULATION_FILE, "build.json", "departements.geoparquet"):
-        shutil.copy2(processed_dir() / name, target / name)
+    names = (
+        paths.INDICATORS_FILE,
+        paths.POPULATION_FILE,
+        paths.STAMP_FILE,
+        paths.GEO_FILE,
+        paths.TERRITORIES_FILE,
+        paths.SUCCESSORS_FILE,
+        paths.NOTES_FILE,
+        *paths.TRACK_RECORD_FILES,
+    )
+    for name in names:
+        shutil.copy2(paths.processed_dir() / name, target / name)
     return target
