@@ -39,6 +39,7 @@ CODE_FILES = [
     "indicators/territories.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
+    "indicators/commune_geo.py",
     "indicators/territory_index.py",
     "indicators/projections.py",
     "indicators/needs.py",
@@ -50,6 +51,7 @@ POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
 GEO_FILE = "departements.geoparquet"
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
+COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.commune_geo)
 
 
 def _sha256(path: Path) -> str:
@@ -71,7 +73,7 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
     if not stamp_path.exists() or not all(
-        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE)
+        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, COMMUNE_GEO_FOLDER)
     ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
@@ -150,9 +152,10 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import geo, territory_index
+    from indicators import commune_geo, geo, territory_index
 
     indicators, population = build_tables(raw_dir)
+    commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
     write_store(
         indicators,
         population,
