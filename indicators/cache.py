@@ -87,6 +87,18 @@ def _profile(code: str, token: str):
     return territory_profile.build(rows, population(), code)
 
 
+def local_profile(level: str, code: str):
+    """The profile of one commune or EPCI (see indicators.local_profile), per store version."""
+    return _local_profile(level, code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _local_profile(level: str, code: str, token: str):
+    from indicators import local_profile as territory_profile
+
+    return territory_profile.build(level, code, territory_index())
+
+
 @st.cache_resource(show_spinner=False)
 def geojson() -> dict:
     """The map geometry as a GeoJSON dict (feature id = département code), built once per process."""

@@ -442,7 +442,7 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Écrire la fiche PDF d'un département (ou de tous).")
-    parser.add_argument("code", nargs="?", help="code du département : 38, 2A, 974…")
+    parser.add_argument("code", nargs="?", help="code du département (38, 2A, 974), de la commune (95585) ou SIREN")
     parser.add_argument("-o", "--output", type=Path, help="fichier PDF (défaut : fiche-CODE.pdf)")
     parser.add_argument("--all", type=Path, metavar="DIR", help="écrire une fiche par département dans DIR")
     args = parser.parse_args(argv)
@@ -460,12 +460,29 @@ def main(argv: list[str] | None = None) -> int:
             (args.all / f"fiche-{code}.pdf").write_bytes(build_pdf(profile.build(table, population, code, nat)))
         print(f"{len(codes)} fiches écrites dans {args.all} en {time.perf_counter() - started:.1f} s")
         return 0
+    if (args.code.isdigit() and len(args.code) == 9) or len(args.code) == 5:  # an EPCI SIREN or a commune code
+        return _local(args.code.upper(), args.output, table, population, started)
     code = territories.normalise_departement_code(args.code)
     if code not in territories.departement_codes():
         print(f"code de département inconnu : {args.code}", file=sys.stderr)
         return 2
     output = args.output or Path(f"fiche-{code}.pdf")
     output.write_bytes(build_pdf(profile.build(table, population, code)))
+    print(f"{output} écrit en {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _local(code: str, output: Path | None, table, population, started: float) -> int:
+    from indicators import local_profile, local_report, profile, store
+
+    level = "epci" if len(code) == 9 else "commune"
+    try:
+        prof = local_profile.build(level, code, store.load_territories())
+    except local_profile.UnknownTerritory:
+        print(f"code de commune ou SIREN d'intercommunalité inconnu : {code}", file=sys.stderr)
+        return 2
+    output = output or Path(f"fiche-{code}.pdf")
+    output.write_bytes(local_report.build_pdf(prof, profile.build(table, population, prof.departement)))
     print(f"{output} écrit en {time.perf_counter() - started:.1f} s")
     return 0
 
