@@ -156,6 +156,54 @@ def _geojson_url(detail: bool, token: str) -> str | dict:
     return STATIC_URL + name
 
 
+def commune_geojson_url(level: str, code: str) -> str | dict:
+    """The URL of the commune shapes of one département or EPCI (see commune_map.geojson), written once per
+    built geometry into static/geo/ like the département map's (the dict itself if it cannot be written)."""
+    from indicators import commune_geo, commune_map
+
+    communes = commune_map.communes_of(territory_index(), level, code)
+    stats = [commune_geo.path(d).stat() for d in sorted(set(communes["departement"])) if commune_geo.path(d).exists()]
+    return _commune_geojson_url(level, code, tuple((s.st_size, s.st_mtime_ns) for s in stats))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _commune_geojson_url(level: str, code: str, stats: tuple) -> str | dict:
+    import hashlib
+
+    from indicators import commune_map, geo
+
+    shapes = commune_map.geojson(commune_map.communes_of(territory_index(), level, code))
+    token = hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
+    try:
+        name = geo.publish_geojson(shapes, STATIC_GEO, f"communes-{level}-{code}", token)
+    except OSError:
+        return shapes
+    return STATIC_URL + name
+
+
+def local_indicators(level: str = "commune") -> list[str]:
+    """Catalogue indicators with observed rows at ``level`` (commune or epci), catalogue order."""
+    return _local_indicators(level, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _local_indicators(level: str, token: str) -> list[str]:
+    from indicators import catalogue
+
+    held = set(query.coverage(level)["indicator_id"])
+    return [i for i in catalogue.load() if i in held]
+
+
+def indicator_year(indicator_id: str, year: int, level: str) -> pd.DataFrame:
+    """territory_code, value, source_id of every territory of a level (e.g. the 34 875 communes), read-only."""
+    return _indicator_year(indicator_id, year, level, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.DataFrame:
+    return query.indicator_year(indicator_id, year, level)
+
+
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
     """The side-by-side table for a choice of départements (bounded: 32 choices kept)."""
     return _compare_table(codes, versions.token())
