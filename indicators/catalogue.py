@@ -25,6 +25,7 @@ COUNT_UNITS = (
     "bénéficiaires",
     "enfants",
     "foyers",
+    "ménages",
     "agents",
     "ETP",
     "nombre",

@@ -21,7 +21,7 @@ MISSING = "n.d."
 NBSP = "\u00a0"
 SCIENTIFIC_FROM = 1e15  # beyond this, "1,7 × 10³⁰⁸" (Babel's quantize fails from 1e28 with the default context)
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-SUFFIX_UNITS = {"%": "%", "‰": "‰", "k€": "k€", "M€": "M€", "€/hab.": "€/hab.", "€/an": "€/an"}
+SUFFIX_UNITS = {"%": "%", "‰": "‰", "k€": "k€", "M€": "M€", "€/hab.": "€/hab.", "€/an": "€/an", "hab./km²": "hab./km²"}
 
 
 def is_missing(value: float | None) -> bool:

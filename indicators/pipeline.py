@@ -45,6 +45,7 @@ CODE_FILES = [
     "indicators/needs.py",
     "indicators/projected.py",
     "indicators/trends.py",
+    "indicators/commune_indicators.py",
 ]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
@@ -52,6 +53,8 @@ STAMP_FILE = "build.json"
 GEO_FILE = "departements.geoparquet"
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.commune_geo)
+NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
+SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
 
 
 def _sha256(path: Path) -> str:
@@ -73,14 +76,18 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
     if not stamp_path.exists() or not all(
-        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, COMMUNE_GEO_FOLDER)
+        (out_dir / f).exists()
+        for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE, COMMUNE_GEO_FOLDER)
     ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
 
 
-def build_tables(raw_dir: Path = RAW_DIR):
-    """Read every source and derive the indicators: (indicators, population) DataFrames, validated."""
+def build_tables(raw_dir: Path = RAW_DIR, notes: list | None = None):
+    """Read every source and derive the indicators: (indicators, population) DataFrames, validated.
+
+    The commune and EPCI indicators (indicators/commune_indicators.py) are added to the table; their
+    notes (mergers, series breaks, partial totals) are appended to ``notes`` when a list is given."""
     import pandas as pd
 
     from indicators import derive
@@ -112,10 +119,25 @@ def build_tables(raw_dir: Path = RAW_DIR):
     from indicators import projected
 
     table = validate_indicators(table)
-    return validate_indicators(pd.concat([table, projected.build(table, age_sex)], ignore_index=True)), age_sex
+    from indicators import commune_indicators
+
+    commune_rows, commune_notes = commune_indicators.build(raw_dir)
+    if notes is not None:
+        notes.append(commune_notes)
+    full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
+    return validate_indicators(full.reset_index(drop=True)), age_sex
 
 
-def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], geometry=None, territories=None) -> None:
+def write_store(
+    indicators,
+    population,
+    out_dir: Path,
+    stamp: dict[str, str],
+    geometry=None,
+    territories=None,
+    notes=None,
+    successors=None,
+) -> None:
     """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
     import pandas as pd
 
@@ -126,6 +148,10 @@ def write_store(indicators, population, out_dir: Path, stamp: dict[str, str], ge
         frames.append((geometry, GEO_FILE))
     if territories is not None:
         frames.append((territories, TERRITORIES_FILE))
+    if notes is not None:
+        frames.append((notes, NOTES_FILE))
+    if successors is not None:
+        frames.append((successors, SUCCESSORS_FILE))
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         if name == INDICATORS_FILE:
@@ -154,7 +180,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         return "up to date"
     from indicators import commune_geo, geo, territory_index
 
-    indicators, population = build_tables(raw_dir)
+    notes: list = []
+    indicators, population = build_tables(raw_dir, notes)
     commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
     write_store(
         indicators,
@@ -163,6 +190,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         stamp,
         geometry=geo.build(raw_dir),
         territories=territory_index.build(raw_dir),
+        notes=notes[0],
+        successors=territory_index.successors(raw_dir),
     )
     return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
 

@@ -226,3 +226,34 @@ def versions(store_dir: Path | None = None) -> pd.DataFrame:
     from indicators import versions as store_versions
 
     return store_versions.history(store_dir)
+
+
+def notes(
+    code: str | None = None,
+    level: str = "commune",
+    indicator_ids=None,
+    store_dir: Path | None = None,
+) -> pd.DataFrame:
+    """The per-value notes of the commune indicators (territory_level, territory_code, indicator_id, year,
+    kind, note): ``merged``, ``split`` (a series break), ``frozen`` (Mayotte), ``partial`` (a total
+    without some members). See indicators/commune_indicators.py. Empty when the store has none."""
+    from indicators.paths import processed_dir
+
+    path = (store_dir or processed_dir()) / "series_notes.parquet"
+    columns = ["territory_level", "territory_code", "indicator_id", "year", "kind", "note"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    params: list = [level]
+    where = " AND ".join(
+        ["territory_level = ?", _in("territory_code", code, params), _in("indicator_id", indicator_ids, params)]
+    )
+    frame = (
+        _cursor()
+        .execute(
+            f"SELECT {', '.join(columns)} FROM read_parquet({_quote(str(path))}) WHERE {where}"
+            " ORDER BY indicator_id, year, kind",
+            params,
+        )
+        .df()
+    )
+    return _typed(frame)

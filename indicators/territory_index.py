@@ -76,3 +76,16 @@ def build(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
     table = pd.concat([dep_rows, epci_rows[COLUMNS], communes_rows[COLUMNS]], ignore_index=True)
     table["population_year"] = table["population_year"].astype("Int64")
     return table[COLUMNS]
+
+
+def successors(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
+    """Every old commune code of the Etalab package with the current commune that holds it: old, code, name
+    (current codes are listed too, as their own successor; arrondissements municipaux with their commune)."""
+    folder = raw_dir / etalab_communes.FOLDER.name
+    mapping = etalab_communes.successors(folder)
+    for row in etalab_communes.arrondissements(folder).itertuples(index=False):
+        mapping.setdefault(row.code, row.commune)
+    names = dict(zip(*etalab_communes.communes(folder)[["code", "name"]].T.values, strict=True))
+    table = pd.DataFrame({"old": list(mapping), "code": list(mapping.values())})
+    table["name"] = table["code"].map(names).fillna("")
+    return table.sort_values("old", ignore_index=True)

@@ -41,8 +41,8 @@ CENSUS_2021 = [c for c in COUNTS.values() if c.endswith("_2021")]
 NO_CENSUS_2021 = ("976",)  # Mayotte: census columns published as 0
 
 
-def read(path: Path = PATH, folder: Path = etalab_communes.FOLDER) -> pd.DataFrame:
-    """One row per current commune: code, then the counts of COUNTS (float; NaN = not published)."""
+def _rows(path: Path) -> pd.DataFrame:
+    """The file's communes and arrondissements, once each, with ``code`` (the commune for an arrondissement)."""
     try:
         raw = pd.read_csv(path, dtype=str)
     except (OSError, ValueError) as error:
@@ -52,7 +52,20 @@ def read(path: Path = PATH, folder: Path = etalab_communes.FOLDER) -> pd.DataFra
     if missing:
         raise RawFileError(path, f"columns {missing}")
     rows = raw[raw["commune_type"].isin(["COM", "ARM"])].drop_duplicates("insee_com")
-    rows = rows.assign(code=np.where(rows["commune_type"] == "ARM", rows["insee_parente"], rows["insee_com"]))
+    return rows.assign(code=np.where(rows["commune_type"] == "ARM", rows["insee_parente"], rows["insee_com"]))
+
+
+def merged_codes(path: Path = PATH, folder: Path = etalab_communes.FOLDER) -> dict[str, str]:
+    """Current commune -> the file's communes (COG 2024) summed into it, when more than one ("27058,27647")."""
+    rows = _rows(path).drop_duplicates("code")
+    holder = rows["code"].map(etalab_communes.successors(folder))
+    groups = rows.groupby(holder)["code"].agg(lambda codes: ",".join(sorted(codes)))
+    return {code: codes for code, codes in groups.items() if "," in codes}
+
+
+def read(path: Path = PATH, folder: Path = etalab_communes.FOLDER) -> pd.DataFrame:
+    """One row per current commune: code, then the counts of COUNTS (float; NaN = not published)."""
+    rows = _rows(path)
     values = rows[list(COUNTS)].apply(pd.to_numeric, errors="coerce").rename(columns=COUNTS)
     values.loc[rows["insee_dep"].isin(NO_CENSUS_2021).to_numpy(), CENSUS_2021] = np.nan
     values["code"] = rows["code"].map(etalab_communes.successors(folder))
