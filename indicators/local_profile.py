@@ -73,7 +73,7 @@ class Row:
     source: str
     own: Cell
     others: tuple[Cell, ...]
-    rank: str = ""  # "12ᵉ sur 184 communes du Val-d'Oise"
+    rank: str = ""  # "12ᵉ sur 183" (among LocalProfile.rank_scope)
     note: str = ""
 
 
@@ -106,6 +106,7 @@ class LocalProfile:
     imported: tuple[Row, ...]
     similar: tuple[Similar, ...]
     similar_indicators: tuple[str, ...] = ()
+    rank_scope: str = ""  # "parmi les communes du département Val-d'Oise (95)"
 
     @property
     def title(self) -> str:
@@ -150,19 +151,26 @@ def _cell(frame: pd.DataFrame, indicator: catalogue.Indicator, year, level: str,
     return Cell(level, code, name, value, format_indicator(value, indicator), year if value is not None else None)
 
 
-def _rank(indicator: catalogue.Indicator, year: int, code: str, members: list[str], level: str, where: str, store):
-    """'12ᵉ sur 184 communes du Val-d'Oise' (1ᵉʳ = the most difficult when the indicator has a direction)."""
+def _rank(indicator: catalogue.Indicator, year: int, code: str, members: list[str], level: str, store) -> str:
+    """'12ᵉ sur 184' among ``members`` (1ᵉʳ = the highest value, or the lowest when higher is better)."""
     values = query.indicator_year(indicator.id, year, level, store_dir=store).set_index("territory_code")["value"]
     values = values[values.index.isin(members)]
     if code not in values.index:
         return ""
     ascending = indicator.polarity == "higher_is_better"
-    rank = int(values.rank(method="min", ascending=ascending)[code])
-    kind = "communes" if level == "commune" else "intercommunalités"
-    return f"{format_rank(rank, len(values))} {kind} {where}"
+    return format_rank(int(values.rank(method="min", ascending=ascending)[code]), len(values))
 
 
-def _row(indicator_id, own_rows, compared, info, level, members, where, store) -> Row:
+def _note(notes: pd.DataFrame, indicator_id: str, year: int | None, missing: bool, level: str) -> str:
+    """The store's notes on this value (a merger summed, a split, Mayotte frozen), or why it is missing."""
+    mine = notes[notes["indicator_id"] == indicator_id]
+    if not missing:
+        mine = mine[mine["year"] == year]
+    text = " ".join(dict.fromkeys(mine["note"]))
+    return text or (MISSING_REASON[level] if missing else "")
+
+
+def _row(indicator_id, own_rows, notes, compared, info, level, members, store) -> Row:
     indicator = catalogue.get(indicator_id)
     mine = own_rows[own_rows["indicator_id"] == indicator_id]
     year = int(mine["year"].max()) if len(mine) else None
@@ -173,8 +181,8 @@ def _row(indicator_id, own_rows, compared, info, level, members, where, store) -
     others = tuple(_cell(frame, indicator, year, lvl, c, n) for lvl, c, n, frame in compared)
     source_ids = mine.loc[mine["year"] == year, "source_id"] if len(mine) else pd.Series(dtype=str)
     sources = [s for s in indicator.sources if s.id in set(source_ids)] or list(indicator.sources)
-    rank = _rank(indicator, year, info["code"], members, level, where, store) if not own.missing else ""
-    note = "" if not own.missing else MISSING_REASON[level]
+    rank = _rank(indicator, year, info["code"], members, level, store) if not own.missing else ""
+    note = _note(notes, indicator_id, year, own.missing, level)
     return Row(
         indicator_id,
         indicator.label,
@@ -239,12 +247,17 @@ def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = N
     compared.append(("france", "FR", "France", query.profile_rows("FR", "france", ids, store_dir=store_dir)))
     if level == "commune":
         members = index[(index["level"] == "commune") & (index["departement"] == dep)]["code"].tolist()
-        where = f"du département {dep_name} ({dep})"
+        scope = f"parmi les communes du département {dep_name} ({dep})"
     else:
         members = index[index["level"] == "epci"]["code"].tolist()
-        where = "de France"
-    rows = [_row(i, own_rows, compared, info, level, members, where, store_dir) for i in ids]
+        scope = "parmi les intercommunalités de France"
+    notes = query.notes(code, level, store_dir=store_dir)
+    rows = [_row(i, own_rows, notes, compared, info, level, members, store_dir) for i in ids]
     population = None if pd.isna(info["population"]) else float(info["population"])
+    population_year = None if pd.isna(info["population_year"]) else int(info["population_year"])
+    legal = next((r.own for r in rows if r.indicator_id == "legal_population" and not r.own.missing), None)
+    if legal is not None:  # the store's latest legal population (the index holds 2022 for an EPCI)
+        population, population_year = legal.value, legal.year
     similar, used = _similar(level, code, population, index, store_dir)
     return LocalProfile(
         level=level,
@@ -256,11 +269,12 @@ def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = N
         epci=info["epci"] if level == "commune" else "",
         epci_name=info["epci_name"] if level == "commune" else "",
         population=population,
-        population_year=None if pd.isna(info["population_year"]) else int(info["population_year"]),
+        population_year=population_year,
         rows=tuple(r for r in rows if r.indicator_id in contract and r.year is not None),
         imported=tuple(r for r in rows if r.indicator_id not in contract),
         similar=similar,
         similar_indicators=used,
+        rank_scope=scope,
     )
 
 
@@ -273,7 +287,7 @@ def table_rows(profile: LocalProfile, rows: tuple[Row, ...]) -> tuple[list[str],
             f"{LEVEL_NAMES[c.level].capitalize()} : {c.name}" if c.level != "france" else "France"
             for c in rows[0].others
         ]
-    header = ["Indicateur", "Année", *columns, "Rang"]
+    header = ["Indicateur", "Année", *columns, f"Rang {profile.rank_scope}"]
     body = [
         [
             f"{r.label} ({r.unit})",

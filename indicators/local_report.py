@@ -55,7 +55,7 @@ def build_pdf(prof: local_profile.LocalProfile, departement: Profile, today: dat
     if prof.has_data:
         header, body = local_profile.table_rows(prof, prof.rows)
         story.append(_rows_table(header, body, s))
-        notes = [f"{r.label} : n.d., {r.note}" for r in prof.rows if r.note]
+        notes = [f"{r.label} : {'n.d., ' if r.own.missing else ''}{r.note}" for r in prof.rows if r.note]
         sources = sorted({r.source for r in prof.rows})
         story.append(
             Paragraph(

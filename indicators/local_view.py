@@ -28,7 +28,7 @@ def _figures(prof: local_profile.LocalProfile, rows: tuple[local_profile.Row, ..
     header, body = local_profile.table_rows(prof, rows)
     st.markdown(_html_table(header, body), unsafe_allow_html=True)
     sources = sorted({r.source for r in rows})
-    notes = [f"{r.label} : n.d., {r.note}" for r in rows if r.note]
+    notes = [f"{r.label} : {'n.d., ' if r.own.missing else ''}{r.note}" for r in rows if r.note]
     st.caption(
         "Chaque colonne dit son niveau : la commune, son intercommunalité, son département, la France, la même "
         "année. Rang : 1ᵉʳ = valeur la plus élevée (la plus basse quand une valeur haute est favorable). "

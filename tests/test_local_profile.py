@@ -39,7 +39,37 @@ def test_an_epci_profile_is_its_own(index):
         "95",
         "",
     )
-    assert epci.facts == f"362{NBSP}933 habitants (population légale 2022)"
+    assert epci.facts == f"367{NBSP}808 habitants (population légale 2023)"  # the sum of its members in the store
+    assert epci.rank_scope == "parmi les intercommunalités de France"
+
+
+def _row(prof, indicator_id):
+    return next(r for r in prof.rows if r.indicator_id == indicator_id)
+
+
+def test_sarcelles_against_its_epci_departement_and_france(sarcelles):
+    unemployment = _row(sarcelles, "census_unemployment_rate_15_64")  # census 2021, not the ILO rate
+    assert unemployment.year == 2021
+    assert [unemployment.own.text, *(c.text for c in unemployment.others)] == [
+        f"20,4{NBSP}%",
+        f"14,0{NBSP}%",
+        f"12,0{NBSP}%",
+        f"12,1{NBSP}%",
+    ]
+    assert [c.level for c in unemployment.others] == ["epci", "departement", "france"]
+    assert unemployment.rank == "1ᵉʳ sur 183"  # the highest of the 183 communes of the Val-d'Oise
+    assert sarcelles.rank_scope == "parmi les communes du département Val-d'Oise (95)"
+    assert _row(sarcelles, "legal_population").own.value == 59_173
+
+
+def test_dunkerque_rank_and_similar_communes(index):
+    dunkerque = local_profile.build("commune", "59183", index)
+    population = _row(dunkerque, "legal_population")
+    assert (population.own.value, population.year, population.rank) == (86_263, 2023, "4ᵉ sur 647")
+    assert _row(dunkerque, "census_unemployment_rate_15_64").own.text == f"19,6{NBSP}%"  # 7 423 of 37 780 active
+    assert len(dunkerque.similar) == 5
+    assert all(43_131 <= s.population <= 172_526 for s in dunkerque.similar)  # comparable size: ½× to 2×
+    assert "59183" not in {s.code for s in dunkerque.similar}
 
 
 def test_an_unknown_code_is_refused(index):
@@ -67,3 +97,18 @@ def test_pdf_is_one_page_with_the_departement_labelled_as_context(sarcelles, tab
     assert "Profil commune : Sarcelles (95)" in text and "CA Roissy Pays de France" in text
     assert "Contexte départemental : Val-d'Oise (95)" in text and "2 décembre 2026" in text
     assert "niveau départemental" in text
+
+
+def test_a_commune_without_a_published_figure_says_why(index):
+    """Neussargues-Moissac (15141): the census counts it with communes split off since; no value, the reason."""
+    commune = local_profile.build("commune", "15141", index)
+    unemployment = _row(commune, "census_unemployment_rate_15_64")
+    assert unemployment.own.missing and unemployment.own.text == "n.d." and unemployment.rank == ""
+    assert "Non publiée pour la commune actuelle" in unemployment.note
+    assert unemployment.others[-1].text == f"12,1{NBSP}%"  # France is still shown, the same year
+
+
+def test_a_small_commune_missing_a_figure_is_never_zero(index):
+    commune = local_profile.build("commune", "55039", index)  # Beaumont-en-Verdunois, 0 inhabitants
+    assert all(r.own.text != "0" for r in commune.rows if r.own.missing)
+    assert all(r.note for r in commune.rows if r.own.missing)
