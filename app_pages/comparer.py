@@ -1,16 +1,17 @@
-"""Compare page: chosen départements side by side with France, charts, similar départements, exports."""
+"""Compare page: 2-8 territories (départements, communes, EPCI) side by side with France, charts, similar
+départements, exports. Each figure keeps its level (a commune shows its département's value only marked so)."""
 
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, compare, compare_charts, similarity, territories
+from indicators import cache, catalogue, compare, compare_charts, picker, similarity, territories
 from indicators.formatting import format_number, plain
 
 names = territories.departement_names()
-options = cache.geojson_codes()
+index = cache.territory_index()
 
 if "deps" not in st.session_state:
-    st.session_state["deps"] = compare.parse_codes(st.query_params.get("deps"))
+    st.session_state["deps"] = compare.parse_codes(st.query_params.get("deps"), index)
 
 
 def _compare_with(codes: list[str]) -> None:
@@ -18,27 +19,41 @@ def _compare_with(codes: list[str]) -> None:
 
 
 st.title("Comparer des territoires")
+added = picker.pick(
+    "compare_search", "Ajouter un territoire : commune, intercommunalité ou département", icon=":material/add:"
+)
+if added is not None:  # before the multiselect is drawn: its state may still change in this run
+    key = compare.key_of(added.level, added.code)
+    if key not in st.session_state["deps"] and len(st.session_state["deps"]) < compare.MAX_CODES:
+        st.session_state["deps"] = [*st.session_state["deps"], key]
+    elif key not in st.session_state["deps"]:
+        st.warning(f"Huit territoires au plus : retirez-en un pour ajouter {added.label}.")
+chosen_keys = st.session_state["deps"]
+options = cache.geojson_codes() + [k for k in chosen_keys if ":" in k]
+label_of = compare.labels(options, index)
 codes = st.multiselect(
-    "Départements (2 à 8), comparés à la France",
+    "Territoires comparés (2 à 8), avec la France",
     options,
     key="deps",
     max_selections=compare.MAX_CODES,
-    format_func=lambda c: f"{c} — {names[c]}",
+    format_func=lambda k: f"{k} — {label_of[k]}" if ":" not in k else label_of[k],
 )
 if len(codes) < compare.MIN_CODES:
-    st.warning("Choisissez au moins deux départements.")
+    st.warning("Choisissez au moins deux territoires.")
     st.stop()
 st.query_params["deps"] = ",".join(codes)
+territories_chosen = [compare.territory(k, index) for k in codes]
+column_names = compare.labels(codes, index)
 
 wide = cache.compare_table(tuple(codes))
-shown = compare.display_table(wide, codes)
+shown = compare.display_table(wide, codes, index)
 scores = compare.gap_scores(wide, codes)
 
 
 def _colours(frame):
     styles = frame.copy().astype(str).replace(r".*", "", regex=True)
     for code in codes:
-        styles[names[code]] = [compare.cell_colour(s) for s in scores[code]]
+        styles[column_names[code]] = [compare.cell_colour(s) for s in scores[code]]
     return styles
 
 
@@ -50,9 +65,10 @@ st.caption(
     "parenthèses), unité entre parenthèses après l'indicateur. Rang parmi les départements, seulement pour "
     "les indicateurs orientés : 1ᵉʳ = situation la plus difficile. Couleur des taux : rouge = plus difficile "
     "que la France, bleu = plus favorable ; sans couleur : effectifs, indicateurs neutres ou valeur France n.d. "
+    "« dép. 95 » : valeur du département, l'indicateur n'étant pas publié pour la commune ou l'intercommunalité. "
     "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
 )
-export = compare.export_table(wide, codes)
+export = compare.export_table(wide, codes, index)
 left, right = st.columns(2)
 left.download_button("Télécharger (CSV)", compare.to_csv_bytes(export), "radar-social-comparaison.csv", mime="text/csv")
 right.download_button(
@@ -66,16 +82,18 @@ st.subheader("Graphiques")
 chosen = st.multiselect(
     "Indicateurs",
     wide["indicator_id"].tolist(),
-    default=["rsa_coverage_rate", "poverty_rate"],
+    default=[i for i in ("rsa_coverage_rate", "poverty_rate") if i in set(wide["indicator_id"])],
     format_func=lambda i: catalogue.get(i).short_label,
 )
 for indicator_id in chosen:
     indicator = catalogue.get(indicator_id)
     row = wide[wide["indicator_id"] == indicator_id].iloc[0]
     bar, line = st.columns([2, 3])
-    bar.plotly_chart(compare_charts.bar_chart(row, codes), key=f"bar-{indicator_id}")
+    bar.plotly_chart(compare_charts.bar_chart(row, codes, column_names), key=f"bar-{indicator_id}")
     history = cache.indicator_rows(indicator_id)
-    line.plotly_chart(compare_charts.time_series(history, indicator_id, codes), key=f"ts-{indicator_id}")
+    line.plotly_chart(
+        compare_charts.time_series(history, indicator_id, codes, territories_chosen), key=f"ts-{indicator_id}"
+    )
     bars_year = "variable" if pd.isna(row["year"]) else f"{row['year']:.0f}"
     st.caption(
         f"Source : {plain(indicator.citation)}. Unité : {plain(indicator.unit)}. Année des barres : {bars_year}."
@@ -83,7 +101,8 @@ for indicator_id in chosen:
 
 st.subheader("Territoires similaires")
 one, two, three = st.columns([2, 4, 1])
-target = one.selectbox("Département", codes, format_func=lambda c: f"{c} — {names[c]}")
+dep_keys = [t.key for t in territories_chosen if t.level == "departement"] or [territories_chosen[0].departement]
+target = one.selectbox("Département", dep_keys, format_func=lambda c: f"{c} — {names[c]}")
 usable = cache.mappable_indicators(similarity.MIN_COVERAGE)
 picked = two.multiselect(
     "Indicateurs de ressemblance",

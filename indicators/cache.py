@@ -205,7 +205,7 @@ def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.
 
 
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
-    """The side-by-side table for a choice of départements (bounded: 32 choices kept)."""
+    """The side-by-side table for a choice of territories (keys, see compare.Territory; 32 choices kept)."""
     return _compare_table(codes, versions.token())
 
 
@@ -213,7 +213,14 @@ def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
 def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     from indicators import compare
 
-    return compare.compare_table(query.rows(levels=["departement", "france"]), list(codes))
+    index = territory_index()
+    chosen = [compare.territory(k, index) for k in codes]
+    rows = [query.rows(levels=["departement", "france"])]
+    for level in ("commune", "epci"):
+        wanted = [t.code for t in chosen if t.level == level]
+        if wanted:
+            rows.append(query.rows(levels=[level], codes=wanted))
+    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index)
 
 
 def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
