@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, exports, scenario_charts, scenarios
+from indicators import cache, catalogue, exports, picker, scenario_charts, scenarios
 from indicators.formatting import format_number
 from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
@@ -14,11 +14,12 @@ st.info(
     "(elles ne viennent pas de l'Insee) : des ordres de grandeur selon des hypothèses, pas des prévisions."
 )
 
+st.session_state.setdefault("departement", "93")
+picker.departement_for("departement_search", "departement", "les projections et scénarios")
 names = departement_names()
 code = st.selectbox(
     "Département",
     list(names),
-    index=list(names).index("93"),
     format_func=lambda c: f"{c} – {names[c]}",
     key="departement",
 )

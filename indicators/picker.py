@@ -45,3 +45,18 @@ def pick(
 def profile_params(match: search.Match) -> dict[str, str]:
     """The profile's query parameters of a territory: ?dep=38, ?com=95585, ?epci=200055655."""
     return {PROFILE_PARAMS[match.level]: match.code}
+
+
+def departement_for(key: str, selectbox_key: str, what: str) -> None:
+    """The search box above a département selectbox (``selectbox_key``, drawn after this call): a match
+    selects its département; a commune or EPCI says that ``what`` exists for départements only."""
+    chosen = pick(key, icon=":material/search:")
+    if chosen is None:
+        return
+    st.session_state[selectbox_key] = chosen.departement
+    if chosen.level != "departement":
+        st.info(
+            f"{search.LEVEL_LABELS[chosen.level]} {chosen.label} : {what} ne sont calculés que pour les "
+            f"départements ; voici son département ({chosen.departement}).",
+            icon=":material/info:",
+        )
