@@ -8,6 +8,7 @@ from indicators import cache, catalogue, commune_map, picker, query, territories
 from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.formatting import plain
 
+DEFAULT_INDICATOR = "census_unemployment_rate_15_64"
 NO_COMMUNE_DATA = (
     "Pas encore de données communales dans le magasin de données : la carte montre les contours des communes, "
     "toutes en n.d. (non disponible)."
@@ -57,7 +58,8 @@ def render(config: dict) -> None:
     choices = cache.local_indicators("commune")
     left, middle, right, last = st.columns([3, 1, 2, 2])
     if choices:
-        default = params.get("ind") if params.get("ind") in choices else choices[0]
+        fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in choices else choices[0]
+        default = params.get("ind") if params.get("ind") in choices else fallback
         indicator_id = left.selectbox(
             "Indicateur communal",
             choices,
@@ -68,6 +70,8 @@ def render(config: dict) -> None:
         years = query.years(indicator_id, "commune")
         year = middle.selectbox("Année", years[::-1], key="commune_year")
         values = cache.indicator_year(indicator_id, year, "commune")
+        if params.get("ind") != indicator_id:
+            st.query_params["ind"] = indicator_id
     else:
         st.info(NO_COMMUNE_DATA, icon=":material/info:")
         indicator_id, year, values = None, None, communes.iloc[0:0]
