@@ -55,6 +55,15 @@ def render(level: str, code: str) -> None:
     if prof.facts:
         st.markdown(f"**{prof.facts}** — Insee, populations légales, via Etalab, découpage administratif.")
 
+    where_map = {"epci": code} if level == "epci" else {"dep": prof.departement, "com": code}
+    st.page_link(
+        "app_pages/carte.py",
+        label="Voir ses communes sur la carte"
+        if level == "epci"
+        else "Voir la commune sur la carte de son département",
+        icon=":material/map:",
+        query_params={"maille": "communes", **where_map},
+    )
     st.subheader("Chiffres clés")
     if prof.rows and any(not r.own.missing for r in prof.rows):
         _figures(prof, prof.rows)
