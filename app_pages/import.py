@@ -6,7 +6,7 @@ Text coming from uploaded files is only shown in tables or plain text, never as 
 import pandas as pd
 import streamlit as st
 
-from indicators import auth, catalogue, exports, preview_map, upload, upload_meaning, versions
+from indicators import auth, cache, catalogue, exports, maps, preview_map, upload, upload_meaning, versions
 from indicators import formatting as fmt
 
 st.title("Importer des indicateurs")
@@ -230,24 +230,15 @@ else:
         f"{len(parsed.rows) - len(changes)} inchangée(s)."
     )
     st.dataframe(
-        changes.head(5000),
+        preview_map.changes_table(changes.head(5000), {indicator: unit} if indicator else {}),
         hide_index=True,
         width="stretch",
         key="preview",
-        column_config={
-            "territory_level": "Niveau",
-            "territory_code": "Code",
-            "indicator_id": "Indicateur",
-            "year": st.column_config.NumberColumn("Année", format="%d"),
-            "variant": "Variante",
-            "old_value": "Ancienne valeur",
-            "new_value": "Nouvelle valeur",
-            "status": "Statut",
-        },
     )
-    figure = preview_map.figure(parsed.rows, unit)
+    figure = preview_map.figure(parsed.rows, unit, cache.geojson_url())
     if figure is not None:
-        st.plotly_chart(figure, key="preview_map")
+        st.caption("Carte des valeurs du fichier (dernière année du fichier), avant publication.")
+        st.plotly_chart(figure, key="preview_map", config=maps.PLOT_CONFIG)
 
     # --- meaning: the file against the indicator's own history ------------------------------------
     meanings = upload_meaning.check(parsed.rows, versions.table(seen))

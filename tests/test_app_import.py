@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import auth, store
+from indicators.formatting import format_value
 from tests.conftest import APP, value
 from tests.upload_helpers import copy_store
 
@@ -52,9 +53,9 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
     old = value(table, "poverty_rate", "38", 2020)
     at.selectbox(key="indicator").set_value("poverty_rate")
     at.file_uploader(key="upload_file").set_value(("ok.csv", b"CODGEO;TP6020\n38;21,5\n44;s\n", "text/csv")).run()
-    preview = _frame(at, "old_value")
-    assert preview[["territory_code", "old_value", "new_value", "status"]].values.tolist() == [
-        ["38", old, 21.5, "modifiée"]
+    preview = _frame(at, "Ancienne valeur")
+    assert preview[["Code", "Ancienne valeur", "Nouvelle valeur", "Statut"]].values.tolist() == [
+        ["38", format_value(old, "%", 1), "21,5\u00a0%", "modifiée"]
     ]
     assert at.button(key="publish").disabled  # no source given yet
     at.text_input(key="src_publisher").set_value("CCAS de Grenoble")
