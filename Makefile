@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test data bench lint format clean
+.PHONY: run test test-fast data bench lint format clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ run: data
 
 test: data
 	$(PY) -m pytest
+
+test-fast: data
+	$(PY) -m pytest -q -m "not e2e and not app and not slow"
 
 bench: data
 	$(PY) -m tests.benchmarks.run

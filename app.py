@@ -13,4 +13,14 @@ pages = [
     st.Page("app_pages/tendances.py", title="Tendances des taux", icon=":material/trending_up:", url_path="tendances"),
     st.Page("app_pages/import.py", title="Importer (analystes)", icon=":material/upload_file:", url_path="importer"),
 ]
+# Streamlit's own words, in French: the page list folded behind "»" on a phone is named, and a text
+# box's "Press Enter to apply" hint is translated.
+st.html(
+    """<style>
+[data-testid="stExpandSidebarButton"]::after {content: "Menu"; font-size: 0.9rem; margin-left: 0.25rem;}
+[data-testid="stExpandSidebarButton"] {width: auto; padding: 0 0.5rem;}
+[data-testid="InputInstructions"] {font-size: 0;}
+[data-testid="InputInstructions"]::after {content: "Entrée pour valider"; font-size: 0.75rem;}
+</style>"""
+)
 st.navigation(pages).run()

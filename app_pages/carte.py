@@ -8,12 +8,7 @@ from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.formatting import plain
 
 PROFILE_PAGE = "app_pages/profil.py"
-PLOTLY_CONFIG = {
-    "topojsonURL": "/app/static/",  # offline: an empty base map served from static/
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "filename": "radar-social-carte", "scale": 2},
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
-}
+PLOTLY_CONFIG = maps.PLOT_CONFIG
 
 choices = cache.mappable_indicators()
 params = st.query_params

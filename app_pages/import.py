@@ -6,7 +6,7 @@ Text coming from uploaded files is only shown in tables or plain text, never as 
 import pandas as pd
 import streamlit as st
 
-from indicators import auth, catalogue, exports, preview_map, upload, upload_meaning, versions
+from indicators import auth, cache, catalogue, exports, maps, preview_map, upload, upload_meaning, versions
 from indicators import formatting as fmt
 
 st.title("Importer des indicateurs")
@@ -97,6 +97,22 @@ entries = catalogue.load()
 data = file.getvalue() if file is not None else b""
 candidates = upload.candidate_columns(data, file.name) if file is not None else []
 column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
+LEVEL_CHOICES = {
+    "": "Déduit des codes (5 caractères : commune, 9 chiffres : EPCI, sinon département)",
+    "departement": "Départements",
+    "commune": "Communes (code Insee)",
+    "epci": "EPCI (SIREN)",
+    "region": "Régions",
+    "france": "France",
+}
+level_choice = st.selectbox(
+    "Niveau des territoires",
+    list(LEVEL_CHOICES),
+    key="level",
+    format_func=LEVEL_CHOICES.get,
+    help="Ignoré si le fichier a une colonne territory_level. Les codes communes sont vérifiés dans la liste "
+    "des communes actuelles : un ancien code est signalé avec la commune dans laquelle il a fusionné.",
+)
 mode = st.radio("Indicateur", ["Indicateur du catalogue", "Nouvel indicateur"], horizontal=True, key="mode")
 declare = None
 source_fields = ("", "", "")
@@ -168,6 +184,7 @@ else:
             column=column,
             year=int(year_text) if year_text.isdigit() else None,
             declared={indicator: unit} if declare else None,
+            level=level_choice or None,
         )
     except upload.UploadError as error:
         st.error(f"Le fichier n'est pas importable : {len(error.problems)} problème(s). Rien n'a été publié.")
@@ -185,9 +202,12 @@ else:
             mime="text/csv",
         )
         st.stop()
+    levels_found = ", ".join(
+        f"{LEVEL_CHOICES.get(k, k).split(' (')[0].lower()} : {n}" for k, n in parsed.levels.items()
+    )
     st.success(
-        f"Fichier valide : {len(parsed.rows)} valeur(s) à importer, "
-        f"{parsed.missing} valeur(s) manquante(s) ou secrètes ignorées."
+        f"Fichier valide : {len(parsed.rows)} valeur(s) à importer ({levels_found}), "
+        f"{parsed.missing_text().replace('non importées', 'ignorées')}."
     )
     st.text(f"Fichier : {parsed.filename} — sha256 {parsed.sha256}")
     if len(parsed.warnings):
@@ -210,24 +230,15 @@ else:
         f"{len(parsed.rows) - len(changes)} inchangée(s)."
     )
     st.dataframe(
-        changes.head(5000),
+        preview_map.changes_table(changes.head(5000), {indicator: unit} if indicator else {}),
         hide_index=True,
         width="stretch",
         key="preview",
-        column_config={
-            "territory_level": "Niveau",
-            "territory_code": "Code",
-            "indicator_id": "Indicateur",
-            "year": st.column_config.NumberColumn("Année", format="%d"),
-            "variant": "Variante",
-            "old_value": "Ancienne valeur",
-            "new_value": "Nouvelle valeur",
-            "status": "Statut",
-        },
     )
-    figure = preview_map.figure(parsed.rows, unit)
+    figure = preview_map.figure(parsed.rows, unit, cache.geojson_url())
     if figure is not None:
-        st.plotly_chart(figure, key="preview_map")
+        st.caption("Carte des valeurs du fichier (dernière année du fichier), avant publication.")
+        st.plotly_chart(figure, key="preview_map", config=maps.PLOT_CONFIG)
 
     # --- meaning: the file against the indicator's own history ------------------------------------
     meanings = upload_meaning.check(parsed.rows, versions.table(seen))

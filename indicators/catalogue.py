@@ -36,6 +36,21 @@ REQUIRED = ("id", "label", "short_label", "unit", "decimals", "definition", "pol
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A known hole in a source or an indicator: the territories (None = any) and years (None = any) it has
+    no value for, and why, in plain French (shown where the value would be)."""
+
+    reason: str
+    territories: tuple[str, ...] | None = None
+    years: tuple[int, int] | None = None
+
+    def covers(self, code: str, year: int | None = None) -> bool:
+        if self.territories is not None and code not in self.territories:
+            return False
+        return self.years is None or year is None or self.years[0] <= year <= self.years[1]
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     producer: str
@@ -43,6 +58,18 @@ class Source:
     url: str
     licence: str
     citation: str
+    gaps: tuple[Gap, ...] = ()
+
+
+@dataclass(frozen=True)
+class Break:
+    """A series break: the year the method changed and the label drawn on charts. ``splice`` names the
+    new-method and old-method count indicators whose ratio in ``year`` puts the older years on the new
+    method (used by the trends)."""
+
+    year: int
+    label: str
+    splice: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +87,8 @@ class Indicator:
     denominator: str | None = None
     notes: str | None = None
     method: str | None = None
+    breaks: tuple[Break, ...] = ()
+    gaps: tuple[Gap, ...] = ()
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -77,7 +106,11 @@ def parse(document: dict) -> dict[str, Indicator]:
         missing = [k for k in ("producer", "title", "url", "licence", "citation") if not s.get(k)]
         if missing:
             raise CatalogueError(f"source {sid}: missing {missing}")
-        sources[sid] = Source(id=sid, **{k: str(s[k]) for k in ("producer", "title", "url", "licence", "citation")})
+        sources[sid] = Source(
+            id=sid,
+            **{k: str(s[k]) for k in ("producer", "title", "url", "licence", "citation")},
+            gaps=_gaps(s, f"source {sid}"),
+        )
     indicators: dict[str, Indicator] = {}
     for entry in document.get("indicators") or []:
         missing = [k for k in REQUIRED if entry.get(k) in (None, "", [])]
@@ -91,7 +124,7 @@ def parse(document: dict) -> dict[str, Indicator]:
         if entry["id"] in indicators:
             raise CatalogueError(f"indicator {entry['id']} is listed twice")
         _check_range(entry)
-        known = {*REQUIRED, "numerator", "denominator", "notes", "method"}
+        known = {*REQUIRED, "numerator", "denominator", "notes", "method", "breaks", "gaps"}
         indicators[entry["id"]] = Indicator(
             id=entry["id"],
             label=entry["label"],
@@ -106,9 +139,59 @@ def parse(document: dict) -> dict[str, Indicator]:
             denominator=entry.get("denominator"),
             notes=entry.get("notes"),
             method=entry.get("method"),
+            breaks=_breaks(entry),
+            gaps=_gaps(entry, f"indicator {entry['id']}"),
             extra={k: v for k, v in entry.items() if k not in known},
         )
+    for indicator in indicators.values():
+        for b in indicator.breaks:
+            unknown = [i for i in b.splice or () if i not in indicators]
+            if unknown:
+                raise CatalogueError(f"indicator {indicator.id}: break {b.year} splices unknown indicators {unknown}")
     return indicators
+
+
+def _gaps(entry: dict, what: str) -> tuple[Gap, ...]:
+    out = []
+    for item in entry.get("gaps") or []:
+        if not isinstance(item, dict):
+            raise CatalogueError(f"{what}: a gap is {{reason, territories: [codes], years: [first, last]}}")
+        territories, years = item.get("territories"), item.get("years")
+        if (
+            not item.get("reason")
+            or (territories is not None and not isinstance(territories, list))
+            or (years is not None and (not isinstance(years, list) or len(years) != 2))
+        ):
+            raise CatalogueError(f"{what}: a gap is {{reason, territories: [codes], years: [first, last]}}")
+        out.append(
+            Gap(
+                str(item["reason"]),
+                tuple(str(t) for t in territories) if territories is not None else None,
+                (int(years[0]), int(years[1])) if years is not None else None,
+            )
+        )
+    return tuple(out)
+
+
+def gap_reason(indicator: Indicator, code: str, year: int | None = None) -> str | None:
+    """Why ``indicator`` has no value for ``code`` (and ``year``): its own declared gaps first, then those of
+    its sources; None when the catalogue knows no reason."""
+    for gap in (*indicator.gaps, *(g for s in indicator.sources for g in s.gaps)):
+        if gap.covers(code, year):
+            return gap.reason
+    return None
+
+
+def _breaks(entry: dict) -> tuple[Break, ...]:
+    out = []
+    for item in entry.get("breaks") or []:
+        if not isinstance(item, dict) or not isinstance(item.get("year"), int) or not item.get("label"):
+            raise CatalogueError(f"indicator {entry['id']}: a break needs a year (integer) and a label")
+        splice = item.get("splice")
+        if splice is not None and (not isinstance(splice, dict) or set(splice) != {"new", "old"}):
+            raise CatalogueError(f"indicator {entry['id']}: a break's splice is {{new: ID, old: ID}}")
+        out.append(Break(item["year"], str(item["label"]), (splice["new"], splice["old"]) if splice else None))
+    return tuple(out)
 
 
 def _check_range(entry: dict) -> None:

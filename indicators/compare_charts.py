@@ -11,12 +11,6 @@ from indicators.formatting import format_indicator, plain_plotly
 FRANCE_COLOUR = "#555555"
 # Okabe & Ito's colour-blind-safe palette: 8 territories, each its own colour (France stays grey, dotted).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#B8A000")
-RSA_BREAK_YEAR = 2016
-
-
-def has_rsa_break(indicator_id: str) -> bool:
-    notes = catalogue.get(indicator_id).notes or ""
-    return "Rupture de série en 2016" in notes
 
 
 def bar_chart(wide_row: pd.Series, codes: list[str], names: dict[str, str] | None = None) -> go.Figure:
@@ -81,12 +75,12 @@ def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str], chosen
                 else {"color": PALETTE[index % len(PALETTE)]},
             )
         )
-    if has_rsa_break(indicator_id):
+    for series_break in indicator.breaks:
         fig.add_vline(
-            x=RSA_BREAK_YEAR,
+            x=series_break.year,
             line_dash="dash",
             line_color="#b00",
-            annotation_text="Rupture de série 2016 (CNAF)",
+            annotation_text=series_break.label,
             annotation_position="top left",
         )
     fig.update_layout(

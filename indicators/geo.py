@@ -3,7 +3,8 @@
 raw IGN/INSEE GeoJSON (101 départements, DROM at their true positions)
 -> the five DROM moved into boxes west of metropolitan France, one box each (as INSEE maps do)
 -> coverage simplification (shared edges simplified once: no gaps or overlaps between neighbours)
--> exterior rings clockwise, as plotly's d3-geo wants (see shared/docs/offline-notes.md).
+-> exterior rings clockwise, as plotly's d3-geo wants (counter-clockwise rings are drawn as the whole globe
+   minus the shape).
 
 Coordinates stay in lon/lat (EPSG:4326) so that plotly's "mercator" projection draws them; the
 insets are scaled so that they keep their shape at the latitude where they are drawn.

@@ -22,7 +22,12 @@ DIVERGING = "RdBu"  # ColorBrewer, colour-blind safe; red = the difficult side
 PETITE_COURONNE = ("75", "92", "93", "94")
 MAP_LON_RANGE = (-14.2, 9.8)
 MAP_LAT_RANGE = (41.2, 51.2)
-ILE_DE_FRANCE = ("75", "77", "78", "91", "92", "93", "94", "95")
+PLOT_CONFIG = {  # st.plotly_chart(config=...) of every map
+    "topojsonURL": "/app/static/",  # offline: an empty base map served from static/
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "radar-social-carte", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
 
 
 def france_value(table: pd.DataFrame, indicator_id: str, year: int) -> float | None:
@@ -104,7 +109,7 @@ def _stepped_scale(colours: list[str]) -> list[list]:
 def choropleth(
     frame: pd.DataFrame,
     geojson: dict | str,
-    indicator_id: str,
+    indicator_id: str | catalogue.Indicator,
     method: str = "quantiles",
     k: int = 5,
     gap: bool = False,
@@ -116,7 +121,7 @@ def choropleth(
 
     ``geojson`` is the FeatureCollection or its URL (plotly.js fetches it once; only the features named in
     ``locations`` are drawn, so a zoom needs no filtered copy)."""
-    indicator = catalogue.get(indicator_id)
+    indicator = indicator_id if isinstance(indicator_id, catalogue.Indicator) else catalogue.get(indicator_id)
     classes = classify(frame["shown"], method, k)
     colours = [MISSING_COLOUR, *class_colours(classes, gap, indicator.polarity)]
     labels = [

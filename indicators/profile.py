@@ -34,10 +34,6 @@ NEEDED = {*HEADLINE, *AGES, *SOCIAL, SPENDING_TOTAL, SPENDING_NET, *SPENDING_DOM
 DREES_AIDE_SOCIALE = "drees_aide_sociale"
 NOT_IN_STORE = "cette valeur n'est pas publiée pour ce département dans les sources utilisées"
 MEDIAN_UNITS = {"%", "‰", "€/an", "€/hab."}  # rates and amounts per person: a median of départements means something
-BUDGET_MISSING = (
-    "budget et agents ne sont connus que pour l'Isère, la Loire-Atlantique et la Seine-Saint-Denis "
-    "(profils 2018) ; les comptes des départements (OFGL, DGFiP) ne sont pas dans nos sources"
-)
 RANK_HINTS = {
     "higher_is_worse": "1ᵉʳ = taux le plus élevé, situation la plus difficile",
     "higher_is_better": "1ᵉʳ = valeur la plus basse, situation la plus difficile",
@@ -124,22 +120,12 @@ class Profile:
 
 
 def missing_reason(indicator_id: str, code: str) -> str:
-    """Why the store has no value for this indicator and territory (code 'FR' for France)."""
-    if code == FRANCE:
-        if indicator_id == "unemployment_rate":
-            return "le fichier Insee des taux de chômage par département ne donne pas de taux pour la France"
-        if indicator_id in ("poverty_rate", "median_living_standard"):
-            return "le fichier Insee des revenus par département (Filosofi) ne donne pas de valeur pour la France"
-        return "la source ne donne pas de valeur pour la France"
-    if indicator_id in ("budget_total", "budget_social_share", "budget_social_amount", "agents_total", "agents_social"):
-        return BUDGET_MISSING
-    if indicator_id in ("poverty_rate", "median_living_standard") and code in ("971", "973", "976"):
-        return "Filosofi (Insee) ne couvre pas la Guadeloupe, la Guyane et Mayotte"
-    if code == "976":
-        if indicator_id == "unemployment_rate":
-            return "Mayotte n'est pas couverte par les taux de chômage localisés de l'Insee"
-        return "Mayotte n'est pas couverte par l'enquête Aide sociale de la DREES"
-    return NOT_IN_STORE
+    """Why the store has no value for this indicator and territory (code 'FR' for France): the catalogue's
+    declared gaps, else a general reason."""
+    reason = catalogue.gap_reason(catalogue.get(indicator_id), code)
+    if reason:
+        return reason
+    return "la source ne donne pas de valeur pour la France" if code == FRANCE else NOT_IN_STORE
 
 
 def _citation(indicator: Indicator, source_id: str | None) -> str:

@@ -18,7 +18,8 @@ errors exist; beyond, the quantile grows as a power of the horizon fitted on the
 at year T gives the forecast that would have been made at T.
 
 Series breaks: the RSA coverage rate changes method in 2016 (CNAF). Years before 2016 are spliced onto
-the new method by the ratio new / old of the people covered in 2016, per territory (``BREAKS``);
+the new method by the ratio new / old of the people covered in 2016, per territory (the catalogue's
+``breaks: [{year, label, splice}]``, read into ``BREAKS``);
 without that 2016 value the years before the break are dropped. Series with fewer than MIN_YEARS
 observed years (poverty_rate, 2016–2020) get no trend: ``fit`` returns ``short=True``.
 """
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from indicators import catalogue
 
 UNTIL = 2050
 MIN_YEARS = 8
@@ -74,8 +77,20 @@ SETTINGS = {
     "ase_rate_0_19": Setting(0.5, 8, 0.95),
     "pch_per_1000": Setting(0.5, 5, 0.8),
 }
-# (year of the break, new-method count, old-method count): years before are rescaled by new / old.
-BREAKS = {"rsa_coverage_rate": (2016, "rsa_covered_people", "rsa_covered_people_old_method")}
+
+
+def spliced_breaks() -> dict[str, tuple[int, str, str]]:
+    """indicator id -> (year of the break, new-method count, old-method count), from the catalogue's
+    ``breaks`` that declare a ``splice``: years before are rescaled by new / old."""
+    return {
+        indicator.id: (b.year, *b.splice)
+        for indicator in catalogue.load(catalogue.CATALOGUE_PATH, store_dir=None).values()
+        for b in indicator.breaks
+        if b.splice
+    }
+
+
+BREAKS = spliced_breaks()
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,18 @@
 Secrecy/missing markers (``s``, ``nd``, ``n.d.``, empty...) are missing values: counted, not imported.
 Département codes written as numbers (``1``) are repaired with a warning.
 
+Levels: a ``territory_level`` column, else the ``level`` argument (``--level``), else the level the codes
+show: 5-character commune codes (``95585``, ``2A004``; ``1001`` repaired to ``01001``) -> commune,
+9-digit SIREN -> epci, otherwise département. Commune codes are checked against the current communes
+(Etalab package, see indicators/reference_codes.py): an old code names the commune it merged into
+(« 93059 a fusionné dans 93066 Saint-Denis »), an arrondissement of Paris, Lyon or Marseille names its
+commune (the store has them as one commune each).
+
 Problems and warnings are DataFrames with columns row, column, value, message (row = line number in
 the file, header = line 1). The last guard is the shared pandera schema (lazy validation).
 
 Command line: ``python -m indicators.upload FILE --indicator ID [--column COL] [--year YEAR] [--store DIR]
-[--dry-run] [--rollback VERSION] [--versions]``.
+[--level LEVEL] [--dry-run] [--rollback VERSION] [--versions]``.
 """
 
 from __future__ import annotations
@@ -35,7 +42,20 @@ from indicators.schema import COLUMNS, KEY, validate_indicators
 
 MAX_BYTES = 200 * 1024 * 1024
 MISSING_MARKERS = {"", "s", "nd", "n.d.", "n.d", "nd.", "ns", "n.s.", "nc", "n.c.", "na", "n/a", "secret", "-"}
-CODE_COLUMNS = ("territory_code", "codgeo", "code", "code_dep", "code_departement", "dep", "departement")
+CODE_COLUMNS = (
+    "territory_code",
+    "codgeo",
+    "code",
+    "code_dep",
+    "code_departement",
+    "dep",
+    "departement",
+    "code_commune",
+    "code_insee",
+    "insee_com",
+    "siren",
+    "code_epci",
+)
 PROBLEM_COLUMNS = ["row", "column", "value", "message"]
 LEVEL_ALIASES = {
     "departement": "departement",
@@ -46,13 +66,25 @@ LEVEL_ALIASES = {
     "reg": "region",
     "france": "france",
     "fr": "france",
+    "commune": "commune",
+    "com": "commune",
+    "epci": "epci",
+    "intercommunalite": "epci",
+    "intercommunalité": "epci",
 }
+LEVELS_TEXT = "departement, region, france, commune, epci"
 XLSX_MAGIC = b"PK\x03\x04"
 UNKNOWN_CODE = "code de territoire inconnu (attendu : un département 01 à 95, 2A, 2B, 971 à 976, une région ou FR)"
 CORSICA = "code de territoire inconnu : 20 est l'ancien code de la Corse (attendu : 2A ou 2B)"
 NOT_A_NUMBER = "valeur non numérique (attendu : un nombre, ex. 12,5 ; s ou nd pour une valeur secrète)"
 WHOLE_LINE = "(toute la ligne)"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+UNKNOWN_COMMUNE = (
+    "code commune inconnu (attendu : le code Insee à 5 caractères d'une commune actuelle, ex. 95585, 2A004)"
+)
+UNKNOWN_EPCI = "SIREN d'EPCI inconnu (attendu : les 9 chiffres d'un EPCI à fiscalité propre, ex. 200055655)"
+COMMUNE_SHAPE = re.compile(r"^(\d{4,5}|2[AB]\d{3})$")
+EPCI_SHAPE = re.compile(r"^\d{9}$")
 
 
 class UploadError(Exception):
@@ -73,6 +105,17 @@ class ParsedUpload:
     layout: str  # "long" | "wide"
     missing: int = 0  # cells marked secret / not available, not imported
     columns_used: list[str] = field(default_factory=list)
+    missing_markers: dict[str, int] = field(default_factory=dict)  # how many of each marker ("s", "nd", "vide")
+
+    @property
+    def levels(self) -> dict[str, int]:
+        """Rows to import by territory level."""
+        return self.rows["territory_level"].value_counts().to_dict()
+
+    def missing_text(self) -> str:
+        """'42 valeur(s) manquante(s) ou secrètes non importées (s : 30, nd : 2, vide : 10)'."""
+        detail = ", ".join(f"{marker} : {count}" for marker, count in self.missing_markers.items())
+        return f"{self.missing} valeur(s) manquante(s) ou secrètes non importées" + (f" ({detail})" if detail else "")
 
 
 def _problems(items: list[tuple]) -> pd.DataFrame:
@@ -340,6 +383,9 @@ def year_from_column(name: str, this_year: int | None = None) -> int | None:
     four = re.search(r"(\d{4})$", name)
     if four and 1900 <= int(four.group(1)) <= 2100:
         return int(four.group(1))
+    census = re.match(r"^[PC](\d{2})_", name)  # INSEE census columns: P21_POP, C21_ACT1564 (15-64)
+    if census:
+        return 2000 + int(census.group(1))
     two = re.search(r"(\d{2})$", name)
     if two:
         this_year = this_year or datetime.date.today().year
@@ -374,6 +420,11 @@ def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         if lev == "region":
             text = "0" + text if text.isdigit() and len(text) == 1 else text
             return text if text in regions else None
+        if lev == "commune":
+            text = text.zfill(5) if text.isdigit() and len(text) == 4 else text
+            return text if reference().commune(text) else None
+        if lev == "epci":
+            return text if text in reference().epci else None
         return "FR" if text in ("FR", "FRANCE", "FRA", "FXX") else None
 
     level_codes, levels = pd.factorize(level.astype(str))
@@ -385,6 +436,44 @@ def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     was_repaired = [n is not None and n != code.strip() for (_, code), n in zip(uniques, normalised, strict=True)]
     repaired = pd.Series(pd.array(was_repaired, dtype=bool).take(group), index=raw.index)
     return codes, repaired
+
+
+def reference():
+    from indicators import reference_codes
+
+    return reference_codes.load()
+
+
+def code_problem(level: str, raw: str) -> str:
+    """Why a code is refused at ``level`` (commune: the successor of an old code is named)."""
+    text = str(raw).strip().upper()
+    text = text[:-2] if text.endswith(".0") else text
+    if level == "epci":
+        return UNKNOWN_EPCI
+    if level != "commune":
+        return UNKNOWN_CODE
+    text = text.zfill(5) if text.isdigit() and len(text) == 4 else text
+    ref = reference()
+    holder = ref.successor(text)
+    if holder is None:
+        return UNKNOWN_COMMUNE
+    if text in ref.arrondissements:
+        name = ref.commune(holder)
+        return f"{text} est un arrondissement municipal de {holder} {name} : importez la commune {holder}"
+    return f"{text} a fusionné dans {holder} {ref.commune(holder)} : utilisez le code {holder}"
+
+
+def infer_level(codes: pd.Series) -> str:
+    """The level most codes of a file show: commune (5 characters), epci (9 digits), else departement."""
+    text = codes.astype(str).str.strip().str.upper().str.replace(r"\.0$", "", regex=True)
+    text = text[~text.str.lower().isin(MISSING_MARKERS)]
+    if not len(text):
+        return "departement"
+    if text.str.match(EPCI_SHAPE).mean() > 0.5:
+        return "epci"
+    if text.str.match(COMMUNE_SHAPE).mean() > 0.5:
+        return "commune"
+    return "departement"
 
 
 def _column(table: pd.DataFrame, *names: str) -> str | None:
@@ -406,12 +495,15 @@ def parse_upload(
     declared: dict[str, str] | None = None,
     max_bytes: int = MAX_BYTES,
     sheet: str | None = None,
+    level: str | None = None,
 ) -> ParsedUpload:
     """Bytes of an uploaded file -> ParsedUpload (validated rows), or raise UploadError with every problem.
 
     ``declared`` maps the id of a new indicator declared by the analyst to its unit (it is not yet in
     the catalogue; an id the catalogue already has is refused). ``source_id`` defaults to the indicator's
     first catalogue source, or ``import_<id>``. ``sheet`` names the sheet of a workbook to read.
+    ``level`` is the territory level of every row when the file has no territory_level column (default:
+    the level the codes show, see infer_level).
     """
     declared = declared or {}
     taken = sorted(set(declared) & set(catalogue.load()))
@@ -447,7 +539,7 @@ def parse_upload(
     try:
         table = read_table(data, filename, sheet)
         malformed = table.attrs.get("problems") or []  # malformed lines: listed with every other problem
-        frame, layout, used, problems = _to_long(table, indicator, column, year)
+        frame, layout, used, problems = _to_long(table, indicator, column, year, level)
     except _Stop as stop:
         raise UploadError(_problems(malformed + stop.problems)) from None
     if malformed:
@@ -466,7 +558,7 @@ def parse_upload(
 
 
 def _to_long(
-    table: pd.DataFrame, indicator: str | None, column: str | None, year: int | None
+    table: pd.DataFrame, indicator: str | None, column: str | None, year: int | None, level: str | None = None
 ) -> tuple[pd.DataFrame, str, list[str], list[pd.DataFrame]]:
     """Either layout -> columns territory_level, territory_code, indicator_id, year, variant, value (strings)."""
     code_col = _column(table, *CODE_COLUMNS)
@@ -480,7 +572,8 @@ def _to_long(
     out = pd.DataFrame(index=table.index)
     out["territory_code"] = table[code_col]
     level_col = _column(table, "territory_level", "niveau")
-    out["territory_level"] = table[level_col] if level_col else "departement"
+    out["territory_level"] = table[level_col] if level_col else (level or infer_level(table[code_col]))
+    out.attrs["inferred_level"] = "" if level_col or level else out["territory_level"].iloc[0] if len(out) else ""
     out["variant"] = table[_column(table, "variant")] if _column(table, "variant") else None
     if value_col is not None and column is None:
         layout, used = "long", [code_col, value_col]
@@ -518,6 +611,7 @@ def _to_long(
             raise _Stop("année non précisée : le nom de la colonne ne finit pas par une année", column=column)
         out["value"], out["indicator_id"], out["year"] = table[column], indicator, str(the_year)
         used = [code_col, column]
+    inferred = out.attrs.get("inferred_level", "")
     out.attrs["columns"] = {
         "territory_code": code_col,
         "value": used[1],
@@ -525,6 +619,7 @@ def _to_long(
         "indicator_id": _column(table, "indicator_id") or "",
         "year": _column(table, "year") or "",
     }
+    out.attrs["inferred_level"] = inferred
     return out, layout, used, problems
 
 
@@ -551,12 +646,27 @@ def _check(
             bad |= mask
 
     level = _on_uniques(frame["territory_level"], lambda u: u.astype(str).str.strip().str.lower().map(LEVEL_ALIASES))
-    flag(level.isna(), "territory_level", frame["territory_level"], "niveau inconnu (departement, region, france)")
+    flag(level.isna(), "territory_level", frame["territory_level"], f"niveau inconnu ({LEVELS_TEXT})")
     codes, repaired = _codes(level.fillna("departement"), frame["territory_code"])
     unknown_code = codes.isna() & level.notna()
     corsica = unknown_code & frame["territory_code"].astype(str).str.strip().isin(["20", "20.0"])
+    corsica &= level == "departement"
     flag(corsica, "territory_code", frame["territory_code"], CORSICA)
-    flag(unknown_code & ~corsica, "territory_code", frame["territory_code"], UNKNOWN_CODE)
+    local = unknown_code & ~corsica & level.isin(["commune", "epci"])
+    flag(unknown_code & ~corsica & ~local, "territory_code", frame["territory_code"], UNKNOWN_CODE)
+    if local.any():
+        why = pd.Series(
+            [code_problem(lev, raw) for lev, raw in zip(level[local], frame["territory_code"][local], strict=True)],
+            index=frame.index[local],
+        )
+        for message in why.unique():
+            flag(why.reindex(frame.index).eq(message), "territory_code", frame["territory_code"], message)
+    if frame.attrs.get("inferred_level") in ("commune", "epci"):
+        warnings.append(
+            _problems(
+                [(pd.NA, names["territory_code"], frame.attrs["inferred_level"], "niveau déduit de la forme des codes")]
+            )
+        )
     if repaired.any():
         fixed = (
             pd.DataFrame({"raw": frame["territory_code"][repaired], "code": codes[repaired], "row": rows[repaired]})
@@ -642,7 +752,9 @@ def _check(
         raise UploadError(
             _problems([(pd.NA, names["value"], "", "aucune valeur à importer (toutes manquantes)")]), all_warnings
         )
-    return ParsedUpload(validated, all_warnings, filename, sha, layout, int(missing.sum()), used)
+    markers = frame["value"][missing].astype(str).str.strip().str.lower().replace("", "vide").value_counts()
+    counted = {k: int(v) for k, v in markers.items()}
+    return ParsedUpload(validated, all_warnings, filename, sha, layout, int(missing.sum()), used, counted)
 
 
 YEAR_TEXT = re.compile(r"^\d{4}(?:[.,]0+)?$")

@@ -18,7 +18,8 @@ from indicators import upload, upload_meaning, versions
 def _report(parsed: upload.ParsedUpload) -> str:
     lines = [
         f"{parsed.filename}: fichier valide ({parsed.layout}), {len(parsed.rows)} ligne(s) à importer, "
-        f"{parsed.missing} valeur(s) manquante(s) ou secrètes non importées, sha256 {parsed.sha256[:12]}…"
+        f"{parsed.missing_text()}, sha256 {parsed.sha256[:12]}…",
+        "niveau : " + ", ".join(f"{level} ({count} ligne(s))" for level, count in parsed.levels.items()),
     ]
     if len(parsed.warnings):
         lines.append(f"{len(parsed.warnings)} avertissement(s) :\n{upload.problems_text(parsed.warnings)}")
@@ -54,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title", default="", help="titre de la publication (par défaut le nom du fichier)")
     parser.add_argument("--edition", default="", help="édition ou millésime de la publication")
     parser.add_argument("--sheet", help="feuille du classeur à lire (par défaut la première feuille visible)")
+    parser.add_argument(
+        "--level",
+        choices=["departement", "region", "france", "commune", "epci"],
+        help="niveau des codes si le fichier n'a pas de colonne territory_level (par défaut : déduit des codes, "
+        "5 caractères = commune, 9 chiffres = EPCI)",
+    )
     args = parser.parse_args(argv)
 
     if args.versions:
@@ -86,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             year=args.year,
             source_id=args.source,
             sheet=args.sheet,
+            level=args.level,
         )
     except upload.UploadError as error:
         print(

@@ -9,6 +9,18 @@ from indicators import store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
+# The fast lane (`make test-fast`) leaves out the browser, the app driven through AppTest, and the
+# tests that kill processes or generate hundreds of files; `make test` runs everything.
+SLOW_MODULES = {"test_versions_protocol", "test_upload_properties", "test_pipeline"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        name = item.module.__name__.rsplit(".", 1)[-1]
+        if name.startswith("test_app_"):
+            item.add_marker(pytest.mark.app)
+        if name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

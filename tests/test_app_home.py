@@ -14,8 +14,8 @@ def test_home_lists_indicators_by_theme_with_coverage():
     assert not at.exception
     assert at.title[0].value == "Radar social"
     assert [e.label for e in at.expander][:2] == [
-        "Population et âges (7 indicateurs)",
-        "Emploi et revenus (3 indicateurs)",
+        "Population et âges (13 indicateurs)",  # 7 + 6 from the communes (issue 15)
+        "Emploi et revenus (4 indicateurs)",
     ]
     rows = {row["Indicateur"]: row for table in _tables(at) for _, row in table.iterrows()}
     population = rows["Population au 1er janvier"]

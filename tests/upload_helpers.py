@@ -11,6 +11,6 @@ from indicators.pipeline import INDICATORS_FILE, POPULATION_FILE
 
 def copy_store(target: Path) -> Path:
     target.mkdir(parents=True, exist_ok=True)
-    for name in (INDICATORS_FILE, POPULATION_FILE, "build.json"):
+    for name in (INDICATORS_FILE, POPULATION_FILE, "build.json", "departements.geoparquet"):
         shutil.copy2(processed_dir() / name, target / name)
     return target

@@ -14,6 +14,9 @@ def test_home_search_leads_to_the_profile(page, app_url):
     assert "Analyse des besoins sociaux" in page.inner_text("body")
     box = page.get_by_label("Votre territoire : département, intercommunalité ou commune (nom ou code)")
     box.fill("seine st denis")
+    hint = page.locator("[data-testid=InputInstructions]")  # Streamlit's "Press Enter to apply", in French
+    assert hint.evaluate("e => getComputedStyle(e, '::after').content") == '"Entrée pour valider"'
+    assert hint.evaluate("e => getComputedStyle(e).fontSize") == "0px"
     box.press("Enter")
     link = page.get_by_role("link", name="Département : Seine-Saint-Denis (93)")
     link.wait_for()

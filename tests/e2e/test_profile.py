@@ -60,6 +60,11 @@ def test_profile_cards_never_cut(page, app_url, code, name, width, height):
     page.set_viewport_size({"width": width, "height": 4200 if width < 500 else 3400})
     page.wait_for_timeout(1200)
     screenshot(page, f"profile-{code}-{width}")
+    if width < 500:  # the folded page list is named, not a bare "»"; it opens on the pages
+        menu = page.locator("[data-testid=stExpandSidebarButton]")
+        assert menu.evaluate("e => getComputedStyle(e, '::after').content") == '"Menu"'
+        menu.click()
+        page.locator("[data-testid=stSidebarNav]").get_by_text("Comparer").wait_for()
 
 
 def test_unknown_code_says_so_and_offers_the_list(page, app_url):

@@ -1,0 +1,85 @@
+"""The README tells the truth: every path, command, page and catalogue field it names exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from indicators.catalogue import CATALOGUE_PATH
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+NOT_IN_THE_REPO = {
+    ".streamlit/secrets.toml",  # a deployment's secrets: never committed
+    "catalogue.local.yml",  # written beside the store by analysts' declarations
+}
+
+
+def _inline_code() -> list[str]:
+    return re.findall(r"`([^`\n]+)`", README)
+
+
+def _layout_block() -> str:
+    return README.split("## Layout", 1)[1].split("```", 2)[1]
+
+
+def test_every_path_named_in_the_readme_exists():
+    paths = [
+        token
+        for token in _inline_code()
+        if re.fullmatch(r"[\w.\-]+(/[\w.\-]*)+|[\w\-]+\.(py|yml|md|toml|txt)", token)
+        and "<" not in token
+        and not token.startswith(("/", "http"))
+    ]
+    assert len(paths) > 10
+    missing = [p for p in paths if p not in NOT_IN_THE_REPO and not _exists(p)]
+    assert missing == []
+
+
+def _exists(token: str) -> bool:
+    candidates = [
+        ROOT / token,
+        ROOT / "indicators" / token,
+        ROOT / "indicators" / "sources" / token,
+        ROOT / "data" / "raw" / token,
+    ]
+    return any(c.exists() for c in candidates) or any((ROOT / "data" / "raw").glob(f"*/{token}"))
+
+
+def test_every_module_of_the_layout_exists():
+    names = set(re.findall(r"(?<![\w.])([\w*/]+\.(?:py|yml))", _layout_block()))
+    names |= {f"catalogue.{ext}" for ext in ("yml", "py")}  # written catalogue.yml/.py
+    names -= {"catalogue.yml/.py"}
+    missing = [n for n in names if not _exists(n) and not any(ROOT.glob(n)) and not any((ROOT / "indicators").glob(n))]
+    assert missing == []
+    folders = re.findall(r"^([\w.]+/)", _layout_block(), flags=re.MULTILINE)
+    assert folders and [f for f in folders if not (ROOT / f).is_dir()] == []
+
+
+def test_every_command_named_in_the_readme_exists():
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), flags=re.MULTILINE))
+    named = {token.split()[1] for token in _inline_code() if re.fullmatch(r"make [\w-]+", token)}
+    assert named and named - targets == set()
+    modules = set(re.findall(r"python -m (indicators(?:\.\w+)+)", README))
+    assert modules
+    for module in modules:
+        path = ROOT / Path(*module.split("."))
+        assert path.with_suffix(".py").exists() or (path / "__main__.py").exists(), module
+
+
+def test_every_page_of_the_readme_is_registered_and_the_other_way_round():
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    registered = set(re.findall(r'st\.Page\([^)]*title="([^"]+)"', app))
+    table = README.split("## Pages", 1)[1].split("\n\n", 2)[1]
+    named = {re.sub(r"\s*\(`[^`]*`\)", "", row.split("|")[1]).strip() for row in table.splitlines()[2:]}
+    assert named == registered
+
+
+def test_every_catalogue_field_is_documented():
+    document = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    used = {key for entry in document["indicators"] for key in entry}
+    used |= {key for source in document["sources"].values() for key in source}
+    documented = set(_inline_code())
+    assert used - documented == set()
