@@ -172,9 +172,9 @@ def test_a_commune_file_is_checked_and_published_at_commune_level(app):
         "Fichier valide : 1 valeur(s) à importer (communes : 1), "
         "2 valeur(s) manquante(s) ou secrètes ignorées (s : 1, vide : 1)."
     )
-    preview = _frame(at, "old_value")
-    assert preview[["territory_level", "territory_code", "new_value", "status"]].values.tolist() == [
-        ["commune", "95585", 21.5, "modifiée"]
+    preview = _frame(at, "Ancienne valeur")
+    assert preview[["Niveau", "Code", "Ancienne valeur", "Nouvelle valeur", "Statut"]].values.tolist() == [
+        ["Commune", "95585", "20,4\u00a0%", "21,5\u00a0%", "modifiée"]  # census 2021: 5 136 / 25 162
     ]
     at.text_input(key="src_publisher").set_value("CCAS de Sarcelles")
     at.text_input(key="src_title").set_value("Diagnostic").run()
