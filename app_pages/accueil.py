@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import cache, overview, search, territories
+from indicators import cache, overview, picker, search
 
 st.title("Radar social")
 st.markdown(
@@ -12,34 +12,14 @@ st.markdown(
     "et affichent leur source, leur année et leur unité."
 )
 
-query = st.text_input(
-    "Votre territoire : département, intercommunalité ou commune (nom ou code)",
-    placeholder="Isère, 93, Sarcelles, CA du Pays Basque…",
-    key="home_search",
-)
-if query:
-    matches = search.find(query, cache.territory_index(), limit=6)
-    if not matches:
-        st.info(f"Aucun territoire ne correspond à « {query} ». Essayez un nom (Sarcelles) ou un code (38, 95585).")
-    names = territories.departement_names()
-    for match in matches:
-        if match.level == "departement":
-            st.page_link(
-                "app_pages/profil.py",
-                label=f"Département : {match.label}",
-                icon=":material/badge:",
-                query_params={"dep": match.code},
-            )
-            continue
-        # Communes and EPCI have no profile of their own yet: their facts, and their département's profile.
-        with st.container(border=True):
-            st.markdown(f"**{search.LEVEL_LABELS[match.level]} : {match.label}** — {match.facts}", help=search.SOURCE)
-            st.page_link(
-                "app_pages/profil.py",
-                label=f"Profil du département : {names[match.departement]} ({match.departement})",
-                icon=":material/badge:",
-                query_params={"dep": match.departement},
-            )
+for match in picker.find("home_search", "Votre territoire : département, intercommunalité ou commune (nom ou code)"):
+    st.page_link(
+        "app_pages/profil.py",
+        label=picker.button_label(match),
+        icon=":material/badge:",
+        query_params=picker.profile_params(match),
+        help=None if match.level == "departement" else search.SOURCE,
+    )
 
 # One card per page, saying which question it answers.
 CARDS = (

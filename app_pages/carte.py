@@ -1,8 +1,9 @@
-"""Map page: any indicator and year on a choropleth of the 101 départements, with a ranked table."""
+"""Map page: any indicator and year on a choropleth of the 101 départements, with a ranked table; or the
+communes of one département or EPCI (?maille=communes, see commune_map_view)."""
 
 import streamlit as st
 
-from indicators import cache, catalogue, maps
+from indicators import cache, catalogue, commune_map_view, maps
 from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.formatting import plain
 
@@ -11,8 +12,23 @@ PLOTLY_CONFIG = maps.PLOT_CONFIG
 
 choices = cache.mappable_indicators()
 params = st.query_params
+SCALES = {"departements": "Départements de France", "communes": "Communes d'un territoire"}
 
-st.title("Carte des départements")
+st.title("Carte")
+scale = st.segmented_control(
+    "Échelle",
+    list(SCALES),
+    format_func=SCALES.get,
+    default="communes" if params.get("maille") == "communes" else "departements",
+    key="map_scale",
+)
+if scale == "communes":
+    if params.get("maille") != "communes":
+        st.query_params.from_dict({"maille": "communes"})
+    commune_map_view.render(PLOTLY_CONFIG)
+    st.stop()
+if params.get("maille"):
+    st.query_params.clear()
 
 left, middle, right = st.columns([3, 2, 2])
 default_ind = params.get("ind") if params.get("ind") in choices else "rsa_coverage_rate"

@@ -1,16 +1,17 @@
-"""Compare page: chosen départements side by side with France, charts, similar départements, exports."""
+"""Compare page: 2-8 territories (départements, communes, EPCI) side by side with France, charts, similar
+départements, exports. Each figure keeps its level (a commune shows its département's value only marked so)."""
 
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, compare, similarity, territories
+from indicators import cache, catalogue, compare, picker, similarity, territories
 from indicators.formatting import format_number, plain
 
 names = territories.departement_names()
-options = cache.geojson_codes()
+index = cache.territory_index()
 
 if "deps" not in st.session_state:
-    st.session_state["deps"] = compare.parse_codes(st.query_params.get("deps"))
+    st.session_state["deps"] = compare.parse_codes(st.query_params.get("deps"), index)
 
 
 def _compare_with(codes: list[str]) -> None:
@@ -18,17 +19,31 @@ def _compare_with(codes: list[str]) -> None:
 
 
 st.title("Comparer des territoires")
+added = picker.pick(
+    "compare_search", "Ajouter un territoire : commune, intercommunalité ou département", icon=":material/add:"
+)
+if added is not None:  # before the multiselect is drawn: its state may still change in this run
+    key = compare.key_of(added.level, added.code)
+    if key not in st.session_state["deps"] and len(st.session_state["deps"]) < compare.MAX_CODES:
+        st.session_state["deps"] = [*st.session_state["deps"], key]
+    elif key not in st.session_state["deps"]:
+        st.warning(f"Huit territoires au plus : retirez-en un pour ajouter {added.label}.")
+chosen_keys = st.session_state["deps"]
+options = cache.geojson_codes() + [k for k in chosen_keys if ":" in k]
+label_of = compare.labels(options, index)
 codes = st.multiselect(
-    "Départements (2 à 8), comparés à la France",
+    "Territoires comparés (2 à 8), avec la France",
     options,
     key="deps",
     max_selections=compare.MAX_CODES,
-    format_func=lambda c: f"{c} — {names[c]}",
+    format_func=lambda k: f"{k} — {label_of[k]}" if ":" not in k else label_of[k],
 )
 if len(codes) < compare.MIN_CODES:
-    st.warning("Choisissez au moins deux départements.")
+    st.warning("Choisissez au moins deux territoires.")
     st.stop()
 st.query_params["deps"] = ",".join(codes)
+territories_chosen = [compare.territory(k, index) for k in codes]
+column_names = compare.labels(codes, index)
 
 wide = cache.compare_table(tuple(codes))
 view = cache.compare_view(tuple(codes))  # table texts, colours and downloads, computed once per choice
@@ -41,6 +56,7 @@ st.caption(
     "parenthèses), unité entre parenthèses après l'indicateur. Rang parmi les départements, seulement pour "
     "les indicateurs orientés : 1ᵉʳ = situation la plus difficile. Couleur des taux : rouge = plus difficile "
     "que la France, bleu = plus favorable ; sans couleur : effectifs, indicateurs neutres ou valeur France n.d. "
+    "« dép. 95 » : valeur du département, l'indicateur n'étant pas publié pour la commune ou l'intercommunalité. "
     "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
 )
 left, right = st.columns(2)
@@ -56,7 +72,7 @@ st.subheader("Graphiques")
 chosen = st.multiselect(
     "Indicateurs",
     wide["indicator_id"].tolist(),
-    default=["rsa_coverage_rate", "poverty_rate"],
+    default=[i for i in ("rsa_coverage_rate", "poverty_rate") if i in set(wide["indicator_id"])],
     format_func=lambda i: catalogue.get(i).short_label,
 )
 for indicator_id in chosen:
@@ -73,7 +89,8 @@ for indicator_id in chosen:
 
 st.subheader("Territoires similaires")
 one, two, three = st.columns([2, 4, 1])
-target = one.selectbox("Département", codes, format_func=lambda c: f"{c} — {names[c]}")
+dep_keys = [t.key for t in territories_chosen if t.level == "departement"] or [territories_chosen[0].departement]
+target = one.selectbox("Département", dep_keys, format_func=lambda c: f"{c} — {names[c]}")
 usable = cache.mappable_indicators(similarity.MIN_COVERAGE)
 picked = two.multiselect(
     "Indicateurs de ressemblance",

@@ -1,8 +1,9 @@
-"""Territory profile: one département at a glance (?dep=38): where it stands, what it means, what comes next."""
+"""Territory profile: one département at a glance (?dep=38): where it stands, what it means, what comes next;
+a commune (?com=95585) or an EPCI (?epci=200055655) against its EPCI, département and France (local_view)."""
 
 import streamlit as st
 
-from indicators import cache, profile_cards, profile_charts, report, standing, territories, versions
+from indicators import cache, local_view, picker, profile_cards, profile_charts, report, standing, territories, versions
 from indicators.formatting import plain
 from indicators.profile import to_csv
 
@@ -22,32 +23,27 @@ def _charts(code: str, token: str) -> dict:
 
 codes = territories.departement_codes()
 names = territories.departement_names()
+
+st.title("Profil d'un territoire")
+chosen = picker.pick("profile_search", icon=":material/badge:")
+if chosen is not None:  # the choice goes into the URL (?dep=38, ?com=95585, ?epci=…), the one source of truth
+    st.query_params.from_dict(picker.profile_params(chosen))
+    st.rerun()
+for level, param in (("commune", "com"), ("epci", "epci")):
+    if st.query_params.get(param):
+        local_view.render(level, st.query_params[param].strip().upper())
+        st.stop()
+
 raw = st.query_params.get("dep")
-wanted = territories.normalise_departement_code(raw)
-
-
-def _to_url() -> None:
-    """The choice goes into the URL (?dep=38) before the rerun, so the URL stays the one source of truth."""
-    if st.session_state["dep_select"]:
-        st.query_params["dep"] = st.session_state["dep_select"]
-
-
-st.title("Profil du département")
-st.session_state["dep_select"] = wanted
-code = st.selectbox(
-    "Département (tapez un nom ou un code)",
-    codes,
-    key="dep_select",
-    on_change=_to_url,
-    format_func=lambda c: f"{names[c]} ({c})",
-    index=None,
-    placeholder="Choisissez un département",
-)
-if code is None:
+code = territories.normalise_departement_code(raw)
+if code not in codes:
     if raw:
         st.warning(profile_cards.unknown_code_message(raw))
     else:
-        st.info("Choisissez un département dans la liste ci-dessus, ou ouvrez un lien tel que `/profil?dep=38`.")
+        st.info(
+            "Cherchez un département, une intercommunalité ou une commune ci-dessus, ou ouvrez un lien tel que "
+            "`/profil?dep=38` ou `/profil?com=95585`."
+        )
     st.markdown(profile_cards.departement_list(codes, names), unsafe_allow_html=True)
     st.stop()
 if st.query_params.get("dep") != code:

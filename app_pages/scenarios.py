@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import age_outlook, cache, catalogue, scenarios, track_record
+from indicators import age_outlook, cache, catalogue, picker, scenarios, track_record
 from indicators.formatting import format_number
 from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
@@ -13,11 +13,12 @@ st.info(
     "(elles ne viennent pas de l'Insee) : des ordres de grandeur selon des hypothèses, pas des prévisions."
 )
 
+st.session_state.setdefault("departement", "93")
+picker.departement_for("departement_search", "departement", "les projections et scénarios")
 names = departement_names()
 code = st.selectbox(
     "Département",
     list(names),
-    index=list(names).index("93"),
     format_func=lambda c: f"{c} – {names[c]}",
     key="departement",
 )

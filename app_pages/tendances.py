@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import cache, catalogue, trend_charts, trends
+from indicators import cache, catalogue, picker, trend_charts, trends
 from indicators.formatting import format_indicator, format_number, plain
 from indicators.territories import departement_names
 
@@ -12,12 +12,13 @@ st.info(
     "pas par l'Insee) disent où mènerait le passé récent s'il se répétait, avec l'incertitude qui va avec."
 )
 
+st.session_state.setdefault("trend_territory", "93")
+picker.departement_for("trend_territory_search", "trend_territory", "les tendances des taux")
 names = {**departement_names(), "FR": "France"}
 left, right = st.columns(2)
 code = left.selectbox(
     "Territoire",
     list(names),
-    index=list(names).index("93"),
     format_func=lambda c: c if c == "FR" else f"{c} – {names[c]}",
     key="trend_territory",
 )

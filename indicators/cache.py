@@ -186,6 +186,18 @@ def _profile(code: str, token: str):
     return territory_profile.build(territory_profile.store_rows(), population(), code)
 
 
+def local_profile(level: str, code: str):
+    """The profile of one commune or EPCI (see indicators.local_profile), per store version."""
+    return _local_profile(level, code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _local_profile(level: str, code: str, token: str):
+    from indicators import local_profile as territory_profile
+
+    return territory_profile.build(level, code, territory_index())
+
+
 @st.cache_resource(show_spinner=False)
 def geojson() -> dict:
     """The map geometry as a GeoJSON dict (feature id = département code), built once per process."""
@@ -241,8 +253,57 @@ def _geojson_url(detail: bool, token: str) -> str | dict:
     return STATIC_URL + name
 
 
+def commune_geojson_url(level: str, code: str) -> str | dict:
+    """The URL of the commune shapes of one département or EPCI (see commune_map.geojson), written once per
+    built geometry into static/geo/ like the département map's (the dict itself if it cannot be written)."""
+    from indicators import commune_map
+
+    communes = commune_map.communes_of(territory_index(), level, code)
+    paths = [store.commune_geometry_path(d) for d in sorted(set(communes["departement"]))]
+    stats = [p.stat() for p in paths if p.exists()]
+    return _commune_geojson_url(level, code, tuple((s.st_size, s.st_mtime_ns) for s in stats))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _commune_geojson_url(level: str, code: str, stats: tuple) -> str | dict:
+    import hashlib
+
+    from indicators import commune_map, geo
+
+    shapes = commune_map.geojson(commune_map.communes_of(territory_index(), level, code))
+    token = hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
+    try:
+        name = geo.publish_geojson(shapes, STATIC_GEO, f"communes-{level}-{code}", token)
+    except OSError:
+        return shapes
+    return STATIC_URL + name
+
+
+def local_indicators(level: str = "commune") -> list[str]:
+    """Catalogue indicators with observed rows at ``level`` (commune or epci), catalogue order."""
+    return _local_indicators(level, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _local_indicators(level: str, token: str) -> list[str]:
+    from indicators import catalogue
+
+    held = set(query.coverage(level)["indicator_id"])
+    return [i for i in catalogue.load() if i in held]
+
+
+def indicator_year(indicator_id: str, year: int, level: str) -> pd.DataFrame:
+    """territory_code, value, source_id of every territory of a level (e.g. the 34 875 communes), read-only."""
+    return _indicator_year(indicator_id, year, level, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.DataFrame:
+    return query.indicator_year(indicator_id, year, level)
+
+
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
-    """The side-by-side table for a choice of départements (bounded: 32 choices kept)."""
+    """The side-by-side table for a choice of territories (keys, see compare.Territory; 32 choices kept)."""
     return _compare_table(codes, versions.token())
 
 
@@ -250,7 +311,14 @@ def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
 def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     from indicators import compare
 
-    return compare.compare_table(query.rows(levels=["departement", "france"]), list(codes))
+    index = territory_index()
+    chosen = [compare.territory(k, index) for k in codes]
+    rows = [query.rows(levels=["departement", "france"])]
+    for level in ("commune", "epci"):
+        wanted = [t.code for t in chosen if t.level == level]
+        if wanted:
+            rows.append(query.rows(levels=[level], codes=wanted))
+    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index)
 
 
 def compare_view(codes: tuple[str, ...]):
@@ -262,7 +330,7 @@ def compare_view(codes: tuple[str, ...]):
 def _compare_view(codes: tuple[str, ...], token: str):
     from indicators import compare
 
-    return compare.view(_compare_table(codes, token), list(codes))
+    return compare.view(_compare_table(codes, token), list(codes), territory_index())
 
 
 def compare_charts(indicator_id: str, codes: tuple[str, ...]):
@@ -273,12 +341,17 @@ def compare_charts(indicator_id: str, codes: tuple[str, ...]):
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _compare_charts(indicator_id: str, codes: tuple[str, ...], token: str):
-    from indicators import compare_charts
+    from indicators import compare, compare_charts
 
+    index = territory_index()
     wide = _compare_table(codes, token)
     row = wide[wide["indicator_id"] == indicator_id].iloc[0]
-    history = _indicator_rows(indicator_id, token)
-    return compare_charts.bar_chart(row, list(codes)), compare_charts.time_series(history, indicator_id, list(codes))
+    history = indicator_rows(indicator_id)
+    chosen = [compare.territory(k, index) for k in codes]
+    return (
+        compare_charts.bar_chart(row, list(codes), compare.labels(list(codes), index)),
+        compare_charts.time_series(history, indicator_id, list(codes), chosen),
+    )
 
 
 def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:

@@ -212,7 +212,7 @@ def counts(raw_dir: Path = RAW_DIR) -> tuple[pd.DataFrame, dict[str, dict[str, s
                         m.indicator_id,
                         m.year,
                         "split",
-                        f"Non publiée pour la commune actuelle : le recensement {CENSUS_YEAR} (géographie 2024) "
+                        "Non publiée pour la commune actuelle : le comparateur de l'Insee (géographie 2024) "
                         f"la compte avec {_listed(parts, census_names)}, rétablies depuis.",
                     )
                 )
@@ -230,12 +230,19 @@ def _present(wide: pd.DataFrame, column: str, unit: pd.Series, covered: dict[str
 
 
 def _totals(
-    wide: pd.DataFrame, covered: dict, unit: pd.Series, weight: pd.Series, level: str, names: dict[str, str]
+    wide: pd.DataFrame,
+    covered: dict,
+    unit: pd.Series,
+    weight: pd.Series,
+    level: str,
+    names: dict[str, str],
+    departement: pd.Series,
 ) -> tuple[list[pd.DataFrame], list[tuple]]:
-    """Rows and ``partial`` notes of one aggregate level (unit: current commune -> code of the total)."""
+    """Rows and ``partial`` notes of one aggregate level (unit: current commune -> code of the total;
+    departement: current commune -> its département, to name a whole département left out once)."""
     rows, notes = [], []
     members = unit.notna() & (unit != "")
-    unit = unit[members]
+    unit = pd.Series(unit[members].to_numpy(dtype=object), index=unit.index[members])  # fast to group by
     total_weight = weight[members].groupby(unit).sum()
     for m in MEASURES:
         present = _present(wide, m.numerator, unit, covered.get(m.numerator, {}))
@@ -261,19 +268,9 @@ def _totals(
             )
         )
         absent = ~present & (weight[members] > 0)
+        missing_by_unit = absent.index[absent].groupby(unit[absent].to_numpy())
         for code in value.index[share.reindex(value.index) < 1]:
-            missing = absent[unit == code]
-            missing_codes = list(missing.index[missing])
-            whole = [
-                d
-                for d in sorted({c[:3] for c in missing_codes})
-                if set(_departement_codes(d, unit.index)) <= set(missing_codes)
-            ]
-            missing_codes = [c for c in missing_codes if c[:3] not in whole]
-            shown = ", ".join(
-                [f"département {d} ({names.get(f'dep:{d}', '')})" for d in whole]
-                + [f"{c} {names.get(c, '')}".strip() for c in missing_codes[:10]]
-            )
+            shown, missing_codes = _left_out(list(missing_by_unit.get(code, [])), departement, names)
             more = f" et {len(missing_codes) - 10} autres" if len(missing_codes) > 10 else ""
             notes.append(
                 (
@@ -285,12 +282,35 @@ def _totals(
                     f"Total hors {shown}{more} (pas de valeur) : {_percent(share[code])} de la population couverte.",
                 )
             )
+        if level == "france" or m.year == MAYOTTE_YEAR:
+            continue  # France is never short of 1 %; 2017 is Mayotte's year only
+        for code in share.index[share < COVERAGE]:
+            shown, missing_codes = _left_out(list(missing_by_unit.get(code, [])), departement, names)
+            more = f" et {len(missing_codes) - 10} autres" if len(missing_codes) > 10 else ""
+            notes.append(
+                (
+                    level,
+                    code,
+                    m.indicator_id,
+                    m.year,
+                    "partial",
+                    f"Non publié : pas de valeur pour {shown}{more} ({_percent(share[code])} de la population "
+                    f"couverte, {_percent(COVERAGE)} requis).",
+                )
+            )
     return rows, notes
 
 
-def _departement_codes(prefix: str, codes: pd.Index) -> list[str]:
-    """The communes of an overseas département (its 3-digit prefix; metropolitan ones are never whole here)."""
-    return [c for c in codes if c.startswith(prefix)] if prefix.startswith("97") else [None]
+def _left_out(codes: list[str], departement: pd.Series, names: dict[str, str]) -> tuple[str, list[str]]:
+    """('département 976 (Mayotte), 27676 Les Trois Lacs', the communes listed one by one): a département
+    none of whose communes has a value is named once."""
+    by_departement = departement.groupby(departement).size()
+    counts = departement.reindex(codes).value_counts()
+    whole = sorted(d for d, n in counts.items() if n == by_departement[d])
+    rest = [c for c in codes if departement[c] not in whole]
+    parts = [f"département {d} ({names.get(f'dep:{d}', '')})" for d in whole]
+    parts += [f"{c} {names.get(c, '')}".strip() for c in rest[:10]]
+    return ", ".join(parts), rest
 
 
 def _percent(share: float) -> str:
@@ -345,7 +365,7 @@ def build(raw_dir: Path = RAW_DIR) -> tuple[pd.DataFrame, pd.DataFrame]:
         "france": pd.Series("FR", index=wide.index),
     }
     for level, unit in units.items():
-        level_rows, level_notes = _totals(wide, covered, unit, weight, level, names)
+        level_rows, level_notes = _totals(wide, covered, unit, weight, level, names, units["departement"])
         rows += level_rows
         notes.append(pd.DataFrame(level_notes, columns=NOTE_COLUMNS))
     table = pd.concat(rows, ignore_index=True)[ROW_COLUMNS]

@@ -13,10 +13,11 @@ FRANCE_COLOUR = "#555555"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#B8A000")
 
 
-def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
-    """One indicator: a bar per territory and France (missing values are labelled n.d., not drawn as 0)."""
+def bar_chart(wide_row: pd.Series, codes: list[str], names: dict[str, str] | None = None) -> go.Figure:
+    """One indicator: a bar per territory and France (missing values are labelled n.d., not drawn as 0).
+    ``names``: the label of each key (compare.labels); départements by default."""
     indicator = catalogue.get(wide_row["indicator_id"])
-    names = territories.departement_names()
+    names = names or territories.departement_names()
     labels = [names[c] for c in codes] + ["France"]
     values = [wide_row[f"{c}_value"] for c in codes] + [wide_row["france_value"]]
     texts = [format_indicator(v, indicator) for v in values]
@@ -46,13 +47,16 @@ def bar_chart(wide_row: pd.Series, codes: list[str]) -> go.Figure:
     return fig
 
 
-def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str]) -> go.Figure:
-    """All available years for the chosen territories (and France when published), 2016 RSA break marked."""
+def time_series(table: pd.DataFrame, indicator_id: str, codes: list[str], chosen: list | None = None) -> go.Figure:
+    """All available years for the chosen territories (and France when published), 2016 RSA break marked.
+    ``chosen``: the compare.Territory of each key (départements by default); a territory is drawn at its
+    own level only."""
     indicator = catalogue.get(indicator_id)
     names = territories.departement_names()
     rows = table[(table["indicator_id"] == indicator_id) & (table["variant"] == "observed")]
     fig = go.Figure()
-    series = [("departement", c, names[c]) for c in codes] + [("france", "FR", "France")]
+    own = [(t.level, t.code, t.label) for t in chosen] if chosen else [("departement", c, names[c]) for c in codes]
+    series = [*own, ("france", "FR", "France")]
     for index, (level, code, name) in enumerate(series):
         own = rows[(rows["territory_level"] == level) & (rows["territory_code"] == code)].sort_values("year")
         if own.empty:

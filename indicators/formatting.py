@@ -49,6 +49,7 @@ def _format_number(value: float, decimals: int, sign: float) -> str:
         mantissa, exponent = f"{value:.{max(decimals, 1)}e}".split("e")
         power = str(int(exponent)).translate(SUPERSCRIPT)
         return f"{format_number(float(mantissa), max(decimals, 1))}{NBSP}×{NBSP}10{power}"
+    value = round(value, decimals) + 0.0  # -0.001 shown with 2 decimals is 0,00, not -0,00
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     with decimal.localcontext() as context:
         context.prec = 60

@@ -20,6 +20,7 @@ TRACK_RECORD_FILES = (
     "backtest_rates.parquet",
 )  # written by indicators.track_record
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
+COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.commune_geo)
 NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
 SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from indicators import build_steps
 from indicators.paths import (  # noqa: F401 (the store's file names, re-exported for older callers)
+    COMMUNE_GEO_FOLDER,
     GEO_FILE,
     INDICATORS_FILE,
     NOTES_FILE,
@@ -54,6 +55,7 @@ CODE_FILES = [
     "indicators/territories.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
+    "indicators/commune_geo.py",
     "indicators/territory_index.py",
     "indicators/projections.py",
     "indicators/needs.py",
@@ -85,7 +87,15 @@ def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
     if not stamp_path.exists() or not all(
         (out_dir / f).exists()
-        for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE, *TRACK_RECORD_FILES)
+        for f in (
+            INDICATORS_FILE,
+            GEO_FILE,
+            TERRITORIES_FILE,
+            NOTES_FILE,
+            SUCCESSORS_FILE,
+            COMMUNE_GEO_FOLDER,
+            *TRACK_RECORD_FILES,
+        )
     ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
@@ -229,7 +239,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import data_diff, geo, territory_index, track_record
+    from indicators import commune_geo, data_diff, geo, territory_index, track_record
 
     notes: list = []
     log: list = []
@@ -242,6 +252,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         lambda: (territory_index.build(raw_dir), territory_index.successors(raw_dir)),
         log,
     )
+    commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
     write_store(
         indicators,
         population,

@@ -13,86 +13,33 @@ import time
 from datetime import date
 from pathlib import Path
 
-from babel.dates import format_date
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from indicators import formatting, territories
 from indicators.catalogue import IMPORTED_MARK
+from indicators.pdf_style import (  # noqa: F401 (french_date: part of report's interface)
+    BETTER,
+    BLUE,
+    GREY,
+    IQR,
+    LIGHT,
+    MEN_LIGHT,
+    RANGE,
+    SIMILAR,
+    WORSE,
+    _esc,
+    _fonts,
+    _styles,
+    _table,
+    french_date,
+)
 from indicators.profile import Profile
 from indicators.schema import AGE_BANDS
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-BLUE = colors.HexColor("#1f4e79")
-MEN_LIGHT = colors.HexColor("#9dbbd6")  # women: a lighter tone of the same blue (distinct in black and white)
-GREY = colors.HexColor("#666666")
-LIGHT = colors.HexColor("#eef3f8")
-WORSE = colors.HexColor("#b2182b")
-BETTER = colors.HexColor("#2166ac")
-SIMILAR = colors.HexColor("#e08214")
-RANGE = colors.HexColor("#e4e4e4")
-IQR = colors.HexColor("#b0b0b0")
-
-
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans when installed (it has ᵉ, ‰, −, no-break spaces), else the built-in Helvetica."""
-    if "DejaVu" in pdfmetrics.getRegisteredFontNames():
-        return "DejaVu", "DejaVu-Bold"
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        pdfmetrics.registerFont(TTFont("DejaVu", str(regular)))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(bold)))
-        return "DejaVu", "DejaVu-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
-    return {
-        "title": ParagraphStyle("title", fontName=bold, fontSize=17, leading=21, textColor=BLUE),
-        "sub": ParagraphStyle("sub", fontName=regular, fontSize=8.5, leading=11, textColor=GREY),
-        "h2": ParagraphStyle(
-            "h2", fontName=bold, fontSize=9.5, leading=12, textColor=BLUE, spaceBefore=4, spaceAfter=2
-        ),
-        "cell": ParagraphStyle("cell", fontName=regular, fontSize=7.8, leading=9.4),
-        "value": ParagraphStyle("value", fontName=bold, fontSize=8.5, leading=10, alignment=2),
-        "num": ParagraphStyle("num", fontName=regular, fontSize=7.8, leading=9.4, alignment=2),
-        "note": ParagraphStyle("note", fontName=regular, fontSize=6.2, leading=7.4, textColor=GREY),
-        "big": ParagraphStyle("big", fontName=bold, fontSize=11, leading=13),
-        "comment": ParagraphStyle("comment", fontName=regular, fontSize=7.6, leading=9.4, spaceAfter=1.5),
-        "head": ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9, textColor=colors.white),
-    }
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]
-    if header:
-        style += [("BACKGROUND", (0, 0), (-1, 0), BLUE)]
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def french_date(day: date) -> str:
-    """'1er décembre 2026', '21 novembre 2026' (French writes the first day of the month as an ordinal)."""
-    return f"{'1er' if day.day == 1 else day.day} {format_date(day, 'MMMM y', locale='fr_FR')}"
 
 
 def _ticks(top: float, half: float, scale: float, min_gap: float = 8 * mm) -> list[float]:
@@ -442,7 +389,7 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Écrire la fiche PDF d'un département (ou de tous).")
-    parser.add_argument("code", nargs="?", help="code du département : 38, 2A, 974…")
+    parser.add_argument("code", nargs="?", help="code du département (38, 2A, 974), de la commune (95585) ou SIREN")
     parser.add_argument("-o", "--output", type=Path, help="fichier PDF (défaut : fiche-CODE.pdf)")
     parser.add_argument("--all", type=Path, metavar="DIR", help="écrire une fiche par département dans DIR")
     args = parser.parse_args(argv)
@@ -460,12 +407,29 @@ def main(argv: list[str] | None = None) -> int:
             (args.all / f"fiche-{code}.pdf").write_bytes(build_pdf(profile.build(table, population, code, nat)))
         print(f"{len(codes)} fiches écrites dans {args.all} en {time.perf_counter() - started:.1f} s")
         return 0
+    if (args.code.isdigit() and len(args.code) == 9) or len(args.code) == 5:  # an EPCI SIREN or a commune code
+        return _local(args.code.upper(), args.output, table, population, started)
     code = territories.normalise_departement_code(args.code)
     if code not in territories.departement_codes():
         print(f"code de département inconnu : {args.code}", file=sys.stderr)
         return 2
     output = args.output or Path(f"fiche-{code}.pdf")
     output.write_bytes(build_pdf(profile.build(table, population, code)))
+    print(f"{output} écrit en {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _local(code: str, output: Path | None, table, population, started: float) -> int:
+    from indicators import local_profile, local_report, profile, store
+
+    level = "epci" if len(code) == 9 else "commune"
+    try:
+        prof = local_profile.build(level, code, store.load_territories())
+    except local_profile.UnknownTerritory:
+        print(f"code de commune ou SIREN d'intercommunalité inconnu : {code}", file=sys.stderr)
+        return 2
+    output = output or Path(f"fiche-{code}.pdf")
+    output.write_bytes(local_report.build_pdf(prof, profile.build(table, population, prof.departement)))
     print(f"{output} écrit en {time.perf_counter() - started:.1f} s")
     return 0
 

@@ -8,6 +8,8 @@ territories table (départements, EPCI, communes), see territory_index.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -64,24 +66,62 @@ def departement_index() -> pd.DataFrame:
     )
 
 
-_PREPARED: dict[int, tuple[pd.DataFrame, pd.DataFrame]] = {}
+@dataclass(frozen=True)
+class _Prepared:
+    """The index as arrays, with its words: ``postings[i]`` holds the rows whose name has the word
+    ``vocabulary[i]`` (sorted, so that the words starting like a query word are one bisect range)."""
+
+    table: pd.DataFrame
+    keys: np.ndarray  # normalised names
+    codes: np.ndarray
+    levels: np.ndarray
+    order: np.ndarray  # LEVEL_ORDER of each row
+    size: np.ndarray  # minus the population (largest first)
+    vocabulary: list[str]
+    postings: list[np.ndarray]
 
 
-def _indexed(index: pd.DataFrame) -> pd.DataFrame:
-    """The index with its normalised names, computed once per index object (the cache holds a few)."""
+_PREPARED: dict[int, tuple[pd.DataFrame, _Prepared]] = {}
+
+
+def _indexed(index: pd.DataFrame) -> _Prepared:
+    """The index prepared for search, computed once per index object (the cache holds a few)."""
     cached = _PREPARED.get(id(index))
     if cached is not None and cached[0] is index:
         return cached[1]
-    prepared = index.copy()
-    prepared["key"] = [normalise(n) for n in prepared["name"]]
-    prepared["padded"] = " " + prepared["key"] + " "
-    prepared["level_order"] = prepared["level"].map(LEVEL_ORDER)
-    population = prepared["population"] if "population" in prepared else pd.Series(np.nan, index=prepared.index)
-    prepared["size"] = -population.fillna(0)
+    keys = np.array([normalise(n) for n in index["name"]], dtype=object)
+    words: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        for word in set(key.split()):
+            words.setdefault(word, []).append(row)
+    vocabulary = sorted(words)
+    population = index["population"] if "population" in index else pd.Series(np.nan, index=index.index)
+    prepared = _Prepared(
+        table=index.reset_index(drop=True),
+        keys=keys,
+        codes=index["code"].to_numpy(dtype=object),
+        levels=index["level"].to_numpy(dtype=object),
+        order=index["level"].map(LEVEL_ORDER).to_numpy(dtype=float),
+        size=-population.fillna(0).to_numpy(dtype=float),
+        vocabulary=vocabulary,
+        postings=[np.array(words[w], dtype=np.int64) for w in vocabulary],
+    )
     if len(_PREPARED) >= 4:
         _PREPARED.clear()
     _PREPARED[id(index)] = (index, prepared)
     return prepared
+
+
+def _rows_with(prepared: _Prepared, word: str, prefix: bool) -> np.ndarray:
+    """Rows whose name has ``word`` (or, with ``prefix``, a word starting with it)."""
+    start = bisect.bisect_left(prepared.vocabulary, word)
+    if not prefix:
+        hit = start < len(prepared.vocabulary) and prepared.vocabulary[start] == word
+        return prepared.postings[start] if hit else np.empty(0, dtype=np.int64)
+    end = bisect.bisect_left(prepared.vocabulary, word + "\uffff", lo=start)
+    if end == start:
+        return np.empty(0, dtype=np.int64)
+    return np.unique(np.concatenate(prepared.postings[start:end]))
 
 
 def find(
@@ -94,26 +134,28 @@ def find(
     wanted = normalise(query or "")
     if not wanted:
         return []
-    table = _indexed(index if index is not None else departement_index())
-    if levels:
-        table = table[table["level"].isin(levels)]
+    prepared = _indexed(index if index is not None else departement_index())
     compact = wanted.replace(" ", "").upper()
     code = territories.normalise_departement_code(compact) or compact
-    padded = table["padded"]
-    whole_words = np.ones(len(table), dtype=bool)
-    word_starts = np.ones(len(table), dtype=bool)
-    for word in wanted.split():
-        whole_words &= padded.str.contains(f" {word} ", regex=False).to_numpy()
-        word_starts &= padded.str.contains(f" {word}", regex=False).to_numpy()
+    words = wanted.split()
+    starts = [_rows_with(prepared, w, prefix=True) for w in words]
+    candidates = functools.reduce(np.intersect1d, starts)
+    by_code = np.flatnonzero(prepared.codes == code)
+    candidates = np.union1d(candidates, by_code)
+    if levels:
+        candidates = candidates[np.isin(prepared.levels[candidates], list(levels))]
+    if not len(candidates):
+        return []
     # tiers: 0 the code, 1 the exact name, 2 the name starts with the words, 3 holds them, 4 holds their starts
-    tier = pd.Series(np.nan, index=table.index)
-    tier[word_starts] = 4
-    tier[whole_words] = 3
-    tier[padded.str.startswith(f" {wanted} ").to_numpy()] = 2
-    tier[(table["key"] == wanted).to_numpy()] = 1
-    tier[(table["code"] == code).to_numpy()] = 0
-    hits = table.assign(tier=tier).dropna(subset=["tier"])
-    hits = hits.sort_values(["tier", "level_order", "size", "key"]).head(limit)
+    whole = functools.reduce(np.intersect1d, [_rows_with(prepared, w, prefix=False) for w in words])
+    keys = prepared.keys[candidates]
+    tier = np.full(len(candidates), 4.0)
+    tier[np.isin(candidates, whole)] = 3
+    tier[[k.startswith(wanted + " ") or k == wanted for k in keys]] = 2
+    tier[keys == wanted] = 1
+    tier[prepared.codes[candidates] == code] = 0
+    ranked = candidates[np.lexsort((keys, prepared.size[candidates], prepared.order[candidates], tier))][:limit]
+    hits = prepared.table.iloc[ranked]
     return [
         Match(
             level=row.level,

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.errors import StoreMissing  # noqa: F401 (re-exported: store.StoreMissing)
-from indicators.paths import GEO_FILE, INDICATORS_FILE, POPULATION_FILE, TERRITORIES_FILE, processed_dir
+from indicators.paths import (
+    COMMUNE_GEO_FOLDER,
+    GEO_FILE,
+    INDICATORS_FILE,
+    POPULATION_FILE,
+    TERRITORIES_FILE,
+    processed_dir,
+)
 
 
 def _path(name: str, store_dir: Path | None) -> Path:
@@ -64,3 +72,16 @@ def load_geometry(store_dir: Path | None = None):
     from indicators import geo
 
     return geo.load(_path(GEO_FILE, store_dir))
+
+
+def commune_geometry_path(departement: str, store_dir: Path | None = None) -> Path:
+    """The simplified commune shapes of one département (written by indicators.commune_geo)."""
+    return (store_dir or processed_dir()) / COMMUNE_GEO_FOLDER / f"{departement}.json"
+
+
+def load_commune_geometry(departement: str, store_dir: Path | None = None) -> dict:
+    """The FeatureCollection of one département's communes (empty when it has no file)."""
+    file = commune_geometry_path(departement, store_dir)
+    if not file.exists():
+        return {"type": "FeatureCollection", "features": []}
+    return json.loads(file.read_text(encoding="utf-8"))

@@ -85,7 +85,8 @@ def successors(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
     mapping = etalab_communes.successors(folder)
     for row in etalab_communes.arrondissements(folder).itertuples(index=False):
         mapping.setdefault(row.code, row.commune)
-    names = dict(zip(*etalab_communes.communes(folder)[["code", "name"]].T.values, strict=True))
+    communes = etalab_communes.communes(folder)
+    names = dict(zip(communes["code"], communes["name"], strict=True))
     table = pd.DataFrame({"old": list(mapping), "code": list(mapping.values())})
     table["name"] = table["code"].map(names).fillna("")
     return table.sort_values("old", ignore_index=True)

@@ -33,3 +33,26 @@ def test_compare_page_shows_the_three_departements():
     assert at.multiselect[0].value == ["38", "44", "93"]
     at.button[0].click().run()  # compare with the similar départements
     assert at.multiselect[0].value[0] == "38" and len(at.multiselect[0].value) == 6
+
+
+def test_compare_adds_a_commune_found_by_the_search_box():
+    at = _page("app_pages/comparer.py", deps="38,44")
+    at.text_input(key="compare_search").input("sarcelles").run()
+    at.button(key="compare_search-0").click().run()
+    assert not at.exception
+    assert at.multiselect[0].value == ["38", "44", "com:95585"]
+    assert at.query_params["deps"] in ("38,44,com:95585", ["38,44,com:95585"])
+    shown = at.table[0].value.set_index("Indicateur")
+    assert shown.loc["Taux de pauvreté (%)", "Sarcelles (95)"] == "17,0 (dép.\u00a095)"
+
+
+def test_commune_map_of_the_nord_with_dunkerque_outlined():
+    at = _page("app_pages/carte.py", maille="communes", dep="59", com="59183", ind="census_unemployment_rate_15_64")
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    communes, outline = spec["data"]
+    assert len(communes["locations"]) == 647 and outline["locations"] == ["59183"]
+    assert communes["geojson"].startswith("/app/static/geo/communes-departement-59-")
+    assert communes["colorbar"]["ticktext"][0] == "n.d." and len(communes["colorbar"]["ticktext"]) == 6
+    dunkerque = communes["customdata"][communes["locations"].index("59183")]
+    assert dunkerque[:3] == ["Dunkerque", "19,6\u00a0%", 2021]
+    assert "Insee" in " ".join(c.value for c in at.caption)

@@ -152,3 +152,32 @@ def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(ap
     at.button(key="publish").click().run()
     assert not at.exception
     assert versions.meta(1)["forced"][0]["indicator_id"] == "aah_rate_20_64"
+
+
+def test_a_commune_file_is_checked_and_published_at_commune_level(app):
+    from indicators import query
+
+    at = _login(app)
+    bad = b"CODGEO;LIBGEO;X2021\n95585;Sarcelles;20,4\n93059;Pierrefitte;12\n"
+    at.file_uploader(key="upload_file").set_value(("bad.csv", bad, "text/csv")).run()
+    at.selectbox(key="indicator").set_value("census_unemployment_rate_15_64").run()
+    assert not at.exception
+    assert _frame(at, "message")["message"].tolist() == [
+        "93059 a fusionné dans 93066 Saint-Denis : utilisez le code 93066"
+    ]
+    good = b"CODGEO;LIBGEO;X2021\n95585;Sarcelles;21,5\n95018;Argenteuil;s\n95127;Cergy;\n"
+    at.file_uploader(key="upload_file").set_value(("ok.csv", good, "text/csv")).run()
+    assert not at.exception
+    assert at.success[0].value == (
+        "Fichier valide : 1 valeur(s) à importer (communes : 1), "
+        "2 valeur(s) manquante(s) ou secrètes ignorées (s : 1, vide : 1)."
+    )
+    preview = _frame(at, "Ancienne valeur")
+    assert preview[["Niveau", "Code", "Ancienne valeur", "Nouvelle valeur", "Statut"]].values.tolist() == [
+        ["Commune", "95585", "20,4\u00a0%", "21,5\u00a0%", "modifiée"]  # census 2021: 5 136 / 25 162
+    ]
+    at.text_input(key="src_publisher").set_value("CCAS de Sarcelles")
+    at.text_input(key="src_title").set_value("Diagnostic").run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert query.series("census_unemployment_rate_15_64", "95585", level="commune").to_dict() == {2021: 21.5}

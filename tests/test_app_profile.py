@@ -56,7 +56,8 @@ def test_isere_profile_shows_store_values(at):
 
 @pytest.mark.parametrize("code", ["2A", "976", "69"])
 def test_switching_departement_works(at, code):
-    at.selectbox[0].set_value(code).run()
+    at.text_input(key="profile_search").input(code).run()  # the search box: the département comes first
+    at.button(key="profile_search-0").click().run()
     assert not at.exception
     assert at.header[0].value.endswith(f"({code})")
     cards = _cards(at)

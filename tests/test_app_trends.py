@@ -39,3 +39,13 @@ def test_short_poverty_series_gets_a_warning_and_no_line():
     assert "Série trop courte" in at.warning[0].value
     chart = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [t.get("name") for t in chart["data"]] == ["Observé"]
+
+
+def test_the_search_box_picks_a_departement_and_says_so_for_a_commune():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/tendances.py").run()
+    at.text_input(key="trend_territory_search").input("sarcelles").run()
+    at.button(key="trend_territory_search-0").click().run()
+    assert not at.exception
+    assert at.selectbox(key="trend_territory").value == "95"
+    assert "ne sont calculés que pour les départements" in " ".join(i.value for i in at.info)

@@ -142,3 +142,12 @@ def test_france_and_departement_on_the_same_definition():
     assert (
         france[("legal_population", 2023)] == communes[~communes["territory_code"].str.startswith("976")]["value"].sum()
     )
+
+
+def test_missing_values_say_why():
+    assert catalogue.gap_reason(catalogue.get("households"), "97611").startswith("Mayotte n'a pas eu de recensement")
+    assert catalogue.gap_reason(catalogue.get("density"), "27676").startswith("Les Trois Lacs (27676) est absente")
+    population = catalogue.get("legal_population")
+    assert catalogue.gap_reason(population, "97611", 2023).startswith("Mayotte garde le chiffre de son recensement")
+    assert catalogue.gap_reason(population, "97611", 2017) is None  # the 2017 value is in the store
+    assert catalogue.gap_reason(population, "95585", 2023) is None

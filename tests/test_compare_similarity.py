@@ -52,7 +52,9 @@ def test_exports(wide):
     lines = text.splitlines()
     assert lines[0].startswith("Indicateur;Identifiant;Unité;Année commune;Isère (38)")
     # rounded as displayed (catalogue decimals), decimal comma, no rank for a neutral count
-    assert lines[1].startswith("Population au 1er janvier;population;habitants;2023;1294476;2023;;;1497313;")
+    assert lines[1].startswith(
+        "Population au 1er janvier;population;habitants;2023;1294476;2023;;;département;1497313;"
+    )
     rsa = next(line for line in lines if ";rsa_coverage_rate;" in line).split(";")
     assert rsa[4:8] == ["3,69", "2019", "81", "101"]  # 47 192 covered / 1 277 513 inhabitants on 1/1/2020
     back = pd.read_excel(io.BytesIO(compare.to_xlsx_bytes(export)), engine="openpyxl")
@@ -86,3 +88,31 @@ def test_nearest_and_breakdown(z):
     why = similarity.breakdown(z, "38", near["code"].tolist())
     assert list(why.columns) == ["49", "44", "28"] and (why >= 0).all().all()
     assert (why**2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())
+
+
+def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure():
+    from indicators import query, store
+    from indicators.formatting import NBSP
+
+    index = store.load_territories()
+    keys = ["com:95585", "epci:245900428", "95"]
+    rows = pd.concat(
+        [
+            query.rows(levels=["departement", "france"]),
+            query.rows(levels=["commune"], codes=["95585"]),
+            query.rows(levels=["epci"], codes=["245900428"]),
+        ]
+    )
+    wide = compare.compare_table(rows, keys, index=index)
+    shown = compare.display_table(wide, keys, index).set_index("Indicateur")
+    assert list(shown.columns) == ["Année", "France", "Sarcelles (95)", "CU de Dunkerque", "Val-d'Oise"]
+    unemployment = shown.loc["Chômage 15-64 ans (recensement) (%)"]
+    assert unemployment[["Sarcelles (95)", "CU de Dunkerque", "Val-d'Oise"]].tolist()[0] == "20,4"
+    assert unemployment["Val-d'Oise"].startswith("12,0")
+    poverty = shown.loc["Taux de pauvreté (%)"]  # published for départements only: the département's, marked
+    assert poverty["Sarcelles (95)"] == f"17,0 (dép.{NBSP}95)" and poverty["CU de Dunkerque"] == f"18,4 (dép.{NBSP}59)"
+    assert poverty["Val-d'Oise"].startswith("17,0 · ")  # a département keeps its rank
+    export = compare.export_table(wide, keys, index).set_index("Identifiant")
+    assert export.loc["poverty_rate", "Niveau com:95585"] == "département"
+    assert export.loc["census_unemployment_rate_15_64", "Niveau com:95585"] == "commune"
+    assert compare.parse_codes("com:95585,epci:245900428,95,com:00000", index) == keys

@@ -21,7 +21,7 @@ READS_RAW_ALLOWED = {
     "indicators.territories": "names and codes of the 101 départements and 18 régions (Etalab JSON, 20 kB)",
     "indicators.density": "area of the IGN département contours (one GeoJSON, read once per process)",
     "indicators.paths": "defines RAW_DIR",
-    "indicators.geo": "geo.build (a pipeline step) sits beside the GeoJSON helpers the app uses; the app never calls it",
+    "indicators.geo": "geo.build (a pipeline step) sits beside the GeoJSON helpers the app uses; never called by it",
 }
 
 

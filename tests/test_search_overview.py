@@ -64,6 +64,13 @@ def test_index_holds_every_level(index):
         ("paris", [("departement", "Paris (75)"), ("commune", "Paris (75)")]),
         ("ile d yeu", [("commune", "L'Île-d'Yeu (85)")]),
         ("grenoble", [("commune", "Grenoble (38)"), ("epci", "Grenoble-Alpes-Métropole (38)")]),
+        ("dunkerque", [("commune", "Dunkerque (59)"), ("epci", "CU de Dunkerque (59)")]),
+        ("cu de dunkerque", [("epci", "CU de Dunkerque (59)")]),
+        ("59183", [("commune", "Dunkerque (59)")]),
+        ("97411", [("commune", "Saint-Denis (974)")]),
+        ("ST-DENIS", [("commune", "Saint-Denis (974)"), ("commune", "Saint-Denis (93)")]),
+        ("roissy pays de france", [("epci", "CA Roissy Pays de France (95)")]),
+        ("sarc", [("commune", "Sarcelles (95)")]),  # a word start is enough
     ],
 )
 def test_find_any_level(index, query, expected):
@@ -75,6 +82,11 @@ def test_find_orders_exact_then_words_then_word_starts():
     labels = [m.label for m in search.find("loire")]
     assert labels[:2] == ["Loire (42)", "Loire-Atlantique (44)"]
     assert "Haute-Loire (43)" in labels and labels[-1] == "Loiret (45)"  # "loire" only starts its name
+
+
+def test_find_within_levels(index):
+    assert [m.label for m in search.find("nord", index, limit=2, levels=("departement",))] == ["Nord (59)"]
+    assert all(m.level == "epci" for m in search.find("pays", index, levels=("epci",)))
 
 
 def test_find_nothing():

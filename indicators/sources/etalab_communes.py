@@ -114,6 +114,11 @@ def successors(folder: Path = FOLDER) -> dict[str, str]:
     """Old commune code -> the current commune that holds it (current codes map to themselves).
 
     Only communes of the 101 départements: a code of an overseas collectivity maps to nothing."""
+    return dict(_successors(folder))
+
+
+@lru_cache(maxsize=4)
+def _successors(folder: Path) -> dict[str, str]:
     entries = read_json(LATEST, "communes", folder)
     current = {c["code"] for c in entries if c["type"] == "commune-actuelle" and c.get("zone") in ZONES}
     mapping = {code: code for code in current}
@@ -163,10 +168,10 @@ def legal_populations(folder: Path = FOLDER) -> pd.DataFrame:
             raise RawFileError(
                 _archive(version, folder), f"a successor in {LATEST} for every commune: {lost['old'].tolist()[:5]}"
             )
-        grouped = frame.groupby("code").agg(
-            population=("population", "sum"), merged=("old", lambda codes: ",".join(sorted(codes)))
-        )
-        grouped["merged"] = grouped["merged"].where(grouped["merged"].str.contains(","), "")
+        grouped = frame.groupby("code")[["population"]].sum()
+        several = frame[frame["code"].duplicated(keep=False)]  # only merged communes need their codes joined
+        joined = several.sort_values("old").groupby("code")["old"].agg(",".join)
+        grouped["merged"] = grouped.index.map(joined).fillna("")
         parts = _split_parts(version, mapping, folder)
         grouped["split"] = [parts.get(code, "") for code in grouped.index]
         grouped["year"] = year

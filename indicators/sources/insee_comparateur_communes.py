@@ -58,9 +58,9 @@ def _rows(path: Path) -> pd.DataFrame:
 def merged_codes(path: Path = PATH, folder: Path = etalab_communes.FOLDER) -> dict[str, str]:
     """Current commune -> the file's communes (COG 2024) summed into it, when more than one ("27058,27647")."""
     rows = _rows(path).drop_duplicates("code")
-    holder = rows["code"].map(etalab_communes.successors(folder))
-    groups = rows.groupby(holder)["code"].agg(lambda codes: ",".join(sorted(codes)))
-    return {code: codes for code, codes in groups.items() if "," in codes}
+    rows = rows.assign(holder=rows["code"].map(etalab_communes.successors(folder)))
+    several = rows[rows["holder"].duplicated(keep=False)].sort_values("code")
+    return several.groupby("holder")["code"].agg(",".join).to_dict()
 
 
 def read(path: Path = PATH, folder: Path = etalab_communes.FOLDER) -> pd.DataFrame:

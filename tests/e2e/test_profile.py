@@ -8,7 +8,7 @@ from tests.e2e.server import streamlit_server
 
 pytestmark = pytest.mark.e2e
 
-NAV_TITLES = ("Accueil", "Profil d'un département", "Comparer", "Carte")
+NAV_TITLES = ("Accueil", "Profil d'un territoire", "Comparer", "Carte")
 # A card is cut when some of its content is wider than its box, or when a unit is split over two lines.
 CUT_CARDS = """() => [
     ...[...document.querySelectorAll('[data-testid=rs-card], [data-testid=rs-card] *')]

@@ -1,0 +1,87 @@
+"""Issue 15, pages: the search box, the warm commune profile, the payload and drawing of the Nord commune map."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from tests.benchmarks.bench_compare_map import _warm_rerun
+from tests.benchmarks.run import Measure, best_of
+
+QUERIES = ("sarcelles", "St Denis", "CA du Pays Basque", "38", "95585", "la", "saint", "l ile d yeu")
+NORD_MAP = "/carte?maille=communes&dep=59&com=59183&ind=census_unemployment_rate_15_64"
+
+
+def _search_worst() -> float:
+    """The slowest of QUERIES (best of 5 each) over the 36 231 territories."""
+    from indicators import search, store
+
+    index = store.load_territories()
+    search.find("x", index)  # prepares the index once, as the app's cache does
+    return max(best_of(lambda q=q: search.find(q, index, limit=6)) for q in QUERIES)
+
+
+def _nord_payload_kb() -> float:
+    """What the browser receives for the Nord: the figure (locations, classes, hover texts) and the shapes."""
+    from indicators import cache, commune_map, query, store
+
+    index = store.load_territories()
+    communes = commune_map.communes_of(index, "departement", "59")
+    values = query.indicator_year("census_unemployment_rate_15_64", 2021, "commune")
+    frame = commune_map.map_frame(communes, values, "census_unemployment_rate_15_64", 2021)
+    fig = commune_map.figure(frame, cache.STATIC_URL + "x.json", "census_unemployment_rate_15_64", selected="59183")
+    return (
+        len(json.dumps(fig.to_plotly_json(), default=str)) + store.commune_geometry_path("59").stat().st_size
+    ) / 1000
+
+
+def _nord_drawn() -> tuple[float, float]:
+    """(first visit: a new browser context, empty cache; return visit: same context, shapes cached), best
+    times from goto to the 647 communes drawn, on a warm server."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.e2e.server import streamlit_server
+
+    def drawn(page) -> float:
+        start = time.perf_counter()
+        page.goto(url + NORD_MAP)
+        page.locator("[data-testid=stPlotlyChart] path.choroplethlocation").nth(646).wait_for(timeout=60_000)
+        return time.perf_counter() - start
+
+    first, again = [], []
+    with streamlit_server() as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        warmup = browser.new_context()
+        page = warmup.new_page()
+        page.goto(url)  # a deep link on a fresh server skips st.navigation: open / first
+        page.get_by_role("heading", name="Radar social").wait_for(timeout=60_000)
+        drawn(page)  # warms the server's caches; not counted
+        warmup.close()
+        for _ in range(2):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            first.append(drawn(page))
+            again += [drawn(page), drawn(page)]
+            context.close()
+        browser.close()
+    return min(first), min(again)
+
+
+def run() -> list[Measure]:
+    drawn_first, drawn_again = _nord_drawn()
+    return [
+        Measure(15, "search box, slowest of 8 queries (36 231 territories)", _search_worst(), "s", 0.05),
+        Measure(15, "warm server rerun: commune profile (?com=95585)", _warm_rerun("app_pages/profil.py", com="95585"),
+                "s", 0.3),
+        Measure(15, "warm server rerun: commune map (Nord)", _warm_rerun("app_pages/carte.py", maille="communes",
+                dep="59", com="59183"), "s", 0.3),
+        Measure(15, "commune map payload, Nord (figure + shapes)", _nord_payload_kb(), "KB", 400.0),
+        Measure(15, "commune map of the Nord drawn, return visit (browser cache)", drawn_again, "s", 2.0),
+        Measure(15, "commune map of the Nord drawn, first visit (empty browser cache)", drawn_first, "s", 3.0),
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    for measure in run():
+        print(measure)

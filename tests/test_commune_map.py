@@ -1,0 +1,45 @@
+"""Commune maps: the communes of a département or an EPCI, classes as on the département map, n.d. kept
+apart, the selected commune outlined, and a payload small enough for Nord."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from indicators import commune_map, store
+
+
+@pytest.fixture(scope="module")
+def index():
+    return store.load_territories()
+
+
+def test_communes_of_a_departement_and_of_an_epci(index):
+    nord = commune_map.communes_of(index, "departement", "59")
+    assert len(nord) == 647 and "59183" in set(nord["code"])
+    dunkerque = commune_map.communes_of(index, "epci", "245900428")  # CU de Dunkerque
+    assert "59183" in set(dunkerque["code"]) and set(dunkerque["departement"]) == {"59"}
+    shapes = commune_map.geojson(dunkerque)
+    assert sorted(f["id"] for f in shapes["features"]) == sorted(dunkerque["code"])
+
+
+def test_missing_values_are_nd_and_the_selected_commune_is_outlined(index):
+    nord = commune_map.communes_of(index, "departement", "59")
+    frame = commune_map.map_frame(nord, pd.DataFrame(columns=["territory_code", "value"]), None, None)
+    assert frame["value"].isna().all() and set(frame["value_text"]) == {"n.d."}
+    fig = commune_map.figure(frame, "/app/static/geo/x.json", None, selected="59183")
+    spec = json.loads(fig.to_json())
+    main, outline = spec["data"]
+    assert len(main["locations"]) == 647 and main["colorbar"]["ticktext"] == ["n.d."]
+    assert outline["locations"] == ["59183"] and outline["marker"]["line"]["width"] == 3
+    assert (
+        len(fig.to_json()) + commune_map.store.commune_geometry_path("59").stat().st_size < 400_000
+    )  # payload of Nord
+
+
+def test_ranks_go_from_the_highest_value_down(index):
+    communes = pd.DataFrame({"code": ["a", "b", "c"], "name": ["A", "B", "C"], "departement": "59"})
+    values = pd.DataFrame({"territory_code": ["a", "b"], "value": [1.0, 3.0]})
+    frame = commune_map.map_frame(communes, values, None, 2021)
+    assert frame["rank_text"].tolist() == ["2ᵉ sur 2", "1ᵉʳ sur 2", "n.d."]
+    assert commune_map.ranked_table(frame)["Code"].tolist() == ["b", "a", "c"]
