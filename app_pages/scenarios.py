@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, exports, scenario_charts, scenarios
+from indicators import age_outlook, cache, catalogue, exports, scenario_charts, scenarios, track_record
 from indicators.formatting import format_number
 from indicators.needs import AGE_LABELS, NEED_BY_ID
 from indicators.territories import departement_names
@@ -22,6 +22,32 @@ code = st.selectbox(
     format_func=lambda c: f"{c} – {names[c]}",
     key="departement",
 )
+st.subheader("Population par âge : observée, puis projetée à 2050")
+paths, _, last_year = cache.age_outlook(code)
+pyramid_year = st.radio(
+    "Année projetée de la pyramide", list(age_outlook.MILESTONES), horizontal=True, key="pyramid_year"
+)
+pyramid_chart, groups_chart = cache.age_figures(code, pyramid_year)
+st.plotly_chart(pyramid_chart, key="chart_pyramid")
+st.plotly_chart(groups_chart, key="chart_age_groups")
+st.table(age_outlook.milestone_table(paths))
+st.caption(
+    f"Source : {catalogue.get('population').citation} (observé, {last_year} au 1er janvier) ; "
+    f"projection Radar social, méthode Hamilton-Perry (rapports de cohortes {last_year - 5}-{last_year}), "
+    "en habitants au 1er janvier. Intervalles à 50 % et 80 % tirés des erreurs des projections passées "
+    "sur la population totale, appliqués à chaque âge."
+)
+st.markdown(f"#### Peut-on s'y fier ? La projection faite en {track_record.ORIGIN}, comparée à ce qui s'est passé")
+past_chart, past_sentences = cache.past_projection(code, names[code])
+if past_chart is not None:
+    st.plotly_chart(past_chart, key="chart_past_projection")
+    for sentence in past_sentences:
+        st.markdown(sentence)
+    st.caption(
+        f"Source : {catalogue.get('population').citation} ; projection refaite par Radar social avec la même "
+        f"méthode et les seules estimations connues en {track_record.ORIGIN} (habitants au 1er janvier)."
+    )
+
 bases, groups = cache.scenario_inputs(code)
 if not bases:
     st.warning("Aucune série de bénéficiaires observée pour ce département : pas de projection des besoins.")
@@ -36,19 +62,21 @@ with st.expander("Méthode et qualité des projections"):
         "Dépense = bénéficiaires × dépense nette par bénéficiaire de la dernière année connue "
         "(euros courants de cette année, sans inflation ; l'AAH est versée par l'État)."
     )
-    backtest = cache.backtest_table()
     shown = (
-        backtest[["total", "65+", "75+"]]
+        track_record.method_mape(cache.track_record(track_record.POPULATION_FILE))
         .rename(
             index={
                 "hamilton_perry": "Radar social (Hamilton-Perry, centrale)",
-                "constant": "Population constante 2013",
-                "linear_trend": "Tendance linéaire 2003-2013",
+                "constant": f"Population constante {track_record.ORIGIN}",
+                "linear_trend": f"Tendance linéaire {track_record.ORIGIN - 10}-{track_record.ORIGIN}",
             }
         )
         .map(lambda v: format_number(v, 1) + "\u00a0%")
     )
-    st.markdown("**Rétro-projection 2013 → 2023** (écart absolu moyen sur les départements) :")
+    st.markdown(
+        f"**Rétro-projection {track_record.ORIGIN} → {track_record.TARGET}** (écart absolu moyen sur les "
+        "départements, calculé à chaque construction des données) :"
+    )
     st.table(shown.rename(columns={"total": "Population totale", "65+": "65 ans et plus", "75+": "75 ans et plus"}))
 
 RATE_STEPS = [round(x / 10, 1) for x in range(-50, 81)]
@@ -98,29 +126,46 @@ base = bases[need_id]
 if len(base.observed) < 8:
     st.warning(f"Série courte ({len(base.observed)} années observées) : la tendance est fragile.")
 source = catalogue.get(need_id).citation
+need_bands, spending_band, spending_observed = cache.need_bands(code)
+band = need_bands[need_bands["need"] == need_id]
+mine = results[results["need"] == need_id]
 st.subheader(f"{NEED_BY_ID[need_id].label} au 31 décembre")
 st.plotly_chart(
-    scenario_charts.trajectories(
-        base.observed, results[results["need"] == need_id], labels, "recipients", "bénéficiaires"
-    ),
+    scenario_charts.trajectories(base.observed, mine, labels, "recipients", "bénéficiaires", band=band),
     key="chart_recipients",
 )
 st.caption(
     f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
-    f"{AGE_LABELS[need_id]} × population projetée. Zone ombrée : variantes basse et haute de population. "
-    f"Dernière observation : {base.last_year} ; tendance récente du taux : {format_number(base.trend, 1)} %/an."
+    f"{AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
+    "bénéficiaires si le taux restait à sa dernière valeur, avec l'incertitude de la population projetée "
+    "et celle du taux (mesurée sur les écarts passés entre « taux inchangé » et ce qui s'est produit, tous "
+    f"départements). Dernière observation : {base.last_year} ; tendance récente du taux : "
+    f"{format_number(base.trend, 1)} %/an."
 )
+if len(band):
+    st.markdown(scenarios.positions_sentence(mine, band, labels, "recipients", 2040))
+    st.table(scenarios.positions(mine, band, labels, "recipients"))
 
 spending = scenarios.total_spending(results)
 st.subheader("Dépense nette des prestations départementales (APA, PCH, ASE, RSA), en millions d'euros")
 st.plotly_chart(
-    scenario_charts.trajectories(pd.Series(dtype=float), spending, labels, "spending", "M€", 1e6), key="chart_spending"
+    scenario_charts.trajectories(spending_observed, spending, labels, "spending", "M€", 1e6, band=spending_band),
+    key="chart_spending",
 )
 cost_year = max((b.cost_year or 0) for b in bases.values())
-st.caption(
-    f"Source : DREES, enquête Aide sociale (dépenses nettes {cost_year}) ; calcul Radar social : bénéficiaires "
-    "projetés × dépense nette par bénéficiaire de la dernière année connue, euros courants, hors inflation."
+history = (
+    f"observé {spending_observed.index.min()}-{spending_observed.index.max()} (trait plein), "
+    if len(spending_observed)
+    else ""
 )
+st.caption(
+    f"Source : DREES, enquête Aide sociale, dépenses nettes des départements ({history}euros courants) ; "
+    f"calcul Radar social : bénéficiaires projetés × dépense nette par bénéficiaire de {cost_year}, "
+    "hors inflation. Bandes grises : somme des bandes de chaque prestation (hypothèse prudente : "
+    "les écarts vont dans le même sens)."
+)
+if len(spending_band):
+    st.markdown(scenarios.positions_sentence(spending, spending_band, labels, "spending", 2040))
 
 st.subheader("Trajectoires à 2030, 2040, 2050")
 mile = scenarios.milestones(results[results["need"] == need_id]).assign(scenario=lambda d: d["scenario"].map(labels))

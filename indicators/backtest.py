@@ -31,11 +31,15 @@ def _aggregates(population: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def predictions(population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023) -> pd.DataFrame:
-    """territory_code x (observed, hamilton_perry, constant, linear_trend) for each aggregate."""
+def predictions(
+    population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023, projected: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """territory_code x (observed, hamilton_perry, constant, linear_trend) for each aggregate.
+    projected: project_population from base_year to at least target_year, when already computed."""
     dep = population[population["territory_code"] != "FR"]
     observed = _aggregates(dep[dep["year"].isin(range(base_year - 10, target_year + 1))])
-    projected = project_population(dep[dep["year"] <= base_year], base_year, until=target_year)
+    if projected is None:
+        projected = project_population(dep[dep["year"] <= base_year], base_year, until=target_year)
     hp = _aggregates(projected[(projected["year"] == target_year) & (projected["variant"] == "central")])
     hp = hp.droplevel(["year", "variant"])
     frames = {
@@ -57,9 +61,11 @@ def predictions(population: pd.DataFrame, base_year: int = 2013, target_year: in
     return pd.concat({m: f.reindex(codes) for m, f in frames.items()}, axis=1)
 
 
-def mape_table(population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023) -> pd.DataFrame:
+def mape_table(
+    population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023, projected: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """rows: method; columns: total, 65+, 75+ (MAPE in %), plus the number of départements."""
-    pred = predictions(population, base_year, target_year)
+    pred = predictions(population, base_year, target_year, projected)
     rows = {}
     for method in METHODS:
         errors = (pred[method] - pred["observed"]).abs() / pred["observed"] * 100
@@ -132,6 +138,11 @@ def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=No
     Returns one row per forecast: indicator_id, territory_code, origin, horizon, actual, trend, naive,
     p10, p25, p75, p90 (original scale)."""
     items = list(trends.series(table, indicators))
+    return held_out(items, indicators, settings)
+
+
+def held_out(items, indicators, settings=None) -> pd.DataFrame:
+    """rate_held_out on given series: items = ((level, code, indicator_id), consecutive values by year)."""
     out = []
     for indicator_id in indicators:
         mine = [it for it in items if it[0][2] == indicator_id]
@@ -159,6 +170,8 @@ def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=No
                     now["forecast"].to_numpy() + qh[:, i] * now["scale"].to_numpy(), cap
                 )
             out.append(pd.DataFrame(frame))
+    if not out:
+        return pd.DataFrame(columns=["indicator_id", "territory_code", "origin", "horizon", "actual", "trend", "naive"])
     held = pd.concat(out, ignore_index=True)
     last = {}
     for (_, code, indicator_id), s in items:
@@ -168,6 +181,31 @@ def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=No
         for c, i, o in zip(held["territory_code"], held["indicator_id"], held["origin"], strict=True)
     ]
     return held.assign(naive=naive)
+
+
+def need_rate_items(table: pd.DataFrame, population: pd.DataFrame):
+    """(("departement", code, need id), rate in % by year) of every need: recipients at 31/12/N over the
+    age group at 1/1/N+1, the rates whose "last value" errors make the rate part of the needs bands."""
+    from indicators import needs
+    from indicators.derive import age_group_population
+
+    observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
+    for need in needs.NEEDS:
+        counts = observed[observed["indicator_id"] == need.id]
+        group = age_group_population(population[population["territory_code"] != "FR"], need.ages)
+        rate = counts.merge(group.assign(year=group["year"] - 1), on=["territory_code", "year"])
+        for code, rows in rate.groupby("territory_code"):
+            values = rows.set_index("year")["value"] / rows.set_index("year")["population"] * 100
+            yield ("departement", code, need.id), trends.consecutive(values)
+
+
+def need_rate_held_out(table: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """Held-out coverage of the rate part of the needs bands ("rate held at its last value")."""
+    from indicators import needs
+
+    items = list(need_rate_items(table, population))
+    ids = [n.id for n in needs.NEEDS]
+    return held_out(items, ids, {i: trends.LAST_VALUE for i in ids})
 
 
 def rate_table(held: pd.DataFrame) -> pd.DataFrame:
@@ -208,17 +246,29 @@ def _groups(population: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def population_table(population: pd.DataFrame, runs=POPULATION_RUNS) -> pd.DataFrame:
+def origin_projections(population: pd.DataFrame, runs=POPULATION_RUNS) -> dict[int, pd.DataFrame]:
+    """origin -> project_population from the départements' history up to that origin, to its furthest target."""
+    dep = population[population["territory_code"] != "FR"]
+    until: dict[int, int] = {}
+    for origin, horizon in runs:
+        until[origin] = max(until.get(origin, 0), origin + horizon)
+    return {o: project_population(dep[dep["year"] <= o], o, until=u) for o, u in until.items()}
+
+
+def population_table(
+    population: pd.DataFrame, runs=POPULATION_RUNS, projected: dict[int, pd.DataFrame] | None = None
+) -> pd.DataFrame:
     """One row per (origin, horizon, age group): MAPE, bias (mean signed % error) and P90 of the absolute
     % error of the central variant over départements, and the share of départements whose observed value
-    falls inside [p10, p90] and [p25, p75] (%)."""
+    falls inside [p10, p90] and [p25, p75] (%). projected: ``origin_projections``, when already computed."""
     dep = population[population["territory_code"] != "FR"]
     observed = _groups(dep)
+    projected = projected or origin_projections(population, runs)
     rows = []
     for origin, horizon in runs:
         target = origin + horizon
-        projected = project_population(dep[dep["year"] <= origin], origin, until=target)
-        at = _groups(projected[(projected["year"] == target) & (projected["territory_code"] != "FR")])
+        at = projected[origin]
+        at = _groups(at[(at["year"] == target) & (at["territory_code"] != "FR")])
         at = at.droplevel("year")
         obs = observed.xs(target, level="year")
         for group in GROUPS:
@@ -253,6 +303,8 @@ def main() -> None:  # pragma: no cover - a report printed by `python -m indicat
     observed = table[table["variant"] == "observed"]
     print("\nRates: held-out origins (after the split year), horizons 1-10:")
     print(rate_table(rate_held_out(observed)).round(3).to_string())
+    print("\nNeeds (rate part of the bands, rate held at its last value): held-out origins, horizons 1-10:")
+    print(rate_table(need_rate_held_out(table, population)).round(4).to_string())
     print("\nRates: settings chosen on the early origins:")
     chosen = select_rate_settings(observed)
     print(chosen[chosen["chosen"]].to_string(index=False))

@@ -64,11 +64,85 @@ def _scenario_inputs(code: str, token: str):
     return bases, groups
 
 
-@st.cache_data(show_spinner=False, max_entries=1)
-def backtest_table() -> pd.DataFrame:
-    from indicators import backtest
+def need_bands(code: str):
+    """(recipients bands by need, total spending band, observed total spending) of one département: the
+    calibrated 50 % / 80 % bands of the store and the DREES spending history (see indicators.scenarios)."""
+    return _need_bands(code, versions.token())
 
-    return backtest.mape_table(population(), 2013, 2023)
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _need_bands(code: str, token: str):
+    from indicators import needs, scenarios
+
+    bases, _ = _scenario_inputs(code, token)
+    rows = query.rows(
+        indicator_ids=[n.id for n in needs.NEEDS],
+        levels=["departement"],
+        codes=[code],
+        variants=["central", *scenarios.BAND_COLUMNS],
+    )
+    bands = scenarios.need_bands(rows)
+    return bands, scenarios.spending_band(bands, bases), scenarios.observed_spending(bases)
+
+
+def age_outlook(code: str):
+    """(age-group paths, {year: pyramid frame}, last observed year) of one département: see age_outlook."""
+    return _age_outlook(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _age_outlook(code: str, token: str):
+    from indicators import age_outlook
+
+    projected = population_projection()
+    projected = projected[projected["territory_code"] == code]
+    observed = population()[population()["territory_code"] == code]
+    paths = age_outlook.group_paths(observed, projected)
+    pyramids = {y: age_outlook.pyramid(observed, projected, y) for y in age_outlook.MILESTONES}
+    return paths, pyramids, int(observed["year"].max())
+
+
+def age_figures(code: str, year: int):
+    """(pyramid of the last observed year vs ``year``, age groups over time) of one département."""
+    return _age_figures(code, year, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _age_figures(code: str, year: int, token: str):
+    from indicators import age_charts
+
+    paths, pyramids, last = _age_outlook(code, token)
+    return age_charts.pyramid_figure(pyramids[year], last, year), age_charts.groups_figure(paths)
+
+
+def track_record(name: str) -> pd.DataFrame:
+    """A track-record table written by the pipeline (see indicators.track_record), shared read-only."""
+    return _track_record(name, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _track_record(name: str, token: str) -> pd.DataFrame:
+    from indicators import track_record as record
+
+    return record.load(name)
+
+
+def past_projection(code: str, name: str):
+    """(figure, sentences) of the population projection made 10 years ago for one département vs observed."""
+    return _past_projection(code, name, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _past_projection(code: str, name: str, token: str):
+    from indicators import age_charts
+    from indicators import track_record as record
+
+    paths = _track_record(record.PATHS_FILE, token)
+    mine = paths[paths["territory_code"] == code]
+    summary = _track_record(record.POPULATION_FILE, token)
+    if mine.empty:
+        return None, []
+    return age_charts.past_projection_figure(mine, record.ORIGIN), record.population_sentences(mine, summary, name)
 
 
 def profile(code: str):
@@ -220,23 +294,12 @@ def trend(code: str, indicator_id: str, level: str = "departement"):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trend(code: str, indicator_id: str, level: str, token: str):
+    from indicators import track_record as record
     from indicators import trends
 
     observed = query.series(indicator_id, code, level)
     rows = query.rows(indicator_ids=[indicator_id], levels=[level], codes=[code], variants=trends.VARIANTS)
     path = rows.pivot(index="year", columns="variant", values="value").reset_index()
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
-    backtest = None
-    if len(observed) > trends.MIN_YEARS:
-        from indicators import backtest as harness
-
-        # every territory's observed rows of the rate (and of the counts that splice its series break)
-        needed = [indicator_id, *trends.BREAKS.get(indicator_id, ())[1:]]
-        held = harness.rate_held_out(query.rows(indicator_ids=needed), (indicator_id,))
-        mine = held[held["territory_code"] == code]
-        if len(mine):
-            backtest = {
-                "all": harness.rate_table(held).iloc[0].to_dict(),
-                "series": harness.rate_table(mine).iloc[0].to_dict(),
-            }
+    backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made
     return observed, path, backtest

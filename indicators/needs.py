@@ -8,11 +8,12 @@ Spending = recipients × the last observed net spending per recipient (euros of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from indicators import trends
 from indicators.derive import ALL_AGES, AgeGroup, age_group_population
 
 TREND_YEARS = 5
@@ -55,6 +56,7 @@ class Baseline:
     cost_per_recipient: float | None  # € (net spending of cost_year / recipients at 31/12 of cost_year)
     cost_year: int | None
     observed: pd.Series  # recipients by year
+    spending: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # observed net spending (€) by year
 
 
 def _dep_values(table: pd.DataFrame, indicator_id: str, code: str) -> pd.Series:
@@ -94,15 +96,15 @@ def baselines(table: pd.DataFrame, population: pd.DataFrame, code: str) -> dict[
         rate = rates(counts, group)
         if rate.empty:
             continue
-        cost, cost_year = None, None
+        cost, cost_year, spending = None, None, pd.Series(dtype=float)
         if need.spending_id:
-            spending = _dep_values(table, need.spending_id, code)
+            spending = _dep_values(table, need.spending_id, code) * 1000  # k€ -> €
             both = spending.index.intersection(counts.index)
             if len(both):
                 cost_year = int(both.max())
-                cost = float(spending[cost_year] * 1000 / counts[cost_year])
+                cost = float(spending[cost_year] / counts[cost_year])
         out[need.id] = Baseline(
-            need.id, int(rate.index[-1]), float(rate.iloc[-1]), recent_trend(rate), cost, cost_year, counts
+            need.id, int(rate.index[-1]), float(rate.iloc[-1]), recent_trend(rate), cost, cost_year, counts, spending
         )
     return out
 
@@ -136,9 +138,43 @@ def project_need(
     return pd.DataFrame({"year": years, "rate": rate, "recipients": recipients, "spending": spending})
 
 
+INTERVALS = {"p10": "trend_p10", "p25": "trend_p25", "p75": "trend_p75", "p90": "trend_p90"}
+
+
+def rate_quantiles(rate: pd.DataFrame, need_id: str, horizons: int) -> pd.DataFrame:
+    """rate: territory_code, year, rate (recipients per inhabitant of the age group). Quantiles by horizon
+    1..horizons (rows; columns trend_p10 … trend_p90) of the logit-scale errors of "the rate stays at its last
+    value", every origin of every département pooled (``trends.pooled_errors`` / ``trends.calibrate``: the
+    same split-conformal method as the rate trends). Empty when too few errors exist."""
+    items = [
+        (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
+        for code, rows in rate.groupby("territory_code")
+    ]
+    errors = trends.pooled_errors(items, {need_id: trends.LAST_VALUE})
+    if errors.empty:
+        return pd.DataFrame(columns=list(trends.LEVELS_Q))
+    return trends.calibrate(errors, horizons)
+
+
+def combined_factor(
+    population_log: np.ndarray, last_rate: np.ndarray, rate_logit: np.ndarray, upper: bool
+) -> np.ndarray:
+    """log(recipients quantile / central recipients) for one quantile (above the centre when ``upper``): the
+    population's own log gap and the rate's (the rate moved by its logit quantile, as a log ratio) added in
+    quadrature.
+    Quadrature is exact for two independent normal errors and close for the near-symmetric, unimodal
+    errors measured here; the store holds quantiles, not samples, so no simulation noise enters it."""
+    share = last_rate * 100
+    moved = trends.from_logit(trends.to_logit(share, 100.0) + rate_logit, 100.0)
+    rate_log = np.log(moved / share)
+    return (1.0 if upper else -1.0) * np.sqrt(population_log**2 + rate_log**2)
+
+
 def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
     """Every département, every need, rates held at their last value, for each population variant:
-    territory_code, indicator_id, year, variant, value (recipients)."""
+    territory_code, indicator_id, year, variant, value (recipients). central / low / high use the population
+    variants alone; the interval p10 … p90 combines the population interval with the rate's own past
+    errors (``rate_quantiles``, ``combined_factor``)."""
     out = []
     for need in NEEDS:
         counts = table[
@@ -153,19 +189,36 @@ def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.Dat
         rate = counts.merge(following, on=["territory_code", "year"])
         rate = rate.assign(rate=rate["value"] / rate["population"]).sort_values("year")
         last = rate.groupby("territory_code").last()[["year", "rate"]]
+        wide = {}
         for variant, rows in projected.groupby("variant"):
             group = age_group_population(rows, need.ages)
             group = pd.concat([obs_group, group[~group["year"].isin(obs_group["year"])]])
             group = group.assign(year=group["year"] - 1).merge(last, on="territory_code", suffixes=("", "_last"))
             group = group[(group["year"] > group["year_last"]) & (group["year"] <= until)]
+            wide[variant] = group.set_index(["territory_code", "year"])
+        central = wide["central"]
+        horizon = (central.index.get_level_values("year") - central["year_last"]).to_numpy()
+        quantiles = rate_quantiles(rate, need.id, int(horizon.max()))
+        for variant, frame in wide.items():
+            value = frame["population"] * frame["rate"]
+            if variant in INTERVALS:
+                population_log = np.log(frame["population"] / central["population"].reindex(frame.index)).to_numpy()
+                rate_logit = np.zeros(len(frame))
+                if len(quantiles):
+                    h = (frame.index.get_level_values("year") - frame["year_last"]).to_numpy()
+                    rate_logit = quantiles[INTERVALS[variant]].reindex(h).to_numpy()
+                factor = combined_factor(
+                    population_log, frame["rate"].to_numpy(), rate_logit, variant in ("p75", "p90")
+                )
+                value = central["population"].reindex(frame.index) * frame["rate"] * np.exp(factor)
             out.append(
                 pd.DataFrame(
                     {
-                        "territory_code": group["territory_code"],
+                        "territory_code": frame.index.get_level_values("territory_code"),
                         "indicator_id": need.id,
-                        "year": group["year"],
+                        "year": frame.index.get_level_values("year"),
                         "variant": variant,
-                        "value": group["population"] * group["rate"],
+                        "value": value.to_numpy(),
                     }
                 )
             )

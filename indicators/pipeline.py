@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 
+from indicators import build_steps
 from indicators.paths import RAW_DIR, ROOT, processed_dir
 
 SOURCE_MODULES = [
@@ -33,6 +34,8 @@ SOURCE_MODULES = [
 ]
 CODE_FILES = [
     "indicators/pipeline.py",
+    "indicators/build_steps.py",
+    "indicators/data_diff.py",
     "indicators/derive.py",
     "indicators/schema.py",
     "indicators/layout.py",
@@ -45,11 +48,18 @@ CODE_FILES = [
     "indicators/projected.py",
     "indicators/trends.py",
     "indicators/commune_indicators.py",
+    "indicators/backtest.py",
+    "indicators/track_record.py",
 ]
 INDICATORS_FILE = "indicators.parquet"
 POPULATION_FILE = "population.parquet"
 STAMP_FILE = "build.json"
 GEO_FILE = "departements.geoparquet"
+TRACK_RECORD_FILES = (
+    "backtest_population_paths.parquet",
+    "backtest_population.parquet",
+    "backtest_rates.parquet",
+)  # written by indicators.track_record
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
 SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
@@ -74,17 +84,44 @@ def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
     stamp_path = out_dir / STAMP_FILE
     if not stamp_path.exists() or not all(
-        (out_dir / f).exists() for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE)
+        (out_dir / f).exists()
+        for f in (INDICATORS_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE, *TRACK_RECORD_FILES)
     ):
         return False
     return json.loads(stamp_path.read_text()).get("inputs") == stamp
 
 
-def build_tables(raw_dir: Path = RAW_DIR, notes: list | None = None):
+def source_step(module) -> build_steps.Step:
+    """A source module's step: the raw files it declares (``FILES``) and its own code."""
+    short = module.__name__.rsplit(".", 1)[-1]
+    return build_steps.Step(short, tuple(module.FILES), (f"indicators/sources/{short}.py",))
+
+
+COMMUNE_STEP = build_steps.Step(
+    "commune_indicators",
+    ("etalab-decoupage-communes", "insee-comparateur-communes"),
+    (
+        "indicators/commune_indicators.py",
+        "indicators/sources/etalab_communes.py",
+        "indicators/sources/insee_comparateur_communes.py",
+    ),
+)
+TERRITORY_STEP = build_steps.Step(
+    "territory_index",
+    ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
+    ("indicators/territory_index.py", "indicators/territories.py", "indicators/sources/etalab_communes.py"),
+)
+
+
+def build_tables(
+    raw_dir: Path = RAW_DIR, notes: list | None = None, cache_dir: Path | None = None, log: list | None = None
+):
     """Read every source and derive the indicators: (indicators, population) DataFrames, validated.
 
     The commune and EPCI indicators (indicators/commune_indicators.py) are added to the table; their
-    notes (mergers, series breaks, partial totals) are appended to ``notes`` when a list is given."""
+    notes (mergers, series breaks, partial totals) are appended to ``notes`` when a list is given.
+    With ``cache_dir``, a source step whose inputs and code are unchanged is read back (build_steps);
+    ``log`` gets what was rebuilt and reused."""
     import pandas as pd
 
     from indicators import derive
@@ -93,9 +130,14 @@ def build_tables(raw_dir: Path = RAW_DIR, notes: list | None = None):
 
     age_sex = validate_population(insee_population.read_age_sex(raw_dir))
     parts = []
+    log = [] if log is None else log
     for name in SOURCE_MODULES:
         module = importlib.import_module(name)
-        rows = module.read(raw_dir, age_sex) if module is insee_population else module.read(raw_dir)
+
+        def read(module=module):
+            return (module.read(raw_dir, age_sex) if module is insee_population else module.read(raw_dir),)
+
+        (rows,) = build_steps.run(source_step(module), raw_dir, cache_dir, read, log)
         parts.append(rows.assign(source_id=module.SOURCE_ID))
     observed = pd.concat(parts, ignore_index=True)
     source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
@@ -118,7 +160,9 @@ def build_tables(raw_dir: Path = RAW_DIR, notes: list | None = None):
     table = validate_indicators(table)
     from indicators import commune_indicators
 
-    commune_rows, commune_notes = commune_indicators.build(raw_dir)
+    commune_rows, commune_notes = build_steps.run(
+        COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
+    )
     if notes is not None:
         notes.append(commune_notes)
     full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
@@ -134,8 +178,10 @@ def write_store(
     territories=None,
     notes=None,
     successors=None,
+    extra=None,
 ) -> None:
-    """Write the tables (and the map geometry) to temporary files, read them back, then rename them into place."""
+    """Write the tables (and the map geometry, and ``extra``: file name -> frame, e.g. the track record) to
+    temporary files, read them back, then rename them into place."""
     import pandas as pd
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -149,6 +195,7 @@ def write_store(
         frames.append((notes, NOTES_FILE))
     if successors is not None:
         frames.append((successors, SUCCESSORS_FILE))
+    frames += [(frame, name) for name, frame in (extra or {}).items()]
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         if name == INDICATORS_FILE:
@@ -175,21 +222,42 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import geo, territory_index
+    from indicators import data_diff, geo, territory_index, track_record
 
     notes: list = []
-    indicators, population = build_tables(raw_dir, notes)
+    log: list = []
+    indicators, population = build_tables(raw_dir, notes, cache_dir=out_dir, log=log)
+    changes = data_diff.diff(_previous(out_dir), indicators)
+    territories, successors = build_steps.run(
+        TERRITORY_STEP,
+        raw_dir,
+        out_dir,
+        lambda: (territory_index.build(raw_dir), territory_index.successors(raw_dir)),
+        log,
+    )
     write_store(
         indicators,
         population,
         out_dir,
         stamp,
         geometry=geo.build(raw_dir),
-        territories=territory_index.build(raw_dir),
+        territories=territories,
         notes=notes[0],
-        successors=territory_index.successors(raw_dir),
+        successors=successors,
+        extra=track_record.build(indicators, population),  # the backtests, computed here, read by the pages
     )
-    return f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+    built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+    return f"{built}\n{build_steps.describe(log)}\n{data_diff.describe(changes)}"
+
+
+def _previous(out_dir: Path):
+    """The base table served before this build (None on a first build or an unreadable one)."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(out_dir / INDICATORS_FILE)
+    except (OSError, ValueError):
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,7 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     except (RawFileError, SchemaErrors) as exc:
         print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
         return 1
-    print(f"{message} in {time.perf_counter() - started:.2f} s")
+    built, _, changes = message.partition("\n")
+    print(f"{built} in {time.perf_counter() - started:.2f} s")
+    print(changes)
     return 0
 
 

@@ -54,29 +54,64 @@ def finish_layout(fig: go.Figure, y_title: str) -> go.Figure:
     return fig
 
 
+BAND_COLOUR = "#5a6b7b"
+
+
+def add_band(fig: go.Figure, band: pd.DataFrame, scale: float = 1.0) -> None:
+    """The calibrated 80 % and 50 % bands (band: year, p10, p25, p75, p90), grey, behind the scenarios."""
+    band = band.sort_values("year")
+    for low, high, alpha, name in (("p10", "p90", 0.14, "Bande à 80 %"), ("p25", "p75", 0.28, "Bande à 50 %")):
+        fig.add_trace(
+            go.Scatter(
+                x=list(band["year"]) + list(band["year"])[::-1],
+                y=list(band[high] / scale) + list(band[low] / scale)[::-1],
+                fill="toself",
+                fillcolor=rgba(BAND_COLOUR, alpha),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=name,
+            )
+        )
+
+
+def add_range(fig: go.Figure, rows: pd.DataFrame, value: str, colour: str, key: str, scale: float = 1.0) -> None:
+    """One scenario's range between the low and high population variants, shaded in its colour."""
+    fig.add_trace(
+        go.Scatter(
+            x=list(rows["year"]) + list(rows["year"])[::-1],
+            y=list(rows[f"{value}_high"] / scale) + list(rows[f"{value}_low"] / scale)[::-1],
+            fill="toself",
+            fillcolor=rgba(colour, 0.12),
+            line={"width": 0},
+            hoverinfo="skip",
+            showlegend=False,
+            legendgroup=key,
+        )
+    )
+
+
 def trajectories(
-    observed: pd.Series, projected: pd.DataFrame, names: dict[str, str], value: str, y_title: str, scale: float = 1.0
+    observed: pd.Series,
+    projected: pd.DataFrame,
+    names: dict[str, str],
+    value: str,
+    y_title: str,
+    scale: float = 1.0,
+    band: pd.DataFrame | None = None,
 ) -> go.Figure:
-    """observed: values by year; projected: scenario, year, value, value_low, value_high."""
+    """observed: values by year; projected: scenario, year, value, value_low, value_high. With ``band``
+    (year, p10 … p90) the calibrated bands are drawn instead of each scenario's low-high population range."""
     fig = go.Figure()
     last_observed = int(observed.index.max()) if len(observed) else int(projected["year"].min()) - 1
     end = int(projected["year"].max())
     mark_projection_zone(fig, last_observed, end)
+    if band is not None and len(band):
+        add_band(fig, band, scale)
     for key, rows in projected.groupby("scenario", sort=False):
         colour = COLOURS.get(key, "#777777")
         rows = rows.sort_values("year")
-        fig.add_trace(
-            go.Scatter(
-                x=list(rows["year"]) + list(rows["year"])[::-1],
-                y=list(rows[f"{value}_high"] / scale) + list(rows[f"{value}_low"] / scale)[::-1],
-                fill="toself",
-                fillcolor=rgba(colour, 0.12),
-                line={"width": 0},
-                hoverinfo="skip",
-                showlegend=False,
-                legendgroup=key,
-            )
-        )
+        if band is None:
+            add_range(fig, rows, value, colour, key, scale)
         x = [last_observed, *rows["year"]] if len(observed) else list(rows["year"])
         y = [observed.iloc[-1] / scale, *(rows[value] / scale)] if len(observed) else list(rows[value] / scale)
         fig.add_trace(

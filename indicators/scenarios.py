@@ -106,6 +106,85 @@ def total_spending(results: pd.DataFrame) -> pd.DataFrame:
     return paid.groupby(["scenario", "year"], as_index=False)[cols].sum()
 
 
+def observed_spending(bases: dict[str, Baseline]) -> pd.Series:
+    """Observed net spending (€) by year, summed over the needs paid by the département, in the years where
+    every one of them is observed (DREES, enquête Aide sociale)."""
+    paid = [b.spending for b in bases.values() if b.cost_per_recipient is not None and len(b.spending)]
+    if not paid:
+        return pd.Series(dtype=float)
+    return pd.concat(paid, axis=1).dropna().sum(axis=1).sort_index()
+
+
+BAND_COLUMNS = ("p10", "p25", "p75", "p90")
+
+
+def need_bands(rows: pd.DataFrame) -> pd.DataFrame:
+    """rows: the store's projected recipients of one département (variants central, p10 … p90). Returns
+    need, year, central, p10, p25, p75, p90: the calibrated bands (population and rate uncertainty, see
+    needs.project_all) around the rates held at their last value."""
+    rows = rows[rows["indicator_id"].isin(NEED_BY_ID) & rows["variant"].isin(["central", *BAND_COLUMNS])]
+    wide = rows.pivot_table(index=["indicator_id", "year"], columns="variant", values="value")
+    wide = wide.reindex(columns=["central", *BAND_COLUMNS]).dropna().reset_index()
+    return wide.rename(columns={"indicator_id": "need"}).rename_axis(None, axis=1)
+
+
+def spending_band(bands: pd.DataFrame, bases: dict[str, Baseline]) -> pd.DataFrame:
+    """bands: need, year, central, p10 … p90 (recipients, see cache.need_bands). Total spending band (€):
+    each need's band × its cost per recipient, summed over the needs paid by the département from the first
+    year all are projected. Summing quantiles assumes the needs err in the same direction (their common
+    population error does): a prudent, slightly wide band."""
+    parts = []
+    for need_id, rows in bands.groupby("need"):
+        cost = bases[need_id].cost_per_recipient if need_id in bases else None
+        if cost is not None:
+            parts.append(rows.set_index("year")[["central", *BAND_COLUMNS]] * cost)
+    if not parts:
+        return pd.DataFrame(columns=["year", "central", *BAND_COLUMNS])
+    start = max(p.index.min() for p in parts)
+    total = sum(p[p.index >= start] for p in parts)
+    return total.dropna().rename_axis("year").reset_index()
+
+
+def band_position(value: float, band: pd.Series) -> str:
+    """Where a value sits relative to the calibrated bands, in plain French."""
+    if value > band["p90"]:
+        return "au-dessus de la bande à 80 % (au-delà du 90ᵉ centile)"
+    if value > band["p75"]:
+        return "dans la bande à 80 %, au-dessus de la bande à 50 %"
+    if value >= band["p25"]:
+        return "dans la bande à 50 %"
+    if value >= band["p10"]:
+        return "dans la bande à 80 %, sous la bande à 50 %"
+    return "sous la bande à 80 % (en deçà du 10ᵉ centile)"
+
+
+def positions(
+    results: pd.DataFrame, band: pd.DataFrame, names: dict[str, str], value: str, years=(2030, 2040, 2050)
+) -> pd.DataFrame:
+    """Rows: scenarios (names); columns: years; cells: band_position of the scenario's ``value`` that year.
+    results: scenario, year, value; band: year, p10 … p90."""
+    at = band.set_index("year")
+    table = {}
+    for key in names:
+        rows = results[results["scenario"] == key]
+        if rows.empty:
+            continue
+        mine = rows.set_index("year")[value]
+        table[names[key]] = {
+            str(y): band_position(mine[y], at.loc[y]) for y in years if y in mine.index and y in at.index
+        }
+    return pd.DataFrame.from_dict(table, orient="index").rename_axis("scénario")
+
+
+def positions_sentence(results: pd.DataFrame, band: pd.DataFrame, names: dict[str, str], value: str, year: int) -> str:
+    """'En 2040, par rapport aux bandes : le scénario Tendanciel est dans la bande à 50 % ; …' (Markdown)."""
+    table = positions(results, band, names, value, (year,))
+    if table.empty:
+        return ""
+    parts = [f"le scénario **{name}** est {cells[str(year)]}" for name, cells in table.iterrows()]
+    return f"**En {year}, par rapport aux bandes :** " + " ; ".join(parts) + "."
+
+
 def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
     """One row per scenario: the assumptions as a user would read them (for display and download)."""
     rows = []

@@ -119,7 +119,7 @@ def from_logit(z, cap: float) -> np.ndarray:
     return cap / (1 + np.exp(-np.asarray(z, dtype=float)))
 
 
-def _consecutive(series: pd.Series) -> pd.Series:
+def consecutive(series: pd.Series) -> pd.Series:
     """Sorted, every year from first to last (interior gaps interpolated linearly)."""
     series = series.dropna().sort_index()
     series.index = series.index.astype(int)
@@ -220,7 +220,7 @@ def fit(
 ) -> Trend:
     """observed: values by year. Path from last year + 1 to until. quantiles: from ``calibrate`` (pooled);
     when None they are calibrated on this series' own past errors alone."""
-    observed = _consecutive(observed)
+    observed = consecutive(observed)
     if len(observed) < MIN_YEARS:
         return Trend(observed, pd.DataFrame(columns=["year", *VARIANTS]), short=True)
     cap = cap_of(indicator_id)
@@ -264,7 +264,7 @@ def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
     rows = splice_breaks(rows)
     rows = rows[rows["indicator_id"].isin(indicators)]
     for (level, code, indicator_id), group in rows.groupby(["territory_level", "territory_code", "indicator_id"]):
-        yield (level, code, indicator_id), _consecutive(group.set_index("year")["value"])
+        yield (level, code, indicator_id), consecutive(group.set_index("year")["value"])
 
 
 def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:

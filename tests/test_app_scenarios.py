@@ -1,11 +1,20 @@
 """The scenarios page: four editable scenarios for Seine-Saint-Denis, charts, table, downloads."""
 
+import base64
 import json
 import time
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
+
+
+def _values(data):
+    """A plotly array from the chart's JSON: a list, or a typed array {"dtype", "bdata"} (base64)."""
+    if isinstance(data, dict):
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
 
 
 def _open():
@@ -22,12 +31,28 @@ def test_scenarios_page_for_seine_saint_denis():
     titles = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
     assert titles == ["**Tendanciel**", "**Gestion des risques**", "**Idéal**", "**Catastrophe**"]
     charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    assert len(charts) == 2
-    names = [t.get("name") for t in charts[0]["data"]]
+    assert len(charts) == 5  # pyramid, age groups, projection of 2013 vs observed, recipients, spending
+    pyramid, ages, past, recipients, spending = charts
+    assert "Projection faite en 2013" in [t.get("name") for t in past["data"]]
+    assert any("1\u00a0628\u00a0818 habitants" in m.value for m in at.markdown)  # said in 2013 for 2023
+    assert "Femmes, 2030 (projection)" in [t.get("name") for t in pyramid["data"]]
+    assert "2023 (observé)" in [t.get("name") for t in pyramid["data"]]
+    assert "Projection, intervalle à 80 %" in [t.get("name") for t in ages["data"]]
+    names = [t.get("name") for t in recipients["data"]]
     assert "Observé" in names and "Tendanciel (projection)" in names
-    dashed = [t for t in charts[0]["data"] if t.get("name", "").endswith("(projection)")]
+    assert "Bande à 80 %" in names and "Bande à 50 %" in names
+    dashed = [t for t in recipients["data"] if t.get("name", "").endswith("(projection)")]
     assert all(t["line"]["dash"] == "dash" for t in dashed)
-    assert "Projection" in json.dumps(charts[0]["layout"])
+    assert "Projection" in json.dumps(recipients["layout"])
+    history = next(t for t in spending["data"] if t.get("name") == "Observé")
+    years = _values(history["x"])
+    assert years[0] == 2009 and years[-1] == 2019  # DREES spending before the projection
+    assert "Bande à 80 %" in [t.get("name") for t in spending["data"]]
+    ages_table = at.table[0].value
+    assert ages_table.loc["75 ans et plus", "2023 (observé)"] == "90\u00a0696"
+    assert any("Hamilton-Perry" in c.value and "habitants" in c.value for c in at.caption)
+    sentences = [m.value for m in at.markdown if m.value.startswith("**En 2040, par rapport aux bandes")]
+    assert "le scénario **Catastrophe** est au-dessus de la bande à 80 % (au-delà du 90ᵉ centile)" in sentences[0]
     assert any("projections" in c.value and "Source" in c.value for c in at.caption)
     assert len(at.get("download_button")) == 2
     table = at.table[-2].value  # the trajectories; the last table holds the assumptions
@@ -35,6 +60,14 @@ def test_scenarios_page_for_seine_saint_denis():
     assert assumptions.iloc[0, [0, 4]].tolist() == ["Tendanciel", "1,7"]  # APA rate trend of 93, in French
     assert list(table.index) == sorted(["Tendanciel", "Gestion des risques", "Idéal", "Catastrophe"])
     assert "\u00a0" in table.iloc[0, 0]
+
+
+def test_pyramid_year_control():
+    at = _open()
+    at.radio(key="pyramid_year").set_value(2050).run()
+    assert not at.exception
+    pyramid = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert "Hommes, 2050 (projection)" in [t.get("name") for t in pyramid["data"]]
 
 
 def test_moving_a_slider_changes_the_trajectory_quickly():

@@ -22,7 +22,10 @@ def good_store(tmp_path_factory):
     raw = root / "raw"
     shutil.copytree(RAW_DIR, raw)
     out = root / "processed"
-    assert pipeline.run(raw, out).startswith("built")
+    message = pipeline.run(raw, out)
+    assert message.startswith("built")
+    rows = int(message.split()[1])
+    assert f"served table: +{rows} added, -0 removed, 0 changed rows" in message  # a first build adds everything
     return raw, out
 
 
@@ -45,6 +48,18 @@ def test_a_changed_raw_file_triggers_a_rebuild(good_store, tmp_path):
     shutil.copytree(raw, copy)
     (copy / "seed-profils-2018" / "profils-departements-2018.csv").open("a").write("\n")
     assert pipeline.fingerprint(copy) != stamp
+
+
+def test_a_changed_source_file_rebuilds_only_its_step(good_store, tmp_path):
+    raw, out = good_store
+    copy, store = tmp_path / "raw", tmp_path / "processed"
+    shutil.copytree(raw, copy)
+    shutil.copytree(out, store)
+    (copy / "seed-profils-2018" / "profils-departements-2018.csv").open("a").write("\n")
+    message = pipeline.run(copy, store)
+    assert "steps rebuilt: seed_profils_2018; reused: insee_population" in message
+    assert "commune_indicators, territory_index" in message.split("reused:")[1]
+    assert message.endswith("no change in the served table")  # a blank line changes no value
 
 
 def test_missing_file_names_the_file(raw_copy, tmp_path):

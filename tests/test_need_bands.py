@@ -1,0 +1,85 @@
+"""Needs bands: population interval and rate interval combined; the scenarios placed against them (93)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators import needs, scenarios
+
+
+def test_quadrature_of_population_and_rate_gaps():
+    # population 3 % above its centre, rate logit moved by log(1.04) at a small share: about 5 % in all
+    factor = needs.combined_factor(np.array([np.log(1.03)]), np.array([1e-4]), np.array([np.log(1.04)]), True)
+    assert factor[0] == pytest.approx(np.hypot(np.log(1.03), np.log(1.04)), rel=1e-3)
+    low = needs.combined_factor(np.array([np.log(0.97)]), np.array([1e-4]), np.array([-np.log(1.04)]), False)
+    assert low[0] < 0
+    assert needs.combined_factor(np.zeros(1), np.array([0.05]), np.zeros(1), True)[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_store_bands_of_seine_saint_denis_carry_rate_uncertainty(table):
+    rows = table[(table["territory_code"] == "93") & (table["territory_level"] == "departement")]
+    bands = scenarios.need_bands(rows).set_index(["need", "year"])
+    apa = bands.loc[("apa_recipients", 2040)]
+    assert apa["p10"] < apa["p25"] < apa["central"] < apa["p75"] < apa["p90"]
+    assert apa["central"] == pytest.approx(36_473, rel=0.01)  # APA rate of 2020 × projected 75+
+    assert apa["p10"] == pytest.approx(30_523, rel=0.02) and apa["p90"] == pytest.approx(45_170, rel=0.02)
+    # wider than the population interval alone (p10 … p90 of the 75+ in 2041: about ± 5 %)
+    assert apa["p90"] / apa["central"] > 1.15
+    # the interval widens with the horizon
+    width = (bands.xs("apa_recipients")["p90"] - bands.xs("apa_recipients")["p10"]) / bands.xs("apa_recipients")[
+        "central"
+    ]
+    assert width.is_monotonic_increasing
+
+
+def test_observed_spending_history_of_seine_saint_denis(table, population):
+    bases = needs.baselines(table, population, "93")
+    spent = scenarios.observed_spending(bases)
+    assert list(spent.index) == list(range(2009, 2020))  # the years all four spendings are observed
+    # DREES 2019, k€: elderly 164 087,8 + disability 183 175,1 + child welfare 358 584,4 + RSA 528 156,3
+    assert spent[2019] == pytest.approx((164_087.81176 + 183_175.13579 + 358_584.405 + 528_156.27431) * 1000)
+
+
+def test_position_of_each_scenario_in_plain_french():
+    band = pd.Series({"p10": 10.0, "p25": 20.0, "p75": 30.0, "p90": 40.0})
+    assert scenarios.band_position(45, band) == "au-dessus de la bande à 80 % (au-delà du 90ᵉ centile)"
+    assert scenarios.band_position(35, band) == "dans la bande à 80 %, au-dessus de la bande à 50 %"
+    assert scenarios.band_position(25, band) == "dans la bande à 50 %"
+    assert scenarios.band_position(15, band) == "dans la bande à 80 %, sous la bande à 50 %"
+    assert scenarios.band_position(5, band) == "sous la bande à 80 % (en deçà du 10ᵉ centile)"
+
+
+def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
+    bases = needs.baselines(table, population, "93")
+    rows = table[(table["territory_code"] == "93") & (table["territory_level"] == "departement")]
+    band = scenarios.need_bands(rows)
+    band = band[band["need"] == "apa_recipients"]
+    from indicators import projections
+
+    projected = projections.project_population(population, 2023, until=2051)
+    projected = projected[projected["territory_code"] == "93"]
+    observed = population[population["territory_code"] == "93"]
+    groups = {
+        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
+        for v in ("central", "low", "high")
+    }
+    chosen = scenarios.defaults(bases)
+    results = pd.concat([scenarios.run(s, bases, groups) for s in chosen], ignore_index=True)
+    apa = results[results["need"] == "apa_recipients"]
+    names = {s.key: s.name for s in chosen}
+    table_ = scenarios.positions(apa, band, names, "recipients")
+    assert list(table_.index) == ["Tendanciel", "Gestion des risques", "Idéal", "Catastrophe"]
+    assert table_.loc["Catastrophe", "2040"] == "au-dessus de la bande à 80 % (au-delà du 90ᵉ centile)"
+    assert table_.loc["Tendanciel", "2040"] == "dans la bande à 50 %"
+    sentence = scenarios.positions_sentence(apa, band, names, "recipients", 2040)
+    assert sentence.startswith("**En 2040, par rapport aux bandes :** le scénario **Tendanciel** est dans")
+
+
+def test_rate_part_of_the_needs_bands_holds_on_held_out_years(table, population):
+    from indicators import backtest
+
+    summary = backtest.rate_table(backtest.need_rate_held_out(table, population))
+    apa = summary.loc["apa_recipients"]
+    assert apa["origins"] == "2015-2019"  # calibrated on what was known at each origin only
+    for need_id, row in summary.iterrows():
+        assert 75 <= row["coverage_80"] <= 85, need_id
