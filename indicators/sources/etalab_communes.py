@@ -171,7 +171,7 @@ def legal_populations(folder: Path = FOLDER) -> pd.DataFrame:
         grouped = frame.groupby("code")[["population"]].sum()
         several = frame[frame["code"].duplicated(keep=False)]  # only merged communes need their codes joined
         joined = several.sort_values("old").groupby("code")["old"].agg(",".join)
-        grouped["merged"] = grouped.index.map(joined).fillna("")
+        grouped["merged"] = [joined.get(code, "") for code in grouped.index]
         parts = _split_parts(version, mapping, folder)
         grouped["split"] = [parts.get(code, "") for code in grouped.index]
         grouped["year"] = year
