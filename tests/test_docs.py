@@ -83,3 +83,11 @@ def test_every_catalogue_field_is_documented():
     used |= {key for source in document["sources"].values() for key in source}
     documented = set(_inline_code())
     assert used - documented == set()
+
+
+def test_every_module_of_the_library_is_named_in_the_layout():
+    block = _layout_block()
+    named = set(re.findall(r"[\w]+\.py", block)) | {"catalogue.py"}  # written catalogue.yml/.py
+    charts = {p.name for p in (ROOT / "indicators").glob("*_charts.py")}  # written *_charts.py
+    modules = {p.name for p in (ROOT / "indicators").glob("*.py")} - {"__init__.py"}
+    assert sorted(modules - named - charts) == []
