@@ -67,20 +67,21 @@ if gap and frame["shown"].isna().all():
 geojson = cache.geojson_url()  # sent once: figures carry locations and values only
 source = f"Source : {indicator.citation}. Année : {year}. Unité : {indicator.unit}."
 
-map_col, table_col = st.columns([5, 3])
-with map_col:
-    event = st.plotly_chart(
-        maps.choropleth(frame, geojson, indicator_id, method, k, gap),
-        key="map",
-        on_select="rerun",
-        selection_mode="points",
-        config=PLOTLY_CONFIG,
-    )
-    st.caption(
-        f"{indicator.label} ({year}). {source} Gris : n.d. (non disponible). "
-        "Cliquez sur un département pour ouvrir son profil ; l'appareil photo de la barre d'outils "
-        "télécharge la carte en PNG. Outre-mer en encarts, hors échelle."
-    )
+# The map takes the page's width (beside a table it drew metropolitan France ~250 px wide at 1366 px);
+# the ranked table and the Paris zoom follow, side by side.
+event = st.plotly_chart(
+    maps.choropleth(frame, geojson, indicator_id, method, k, gap, height=620),
+    key="map",
+    on_select="rerun",
+    selection_mode="points",
+    config=PLOTLY_CONFIG,
+)
+st.caption(
+    f"{indicator.label} ({year}). {source} Gris : n.d. (non disponible). "
+    "Cliquez sur un département pour ouvrir son profil ; l'appareil photo de la barre d'outils "
+    "télécharge la carte en PNG. Outre-mer en encarts, hors échelle."
+)
+table_col, zoom_col = st.columns([3, 2])
 with table_col:
     st.markdown("**Classement** (rang 1 = situation la plus difficile)")
     ranked = maps.ranked_table(frame, gap)
@@ -92,6 +93,7 @@ with table_col:
         width="stretch",
         column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")},
     )
+with zoom_col:
     st.markdown("**Paris et petite couronne**")
     st.plotly_chart(
         maps.choropleth(
@@ -103,11 +105,12 @@ with table_col:
             gap,
             codes=maps.PETITE_COURONNE,
             legend=False,
-            height=260,
+            height=360,
         ),
         key="zoom",
         config=PLOTLY_CONFIG,
     )
+    st.caption("Mêmes classes et mêmes couleurs que la carte de France ; code et valeur de chaque département.")
 
 points = event.selection.points if event and event.selection else []
 if points:

@@ -172,6 +172,7 @@ def choropleth(
         fig.update_geos(lonaxis_range=list(MAP_LON_RANGE), lataxis_range=list(MAP_LAT_RANGE))
     else:
         fig.update_geos(fitbounds="locations")
+        _add_zoom_labels(fig, data, geojson)
     fig.update_layout(
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -180,6 +181,23 @@ def choropleth(
         paper_bgcolor="rgba(0,0,0,0)",
     )
     return fig
+
+
+def _add_zoom_labels(fig: go.Figure, data: pd.DataFrame, geojson: dict | str) -> None:
+    """A zoom is too small for hovering on a phone: each département is labelled with its code and value."""
+    fig.add_trace(
+        go.Scattergeo(
+            geojson=geojson,
+            featureidkey="id",
+            locationmode="geojson-id",
+            locations=data["code"],
+            mode="text",
+            text=[f"<b>{c}</b><br>{v}" for c, v in zip(data["code"], data["value_text"], strict=True)],
+            textfont={"size": 11, "color": "#111", "shadow": "0 0 3px white, 0 0 3px white"},  # readable on dark fills
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
 
 
 def _legend_title(indicator: catalogue.Indicator, gap: bool) -> str:

@@ -18,6 +18,16 @@ def test_map_draws_101_departements(page, app_url):
     assert chart.locator("path.choroplethlocation").count() == 101
     legend = chart.inner_text()
     assert "n.d." in legend and "\u00a0%" in legend
+    # the map has the page's width (it shared it with the table: France was drawn ~250 px wide)
+    main = page.locator("[data-testid=stMainBlockContainer]").bounding_box()
+    assert chart.bounding_box()["width"] > 0.95 * main["width"] - 120
+    # the Paris zoom labels each département with its code and value (same classes as the map)
+    zoom = page.locator("[data-testid=stPlotlyChart]").nth(1)
+    zoom.scroll_into_view_if_needed()
+    zoom.get_by_text("27,6\u00a0%").wait_for()
+    labels = zoom.locator(".scattergeo text").evaluate_all("els => els.map(e => e.textContent)")
+    assert sorted(label[:2] for label in labels) == ["75", "92", "93", "94"]
+    screenshot(page, "carte-zoom-paris")
 
 
 def test_compare_page_shows_the_table(page, app_url):
