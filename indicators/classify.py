@@ -37,14 +37,22 @@ class Classes:
         return list(zip(lows, self.breaks, strict=True))
 
 
-def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classes:
-    """Classes of the non-missing values; fewer than k when the data has fewer distinct values."""
-    import mapclassify
-
+def _check(method: str, k: int) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown classification method {method!r}; one of {list(METHODS)}")
     if not MIN_CLASSES <= k <= MAX_CLASSES:
         raise ValueError(f"k must be between {MIN_CLASSES} and {MAX_CLASSES}")
+
+
+def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classes:
+    """Classes of the non-missing values; fewer than k when the data has fewer distinct values."""
+    _check(method, k)
+    return _classes(values, method, k)
+
+
+def _classes(values: pd.Series, method: str, k: int) -> Classes:
+    import mapclassify
+
     present = values.dropna().astype(float)
     bins = pd.Series(NO_CLASS, index=values.index, dtype=int)
     if present.empty:
@@ -64,6 +72,24 @@ def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classe
             result = mapclassify.FisherJenks(y, k=k)
     bins[present.index] = result.yb.astype(int)
     return Classes(float(y.min()), tuple(float(b) for b in result.bins), bins)
+
+
+def classify_around_zero(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classes:
+    """Classes of gaps to a reference (e.g. to France) with 0 always a class limit: the values below and
+    above are classed apart, each side getting classes in proportion to its count (at least 2 when it has
+    2 distinct values), so no class straddles the reference."""
+    _check(method, k)
+    present = values.dropna().astype(float)
+    below, above = present[present < 0], present[present >= 0]
+    if below.empty or above.empty:
+        return _classes(values, method, k)
+    k_below = round(k * len(below) / len(present))
+    k_below = min(max(k_below, min(2, below.nunique())), k - min(2, above.nunique()))
+    low, high = _classes(below, method, k_below), _classes(above, method, k - k_below)
+    bins = pd.Series(NO_CLASS, index=values.index, dtype=int)
+    bins[below.index] = low.bins
+    bins[above.index] = high.bins + low.k
+    return Classes(low.lower, (*low.breaks[:-1], 0.0, *high.breaks), bins)
 
 
 def class_labels(classes: Classes, unit: str, decimals: int) -> list[str]:

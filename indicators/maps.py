@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from indicators import catalogue, geo, ranking, territories
-from indicators.classify import NO_CLASS, Classes, class_labels, classify
+from indicators.classify import NO_CLASS, Classes, class_labels, classify, classify_around_zero
 from indicators.formatting import MISSING, format_indicator, format_points, format_rank, format_value
 
 MISSING_COLOUR = "#d0d0d0"
@@ -122,7 +122,7 @@ def choropleth(
     ``geojson`` is the FeatureCollection or its URL (plotly.js fetches it once; only the features named in
     ``locations`` are drawn, so a zoom needs no filtered copy)."""
     indicator = indicator_id if isinstance(indicator_id, catalogue.Indicator) else catalogue.get(indicator_id)
-    classes = classify(frame["shown"], method, k)
+    classes = (classify_around_zero if gap else classify)(frame["shown"], method, k)
     colours = [MISSING_COLOUR, *class_colours(classes, gap, indicator.polarity)]
     labels = [
         MISSING,

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from indicators.classify import NO_CLASS, class_labels, classify
+from indicators.classify import NO_CLASS, class_labels, classify, classify_around_zero
 
 SERIES = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, math.nan], dtype=float)
 
@@ -41,3 +41,18 @@ def test_k_is_bounded_and_method_known():
 def test_all_missing_gives_no_class():
     classes = classify(pd.Series([math.nan, math.nan]), "jenks", 5)
     assert classes.k == 0 and classes.bins.tolist() == [NO_CLASS, NO_CLASS]
+
+
+def test_gaps_are_classed_on_each_side_of_zero():
+    gaps = pd.Series([-3.0, -2.0, -1.0, -0.5, -0.2, 0.3, 1.0, 5.0, 20.0, None])
+    classes = classify_around_zero(gaps, "jenks", 5)
+    assert 0.0 in classes.breaks  # the reference is a class limit: no class straddles it
+    assert all(hi <= 0 or lo >= 0 for lo, hi in classes.bounds())
+    assert classes.bins.iloc[7] != classes.bins.iloc[8]  # +5 and +20 are told apart
+    assert classes.bins.iloc[9] == NO_CLASS
+    assert classify_around_zero(pd.Series([1.0, 2.0, 3.0, 4.0]), "quantiles", 4).breaks == (
+        1.75,
+        2.5,
+        3.25,
+        4.0,
+    )
