@@ -315,3 +315,15 @@ def themes(path: Path = CATALOGUE_PATH) -> dict[str, str]:
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
     return {str(k): str(v) for k, v in (document.get("themes") or {}).items()}
+
+
+def row_citation(indicator: Indicator, source_id: str | None) -> str:
+    """The citation of a stored row (its ``source_id``), plus the population source of a ratio's denominator.
+    An analyst's published file (``upload_…``) is cited as itself, never as another publisher."""
+    if source_id and source_id.startswith("upload_"):
+        imported = sources().get(source_id)
+        return imported.citation if imported else f"fichier importé (source {source_id} introuvable au catalogue)"
+    used = [s for s in indicator.sources if s.id == source_id] or list(indicator.sources)
+    if indicator.denominator:
+        used += [s for s in indicator.sources if s.id == "insee_estimations_population" and s not in used]
+    return " ; ".join(s.citation for s in used)

@@ -108,7 +108,8 @@ def compare_table(
         ranks: dict[int, pd.DataFrame] = {}
         for t, own, level, available in zip(chosen, mine, levels, years, strict=True):
             used = year if year is not None else (max(available) if available else None)
-            value = own.loc[own["year"] == used, "value"]
+            shown = own[own["year"] == used]
+            value = shown["value"]
             rank = None
             if used is not None and len(value) and t.level == "departement":
                 if used not in ranks:
@@ -120,6 +121,7 @@ def compare_table(
                 f"{t.key}_rank": rank[0] if rank else np.nan,
                 f"{t.key}_total": rank[1] if rank else np.nan,
                 f"{t.key}_level": level,
+                f"{t.key}_source": shown["source_id"].iloc[0] if len(shown) and "source_id" in shown else None,
             }
         reference_year = year if year is not None else max(max(y) for y in years if y)
         ref = france[(france["indicator_id"] == indicator_id) & (france["year"] == reference_year)]
@@ -226,8 +228,16 @@ def export_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | Non
         out[f"Classés {code}"] = wide[f"{code}_total"].where(ranked).astype("Int64")
         out[f"Niveau {code}"] = wide[f"{code}_level"].map(LEVEL_SHORT)
     out["France"] = rounded(wide["france_value"])
-    out["Source"] = [catalogue.get(i).citation for i in wide["indicator_id"]]
+    out["Source"] = [_sources(row, codes) for _, row in wide.iterrows()]
     return out
+
+
+def _sources(row: pd.Series, codes: list[str]) -> str:
+    """The citations of the rows actually shown (an imported file is cited as itself)."""
+    indicator = catalogue.get(row["indicator_id"])
+    ids = dict.fromkeys(row.get(f"{c}_source") for c in codes)
+    citations = dict.fromkeys(catalogue.row_citation(indicator, i if isinstance(i, str) else None) for i in ids)
+    return " ; ".join(citations)
 
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:

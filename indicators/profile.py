@@ -131,13 +131,7 @@ def missing_reason(indicator_id: str, code: str) -> str:
 
 def _citation(indicator: Indicator, source_id: str | None) -> str:
     """The source of the row actually shown (+ the population source of a ratio's denominator)."""
-    if source_id and source_id.startswith("upload_"):  # an analyst's published file: never another publisher
-        imported = catalogue.sources().get(source_id)
-        return imported.citation if imported else f"fichier importé (source {source_id} introuvable au catalogue)"
-    sources = [s for s in indicator.sources if s.id == source_id] or list(indicator.sources)
-    if indicator.denominator:
-        sources += [s for s in indicator.sources if s.id == "insee_estimations_population" and s not in sources]
-    return " ; ".join(s.citation for s in sources)
+    return catalogue.row_citation(indicator, source_id)
 
 
 class _Data:

@@ -61,6 +61,15 @@ def test_exports(wide):
     assert back.loc[back["Identifiant"] == "rsa_coverage_rate", "Rang 93"].iloc[0] == 5
 
 
+def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(table):
+    rows = table[table["indicator_id"] == "poverty_rate"].copy()
+    rows.loc[(rows["territory_code"] == "38") & (rows["year"] == 2020), "source_id"] = "upload_0001_abcdef"
+    wide = compare.compare_table(rows, CODES)
+    source = compare.export_table(wide, CODES).set_index("Identifiant").loc["poverty_rate", "Source"]
+    # 38: the file; 44 and 93: the published source (each source once)
+    assert source == "fichier importé (source upload_0001_abcdef introuvable au catalogue) ; Insee, Filosofi 2020"
+
+
 def test_parse_codes():
     assert compare.parse_codes("2a,974, 38,xx") == ["2A", "974", "38"]
     assert compare.parse_codes("38") == list(compare.DEFAULT_CODES)
