@@ -10,8 +10,15 @@ from indicators import store
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 # The fast lane (`make test-fast`) leaves out the browser, the app driven through AppTest, and the
-# tests that kill processes or generate hundreds of files; `make test` runs everything.
-SLOW_MODULES = {"test_versions_protocol", "test_upload_properties", "test_pipeline"}
+# tests that kill processes, generate hundreds of files or publish into the full store; `make test` runs
+# everything.
+SLOW_MODULES = {
+    "test_versions_protocol",
+    "test_upload_properties",
+    "test_pipeline",
+    "test_versions",
+    "test_upload_communes",
+}
 
 
 def pytest_collection_modifyitems(items):
