@@ -74,6 +74,20 @@ class Break:
     splice: tuple[str, str] | None = None
 
 
+TIMINGS = ("stock", "flow", "same")  # population 1/1/N+1; mean of 1/1/N and 1/1/N+1; 1/1/N
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A derived ratio: ``numerator`` (a count indicator) per ``scale`` inhabitants aged ``ages`` (inclusive,
+    None = open), the population taken at the ``timing`` of the count (see TIMINGS)."""
+
+    numerator: str
+    ages: tuple[int, int | None]
+    scale: float
+    timing: str
+
+
 @dataclass(frozen=True)
 class Indicator:
     id: str
@@ -91,6 +105,7 @@ class Indicator:
     method: str | None = None
     breaks: tuple[Break, ...] = ()
     gaps: tuple[Gap, ...] = ()
+    recipe: Recipe | None = None
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -126,7 +141,7 @@ def parse(document: dict) -> dict[str, Indicator]:
         if entry["id"] in indicators:
             raise CatalogueError(f"indicator {entry['id']} is listed twice")
         _check_range(entry)
-        known = {*REQUIRED, "numerator", "denominator", "notes", "method", "breaks", "gaps"}
+        known = {*REQUIRED, "numerator", "denominator", "notes", "method", "breaks", "gaps", "recipe"}
         indicators[entry["id"]] = Indicator(
             id=entry["id"],
             label=entry["label"],
@@ -143,14 +158,39 @@ def parse(document: dict) -> dict[str, Indicator]:
             method=entry.get("method"),
             breaks=_breaks(entry),
             gaps=_gaps(entry, f"indicator {entry['id']}"),
+            recipe=_recipe(entry),
             extra={k: v for k, v in entry.items() if k not in known},
         )
     for indicator in indicators.values():
+        if indicator.recipe and indicator.recipe.numerator not in indicators:
+            raise CatalogueError(f"indicator {indicator.id}: recipe numerator {indicator.recipe.numerator} is unknown")
         for b in indicator.breaks:
             unknown = [i for i in b.splice or () if i not in indicators]
             if unknown:
                 raise CatalogueError(f"indicator {indicator.id}: break {b.year} splices unknown indicators {unknown}")
     return indicators
+
+
+def _recipe(entry: dict) -> Recipe | None:
+    item = entry.get("recipe")
+    if item is None:
+        return None
+    ages = item.get("ages") if isinstance(item, dict) else None
+    if (
+        not isinstance(item, dict)
+        or not item.get("numerator")
+        or not isinstance(ages, list)
+        or len(ages) != 2
+        or not isinstance(ages[0], int)
+        or not (ages[1] is None or isinstance(ages[1], int))
+        or not isinstance(item.get("scale"), int | float)
+        or item.get("timing") not in TIMINGS
+    ):
+        raise CatalogueError(
+            f"indicator {entry['id']}: a recipe is {{numerator: ID, ages: [low, high or null], scale, "
+            f"timing: one of {TIMINGS}}}"
+        )
+    return Recipe(str(item["numerator"]), (ages[0], ages[1]), float(item["scale"]), item["timing"])
 
 
 def _gaps(entry: dict, what: str) -> tuple[Gap, ...]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators import catalogue
 from indicators.age_groups import ALL_AGES, AgeGroup, age_group_population  # noqa: F401 (re-exported)
 from indicators.territories import departements, region_of
 
@@ -30,14 +31,17 @@ class Ratio:
     timing: str  # "stock": population 1/1/N+1; "flow": mean of 1/1/N and 1/1/N+1; "same": 1/1/N
 
 
-RATIOS = [
-    Ratio("rsa_coverage_rate", "rsa_covered_people", ALL_AGES, 100, "stock"),
-    Ratio("aah_rate_20_64", "aah_recipients", AgeGroup(20, 64), 100, "stock"),
-    Ratio("apa_rate_60_plus", "apa_recipients", AgeGroup(60, None), 100, "stock"),
-    Ratio("pch_per_1000", "pch_recipients", ALL_AGES, 1000, "stock"),
-    Ratio("ase_rate_0_19", "ase_children", AgeGroup(0, 19), 100, "stock"),
-    Ratio("social_spending_per_capita", "social_spending_net", ALL_AGES, 1000, "flow"),  # k€ -> €
-]
+def catalogue_ratios(entries: dict | None = None) -> list[Ratio]:
+    """The derived ratios the catalogue declares (``recipe:``), in catalogue order."""
+    entries = entries if entries is not None else catalogue.load(catalogue.CATALOGUE_PATH, store_dir=None)
+    return [
+        Ratio(i.id, i.recipe.numerator, AgeGroup(*i.recipe.ages), i.recipe.scale, i.recipe.timing)
+        for i in entries.values()
+        if i.recipe is not None
+    ]
+
+
+RATIOS = catalogue_ratios()
 SHARES = {
     "share_under_20": AgeGroup(0, 19),
     "share_20_64": AgeGroup(20, 64),
@@ -126,10 +130,10 @@ def _ratio_rows(num_den: pd.DataFrame, indicator_id: str, scale: float) -> pd.Da
     return rows[TIDY]
 
 
-def ratios(tidy: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
+def ratios(tidy: pd.DataFrame, age_sex: pd.DataFrame, recipes: list[Ratio] | None = None) -> pd.DataFrame:
     dep_age = age_sex[age_sex["territory_code"] != "FR"]
     out = []
-    for ratio in RATIOS:
+    for ratio in RATIOS if recipes is None else recipes:
         num = tidy[(tidy["indicator_id"] == ratio.numerator) & (tidy["territory_level"] == "departement")]
         den = _denominator(dep_age, ratio.ages, ratio.timing)
         merged = num[["territory_code", "year", "value"]].merge(den, on=["territory_code", "year"])

@@ -50,6 +50,8 @@ CODE_FILES = [
     "indicators/build_steps.py",
     "indicators/data_diff.py",
     "indicators/derive.py",
+    "indicators/catalogue.py",
+    "indicators/catalogue.yml",  # recipes and breaks drive the derived rows and the trends
     "indicators/schema.py",
     "indicators/layout.py",
     "indicators/territories.py",

@@ -88,3 +88,38 @@ def test_missing_value_reasons_are_catalogue_gaps(indicator_id, code, reason):
 def test_a_gap_can_be_limited_to_years():
     gap = catalogue.Gap("r", ("2A", "2B"), (1975, 2017))
     assert gap.covers("2A", 2000) and gap.covers("2B") and not gap.covers("2A", 2018) and not gap.covers("20", 2000)
+
+
+def test_a_derived_ratio_is_one_catalogue_entry(table, population):
+    """Adding a derived indicator touches one file: its catalogue entry with a recipe (here the AAH rate
+    per 1 000 inhabitants aged 20-64, parsed from a copy of the catalogue, not shipped)."""
+    import yaml
+
+    from indicators import derive
+    from indicators.paths import CATALOGUE_PATH
+
+    document = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    aah = next(e for e in document["indicators"] if e["id"] == "aah_rate_20_64")
+    document["indicators"].append(
+        {**aah, "id": "aah_per_1000_20_64", "unit": "‰", "recipe": {**aah["recipe"], "scale": 1000}}
+    )
+    recipes = [r for r in derive.catalogue_ratios(catalogue.parse(document)) if r.indicator_id == "aah_per_1000_20_64"]
+    observed = table[table["variant"] == "observed"]
+    rows = derive.ratios(observed, population, recipes).set_index(["territory_level", "territory_code", "year"])
+    stored = observed[observed["indicator_id"] == "aah_rate_20_64"].set_index(
+        ["territory_level", "territory_code", "year"]
+    )
+    assert rows.loc[("departement", "93", 2019), "value"] == pytest.approx(
+        10 * stored.loc[("departement", "93", 2019), "value"]
+    )
+    assert rows.loc[("france", "FR", 2019), "value"] == pytest.approx(10 * stored.loc[("france", "FR", 2019), "value"])
+
+
+def test_a_malformed_recipe_is_refused():
+    document = _document([])
+    document["indicators"][0]["recipe"] = {"numerator": "x", "ages": [20], "scale": 100, "timing": "stock"}
+    with pytest.raises(catalogue.CatalogueError, match="a recipe is"):
+        catalogue.parse(document)
+    document["indicators"][0]["recipe"] = {"numerator": "nope", "ages": [20, 64], "scale": 100, "timing": "stock"}
+    with pytest.raises(catalogue.CatalogueError, match="recipe numerator nope is unknown"):
+        catalogue.parse(document)
