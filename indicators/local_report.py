@@ -8,12 +8,11 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from indicators import local_profile
-from indicators.pdf_style import _esc, _styles, _table, french_date
+from indicators.pdf_style import _esc, _styles, _table, a4_document, french_date
 from indicators.profile import Profile
 
 
@@ -30,17 +29,7 @@ def build_pdf(prof: local_profile.LocalProfile, departement: Profile, today: dat
     s = _styles()
     today = today or date.today()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=10 * mm,
-        bottomMargin=8 * mm,
-        title=f"Profil {prof.kind.lower()} : {prof.title}",
-        author="Radar social",
-        subject="Analyse des besoins sociaux",
-    )
+    doc = a4_document(buffer, f"Profil {prof.kind.lower()} : {prof.title}")
     where = [prof.kind, f"département {prof.departement_name} ({prof.departement})", f"région {prof.region}"]
     if prof.epci_name:
         where.insert(1, prof.epci_name)

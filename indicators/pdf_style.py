@@ -8,10 +8,12 @@ from pathlib import Path
 
 from babel.dates import format_date
 from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 BLUE = colors.HexColor("#1f4e79")
@@ -78,3 +80,18 @@ def _table(rows: list[list], widths: list[float], header: bool = True) -> Table:
 def french_date(day: date) -> str:
     """'1er décembre 2026', '21 novembre 2026' (French writes the first day of the month as an ordinal)."""
     return f"{'1er' if day.day == 1 else day.day} {format_date(day, 'MMMM y', locale='fr_FR')}"
+
+
+def a4_document(buffer, title: str) -> SimpleDocTemplate:
+    """The one-page A4 document of a profile (narrow margins), with its PDF metadata."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=10 * mm,
+        bottomMargin=8 * mm,
+        title=title,
+        author="Radar social",
+        subject="Analyse des besoins sociaux",
+    )

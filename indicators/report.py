@@ -15,10 +15,9 @@ from pathlib import Path
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from indicators import formatting, territories
 from indicators.catalogue import IMPORTED_MARK
@@ -36,6 +35,7 @@ from indicators.pdf_style import (  # noqa: F401 (french_date: part of report's 
     _fonts,
     _styles,
     _table,
+    a4_document,
     french_date,
 )
 from indicators.profile import Profile
@@ -288,17 +288,7 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
     s = _styles()
     today = today or date.today()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=10 * mm,
-        bottomMargin=8 * mm,
-        title=f"Profil du département : {profile.title}",
-        author="Radar social",
-        subject="Analyse des besoins sociaux",
-    )
+    doc = a4_document(buffer, f"Profil du département : {profile.title}")
     commentary = [Paragraph("Ce que disent les chiffres", s["h2"])]
     commentary += [Paragraph("• " + _esc(sentence.text), s["comment"]) for sentence in profile.commentary] or [
         Paragraph("Pas de constat net : valeurs proches de celles des autres départements.", s["comment"])
