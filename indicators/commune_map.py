@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators import catalogue, store
+from indicators import catalogue, maps, store
 from indicators.classify import NO_CLASS, class_labels, classify
 from indicators.formatting import MISSING, format_indicator, format_rank
-from indicators.maps import MISSING_COLOUR, _stepped_scale, class_colours
+from indicators.maps import MISSING_COLOUR, class_colours
 
 OUTLINE_COLOUR = "#d62728"
 
@@ -70,31 +70,8 @@ def figure(
     labels = [MISSING, *(class_labels(classes, indicator.unit, indicator.decimals) if classes.k else [])]
     z = classes.bins.where(classes.bins != NO_CLASS, -1) + 1  # 0 = n.d., 1..k = classes
     title = f"{indicator.short_label}<br>({indicator.unit})" if indicator else "Pas de données"
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=shapes,
-            featureidkey="id",
-            locations=frame["code"],
-            z=z,
-            zmin=-0.5,
-            zmax=len(colours) - 0.5,
-            colorscale=_stepped_scale(colours),
-            marker_line_color="white",
-            marker_line_width=0.4,
-            customdata=frame[["name", "value_text", "year", "rank_text"]].to_numpy(),
-            hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>Année %{customdata[2]}"
-            "<br>Rang : %{customdata[3]}<extra></extra>",
-            colorbar={
-                "tickvals": list(range(len(colours))),
-                "ticktext": labels,
-                "thickness": 18,
-                "len": 0.75,
-                "title": {"text": title},
-                "ticks": "",
-                "outlinewidth": 0,
-            },
-        )
-    )
+    custom = frame[["name", "value_text", "year", "rank_text"]]
+    fig = go.Figure(maps.classed_trace(frame["code"], z, shapes, colours, labels, title, custom, line_width=0.4))
     if selected is not None and selected in set(frame["code"]):
         fig.add_trace(
             go.Choropleth(
@@ -111,14 +88,7 @@ def figure(
             )
         )
     fig.update_geos(visible=False, projection_type="mercator", fitbounds="locations", bgcolor="rgba(0,0,0,0)")
-    fig.update_layout(
-        height=height,
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        dragmode=False,
-        separators=", ",
-        paper_bgcolor="rgba(0,0,0,0)",
-    )
-    return fig
+    return maps.static_layout(fig, height)
 
 
 def ranked_table(frame: pd.DataFrame) -> pd.DataFrame:

@@ -140,29 +140,8 @@ def choropleth(
             geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
     extra = "<br>Écart à la France : %{customdata[4]}" if gap else ""
     custom = data[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
-    trace = go.Choropleth(
-        geojson=geojson,
-        featureidkey="id",
-        locations=data["code"],
-        z=data["z"],
-        zmin=-0.5,
-        zmax=len(colours) - 0.5,
-        colorscale=_stepped_scale(colours),
-        marker_line_color="white",
-        marker_line_width=0.5,
-        customdata=custom.to_numpy(),
-        hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>Année %{customdata[2]}"
-        "<br>Rang : %{customdata[3]}" + extra + "<extra></extra>",
-        showscale=legend,
-        colorbar={
-            "tickvals": list(range(len(colours))),
-            "ticktext": labels,
-            "thickness": 18,
-            "len": 0.75,
-            "title": {"text": _legend_title(indicator, gap)},
-            "ticks": "",
-            "outlinewidth": 0,
-        },
+    trace = classed_trace(
+        data["code"], data["z"], geojson, colours, labels, _legend_title(indicator, gap), custom, extra, legend
     )
     fig = go.Figure(trace)
     fig.update_geos(visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")
@@ -173,6 +152,52 @@ def choropleth(
     else:
         fig.update_geos(fitbounds="locations")
         _add_zoom_labels(fig, data, geojson)
+    return static_layout(fig, height)
+
+
+def classed_trace(
+    locations: pd.Series,
+    z: pd.Series,
+    geojson: dict | str,
+    colours: list[str],
+    labels: list[str],
+    title: str,
+    custom: pd.DataFrame,
+    extra_hover: str = "",
+    legend: bool = True,
+    line_width: float = 0.5,
+) -> go.Choropleth:
+    """The choropleth trace of classed values: z = 0 for n.d., 1..k for the classes, one flat colour step
+    each, the colour bar as the legend; ``custom`` = name, value text, year, rank text (+ what
+    ``extra_hover`` shows)."""
+    return go.Choropleth(
+        geojson=geojson,
+        featureidkey="id",
+        locations=locations,
+        z=z,
+        zmin=-0.5,
+        zmax=len(colours) - 0.5,
+        colorscale=_stepped_scale(colours),
+        marker_line_color="white",
+        marker_line_width=line_width,
+        customdata=custom.to_numpy(),
+        hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>Année %{customdata[2]}"
+        "<br>Rang : %{customdata[3]}" + extra_hover + "<extra></extra>",
+        showscale=legend,
+        colorbar={
+            "tickvals": list(range(len(colours))),
+            "ticktext": labels,
+            "thickness": 18,
+            "len": 0.75,
+            "title": {"text": title},
+            "ticks": "",
+            "outlinewidth": 0,
+        },
+    )
+
+
+def static_layout(fig: go.Figure, height: int) -> go.Figure:
+    """A map that does not pan or zoom, no margins, French number separators, transparent background."""
     fig.update_layout(
         height=height,
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
