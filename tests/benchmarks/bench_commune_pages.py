@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 
-from tests.benchmarks.bench_compare_map import _warm_rerun
+from tests.benchmarks.bench_compare_map import _warm_rerun, map_visits
 from tests.benchmarks.run import Measure, best_of
 
 QUERIES = ("sarcelles", "St Denis", "CA du Pays Basque", "38", "95585", "la", "saint", "l ile d yeu")
@@ -35,41 +34,8 @@ def _nord_payload_kb() -> float:
     ) / 1000
 
 
-def _nord_drawn() -> tuple[float, float]:
-    """(first visit: a new browser context, empty cache; return visit: same context, shapes cached), best
-    times from goto to the 647 communes drawn, on a warm server."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-    from tests.e2e.server import streamlit_server
-
-    def drawn(page) -> float:
-        start = time.perf_counter()
-        page.goto(url + NORD_MAP)
-        page.locator("[data-testid=stPlotlyChart] path.choroplethlocation").nth(646).wait_for(timeout=60_000)
-        return time.perf_counter() - start
-
-    first, again = [], []
-    with streamlit_server() as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        warmup = browser.new_context()
-        page = warmup.new_page()
-        page.goto(url)  # a deep link on a fresh server skips st.navigation: open / first
-        page.get_by_role("heading", name="Radar social").wait_for(timeout=60_000)
-        drawn(page)  # warms the server's caches; not counted
-        warmup.close()
-        for _ in range(2):
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            first.append(drawn(page))
-            again += [drawn(page), drawn(page)]
-            context.close()
-        browser.close()
-    return min(first), min(again)
-
-
 def run() -> list[Measure]:
-    drawn_first, drawn_again = _nord_drawn()
+    drawn_first, drawn_again = map_visits(NORD_MAP, 646)  # the 647 communes drawn
     return [
         Measure(15, "search box, slowest of 8 queries (36 231 territories)", _search_worst(), "s", 0.05),
         Measure(15, "warm server rerun: commune profile (?com=95585)", _warm_rerun("app_pages/profil.py", com="95585"),

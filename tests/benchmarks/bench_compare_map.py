@@ -32,16 +32,17 @@ def _warm_rerun(page: str, **params) -> float:
     return best_of(at.run, repeat=5)
 
 
-def _load_to_drawn_map() -> tuple[float, float]:
-    """(first visit with an empty browser cache, return visit), best times from goto to the 101st path."""
+def map_visits(query: str, last_path: int) -> tuple[float, float]:
+    """(first visit: a new browser context, empty cache; return visit: same context, cached), best times
+    from goto ``query`` to its ``last_path``-th choropleth path drawn, on a warm server."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
     def drawn(page) -> float:
         start = time.perf_counter()
-        page.goto(url + MAP_QUERY)
-        page.locator("[data-testid=stPlotlyChart] path.choroplethlocation").nth(100).wait_for(timeout=60_000)
+        page.goto(url + query)
+        page.locator("[data-testid=stPlotlyChart] path.choroplethlocation").nth(last_path).wait_for(timeout=60_000)
         return time.perf_counter() - start
 
     with streamlit_server() as url, sync_playwright() as playwright:
@@ -64,7 +65,7 @@ def _load_to_drawn_map() -> tuple[float, float]:
 
 
 def run() -> list[Measure]:
-    browser_first, browser_again = _load_to_drawn_map()
+    browser_first, browser_again = map_visits(MAP_QUERY, 100)
     return [
         Measure(4, "map figure payload (poverty 2020, Jenks 5)", _payload_kb(), "KB", 400.0),
         Measure(
