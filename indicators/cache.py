@@ -41,6 +41,12 @@ def population_projection() -> pd.DataFrame:
     return projections.project_population(pop, int(pop["year"].max()), until=2051)
 
 
+def _population_of(code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(observed, projected) population by sex and age band of one territory."""
+    projected = population_projection()
+    return population()[population()["territory_code"] == code], projected[projected["territory_code"] == code]
+
+
 def scenario_inputs(code: str):
     """(baselines, groups) of one département for the scenarios: see indicators.needs / scenarios."""
     return _scenario_inputs(code, versions.token())
@@ -50,9 +56,7 @@ def scenario_inputs(code: str):
 def _scenario_inputs(code: str, token: str):
     from indicators import needs
 
-    projected = population_projection()
-    projected = projected[projected["territory_code"] == code]
-    observed = population()[population()["territory_code"] == code]
+    observed, projected = _population_of(code)
     own = query.rows(levels=["departement"], codes=[code])
     bases = needs.baselines(own, population(), code)
     groups = {
@@ -122,9 +126,7 @@ def age_outlook(code: str):
 def _age_outlook(code: str, token: str):
     from indicators import age_outlook
 
-    projected = population_projection()
-    projected = projected[projected["territory_code"] == code]
-    observed = population()[population()["territory_code"] == code]
+    observed, projected = _population_of(code)
     paths = age_outlook.group_paths(observed, projected)
     pyramids = {y: age_outlook.pyramid(observed, projected, y) for y in age_outlook.MILESTONES}
     return paths, pyramids, int(observed["year"].max())
