@@ -57,6 +57,7 @@ CODE_FILES = [
     "indicators/territories.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
+    "indicators/geo_build.py",
     "indicators/commune_geo.py",
     "indicators/territory_index.py",
     "indicators/projections.py",
@@ -241,7 +242,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import commune_geo, data_diff, geo, territory_index, track_record
+    from indicators import commune_geo, data_diff, geo_build, territory_index, track_record
 
     notes: list = []
     log: list = []
@@ -260,7 +261,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         population,
         out_dir,
         stamp,
-        geometry=geo.build(raw_dir),
+        geometry=geo_build.build(raw_dir),
         territories=territories,
         notes=notes[0],
         successors=successors,
