@@ -14,6 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 NOT_IN_THE_REPO = {
     ".streamlit/secrets.toml",  # a deployment's secrets: never committed
     "catalogue.local.yml",  # written beside the store by analysts' declarations
+    "static/geo/",  # written by the running app (GeoJSON served by URL), gitignored
 }
 
 
