@@ -55,7 +55,8 @@ if not bases:
 
 with st.expander("Méthode et qualité des projections"):
     st.markdown(catalogue.get("population").method)
-    st.markdown(catalogue.get("apa_recipients").method)
+    for method in dict.fromkeys(catalogue.get(need_id).method for need_id in NEED_BY_ID):  # each method once
+        st.markdown(method)
     st.markdown(
         "Dans les scénarios, chaque taux change chaque année du pourcentage choisi, "
         "amorti de 10 % par an (tendance amortie) ; le choc multiplie tous les taux à partir de son année. "

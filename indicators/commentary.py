@@ -26,6 +26,7 @@ from indicators.standing import SpineRow
 RANK_TOP = 10
 RATIO_MIN = 1.5
 GAP_MIN = 0.10
+AGEING = "share_75_plus"  # the ageing sentence is written for the share of the 75+
 AGEING_FROM = 2013
 AGEING_MIN = 0.3
 MAX_RANK_SENTENCES = 3
@@ -184,18 +185,18 @@ def ageing_sentence(own: dict[int, float], france: dict[int, float], latest: int
         f"({formatting.format_points(mine_r)} contre {formatting.format_points(nation_r)} pour la France)."
     )
     cites = (
-        Cited("share_75_plus", "year", AGEING_FROM, str(AGEING_FROM)),
-        Cited("share_75_plus", "year", latest, str(latest)),
-        Cited("share_75_plus", "change", mine_r, formatting.format_points(mine_r)),
-        Cited("share_75_plus", "change", nation_r, formatting.format_points(nation_r)),
+        Cited(AGEING, "year", AGEING_FROM, str(AGEING_FROM)),
+        Cited(AGEING, "year", latest, str(latest)),
+        Cited(AGEING, "change", mine_r, formatting.format_points(mine_r)),
+        Cited(AGEING, "change", nation_r, formatting.format_points(nation_r)),
     )
-    return Sentence("ageing", "share_75_plus", text, cites)
+    return Sentence("ageing", AGEING, text, cites)
 
 
 def outlook_sentence(rows: tuple[OutlookRow, ...]) -> Sentence | None:
     """'Projection centrale : 1 272 816 habitants en 2023, 1 400 000 en 2050 ; 75 ans et plus : 9,5 % puis 14,0 %.'"""
     by_key = {row.key: row for row in rows}
-    pop, old = by_key.get("population"), by_key.get("share_75_plus")
+    pop, old = by_key.get("population"), by_key.get(AGEING)
     if pop is None or pop.base is None or pop.at(2050) is None:
         return None
     end = pop.at(2050)
@@ -217,8 +218,8 @@ def outlook_sentence(rows: tuple[OutlookRow, ...]) -> Sentence | None:
         else:
             text += f" et la part des 75 ans et plus passerait de {old.fmt(old.base)} à {old.fmt(share)}"
         cites += [
-            Cited("share_75_plus", "value", old.base, old.fmt(old.base)),
-            Cited("share_75_plus", "projection", share, old.fmt(share)),
+            Cited(AGEING, "value", old.base, old.fmt(old.base)),
+            Cited(AGEING, "projection", share, old.fmt(share)),
         ]
     return Sentence("outlook", "population", text + ".", tuple(cites))
 
