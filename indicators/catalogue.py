@@ -12,6 +12,7 @@ import yaml
 
 from indicators.paths import CATALOGUE_PATH, ROOT, processed_dir
 
+POPULATION = "population"  # the total population: the base of every derivation, shown first in the profile
 IMPORTED_MARK = "fichier importé par"  # in the citation of every published file (versions.imported_source)
 LOCAL_CATALOGUE = "catalogue.local.yml"  # indicators declared by analysts, kept in the store folder
 _DEFAULT_STORE = str(ROOT / "data" / "processed")  # paths.processed_dir without RADAR_DATA_DIR
@@ -133,6 +134,16 @@ class NeedRule:
 
 
 @dataclass(frozen=True)
+class CommentaryRule:
+    """How the generated commentary names an indicator: ``subject`` ('le taux de pauvreté'), ``feminine``
+    (agreement of « élevé(e) »), ``gap`` (a sentence on its gap to France or the median)."""
+
+    subject: str
+    feminine: bool = False
+    gap: bool = False
+
+
+@dataclass(frozen=True)
 class SimilarityRule:
     """An indicator used to find similar territories: ``sets`` (``profile`` = the profile's similar
     départements, ``compare`` = the compare page's default), its wording in the profile's explanation
@@ -167,6 +178,8 @@ class Indicator:
     similarity: SimilarityRule | None = None
     spine: tuple[str, int] | None = None  # (group id of ``spine_groups``, order): a row of the spine chart
     outlook: str | None = None  # the label of the profile's 2030 / 2050 outlook row
+    commentary: CommentaryRule | None = None
+    local: int | None = None  # order in the commune / EPCI profile
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -178,7 +191,16 @@ class CatalogueError(ValueError):
     pass
 
 
-PLACES = ("profile", "trend", "need", "similarity", "spine", "outlook")  # where an indicator appears
+PLACES = (
+    "profile",
+    "trend",
+    "need",
+    "similarity",
+    "spine",
+    "outlook",
+    "commentary",
+    "local",
+)  # where an indicator appears
 
 
 def parse(document: dict) -> dict[str, Indicator]:
@@ -231,6 +253,8 @@ def parse(document: dict) -> dict[str, Indicator]:
             similarity=_similarity(entry),
             spine=_spine(entry, spine_groups),
             outlook=_text(entry, "outlook"),
+            commentary=_commentary(entry),
+            local=_order(entry, "local"),
             extra={k: v for k, v in entry.items() if k not in known},
         )
     chosen = (document.get("defaults") or {}).values()
@@ -331,7 +355,7 @@ def _need(entry: dict) -> NeedRule | None:
     return NeedRule(str(item["label"]), ages, item.get("spending"), int(item.get("order", 0)))
 
 
-SIMILARITY_SETS = ("profile", "compare")
+SIMILARITY_SETS = ("profile", "compare", "local")
 
 
 def _similarity(entry: dict) -> SimilarityRule | None:
@@ -352,6 +376,22 @@ def _spine(entry: dict, groups: dict) -> tuple[str, int] | None:
     if not isinstance(item, dict) or item.get("group") not in groups or not isinstance(item.get("order"), int):
         raise CatalogueError(f"indicator {entry['id']}: spine is {{group: one of {list(groups)}, order: N}}")
     return item["group"], item["order"]
+
+
+def _commentary(entry: dict) -> CommentaryRule | None:
+    item = entry.get("commentary")
+    if item is None:
+        return None
+    if not isinstance(item, dict) or not item.get("subject") or not set(item) <= {"subject", "feminine", "gap"}:
+        raise CatalogueError(f"indicator {entry['id']}: commentary is {{subject, feminine, gap}}")
+    return CommentaryRule(str(item["subject"]), bool(item.get("feminine", False)), bool(item.get("gap", False)))
+
+
+def _order(entry: dict, key: str) -> int | None:
+    value = entry.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise CatalogueError(f"indicator {entry['id']}: {key} is an order (an integer)")
+    return value
 
 
 def _text(entry: dict, key: str) -> str | None:
@@ -582,6 +622,12 @@ def spine_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
     rank = {g: n for n, g in enumerate(spine_groups())}
     rows = sorted((i for i in entries.values() if i.spine), key=lambda i: (rank[i.spine[0]], i.spine[1]))
     return tuple(i.id for i in rows)
+
+
+def local_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The indicators of the commune / EPCI profile (``local: N``), in that order."""
+    entries = repository() if entries is None else entries
+    return tuple(i.id for i in sorted((i for i in entries.values() if i.local is not None), key=lambda i: i.local))
 
 
 def outlook_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:

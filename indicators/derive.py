@@ -165,7 +165,7 @@ def population_indicators(
     """Population of régions (summed), the catalogue's age shares and mean annual changes, all levels."""
     totals = _all_levels(age_group_population(age_sex, ALL_AGES))
     regions = totals[totals["territory_level"] == "region"]
-    out = [regions.rename(columns={"population": "value"}).assign(indicator_id="population")[TIDY]]
+    out = [regions.rename(columns={"population": "value"}).assign(indicator_id=catalogue.POPULATION)[TIDY]]
     for indicator_id, ages in (SHARES if shares is None else shares).items():
         part = _all_levels(age_group_population(age_sex, ages))
         merged = part.merge(totals, on=["territory_level", "territory_code", "year"], suffixes=("", "_all"))

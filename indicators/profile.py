@@ -390,7 +390,7 @@ def build(table: pd.DataFrame, population: pd.DataFrame, code: str, nat: standin
         **sections,
         pyramid=pyramid,
         pyramid_year=pyramid_year,
-        pyramid_source=catalogue.get("population").citation,
+        pyramid_source=catalogue.get(catalogue.POPULATION).citation,
         spine=spine,
         similar=neighbours,
         similar_years=dict(nat.structural_years),

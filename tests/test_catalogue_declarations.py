@@ -35,9 +35,14 @@ def test_the_structure_is_read_from_the_catalogue():
         ("pch_recipients", derive.ALL_AGES, "social_spending_net_disability"),
     ]
     assert needs.AGE_LABELS["rsa_households"] == "15-69 ans"
-    assert standing.LOG_SCALE == {"density"}
+    assert "density" in standing.LOG_SCALE and len(standing.LOG_SCALE) == 1
     assert list(catalogue.profile_sections()) == ["headline", "ages", "social", "spending", "collectivite"]
-    assert [i.id for i, _ in catalogue.placed("ages")] == ["share_under_20", "share_20_64", "share_65_plus", "share_75_plus"]
+    assert [i.id for i, _ in catalogue.placed("ages")] == [
+        "share_under_20",
+        "share_20_64",
+        "share_65_plus",
+        "share_75_plus",
+    ]
 
 
 def _document() -> dict:
@@ -128,6 +133,12 @@ def test_a_declared_indicator_gets_a_profile_row_and_a_trend(tmp_path, monkeypat
     mine = rows[(rows["territory_code"] == "93") & (rows["variant"] == "trend")].set_index("year")["value"]
     assert mine.loc[2021] == pytest.approx(22.0)  # ``trend: true`` = the last value held
     assert list(mine.index) == list(range(2021, 2051))
+
+    from indicators import cache  # the Tendances page: no stored trend for a declared rate, computed on demand
+
+    observed_93, path, backtest = cache.trend("93", "taux_test")
+    assert observed_93.loc[2020] == 22.0 and path.set_index("year").loc[2050, "trend"] == pytest.approx(22.0)
+    assert backtest is None
 
 
 def test_a_declaration_without_placement_stays_out_of_the_profile():
