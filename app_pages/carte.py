@@ -31,7 +31,7 @@ if params.get("maille"):
     st.query_params.clear()
 
 left, middle, right = st.columns([3, 2, 2])
-default_ind = params.get("ind") if params.get("ind") in choices else "rsa_coverage_rate"
+default_ind = params.get("ind") if params.get("ind") in choices else catalogue.defaults()["map"]
 indicator_id = left.selectbox(
     "Indicateur", choices, index=choices.index(default_ind), format_func=lambda i: catalogue.get(i).label
 )

@@ -72,7 +72,7 @@ st.subheader("Graphiques")
 chosen = st.multiselect(
     "Indicateurs",
     wide["indicator_id"].tolist(),
-    default=[i for i in ("rsa_coverage_rate", "poverty_rate") if i in set(wide["indicator_id"])],
+    default=[i for i in catalogue.defaults()["compare"] if i in set(wide["indicator_id"])],
     format_func=lambda i: catalogue.get(i).short_label,
 )
 for indicator_id in chosen:

@@ -159,8 +159,25 @@ else:
     definition = st.text_area("Définition", key="new_definition")
     producer = left.text_input("Source (producteur, publication)", key="new_source")
     licence = right.text_input("Licence", value="Licence Ouverte / Etalab 2.0", key="new_licence")
+    sections = catalogue.profile_sections()
+    section = left.selectbox(
+        "Rubrique du profil départemental",
+        [None, *sections],
+        key="new_section",
+        format_func=lambda s: "aucune (pas dans le profil)" if s is None else sections[s],
+    )
+    trend = right.checkbox("Projeter une tendance (page Tendances des taux)", key="new_trend")
     declare = upload.declaration(
-        indicator, label, unit, polarity, definition, producer, licence, file.name if file else None
+        indicator,
+        label,
+        unit,
+        polarity,
+        definition,
+        producer,
+        licence,
+        file.name if file else None,
+        section=section,
+        trend=trend,
     )
 if file is None:
     st.info("Déposez un fichier pour le vérifier.")

@@ -32,7 +32,7 @@ st.plotly_chart(pyramid_chart, key="chart_pyramid")
 st.plotly_chart(groups_chart, key="chart_age_groups")
 st.table(age_outlook.milestone_table(paths))
 st.caption(
-    f"Source : {catalogue.get('population').citation} (observé, {last_year} au 1er janvier) ; "
+    f"Source : {catalogue.get(catalogue.POPULATION).citation} (observé, {last_year} au 1er janvier) ; "
     f"projection Radar social, méthode Hamilton-Perry (rapports de cohortes {last_year - 5}-{last_year}), "
     "en habitants au 1er janvier. Intervalles à 50 % et 80 % tirés des erreurs des projections passées "
     "sur la population totale, appliqués à chaque âge."
@@ -44,7 +44,7 @@ if past_chart is not None:
     for sentence in past_sentences:
         st.markdown(sentence)
     st.caption(
-        f"Source : {catalogue.get('population').citation} ; projection refaite par Radar social avec la même "
+        f"Source : {catalogue.get(catalogue.POPULATION).citation} ; projection refaite par Radar social avec la même "
         f"méthode et les seules estimations connues en {track_record.ORIGIN} (habitants au 1er janvier)."
     )
 
@@ -54,8 +54,9 @@ if not bases:
     st.stop()
 
 with st.expander("Méthode et qualité des projections"):
-    st.markdown(catalogue.get("population").method)
-    st.markdown(catalogue.get("apa_recipients").method)
+    st.markdown(catalogue.get(catalogue.POPULATION).method)
+    for method in dict.fromkeys(catalogue.get(need_id).method for need_id in NEED_BY_ID):  # each method once
+        st.markdown(method)
     st.markdown(
         "Dans les scénarios, chaque taux change chaque année du pourcentage choisi, "
         "amorti de 10 % par an (tendance amortie) ; le choc multiplie tous les taux à partir de son année. "

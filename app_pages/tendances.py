@@ -23,7 +23,7 @@ code = left.selectbox(
     key="trend_territory",
 )
 indicator_id = right.selectbox(
-    "Taux", list(trends.INDICATORS), format_func=lambda i: catalogue.get(i).label, key="trend_indicator"
+    "Taux", list(catalogue.trend_ids()), format_func=lambda i: catalogue.get(i).label, key="trend_indicator"
 )
 indicator = catalogue.get(indicator_id)
 observed, path, backtest = cache.trend(code, indicator_id, "france" if code == "FR" else "departement")
@@ -57,7 +57,7 @@ st.caption(caption)
 
 with st.expander("Méthode et fiabilité (rétro-prévision)"):
     st.markdown(indicator.method or "")
-    st.markdown(f"Trajectoire centrale retenue pour ce taux : **{trends.SETTINGS[indicator_id].label}**.")
+    st.markdown(f"Trajectoire centrale retenue pour ce taux : **{trends.setting_of(indicator_id).label}**.")
     if backtest:
         mine, every = backtest["series"], backtest["all"]
         pct = lambda v: format_number(v, 0) + "\u00a0%"  # noqa: E731

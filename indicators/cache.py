@@ -425,6 +425,10 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
 
     observed = query.series(indicator_id, code, level)
     rows = query.rows(indicator_ids=[indicator_id], levels=[level], codes=[code], variants=trends.VARIANTS)
+    if rows.empty and indicator_id not in trends.INDICATORS:  # an analyst's rate flagged ``trend: true``
+        every = query.rows(indicator_ids=[indicator_id], levels=list(trends.LEVELS))
+        rows = trends.build(every, indicators=(indicator_id,))
+        rows = rows[(rows["territory_code"] == code) & (rows["territory_level"] == level)]
     path = rows.pivot(index="year", columns="variant", values="value").reset_index()
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made

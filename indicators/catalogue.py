@@ -12,6 +12,7 @@ import yaml
 
 from indicators.paths import CATALOGUE_PATH, ROOT, processed_dir
 
+POPULATION = "population"  # the total population: the base of every derivation, shown first in the profile
 IMPORTED_MARK = "fichier importé par"  # in the citation of every published file (versions.imported_source)
 LOCAL_CATALOGUE = "catalogue.local.yml"  # indicators declared by analysts, kept in the store folder
 _DEFAULT_STORE = str(ROOT / "data" / "processed")  # paths.processed_dir without RADAR_DATA_DIR
@@ -75,17 +76,82 @@ class Break:
 
 
 TIMINGS = ("stock", "flow", "same")  # population 1/1/N+1; mean of 1/1/N and 1/1/N+1; 1/1/N
+RECIPE_KINDS = ("ratio", "share", "change")
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """A derived ratio: ``numerator`` (a count indicator) per ``scale`` inhabitants aged ``ages`` (inclusive,
-    None = open), the population taken at the ``timing`` of the count (see TIMINGS)."""
+    """How the pipeline derives an indicator from the population table (and a count), by ``kind``:
 
-    numerator: str
-    ages: tuple[int, int | None]
+    - ``ratio``: ``numerator`` (a count indicator) per ``scale`` inhabitants aged ``ages`` (inclusive, None =
+      open), the population taken at the ``timing`` of the count (see TIMINGS);
+    - ``share``: the population aged ``ages`` in % of the whole population, on 1 January;
+    - ``change``: the mean annual change of the population over ``years`` years, in % a year.
+    """
+
+    numerator: str | None
+    ages: tuple[int, int | None] | None
     scale: float
     timing: str
+    kind: str = "ratio"
+    years: int | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an indicator appears in the département profile: its ``section`` (an id of the catalogue's
+    ``profile_sections``) and ``order`` there; ``rank`` among départements, ``history`` (its series beside
+    the figure), ``france`` (compared with France), ``share_of`` (shown as a % of that indicator's value,
+    the same year) and ``label`` (the profile's own wording)."""
+
+    section: str
+    order: int
+    rank: bool = False
+    history: bool = False
+    france: bool = True
+    share_of: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class TrendRule:
+    """The central path of a rate's trend (``trends.Setting``): weight 0 = its last value."""
+
+    weight: float = 0.0
+    years: int = 1
+    damping: float = 0.0
+
+
+@dataclass(frozen=True)
+class NeedRule:
+    """A count projected as a social need: rate × projected population ``ages``; ``spending`` the net
+    spending indicator of the same field (None when the State pays); ``label`` the scenarios' wording."""
+
+    label: str
+    ages: tuple[int, int | None]
+    spending: str | None = None
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class CommentaryRule:
+    """How the generated commentary names an indicator: ``subject`` ('le taux de pauvreté'), ``feminine``
+    (agreement of « élevé(e) »), ``gap`` (a sentence on its gap to France or the median)."""
+
+    subject: str
+    feminine: bool = False
+    gap: bool = False
+
+
+@dataclass(frozen=True)
+class SimilarityRule:
+    """An indicator used to find similar territories: ``sets`` (``profile`` = the profile's similar
+    départements, ``compare`` = the compare page's default), its wording in the profile's explanation
+    and ``log`` (compared on a log10 scale)."""
+
+    sets: tuple[str, ...]
+    label: str
+    log: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +172,14 @@ class Indicator:
     breaks: tuple[Break, ...] = ()
     gaps: tuple[Gap, ...] = ()
     recipe: Recipe | None = None
+    profile: tuple[Placement, ...] = ()
+    trend: TrendRule | None = None
+    need: NeedRule | None = None
+    similarity: SimilarityRule | None = None
+    spine: tuple[str, int] | None = None  # (group id of ``spine_groups``, order): a row of the spine chart
+    outlook: str | None = None  # the label of the profile's 2030 / 2050 outlook row
+    commentary: CommentaryRule | None = None
+    local: int | None = None  # order in the commune / EPCI profile
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -117,7 +191,21 @@ class CatalogueError(ValueError):
     pass
 
 
+PLACES = (
+    "profile",
+    "trend",
+    "need",
+    "similarity",
+    "spine",
+    "outlook",
+    "commentary",
+    "local",
+)  # where an indicator appears
+
+
 def parse(document: dict) -> dict[str, Indicator]:
+    sections = document.get("profile_sections") or {}
+    spine_groups = document.get("spine_groups") or {}
     sources = {}
     for sid, s in (document.get("sources") or {}).items():
         missing = [k for k in ("producer", "title", "url", "licence", "citation") if not s.get(k)]
@@ -141,7 +229,7 @@ def parse(document: dict) -> dict[str, Indicator]:
         if entry["id"] in indicators:
             raise CatalogueError(f"indicator {entry['id']} is listed twice")
         _check_range(entry)
-        known = {*REQUIRED, "numerator", "denominator", "notes", "method", "breaks", "gaps", "recipe"}
+        known = {*REQUIRED, "numerator", "denominator", "notes", "method", "breaks", "gaps", "recipe", *PLACES}
         indicators[entry["id"]] = Indicator(
             id=entry["id"],
             label=entry["label"],
@@ -159,11 +247,28 @@ def parse(document: dict) -> dict[str, Indicator]:
             breaks=_breaks(entry),
             gaps=_gaps(entry, f"indicator {entry['id']}"),
             recipe=_recipe(entry),
+            profile=_placements(entry, sections),
+            trend=_trend(entry),
+            need=_need(entry),
+            similarity=_similarity(entry),
+            spine=_spine(entry, spine_groups),
+            outlook=_text(entry, "outlook"),
+            commentary=_commentary(entry),
+            local=_order(entry, "local"),
             extra={k: v for k, v in entry.items() if k not in known},
         )
+    chosen = (document.get("defaults") or {}).values()
+    unknown = [i for v in chosen for i in (v if isinstance(v, list) else [v]) if i not in indicators]
+    if unknown:
+        raise CatalogueError(f"defaults name unknown indicators {unknown}")
     for indicator in indicators.values():
-        if indicator.recipe and indicator.recipe.numerator not in indicators:
+        if indicator.recipe and indicator.recipe.numerator and indicator.recipe.numerator not in indicators:
             raise CatalogueError(f"indicator {indicator.id}: recipe numerator {indicator.recipe.numerator} is unknown")
+        named = [p.share_of for p in indicator.profile if p.share_of]
+        named += [indicator.need.spending] if indicator.need and indicator.need.spending else []
+        unknown = [i for i in named if i not in indicators]
+        if unknown:
+            raise CatalogueError(f"indicator {indicator.id}: names unknown indicators {unknown}")
         for b in indicator.breaks:
             unknown = [i for i in b.splice or () if i not in indicators]
             if unknown:
@@ -171,26 +276,129 @@ def parse(document: dict) -> dict[str, Indicator]:
     return indicators
 
 
+def _ages(value) -> tuple[int, int | None] | None:
+    """[low, high or null] -> (low, high), None when malformed."""
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not isinstance(value[0], int)
+        or not (value[1] is None or isinstance(value[1], int))
+    ):
+        return None
+    return value[0], value[1]
+
+
 def _recipe(entry: dict) -> Recipe | None:
     item = entry.get("recipe")
     if item is None:
         return None
-    ages = item.get("ages") if isinstance(item, dict) else None
+    kind = item.get("kind", "ratio") if isinstance(item, dict) else None
+    ages = _ages(item.get("ages")) if isinstance(item, dict) else None
+    if kind == "share" and ages is not None:
+        return Recipe(None, ages, 100.0, "same", kind)
+    if kind == "change" and isinstance(item.get("years"), int) and item["years"] > 0:
+        return Recipe(None, None, 100.0, "same", kind, item["years"])
     if (
-        not isinstance(item, dict)
+        kind != "ratio"
         or not item.get("numerator")
-        or not isinstance(ages, list)
-        or len(ages) != 2
-        or not isinstance(ages[0], int)
-        or not (ages[1] is None or isinstance(ages[1], int))
+        or ages is None
         or not isinstance(item.get("scale"), int | float)
         or item.get("timing") not in TIMINGS
     ):
         raise CatalogueError(
             f"indicator {entry['id']}: a recipe is {{numerator: ID, ages: [low, high or null], scale, "
-            f"timing: one of {TIMINGS}}}"
+            f"timing: one of {TIMINGS}}}, {{kind: share, ages: [low, high or null]}} or {{kind: change, years: N}}"
         )
-    return Recipe(str(item["numerator"]), (ages[0], ages[1]), float(item["scale"]), item["timing"])
+    return Recipe(str(item["numerator"]), ages, float(item["scale"]), item["timing"])
+
+
+def _placements(entry: dict, sections: dict) -> tuple[Placement, ...]:
+    item = entry.get("profile")
+    if item is None:
+        return ()
+    items = item if isinstance(item, list) else [item]
+    out = []
+    fields = {"section", "order", "rank", "history", "france", "share_of", "label"}
+    for place in items:
+        if (
+            not isinstance(place, dict)
+            or place.get("section") not in sections
+            or not isinstance(place.get("order"), int)
+            or not set(place) <= fields
+        ):
+            raise CatalogueError(
+                f"indicator {entry['id']}: a profile place is {{section: one of {list(sections)}, order: N, "
+                "rank, history, france, share_of, label}"
+            )
+        out.append(Placement(**place))
+    return tuple(out)
+
+
+def _trend(entry: dict) -> TrendRule | None:
+    item = entry.get("trend")
+    if item in (None, False):
+        return None
+    if item is True:
+        return TrendRule()
+    if not isinstance(item, dict) or not set(item) <= {"weight", "years", "damping"}:
+        raise CatalogueError(f"indicator {entry['id']}: trend is true or {{weight, years, damping}}")
+    return TrendRule(float(item.get("weight", 0.0)), int(item.get("years", 1)), float(item.get("damping", 0.0)))
+
+
+def _need(entry: dict) -> NeedRule | None:
+    item = entry.get("need")
+    if item is None:
+        return None
+    ages = _ages(item.get("ages")) if isinstance(item, dict) else None
+    if ages is None or not item.get("label"):
+        raise CatalogueError(f"indicator {entry['id']}: a need is {{label, ages: [low, high or null], spending: ID}}")
+    return NeedRule(str(item["label"]), ages, item.get("spending"), int(item.get("order", 0)))
+
+
+SIMILARITY_SETS = ("profile", "compare", "local")
+
+
+def _similarity(entry: dict) -> SimilarityRule | None:
+    item = entry.get("similarity")
+    if item is None:
+        return None
+    sets = item.get("sets") if isinstance(item, dict) else None
+    if not isinstance(sets, list) or not sets or not set(sets) <= set(SIMILARITY_SETS):
+        raise CatalogueError(f"indicator {entry['id']}: similarity is {{sets: {list(SIMILARITY_SETS)}, label, log}}")
+    label = item.get("label") or entry["label"][:1].lower() + entry["label"][1:]
+    return SimilarityRule(tuple(sets), str(label), bool(item.get("log", False)))
+
+
+def _spine(entry: dict, groups: dict) -> tuple[str, int] | None:
+    item = entry.get("spine")
+    if item is None:
+        return None
+    if not isinstance(item, dict) or item.get("group") not in groups or not isinstance(item.get("order"), int):
+        raise CatalogueError(f"indicator {entry['id']}: spine is {{group: one of {list(groups)}, order: N}}")
+    return item["group"], item["order"]
+
+
+def _commentary(entry: dict) -> CommentaryRule | None:
+    item = entry.get("commentary")
+    if item is None:
+        return None
+    if not isinstance(item, dict) or not item.get("subject") or not set(item) <= {"subject", "feminine", "gap"}:
+        raise CatalogueError(f"indicator {entry['id']}: commentary is {{subject, feminine, gap}}")
+    return CommentaryRule(str(item["subject"]), bool(item.get("feminine", False)), bool(item.get("gap", False)))
+
+
+def _order(entry: dict, key: str) -> int | None:
+    value = entry.get(key)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise CatalogueError(f"indicator {entry['id']}: {key} is an order (an integer)")
+    return value
+
+
+def _text(entry: dict, key: str) -> str | None:
+    value = entry.get(key)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise CatalogueError(f"indicator {entry['id']}: {key} is a label")
+    return value
 
 
 def _gaps(entry: dict, what: str) -> tuple[Gap, ...]:
@@ -349,12 +557,83 @@ def get(indicator_id: str) -> Indicator:
 OTHER_THEME = "Autres indicateurs"
 
 
-@lru_cache(maxsize=4)
-def themes(path: Path = CATALOGUE_PATH) -> dict[str, str]:
-    """Theme id -> French label, in the order the catalogue lists them."""
+@lru_cache(maxsize=16)
+def _titles(key: str, path: Path) -> dict[str, str]:
     with open(path, encoding="utf-8") as handle:
         document = yaml.safe_load(handle)
-    return {str(k): str(v) for k, v in (document.get("themes") or {}).items()}
+    return {str(k): str(v) for k, v in (document.get(key) or {}).items()}
+
+
+def themes(path: Path = CATALOGUE_PATH) -> dict[str, str]:
+    """Theme id -> French label, in the order the catalogue lists them."""
+    return _titles("themes", path)
+
+
+def profile_sections(path: Path = CATALOGUE_PATH) -> dict[str, str]:
+    """Profile section id -> French title, in the order the profile shows them."""
+    return _titles("profile_sections", path)
+
+
+def spine_groups(path: Path = CATALOGUE_PATH) -> dict[str, str]:
+    """Spine group id -> French title, in the order the spine chart shows them."""
+    return _titles("spine_groups", path)
+
+
+@lru_cache(maxsize=4)
+def defaults(path: Path = CATALOGUE_PATH) -> dict:
+    """What pages show before anyone chooses (``defaults:``): ``map`` (an id), ``compare`` (ids)."""
+    with open(path, encoding="utf-8") as handle:
+        return dict(yaml.safe_load(handle).get("defaults") or {})
+
+
+def repository() -> dict[str, Indicator]:
+    """The repository's catalogue alone (what the pipeline builds), without the analysts' extension."""
+    return _load(CATALOGUE_PATH, None, None)
+
+
+def placed(section: str, entries: dict[str, Indicator] | None = None) -> list[tuple[Indicator, Placement]]:
+    """The indicators of one profile section with their place, in order (ties: catalogue order)."""
+    entries = load() if entries is None else entries
+    found = [(i, p) for i in entries.values() for p in i.profile if p.section == section]
+    return sorted(found, key=lambda pair: pair[1].order)
+
+
+def trend_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The rates projected by a trend (``trend:``), in catalogue order."""
+    entries = load() if entries is None else entries
+    return tuple(i.id for i in entries.values() if i.trend is not None)
+
+
+def need_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The counts projected as social needs (``need:``), in catalogue order."""
+    entries = repository() if entries is None else entries
+    return tuple(i.id for i in sorted((i for i in entries.values() if i.need), key=lambda i: i.need.order))
+
+
+def similarity_ids(which: str, entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The indicators of one similarity set (``profile`` or ``compare``), in catalogue order."""
+    entries = repository() if entries is None else entries
+    return tuple(i.id for i in entries.values() if i.similarity and which in i.similarity.sets)
+
+
+def spine_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The rows of the spine chart, grouped in the order of ``spine_groups``, catalogue order within."""
+    entries = repository() if entries is None else entries
+    rank = {g: n for n, g in enumerate(spine_groups())}
+    rows = sorted((i for i in entries.values() if i.spine), key=lambda i: (rank[i.spine[0]], i.spine[1]))
+    return tuple(i.id for i in rows)
+
+
+def local_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The indicators of the commune / EPCI profile (``local: N``), in that order."""
+    entries = repository() if entries is None else entries
+    return tuple(i.id for i in sorted((i for i in entries.values() if i.local is not None), key=lambda i: i.local))
+
+
+def outlook_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
+    """The rows of the profile's 2030 / 2050 outlook, in catalogue order."""
+    entries = repository() if entries is None else entries
+    return tuple(i.id for i in entries.values() if i.outlook)
 
 
 def row_citation(indicator: Indicator, source_id: str | None) -> str:

@@ -19,32 +19,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from indicators import formatting
+from indicators import catalogue, formatting
 from indicators.outlook import OutlookRow
 from indicators.standing import SpineRow
 
 RANK_TOP = 10
 RATIO_MIN = 1.5
 GAP_MIN = 0.10
+POPULATION = catalogue.POPULATION
+AGEING = "share_75_plus"  # the ageing sentence is written for the share of the 75+
 AGEING_FROM = 2013
 AGEING_MIN = 0.3
 MAX_RANK_SENTENCES = 3
-# Subject of the sentence and whether it is feminine (for the agreement of "élevé(e)").
+# Subject of the sentence, whether it is feminine (for the agreement of "élevé(e)") and whether its gap to
+# France is said: the catalogue's ``commentary: {subject, feminine, gap}``.
 SUBJECTS = {
-    "poverty_rate": ("le taux de pauvreté", False),
-    "unemployment_rate": ("le taux de chômage", False),
-    "median_living_standard": ("le niveau de vie médian", False),
-    "rsa_coverage_rate": ("la part de la population couverte par le RSA", True),
-    "ase_rate_0_19": ("la part des 0-19 ans concernés par une mesure d'aide sociale à l'enfance", True),
-    "apa_rate_60_plus": ("la part des 60 ans et plus bénéficiaires de l'APA", True),
-    "aah_rate_20_64": ("la part des 20-64 ans allocataires de l'AAH", True),
-    "pch_per_1000": ("le nombre de bénéficiaires de la PCH pour 1 000 habitants", False),
-    "share_under_20": ("la part des moins de 20 ans", True),
-    "share_65_plus": ("la part des 65 ans et plus", True),
-    "share_75_plus": ("la part des 75 ans et plus", True),
-    "social_spending_per_capita": ("la dépense nette d'aide sociale par habitant", True),
+    i.id: (i.commentary.subject, i.commentary.feminine) for i in catalogue.repository().values() if i.commentary
 }
-GAP_KEYS = ("poverty_rate", "unemployment_rate", "rsa_coverage_rate")
+GAP_KEYS = tuple(i.id for i in catalogue.repository().values() if i.commentary and i.commentary.gap)
 
 
 @dataclass(frozen=True)
@@ -184,18 +176,18 @@ def ageing_sentence(own: dict[int, float], france: dict[int, float], latest: int
         f"({formatting.format_points(mine_r)} contre {formatting.format_points(nation_r)} pour la France)."
     )
     cites = (
-        Cited("share_75_plus", "year", AGEING_FROM, str(AGEING_FROM)),
-        Cited("share_75_plus", "year", latest, str(latest)),
-        Cited("share_75_plus", "change", mine_r, formatting.format_points(mine_r)),
-        Cited("share_75_plus", "change", nation_r, formatting.format_points(nation_r)),
+        Cited(AGEING, "year", AGEING_FROM, str(AGEING_FROM)),
+        Cited(AGEING, "year", latest, str(latest)),
+        Cited(AGEING, "change", mine_r, formatting.format_points(mine_r)),
+        Cited(AGEING, "change", nation_r, formatting.format_points(nation_r)),
     )
-    return Sentence("ageing", "share_75_plus", text, cites)
+    return Sentence("ageing", AGEING, text, cites)
 
 
 def outlook_sentence(rows: tuple[OutlookRow, ...]) -> Sentence | None:
     """'Projection centrale : 1 272 816 habitants en 2023, 1 400 000 en 2050 ; 75 ans et plus : 9,5 % puis 14,0 %.'"""
     by_key = {row.key: row for row in rows}
-    pop, old = by_key.get("population"), by_key.get("share_75_plus")
+    pop, old = by_key.get(POPULATION), by_key.get(AGEING)
     if pop is None or pop.base is None or pop.at(2050) is None:
         return None
     end = pop.at(2050)
@@ -205,10 +197,10 @@ def outlook_sentence(rows: tuple[OutlookRow, ...]) -> Sentence | None:
         f"{verb} {pop.fmt(end.central)} en 2050"
     )
     cites = [
-        Cited("population", "value", pop.base, pop.fmt(pop.base)),
-        Cited("population", "year", pop.base_year, str(pop.base_year)),
-        Cited("population", "projection", end.central, pop.fmt(end.central)),
-        Cited("population", "year", 2050, "2050"),
+        Cited(POPULATION, "value", pop.base, pop.fmt(pop.base)),
+        Cited(POPULATION, "year", pop.base_year, str(pop.base_year)),
+        Cited(POPULATION, "projection", end.central, pop.fmt(end.central)),
+        Cited(POPULATION, "year", 2050, "2050"),
     ]
     if old is not None and old.base is not None and old.at(2050) is not None:
         share = old.at(2050).central
@@ -217,10 +209,10 @@ def outlook_sentence(rows: tuple[OutlookRow, ...]) -> Sentence | None:
         else:
             text += f" et la part des 75 ans et plus passerait de {old.fmt(old.base)} à {old.fmt(share)}"
         cites += [
-            Cited("share_75_plus", "value", old.base, old.fmt(old.base)),
-            Cited("share_75_plus", "projection", share, old.fmt(share)),
+            Cited(AGEING, "value", old.base, old.fmt(old.base)),
+            Cited(AGEING, "projection", share, old.fmt(share)),
         ]
-    return Sentence("outlook", "population", text + ".", tuple(cites))
+    return Sentence("outlook", POPULATION, text + ".", tuple(cites))
 
 
 def build(

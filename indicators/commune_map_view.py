@@ -8,7 +8,7 @@ from indicators import cache, catalogue, commune_map, picker, query, territories
 from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.formatting import plain
 
-DEFAULT_INDICATOR = "census_unemployment_rate_15_64"
+DEFAULT_INDICATOR = catalogue.defaults()["commune_map"]
 NO_COMMUNE_DATA = (
     "Pas encore de données communales dans le magasin de données : la carte montre les contours des communes, "
     "toutes en n.d. (non disponible)."

@@ -37,18 +37,25 @@ def catalogue_ratios(entries: dict | None = None) -> list[Ratio]:
     return [
         Ratio(i.id, i.recipe.numerator, AgeGroup(*i.recipe.ages), i.recipe.scale, i.recipe.timing)
         for i in entries.values()
-        if i.recipe is not None
+        if i.recipe is not None and i.recipe.kind == "ratio"
     ]
 
 
+def catalogue_shares(entries: dict | None = None) -> dict[str, AgeGroup]:
+    """indicator id -> age group of the population shares the catalogue declares (``recipe: {kind: share}``)."""
+    entries = entries if entries is not None else catalogue.repository()
+    return {i.id: AgeGroup(*i.recipe.ages) for i in entries.values() if i.recipe and i.recipe.kind == "share"}
+
+
+def catalogue_changes(entries: dict | None = None) -> dict[str, int]:
+    """indicator id -> years of the mean annual population changes (``recipe: {kind: change, years}``)."""
+    entries = entries if entries is not None else catalogue.repository()
+    return {i.id: i.recipe.years for i in entries.values() if i.recipe and i.recipe.kind == "change"}
+
+
 RATIOS = catalogue_ratios()
-SHARES = {
-    "share_under_20": AgeGroup(0, 19),
-    "share_20_64": AgeGroup(20, 64),
-    "share_60_plus": AgeGroup(60, None),
-    "share_65_plus": AgeGroup(65, None),
-    "share_75_plus": AgeGroup(75, None),
-}
+SHARES = catalogue_shares()
+CHANGES = catalogue_changes()
 
 
 def _denominator(age_sex: pd.DataFrame, ages: AgeGroup, timing: str) -> pd.DataFrame:
@@ -152,18 +159,46 @@ def _all_levels(pop: pd.DataFrame) -> pd.DataFrame:
     return both[["territory_level", "territory_code", "year", "population"]]
 
 
-def population_indicators(age_sex: pd.DataFrame) -> pd.DataFrame:
-    """Population of régions (summed), age shares and mean annual change over 5 years, all levels."""
+def population_indicators(
+    age_sex: pd.DataFrame, shares: dict[str, AgeGroup] | None = None, changes: dict[str, int] | None = None
+) -> pd.DataFrame:
+    """Population of régions (summed), the catalogue's age shares and mean annual changes, all levels."""
     totals = _all_levels(age_group_population(age_sex, ALL_AGES))
     regions = totals[totals["territory_level"] == "region"]
-    out = [regions.rename(columns={"population": "value"}).assign(indicator_id="population")[TIDY]]
-    for indicator_id, ages in SHARES.items():
+    out = [regions.rename(columns={"population": "value"}).assign(indicator_id=catalogue.POPULATION)[TIDY]]
+    for indicator_id, ages in (SHARES if shares is None else shares).items():
         part = _all_levels(age_group_population(age_sex, ages))
         merged = part.merge(totals, on=["territory_level", "territory_code", "year"], suffixes=("", "_all"))
         merged["value"] = merged["population"] / merged["population_all"] * 100
         out.append(merged.assign(indicator_id=indicator_id)[TIDY])
-    previous = totals.assign(year=totals["year"] + 5).rename(columns={"population": "before"})
-    change = totals.merge(previous, on=["territory_level", "territory_code", "year"])
-    change["value"] = ((change["population"] / change["before"]) ** (1 / 5) - 1) * 100
-    out.append(change.assign(indicator_id="population_change_5y")[TIDY])
+    for indicator_id, years in (CHANGES if changes is None else changes).items():
+        previous = totals.assign(year=totals["year"] + years).rename(columns={"population": "before"})
+        change = totals.merge(previous, on=["territory_level", "territory_code", "year"])
+        change["value"] = ((change["population"] / change["before"]) ** (1 / years) - 1) * 100
+        out.append(change.assign(indicator_id=indicator_id)[TIDY])
     return pd.concat(out, ignore_index=True)
+
+
+def derived(observed: pd.DataFrame, age_sex: pd.DataFrame, entries: dict | None = None) -> pd.DataFrame:
+    """Every indicator the catalogue derives (``recipe:``) plus the région / France sums of the counts the
+    ratios divide, with the ``source_id`` of each row (a ratio's is its numerator's, the population's
+    otherwise). ``observed``: the source rows (with ``source_id``); ``entries``: the catalogue (default: the
+    repository's)."""
+    from indicators.sources import insee_population
+
+    entries = entries if entries is not None else catalogue.repository()
+    recipes = catalogue_ratios(entries)
+    rows = pd.concat(
+        [
+            population_indicators(age_sex, catalogue_shares(entries), catalogue_changes(entries)),
+            aggregate_counts(observed, [r.numerator for r in recipes]),
+            ratios(observed, age_sex, recipes),
+        ],
+        ignore_index=True,
+    )
+    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
+    ratio_source = {r.indicator_id: source_of.get(r.numerator) for r in recipes}
+    rows["source_id"] = rows["indicator_id"].map(
+        lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID)
+    )
+    return rows

@@ -21,18 +21,12 @@ import pandas as pd
 from indicators import catalogue, query, search, similarity, territories
 from indicators.formatting import MISSING, format_indicator, format_number, format_rank
 
-# The indicators published for communes and EPCI (see the catalogue), in the order they are shown.
-LOCAL_INDICATORS = (
-    "legal_population",
-    "legal_population_change",
-    "density",
-    "households",
-    "census_unemployment_rate_15_64",
-    "birth_rate",
-    "death_rate",
-)
-# Similar communes: comparable size (population within a factor SIZE_FACTOR), then the nearest on these.
-SIMILARITY = ("density", "legal_population_change", "census_unemployment_rate_15_64", "birth_rate", "death_rate")
+# The indicators published for communes and EPCI, in the order they are shown (the catalogue's ``local: N``).
+LOCAL_INDICATORS = catalogue.local_ids()
+# Similar communes: comparable size (population within a factor SIZE_FACTOR), then the nearest on these
+# (``similarity: {sets: [local]}``; ``log: true`` compared on a log10 scale).
+SIMILARITY = catalogue.similarity_ids("local")
+LOG_SCALE = {i for i in SIMILARITY if catalogue.repository()[i].similarity.log}
 SIZE_FACTOR = 2.0
 N_SIMILAR = 5
 LEVEL_NAMES = {"commune": "commune", "epci": "intercommunalité", "departement": "département", "france": "France"}
@@ -217,8 +211,8 @@ def _similar(level: str, code: str, population: float | None, index: pd.DataFram
     if len(used) < 2:
         return (), ()
     matrix = matrix[used].dropna()
-    if "density" in used:
-        matrix["density"] = np.log10(matrix["density"].clip(lower=0.1))
+    for key in LOG_SCALE.intersection(used):
+        matrix[key] = np.log10(matrix[key].clip(lower=0.1))
     z = similarity.standardise(matrix)
     near = similarity.distances(z, code).drop(code).sort_values().head(N_SIMILAR)
     facts = peers.set_index("code")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from indicators import trends
+from indicators import catalogue, trends
 from indicators.age_groups import ALL_AGES, AgeGroup, age_group_population
 
 TREND_YEARS = 5
@@ -28,21 +28,25 @@ class Need:
     spending_id: str | None  # DREES net spending of the same field (k€), None when the State pays
 
 
-NEEDS = [
-    Need("apa_recipients", "Bénéficiaires de l'APA", AgeGroup(75, None), "social_spending_net_elderly"),
-    Need("pch_recipients", "Bénéficiaires de la PCH", ALL_AGES, "social_spending_net_disability"),
-    Need("ase_children", "Enfants suivis par l'ASE", AgeGroup(0, 19), "social_spending_net_child_welfare"),
-    Need("aah_recipients", "Allocataires de l'AAH", AgeGroup(20, 64), None),
-    Need("rsa_households", "Foyers allocataires du RSA", AgeGroup(15, 69), "social_spending_net_rsa_insertion"),
-]
+def catalogue_needs(entries: dict | None = None) -> list[Need]:
+    """The needs the catalogue declares (``need: {label, ages, spending, order}``), in their order."""
+    entries = catalogue.repository() if entries is None else entries
+    return [
+        Need(i, entries[i].need.label, AgeGroup(*entries[i].need.ages), entries[i].need.spending)
+        for i in catalogue.need_ids(entries)
+    ]
+
+
+def age_label(ages: AgeGroup) -> str:
+    """'75 ans et plus', '0-19 ans', 'population totale'."""
+    if ages == ALL_AGES:
+        return "population totale"
+    return f"{ages.low} ans et plus" if ages.high is None else f"{ages.low}-{ages.high} ans"
+
+
+NEEDS = catalogue_needs()
 NEED_BY_ID = {n.id: n for n in NEEDS}
-AGE_LABELS = {
-    "apa_recipients": "75 ans et plus",
-    "pch_recipients": "population totale",
-    "ase_children": "0-19 ans",
-    "aah_recipients": "20-64 ans",
-    "rsa_households": "15-69 ans",
-}
+AGE_LABELS = {n.id: age_label(n.ages) for n in NEEDS}
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,7 @@ import pandas as pd
 
 from indicators import catalogue, formatting
 
-OUTLOOK = (
-    ("population", "Population"),
-    ("share_75_plus", "Part des 75 ans et plus"),
-    ("apa_recipients", "Bénéficiaires de l'APA"),
-)
+OUTLOOK = tuple((i, catalogue.repository()[i].outlook) for i in catalogue.outlook_ids())  # ``outlook: LABEL``
 HORIZONS = (2030, 2050)
 INTERVALS = (("low", "high"), ("p10", "p90"))
 

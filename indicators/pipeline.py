@@ -153,20 +153,7 @@ def build_tables(
         (rows,) = build_steps.run(source_step(module), raw_dir, cache_dir, read, log)
         parts.append(rows.assign(source_id=module.SOURCE_ID))
     observed = pd.concat(parts, ignore_index=True)
-    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
-    counts = [r.numerator for r in derive.RATIOS] + ["population"]
-    derived = pd.concat(
-        [
-            derive.population_indicators(age_sex),
-            derive.aggregate_counts(observed, [c for c in counts if c != "population"]),
-            derive.ratios(observed, age_sex),
-        ],
-        ignore_index=True,
-    )
-    ratio_source = {r.indicator_id: source_of.get(r.numerator) for r in derive.RATIOS}
-    derived["source_id"] = derived["indicator_id"].map(
-        lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID)
-    )
+    derived = derive.derived(observed, age_sex)
     table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
     from indicators import projected
 

@@ -18,19 +18,21 @@ from indicators.ranking import rank_departements
 from indicators.schema import AGE_BANDS
 
 FRANCE = territories.FRANCE_CODE
-HEADLINE = ["population", "population_change_5y", "unemployment_rate", "poverty_rate"]
-AGES = ["share_under_20", "share_20_64", "share_65_plus", "share_75_plus"]
-SOCIAL = ["rsa_coverage_rate", "apa_rate_60_plus", "aah_rate_20_64", "pch_per_1000", "ase_rate_0_19", "poverty_rate"]
-SPENDING_TOTAL = "social_spending_per_capita"
-SPENDING_NET = "social_spending_net"
-SPENDING_DOMAINS = {
-    "social_spending_net_elderly": "Personnes âgées",
-    "social_spending_net_disability": "Personnes handicapées",
-    "social_spending_net_child_welfare": "Aide sociale à l'enfance",
-    "social_spending_net_rsa_insertion": "RSA et insertion",
-}
-COLLECTIVITE = ["budget_total", "budget_social_share", "agents_total", "agents_social", "social_staff_fte"]
-NEEDED = {*HEADLINE, *AGES, *SOCIAL, SPENDING_TOTAL, SPENDING_NET, *SPENDING_DOMAINS, *COLLECTIVITE}
+# The sections and their figures are the catalogue's (``profile_sections`` and each indicator's
+# ``profile: {section, order, ...}``); a section id is the name of its field of :class:`Profile`.
+
+
+def placed_ids(entries: dict | None = None) -> set[str]:
+    """Every indicator a profile section shows or divides by (``share_of``), built-in or declared."""
+    entries = catalogue.load() if entries is None else entries
+    return {
+        key
+        for section in catalogue.profile_sections()
+        for indicator, place in catalogue.placed(section, entries)
+        for key in (indicator.id, place.share_of)
+        if key
+    }
+
 
 DREES_AIDE_SOCIALE = "drees_aide_sociale"
 NOT_IN_STORE = "cette valeur n'est pas publiée pour ce département dans les sources utilisées"
@@ -104,13 +106,7 @@ class Profile:
         return f"{self.name} ({self.code})"
 
     def sections(self) -> list[tuple[str, tuple[Figure, ...]]]:
-        return [
-            ("Chiffres clés", self.headline),
-            ("Structure par âge", self.ages),
-            ("Indicateurs sociaux", self.social),
-            ("Dépenses d'aide sociale", self.spending),
-            ("La collectivité", self.collectivite),
-        ]
+        return [(title, getattr(self, key)) for key, title in catalogue.profile_sections().items()]
 
     def figure(self, key: str, section: str | None = None) -> Figure:
         for name, figures in self.sections():
@@ -138,7 +134,8 @@ class _Data:
     """The rows of the table the profile needs, split once by indicator (fast repeated look-ups)."""
 
     def __init__(self, table: pd.DataFrame) -> None:
-        rows = table[table["indicator_id"].isin(NEEDED) & (table["variant"] == "observed")]
+        needed = {*placed_ids(), commentary.AGEING}
+        rows = table[table["indicator_id"].isin(needed) & (table["variant"] == "observed")]
         self.table = rows
         self.by_id = {key: part for key, part in rows.groupby("indicator_id", sort=False)}
 
@@ -241,16 +238,17 @@ def indicator_figure(
     )
 
 
-def density_figure(nat: standing.National, code: str) -> Figure:
+def density_figure(nat: standing.National, code: str, key: str = standing.DENSITY, label: str | None = None) -> Figure:
     """Inhabitants per km² (population / area of the IGN contour), France = all départements."""
-    by_year = nat.values.get("density", {})
+    by_year = nat.values.get(key, {})
     year = max(by_year) if by_year else None
     value = float(by_year[year][code]) if year is not None and code in by_year[year].index else None
-    france_value = nat.france.get("density", {}).get(year)
-    label = "Densité de population"
+    france_value = nat.france.get(key, {}).get(year)
+    label = label or "Densité de population"
+    short_label = catalogue.get(key).short_label
     if value is None:
         return Figure(
-            "density",
+            key,
             label,
             None,
             formatting.MISSING,
@@ -258,11 +256,11 @@ def density_figure(nat: standing.National, code: str) -> Figure:
             density.UNIT,
             density.SOURCE,
             note="superficie ou population inconnue pour ce département",
-            short_label="Densité",
+            short_label=short_label,
         )
     decimals = 0 if value >= 10 else 1
     return Figure(
-        "density",
+        key,
         label,
         value,
         formatting.format_value(value, density.UNIT, decimals),
@@ -271,62 +269,58 @@ def density_figure(nat: standing.National, code: str) -> Figure:
         density.SOURCE,
         france_value=france_value,
         france_text=formatting.format_value(france_value, density.UNIT, 0),
-        short_label="Densité",
+        short_label=short_label,
     )
 
 
-def _headline(data: _Data, code: str, nat: standing.National) -> tuple[Figure, ...]:
-    population = indicator_figure(data, "population", code)
-    change = indicator_figure(data, "population_change_5y", code, label="Variation annuelle moyenne de la population")
-    if change.year:
-        change = replace(change, label=f"{change.label} ({change.year - 5}-{change.year})")
-    return (
-        population,
-        change,
-        density_figure(nat, code),
-        indicator_figure(data, "unemployment_rate", code),
-        indicator_figure(data, "poverty_rate", code),
+def share_figure(data: _Data, indicator: Indicator, place: catalogue.Placement, code: str) -> Figure:
+    """``indicator`` as a % of ``place.share_of`` (its whole, e.g. a domain of the net social spending), the
+    latest year of the whole, for the département and France."""
+    whole_series = data.series(place.share_of, code)
+    year = int(whole_series.index[-1]) if len(whole_series) else None
+    part, whole = _at(data.series(indicator.id, code), year), _at(whole_series, year)
+    share = part / whole * 100 if part is not None and whole else None
+    f_part = _at(data.series(indicator.id, FRANCE, "france"), year)
+    f_whole = _at(data.series(place.share_of, FRANCE, "france"), year)
+    france_share = f_part / f_whole * 100 if f_part is not None and f_whole else None
+    if share is not None:
+        note = ""
+    elif year is None:
+        note = missing_reason(indicator.id, code)
+    else:
+        note = f"pas de valeur {year} pour ce domaine dans la source"
+    return Figure(
+        indicator.id,
+        place.label or indicator.label,
+        share,
+        formatting.format_value(share, "%", 1),
+        year if share is not None else None,
+        "%",
+        indicator.citation,
+        note=note,
+        france_value=france_share,
+        france_text=formatting.format_value(france_share, "%", 1),
     )
 
 
-def _spending(data: _Data, code: str) -> tuple[Figure, ...]:
-    total = indicator_figure(data, SPENDING_TOTAL, code, with_rank=True, with_trend=True)
-    figures = [total]
-    net = data.series(SPENDING_NET, code)
-    france_net = data.series(SPENDING_NET, FRANCE, "france")
-    year = total.year
-    for domain_id, domain in SPENDING_DOMAINS.items():
-        indicator = catalogue.get(domain_id)
-        label = f"Part des dépenses nettes : {domain}"
-        part = _at(data.series(domain_id, code), year)
-        whole = _at(net, year)
-        share = part / whole * 100 if part is not None and whole else None
-        f_part, f_whole = _at(data.series(domain_id, FRANCE, "france"), year), _at(france_net, year)
-        france_share = f_part / f_whole * 100 if f_part is not None and f_whole else None
-        note = (
-            ""
-            if share is not None
-            else (
-                missing_reason(domain_id, code)
-                if year is None
-                else f"pas de valeur {year} pour ce domaine dans la source"
-            )
-        )
-        figures.append(
-            Figure(
-                domain_id,
-                label,
-                share,
-                formatting.format_value(share, "%", 1),
-                year if share is not None else None,
-                "%",
-                indicator.citation,
-                note=note,
-                france_value=france_share,
-                france_text=formatting.format_value(france_share, "%", 1),
-            )
-        )
-    return tuple(figures)
+def placed_figure(data: _Data, nat: standing.National, indicator: Indicator, place, code: str) -> Figure:
+    """The figure of one catalogue ``profile:`` place: computed (density), a share of a whole, or the
+    indicator's latest value (with its rank, its series, France, as the place says)."""
+    if indicator.id in standing.COMPUTED:
+        return density_figure(nat, code, indicator.id, place.label)
+    if place.share_of:
+        return share_figure(data, indicator, place, code)
+    figure = indicator_figure(
+        data, indicator.id, code, place.rank, place.history, label=place.label, compare_france=place.france
+    )
+    if indicator.recipe and indicator.recipe.kind == "change" and figure.year:  # name the years it spans
+        figure = replace(figure, label=f"{figure.label} ({figure.year - indicator.recipe.years}-{figure.year})")
+    return figure
+
+
+def section_figures(data: _Data, nat: standing.National, section: str, code: str) -> tuple[Figure, ...]:
+    """The figures of one profile section, in the catalogue's order (analysts' declared indicators too)."""
+    return tuple(placed_figure(data, nat, indicator, place, code) for indicator, place in catalogue.placed(section))
 
 
 def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | None]:
@@ -351,8 +345,14 @@ def _pyramid(population: pd.DataFrame, code: str) -> tuple[pd.DataFrame, int | N
 
 def needed_indicators() -> tuple[str, ...]:
     """Every indicator a profile reads: its sections, the spine, the similarity and the outlook."""
-    stored = {*NEEDED, *standing.SPINE, *standing.STRUCTURAL, *(key for key, _ in outlook.OUTLOOK)}
-    return tuple(sorted(stored - {"density"}))  # density is computed from the population and the area
+    stored = {
+        *placed_ids(),
+        commentary.AGEING,
+        *standing.SPINE,
+        *standing.STRUCTURAL,
+        *(key for key, _ in outlook.OUTLOOK),
+    }
+    return tuple(sorted(stored - set(standing.COMPUTED)))  # density is computed from the population and the area
 
 
 def store_rows(store_dir: Path | None = None) -> pd.DataFrame:
@@ -379,23 +379,18 @@ def build(table: pd.DataFrame, population: pd.DataFrame, code: str, nat: standin
     spine = standing.spine(nat, code, neighbours, missing_reason)
     projected = outlook.build(table, code)
     ageing = (
-        dict(data.series("share_75_plus", code).items()),
-        dict(data.series("share_75_plus", FRANCE, "france").items()),
+        dict(data.series(commentary.AGEING, code).items()),
+        dict(data.series(commentary.AGEING, FRANCE, "france").items()),
     )
+    sections = {key: section_figures(data, nat, key, code) for key in catalogue.profile_sections()}
     return Profile(
         code=code,
         name=names[code],
         region=territories.territory_name("region", region_code),
-        headline=_headline(data, code, nat),
-        ages=tuple(indicator_figure(data, i, code) for i in AGES),
-        social=tuple(indicator_figure(data, i, code, with_rank=True, with_trend=True) for i in SOCIAL),
-        spending=_spending(data, code),
-        collectivite=tuple(
-            indicator_figure(data, i, code, compare_france=i == "social_staff_fte") for i in COLLECTIVITE
-        ),
+        **sections,
         pyramid=pyramid,
         pyramid_year=pyramid_year,
-        pyramid_source=catalogue.get("population").citation,
+        pyramid_source=catalogue.get(catalogue.POPULATION).citation,
         spine=spine,
         similar=neighbours,
         similar_years=dict(nat.structural_years),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators import derive, needs, projections, trends
+from indicators import catalogue, derive, needs, projections, trends
 
 UNTIL = 2050
 POPULATION_SOURCE = "insee_estimations_population"
@@ -30,7 +30,9 @@ def _population_rows(age_sex: pd.DataFrame, projected: pd.DataFrame, base_year: 
         totals = derive.age_group_population(both, derive.ALL_AGES)
         level = totals["territory_code"].map(lambda c: "france" if c == "FR" else "departement")
         parts = [
-            totals.rename(columns={"population": "value"}).assign(territory_level=level, indicator_id="population"),
+            totals.rename(columns={"population": "value"}).assign(
+                territory_level=level, indicator_id=catalogue.POPULATION
+            ),
             derive.population_indicators(both),
         ]
         frame = pd.concat(parts, ignore_index=True)

@@ -10,17 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators import territories
+from indicators import catalogue, territories
 
 MIN_COVERAGE = 90
-DEFAULT_INDICATORS = (
-    "poverty_rate",
-    "unemployment_rate",
-    "rsa_coverage_rate",
-    "share_75_plus",
-    "share_under_20",
-    "aah_rate_20_64",
-)
+DEFAULT_INDICATORS = catalogue.similarity_ids("compare")  # the compare page's default (``similarity: {sets}``)
 
 
 def indicator_matrix(table: pd.DataFrame, indicator_ids: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:

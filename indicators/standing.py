@@ -29,32 +29,16 @@ import pandas as pd
 from indicators import catalogue, density, formatting, similarity, territories
 
 FRANCE = territories.FRANCE_CODE
-SPINE_GROUPS = (
-    (
-        "Indicateurs sociaux",
-        (
-            "poverty_rate",
-            "unemployment_rate",
-            "median_living_standard",
-            "rsa_coverage_rate",
-            "ase_rate_0_19",
-            "apa_rate_60_plus",
-            "aah_rate_20_64",
-            "pch_per_1000",
-        ),
-    ),
-    ("Âges", ("share_under_20", "share_65_plus", "share_75_plus")),
-    ("Dépenses", ("social_spending_per_capita",)),
+DENSITY = "density"  # computed here from the population and the IGN area (density.table), not read from the store
+COMPUTED = (DENSITY,)
+SPINE = catalogue.spine_ids()  # the catalogue's ``spine: {group, order}``
+SPINE_GROUPS = tuple(
+    (title, tuple(i for i in SPINE if catalogue.repository()[i].spine[0] == group))
+    for group, title in catalogue.spine_groups().items()
 )
-SPINE = tuple(key for _, keys in SPINE_GROUPS for key in keys)
-STRUCTURAL = ("share_under_20", "share_75_plus", "density", "median_living_standard", "unemployment_rate")
-STRUCTURAL_LABELS = {
-    "share_under_20": "part des moins de 20 ans",
-    "share_75_plus": "part des 75 ans et plus",
-    "density": "densité de population (échelle logarithmique)",
-    "median_living_standard": "niveau de vie médian",
-    "unemployment_rate": "taux de chômage",
-}
+STRUCTURAL = catalogue.similarity_ids("profile")  # ``similarity: {sets: [profile]}``
+STRUCTURAL_LABELS = {i: catalogue.repository()[i].similarity.label for i in STRUCTURAL}
+LOG_SCALE = {i for i in STRUCTURAL if catalogue.repository()[i].similarity.log}
 N_SIMILAR = 5
 MIN_SIMILAR_VALUES = 3
 STATUS_LABELS = {
@@ -154,10 +138,10 @@ def national(table: pd.DataFrame, population: pd.DataFrame) -> National:
     if len(dens):
         year = int(dens["year"].max())
         latest = dens[dens["year"] == year]
-        values["density"] = {year: latest[latest["territory_code"] != FRANCE].set_index("territory_code")["value"]}
+        values[DENSITY] = {year: latest[latest["territory_code"] != FRANCE].set_index("territory_code")["value"]}
         national_row = latest[latest["territory_code"] == FRANCE]
         if len(national_row):
-            france["density"] = {year: float(national_row["value"].iloc[0])}
+            france[DENSITY] = {year: float(national_row["value"].iloc[0])}
     columns, years = {}, {}
     for key in STRUCTURAL:
         by_year = {y: s for y, s in values.get(key, {}).items() if len(s) >= similarity.MIN_COVERAGE}
@@ -165,7 +149,7 @@ def national(table: pd.DataFrame, population: pd.DataFrame) -> National:
             continue
         years[key] = max(by_year)
         column = by_year[years[key]]
-        columns[key] = np.log10(column) if key == "density" else column
+        columns[key] = np.log10(column) if key in LOG_SCALE else column
     return National(values, france, pd.DataFrame(columns).sort_index(), years)
 
 

@@ -38,16 +38,7 @@ UNTIL = 2050
 MIN_YEARS = 8
 MAX_HORIZON = 10
 MIN_ERRORS = 30
-INDICATORS = (
-    "unemployment_rate",
-    "rsa_coverage_rate",
-    "poverty_rate",
-    "apa_rate_60_plus",
-    "aah_rate_20_64",
-    "ase_rate_0_19",
-    "pch_per_1000",
-)
-CAPS = {"pch_per_1000": 1000.0}
+INDICATORS = catalogue.trend_ids(catalogue.repository())  # the catalogue's ``trend:`` rates the pipeline projects
 LEVELS = ("departement", "france")
 LEVELS_Q = {"trend_p10": 0.10, "trend_p25": 0.25, "trend_p75": 0.75, "trend_p90": 0.90}
 VARIANTS = ("trend", *LEVELS_Q)
@@ -68,16 +59,22 @@ class Setting:
 
 
 LAST_VALUE = Setting(0.0, 1, 0.0)
-# Chosen on the early origins by indicators.backtest.select_rate_settings (python -m indicators.backtest).
-SETTINGS = {
-    "unemployment_rate": LAST_VALUE,
-    "rsa_coverage_rate": LAST_VALUE,
-    "poverty_rate": LAST_VALUE,
-    "apa_rate_60_plus": LAST_VALUE,
-    "aah_rate_20_64": Setting(0.5, 8, 0.95),
-    "ase_rate_0_19": Setting(0.5, 8, 0.95),
-    "pch_per_1000": Setting(0.5, 5, 0.8),
-}
+
+
+def declared_settings(entries: dict | None = None) -> dict[str, Setting]:
+    """indicator id -> the central path its catalogue entry declares (``trend: true`` = the last value;
+    ``trend: {weight, years, damping}`` chosen on the early origins by
+    indicators.backtest.select_rate_settings, python -m indicators.backtest)."""
+    entries = catalogue.load() if entries is None else entries
+    return {i.id: Setting(i.trend.weight, i.trend.years, i.trend.damping) for i in entries.values() if i.trend}
+
+
+SETTINGS = declared_settings(catalogue.repository())
+
+
+def setting_of(indicator_id: str) -> Setting:
+    """The central path of one rate, built-in or declared by an analyst (LAST_VALUE when none is declared)."""
+    return SETTINGS.get(indicator_id) or declared_settings().get(indicator_id, LAST_VALUE)
 
 
 def spliced_breaks() -> dict[str, tuple[int, str, str]]:
@@ -108,7 +105,9 @@ class Trend:
 
 
 def cap_of(indicator_id: str) -> float:
-    return CAPS.get(indicator_id, 100.0)
+    """The top of a rate's scale: 1000 for a rate per mille, 100 otherwise (its unit, in the catalogue)."""
+    indicator = catalogue.load().get(indicator_id)
+    return 1000.0 if indicator is not None and indicator.unit == "‰" else 100.0
 
 
 def to_logit(values, cap: float) -> np.ndarray:
@@ -225,7 +224,7 @@ def fit(
     if len(observed) < MIN_YEARS:
         return Trend(observed, pd.DataFrame(columns=["year", *VARIANTS]), short=True)
     cap = cap_of(indicator_id)
-    setting = SETTINGS.get(indicator_id, LAST_VALUE)
+    setting = setting_of(indicator_id)
     z = to_logit(observed.to_numpy(), cap)
     last = int(observed.index.max())
     steps = until - last
@@ -295,11 +294,12 @@ def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.Da
     return pd.concat(parts, ignore_index=True)
 
 
-def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1) -> pd.DataFrame:
+def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1, indicators=INDICATORS) -> pd.DataFrame:
     """Trend rows (variants trend, trend_p10 … trend_p90) for every rate series with at least MIN_YEARS
-    years, computed only from the rows given. ``workers`` is kept for compatibility (numpy is fast)."""
-    items = list(series(observed))
-    errors = pooled_errors(items)
+    years, computed only from the rows given. ``workers`` is kept for compatibility (numpy is fast);
+    ``indicators``: the rates (default: the repository's ``trend:`` entries)."""
+    items = list(series(observed, indicators))
+    errors = pooled_errors(items, {**SETTINGS, **{i: setting_of(i) for i in indicators}})
     columns = ["territory_level", "territory_code", "indicator_id", "year", "variant", "value"]
     parts = []
     for indicator_id in {key[2] for key, _ in items}:

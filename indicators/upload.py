@@ -846,8 +846,16 @@ def declaration(
     producer: str,
     licence: str,
     filename: str | None,
+    *,
+    section: str | None = None,
+    trend: bool = False,
 ) -> dict:
-    """The catalogue entry (with its own source) of an indicator an analyst declares with a file."""
+    """The catalogue entry (with its own source) of an indicator an analyst declares with a file.
+
+    ``section``: a profile section id (catalogue ``profile_sections``) where the département profile shows
+    it, after the built-in figures, with its rank and series; ``trend``: project it like the built-in rates
+    (page Tendances)."""
+    placement = {"profile": {"section": section, "order": 100, "rank": True, "history": True}} if section else {}
     return {
         "id": indicator_id,
         "label": label,
@@ -865,6 +873,8 @@ def declaration(
             "licence": licence,
             "citation": producer,
         },
+        **placement,
+        **({"trend": True} if trend else {}),
     }
 
 

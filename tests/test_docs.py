@@ -82,6 +82,11 @@ def test_every_catalogue_field_is_documented():
     document = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
     used = {key for entry in document["indicators"] for key in entry}
     used |= {key for source in document["sources"].values() for key in source}
+    used |= set(document)  # the top-level parts (themes, profile_sections, spine_groups, defaults …)
+    used |= {key for entry in document["indicators"] for key in entry.get("recipe") or {}}
+    places = [p for e in document["indicators"] for p in (e.get("profile") or []) if isinstance(p, dict)]
+    places += [e["profile"] for e in document["indicators"] if isinstance(e.get("profile"), dict)]
+    used |= {key for place in places for key in place}
     documented = set(_inline_code())
     assert used - documented == set()
 
