@@ -1,6 +1,7 @@
 """The track record written by the pipeline: the 2013 population projection vs what happened (93, all
 départements) and the held-out rate bands, read by the pages instead of being recomputed."""
 
+import pandas as pd
 import pytest
 
 from indicators import age_charts, track_record
@@ -74,3 +75,47 @@ def test_rate_record_matches_the_harness(table):
     assert record["series"]["coverage_50"] == pytest.approx(mine["coverage_50"])
     assert record["series"]["origins"] == mine["origins"] == "2015-2019"
     assert track_record.rate_record(stored, "poverty_rate", "93") is None  # too short to be backtested
+
+
+def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment():
+    stored = track_record.load(track_record.RATE_PATHS_FILE)
+    origins = stored.groupby("indicator_id")["origin"].first().to_dict()
+    # 10 years before the last observation, or 5 when fewer than 8 years were known by then; RSA: too short
+    assert origins == {
+        "unemployment_rate": 2014,
+        "apa_rate_60_plus": 2010,
+        "ase_rate_0_19": 2010,
+        "aah_rate_20_64": 2009,
+        "pch_per_1000": 2015,
+    }
+    mine = stored[(stored["territory_code"] == "93") & (stored["indicator_id"] == "unemployment_rate")]
+    mine = mine.set_index("year")
+    assert mine.index.min() == 2004 and mine.index.max() == 2024
+    assert mine.loc[2014, ["trend", "p10"]].isna().all()
+    assert mine.loc[2015, "trend"] == pytest.approx(12.975)  # last value of 2014, held
+    assert mine.loc[2023, "observed"] == pytest.approx(10.25)
+    assert mine.loc[2023, "p10"] == pytest.approx(9.84, abs=0.01) and mine.loc[2023, "p90"] == pytest.approx(
+        16.92, abs=0.01
+    )
+
+
+def test_need_forecast_made_in_2010_for_seine_saint_denis_apa():
+    stored = track_record.load(track_record.NEED_PATHS_FILE)
+    mine = stored[(stored["territory_code"] == "93") & (stored["indicator_id"] == "apa_recipients")].set_index("year")
+    assert (mine["origin"] == 2010).all() and mine.index.min() == 2002 and mine.index.max() == 2020
+    assert mine.loc[2010, "observed"] == 18_815 and pd.isna(mine.loc[2010, "central"])
+    row = mine.loc[2020]
+    assert row["observed"] == 22_390
+    assert row["central"] == pytest.approx(20_009, abs=1)  # APA rate of 2010 × the 75+ projected from 2011
+    assert row["p10"] < row["p25"] < row["central"] < row["p75"] < row["p90"]
+    assert row["p10"] == pytest.approx(17_950, abs=1) and row["p90"] == pytest.approx(22_910, abs=1)
+
+
+def test_need_bands_against_what_happened(table, population):
+    from indicators import backtest
+
+    frame = backtest.need_band_table(table, population, runs=((2015, 5),)).set_index("indicator_id")
+    assert frame.at["apa_recipients", "coverage_80"] == pytest.approx(80.36, abs=0.01)
+    assert frame.at["apa_recipients", "forecasts"] == 494
+    # RSA: seven years by 2015, too few for its own rate errors; the bands borrow those of the other needs
+    assert frame.at["rsa_households", "coverage_80"] == pytest.approx(64.75, abs=0.01)
