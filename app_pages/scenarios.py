@@ -33,9 +33,10 @@ st.plotly_chart(groups_chart, key="chart_age_groups")
 st.table(age_outlook.milestone_table(paths))
 st.caption(
     f"Source : {catalogue.get(catalogue.POPULATION).citation} (observé, {last_year} au 1er janvier) ; "
-    f"projection Radar social, méthode Hamilton-Perry (rapports de cohortes {last_year - 5}-{last_year}), "
-    "en habitants au 1er janvier. Intervalles à 50 % et 80 % tirés des erreurs des projections passées "
-    "sur la population totale, appliqués à chaque âge."
+    f"projection Radar social, méthode Hamilton-Perry (rapports de cohortes {last_year - 5}-{last_year}, "
+    f"écart à la moyenne nationale atténué et mêlé à celui de {last_year - 10}-{last_year - 5}), en habitants "
+    "au 1er janvier. Intervalles à 50 % et 80 % tirés des erreurs des projections qu'aurait faites la même "
+    "méthode chaque année depuis 1985, âge par âge (0-19, 20-64, 65-74, 75 ans et plus)."
 )
 st.markdown(f"#### Peut-on s'y fier ? La projection faite en {track_record.ORIGIN}, comparée à ce qui s'est passé")
 past_chart, past_sentences = cache.past_projection(code, names[code])
@@ -140,6 +141,18 @@ st.caption(
 if need_view.positions is not None:
     st.markdown(need_view.position)
     st.table(need_view.positions)
+past_need_chart, past_need_sentence, _ = cache.past_forecast(code, need_id, names[code], kind="need")
+if past_need_chart is not None:
+    st.markdown(f"#### Ce qu'une projection faite en {track_record.NEED_ORIGIN} disait, et ce qui s'est passé")
+    st.plotly_chart(past_need_chart, key="chart_past_need")
+    if past_need_sentence:
+        st.markdown(past_need_sentence)
+    st.caption(
+        f"Source : {source} (observé, trait plein) ; projection refaite par Radar social avec la même méthode "
+        f"(taux de {track_record.NEED_ORIGIN} inchangé × population projetée depuis les seules estimations "
+        "connues alors ; tirets, zones ombrées : intervalles à 50 % et 80 % calculés à l'époque, incertitude "
+        "de la population et du taux)."
+    )
 
 st.subheader("Dépense nette des prestations départementales (APA, PCH, ASE, RSA), en millions d'euros")
 st.plotly_chart(view.spending_chart, key="chart_spending")

@@ -55,6 +55,19 @@ if len(path):
     )
 st.caption(caption)
 
+if code != "FR":
+    past_chart, past_sentence, origin = cache.past_forecast(code, indicator_id, names[code])
+    if past_chart is not None:
+        st.markdown(f"#### Ce qu'une projection faite en {origin} disait, et ce qui s'est passé")
+        st.plotly_chart(past_chart, key="chart_past_trend")
+        if past_sentence:
+            st.markdown(past_sentence)
+        st.caption(
+            f"Source : {plain(indicator.citation)} (observé, trait plein) ; projection refaite par Radar social "
+            f"avec la même méthode et les seules données connues en {origin} (tirets, zones ombrées : "
+            "intervalles à 50 % et 80 % calculés à l'époque), recalculée à chaque construction des données."
+        )
+
 with st.expander("Méthode et fiabilité (rétro-prévision)"):
     st.markdown(indicator.method or "")
     st.markdown(f"Trajectoire centrale retenue pour ce taux : **{trends.setting_of(indicator_id).label}**.")

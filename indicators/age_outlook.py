@@ -4,8 +4,8 @@ Reads the outputs of ``projections.project_population`` (Hamilton–Perry, varia
 interval ``p10`` … ``p90``) and the Insee estimates (population.parquet). Two views for the page:
 - ``group_paths``: the 0–19, 20–64, 65+ and 75+ counts by year (observed years, then projected ones);
 - ``pyramid``: men and women by 5-year band, the last observed year beside a projected year.
-The interval of a group is the interval of the total applied to that group (``project_population``
-applies the same factors to every age band): it is not yet calibrated group by group.
+The interval of a group comes from the past errors of that age piece (0-19, 20-64, 65-74, 75+; 65+ and
+the total are sums of pieces, see ``projections.interval_cubes``).
 """
 
 from __future__ import annotations

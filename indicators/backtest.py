@@ -7,6 +7,8 @@ trend of the ten years before the base year (least squares, extrapolated).
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
@@ -132,17 +134,19 @@ def select_rate_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> p
     return out.assign(chosen=out.index.isin(best.index))
 
 
-def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=None) -> pd.DataFrame:
+def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=None, bands=None) -> pd.DataFrame:
     """For every indicator, the late origins T (after the split year): bands calibrated only on errors
     whose target is at most T (what a table cut at T knows), compared with what happened at T+1..T+10.
     Returns one row per forecast: indicator_id, territory_code, origin, horizon, actual, trend, naive,
     p10, p25, p75, p90 (original scale)."""
     items = list(trends.series(table, indicators))
-    return held_out(items, indicators, settings)
+    return held_out(items, indicators, settings, trends.BAND_SETTINGS if bands is None else bands)
 
 
-def held_out(items, indicators, settings=None) -> pd.DataFrame:
-    """rate_held_out on given series: items = ((level, code, indicator_id), consecutive values by year)."""
+def held_out(items, indicators, settings=None, bands=None, early: bool = False) -> pd.DataFrame:
+    """rate_held_out on given series: items = ((level, code, indicator_id), consecutive values by year).
+    bands: indicator id -> trends.BandSetting (default trends.NOMINAL). early: the origins up to the split
+    year instead, forecasts of targets up to the split year only (what the band settings are chosen on)."""
     out = []
     for indicator_id in indicators:
         mine = [it for it in items if it[0][2] == indicator_id]
@@ -151,9 +155,12 @@ def held_out(items, indicators, settings=None) -> pd.DataFrame:
             continue
         cap = trends.cap_of(indicator_id)
         split = split_year(errors)
-        for origin in sorted(o for o in errors["origin"].unique() if o > split):
-            q = trends.calibrate(errors[errors["target"] <= origin], trends.MAX_HORIZON)
+        for origin in sorted(o for o in errors["origin"].unique() if (o <= split) == early):
+            q = trends.calibrate(
+                errors[errors["target"] <= origin], trends.MAX_HORIZON, (bands or {}).get(indicator_id, trends.NOMINAL)
+            )
             now = errors[errors["origin"] == origin]
+            now = now[now["target"] <= split] if early else now
             if q.empty or now.empty:
                 continue
             qh = q.reindex(now["horizon"]).to_numpy()
@@ -181,6 +188,38 @@ def held_out(items, indicators, settings=None) -> pd.DataFrame:
         for c, i, o in zip(held["territory_code"], held["indicator_id"], held["origin"], strict=True)
     ]
     return held.assign(naive=naive)
+
+
+BAND_MARGIN = 2.0
+BAND_CANDIDATES = [
+    trends.BandSetting(symmetric, inner, outer)
+    for symmetric in (False, True)
+    for inner in (0.4, 0.5, 0.6)
+    for outer in (0.7, 0.8, 0.9)
+]
+
+
+def select_band_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> pd.DataFrame:
+    """Per indicator and candidate band setting: coverage of the 50 % and 80 % bands on the early origins
+    (up to the split year, targets up to it, each band calibrated on the errors known at its origin), the
+    distance |c50 − 50| + |c80 − 80| and the winner (the nominal setting wins unless another is closer by
+    more than BAND_MARGIN points: the early origins are few)."""
+    items = list(trends.series(table, indicators))
+    rows = []
+    for indicator_id in indicators:
+        for cand in BAND_CANDIDATES:
+            held = held_out(items, (indicator_id,), None, {indicator_id: cand}, early=True)
+            if held.empty:
+                continue
+            c50 = float(((held["actual"] >= held["p25"]) & (held["actual"] <= held["p75"])).mean() * 100)
+            c80 = float(((held["actual"] >= held["p10"]) & (held["actual"] <= held["p90"])).mean() * 100)
+            distance = abs(c50 - 50) + abs(c80 - 80) - (BAND_MARGIN if cand == trends.NOMINAL else 0.0)
+            rows.append({"indicator_id": indicator_id, "setting": cand, "c50": c50, "c80": c80, "distance": distance})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    best = out.loc[out.groupby("indicator_id")["distance"].idxmin()]
+    return out.assign(chosen=out.index.isin(best.index))
 
 
 def need_rate_items(table: pd.DataFrame, population: pd.DataFrame):
@@ -227,6 +266,63 @@ def rate_table(held: pd.DataFrame) -> pd.DataFrame:
             "forecasts": len(h),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# --- Needs: the combined population + rate bands of projected recipients, from a past origin -------
+
+NEED_RUNS = ((2010, 10), (2015, 5))
+
+
+def need_paths(table: pd.DataFrame, population: pd.DataFrame, origin: int, horizon: int) -> pd.DataFrame:
+    """What ``needs.project_all`` would have said at ``origin`` (recipients counted up to 31/12/origin,
+    population estimated up to 1/1/origin+1, projected from there) beside the recipients then observed:
+    territory_code, indicator_id, year, horizon, observed, central, p10, p25, p75, p90 (years origin+1 …
+    origin+horizon that are observed)."""
+    from indicators import needs
+
+    observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
+    dep = population[population["territory_code"] != "FR"]
+    past_pop = dep[dep["year"] <= origin + 1]
+    projected = project_population(past_pop, origin + 1, until=origin + horizon + 1)
+    ahead = needs.project_all(observed[observed["year"] <= origin], past_pop, projected, origin + horizon)
+    wide = ahead.pivot_table(index=["territory_code", "indicator_id", "year"], columns="variant", values="value")
+    seen = observed.set_index(["territory_code", "indicator_id", "year"])["value"].rename("observed")
+    out = wide.join(seen, how="inner").reset_index()
+    last = observed[observed["year"] <= origin].groupby(["territory_code", "indicator_id"])["year"].max()
+    out = out.join(last.rename("last"), on=["territory_code", "indicator_id"])
+    out = out[out["last"] == origin]  # series observed up to the origin only
+    return out.assign(horizon=out["year"] - origin)[
+        ["territory_code", "indicator_id", "year", "horizon", "observed", "central", "p10", "p25", "p75", "p90"]
+    ]
+
+
+def need_band_table(table: pd.DataFrame, population: pd.DataFrame, runs=NEED_RUNS) -> pd.DataFrame:
+    """Per origin and need, over départements and every horizon up to the run's: MAPE and bias (%) of the
+    central path (rate held at its last value × projected population), share of observations inside the
+    50 % and 80 % bands, and inside the 80 % band at the last horizon."""
+    rows = []
+    for origin, horizon in runs:
+        paths = need_paths(table, population, origin, horizon)
+        for need, p in paths.groupby("indicator_id", sort=False):
+            pct = (p["central"] - p["observed"]) / p["observed"] * 100
+            inside80 = (p["observed"] >= p["p10"]) & (p["observed"] <= p["p90"])
+            end = p["horizon"] == p["horizon"].max()
+            rows.append(
+                {
+                    "origin": origin,
+                    "indicator_id": need,
+                    "horizons": f"1-{int(p['horizon'].max())}",
+                    "mape": float(pct.abs().mean()),
+                    "bias": float(pct.mean()),
+                    "coverage_50": float(((p["observed"] >= p["p25"]) & (p["observed"] <= p["p75"])).mean() * 100),
+                    "coverage_80": float(inside80.mean() * 100),
+                    "coverage_80_last": float(inside80[end].mean() * 100),
+                    "below_p10": float((p["observed"] < p["p10"]).mean() * 100),
+                    "above_p90": float((p["observed"] > p["p90"]).mean() * 100),
+                    "forecasts": len(p),
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 # --- Population: origins × horizons × age groups, the central path and the p10-p90 interval ----------
@@ -305,9 +401,15 @@ def main() -> None:  # pragma: no cover - a report printed by `python -m indicat
     print(rate_table(rate_held_out(observed)).round(3).to_string())
     print("\nNeeds (rate part of the bands, rate held at its last value): held-out origins, horizons 1-10:")
     print(rate_table(need_rate_held_out(table, population)).round(4).to_string())
+    print("\nNeeds: combined population + rate bands from a past origin, against the observed recipients:")
+    print(need_band_table(table, population).round(2).to_string(index=False))
     print("\nRates: settings chosen on the early origins:")
     chosen = select_rate_settings(observed)
     print(chosen[chosen["chosen"]].to_string(index=False))
+    if "--bands" in sys.argv:  # slower (every candidate on every early origin): how BAND_SETTINGS was chosen
+        print("\nRates: band settings on the early origins (coverage %, chosen):")
+        bands = select_band_settings(observed)
+        print(bands.round(1).to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -175,6 +175,36 @@ def _past_projection(code: str, name: str, token: str):
     return age_charts.past_projection_figure(mine, record.ORIGIN), record.population_sentences(mine, summary, name)
 
 
+def past_forecast(code: str, indicator_id: str, name: str, kind: str = "rate"):
+    """(figure or None, sentence or None, origin or None) of the forecast made about 10 years ago for one
+    département's rate
+    (kind "rate", track_record.rate_paths) or need (kind "need", track_record.need_paths) vs observed."""
+    return _past_forecast(code, indicator_id, name, kind, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _past_forecast(code: str, indicator_id: str, name: str, kind: str, token: str):
+    from indicators import catalogue, trend_charts
+    from indicators import track_record as record
+    from indicators.formatting import format_indicator
+
+    file, central = (record.RATE_PATHS_FILE, "trend") if kind == "rate" else (record.NEED_PATHS_FILE, "central")
+    paths = _track_record(file, token)
+    mine = paths[(paths["territory_code"] == code) & (paths["indicator_id"] == indicator_id)]
+    if mine[central].notna().sum() == 0:
+        return None, None, None
+    indicator = catalogue.get(indicator_id)
+    figure = trend_charts.past_forecast_figure(mine, indicator.unit, central)
+    sentence = record.past_forecast_sentence(
+        mine,
+        central,
+        lambda v: format_indicator(v, indicator),
+        name,
+        lambda v: format_indicator(v, indicator, with_unit=False),
+    )
+    return figure, sentence, int(mine["origin"].iloc[0])
+
+
 def profile(code: str):
     """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only),
     rebuilt when a new version of the store is published."""

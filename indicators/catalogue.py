@@ -120,6 +120,7 @@ class TrendRule:
     weight: float = 0.0
     years: int = 1
     damping: float = 0.0
+    band: tuple[float, float] | None = None  # (inner, outer): symmetric bands of the absolute errors
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,17 @@ def _trend(entry: dict) -> TrendRule | None:
         return None
     if item is True:
         return TrendRule()
-    if not isinstance(item, dict) or not set(item) <= {"weight", "years", "damping"}:
-        raise CatalogueError(f"indicator {entry['id']}: trend is true or {{weight, years, damping}}")
-    return TrendRule(float(item.get("weight", 0.0)), int(item.get("years", 1)), float(item.get("damping", 0.0)))
+    if not isinstance(item, dict) or not set(item) <= {"weight", "years", "damping", "band"}:
+        raise CatalogueError(f"indicator {entry['id']}: trend is true or {{weight, years, damping, band}}")
+    band = item.get("band")
+    if band is not None and (not isinstance(band, dict) or set(band) != {"inner", "outer"}):
+        raise CatalogueError(f"indicator {entry['id']}: trend band is {{inner, outer}}")
+    return TrendRule(
+        float(item.get("weight", 0.0)),
+        int(item.get("years", 1)),
+        float(item.get("damping", 0.0)),
+        None if band is None else (float(band["inner"]), float(band["outer"])),
+    )
 
 
 def _need(entry: dict) -> NeedRule | None:

@@ -174,24 +174,51 @@ def combined_factor(
     return (1.0 if upper else -1.0) * np.sqrt(population_log**2 + rate_log**2)
 
 
+def _observed_rate(table: pd.DataFrame, population: pd.DataFrame, need: Need):
+    """(population of the need's age group by territory and year, observed rate frame) or None."""
+    counts = table[
+        (table["indicator_id"] == need.id)
+        & (table["territory_level"] == "departement")
+        & (table["variant"] == "observed")
+    ]
+    if counts.empty:
+        return None
+    obs_group = age_group_population(population[population["territory_code"] != "FR"], need.ages)
+    following = obs_group.assign(year=obs_group["year"] - 1)
+    rate = counts.merge(following, on=["territory_code", "year"])
+    return obs_group, rate.assign(rate=rate["value"] / rate["population"]).sort_values("year")
+
+
+def pooled_rate_quantiles(rates_by_need: dict[str, pd.DataFrame], horizons: int) -> pd.DataFrame:
+    """``rate_quantiles`` over the errors of every need's rate together (for a need whose own series is too
+    short to calibrate a band: without it its band would carry the population's uncertainty alone; in the
+    backtest from 2010 the PCH and RSA bands then held 1 % to 2 % of what happened)."""
+    parts = []
+    for need_id, rate in rates_by_need.items():
+        items = [
+            (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
+            for code, rows in rate.groupby("territory_code")
+        ]
+        parts.append(trends.pooled_errors(items, {need_id: trends.LAST_VALUE}))
+    errors = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if errors.empty:
+        return pd.DataFrame(columns=list(trends.LEVELS_Q))
+    return trends.calibrate(errors, horizons)
+
+
 def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
     """Every département, every need, rates held at their last value, for each population variant:
     territory_code, indicator_id, year, variant, value (recipients). central / low / high use the population
     variants alone; the interval p10 … p90 combines the population interval with the rate's own past
     errors (``rate_quantiles``, ``combined_factor``)."""
+    observed = {need.id: _observed_rate(table, population, need) for need in NEEDS}
+    observed = {k: v for k, v in observed.items() if v is not None}
+    borrowed = {}
     out = []
     for need in NEEDS:
-        counts = table[
-            (table["indicator_id"] == need.id)
-            & (table["territory_level"] == "departement")
-            & (table["variant"] == "observed")
-        ]
-        if counts.empty:
+        if need.id not in observed:
             continue
-        obs_group = age_group_population(population[population["territory_code"] != "FR"], need.ages)
-        following = obs_group.assign(year=obs_group["year"] - 1)
-        rate = counts.merge(following, on=["territory_code", "year"])
-        rate = rate.assign(rate=rate["value"] / rate["population"]).sort_values("year")
+        obs_group, rate = observed[need.id]
         last = rate.groupby("territory_code").last()[["year", "rate"]]
         wide = {}
         for variant, rows in projected.groupby("variant"):
@@ -203,6 +230,10 @@ def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.Dat
         central = wide["central"]
         horizon = (central.index.get_level_values("year") - central["year_last"]).to_numpy()
         quantiles = rate_quantiles(rate, need.id, int(horizon.max()))
+        if quantiles.empty:  # too short a series: the pooled errors of the other needs' rates
+            if "q" not in borrowed:
+                borrowed["q"] = pooled_rate_quantiles({k: r for k, (_, r) in observed.items()}, int(horizon.max()))
+            quantiles = borrowed["q"]
         for variant, frame in wide.items():
             value = frame["population"] * frame["rate"]
             if variant in INTERVALS:

@@ -18,6 +18,8 @@ TRACK_RECORD_FILES = (
     "backtest_population_paths.parquet",
     "backtest_population.parquet",
     "backtest_rates.parquet",
+    "backtest_rate_paths.parquet",
+    "backtest_need_paths.parquet",
 )  # written by indicators.track_record
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.commune_geo)

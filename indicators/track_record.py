@@ -8,7 +8,12 @@ by hand, never recomputed at page load) and written beside the store:
   bias, coverage of the 50 % and 80 % intervals) and, as rows ``group == "method:<name>"``, the MAPE of
   the central projection against the naive baselines (``backtest.mape_table``, ORIGIN → TARGET);
 - ``backtest_rates.parquet``: ``backtest.rate_table`` of the held-out origins, for each rate, for every
-  territory (territory_code) and for all territories together (territory_code ``ALL``).
+  territory (territory_code) and for all territories together (territory_code ``ALL``);
+- ``backtest_rate_paths.parquet``: for each département and rate, what ``trends.build`` fed only the rows
+  up to an origin RATE_HORIZON years before the rate's last observation said (trend, p10 … p90), beside
+  what was then observed (``rate_paths``);
+- ``backtest_need_paths.parquet``: the same for the projected recipients of the needs
+  (``backtest.need_paths`` from NEED_ORIGIN, population and rate bands combined).
 """
 
 from __future__ import annotations
@@ -17,16 +22,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import backtest
+from indicators import backtest, trends
 from indicators.paths import TRACK_RECORD_FILES
 from indicators.projections import project_population
 
 ORIGIN = 2013
 TARGET = 2023
 HISTORY = 10
-PATHS_FILE, POPULATION_FILE, RATES_FILE = TRACK_RECORD_FILES
+PATHS_FILE, POPULATION_FILE, RATES_FILE, RATE_PATHS_FILE, NEED_PATHS_FILE = TRACK_RECORD_FILES
 ALL = "ALL"
 BANDS = ("central", "p10", "p25", "p75", "p90")
+RATE_HORIZON = 10
+NEED_ORIGIN, NEED_HORIZON = backtest.NEED_RUNS[0]
 
 
 def population_paths(
@@ -100,6 +107,61 @@ def rate_record(table: pd.DataFrame, indicator_id: str, code: str) -> dict | Non
     return {"series": rows.loc[code].to_dict(), "all": rows.loc[ALL].to_dict()}
 
 
+def rate_origin(years) -> int | None:
+    """The origin of a rate's track record: RATE_HORIZON (else 5) years before its last observed year, when
+    at least trends.MIN_YEARS years are observed by then; None otherwise."""
+    years = pd.Index(sorted(set(years)))
+    if years.empty:
+        return None
+    for back in (RATE_HORIZON, 5):
+        origin = int(years.max()) - back
+        if (years <= origin).sum() >= trends.MIN_YEARS:
+            return origin
+    return None
+
+
+def rate_paths(observed: pd.DataFrame, indicators=trends.INDICATORS) -> pd.DataFrame:
+    """territory_code, indicator_id, origin, year, observed, trend, p10, p25, p75, p90 for the départements:
+    the forecast ``trends.build`` makes from the observed rows up to the origin only (``rate_origin``), for
+    the years after it up to the last observation, beside the observed values from origin - RATE_HORIZON."""
+    rows = observed[(observed["variant"] == "observed") & (observed["territory_level"] == "departement")]
+    out = []
+    for indicator_id in indicators:
+        mine = rows[rows["indicator_id"].isin(trends.needed_indicators((indicator_id,)))]
+        values = mine[mine["indicator_id"] == indicator_id]
+        origin = rate_origin(values["year"])
+        if origin is None:
+            continue
+        last = int(values["year"].max())
+        ahead = trends.build(mine[mine["year"] <= origin], until=last)
+        ahead = ahead[ahead["territory_level"] == "departement"]
+        wide = ahead.pivot_table(index=["territory_code", "year"], columns="variant", values="value")
+        wide = wide.rename(columns=lambda v: "trend" if v == "trend" else v.removeprefix("trend_"))
+        seen = values[values["year"] >= origin - RATE_HORIZON].set_index(["territory_code", "year"])["value"]
+        frame = pd.concat([seen.rename("observed"), wide], axis=1).reset_index()
+        frame = frame[frame["territory_code"].isin(set(wide.index.get_level_values("territory_code")))]
+        out.append(frame.assign(indicator_id=indicator_id, origin=origin))
+    columns = ["territory_code", "indicator_id", "origin", "year", "observed", "trend", *BANDS[1:]]
+    if not out:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(out, ignore_index=True).reindex(columns=columns)
+
+
+def need_paths(table: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """backtest.need_paths from NEED_ORIGIN (horizon NEED_HORIZON), with the observed recipients of the ten
+    years before the origin: territory_code, indicator_id, origin, year, observed, central, p10 … p90."""
+    ahead = backtest.need_paths(table, population, NEED_ORIGIN, NEED_HORIZON).drop(columns="horizon")
+    observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
+    before = observed[
+        observed["indicator_id"].isin(set(ahead["indicator_id"]))
+        & observed["year"].between(NEED_ORIGIN - RATE_HORIZON, NEED_ORIGIN)
+    ][["territory_code", "indicator_id", "year", "value"]].rename(columns={"value": "observed"})
+    out = pd.concat([before, ahead], ignore_index=True).assign(origin=NEED_ORIGIN)
+    return out[["territory_code", "indicator_id", "origin", "year", "observed", *BANDS]].sort_values(
+        ["territory_code", "indicator_id", "year"]
+    )
+
+
 def build(observed: pd.DataFrame, population: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """File name -> frame, for pipeline.write_store."""
     projected = backtest.origin_projections(population)  # one projection per origin, shared
@@ -107,6 +169,8 @@ def build(observed: pd.DataFrame, population: pd.DataFrame) -> dict[str, pd.Data
         PATHS_FILE: population_paths(population, projected=projected[ORIGIN]),
         POPULATION_FILE: population_summary(population, projected),
         RATES_FILE: rates(observed[observed["variant"] == "observed"]),
+        RATE_PATHS_FILE: rate_paths(observed),
+        NEED_PATHS_FILE: need_paths(observed, population),
     }
 
 
@@ -170,3 +234,22 @@ def population_sentences(paths: pd.DataFrame, summary: pd.DataFrame, name: str) 
             "Par âge — " + " ; ".join(parts) + "."
         )
     return out
+
+
+def past_forecast_sentence(rows: pd.DataFrame, central: str, fmt, name: str, bare=None) -> str | None:
+    """Plain French (Markdown) about one series' track record (rate_paths or need_paths rows of one
+    département and indicator): what the forecast made at the origin said for the last observed year and
+    what happened. fmt: value -> French text with its unit; bare: the same without (default fmt)."""
+    bare = bare or fmt
+    rows = rows.dropna(subset=[central, "observed"]).sort_values("year")
+    if rows.empty:
+        return None
+    origin, last = int(rows["origin"].iloc[0]), rows.iloc[-1]
+    inside = last["p10"] <= last["observed"] <= last["p90"]
+    inside_all = ((rows["observed"] >= rows["p10"]) & (rows["observed"] <= rows["p90"])).sum()
+    return (
+        f"**En {origin}**, avec les seules données connues alors, la projection donnait **{fmt(last[central])}** "
+        f"en {int(last['year'])} pour {name} ; il y a eu **{fmt(last['observed'])}** "
+        f"({'dans' if inside else 'hors de'} l'intervalle à 80 % de l'époque : {bare(last['p10'])} à "
+        f"{fmt(last['p90'])}). Sur les {len(rows)} années projetées, {inside_all} sont tombées dans cet intervalle."
+    )

@@ -45,3 +45,46 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
         )
     add_observed(fig, observed, mode="lines+markers")
     return finish_layout(fig, y_title)
+
+
+def past_forecast_figure(rows: pd.DataFrame, y_title: str, central: str = "trend") -> go.Figure:
+    """rows: one series' track record (track_record.rate_paths or need_paths rows): year, origin, observed,
+    ``central``, p10, p25, p75, p90. What the forecast made at the origin said (dashed, its 50 % and 80 %
+    bands of the time shaded) beside what was then observed (solid)."""
+    rows = rows.sort_values("year")
+    origin = int(rows["origin"].iloc[0])
+    seen = rows.dropna(subset=["observed"]).set_index("year")["observed"]
+    ahead = rows.dropna(subset=[central])
+    fig = go.Figure()
+    if origin in seen.index and len(ahead):
+        years = [origin, *ahead["year"]]
+        start = float(seen[origin])
+        for low, high, alpha, name in (
+            ("p10", "p90", 0.12, f"Intervalle à 80 % calculé en {origin}"),
+            ("p25", "p75", 0.25, f"Intervalle à 50 % calculé en {origin}"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=years + years[::-1],
+                    y=[start, *ahead[high]] + [start, *ahead[low]][::-1],
+                    fill="toself",
+                    fillcolor=rgba(TREND_COLOUR, alpha),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name=name,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=[start, *ahead[central]],
+                mode="lines",
+                name=f"Projection faite en {origin}",
+                line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
+            )
+        )
+        fig.add_vline(x=origin, line={"color": "#999999", "dash": "dot", "width": 1})
+    add_observed(fig, seen, mode="lines+markers")
+    fig = finish_layout(fig, y_title)
+    fig.update_layout(height=340)
+    return fig

@@ -12,10 +12,12 @@ the last value, w = 0 and the page says "dernière valeur".
 Intervals (``trend_p10`` / ``trend_p90``: 80 %, ``trend_p25`` / ``trend_p75``: 50 %): split-conformal,
 from the rolling-origin errors of the same model on the rows given (every origin with at least
 MIN_YEARS years, every horizon 1–10), pooled across the territories of one rate, on the logit scale
-(a series that never moved keeps a zero-width band). Empirical quantiles by horizon where at least MIN_ERRORS
-errors exist; beyond, the quantile grows as a power of the horizon fitted on the measured horizons
-(exponent clipped to [0.5, 1]). Everything is computed from the rows given to ``build``: a table cut
-at year T gives the forecast that would have been made at T.
+(a series that never moved keeps a zero-width band): signed quantiles 10/25/75/90 %, or, for the rates
+of ``BAND_SETTINGS``, ± quantiles of the absolute errors at levels chosen on the early origins.
+Empirical quantiles by horizon where at least MIN_ERRORS errors exist; beyond, the quantile grows as a
+power of the horizon fitted on the measured horizons (exponent clipped to [0.5, 1]). Everything is
+computed from the rows given to ``build``: a table cut at year T gives the forecast that would have been
+made at T.
 
 Series breaks: the RSA coverage rate changes method in 2016 (CNAF). Years before 2016 are spliced onto
 the new method by the ratio new / old of the people covered in 2016, per territory (the catalogue's
@@ -173,7 +175,42 @@ def scores(errors: pd.DataFrame) -> pd.Series:
     return ((errors["actual"] - errors["forecast"]) / errors["scale"])[ok]
 
 
-def calibrate(errors: pd.DataFrame, horizons: int) -> pd.DataFrame:
+@dataclass(frozen=True)
+class BandSetting:
+    """How the errors make a band: ``symmetric`` = ± the ``inner`` (50 % band) and ``outer`` (80 % band)
+    quantiles of the absolute errors; otherwise the signed quantiles (1 ∓ level) / 2 of the errors."""
+
+    symmetric: bool = False
+    inner: float = 0.5
+    outer: float = 0.8
+
+    def quantiles(self) -> dict[str, float]:
+        """variant -> quantile level of the (absolute when symmetric) errors."""
+        if self.symmetric:
+            return {"trend_p10": self.outer, "trend_p25": self.inner, "trend_p75": self.inner, "trend_p90": self.outer}
+        return {
+            "trend_p10": (1 - self.outer) / 2,
+            "trend_p25": (1 - self.inner) / 2,
+            "trend_p75": (1 + self.inner) / 2,
+            "trend_p90": (1 + self.outer) / 2,
+        }
+
+
+NOMINAL = BandSetting()
+# Chosen on the early origins by indicators.backtest.select_band_settings (python -m indicators.backtest):
+# the setting whose coverage on the origins up to the split year is closest to 50 % and 80 % (nominal
+# unless another is closer by more than 2 points). Unemployment: the signed errors of 1990–2006 carry the
+# direction of that period (its nominal bands held 28 % / 38 % there), their absolute size does not;
+# AAH: errors fat-tailed, nominal bands held 33 % / 61 % there.
+# Declared in the catalogue as ``trend: {band: {inner, outer}}``.
+BAND_SETTINGS: dict[str, BandSetting] = {
+    i.id: BandSetting(symmetric=True, inner=i.trend.band[0], outer=i.trend.band[1])
+    for i in catalogue.repository().values()
+    if i.trend and i.trend.band
+}
+
+
+def calibrate(errors: pd.DataFrame, horizons: int, setting: BandSetting = NOMINAL) -> pd.DataFrame:
     """Quantiles of the scaled errors by horizon 1..horizons (rows) for each level of LEVELS_Q (columns).
     Empty when there are too few errors even at horizon 1 (no band can be calibrated)."""
     s = scores(errors)
@@ -183,7 +220,14 @@ def calibrate(errors: pd.DataFrame, horizons: int) -> pd.DataFrame:
     measured = [x for i, x in enumerate(measured) if x == i + 1]  # contiguous from 1
     if not measured:
         return pd.DataFrame(columns=list(LEVELS_Q))
-    table = pd.DataFrame({v: s.groupby(h).quantile(q) for v, q in LEVELS_Q.items()}).loc[measured]
+    levels = setting.quantiles()
+    if setting.symmetric:
+        size = s.abs().groupby(h)
+        table = pd.DataFrame(
+            {v: (1.0 if LEVELS_Q[v] > 0.5 else -1.0) * size.quantile(levels[v]) for v in LEVELS_Q}
+        ).loc[measured]
+    else:
+        table = pd.DataFrame({v: s.groupby(h).quantile(levels[v]) for v in LEVELS_Q}).loc[measured]
     table["trend_p25"] = table["trend_p25"].clip(upper=0.0)
     table["trend_p75"] = table["trend_p75"].clip(lower=0.0)
     top = measured[-1]
@@ -229,7 +273,9 @@ def fit(
     last = int(observed.index.max())
     steps = until - last
     if quantiles is None:
-        quantiles = calibrate(origin_errors(z, int(observed.index.min()), setting), steps)
+        quantiles = calibrate(
+            origin_errors(z, int(observed.index.min()), setting), steps, BAND_SETTINGS.get(indicator_id, NOMINAL)
+        )
     path = pd.DataFrame({k: from_logit(v, cap) for k, v in band(z, setting, quantiles, steps).items()})
     path.insert(0, "year", range(last + 1, until + 1))
     return Trend(observed, path[["year", *VARIANTS]], short=False)
@@ -304,7 +350,8 @@ def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1, indicato
     parts = []
     for indicator_id in {key[2] for key, _ in items}:
         mine = errors[errors["indicator_id"] == indicator_id] if len(errors) else errors
-        quantiles = calibrate(mine, until - 1900) if len(mine) else pd.DataFrame(columns=list(LEVELS_Q))
+        setting = BAND_SETTINGS.get(indicator_id, NOMINAL)
+        quantiles = calibrate(mine, until - 1900, setting) if len(mine) else pd.DataFrame(columns=list(LEVELS_Q))
         for (level, code, ind), s in items:
             if ind != indicator_id:
                 continue

@@ -27,6 +27,11 @@ def test_unemployment_trend_for_seine_saint_denis():
     assert "Projection" in json.dumps(chart["layout"])
     caption = at.caption[0].value
     assert "2050 : " in caption and "\u00a0%" in caption and "80 %" in caption
+    past = json.loads(at.get("plotly_chart")[1].proto.spec)  # what a forecast made in 2014 said
+    assert [t.get("name") for t in past["data"]][-2:] == ["Projection faite en 2014", "Observé"]
+    said = next(m.value for m in at.markdown if m.value.startswith("**En 2014**"))
+    assert "**13,0\u00a0%** en 2024" in said and "**10,3\u00a0%**" in said and "dans l'intervalle à 80 %" in said
+    assert "Source" in at.caption[1].value and "2014" in at.caption[1].value
     expander = " ".join(m.value for m in at.expander[0].markdown)
     assert "dernière valeur observée" in expander and "Peut-on s'y fier" in expander
     assert "intervalle à 80 %" in expander and "« dernière valeur »" in expander

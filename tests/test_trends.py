@@ -67,8 +67,8 @@ def test_stored_trend_rows_contract_and_93_unemployment(table):
         index="year", columns="variant", values="value"
     )
     assert wide.at[2025, "trend"] == pytest.approx(10.325, abs=0.01)  # last value (2024)
-    assert wide.at[2030, "trend_p10"] == pytest.approx(7.66, abs=0.05)
-    assert wide.at[2030, "trend_p90"] == pytest.approx(13.29, abs=0.05)
+    assert wide.at[2030, "trend_p10"] == pytest.approx(7.78, abs=0.05)
+    assert wide.at[2030, "trend_p90"] == pytest.approx(13.58, abs=0.05)
     ordered = wide[["trend_p10", "trend_p25", "trend", "trend_p75", "trend_p90"]].to_numpy()
     assert (np.diff(ordered, axis=1) >= -1e-9).all()
 
@@ -91,3 +91,17 @@ def test_held_out_bands_on_a_subset_are_calibrated(table):
     assert row["coverage_80"] == pytest.approx(81.88, abs=0.01)
     assert row["coverage_50"] == pytest.approx(51.45, abs=0.01)
     assert row["mae_ratio"] == pytest.approx(1.0)
+
+
+def test_symmetric_band_setting_uses_the_absolute_errors():
+    errors = pd.DataFrame(
+        {"horizon": 1, "forecast": 0.0, "scale": 1.0, "actual": np.r_[np.linspace(-1, 0, 100), np.linspace(0, 3, 100)]}
+    )
+    signed = trends.calibrate(errors, 1)
+    setting = trends.BandSetting(symmetric=True, inner=0.5, outer=0.8)
+    both = trends.calibrate(errors, 1, setting)
+    size = np.abs(errors["actual"])
+    assert both.at[1, "trend_p90"] == pytest.approx(size.quantile(0.8)) == pytest.approx(-both.at[1, "trend_p10"])
+    assert both.at[1, "trend_p75"] == pytest.approx(size.quantile(0.5)) == pytest.approx(-both.at[1, "trend_p25"])
+    assert signed.at[1, "trend_p90"] > both.at[1, "trend_p90"]  # the signed band leans toward past errors
+    assert set(trends.BAND_SETTINGS) == {"unemployment_rate", "aah_rate_20_64"}
