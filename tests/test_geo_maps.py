@@ -3,7 +3,7 @@
 import shapely
 from shapely.geometry import box
 
-from indicators import geo, maps, store
+from indicators import geo, geo_build, maps, store
 from indicators.territories import DROM_CODES
 
 
@@ -37,7 +37,7 @@ def test_insets_do_not_overlap_metropolitan_france_nor_each_other():
 
 def test_fit_into_box_fills_the_box():
     square = box(0, 0, 1, 1)
-    fitted = geo.fit_into_box(square, (10, 40, 12, 41))
+    fitted = geo_build.fit_into_box(square, (10, 40, 12, 41))
     minx, miny, maxx, maxy = fitted.bounds
     assert (miny, maxy) == (40.0, 41.0)
     assert 10 <= minx < maxx <= 12
