@@ -69,7 +69,11 @@ def fixture_store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _store_folder(request, monkeypatch):
-    """Tests not marked ``store`` read the fixture store; ``store`` tests read the real one."""
+    """Tests not marked ``store`` read the fixture store; ``store`` tests read the real one.
+
+    Module- and session-scoped fixtures are set up before this one, with the environment the session
+    started with (the real store): one that reads the store must ask for ``real_store`` (and pass it on)
+    or ``fixture_store_dir``. `make test-fast` on a clone without data/processed catches one that does not."""
     if request.node.get_closest_marker("store"):
         monkeypatch.setenv("RADAR_DATA_DIR", str(REAL_STORE))
     else:

@@ -7,13 +7,13 @@ from indicators import age_charts, track_record
 
 
 @pytest.fixture(scope="module")
-def paths():
-    return track_record.load(track_record.PATHS_FILE)
+def paths(real_store):
+    return track_record.load(track_record.PATHS_FILE, real_store)
 
 
 @pytest.fixture(scope="module")
-def summary():
-    return track_record.load(track_record.POPULATION_FILE)
+def summary(real_store):
+    return track_record.load(track_record.POPULATION_FILE, real_store)
 
 
 def test_projection_made_in_2013_for_seine_saint_denis(paths):
