@@ -21,8 +21,9 @@ run: data
 test: data
 	$(PY) -m pytest
 
-test-fast: data
-	$(PY) -m pytest -q -m "not e2e and not app and not slow"
+# No store build: the unit tests read the fixture store (tests/fixture_store.py); `store` tests need `make data`.
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not store and not slow"
 
 bench: data
 	$(PY) -m tests.benchmarks.run

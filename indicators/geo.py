@@ -1,5 +1,5 @@
-"""Département boundaries for the maps: read by the app (data/processed/departements.geoparquet, written by
-``geo_build``), with the inset boxes of the DROM and the GeoJSON sent to the browser.
+"""Département boundaries for the maps, as the app reads them: the store's departements.geoparquet (built by
+indicators/geo_build.py from the IGN GeoJSON), the inset boxes of the DROM, the GeoJSON sent to the browser.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Département boundaries for the maps: the build step that writes data/processed/departements.geoparquet.
+"""Département boundaries for the maps: a pipeline step (data/raw -> the store's departements.geoparquet).
 
 raw IGN/INSEE GeoJSON (101 départements, DROM at their true positions)
 -> the five DROM moved into boxes west of metropolitan France, one box each (as INSEE maps do)
@@ -7,7 +7,8 @@ raw IGN/INSEE GeoJSON (101 départements, DROM at their true positions)
    minus the shape).
 
 Coordinates stay in lon/lat (EPSG:4326) so that plotly's "mercator" projection draws them; the
-insets are scaled so that they keep their shape at the latitude where they are drawn.
+insets are scaled so that they keep their shape at the latitude where they are drawn (indicators/geo.py
+holds the boxes and what the app does with the built file).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from indicators import build_steps
 from indicators.paths import (  # noqa: F401 (the store's file names, re-exported for older callers)
+    ADMIN_UNITS_FILE,
     COMMUNE_GEO_FOLDER,
     GEO_FILE,
     INDICATORS_FILE,
@@ -55,6 +56,7 @@ CODE_FILES = [
     "indicators/schema.py",
     "indicators/layout.py",
     "indicators/territories.py",
+    "indicators/admin_units.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
     "indicators/geo_build.py",
@@ -96,6 +98,7 @@ def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
             TERRITORIES_FILE,
             NOTES_FILE,
             SUCCESSORS_FILE,
+            ADMIN_UNITS_FILE,
             COMMUNE_GEO_FOLDER,
             *TRACK_RECORD_FILES,
         )
@@ -122,7 +125,12 @@ COMMUNE_STEP = build_steps.Step(
 TERRITORY_STEP = build_steps.Step(
     "territory_index",
     ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
-    ("indicators/territory_index.py", "indicators/territories.py", "indicators/sources/etalab_communes.py"),
+    (
+        "indicators/territory_index.py",
+        "indicators/territories.py",
+        "indicators/admin_units.py",
+        "indicators/sources/etalab_communes.py",
+    ),
 )
 
 
@@ -229,7 +237,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import commune_geo, data_diff, geo_build, territory_index, track_record
+    from indicators import admin_units, commune_geo, data_diff, geo_build, territory_index, track_record
 
     notes: list = []
     log: list = []
@@ -252,7 +260,10 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         territories=territories,
         notes=notes[0],
         successors=successors,
-        extra=track_record.build(indicators, population),  # the backtests, computed here, read by the pages
+        extra={
+            ADMIN_UNITS_FILE: admin_units.build(raw_dir),  # the territory list and areas the app reads
+            **track_record.build(indicators, population),  # the backtests, computed here, read by the pages
+        },
     )
     built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
     return f"{built}\n{build_steps.describe(log)}\n{data_diff.describe(changes)}"

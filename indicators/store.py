@@ -9,6 +9,7 @@ import pandas as pd
 
 from indicators.errors import StoreMissing  # noqa: F401 (re-exported: store.StoreMissing)
 from indicators.paths import (
+    ADMIN_UNITS_FILE,
     COMMUNE_GEO_FOLDER,
     GEO_FILE,
     INDICATORS_FILE,
@@ -40,6 +41,15 @@ def load_population(store_dir: Path | None = None) -> pd.DataFrame:
 def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
     """Départements, EPCI and communes with their names and attachments (see territory_index)."""
     return pd.read_parquet(_path(TERRITORIES_FILE, store_dir))
+
+
+def admin_units_path(store_dir: Path | None = None) -> Path:
+    return _path(ADMIN_UNITS_FILE, store_dir)
+
+
+def load_admin_units(store_dir: Path | None = None) -> pd.DataFrame:
+    """The 101 départements, 18 régions and France: level, code, name, region, zone, area_km2 (admin_units)."""
+    return pd.read_parquet(admin_units_path(store_dir))
 
 
 def series(

@@ -1,42 +1,65 @@
-"""INSEE territory codes (always strings), names, levels and régions.
+"""INSEE territory codes (always strings), names, levels and régions, as the running app reads them.
 
-Reference list: Etalab decoupage-administratif (COG), shipped in data/raw.
+Read from the store (``admin_units.parquet``, written by the pipeline from the Etalab list of départements
+and régions, see indicators/admin_units.py): the running app never reads data/raw. Without a store
+these functions raise ``StoreMissing`` (``make data`` builds it; the unit tests point the store at the
+fixture store of tests/fixture_store.py). The build reads the same list from data/raw through
+admin_units, whose parsers share ``normalise_code`` with this module.
 """
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
-from indicators.paths import RAW_DIR
-
-ETALAB_DIR = RAW_DIR / "etalab-decoupage-administratif"
 FRANCE_CODE = "FR"
 LEVELS = ("departement", "region", "france")
 DROM_CODES = ("971", "972", "973", "974", "976")
 
 
-@lru_cache(maxsize=1)
+@dataclass(frozen=True)
+class _Reference:
+    departements: pd.DataFrame  # code, name, region, zone
+    regions: pd.DataFrame  # code, name, zone
+    codes: frozenset[str]
+    names: dict[str, str]
+    region_of: dict[str, str]
+
+
+def _reference() -> _Reference:
+    from indicators import store
+
+    path = store.admin_units_path()  # raises StoreMissing
+    return _read(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path, stamp: int) -> _Reference:
+    from indicators import store
+
+    table = store.load_admin_units(path.parent)
+    deps = table[table["level"] == "departement"][["code", "name", "region", "zone"]].reset_index(drop=True)
+    regs = table[table["level"] == "region"][["code", "name", "zone"]].reset_index(drop=True)
+    return _Reference(
+        departements=deps,
+        regions=regs,
+        codes=frozenset(deps["code"]),
+        names=dict(zip(deps["code"], deps["name"], strict=True)),
+        region_of=dict(zip(deps["code"], deps["region"], strict=True)),
+    )
+
+
 def departements() -> pd.DataFrame:
-    """The 101 départements: code, name, région code, zone (metro|drom).
-
-    The Etalab list also holds the 8 overseas collectivities (zone "com": 975, 977 … 989), which are
-    not départements: they are left out."""
-    rows = json.loads((ETALAB_DIR / "departements.json").read_text(encoding="utf-8"))
-    df = pd.DataFrame(rows)[["code", "nom", "region", "zone"]]
-    df = df[df["zone"].isin(["metro", "drom"])]
-    return df.rename(columns={"nom": "name"}).astype(str).reset_index(drop=True)
+    """The 101 départements: code, name, région code, zone (metro|drom)."""
+    return _reference().departements
 
 
-@lru_cache(maxsize=1)
 def regions() -> pd.DataFrame:
-    """The 18 régions: code, name, zone (the overseas collectivities are left out)."""
-    rows = json.loads((ETALAB_DIR / "regions.json").read_text(encoding="utf-8"))
-    df = pd.DataFrame(rows)[["code", "nom", "zone"]]
-    df = df[df["zone"].isin(["metro", "drom"])]
-    return df.rename(columns={"nom": "name"}).astype(str).reset_index(drop=True)
+    """The 18 régions: code, name, zone."""
+    return _reference().regions
 
 
 def departement_codes() -> list[str]:
@@ -44,12 +67,12 @@ def departement_codes() -> list[str]:
 
 
 def departement_names() -> dict[str, str]:
-    return dict(zip(departements()["code"], departements()["name"], strict=True))
+    return dict(_reference().names)
 
 
 def region_of() -> dict[str, str]:
     """Map département code -> région code."""
-    return dict(zip(departements()["code"], departements()["region"], strict=True))
+    return dict(_reference().region_of)
 
 
 def territory_name(level: str, code: str) -> str:
@@ -60,8 +83,8 @@ def territory_name(level: str, code: str) -> str:
     return match.iloc[0] if len(match) else code
 
 
-def normalise_departement_code(raw: object) -> str | None:
-    """'1' -> '01', '2a' -> '2A', 974.0 -> '974'; None when it is not a département code."""
+def normalise_code(raw: object, codes: frozenset[str] | set[str]) -> str | None:
+    """'1' -> '01', '2a' -> '2A', 974.0 -> '974'; None when the result is not one of ``codes``."""
     if raw is None or (isinstance(raw, float) and pd.isna(raw)):
         return None
     text = str(raw).strip().upper()
@@ -69,4 +92,9 @@ def normalise_departement_code(raw: object) -> str | None:
         text = text[:-2]
     if text.isdigit() and len(text) == 1:
         text = "0" + text
-    return text if text in set(departement_codes()) else None
+    return text if text in codes else None
+
+
+def normalise_departement_code(raw: object) -> str | None:
+    """'1' -> '01', '2a' -> '2A', 974.0 -> '974'; None when it is not a département code (of the store)."""
+    return normalise_code(raw, _reference().codes)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import territories
+from indicators import admin_units
 from indicators.paths import RAW_DIR
 from indicators.sources import etalab_communes
 
@@ -59,7 +59,7 @@ def build(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
         population=epci["code"].map(epci_population).astype(float),
         population_year=2022,
     )
-    deps = territories.departements()
+    deps = admin_units.departements(raw_dir)
     dep_rows = pd.DataFrame(
         {
             "level": "departement",

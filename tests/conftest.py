@@ -1,17 +1,45 @@
-"""Shared fixtures: the built store (the tests run after `make data`, which `make test` does)."""
+"""Shared fixtures: two stores.
+
+- the fixture store (tests/fixture_store.py: six départements, a few indicators, written as code): every
+  test that is not marked ``store`` runs with ``RADAR_DATA_DIR`` pointed at it, so unit tests need no
+  ``make data`` and do not depend on the real data;
+- the real store (data/processed, built by ``make data``, which ``make test`` runs): a test is marked
+  ``store`` when it uses the ``table``, ``population`` or ``real_store`` fixtures, sits in a module of
+  STORE_MODULES, or drives the app (AppTest, browser). Contract and reference-figure tests live there.
+
+`make test-fast` runs ``-m "not store and not slow"``: no store build, no browser.
+"""
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from indicators import store
+from indicators import paths, store
+from tests import fixture_store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-# The fast lane (`make test-fast`) leaves out the browser, the app driven through AppTest, and the
-# tests that kill processes, generate hundreds of files or publish into the full store; `make test` runs
-# everything.
+REAL_STORE = paths.processed_dir()  # where `make data` wrote the store (RADAR_DATA_DIR at start, if set)
+STORE_FIXTURES = {"table", "population", "real_store"}
+# Modules whose tests read the real store without asking for one of STORE_FIXTURES (through the query
+# layer's default folder, the territory index, the map geometry ...).
+STORE_MODULES = {
+    "test_commune_geo",
+    "test_commune_map",
+    "test_commune_store",
+    "test_geo_maps",
+    "test_local_profile",
+    "test_store_contract",
+    "test_reference_figures",
+    "test_french_numbers",  # every page through AppTest
+    "test_upload_communes",  # these copy the real store (tests/upload_helpers.copy_store) and publish into it
+    "test_upload_properties",
+    "test_versions",
+    "test_versions_protocol",
+}
+# The fast lane (`make test-fast`) also leaves out the tests that kill processes, generate hundreds of
+# files or rebuild the store; `make test` runs everything.
 SLOW_MODULES = {
     "test_versions_protocol",
     "test_upload_properties",
@@ -28,16 +56,50 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.app)
         if name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+        real = STORE_FIXTURES & set(item.fixturenames) or name in STORE_MODULES
+        if real or item.get_closest_marker("app") or item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.store)
 
 
 @pytest.fixture(scope="session")
-def table() -> pd.DataFrame:
-    return store.load_indicators()
+def fixture_store_dir(tmp_path_factory) -> Path:
+    """The fixture store, written once per session (per xdist worker)."""
+    return fixture_store.write(tmp_path_factory.mktemp("fixture-store"))
+
+
+@pytest.fixture(autouse=True)
+def _store_folder(request, monkeypatch):
+    """Tests not marked ``store`` read the fixture store; ``store`` tests read the real one.
+
+    Module- and session-scoped fixtures are set up before this one, with the environment the session
+    started with (the real store): one that reads the store must ask for ``real_store`` (and pass it on)
+    or ``fixture_store_dir``. `make test-fast` on a clone without data/processed catches one that does not."""
+    if request.node.get_closest_marker("store"):
+        monkeypatch.setenv("RADAR_DATA_DIR", str(REAL_STORE))
+    else:
+        monkeypatch.setenv("RADAR_DATA_DIR", str(request.getfixturevalue("fixture_store_dir")))
 
 
 @pytest.fixture(scope="session")
-def population() -> pd.DataFrame:
-    return store.load_population()
+def fixture_table(fixture_store_dir) -> pd.DataFrame:
+    """The fixture store's published table."""
+    return store.load_indicators(fixture_store_dir)
+
+
+@pytest.fixture(scope="session")
+def real_store() -> Path:
+    """The store built by `make data` (its folder)."""
+    return REAL_STORE
+
+
+@pytest.fixture(scope="session")
+def table(real_store) -> pd.DataFrame:
+    return store.load_indicators(real_store)
+
+
+@pytest.fixture(scope="session")
+def population(real_store) -> pd.DataFrame:
+    return store.load_population(real_store)
 
 
 def value(table: pd.DataFrame, indicator_id: str, code: str, year: int, level: str = "departement") -> float:

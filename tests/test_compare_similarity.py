@@ -61,8 +61,8 @@ def test_exports(wide):
     assert back.loc[back["Identifiant"] == "rsa_coverage_rate", "Rang 93"].iloc[0] == 5
 
 
-def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(table):
-    rows = table[table["indicator_id"] == "poverty_rate"].copy()
+def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(fixture_table):
+    rows = fixture_table[fixture_table["indicator_id"] == "poverty_rate"].copy()
     rows.loc[(rows["territory_code"] == "38") & (rows["year"] == 2020), "source_id"] = "upload_0001_abcdef"
     wide = compare.compare_table(rows, CODES)
     source = compare.export_table(wide, CODES).set_index("Identifiant").loc["poverty_rate", "Source"]
@@ -71,7 +71,7 @@ def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(table
 
 
 def test_parse_codes():
-    assert compare.parse_codes("2a,974, 38,xx") == ["2A", "974", "38"]
+    assert compare.parse_codes("2a,976, 38,xx") == ["2A", "976", "38"]  # codes of the fixture store
     assert compare.parse_codes("38") == list(compare.DEFAULT_CODES)
     assert compare.parse_codes(None) == list(compare.DEFAULT_CODES)
 
@@ -99,7 +99,7 @@ def test_nearest_and_breakdown(z):
     assert (why**2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())
 
 
-def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure():
+def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure(real_store):
     from indicators import query, store
     from indicators.formatting import NBSP
 

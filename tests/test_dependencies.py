@@ -14,13 +14,12 @@ BUILD = {
     "indicators.commune_indicators",
     "indicators.territory_index",
     "indicators.data_diff",
+    "indicators.admin_units",
     "indicators.geo_build",
 }
 READERS = {"indicators.store", "indicators.query", "indicators.versions", "indicators.cache", "indicators.layout"}
 # Modules the app runs that still read a file of data/raw, and why.
 READS_RAW_ALLOWED = {
-    "indicators.territories": "names and codes of the 101 départements and 18 régions (Etalab JSON, 20 kB)",
-    "indicators.density": "area of the IGN département contours (one GeoJSON, read once per process)",
     "indicators.paths": "defines RAW_DIR",
 }
 

@@ -14,7 +14,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 NOT_IN_THE_REPO = {
     ".streamlit/secrets.toml",  # a deployment's secrets: never committed
     "catalogue.local.yml",  # written beside the store by analysts' declarations
-    "static/geo/",  # written by the running app (GeoJSON served by URL), gitignored
+    "static/geo/",  # written by the running app (the GeoJSON it serves by URL), not committed
 }
 
 
@@ -39,7 +39,18 @@ def test_every_path_named_in_the_readme_exists():
     assert missing == []
 
 
+def _store_names() -> set[str]:
+    """The file names of the store (indicators/paths.py): a store path of the README is one of them, whether
+    or not the store is built."""
+    from indicators import build_steps, paths
+
+    names = {v for k, v in vars(paths).items() if k.endswith(("_FILE", "_FOLDER")) and isinstance(v, str)}
+    return names | set(paths.TRACK_RECORD_FILES) | {"", build_steps.CACHE_FOLDER}
+
+
 def _exists(token: str) -> bool:
+    if token.startswith("data/processed/"):
+        return token.removeprefix("data/processed/").rstrip("/") in _store_names()
     candidates = [
         ROOT / token,
         ROOT / "indicators" / token,

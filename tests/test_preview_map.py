@@ -18,7 +18,7 @@ def _rows(values: dict[str, float], indicator: str = "poverty_rate", year: int =
     )
 
 
-def test_preview_of_a_catalogue_indicator_draws_all_101_with_the_drom_and_french_hover():
+def test_preview_of_a_catalogue_indicator_draws_all_101_with_the_drom_and_french_hover(real_store):
     figure = preview_map.figure(_rows({"93": 27.6, "974": 36.1, "38": 10.4}), "%", "/geo.json")
     trace = figure.data[0]
     assert len(trace.locations) == 101  # the DROM are on the map too (insets), not left in the table only

@@ -17,5 +17,7 @@ def test_higher_is_better_ranks_the_lowest_value_first(table):
     assert rank_of(table, "median_living_standard", 2020, "38") == (87, 98)
 
 
-def test_missing_departement_is_not_ranked(table):
-    assert rank_of(table, "poverty_rate", 2020, "976") is None
+def test_missing_departement_is_not_ranked(fixture_table):
+    assert rank_of(fixture_table, "poverty_rate", 2020, "976") is None  # Filosofi does not cover Mayotte
+    ranked = rank_departements(fixture_table, "poverty_rate", 2020)  # the five of the fixture store with a value
+    assert ranked["territory_code"].tolist() == ["93", "2A", "69", "38", "44"] and ranked["total"].iloc[0] == 5

@@ -59,7 +59,7 @@ def test_french_date_and_pyramid_ticks():
     assert ticks and all((b - a) * scale >= 8 for a, b in zip(ticks, ticks[1:], strict=False))
 
 
-def test_cli_writes_one_pdf(tmp_path):
+def test_cli_writes_one_pdf(tmp_path, real_store):
     out = tmp_path / "fiche-2a.pdf"
     assert report.main(["2a", "-o", str(out)]) == 0
     text = _text(out.read_bytes())
@@ -68,6 +68,6 @@ def test_cli_writes_one_pdf(tmp_path):
     assert report.main(["988"]) == 2  # Nouvelle-Calédonie is not a département
 
 
-def test_profile_lists_the_101_departements():
+def test_profile_lists_the_101_departements(real_store):
     codes = territories.departement_codes()
     assert len(codes) == 101 and {"2A", "2B", "976"} <= set(codes) and "988" not in codes

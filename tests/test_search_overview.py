@@ -18,22 +18,26 @@ from indicators import overview, search
         ("38", "38"),
         ("2a", "2A"),
         ("1", "01"),
-        ("974", "974"),
-        ("reunion", "974"),
-        ("val d oise", "95"),
-        ("cotes d'armor", "22"),
+        ("976", "976"),
         ("loire atlantique", "44"),
     ],
 )
-def test_find_departement(query, first):
+def test_find_departement(query, first):  # on the fixture store (tests/fixture_store.py)
+    assert search.find(query)[0].code == first
+
+
+@pytest.mark.parametrize(
+    ("query", "first"), [("974", "974"), ("reunion", "974"), ("val d oise", "95"), ("cotes d'armor", "22")]
+)
+def test_find_departement_of_the_real_store(real_store, query, first):
     assert search.find(query)[0].code == first
 
 
 @pytest.fixture(scope="module")
-def index():
+def index(real_store):
     from indicators import store
 
-    return store.load_territories()
+    return store.load_territories(real_store)
 
 
 def test_index_holds_every_level(index):
@@ -78,7 +82,7 @@ def test_find_any_level(index, query, expected):
     assert found[: len(expected)] == expected
 
 
-def test_find_orders_exact_then_words_then_word_starts():
+def test_find_orders_exact_then_words_then_word_starts(real_store):
     labels = [m.label for m in search.find("loire")]
     assert labels[:2] == ["Loire (42)", "Loire-Atlantique (44)"]
     assert "Haute-Loire (43)" in labels and labels[-1] == "Loiret (45)"  # "loire" only starts its name

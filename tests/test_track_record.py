@@ -8,13 +8,13 @@ from indicators import age_charts, track_record
 
 
 @pytest.fixture(scope="module")
-def paths():
-    return track_record.load(track_record.PATHS_FILE)
+def paths(real_store):
+    return track_record.load(track_record.PATHS_FILE, real_store)
 
 
 @pytest.fixture(scope="module")
-def summary():
-    return track_record.load(track_record.POPULATION_FILE)
+def summary(real_store):
+    return track_record.load(track_record.POPULATION_FILE, real_store)
 
 
 def test_projection_made_in_2013_for_seine_saint_denis(paths):
@@ -77,8 +77,8 @@ def test_rate_record_matches_the_harness(table):
     assert track_record.rate_record(stored, "poverty_rate", "93") is None  # too short to be backtested
 
 
-def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment():
-    stored = track_record.load(track_record.RATE_PATHS_FILE)
+def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment(real_store):
+    stored = track_record.load(track_record.RATE_PATHS_FILE, real_store)
     origins = stored.groupby("indicator_id")["origin"].first().to_dict()
     # 10 years before the last observation, or 5 when fewer than 8 years were known by then; RSA: too short
     assert origins == {
@@ -99,8 +99,8 @@ def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment():
     )
 
 
-def test_need_forecast_made_in_2010_for_seine_saint_denis_apa():
-    stored = track_record.load(track_record.NEED_PATHS_FILE)
+def test_need_forecast_made_in_2010_for_seine_saint_denis_apa(real_store):
+    stored = track_record.load(track_record.NEED_PATHS_FILE, real_store)
     mine = stored[(stored["territory_code"] == "93") & (stored["indicator_id"] == "apa_recipients")].set_index("year")
     assert (mine["origin"] == 2010).all() and mine.index.min() == 2002 and mine.index.max() == 2020
     assert mine.loc[2010, "observed"] == 18_815 and pd.isna(mine.loc[2010, "central"])

@@ -46,12 +46,12 @@ def test_separators_decimals_and_encodings_are_detected(encoding, sep, decimal):
 
 def test_xlsx_with_title_rows_and_numeric_codes_repaired_with_a_warning():
     frame = pd.DataFrame(
-        [["Taux de pauvreté 2021", None], [None, None], ["CODGEO", "TP6021"], [1, 14.2], ["2B", "nd"], [974, "36,1"]]
+        [["Taux de pauvreté 2021", None], [None, None], ["CODGEO", "TP6021"], [1, 14.2], ["2A", "nd"], [976, "36,1"]]
     )
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False, header=False)
     parsed = parse_upload(buffer.getvalue(), "pauvrete.xlsx", indicator="poverty_rate")
-    assert parsed.rows.set_index("territory_code")["value"].to_dict() == {"01": 14.2, "974": 36.1}
+    assert parsed.rows.set_index("territory_code")["value"].to_dict() == {"01": 14.2, "976": 36.1}
     assert set(parsed.rows["year"]) == {2021}
     assert parsed.warnings[["row", "value"]].values.tolist() == [[4, "1"]]
     assert "01" in parsed.warnings["message"].iloc[0]
@@ -64,9 +64,9 @@ def test_every_problem_is_listed_with_row_column_value():
         "38;poverty_rate;1800;4\n"  # 3 year out of range
         "44;poverty_rate;2020;abc\n"  # 4 non-numeric
         "93;poverty_rate;2020;150\n"  # 5 rate over 100
-        "05;nope;2020;1\n"  # 6 unknown indicator
-        "06;poverty_rate;deux;1\n"  # 7 year not an integer
-        "07;poverty_rate;2020;1\n07;poverty_rate;2020;2\n"
+        "69;nope;2020;1\n"  # 6 unknown indicator
+        "2A;poverty_rate;deux;1\n"  # 7 year not an integer
+        "976;poverty_rate;2020;1\n976;poverty_rate;2020;2\n"
     )  # 8, 9 duplicate key
     with pytest.raises(UploadError) as caught:
         parse_upload(text.encode(), "bad.csv")
@@ -78,8 +78,8 @@ def test_every_problem_is_listed_with_row_column_value():
         ["5", "value", "150"],
         ["6", "indicator_id", "nope"],
         ["7", "year", "deux"],
-        ["8", "territory_code", "07"],
-        ["9", "territory_code", "07"],
+        ["8", "territory_code", "976"],
+        ["9", "territory_code", "976"],
     ]
     messages = caught.value.problems["message"].tolist()
     assert messages[0].startswith("code de territoire inconnu (attendu") and messages[3] == "taux hors de 0–100"
@@ -116,8 +116,8 @@ def test_size_limit():
 
 def test_region_codes_do_not_collide_with_departement_codes():
     text = (
-        "territory_level,territory_code,indicator_id,year,value\nregion,84,poverty_rate,2020,12.5\n"
-        "departement,84,poverty_rate,2020,16.1\nregion,38,poverty_rate,2020,1\n"
+        "territory_level,territory_code,indicator_id,year,value\nregion,93,poverty_rate,2020,12.5\n"
+        "departement,93,poverty_rate,2020,16.1\nregion,38,poverty_rate,2020,1\n"
     )
     with pytest.raises(UploadError) as caught:
         parse_upload(text.encode(), "regions.csv")
@@ -129,7 +129,7 @@ def test_year_from_column(name, year):
     assert year_from_column(name) == year
 
 
-def test_cli_dry_run_valid_and_invalid(tmp_path, capsys):
+def test_cli_dry_run_valid_and_invalid(tmp_path, capsys, real_store):
     from indicators import store, upload_cli
     from tests.upload_helpers import copy_store
 

@@ -74,7 +74,7 @@ def test_the_comparison_shows_territories_and_the_median_in_french(table):
     assert "10,8 écarts-types" in meaning.reasons[1]
 
 
-def test_cli_refuses_a_doubtful_file_unless_forced_and_logs_the_override(tmp_path, capsys):
+def test_cli_refuses_a_doubtful_file_unless_forced_and_logs_the_override(tmp_path, capsys, real_store):
     store_dir = copy_store(tmp_path / "store")
     args = [str(FILO), "--indicator", "aah_rate_20_64", "--column", "TP6020", "--store", str(store_dir), "--who", "ana"]
     assert upload_cli.main(args) == 1
@@ -88,7 +88,7 @@ def test_cli_refuses_a_doubtful_file_unless_forced_and_logs_the_override(tmp_pat
     assert record["forced"][0]["outliers"] == 83 and record["forced"][0]["compared"] == 98
 
 
-def test_cli_publishes_a_plausible_file_without_force(tmp_path):
+def test_cli_publishes_a_plausible_file_without_force(tmp_path, real_store):
     store_dir = copy_store(tmp_path / "store")
     path = tmp_path / "pauvrete2021.csv"
     path.write_bytes(_scaled_poverty_2021(1.05))
@@ -96,7 +96,7 @@ def test_cli_publishes_a_plausible_file_without_force(tmp_path):
     assert "forced" not in versions.meta(1, store_dir)
 
 
-MIXED = (
+MIXED = (  # codes of the fixture store (tests/fixture_store.py)
     "CODGEO;TP6021\n"  # 1
     "01;14,2\n"  # 2 fine
     "999;12,0\n"  # 3 unknown code
@@ -107,9 +107,9 @@ MIXED = (
     "38;abc\n"  # 8 not a number
     "44;140,2\n"  # 9 a share over 100
     "69;-3\n"  # 10 a negative share
-    "75;1e400\n"  # 11 not finite
+    "976;1e400\n"  # 11 not finite
     "2C;16,0\n"  # 12 unknown code
-    "13;18,9\n"  # 13 fine
+    "2A;18,9\n"  # 13 fine
 )
 
 
@@ -143,7 +143,7 @@ def test_a_malformed_line_is_one_problem_among_the_others():
     "text, problems",
     [
         ("CODGEO;TP6021\n01;14,2\n;;;\n", [["3", "nombre de colonnes différent de l'en-tête (2 attendues)"]]),
-        ("CODGEO;TP6021\n01;14,2\n;\n02;15\n", []),  # an empty spreadsheet row: skipped
+        ("CODGEO;TP6021\n01;14,2\n;\n44;15\n", []),  # an empty spreadsheet row: skipped
         ('CODGEO;TP6021\n01;"14,2"\n;;;\n38;abc\n', [["3", "nombre"], ["4", "valeur non numérique"]]),  # quoted
     ],
 )
@@ -157,7 +157,7 @@ def test_malformed_lines_plain_and_quoted(text, problems):
     assert [[row, message[: len(want)]] for (row, message), (_, want) in zip(got, problems, strict=True)] == problems
 
 
-def test_a_published_file_is_its_own_source_in_the_profile_and_its_csv(tmp_path, monkeypatch):
+def test_a_published_file_is_its_own_source_in_the_profile_and_its_csv(tmp_path, monkeypatch, real_store):
     from indicators import profile, store
 
     store_dir = copy_store(tmp_path / "store")

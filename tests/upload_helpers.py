@@ -19,6 +19,7 @@ def copy_store(target: Path) -> Path:
         paths.TERRITORIES_FILE,
         paths.SUCCESSORS_FILE,
         paths.NOTES_FILE,
+        paths.ADMIN_UNITS_FILE,
         *paths.TRACK_RECORD_FILES,
     )
     for name in names:

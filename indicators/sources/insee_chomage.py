@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.admin_units import normalise_departement_code
 from indicators.errors import RawFileError
 from indicators.sources.excel import find_header_row, open_workbook, sheet_rows
-from indicators.territories import normalise_departement_code
 
 SOURCE_ID = "insee_chomage_localise"
 FILES = ["insee-chomage-localise/sl_etc_2025T3.xls"]

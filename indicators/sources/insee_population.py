@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.admin_units import departement_codes
 from indicators.errors import RawFileError
 from indicators.schema import AGE_BANDS
 from indicators.sources.excel import open_workbook, sheet_rows
-from indicators.territories import departement_codes
 
 SOURCE_ID = "insee_estimations_population"
 FILES = ["insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls"]
