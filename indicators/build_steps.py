@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CACHE_FOLDER = ".steps"
-SHARED_CODE = ("indicators/build_steps.py", "indicators/paths.py", "indicators/errors.py", "indicators/schema.py")
+# Code every step runs: the step machinery, file names, errors, the schema, and the territory list and codes
+# the parsers normalise against.
+SHARED_CODE = (
+    "indicators/build_steps.py",
+    "indicators/paths.py",
+    "indicators/errors.py",
+    "indicators/schema.py",
+    "indicators/codes.py",
+    "indicators/sources/admin_units.py",
+)
 
 
 @dataclass(frozen=True)

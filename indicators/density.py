@@ -1,7 +1,7 @@
 """Population density of the départements and France, from the areas the store holds.
 
 Area of each département = area of its IGN Admin Express 2018 contour in an equal-area projection
-(EPSG:6933), in km², computed by the pipeline (indicators/admin_units.py) into ``admin_units.parquet``.
+(EPSG:6933), in km², computed by the pipeline (indicators/sources/admin_units.py) into ``admin_units.parquet``.
 France = sum of the 101 départements. Density = population at 1 January / area, for every year of the
 population estimates.
 """

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from indicators import catalogue
-from indicators.admin_units import departements, region_of
 from indicators.age_groups import ALL_AGES, AgeGroup, age_group_population  # noqa: F401 (re-exported)
+from indicators.sources.admin_units import departements, region_of
 
 TIDY = ["territory_level", "territory_code", "indicator_id", "year", "value"]
 MAYOTTE = "976"

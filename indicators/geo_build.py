@@ -21,9 +21,9 @@ import numpy as np
 import shapely
 from shapely import affinity
 
+from indicators.codes import DROM_CODES
 from indicators.geo import inset_boxes
 from indicators.paths import RAW_DIR
-from indicators.territories import DROM_CODES
 
 RAW_GEOJSON = Path("france-geojson") / "departements-avec-outre-mer.geojson"
 SIMPLIFY_TOLERANCE = 0.012  # degrees, ≈ 1 km

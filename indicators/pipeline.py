@@ -56,7 +56,7 @@ CODE_FILES = [
     "indicators/schema.py",
     "indicators/layout.py",
     "indicators/territories.py",
-    "indicators/admin_units.py",
+    "indicators/codes.py",
     "indicators/sources/*.py",
     "indicators/geo.py",
     "indicators/geo_build.py",
@@ -128,7 +128,7 @@ TERRITORY_STEP = build_steps.Step(
     (
         "indicators/territory_index.py",
         "indicators/territories.py",
-        "indicators/admin_units.py",
+        "indicators/sources/admin_units.py",
         "indicators/sources/etalab_communes.py",
     ),
 )
@@ -237,7 +237,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators import admin_units, commune_geo, data_diff, geo_build, territory_index, track_record
+    from indicators import commune_geo, data_diff, geo_build, territory_index, track_record
+    from indicators.sources import admin_units
 
     notes: list = []
     log: list = []

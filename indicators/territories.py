@@ -1,7 +1,7 @@
 """INSEE territory codes (always strings), names, levels and régions, as the running app reads them.
 
 Read from the store (``admin_units.parquet``, written by the pipeline from the Etalab list of départements
-and régions, see indicators/admin_units.py): the running app never reads data/raw. Without a store
+and régions, see indicators/sources/admin_units.py): the running app never reads data/raw. Without a store
 these functions raise ``StoreMissing`` (``make data`` builds it; the unit tests point the store at the
 fixture store of tests/fixture_store.py). The build reads the same list from data/raw through
 admin_units, whose parsers share ``normalise_code`` with this module.
@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-FRANCE_CODE = "FR"
-LEVELS = ("departement", "region", "france")
-DROM_CODES = ("971", "972", "973", "974", "976")
+from indicators.codes import DROM_CODES as DROM_CODES  # re-exported: the app reads codes from here
+from indicators.codes import FRANCE_CODE as FRANCE_CODE
+from indicators.codes import LEVELS as LEVELS
+from indicators.codes import normalise_code
 
 
 @dataclass(frozen=True)
@@ -81,18 +82,6 @@ def territory_name(level: str, code: str) -> str:
     table = departements() if level == "departement" else regions()
     match = table.loc[table["code"] == code, "name"]
     return match.iloc[0] if len(match) else code
-
-
-def normalise_code(raw: object, codes: frozenset[str] | set[str]) -> str | None:
-    """'1' -> '01', '2a' -> '2A', 974.0 -> '974'; None when the result is not one of ``codes``."""
-    if raw is None or (isinstance(raw, float) and pd.isna(raw)):
-        return None
-    text = str(raw).strip().upper()
-    if text.endswith(".0"):
-        text = text[:-2]
-    if text.isdigit() and len(text) == 1:
-        text = "0" + text
-    return text if text in codes else None
 
 
 def normalise_departement_code(raw: object) -> str | None:

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import admin_units
 from indicators.paths import RAW_DIR
-from indicators.sources import etalab_communes
+from indicators.sources import admin_units, etalab_communes
 
 COLUMNS = ["level", "code", "name", "departement", "region", "epci", "epci_name", "population", "population_year"]
 

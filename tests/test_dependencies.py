@@ -14,7 +14,7 @@ BUILD = {
     "indicators.commune_indicators",
     "indicators.territory_index",
     "indicators.data_diff",
-    "indicators.admin_units",
+    "indicators.sources.admin_units",
     "indicators.geo_build",
 }
 READERS = {"indicators.store", "indicators.query", "indicators.versions", "indicators.cache", "indicators.layout"}

@@ -63,7 +63,7 @@ def test_france_ratio_needs_enough_departements():
 
 
 def test_the_reference_list_has_101_departements_and_18_regions():
-    from indicators.admin_units import departements, normalise_departement_code, regions  # read from data/raw
+    from indicators.sources.admin_units import departements, normalise_departement_code, regions  # read from data/raw
 
     assert len(departements()) == 101 and len(regions()) == 18
     assert normalise_departement_code("975") is None  # Saint-Pierre-et-Miquelon is not a département

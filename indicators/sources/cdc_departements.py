@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.admin_units import normalise_departement_code
 from indicators.errors import RawFileError
+from indicators.sources.admin_units import normalise_departement_code
 
 SOURCE_ID = "cdc_logements_departements"
 FILES = ["cdc-logements-departements/logements-et-logements-sociaux-dans-les-departements.csv"]

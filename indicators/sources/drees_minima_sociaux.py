@@ -45,10 +45,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.admin_units import normalise_departement_code
+from indicators.codes import FRANCE_CODE
 from indicators.errors import RawFileError
+from indicators.sources.admin_units import normalise_departement_code
 from indicators.sources.excel import find_header_row, open_workbook, sheet_rows
-from indicators.territories import FRANCE_CODE
 
 SOURCE_ID = "drees_minima_sociaux"
 FILES = ["drees-minima-sociaux/Minima sociaux - donnees departementales par dispositif.xlsx"]

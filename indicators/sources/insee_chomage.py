@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.admin_units import normalise_departement_code
 from indicators.errors import RawFileError
+from indicators.sources.admin_units import normalise_departement_code
 from indicators.sources.excel import find_header_row, open_workbook, sheet_rows
 
 SOURCE_ID = "insee_chomage_localise"

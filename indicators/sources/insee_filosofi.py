@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.admin_units import normalise_departement_code
 from indicators.errors import RawFileError
+from indicators.sources.admin_units import normalise_departement_code
 
 SOURCE_ID = "insee_filosofi_2020"
 FILES = ["insee-filosofi/FILO2020_DISP_PAUVRES_DEP.csv", "insee-filosofi/FILO2020_DISP_DEP.csv"]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.admin_units import departement_codes
 from indicators.errors import RawFileError
 from indicators.schema import AGE_BANDS
+from indicators.sources.admin_units import departement_codes
 from indicators.sources.excel import open_workbook, sheet_rows
 
 SOURCE_ID = "insee_estimations_population"

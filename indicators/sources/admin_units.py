@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.codes import FRANCE_CODE, normalise_code
 from indicators.paths import RAW_DIR
-from indicators.territories import FRANCE_CODE, normalise_code
 
 ETALAB_DIR = Path("etalab-decoupage-administratif")
 BOUNDARIES = Path("france-geojson") / "departements-avec-outre-mer.geojson"

@@ -1,0 +1,21 @@
+"""Territory codes as constants and rules, shared by the build (parsers) and the app: no file is read here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+FRANCE_CODE = "FR"
+LEVELS = ("departement", "region", "france")
+DROM_CODES = ("971", "972", "973", "974", "976")
+
+
+def normalise_code(raw: object, codes: frozenset[str] | set[str]) -> str | None:
+    """'1' -> '01', '2a' -> '2A', 974.0 -> '974'; None when the result is not one of ``codes``."""
+    if raw is None or (isinstance(raw, float) and pd.isna(raw)):
+        return None
+    text = str(raw).strip().upper()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text.isdigit() and len(text) == 1:
+        text = "0" + text
+    return text if text in codes else None
