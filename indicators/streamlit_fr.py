@@ -5,9 +5,9 @@ Streamlit 1.67 has no locale setting: its status widget ("Running...", "Stop"), 
 English strings in the frontend bundle. CSS alone can replace a visible text (app.py does so for the
 sidebar's "Menu" and "Press Enter to apply") but not a tooltip nor an aria-label. A small script watches the
 page and replaces these exact strings, in text nodes and in the aria-label / title / data-title /
-placeholder attributes, by their French. Only whole strings of this table are replaced, never a part of
-the app's own content. tests/test_streamlit_fr.py checks that each English string is still in the bundle,
-so a Streamlit upgrade that renames one is noticed.
+placeholder attributes, by their French (and the file uploader's "88.0B" by "88,0 o"). Only whole
+strings of this table are replaced, never a part of the app's own content. tests/test_streamlit_fr.py
+checks that each English string is still in the bundle, so a Streamlit upgrade that renames one is noticed.
 """
 
 from __future__ import annotations
@@ -60,17 +60,24 @@ FRENCH = {
     "Compare data on hover": "Comparer au survol",
 }
 
-_SCRIPT = """<script>
+_SCRIPT = r"""<script>
 (() => {
   if (window.__radarFrench) return;
   window.__radarFrench = true;
   const FR = new Map(Object.entries(%s));
   const ATTRS = ["aria-label", "title", "data-title", "placeholder"];
+  // the file uploader's sizes in French: 88,0 o, 1,2 Mo
+  const SIZE = /^(\d+)(?:\.(\d+))?\s?(B|KB|MB|GB)$/;
+  const UNITS = {B: "o", KB: "Ko", MB: "Mo", GB: "Go"};
+  const LABEL_SIZE = /, (\d+)(?:\.(\d+))?\s?(B|KB|MB|GB)$/;  // a file's aria-label: name, size
+  const french = (_, int, dec, unit) => `${int}${dec ? "," + dec : ""}\u00a0${UNITS[unit]}`;
+  const size = (text) => text.replace(SIZE, french);
   const fix = (root) => {
     if (!root) return;
     if (root.nodeType === Node.TEXT_NODE) {
       const text = root.nodeValue.trim();
       if (FR.has(text)) root.nodeValue = root.nodeValue.replace(text, FR.get(text));
+      else if (SIZE.test(text)) root.nodeValue = size(text);
       return;
     }
     if (root.nodeType !== Node.ELEMENT_NODE) return;
@@ -79,7 +86,11 @@ _SCRIPT = """<script>
     for (const el of [root, ...root.querySelectorAll("[aria-label], [title], [data-title], [placeholder]")]) {
       for (const name of ATTRS) {
         const value = el.getAttribute(name);
-        if (value !== null && FR.has(value)) el.setAttribute(name, FR.get(value));
+        if (value === null) continue;
+        if (FR.has(value)) el.setAttribute(name, FR.get(value));
+        else if (LABEL_SIZE.test(value)) {
+          el.setAttribute(name, value.replace(LABEL_SIZE, (...m) => ", " + french(...m)));
+        }
       }
     }
   };

@@ -37,7 +37,8 @@ ENGLISH = [
     "Upload",
     "Page not found",
 ]
-ENGLISH_NUMBER = re.compile(r"(?<![\w./:-])\d+\.\d+(?![\w./])|(?<![\w.,])\d{1,3},\d{3}(?![\d,])")
+# "10.4", "88.0B" (a file size), "1,234"; not a part of a code or a name ("v1.2.3", "FILO2020.csv").
+ENGLISH_NUMBER = re.compile(r"(?<![\w./:-])\d+\.\d+(?![\d./]|[a-z])|(?<![\w.,])\d{1,3},\d{3}(?![\d,])")
 ALLOWED = re.compile(r"Etalab 2\.0|Licence Ouverte 2\.0")  # licence versions, not figures
 
 # Visible text of the app (HTML and SVG text: chart axes, legends, labels), and every aria-label, title,
