@@ -113,10 +113,16 @@ def test_table_toolbar_and_status_widget_speak_french(sized_page, cold_url):
     page.goto(cold_url)
     page.get_by_role("heading", name="Radar social").wait_for()
     page.goto(f"{cold_url}/tendances?dep=93")
-    status = page.locator("[data-testid=stStatusWidget]")
-    status.wait_for()
-    assert status.inner_text().strip() in ("Arrêter", "")
-    assert status.locator("[aria-label]").first.get_attribute("aria-label") == "Calcul en cours…"
+    # read the widget in the same animation frame as it is found: it can vanish between two Playwright calls
+    status = page.wait_for_function(
+        """() => {
+      const w = document.querySelector('[data-testid=stStatusWidget]');
+      const icon = w && w.querySelector('[aria-label]');
+      return icon && {text: w.innerText.trim(), icon: icon.getAttribute('aria-label')};
+    }""",
+        timeout=60_000,
+    ).json_value()
+    assert status == {"text": "Arrêter", "icon": "Calcul en cours…"}
     open_page(page, cold_url, *PAGES["carte"])
     table = page.locator("[data-testid=stDataFrame]").first
     table.hover()
