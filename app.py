@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import cache
+from indicators import cache, streamlit_fr
 
 st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
 cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/serving.py)
@@ -17,13 +17,16 @@ pages = [
     st.Page("app_pages/import.py", title="Importer (analystes)", icon=":material/upload_file:", url_path="importer"),
 ]
 # Streamlit's own words, in French: the page list folded behind "»" on a phone is named, and a text
-# box's "Press Enter to apply" hint is translated.
+# box's "Press Enter to apply" hint is translated; the script below (indicators/streamlit_fr.py) takes no room.
 st.html(
     """<style>
 [data-testid="stExpandSidebarButton"]::after {content: "Menu"; font-size: 0.9rem; margin-left: 0.25rem;}
 [data-testid="stExpandSidebarButton"] {width: auto; padding: 0 0.5rem;}
 [data-testid="InputInstructions"] {font-size: 0;}
 [data-testid="InputInstructions"]::after {content: "Entrée pour valider"; font-size: 0.75rem;}
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {display: none;}
 </style>"""
 )
+# Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
+st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
 st.navigation(pages).run()

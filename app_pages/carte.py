@@ -32,8 +32,8 @@ if params.get("maille"):
 
 left, middle, right = st.columns([3, 2, 2])
 default_ind = params.get("ind") if params.get("ind") in choices else catalogue.defaults()["map"]
-indicator_id = left.selectbox(
-    "Indicateur", choices, index=choices.index(default_ind), format_func=lambda i: catalogue.get(i).label
+indicator_id = left.selectbox(  # short labels: a full one is cut in the box on a phone; the caption gives it
+    "Indicateur", choices, index=choices.index(default_ind), format_func=lambda i: catalogue.get(i).short_label
 )
 indicator = catalogue.get(indicator_id)
 table = cache.indicator_rows(indicator_id)

@@ -49,8 +49,18 @@ wide = cache.compare_table(tuple(codes))
 view = cache.compare_view(tuple(codes))  # table texts, colours and downloads, computed once per choice
 
 st.subheader("Tableau comparatif")
-# st.table wraps long labels and values instead of cutting them; 8 territories still fit.
-st.table(view.shown.style.apply(lambda _: view.styles, axis=None), hide_index=True)
+# st.table wraps long labels and values instead of cutting them; 8 territories still fit at 1366 px. Where
+# the table scrolls sideways (a phone), the indicator column stays pinned on the left, so that every row
+# keeps its label (CSS below: st.table has no pinned columns, st.dataframe's would cut the wrapped texts).
+st.html(
+    """<style>
+.st-key-compare_table [data-testid=stTable] :is(th, td):first-child {
+  position: sticky; left: 0; z-index: 1; background: #fff; box-shadow: inset -1px 0 0 rgba(49, 51, 63, 0.2);
+}
+</style>"""
+)
+with st.container(key="compare_table"):
+    st.table(view.shown.style.apply(lambda _: view.styles, axis=None), hide_index=True)
 st.caption(
     "Valeurs de la dernière année commune aux territoires choisis (sinon l'année est indiquée entre "
     "parenthèses), unité entre parenthèses après l'indicateur. Rang parmi les départements, seulement pour "

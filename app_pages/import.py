@@ -98,7 +98,7 @@ data = file.getvalue() if file is not None else b""
 candidates = upload.candidate_columns(data, file.name) if file is not None else []
 column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
 LEVEL_CHOICES = {
-    "": "Déduit des codes (5 caractères : commune, 9 chiffres : EPCI, sinon département)",
+    "": "Déduit des codes",  # the rule is in the help: the long label was cut in the box on a phone
     "departement": "Départements",
     "commune": "Communes (code Insee)",
     "epci": "EPCI (SIREN)",
@@ -110,7 +110,8 @@ level_choice = st.selectbox(
     list(LEVEL_CHOICES),
     key="level",
     format_func=LEVEL_CHOICES.get,
-    help="Ignoré si le fichier a une colonne territory_level. Les codes communes sont vérifiés dans la liste "
+    help="Déduit des codes : 5 caractères = commune, 9 chiffres = EPCI, sinon département. "
+    "Ignoré si le fichier a une colonne territory_level. Les codes communes sont vérifiés dans la liste "
     "des communes actuelles : un ancien code est signalé avec la commune dans laquelle il a fusionné.",
 )
 mode = st.radio("Indicateur", ["Indicateur du catalogue", "Nouvel indicateur"], horizontal=True, key="mode")

@@ -77,7 +77,11 @@ def _classes(values: pd.Series, method: str, k: int) -> Classes:
 def classify_around_zero(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classes:
     """Classes of gaps to a reference (e.g. to France) with 0 always a class limit: the values below and
     above are classed apart, each side getting classes in proportion to its count (at least 2 when it has
-    2 distinct values), so no class straddles the reference."""
+    2 distinct values), so no class straddles the reference.
+
+    On each side, an extreme group (see extreme_tail: the DROM's RSA rates, +11,7 to +20,7 points above
+    France, far beyond Seine-Saint-Denis's +5,0) is a class of its own; the chosen method classes the rest.
+    Quantiles alone put +5,0 and +20,7 in one class, hiding the gap between them."""
     _check(method, k)
     present = values.dropna().astype(float)
     below, above = present[present < 0], present[present >= 0]
@@ -85,11 +89,40 @@ def classify_around_zero(values: pd.Series, method: str = "quantiles", k: int = 
         return _classes(values, method, k)
     k_below = round(k * len(below) / len(present))
     k_below = min(max(k_below, min(2, below.nunique())), k - min(2, above.nunique()))
-    low, high = _classes(below, method, k_below), _classes(above, method, k - k_below)
+    low, high = _side(-below, method, k_below), _side(above, method, k - k_below)
     bins = pd.Series(NO_CLASS, index=values.index, dtype=int)
-    bins[below.index] = low.bins
+    bins[below.index] = low.k - 1 - low.bins  # classed on distances to 0: reverse the order
     bins[above.index] = high.bins + low.k
-    return Classes(low.lower, (*low.breaks[:-1], 0.0, *high.breaks), bins)
+    low_breaks = tuple(-b for b in low.breaks[:-1])[::-1]  # upper limits of the classes below 0, then 0
+    return Classes(-low.breaks[-1], (*low_breaks, 0.0, *high.breaks), bins)
+
+
+def extreme_tail(distances: pd.Series) -> pd.Series:
+    """The values of one side (distances to 0, all >= 0) that stand apart from the rest: the upper group of
+    a two-class Fisher-Jenks split, kept only when it is small (at most a quarter of the side) and separated
+    from the rest by a jump wider than the rest's whole spread. Empty when there is no such group."""
+    import mapclassify
+
+    if distances.nunique() < 4:
+        return distances.iloc[:0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        cut = float(mapclassify.FisherJenks(distances.to_numpy(), k=2).bins[0])
+    tail, rest = distances[distances > cut], distances[distances <= cut]
+    if len(tail) > len(distances) / 4 or tail.min() - rest.max() <= rest.max() - rest.min():
+        return distances.iloc[:0]
+    return tail
+
+
+def _side(distances: pd.Series, method: str, k: int) -> Classes:
+    """Classes of one side's distances to 0: the extreme tail apart (when k allows), the method for the rest."""
+    tail = extreme_tail(distances) if k >= 2 else distances.iloc[:0]
+    if tail.empty:
+        return _classes(distances, method, k)
+    rest = _classes(distances.drop(tail.index), method, k - 1)
+    bins = pd.Series(rest.k, index=distances.index, dtype=int)
+    bins[rest.bins.index] = rest.bins
+    return Classes(rest.lower, (*rest.breaks, float(tail.max())), bins)
 
 
 def class_labels(classes: Classes, unit: str, decimals: int) -> list[str]:

@@ -71,7 +71,7 @@ def figure(
     z = classes.bins.where(classes.bins != NO_CLASS, -1) + 1  # 0 = n.d., 1..k = classes
     title = f"{indicator.short_label}<br>({indicator.unit})" if indicator else "Pas de données"
     custom = frame[["name", "value_text", "year", "rank_text"]]
-    fig = go.Figure(maps.classed_trace(frame["code"], z, shapes, colours, labels, title, custom, line_width=0.4))
+    fig = go.Figure(maps.classed_trace(frame["code"], z, shapes, colours, custom, line_width=0.4))
     if selected is not None and selected in set(frame["code"]):
         fig.add_trace(
             go.Choropleth(
@@ -87,6 +87,7 @@ def figure(
                 name="selected",
             )
         )
+    maps.add_class_legend(fig, colours, labels, title)
     fig.update_geos(visible=False, projection_type="mercator", fitbounds="locations", bgcolor="rgba(0,0,0,0)")
     return maps.static_layout(fig, height)
 

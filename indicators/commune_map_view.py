@@ -64,7 +64,7 @@ def render(config: dict) -> None:
             "Indicateur communal",
             choices,
             index=choices.index(default),
-            format_func=lambda i: catalogue.get(i).label,
+            format_func=lambda i: catalogue.get(i).short_label,  # the full label (cut on a phone) is in the caption
             key="commune_indicator",
         )
         years = query.years(indicator_id, "commune")

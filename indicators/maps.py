@@ -1,8 +1,9 @@
 """Pure map building: tidy table + geometry -> plotly Figure (no Streamlit here).
 
 One choropleth trace for the 101 départements (a single geojson in the payload), coloured by class
-through a stepped colour scale whose colour bar is the legend. Missing values form their own grey
-"n.d." class; they are never put in the lowest class.
+through a stepped colour scale. The legend is a horizontal, wrapping list of class swatches under the map
+(a vertical colour bar took a third of a phone's width). Missing values form their own grey "n.d." class;
+they are never put in the lowest class.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ MISSING_COLOUR = "#d0d0d0"
 SEQUENTIAL = "YlGnBu"  # ColorBrewer, colour-blind safe
 DIVERGING = "RdBu"  # ColorBrewer, colour-blind safe; red = the difficult side
 PETITE_COURONNE = ("75", "92", "93", "94")
-MAP_LON_RANGE = (-14.2, 9.8)
+MAP_LON_RANGE = (-12.6, 9.8)  # room on the left for the inset codes, even at 390 px
 MAP_LAT_RANGE = (41.2, 51.2)
 PLOT_CONFIG = {  # st.plotly_chart(config=...) of every map
     "topojsonURL": "/app/static/",  # offline: an empty base map served from static/
@@ -140,10 +141,9 @@ def choropleth(
             geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
     extra = "<br>Écart à la France : %{customdata[4]}" if gap else ""
     custom = data[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
-    trace = classed_trace(
-        data["code"], data["z"], geojson, colours, labels, _legend_title(indicator, gap), custom, extra, legend
-    )
-    fig = go.Figure(trace)
+    fig = go.Figure(classed_trace(data["code"], data["z"], geojson, colours, custom, extra))
+    if legend:
+        add_class_legend(fig, colours, labels, _legend_title(indicator, gap))
     fig.update_geos(visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")
     if codes is None:
         _add_inset_frames(fig)
@@ -160,15 +160,12 @@ def classed_trace(
     z: pd.Series,
     geojson: dict | str,
     colours: list[str],
-    labels: list[str],
-    title: str,
     custom: pd.DataFrame,
     extra_hover: str = "",
-    legend: bool = True,
     line_width: float = 0.5,
 ) -> go.Choropleth:
     """The choropleth trace of classed values: z = 0 for n.d., 1..k for the classes, one flat colour step
-    each, the colour bar as the legend; ``custom`` = name, value text, year, rank text (+ what
+    each (no colour bar: see add_class_legend); ``custom`` = name, value text, year, rank text (+ what
     ``extra_hover`` shows)."""
     return go.Choropleth(
         geojson=geojson,
@@ -183,17 +180,46 @@ def classed_trace(
         customdata=custom.to_numpy(),
         hovertemplate="<b>%{customdata[0]}</b> (%{location})<br>%{customdata[1]}<br>Année %{customdata[2]}"
         "<br>Rang : %{customdata[3]}" + extra_hover + "<extra></extra>",
-        showscale=legend,
-        colorbar={
-            "tickvals": list(range(len(colours))),
-            "ticktext": labels,
-            "thickness": 18,
-            "len": 0.75,
-            "title": {"text": title},
-            "ticks": "",
-            "outlinewidth": 0,
+        showscale=False,
+    )
+
+
+def add_class_legend(fig: go.Figure, colours: list[str], labels: list[str], title: str) -> None:
+    """One square swatch per class (n.d. first) in a horizontal legend under the map, which plotly wraps
+    onto as many rows as the width needs: nothing is cut on a phone and the map keeps the full width.
+    The swatches are empty geo traces (no point drawn, no choropleth path added); clicking them does nothing."""
+    for colour, label in zip(colours, labels, strict=True):
+        fig.add_trace(
+            go.Scattergeo(
+                lon=[None],
+                lat=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 14, "color": colour},
+                name=label,
+                meta="class-legend",
+                hoverinfo="skip",
+                showlegend=True,
+            )
+        )
+    fig.update_layout(
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yanchor": "top",
+            "title": {"text": title.replace("<br>", " "), "side": "top"},
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "font": {"size": 12},
         },
     )
+
+
+def legend_labels(fig: go.Figure) -> list[str]:
+    """The class labels of a map's legend, n.d. first (for tests and exports)."""
+    return [t.name for t in fig.data if t.meta == "class-legend"]
 
 
 def static_layout(fig: go.Figure, height: int) -> go.Figure:
@@ -231,14 +257,16 @@ def _legend_title(indicator: catalogue.Indicator, gap: bool) -> str:
 
 
 def _add_inset_frames(fig: go.Figure) -> None:
-    """Thin frames and names around the DROM insets (no choropleth paths: the count stays 101)."""
-    lons, lats, text_lon, text_lat, names = [], [], [], [], []
+    """Thin frames around the DROM insets, each labelled with its code (a full name, e.g. "Guadeloupe", was cut
+    on a phone) and named in full on hover (no choropleth paths: the count stays 101)."""
+    lons, lats, text_lon, text_lat, codes, names = [], [], [], [], [], []
     dep_names = territories.departement_names()
     for code, (x0, y0, x1, y1) in geo.inset_boxes().items():
         lons += [x0, x1, x1, x0, x0, None]
         lats += [y0, y0, y1, y1, y0, None]
         text_lon.append(x0 - 0.15)
         text_lat.append((y0 + y1) / 2)
+        codes.append(code)
         names.append(dep_names[code])
     fig.add_trace(
         go.Scattergeo(
@@ -255,10 +283,11 @@ def _add_inset_frames(fig: go.Figure) -> None:
             lon=text_lon,
             lat=text_lat,
             mode="text",
-            text=names,
+            text=codes,
+            hovertext=names,
             textposition="middle left",
             textfont={"size": 11, "color": "#444"},
-            hoverinfo="skip",
+            hoverinfo="text",
             showlegend=False,
         )
     )

@@ -21,7 +21,8 @@ def test_map_page_draws_the_101_departements():
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     trace = spec["data"][0]
     assert trace["type"] == "choropleth" and len(trace["locations"]) == 101
-    assert trace["colorbar"]["ticktext"][0] == "n.d." and len(trace["colorbar"]["ticktext"]) == 7
+    legend = [t["name"] for t in spec["data"] if t.get("meta") == "class-legend"]
+    assert legend[0] == "n.d." and len(legend) == 7 and spec["layout"]["legend"]["orientation"] == "h"
     assert at.query_params["method"] in ("jenks", ["jenks"]) and at.query_params["k"] in ("6", ["6"])
     assert "Insee, Filosofi 2020" in " ".join(c.value for c in at.caption)
 
@@ -49,10 +50,10 @@ def test_compare_adds_a_commune_found_by_the_search_box():
 def test_commune_map_of_the_nord_with_dunkerque_outlined():
     at = _page("app_pages/carte.py", maille="communes", dep="59", com="59183", ind="census_unemployment_rate_15_64")
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    communes, outline = spec["data"]
+    communes, outline, *legend = spec["data"]
     assert len(communes["locations"]) == 647 and outline["locations"] == ["59183"]
     assert communes["geojson"].startswith("/app/static/geo/communes-departement-59-")
-    assert communes["colorbar"]["ticktext"][0] == "n.d." and len(communes["colorbar"]["ticktext"]) == 6
+    assert [t["name"] for t in legend][0] == "n.d." and len(legend) == 6
     dunkerque = communes["customdata"][communes["locations"].index("59183")]
     assert dunkerque[:3] == ["Dunkerque", "19,6\u00a0%", 2021]
     assert "Insee" in " ".join(c.value for c in at.caption)

@@ -5,7 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from indicators.classify import NO_CLASS, class_labels, classify, classify_around_zero
+from indicators import maps
+from indicators.classify import NO_CLASS, class_labels, classify, classify_around_zero, extreme_tail
 
 SERIES = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, math.nan], dtype=float)
 
@@ -56,3 +57,26 @@ def test_gaps_are_classed_on_each_side_of_zero():
         3.25,
         4.0,
     )
+
+
+def test_an_extreme_tail_is_a_class_of_its_own():
+    # three values far beyond the rest of the side (jump 10 > spread 4,9 of the rest, 3 of 13 values)
+    side = pd.Series([0.1, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 15.0, 17.0, 20.0])
+    assert sorted(extreme_tail(side).tolist()) == [15.0, 17.0, 20.0]
+    assert sorted(extreme_tail(side.replace(15.0, 8.0)).tolist()) == [17.0, 20.0]  # 8 joins the rest
+    assert extreme_tail(pd.Series([0.1, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0])).empty  # evenly spread: no tail
+    assert extreme_tail(pd.Series([0.1, 0.2, 9.0, 10.0])).empty  # half the side is not a tail
+
+
+def test_gap_classes_of_the_rsa_rate_2019_set_seine_saint_denis_apart_from_the_drom(table):
+    """Real data: RSA coverage 2019, gaps to France (7,14 %). Quantiles alone made one class of +1,05 to
+    +20,74 pt (93 at +4,99 with La Réunion at +20,74); the DROM tail (+11,73 to +20,74) is now its own class."""
+    frame = maps.map_frame(table, "rsa_coverage_rate", 2019, gap=True).set_index("code")
+    classes = classify_around_zero(frame["shown"], "quantiles", 6)
+    assert [round(b, 3) for b in classes.breaks] == [-2.289, -1.615, -0.809, 0.0, 4.991, 20.739]
+    assert round(classes.lower, 3) == -3.9
+    assert classes.bins["93"] == 4 and {classes.bins[c] for c in ("971", "972", "973", "974")} == {5}
+    assert classes.bins.value_counts().sort_index().tolist() == [18, 17, 18, 18, 26, 4]
+    assert class_labels(classes, "pt", 2)[-2:] == ["0,00\u00a0pt à 4,99\u00a0pt", "4,99\u00a0pt à 20,74\u00a0pt"]
+    five = classify_around_zero(frame["shown"], "quantiles", 5)
+    assert [round(b, 3) for b in five.breaks] == [-1.934, -1.054, 0.0, 4.991, 20.739]

@@ -29,8 +29,8 @@ def test_missing_values_are_nd_and_the_selected_commune_is_outlined(index):
     assert frame["value"].isna().all() and set(frame["value_text"]) == {"n.d."}
     fig = commune_map.figure(frame, "/app/static/geo/x.json", None, selected="59183")
     spec = json.loads(fig.to_json())
-    main, outline = spec["data"]
-    assert len(main["locations"]) == 647 and main["colorbar"]["ticktext"] == ["n.d."]
+    main, outline, *legend = spec["data"]
+    assert len(main["locations"]) == 647 and [t["name"] for t in legend] == ["n.d."]
     assert outline["locations"] == ["59183"] and outline["marker"]["line"]["width"] == 3
     assert (
         len(fig.to_json()) + commune_map.store.commune_geometry_path("59").stat().st_size < 400_000

@@ -58,7 +58,8 @@ def test_choropleth_puts_missing_in_the_grey_class(table):
     trace = fig.data[0]
     z = dict(zip(trace.locations, trace.z, strict=True))
     assert z["971"] == 0 and z["974"] == 5 and min(z[c] for c in z if c not in ("971", "973", "976")) == 1
-    assert trace.colorbar.ticktext[0] == "n.d." and trace.colorscale[0][1] == maps.MISSING_COLOUR
+    assert maps.legend_labels(fig)[0] == "n.d." and trace.colorscale[0][1] == maps.MISSING_COLOUR
+    assert not trace.showscale  # the legend is the swatch list under the map, not a colour bar
     assert len(fig.to_json()) < 400_000
 
 

@@ -62,10 +62,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-# Visible text elements of the main area whose content overflows their box (cut, or hidden by an ellipsis).
-CUT_TEXT = """() => [...document.querySelectorAll('[data-testid=stMain] :is(td, th, p, span, a, label, h1, h2, h3)')]
-  .filter(el => el.offsetParent !== null && el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1)
-  .map(el => el.innerText.slice(0, 40))"""
+# Visible text elements of the main area whose content overflows their box (cut, or hidden by an ellipsis),
+# text inputs included (a selectbox shows its value in an input: a long label is cut there on a phone).
+# An empty box, or a 1-px one (text for screen readers only, e.g. a toggle's input, "add icon"), shows no cut text.
+CUT_TEXT = """() => [...document.querySelectorAll(
+    '[data-testid=stMain] :is(td, th, p, span, a, label, h1, h2, h3, input[type=text])')]
+  .filter(el => el.offsetParent !== null && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1)
+  .map(el => (el.tagName === 'INPUT' ? el.value : el.innerText).slice(0, 40))
+  .filter(text => text.trim() !== '')"""
 
 
 def cut_texts(page) -> list[str]:

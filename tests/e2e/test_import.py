@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from indicators import auth
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import cut_texts, screenshot
 from tests.e2e.server import streamlit_server
 from tests.upload_helpers import copy_store
 
@@ -162,3 +162,35 @@ def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them
     page.get_by_text("Ces valeurs ne ressemblent pas").scroll_into_view_if_needed()
     page.wait_for_timeout(800)
     screenshot(page, "import-wrong-indicator")
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_the_preview_map_cuts_nothing_and_reads_french(sized_page, import_url, width):
+    from tests.e2e.test_french_pages import PAGE_TEXT, english_found, english_numbers, wait_until_idle
+    from tests.e2e.test_map_compare import MAP_TEXTS
+
+    page = sized_page(width, 2400)
+    page.goto(import_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{import_url}/importer")
+    page.get_by_label("Identifiant").fill("Alice")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_text("Connecté·e : Alice").wait_for()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "pauvrete-2021.csv", "mimeType": "text/csv", "buffer": FILE}]
+    )
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("path.choroplethlocation").nth(100).wait_for()
+    wait_until_idle(page)
+    chart.scroll_into_view_if_needed()
+    screenshot(page, f"import-preview-map-{width}")
+    drawn = chart.evaluate(MAP_TEXTS)
+    texts = {t["text"] for t in drawn["texts"]}
+    assert {"971", "974", "976", "n.d.", "12,4\u00a0% à 12,4\u00a0%"} <= texts  # insets by code, class legend
+    assert [t["text"] for t in drawn["texts"] if t["left"] < -0.5 or t["right"] > drawn["width"] + 0.5] == []
+    assert drawn["inside"]  # every département within the chart
+    assert chart.locator(".colorbar").count() == 0
+    found = page.evaluate(PAGE_TEXT)
+    assert english_found(found) == [] and english_numbers(found) == []
+    assert cut_texts(page) == []

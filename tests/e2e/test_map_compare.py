@@ -74,3 +74,92 @@ def test_compare_eight_territories_cuts_nothing(sized_page, app_url, width):
     for name in ("Isère", "Seine-Saint-Denis", "La Réunion", "Corse-du-Sud", "Paris"):
         assert name in table
     assert cut_texts(page) == []
+
+
+# The map's texts (inset codes, legend entries) and the box of the chart, to check that none sticks out.
+MAP_TEXTS = """chart => {
+  const box = chart.getBoundingClientRect();
+  const texts = [...chart.querySelectorAll('.scattergeo text, .legend text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, left: r.left - box.left, right: r.right - box.left, width: r.width};
+  });
+  const paths = [...chart.querySelectorAll('path.choroplethlocation')].map(p => p.getBoundingClientRect());
+  const inside = paths.every(r => r.left >= box.left - 0.5 && r.right <= box.right + 0.5);
+  return {width: box.width, texts, inside};
+}"""
+
+
+def _map_fills(chart) -> dict[str, str]:
+    """Fill colour of each département's path (paths are drawn in the order of the trace's locations)."""
+    return chart.evaluate(
+        """chart => {
+      const gd = chart.querySelector('.js-plotly-plot');
+      const paths = [...chart.querySelectorAll('path.choroplethlocation')];
+      return Object.fromEntries(gd.data[0].locations.map((code, i) => [code, getComputedStyle(paths[i]).fill]));
+    }"""
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1366, 1920])
+def test_map_insets_and_legend_are_never_cut(sized_page, app_url, width):
+    page = sized_page(width, 1800)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/carte?ind=rsa_coverage_rate&year=2019&method=quantiles&k=6&gap=1")
+    chart = page.locator("[data-testid=stPlotlyChart]").first
+    chart.locator("path.choroplethlocation").nth(100).wait_for()
+    chart.locator(".legend").wait_for()
+    page.wait_for_timeout(800)
+    chart.scroll_into_view_if_needed()
+    screenshot(page, f"carte-legende-{width}")
+    drawn = chart.evaluate(MAP_TEXTS)
+    texts = {t["text"]: t for t in drawn["texts"]}
+    # the DROM insets are named by their code (full name on hover): "Guadeloupe" was cut to "eloupe"
+    assert {"971", "972", "973", "974", "976"} <= set(texts)
+    legend = [
+        "n.d.",
+        "−3,90\u00a0pt à −2,29\u00a0pt",
+        "−2,29\u00a0pt à −1,62\u00a0pt",
+        "−1,62\u00a0pt à −0,81\u00a0pt",
+        "−0,81\u00a0pt à 0,00\u00a0pt",
+        "0,00\u00a0pt à 4,99\u00a0pt",
+        "4,99\u00a0pt à 20,74\u00a0pt",
+    ]
+    assert set(legend) <= set(texts)
+    outside = [
+        t["text"] for t in drawn["texts"] if t["width"] > 0 and (t["left"] < -0.5 or t["right"] > drawn["width"] + 0.5)
+    ]
+    assert outside == [] and drawn["inside"]  # every département (Corsica too) and every text within the chart
+    assert chart.locator(".colorbar").count() == 0  # no colour bar eating a third of a phone's width
+    assert cut_texts(page) == []
+    # écart mode, quantiles: Seine-Saint-Denis (+4,99 pt) and La Réunion (+20,74 pt) are told apart
+    fills = _map_fills(chart)
+    assert fills["93"] != fills["974"] and fills["974"] == fills["971"] == fills["972"] == fills["973"]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_compare_label_column_stays_pinned_when_the_table_scrolls(sized_page, app_url, width):
+    page = sized_page(width, 1400)
+    page.goto(app_url)
+    page.get_by_role("heading", name="Radar social").wait_for()
+    page.goto(f"{app_url}/comparer?deps=38,44,93,974,2A,69,59,75")
+    table = page.locator(".st-key-compare_table [data-testid=stTable]")
+    table.get_by_text("Couverture RSA (%)").first.wait_for()
+    scroller = table.locator("table").locator("xpath=..")
+    overflow = scroller.evaluate("s => s.scrollWidth - s.clientWidth")
+    scroller.evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+    page.wait_for_timeout(300)
+    screenshot(page, f"comparer-8-defile-{width}")
+    left = scroller.evaluate("s => s.getBoundingClientRect().left")
+    label = table.locator("tbody tr").first.locator("td").first
+    assert label.inner_text() == "Population (habitants)"
+    assert abs(label.bounding_box()["x"] - left) <= 2  # still at the left edge after scrolling
+    header = table.locator("thead th").first
+    assert abs(header.bounding_box()["x"] - left) <= 2
+    if width == 390:
+        assert overflow > 300  # eight territories do not fit a phone: the table scrolls...
+        paris = table.locator("thead th").last
+        assert paris.inner_text() == "Paris" and paris.bounding_box()["x"] > label.bounding_box()["width"]
+    else:
+        assert overflow <= 0  # ...while at 1366 px all nine columns fit, wrapped, without scrolling
+    assert cut_texts(page) == []
