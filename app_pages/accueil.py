@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators import cache, overview, picker, search
+from indicators.views import cache, overview, picker, search
 
 st.title("Radar social")
 st.markdown(

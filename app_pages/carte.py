@@ -3,9 +3,10 @@ communes of one département or EPCI (?maille=communes, see commune_map_view).""
 
 import streamlit as st
 
-from indicators import cache, catalogue, commune_map_view, maps
-from indicators.classify import MAX_CLASSES, METHODS, MIN_CLASSES
-from indicators.formatting import plain
+from indicators.core import catalogue
+from indicators.core.formatting import plain
+from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
+from indicators.views import cache, commune_map_view, maps
 
 PROFILE_PAGE = "app_pages/profil.py"
 PLOTLY_CONFIG = maps.PLOT_CONFIG

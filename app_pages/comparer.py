@@ -4,8 +4,11 @@ départements, exports. Each figure keeps its level (a commune shows its départ
 import pandas as pd
 import streamlit as st
 
-from indicators import cache, catalogue, compare, picker, similarity, territories
-from indicators.formatting import format_number, plain
+from indicators.core import catalogue
+from indicators.core.formatting import format_number, plain
+from indicators.models import similarity
+from indicators.storage import territories
+from indicators.views import cache, compare, picker
 
 names = territories.departement_names()
 index = cache.territory_index()

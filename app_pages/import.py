@@ -6,14 +6,20 @@ Text coming from uploaded files is only shown in tables or plain text, never as 
 import pandas as pd
 import streamlit as st
 
-from indicators import auth, cache, catalogue, exports, maps, preview_map, upload, upload_meaning, versions
-from indicators import formatting as fmt
+from indicators.core import catalogue, exports
+from indicators.core import formatting as fmt
+from indicators.publishing import auth, upload, upload_meaning
+from indicators.storage import versions
+from indicators.views import cache, maps, preview_map
 
 st.title("Importer des indicateurs")
 
 # --- login --------------------------------------------------------------------------------------
 if not auth.accounts():
-    st.warning("L'import n'est pas configuré : définissez RADAR_ANALYST_ACCOUNTS (voir `python -m indicators.auth`).")
+    st.warning(
+        "L'import n'est pas configuré : définissez RADAR_ANALYST_ACCOUNTS "
+        "(voir `python -m indicators.publishing.auth`)."
+    )
     st.stop()
 if not st.session_state.get("analyst"):
     with st.form("login"):

@@ -3,9 +3,11 @@ a commune (?com=95585) or an EPCI (?epci=200055655) against its EPCI, départeme
 
 import streamlit as st
 
-from indicators import cache, local_view, picker, profile_cards, profile_charts, report, standing, territories, versions
-from indicators.formatting import plain
-from indicators.profile import to_csv
+from indicators.core.formatting import plain
+from indicators.models import standing
+from indicators.storage import territories, versions
+from indicators.views import cache, local_view, picker, profile_cards, profile_charts, report
+from indicators.views.profile import to_csv
 
 CHART_CONFIG = {"displayModeBar": False}
 

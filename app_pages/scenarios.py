@@ -2,10 +2,12 @@
 
 import streamlit as st
 
-from indicators import age_outlook, cache, catalogue, picker, scenarios, track_record
-from indicators.formatting import format_number
-from indicators.needs import AGE_LABELS, NEED_BY_ID
-from indicators.territories import departement_names
+from indicators.core import catalogue
+from indicators.core.formatting import format_number
+from indicators.models import age_outlook, scenarios, track_record
+from indicators.models.needs import AGE_LABELS, NEED_BY_ID
+from indicators.storage.territories import departement_names
+from indicators.views import cache, picker
 
 st.title("Projections et scénarios à 2050")
 st.info(

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from indicators import cache, catalogue, picker, trend_charts, trends
-from indicators.formatting import format_indicator, format_number, plain
-from indicators.territories import departement_names
+from indicators.core import catalogue
+from indicators.core.formatting import format_indicator, format_number, plain
+from indicators.models import trends
+from indicators.storage.territories import departement_names
+from indicators.views import cache, picker, trend_charts
 
 st.title("Tendances des taux à 2050")
 st.info(

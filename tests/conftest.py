@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import paths, store
+from indicators.core import paths
+from indicators.storage import store
 from tests import fixture_store
 
 ROOT = Path(__file__).resolve().parent.parent

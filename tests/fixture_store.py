@@ -3,7 +3,7 @@
 Used by the unit tests (tests/conftest.py points ``RADAR_DATA_DIR`` at it for every test not marked
 ``store``), so they run in seconds on a fresh clone without ``make data``. It is written with the
 pipeline's own writer (``pipeline.write_store``: the schema, the query layer's layout, the manifest and the
-file names of indicators/paths.py), so the readers cannot tell it from a built store.
+file names of indicators/core/paths.py), so the readers cannot tell it from a built store.
 
 Every value is copied from the built store (and so from data/raw), rounded as written here, so a test on
 the fixture asserts real figures: Isère's poverty rate 2020 is 11,3 % here as on the page. What is absent
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators import pipeline
-from indicators.paths import ADMIN_UNITS_FILE
-from indicators.schema import AGE_BANDS, validate_indicators, validate_population
+from indicators.build import pipeline
+from indicators.core.paths import ADMIN_UNITS_FILE
+from indicators.core.schema import AGE_BANDS, validate_indicators, validate_population
 
 DEPARTEMENTS = [  # code, name, région, zone, area km² (IGN contours, EPSG:6933)
     ("01", "Ain", "84", "metro", 5785.49),  # a code with a leading zero: names only, no indicator

@@ -2,7 +2,8 @@
 
 import pytest
 
-from indicators import age_charts, age_outlook, projections
+from indicators.models import age_outlook, projections
+from indicators.views import age_charts
 
 
 @pytest.fixture(scope="module")

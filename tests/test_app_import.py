@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import auth, store
-from indicators.formatting import format_value
+from indicators.core.formatting import format_value
+from indicators.publishing import auth
+from indicators.storage import store
 from tests.conftest import APP, value
 from tests.upload_helpers import copy_store
 
@@ -79,7 +80,7 @@ def test_upload_errors_then_preview_publish_and_rollback(app, table):
 
 
 def test_new_indicator_is_declared_published_and_listed_on_home(app):
-    from indicators import catalogue
+    from indicators.core import catalogue
 
     at = _login(app)
     at.radio(key="mode").set_value("Nouvel indicateur").run()
@@ -109,8 +110,8 @@ def test_new_indicator_is_declared_published_and_listed_on_home(app):
 
 
 def test_two_sessions_a_stale_rollback_is_refused_on_the_page(app):
-    from indicators import versions
-    from indicators.upload import parse_upload
+    from indicators.publishing.upload import parse_upload
+    from indicators.storage import versions
 
     alice = _login(app)
     rows = parse_upload(b"CODGEO;TP6020\n38;20\n", "a.csv", indicator="poverty_rate").rows
@@ -127,8 +128,8 @@ def test_two_sessions_a_stale_rollback_is_refused_on_the_page(app):
 
 
 def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(app):
-    from indicators import versions
-    from indicators.paths import RAW_DIR
+    from indicators.core.paths import RAW_DIR
+    from indicators.storage import versions
 
     at = _login(app)
     filo = RAW_DIR / "insee-filosofi" / "FILO2020_DISP_PAUVRES_DEP.csv"
@@ -155,7 +156,7 @@ def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(ap
 
 
 def test_a_commune_file_is_checked_and_published_at_commune_level(app):
-    from indicators import query
+    from indicators.storage import query
 
     at = _login(app)
     bad = b"CODGEO;LIBGEO;X2021\n95585;Sarcelles;20,4\n93059;Pierrefitte;12\n"

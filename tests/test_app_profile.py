@@ -7,7 +7,7 @@ from html import unescape
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.formatting import NBSP
+from indicators.core.formatting import NBSP
 from tests.conftest import APP
 
 CARD = re.compile(

@@ -7,9 +7,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from indicators import catalogue, derive, needs, profile, standing, trends, upload, versions
-from indicators.paths import CATALOGUE_PATH
-from indicators.upload import parse_upload
+from indicators.build import derive
+from indicators.core import catalogue
+from indicators.core.paths import CATALOGUE_PATH
+from indicators.models import needs, standing, trends
+from indicators.publishing import upload
+from indicators.publishing.upload import parse_upload
+from indicators.storage import versions
+from indicators.views import profile
 from tests.upload_helpers import copy_store
 
 NBSP = "\u00a0"
@@ -134,7 +139,7 @@ def test_a_declared_indicator_gets_a_profile_row_and_a_trend(tmp_path, monkeypat
     assert mine.loc[2021] == pytest.approx(22.0)  # ``trend: true`` = the last value held
     assert list(mine.index) == list(range(2021, 2051))
 
-    from indicators import cache  # the Tendances page: no stored trend for a declared rate, computed on demand
+    from indicators.views import cache  # the Tendances page: no stored trend for a declared rate, computed on demand
 
     observed_93, path, backtest = cache.trend("93", "taux_test")
     assert observed_93.loc[2020] == 22.0 and path.set_index("year").loc[2050, "trend"] == pytest.approx(22.0)

@@ -2,7 +2,9 @@
 
 import pytest
 
-from indicators import catalogue, compare_charts, trends
+from indicators.core import catalogue
+from indicators.models import trends
+from indicators.views import compare_charts
 
 
 def test_rsa_breaks_come_from_the_catalogue():
@@ -95,8 +97,8 @@ def test_a_derived_ratio_is_one_catalogue_entry(table, population):
     per 1 000 inhabitants aged 20-64, parsed from a copy of the catalogue, not shipped)."""
     import yaml
 
-    from indicators import derive
-    from indicators.paths import CATALOGUE_PATH
+    from indicators.build import derive
+    from indicators.core.paths import CATALOGUE_PATH
 
     document = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
     aah = next(e for e in document["indicators"] if e["id"] == "aah_rate_20_64")

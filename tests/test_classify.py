@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import pytest
 
-from indicators import maps
-from indicators.classify import NO_CLASS, class_labels, classify, classify_around_zero, extreme_tail
+from indicators.models.classify import NO_CLASS, class_labels, classify, classify_around_zero, extreme_tail
+from indicators.views import maps
 
 SERIES = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20, 30, math.nan], dtype=float)
 

@@ -5,8 +5,10 @@ import re
 
 import pytest
 
-from indicators import catalogue, commentary, formatting, profile, standing
-from indicators.formatting import NBSP
+from indicators.core import catalogue, formatting
+from indicators.core.formatting import NBSP
+from indicators.models import commentary, standing
+from indicators.views import profile
 from tests.conftest import departement_values, value
 
 EXPECTED = {

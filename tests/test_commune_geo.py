@@ -5,8 +5,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from indicators import commune_geo, store
-from indicators.paths import RAW_DIR
+from indicators.build import commune_geo
+from indicators.core.paths import RAW_DIR
+from indicators.storage import store
 
 
 @pytest.fixture(scope="module")

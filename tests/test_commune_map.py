@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from indicators import commune_map, store
+from indicators.storage import store
+from indicators.views import commune_map
 
 
 @pytest.fixture(scope="module")

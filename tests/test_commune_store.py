@@ -7,8 +7,9 @@ population 2021 58 424 on 8,45 km², 5 136 unemployed of 25 162 active 15-64, 1 
 
 import pytest
 
-from indicators import catalogue, query
+from indicators.core import catalogue
 from indicators.sources import etalab_communes
+from indicators.storage import query
 
 CONTRACT = {
     "legal_population": {2019, 2020, 2022, 2023},

@@ -5,7 +5,8 @@ import io
 import pandas as pd
 import pytest
 
-from indicators import compare, similarity
+from indicators.models import similarity
+from indicators.views import compare
 
 CODES = ["38", "44", "93"]
 
@@ -100,8 +101,8 @@ def test_nearest_and_breakdown(z):
 
 
 def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure(real_store):
-    from indicators import query, store
-    from indicators.formatting import NBSP
+    from indicators.core.formatting import NBSP
+    from indicators.storage import query, store
 
     index = store.load_territories()
     keys = ["com:95585", "epci:245900428", "95"]

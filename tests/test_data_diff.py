@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from indicators import data_diff
+from indicators.build import data_diff
 
 
 def _rows(values):

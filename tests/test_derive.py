@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from indicators import derive
-from indicators.derive import AgeGroup
+from indicators.build import derive
+from indicators.build.derive import AgeGroup
 
 
 def _age_sex(code: str, year: int, per_band: float) -> pd.DataFrame:

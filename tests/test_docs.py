@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from indicators.catalogue import CATALOGUE_PATH
+from indicators.core.catalogue import CATALOGUE_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -40,9 +40,10 @@ def test_every_path_named_in_the_readme_exists():
 
 
 def _store_names() -> set[str]:
-    """The file names of the store (indicators/paths.py): a store path of the README is one of them, whether
+    """The file names of the store (indicators/core/paths.py): a store path of the README is one of them, whether
     or not the store is built."""
-    from indicators import build_steps, paths
+    from indicators.build import build_steps
+    from indicators.core import paths
 
     names = {v for k, v in vars(paths).items() if k.endswith(("_FILE", "_FOLDER")) and isinstance(v, str)}
     return names | set(paths.TRACK_RECORD_FILES) | {"", build_steps.CACHE_FOLDER}
@@ -57,7 +58,11 @@ def _exists(token: str) -> bool:
         ROOT / "indicators" / "sources" / token,
         ROOT / "data" / "raw" / token,
     ]
-    return any(c.exists() for c in candidates) or any((ROOT / "data" / "raw").glob(f"*/{token}"))
+    return (
+        any(c.exists() for c in candidates)
+        or any((ROOT / "data" / "raw").glob(f"*/{token}"))
+        or any((ROOT / "indicators").glob(f"*/{token}"))
+    )
 
 
 def test_every_module_of_the_layout_exists():
@@ -105,6 +110,6 @@ def test_every_catalogue_field_is_documented():
 def test_every_module_of_the_library_is_named_in_the_layout():
     block = _layout_block()
     named = set(re.findall(r"[\w]+\.py", block)) | {"catalogue.py"}  # written catalogue.yml/.py
-    charts = {p.name for p in (ROOT / "indicators").glob("*_charts.py")}  # written *_charts.py
-    modules = {p.name for p in (ROOT / "indicators").glob("*.py")} - {"__init__.py"}
+    charts = {p.name for p in (ROOT / "indicators").glob("*/*_charts.py")}  # written *_charts.py
+    modules = {p.name for p in (ROOT / "indicators").glob("**/*.py") if "sources" not in p.parts} - {"__init__.py"}
     assert sorted(modules - named - charts) == []

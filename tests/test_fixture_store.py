@@ -3,7 +3,7 @@ figures are real ones, and a rebuild that changes them shows here, not as a sile
 
 import pytest
 
-from indicators import query, store
+from indicators.storage import query, store
 from tests import fixture_store
 
 

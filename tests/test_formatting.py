@@ -2,8 +2,8 @@
 
 import pytest
 
-from indicators import catalogue
-from indicators.formatting import format_indicator, format_number, format_points, format_rank, format_value
+from indicators.core import catalogue
+from indicators.core.formatting import format_indicator, format_number, format_points, format_rank, format_value
 
 NBSP = "\u00a0"
 
@@ -39,7 +39,7 @@ def test_ranks_points_and_zero():
 
 
 def test_analyst_text_is_plain_in_markdown_and_plotly():
-    from indicators.formatting import plain, plain_plotly
+    from indicators.core.formatting import plain, plain_plotly
 
     beacon = "Taux ![x](http://tracker.example/p.png) <a href='http://e'>lien</a> :red[rouge] $x$"
     escaped = plain(beacon)
@@ -49,7 +49,7 @@ def test_analyst_text_is_plain_in_markdown_and_plotly():
 
 
 def test_any_finite_value_is_formatted_without_error():
-    from indicators.formatting import format_number
+    from indicators.core.formatting import format_number
 
     assert format_number(1.7e308, 1) == "1,7\u00a0×\u00a010³⁰⁸"
     assert format_number(-1e28, 0) == "-1,0\u00a0×\u00a010²⁸"

@@ -3,8 +3,10 @@
 import shapely
 from shapely.geometry import box
 
-from indicators import geo, geo_build, maps, store
-from indicators.territories import DROM_CODES
+from indicators.build import geo_build
+from indicators.storage import geo, store
+from indicators.storage.territories import DROM_CODES
+from indicators.views import maps
 
 
 def test_geometry_has_the_101_departements_oriented_for_plotly():
@@ -66,7 +68,7 @@ def test_choropleth_puts_missing_in_the_grey_class(table):
 def test_diverging_colours_put_red_on_the_difficult_side():
     import pandas as pd
 
-    from indicators.classify import classify
+    from indicators.models.classify import classify
 
     classes = classify(pd.Series([-3.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 9.0]), "quantiles", 4)
     # bounds: [-3, -1.25], [-1.25, 0], [0, 1.25], [1.25, 9]

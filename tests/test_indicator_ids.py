@@ -1,6 +1,6 @@
 """The catalogue is the contract: no indicator id is written in code outside the source parsers and the
 catalogue, except the allow-list below (each entry says why). Where an indicator appears (profile sections,
-trends, needs, similarity, spine, outlook, commentary, page defaults) is read from indicators/catalogue.yml.
+trends, needs, similarity, spine, outlook, commentary, page defaults) is read from indicators/core/catalogue.yml.
 
 Reproduce the count: ``python -m tests.test_indicator_ids`` prints every literal found, by file."""
 
@@ -10,10 +10,13 @@ import ast
 from collections import Counter
 from pathlib import Path
 
-from indicators import catalogue
+from indicators.core import catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
-EXCLUDED = ("indicators/sources/", "indicators/catalogue.py")  # the parsers write the ids; the catalogue declares them
+EXCLUDED = (
+    "indicators/sources/",
+    "indicators/core/catalogue.py",
+)  # the parsers write the ids; the catalogue declares them
 
 # id -> (files it may appear in, None = any; why)
 ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
@@ -24,25 +27,25 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
         "indicator (the indicator is catalogue.POPULATION; test_population_literal_is_only_a_column checks it)",
     ),
     "density": (
-        ("indicators/standing.py", "indicators/commune_indicators.py"),
+        ("indicators/models/standing.py", "indicators/build/commune_indicators.py"),
         "the département profile's density is computed at run time from the population and the IGN area "
         "(density.table), not read from the store: standing.DENSITY names it (until density is built into the "
         "store); commune_indicators is the commune build step that writes the census density",
     ),
     "share_75_plus": (
-        ("indicators/commentary.py",),
+        ("indicators/models/commentary.py",),
         "commentary.AGEING: the ageing sentence is written for the share of the 75+ (its wording, 'la part des "
         "75 ans et plus a augmenté de … points', is about that indicator only)",
     ),
     "legal_population": (
-        ("indicators/commune_indicators.py", "indicators/local_profile.py"),
+        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py"),
         "commune_indicators is the commune build step (it maps the Etalab and comparateur columns to the ids "
         "it writes, like a parser of indicators/sources/); local_profile heads a commune's page with its latest "
         "legal population",
     ),
     **{
         key: (
-            ("indicators/commune_indicators.py",),
+            ("indicators/build/commune_indicators.py",),
             "commune_indicators is the commune build step: its MEASURES map the comparateur's columns to the "
             "ids it writes, like a parser of indicators/sources/",
         )

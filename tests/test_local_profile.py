@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from indicators import local_profile, local_report, profile, store
-from indicators.formatting import NBSP
+from indicators.core.formatting import NBSP
+from indicators.storage import store
+from indicators.views import local_profile, local_report, profile
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import needs, scenarios
+from indicators.models import needs, scenarios
 
 
 def test_quadrature_of_population_and_rate_gaps():
@@ -54,7 +54,7 @@ def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
     rows = table[(table["territory_code"] == "93") & (table["territory_level"] == "departement")]
     band = scenarios.need_bands(rows)
     band = band[band["need"] == "apa_recipients"]
-    from indicators import projections
+    from indicators.models import projections
 
     projected = projections.project_population(population, 2023, until=2051)
     projected = projected[projected["territory_code"] == "93"]
@@ -76,7 +76,7 @@ def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
 
 
 def test_rate_part_of_the_needs_bands_holds_on_held_out_years(table, population):
-    from indicators import backtest
+    from indicators.models import backtest
 
     summary = backtest.rate_table(backtest.need_rate_held_out(table, population))
     apa = summary.loc["apa_recipients"]

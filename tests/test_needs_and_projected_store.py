@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from indicators import needs
+from indicators.models import needs
 from tests.conftest import value
 
 
@@ -80,7 +80,7 @@ def test_store_has_projections_beside_observations(table):
 
 
 def test_results_csv_is_french():
-    from indicators import scenarios
+    from indicators.models import scenarios
 
     results = pd.DataFrame(
         {"scenario": ["ideal"], "need": ["apa_recipients"], "year": [2030], "recipients": [1234.6], "spending": [2.5e6]}

@@ -4,7 +4,7 @@ store holds one), never an observation."""
 import pandas as pd
 import pytest
 
-from indicators import outlook
+from indicators.models import outlook
 
 
 def _projected(table, key, code, year, variant):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indicators import pipeline
-from indicators.errors import RawFileError
-from indicators.paths import RAW_DIR
+from indicators.build import pipeline
+from indicators.core.errors import RawFileError
+from indicators.core.paths import RAW_DIR
 
 POPULATION_XLS = "insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls"
 CHOMAGE_XLS = "insee-chomage-localise/sl_etc_2025T3.xls"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from indicators import preview_map
+from indicators.views import preview_map
 
 
 def _rows(values: dict[str, float], indicator: str = "poverty_rate", year: int = 2021) -> pd.DataFrame:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from indicators import profile
-from indicators.formatting import NBSP
+from indicators.core.formatting import NBSP
+from indicators.views import profile
 
 
 @pytest.fixture(scope="module")

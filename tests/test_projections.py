@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import backtest
-from indicators.projections import OUTPUT_COLUMNS, project_population
-from indicators.schema import AGE_BANDS
+from indicators.core.schema import AGE_BANDS
+from indicators.models import backtest
+from indicators.models.projections import OUTPUT_COLUMNS, project_population
 
 
 def _history(cell, years, codes=("01",)) -> pd.DataFrame:

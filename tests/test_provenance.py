@@ -5,7 +5,7 @@ import hashlib
 import pytest
 import yaml
 
-from indicators.paths import RAW_DIR
+from indicators.core.paths import RAW_DIR
 
 FOLDERS = sorted(p for p in RAW_DIR.iterdir() if p.is_dir())
 

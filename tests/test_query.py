@@ -7,8 +7,8 @@ import shutil
 
 import pandas as pd
 
-from indicators import query, store, versions
-from indicators.paths import INDICATORS_FILE
+from indicators.core.paths import INDICATORS_FILE
+from indicators.storage import query, store, versions
 
 
 def test_series_matches_the_table_for_seine_saint_denis():

@@ -1,6 +1,6 @@
 """Ranks follow the catalogue polarity: rank 1 is the most difficult situation."""
 
-from indicators.ranking import rank_departements, rank_of
+from indicators.models.ranking import rank_departements, rank_of
 
 
 def test_poverty_rank_one_is_the_highest_rate(table):

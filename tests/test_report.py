@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from indicators import profile, report, territories
+from indicators.storage import territories
+from indicators.views import profile, report
 
 
 def _text(pdf: bytes) -> str:

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from pandera.errors import SchemaErrors
 
-from indicators.schema import validate_indicators
+from indicators.core.schema import validate_indicators
 
 
 def _rows(pairs):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indicators import overview, search
+from indicators.views import overview, search
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_find_departement_of_the_real_store(real_store, query, first):
 
 @pytest.fixture(scope="module")
 def index(real_store):
-    from indicators import store
+    from indicators.storage import store
 
     return store.load_territories(real_store)
 

@@ -1,4 +1,4 @@
-"""indicators.serving: every TCP socket of the process gets TCP_NODELAY, and connections a listening
+"""indicators.views.serving: every TCP socket of the process gets TCP_NODELAY, and connections a listening
 socket accepts afterwards inherit it (what spares each response of the Streamlit server a delayed ACK)."""
 
 import socket
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from indicators import serving
+from indicators.views import serving
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.errors import RawFileError
-from indicators.paths import RAW_DIR
-from indicators.schema import AGE_BANDS
+from indicators.core.errors import RawFileError
+from indicators.core.paths import RAW_DIR
+from indicators.core.schema import AGE_BANDS
 from indicators.sources import drees_aide_sociale as src
 from indicators.sources import insee_population
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.errors import RawFileError
-from indicators.paths import RAW_DIR
+from indicators.core.errors import RawFileError
+from indicators.core.paths import RAW_DIR
 from indicators.sources import drees_minima_sociaux as source
 from indicators.sources import insee_population
 from indicators.sources.excel import open_workbook, sheet_rows

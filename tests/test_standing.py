@@ -3,8 +3,9 @@ values, the similar départements, density from the IGN contours, France as the 
 
 import pytest
 
-from indicators import density, profile, standing
-from indicators.formatting import NBSP
+from indicators.core.formatting import NBSP
+from indicators.models import density, standing
+from indicators.views import profile
 from tests.conftest import departement_values, value
 
 

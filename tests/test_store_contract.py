@@ -2,8 +2,9 @@
 
 import pytest
 
-from indicators import catalogue, derive
-from indicators.schema import KEY, validate_indicators, validate_population
+from indicators.build import derive
+from indicators.core import catalogue
+from indicators.core.schema import KEY, validate_indicators, validate_population
 
 
 def test_every_store_indicator_is_in_the_catalogue_and_vice_versa(table):

@@ -4,8 +4,10 @@ data/raw: on the fixture store they are its seven départements; without a store
 import pandas as pd
 import pytest
 
-from indicators import density, paths, store, territories
-from indicators.errors import StoreMissing
+from indicators.core import paths
+from indicators.core.errors import StoreMissing
+from indicators.models import density
+from indicators.storage import store, territories
 from tests import fixture_store
 
 

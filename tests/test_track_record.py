@@ -4,7 +4,8 @@ départements) and the held-out rate bands, read by the pages instead of being r
 import pandas as pd
 import pytest
 
-from indicators import age_charts, track_record
+from indicators.models import track_record
+from indicators.views import age_charts
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_sentences_in_plain_french(paths, summary):
 
 
 def test_rate_record_matches_the_harness(table):
-    from indicators import backtest
+    from indicators.models import backtest
 
     stored = track_record.load(track_record.RATES_FILE)
     record = track_record.rate_record(stored, "apa_rate_60_plus", "93")
@@ -112,7 +113,7 @@ def test_need_forecast_made_in_2010_for_seine_saint_denis_apa(real_store):
 
 
 def test_need_bands_against_what_happened(table, population):
-    from indicators import backtest
+    from indicators.models import backtest
 
     frame = backtest.need_band_table(table, population, runs=((2015, 5),)).set_index("indicator_id")
     assert frame.at["apa_recipients", "coverage_80"] == pytest.approx(80.36, abs=0.01)

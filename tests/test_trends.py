@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import backtest, trends
+from indicators.models import backtest, trends
 
 
 def _years(values, start=2005):

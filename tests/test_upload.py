@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import upload
-from indicators.paths import RAW_DIR
-from indicators.upload import UploadError, parse_upload, year_from_column
+from indicators.core.paths import RAW_DIR
+from indicators.publishing import upload
+from indicators.publishing.upload import UploadError, parse_upload, year_from_column
 from tests.conftest import value
 
 FILO = RAW_DIR / "insee-filosofi" / "FILO2020_DISP_PAUVRES_DEP.csv"
@@ -130,7 +130,8 @@ def test_year_from_column(name, year):
 
 
 def test_cli_dry_run_valid_and_invalid(tmp_path, capsys, real_store):
-    from indicators import store, upload_cli
+    from indicators.publishing import upload_cli
+    from indicators.storage import store
     from tests.upload_helpers import copy_store
 
     store_dir = copy_store(tmp_path / "store")

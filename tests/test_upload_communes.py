@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from indicators import query, store, upload_cli, versions
-from indicators.paths import RAW_DIR
-from indicators.upload import UploadError, parse_upload
+from indicators.core.paths import RAW_DIR
+from indicators.publishing import upload_cli
+from indicators.publishing.upload import UploadError, parse_upload
+from indicators.storage import query, store, versions
 from tests.upload_helpers import copy_store
 
 CENSUS = RAW_DIR / "insee-comparateur-communes" / "communes.csv"

@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 
-from indicators.upload import UploadError, parse_upload, year_from_column
+from indicators.publishing.upload import UploadError, parse_upload, year_from_column
 
 
 def _xlsx(build) -> bytes:
@@ -104,7 +104,7 @@ def test_values_outside_the_unit_range_are_refused(indicator, value, message):
 
 
 def test_per_mille_range_and_rate_of_change_range():
-    from indicators import catalogue
+    from indicators.core import catalogue
 
     permille = next(i for i, e in catalogue.load().items() if e.unit == "‰")
     text = f"territory_code;indicator_id;year;value\n38;{permille};2020;1000,5\n"

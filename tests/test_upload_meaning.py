@@ -8,9 +8,10 @@ import json
 import pandas as pd
 import pytest
 
-from indicators import upload_cli, upload_meaning, versions
-from indicators.paths import RAW_DIR
-from indicators.upload import UploadError, parse_upload
+from indicators.core.paths import RAW_DIR
+from indicators.publishing import upload_cli, upload_meaning
+from indicators.publishing.upload import UploadError, parse_upload
+from indicators.storage import versions
 from tests.upload_helpers import copy_store
 
 FILO = RAW_DIR / "insee-filosofi" / "FILO2020_DISP_PAUVRES_DEP.csv"
@@ -158,7 +159,8 @@ def test_malformed_lines_plain_and_quoted(text, problems):
 
 
 def test_a_published_file_is_its_own_source_in_the_profile_and_its_csv(tmp_path, monkeypatch, real_store):
-    from indicators import profile, store
+    from indicators.storage import store
+    from indicators.views import profile
 
     store_dir = copy_store(tmp_path / "store")
     monkeypatch.setenv("RADAR_DATA_DIR", str(store_dir))
@@ -181,7 +183,7 @@ def test_a_published_file_is_its_own_source_in_the_profile_and_its_csv(tmp_path,
 
     from pypdf import PdfReader
 
-    from indicators import report
+    from indicators.views import report
 
     pdf = report.build_pdf(isere)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

@@ -19,9 +19,10 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators import upload_cli, versions
-from indicators.schema import KEY
-from indicators.upload import ParsedUpload, UploadError, parse_upload
+from indicators.core.schema import KEY
+from indicators.publishing import upload_cli
+from indicators.publishing.upload import ParsedUpload, UploadError, parse_upload
+from indicators.storage import versions
 from tests import hostile_workbooks
 from tests.upload_helpers import copy_store
 

@@ -13,9 +13,11 @@ import time
 import pandas as pd
 import pytest
 
-from indicators import auth, catalogue, store, versions
-from indicators.exports import neutralise
-from indicators.upload import parse_upload
+from indicators.core import catalogue
+from indicators.core.exports import neutralise
+from indicators.publishing import auth
+from indicators.publishing.upload import parse_upload
+from indicators.storage import store, versions
 from tests.conftest import ROOT, value
 from tests.upload_helpers import copy_store
 
@@ -93,7 +95,7 @@ def test_killed_publisher_leaves_the_previous_version_intact(store_dir, table):
     before = store.load_indicators()
     script = textwrap.dedent(f"""
         import numpy as np, pandas as pd
-        from indicators import versions
+        from indicators.storage import versions
         n = 600_000
         rows = pd.DataFrame({{"territory_level": "departement", "territory_code": "38",
             "indicator_id": [f"big_{{i // 3000}}" for i in range(n)], "year": 1900 + np.arange(n) % 3000 // 15,
@@ -202,7 +204,7 @@ def test_comparer_exports_keep_no_live_formula():
 
     import openpyxl
 
-    from indicators import compare
+    from indicators.views import compare
 
     frame = pd.DataFrame({"Indicateur": ['=HYPERLINK("http://x","y")', "@SUM(A1:A2)"], "Valeur": [1.5, -2.0]})
     csv_text = compare.to_csv_bytes(frame).decode("utf-8-sig")

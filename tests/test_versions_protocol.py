@@ -13,8 +13,8 @@ import time
 import pandas as pd
 import pytest
 
-from indicators import store, versions
-from indicators.upload import parse_upload
+from indicators.publishing.upload import parse_upload
+from indicators.storage import store, versions
 from tests.conftest import ROOT, value
 from tests.upload_helpers import copy_store
 
@@ -22,8 +22,8 @@ PUBLISH = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from indicators import versions
-    from indicators.upload import parse_upload
+    from indicators.storage import versions
+    from indicators.publishing.upload import parse_upload
     parsed = parse_upload(b"CODGEO;TP6020\\n38;77,5\\n", "k.csv", indicator="poverty_rate")
     declare = None
     if len(sys.argv) > 2:
@@ -96,7 +96,7 @@ def test_a_stopped_lock_holder_is_recovered_and_cannot_publish_after(store_dir, 
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from indicators import versions\n"
+            "import sys, time; from pathlib import Path; from indicators.storage import versions\n"
             "with versions.lock(Path(sys.argv[1])) as held:\n"
             "    print('held', flush=True); time.sleep(3)\n"
             "    try:\n        held.check()\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from indicators import paths
+from indicators.core import paths
 
 
 def copy_store(target: Path) -> Path:

@@ -1,10 +1,10 @@
 """The 101 départements, 18 régions and France as the build reads them from data/raw, written by the pipeline
-into the store (``admin_units.parquet``), where the running app reads them (indicators/territories.py).
+into the store (``admin_units.parquet``), where the running app reads them (indicators/storage/territories.py).
 
 - names, régions and zones: Etalab decoupage-administratif (COG), ``departements.json`` and ``regions.json``;
   the 8 overseas collectivities (zone "com": 975, 977 … 989) are not départements and are left out;
 - areas: the IGN Admin Express 2018 contours (france-geojson) in an equal-area projection (EPSG:6933), in km²;
-  France = the sum of the 101 départements (used for the density of indicators/density.py).
+  France = the sum of the 101 départements (used for the density of indicators/models/density.py).
 
 The source parsers and derivations run before the store exists: they take the list from here
 (``departement_codes``, ``normalise_departement_code``, ``region_of``), never from the store.
@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.codes import FRANCE_CODE, normalise_code
-from indicators.paths import RAW_DIR
+from indicators.core.codes import FRANCE_CODE, normalise_code
+from indicators.core.paths import RAW_DIR
 
 ETALAB_DIR = Path("etalab-decoupage-administratif")
 BOUNDARIES = Path("france-geojson") / "departements-avec-outre-mer.geojson"

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.codes import FRANCE_CODE
-from indicators.errors import RawFileError
+from indicators.core.codes import FRANCE_CODE
+from indicators.core.errors import RawFileError
 from indicators.sources.admin_units import normalise_departement_code
 from indicators.sources.excel import find_header_row, open_workbook, sheet_rows
 

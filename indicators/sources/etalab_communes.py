@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.errors import RawFileError
-from indicators.paths import RAW_DIR
+from indicators.core.errors import RawFileError
+from indicators.core.paths import RAW_DIR
 
 FOLDER = RAW_DIR / "etalab-decoupage-communes"
 RELEASES = {"1.1.1": 2019, "2.3.1": 2020, "4.1.0": 2022, "6.0.0": 2023}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from indicators.errors import RawFileError
+from indicators.core.errors import RawFileError
 
 
 def open_workbook(path: Path) -> CalamineWorkbook:

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.errors import RawFileError
-from indicators.paths import RAW_DIR
+from indicators.core.errors import RawFileError
+from indicators.core.paths import RAW_DIR
 from indicators.sources import etalab_communes
 
 PATH = RAW_DIR / "insee-comparateur-communes" / "communes.csv"

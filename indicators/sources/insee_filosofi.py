@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.errors import RawFileError
+from indicators.core.errors import RawFileError
 from indicators.sources.admin_units import normalise_departement_code
 
 SOURCE_ID = "insee_filosofi_2020"

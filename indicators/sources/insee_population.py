@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.errors import RawFileError
-from indicators.schema import AGE_BANDS
+from indicators.core.errors import RawFileError
+from indicators.core.schema import AGE_BANDS
 from indicators.sources.admin_units import departement_codes
 from indicators.sources.excel import open_workbook, sheet_rows
 

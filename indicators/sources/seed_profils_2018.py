@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.errors import RawFileError
+from indicators.core.errors import RawFileError
 
 SOURCE_ID = "profils_departements_2018"
 FILES = ["seed-profils-2018/profils-departements-2018.csv"]

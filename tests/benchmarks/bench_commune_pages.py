@@ -13,7 +13,8 @@ NORD_MAP = "/carte?maille=communes&dep=59&com=59183&ind=census_unemployment_rate
 
 def _search_worst() -> float:
     """The slowest of QUERIES (best of 5 each) over the 36 231 territories."""
-    from indicators import search, store
+    from indicators.storage import store
+    from indicators.views import search
 
     index = store.load_territories()
     search.find("x", index)  # prepares the index once, as the app's cache does
@@ -22,7 +23,8 @@ def _search_worst() -> float:
 
 def _nord_payload_kb() -> float:
     """What the browser receives for the Nord: the figure (locations, classes, hover texts) and the shapes."""
-    from indicators import cache, commune_map, query, store
+    from indicators.storage import query, store
+    from indicators.views import cache, commune_map
 
     index = store.load_territories()
     communes = commune_map.communes_of(index, "departement", "59")

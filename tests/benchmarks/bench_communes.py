@@ -7,7 +7,7 @@ no-op, communes included, are timed once, in bench_store.
 
 from __future__ import annotations
 
-from indicators import query
+from indicators.storage import query
 from tests.benchmarks.run import Measure, best_of
 
 

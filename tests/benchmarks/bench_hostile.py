@@ -25,7 +25,7 @@ FILES = {
 }
 PROBE = """
 import json, resource, sys, time
-from indicators.upload import UploadError, parse_upload
+from indicators.publishing.upload import UploadError, parse_upload
 data = open(sys.argv[1], "rb").read()
 start = time.perf_counter()
 try:

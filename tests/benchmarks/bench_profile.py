@@ -11,7 +11,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from indicators import profile, report, store
+from indicators.storage import store
+from indicators.views import profile, report
 from tests.benchmarks.run import Measure, best_of
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

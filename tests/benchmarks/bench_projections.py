@@ -7,7 +7,8 @@ import time
 
 import pandas as pd
 
-from indicators import backtest, needs, projections, query, scenarios, store
+from indicators.models import backtest, needs, projections, scenarios
+from indicators.storage import query, store
 from tests.benchmarks.run import Measure, best_of
 
 

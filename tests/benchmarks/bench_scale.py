@@ -21,7 +21,7 @@ INDICATOR = "synthetic_17"
 
 
 def _measure(store_dir: Path) -> dict[str, float]:
-    from indicators import query, versions
+    from indicators.storage import query, versions
 
     path = store_dir / "indicators.parquet"
     one_year = best_of(lambda: query.indicator_year(INDICATOR, 2015, "commune", path=path), repeat=5)
@@ -37,7 +37,7 @@ def _measure(store_dir: Path) -> dict[str, float]:
 
 
 def run() -> list[Measure]:
-    from indicators import versions
+    from indicators.storage import versions
     from tests.benchmarks import synthetic_store
 
     with tempfile.TemporaryDirectory() as tmp:

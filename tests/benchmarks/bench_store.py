@@ -8,7 +8,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from indicators import pipeline, store
+from indicators.build import pipeline
+from indicators.storage import store
 from tests.benchmarks.run import Measure, best_of
 
 

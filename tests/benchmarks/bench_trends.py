@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from indicators import backtest, store, trends
+from indicators.models import backtest, trends
+from indicators.storage import store
 from tests.benchmarks.run import Measure
 
 

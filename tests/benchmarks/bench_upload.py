@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators import catalogue, territories, versions
-from indicators.upload import parse_upload
+from indicators.core import catalogue
+from indicators.publishing.upload import parse_upload
+from indicators.storage import territories, versions
 from tests.benchmarks.run import Measure, best_of
 from tests.upload_helpers import copy_store
 

@@ -2,7 +2,7 @@
 
 35 000 communes x 50 indicators x 20 years (35 M rows) in the store's own columns and dtypes
 (schema.COLUMNS, Arrow large strings, int64 years, float64 values), written with the store's layout
-(indicators.layout) by streaming blocks, so building it needs a few hundred MB, not the whole table.
+(indicators.core.layout) by streaming blocks, so building it needs a few hundred MB, not the whole table.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from indicators import layout
+from indicators.core import layout
 
 COMMUNES = 35_000
 INDICATORS = 50

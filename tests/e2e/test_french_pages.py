@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from indicators import streamlit_fr
+from indicators.views import streamlit_fr
 from tests.e2e.conftest import cut_texts, screenshot
 from tests.e2e.server import streamlit_server
 

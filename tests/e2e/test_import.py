@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from indicators import auth
+from indicators.publishing import auth
 from tests.e2e.conftest import cut_texts, screenshot
 from tests.e2e.server import streamlit_server
 from tests.upload_helpers import copy_store
@@ -133,7 +133,7 @@ def test_a_hostile_workbook_is_refused_while_another_session_keeps_using_the_pro
 
 
 def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them(browser, import_url):
-    from indicators.paths import RAW_DIR
+    from indicators.core.paths import RAW_DIR
     from tests.test_upload_meaning import MIXED
 
     page = browser.new_context(viewport={"width": 1366, "height": 1000}).new_page()

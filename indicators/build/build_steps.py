@@ -1,0 +1,93 @@
+"""The pipeline's steps, each with the raw inputs and the code it reads: a step whose inputs and code are
+unchanged is not recomputed but read back from the step cache (``<store>/.steps/``).
+
+So a new DREES release rebuilds the DREES step (half a second) and the derivations that follow, not the
+commune step (tens of seconds of Etalab JSON). The whole-store stamp (pipeline.fingerprint) still decides
+whether anything is rebuilt at all; this decides what.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from indicators.core.paths import ROOT
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CACHE_FOLDER = ".steps"
+# Code every step runs: the step machinery, file names, errors, the schema, and the territory list and codes
+# the parsers normalise against.
+SHARED_CODE = (
+    "indicators/build/build_steps.py",
+    "indicators/core/paths.py",
+    "indicators/core/errors.py",
+    "indicators/core/schema.py",
+    "indicators/core/codes.py",
+    "indicators/sources/admin_units.py",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    inputs: tuple[str, ...]  # files or folders under data/raw
+    code: tuple[str, ...]  # code files (globs from the repository root)
+
+    def key(self, raw_dir: Path) -> str:
+        digest = hashlib.sha256(self.name.encode())
+        for relative in self.inputs:
+            path = raw_dir / relative
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            for file in files:
+                digest.update(str(file.relative_to(raw_dir)).encode())
+                digest.update(file.read_bytes() if file.exists() else b"<missing>")
+        for pattern in (*self.code, *SHARED_CODE):
+            for file in sorted(ROOT.glob(pattern)):
+                digest.update(str(file.relative_to(ROOT)).encode())
+                digest.update(file.read_bytes())
+        return digest.hexdigest()[:20]
+
+
+def run(
+    step: Step, raw_dir: Path, cache_dir: Path | None, compute: Callable[[], tuple[pd.DataFrame, ...]], log: list
+) -> tuple[pd.DataFrame, ...]:
+    """The step's frames: read back from the cache when its key is there, else computed and cached.
+    ``log`` gets (step name, "reused" or "rebuilt")."""
+    import pandas as pd  # not at module level: the pipeline's no-op check must stay light
+
+    if cache_dir is None:
+        log.append((step.name, "rebuilt"))
+        return compute()
+    key = step.key(raw_dir)
+    folder = cache_dir / CACHE_FOLDER
+    paths = sorted(folder.glob(f"{step.name}-{key}-*.parquet"))
+    if paths:
+        try:
+            frames = tuple(pd.read_parquet(p) for p in paths)
+            log.append((step.name, "reused"))
+            return frames
+        except (OSError, ValueError):
+            pass  # an unreadable cache entry is recomputed
+    frames = compute()
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob(f"{step.name}-*.parquet"):
+        old.unlink()
+    for index, frame in enumerate(frames):
+        final = folder / f"{step.name}-{key}-{index}.parquet"
+        tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, final)
+    log.append((step.name, "rebuilt"))
+    return frames
+
+
+def describe(log: list) -> str:
+    rebuilt = [n for n, what in log if what == "rebuilt"]
+    reused = [n for n, what in log if what == "reused"]
+    return f"steps rebuilt: {', '.join(rebuilt) or 'none'}; reused: {', '.join(reused) or 'none'}"

@@ -1,0 +1,78 @@
+"""Commune boundaries for the commune maps: a pipeline product, one GeoJSON file per département.
+
+raw IGN Admin Express 2018 (france-geojson, one file per département, geography of 2018)
+-> every 2018 code moved to the current commune that holds it (etalab_communes.successors) and the
+   communes merged since dissolved into one shape (current geography)
+-> coverage simplification of the whole département at once (an edge shared by two communes is
+   simplified once: no gaps or overlaps between neighbours)
+-> exterior rings clockwise (plotly's d3-geo), coordinates rounded to 4 decimals (≈ 10 m)
+-> data/processed/communes-geo/<département>.json, feature id = commune code (names travel with the values).
+
+The running app serves these files by URL (cache.commune_geojson_url) and never reads data/raw.
+DROM communes stay at their true position: a commune map shows one département (or one EPCI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from indicators.core.paths import COMMUNE_GEO_FOLDER, RAW_DIR
+from indicators.sources import etalab_communes
+from indicators.storage.geo import JSON_DECIMALS
+
+RAW_FOLDER = "france-geojson-communes"
+FOLDER = COMMUNE_GEO_FOLDER  # in data/processed; read back by store.load_commune_geometry
+SIMPLIFY_TOLERANCE = 0.0025  # degrees, ≈ 200 m: Nord (647 communes) ≈ 280 kB
+
+
+def raw_files(raw_dir: Path = RAW_DIR) -> dict[str, Path]:
+    """Département code -> its raw file (``communes-59-nord.geojson`` -> ``59``)."""
+    return {p.name.split("-")[1].upper(): p for p in sorted((raw_dir / RAW_FOLDER).glob("communes-*.geojson"))}
+
+
+def departement_shapes(path: Path, successors: dict[str, str]) -> gpd.GeoDataFrame:
+    """code, geometry of the current communes of one raw file, dissolved and simplified."""
+    raw = gpd.read_file(path)
+    raw["code"] = raw["code"].astype(str).map(successors)
+    raw = raw.dropna(subset=["code"])  # a code with no successor is outside the 101 départements
+    dissolved = raw.dissolve("code", as_index=False)[["code", "geometry"]]
+    simplified = shapely.coverage_simplify(dissolved.geometry.values, SIMPLIFY_TOLERANCE, simplify_boundary=True)
+    dissolved["geometry"] = shapely.orient_polygons(simplified, exterior_cw=True)
+    return dissolved.sort_values("code").reset_index(drop=True)
+
+
+def to_geojson(frame: gpd.GeoDataFrame) -> dict:
+    rounded = shapely.transform(np.asarray(frame.geometry.values), lambda xy: np.round(xy, JSON_DECIMALS))
+    features = [
+        {"type": "Feature", "id": code, "properties": {}, "geometry": shapely.geometry.mapping(geom)}
+        for code, geom in zip(frame["code"], rounded, strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def build(raw_dir: Path, out_dir: Path) -> int:
+    """Write every département's file into ``out_dir/communes-geo`` (a new folder renamed into place);
+    returns the number of communes written."""
+    folder = raw_dir / etalab_communes.FOLDER.name
+    successors = etalab_communes.successors(folder)
+    tmp = out_dir / f".{FOLDER}.tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    written = 0
+    for code, path in raw_files(raw_dir).items():
+        shapes = departement_shapes(path, successors)
+        (tmp / f"{code}.json").write_text(json.dumps(to_geojson(shapes), separators=(",", ":")), encoding="utf-8")
+        written += len(shapes)
+    final, old = out_dir / FOLDER, out_dir / f".{FOLDER}.old-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+    return written

@@ -1,0 +1,311 @@
+"""Build the store: ``python -m indicators.pipeline`` (or ``make data``).
+
+raw publications (data/raw) -> data/processed/indicators.parquet + population.parquet.
+Rebuilds only when a raw file or the pipeline code changed (a stamp of sha256 sums), writes to
+temporary files, validates them, then renames: a failed build never replaces a good store.
+
+The file written here is the *base* of the store. Analysts' published uploads live beside it in
+``versions/`` (see indicators/storage/versions.py) as rows re-applied on top of whatever base is current, so a
+rebuild never discards them (``make clean`` does: it deletes the whole folder).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from indicators.build import build_steps
+from indicators.core.paths import (  # noqa: F401 (the store's file names, re-exported for older callers)
+    ADMIN_UNITS_FILE,
+    COMMUNE_GEO_FOLDER,
+    GEO_FILE,
+    INDICATORS_FILE,
+    NOTES_FILE,
+    POPULATION_FILE,
+    RAW_DIR,
+    ROOT,
+    STAMP_FILE,
+    SUCCESSORS_FILE,
+    TERRITORIES_FILE,
+    TRACK_RECORD_FILES,
+    processed_dir,
+)
+
+SOURCE_MODULES = [
+    "indicators.sources.insee_population",
+    "indicators.sources.insee_chomage",
+    "indicators.sources.insee_filosofi",
+    "indicators.sources.cdc_departements",
+    "indicators.sources.drees_minima_sociaux",
+    "indicators.sources.drees_aide_sociale",
+    "indicators.sources.seed_profils_2018",
+]
+CODE_FILES = [
+    "indicators/build/pipeline.py",
+    "indicators/build/build_steps.py",
+    "indicators/build/data_diff.py",
+    "indicators/build/derive.py",
+    "indicators/core/catalogue.py",
+    "indicators/core/catalogue.yml",  # recipes and breaks drive the derived rows and the trends
+    "indicators/core/schema.py",
+    "indicators/core/layout.py",
+    "indicators/storage/territories.py",
+    "indicators/core/codes.py",
+    "indicators/sources/*.py",
+    "indicators/storage/geo.py",
+    "indicators/build/geo_build.py",
+    "indicators/build/commune_geo.py",
+    "indicators/build/territory_index.py",
+    "indicators/models/projections.py",
+    "indicators/models/needs.py",
+    "indicators/build/projected.py",
+    "indicators/models/trends.py",
+    "indicators/build/commune_indicators.py",
+    "indicators/models/backtest.py",
+    "indicators/models/track_record.py",
+]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
+    """sha256 of every raw file under raw_dir and of the pipeline's code."""
+    files = {f"raw/{p.relative_to(raw_dir)}": p for p in sorted(raw_dir.rglob("*")) if p.is_file()}
+    for pattern in CODE_FILES:
+        files.update({str(p.relative_to(ROOT)): p for p in sorted(ROOT.glob(pattern))})
+    return {name: _sha256(path) for name, path in files.items()}
+
+
+def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
+    stamp_path = out_dir / STAMP_FILE
+    if not stamp_path.exists() or not all(
+        (out_dir / f).exists()
+        for f in (
+            INDICATORS_FILE,
+            GEO_FILE,
+            TERRITORIES_FILE,
+            NOTES_FILE,
+            SUCCESSORS_FILE,
+            ADMIN_UNITS_FILE,
+            COMMUNE_GEO_FOLDER,
+            *TRACK_RECORD_FILES,
+        )
+    ):
+        return False
+    return json.loads(stamp_path.read_text()).get("inputs") == stamp
+
+
+def source_step(module) -> build_steps.Step:
+    """A source module's step: the raw files it declares (``FILES``) and its own code."""
+    short = module.__name__.rsplit(".", 1)[-1]
+    return build_steps.Step(short, tuple(module.FILES), (f"indicators/sources/{short}.py",))
+
+
+COMMUNE_STEP = build_steps.Step(
+    "commune_indicators",
+    ("etalab-decoupage-communes", "insee-comparateur-communes"),
+    (
+        "indicators/build/commune_indicators.py",
+        "indicators/sources/etalab_communes.py",
+        "indicators/sources/insee_comparateur_communes.py",
+    ),
+)
+TERRITORY_STEP = build_steps.Step(
+    "territory_index",
+    ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
+    (
+        "indicators/build/territory_index.py",
+        "indicators/storage/territories.py",
+        "indicators/sources/admin_units.py",
+        "indicators/sources/etalab_communes.py",
+    ),
+)
+
+
+def build_tables(
+    raw_dir: Path = RAW_DIR, notes: list | None = None, cache_dir: Path | None = None, log: list | None = None
+):
+    """Read every source and derive the indicators: (indicators, population) DataFrames, validated.
+
+    The commune and EPCI indicators (indicators/build/commune_indicators.py) are added to the table; their
+    notes (mergers, series breaks, partial totals) are appended to ``notes`` when a list is given.
+    With ``cache_dir``, a source step whose inputs and code are unchanged is read back (build_steps);
+    ``log`` gets what was rebuilt and reused."""
+    import pandas as pd
+
+    from indicators.build import derive
+    from indicators.core.schema import validate_indicators, validate_population
+    from indicators.sources import insee_population
+
+    age_sex = validate_population(insee_population.read_age_sex(raw_dir))
+    parts = []
+    log = [] if log is None else log
+    for name in SOURCE_MODULES:
+        module = importlib.import_module(name)
+
+        def read(module=module):
+            return (module.read(raw_dir, age_sex) if module is insee_population else module.read(raw_dir),)
+
+        (rows,) = build_steps.run(source_step(module), raw_dir, cache_dir, read, log)
+        parts.append(rows.assign(source_id=module.SOURCE_ID))
+    observed = pd.concat(parts, ignore_index=True)
+    derived = derive.derived(observed, age_sex)
+    table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
+    from indicators.build import projected
+
+    table = validate_indicators(table)
+    from indicators.build import commune_indicators
+
+    commune_rows, commune_notes = build_steps.run(
+        COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
+    )
+    if notes is not None:
+        notes.append(commune_notes)
+    full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
+    return validate_indicators(full.reset_index(drop=True)), age_sex
+
+
+def _rows_written(path: Path) -> int:
+    """Rows of a written Parquet file from its footer (written last: a cut file does not open), without
+    reading the table back."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def write_store(
+    indicators,
+    population,
+    out_dir: Path,
+    stamp: dict[str, str],
+    geometry=None,
+    territories=None,
+    notes=None,
+    successors=None,
+    extra=None,
+) -> None:
+    """Write the tables (and the map geometry, and ``extra``: file name -> frame, e.g. the track record) to
+    temporary files, check their row counts, then rename them into place."""
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pending = []
+    frames = [(indicators, INDICATORS_FILE), (population, POPULATION_FILE)]
+    if geometry is not None:
+        frames.append((geometry, GEO_FILE))
+    if territories is not None:
+        frames.append((territories, TERRITORIES_FILE))
+    if notes is not None:
+        frames.append((notes, NOTES_FILE))
+    if successors is not None:
+        frames.append((successors, SUCCESSORS_FILE))
+    frames += [(frame, name) for name, frame in (extra or {}).items()]
+    for frame, name in frames:
+        tmp = out_dir / f".{name}.tmp-{os.getpid()}"
+        if name == INDICATORS_FILE:
+            from indicators.core import layout
+
+            layout.write(frame, tmp)  # the query layer's layout (sorted, small row groups)
+        else:
+            frame.to_parquet(tmp, index=False)
+        if _rows_written(tmp) != len(frame):
+            raise OSError(f"{tmp}: written table does not read back")
+        pending.append((tmp, out_dir / name))
+    for tmp, final in pending:
+        os.replace(tmp, final)
+    from indicators.storage import versions
+
+    versions.record_base(out_dir)  # the base's hash, computed once: versions.token() reads it
+    (out_dir / STAMP_FILE).write_text(
+        json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "rows": len(indicators), "inputs": stamp}, indent=1)
+    )
+
+
+def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:
+    out_dir = out_dir or processed_dir()
+    stamp = fingerprint(raw_dir)
+    if not force and is_up_to_date(out_dir, stamp):
+        return "up to date"
+    from indicators.build import commune_geo, data_diff, geo_build, territory_index
+    from indicators.models import track_record
+    from indicators.sources import admin_units
+
+    notes: list = []
+    log: list = []
+    indicators, population = build_tables(raw_dir, notes, cache_dir=out_dir, log=log)
+    changes = data_diff.diff(_previous(out_dir), indicators)
+    territories, successors = build_steps.run(
+        TERRITORY_STEP,
+        raw_dir,
+        out_dir,
+        lambda: (territory_index.build(raw_dir), territory_index.successors(raw_dir)),
+        log,
+    )
+    commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
+    write_store(
+        indicators,
+        population,
+        out_dir,
+        stamp,
+        geometry=geo_build.build(raw_dir),
+        territories=territories,
+        notes=notes[0],
+        successors=successors,
+        extra={
+            ADMIN_UNITS_FILE: admin_units.build(raw_dir),  # the territory list and areas the app reads
+            **track_record.build(indicators, population),  # the backtests, computed here, read by the pages
+        },
+    )
+    built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+    return f"{built}\n{build_steps.describe(log)}\n{data_diff.describe(changes)}"
+
+
+def _previous(out_dir: Path):
+    """The base table served before this build (None on a first build or an unreadable one)."""
+    import pandas as pd
+
+    try:
+        return pd.read_parquet(out_dir / INDICATORS_FILE)
+    except (OSError, ValueError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build the Radar social indicator store from data/raw.")
+    parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    parser.add_argument("--raw", type=Path, default=RAW_DIR)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    out_dir = args.out or processed_dir()
+    if not args.force and is_up_to_date(out_dir, fingerprint(args.raw)):  # checked before heavy imports
+        print(f"up to date in {time.perf_counter() - started:.2f} s")
+        return 0
+    from pandera.errors import SchemaErrors
+
+    from indicators.core.errors import RawFileError
+
+    try:
+        message = run(args.raw, out_dir, force=True)
+    except (RawFileError, SchemaErrors) as exc:
+        print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
+        return 1
+    built, _, changes = message.partition("\n")
+    print(f"{built} in {time.perf_counter() - started:.2f} s")
+    print(changes)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

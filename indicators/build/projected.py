@@ -1,0 +1,69 @@
+"""Pipeline step: projected rows of the tidy table (never "observed"): population scenario variants
+central / low / high and its prediction interval p10 / p25 / p75 / p90 (from past projection errors).
+
+- population, age shares and 5-year change, for départements, complete régions and France, from
+  ``projections.project_population`` (base = last estimated year);
+- recipients of APA, PCH, ASE, AAH and RSA with rates held at their last observed value
+  (``needs.project_all``): central / low / high for the population variants; p10 … p90 combine the
+  population interval with the rate's own past errors (quantiles added in quadrature on the log
+  scale), summed to complete régions and France (a sum of quantiles: prudent, see needs);
+- trend projections of rates with 50 % / 80 % intervals calibrated on past errors
+  (variants trend, trend_p10 … trend_p90,
+  ``trends.build``), départements and France, series of at least 8 observed years only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.build import derive
+from indicators.core import catalogue
+from indicators.models import needs, projections, trends
+
+UNTIL = 2050
+POPULATION_SOURCE = "insee_estimations_population"
+
+
+def _population_rows(age_sex: pd.DataFrame, projected: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    recent = age_sex[age_sex["year"] > base_year - 5]
+    out = []
+    for variant, rows in projected.groupby("variant"):
+        both = pd.concat([recent, rows.drop(columns="variant")], ignore_index=True)
+        totals = derive.age_group_population(both, derive.ALL_AGES)
+        level = totals["territory_code"].map(lambda c: "france" if c == "FR" else "departement")
+        parts = [
+            totals.rename(columns={"population": "value"}).assign(
+                territory_level=level, indicator_id=catalogue.POPULATION
+            ),
+            derive.population_indicators(both),
+        ]
+        frame = pd.concat(parts, ignore_index=True)
+        out.append(frame[frame["year"] > base_year][derive.TIDY].assign(variant=variant))
+    return pd.concat(out, ignore_index=True).assign(source_id=POPULATION_SOURCE)
+
+
+def _need_rows(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
+    dep = needs.project_all(observed, age_sex, projected, UNTIL)
+    dep = dep.assign(territory_level="departement")
+    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
+    out = []
+    for variant, rows in dep.groupby("variant"):
+        summed = derive.aggregate_counts(rows, sorted(rows["indicator_id"].unique()))
+        out.append(pd.concat([rows[derive.TIDY], summed], ignore_index=True).assign(variant=variant))
+    frame = pd.concat(out, ignore_index=True)
+    return frame.assign(source_id=frame["indicator_id"].map(source_of))
+
+
+def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
+    """observed: the validated observed table; age_sex: population.parquet. Returns projected rows."""
+    base_year = int(age_sex["year"].max())
+    projected = projections.project_population(age_sex, base_year, until=UNTIL + 1)
+    rows = pd.concat(
+        [
+            _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year),
+            _need_rows(observed, age_sex, projected),
+            trends.build(observed),
+        ],
+        ignore_index=True,
+    )
+    return rows.dropna(subset=["value"])

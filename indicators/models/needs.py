@@ -1,0 +1,261 @@
+"""Demography-driven social needs: projected recipients = rate × projected population of the age group.
+
+Rates follow the store's rule for stocks: recipients at 31/12/N over the population at 1/1/N+1, so the
+recipients of year N are projected from the population projected for 1/1/N+1. A rate is either held
+at its last observed value (yearly change 0 %) or changed by a given % a year (e.g. its recent trend).
+Spending = recipients × the last observed net spending per recipient (euros of that year, no inflation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from indicators.core import catalogue
+from indicators.core.age_groups import ALL_AGES, AgeGroup, age_group_population
+from indicators.models import trends
+
+TREND_YEARS = 5
+MAX_TREND = 5.0  # % a year, either way
+
+
+@dataclass(frozen=True)
+class Need:
+    id: str  # the count in the store
+    label: str
+    ages: AgeGroup
+    spending_id: str | None  # DREES net spending of the same field (k€), None when the State pays
+
+
+def catalogue_needs(entries: dict | None = None) -> list[Need]:
+    """The needs the catalogue declares (``need: {label, ages, spending, order}``), in their order."""
+    entries = catalogue.repository() if entries is None else entries
+    return [
+        Need(i, entries[i].need.label, AgeGroup(*entries[i].need.ages), entries[i].need.spending)
+        for i in catalogue.need_ids(entries)
+    ]
+
+
+def age_label(ages: AgeGroup) -> str:
+    """'75 ans et plus', '0-19 ans', 'population totale'."""
+    if ages == ALL_AGES:
+        return "population totale"
+    return f"{ages.low} ans et plus" if ages.high is None else f"{ages.low}-{ages.high} ans"
+
+
+NEEDS = catalogue_needs()
+NEED_BY_ID = {n.id: n for n in NEEDS}
+AGE_LABELS = {n.id: age_label(n.ages) for n in NEEDS}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """What the projection of one need in one territory starts from."""
+
+    need: str
+    last_year: int
+    last_rate: float  # recipients per inhabitant of the age group
+    trend: float  # recent yearly change of the rate, % a year
+    cost_per_recipient: float | None  # € (net spending of cost_year / recipients at 31/12 of cost_year)
+    cost_year: int | None
+    observed: pd.Series  # recipients by year
+    spending: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # observed net spending (€) by year
+
+
+def _dep_values(table: pd.DataFrame, indicator_id: str, code: str) -> pd.Series:
+    rows = table[
+        (table["indicator_id"] == indicator_id)
+        & (table["territory_code"] == code)
+        & (table["territory_level"] == "departement")
+        & (table["variant"] == "observed")
+    ]
+    return rows.set_index("year")["value"].sort_index()
+
+
+def rates(counts: pd.Series, group_population: pd.Series) -> pd.Series:
+    """count(31/12/N) / population(1/1/N+1), by N."""
+    following = group_population.rename(lambda y: y - 1)
+    return (counts / following).dropna()
+
+
+def recent_trend(rate: pd.Series, years: int = TREND_YEARS) -> float:
+    """Mean yearly % change of the rate over its last ``years`` years (clipped to ±MAX_TREND)."""
+    rate = rate[rate > 0]
+    if len(rate) < 2:
+        return 0.0
+    tail = rate.iloc[-(years + 1) :]
+    span = tail.index[-1] - tail.index[0]
+    change = ((tail.iloc[-1] / tail.iloc[0]) ** (1 / span) - 1) * 100
+    return float(np.clip(change, -MAX_TREND, MAX_TREND))
+
+
+def baselines(table: pd.DataFrame, population: pd.DataFrame, code: str) -> dict[str, Baseline]:
+    """For one département: the last rate, trend and unit cost of every need with observations."""
+    age_sex = population[population["territory_code"] == code]
+    out = {}
+    for need in NEEDS:
+        counts = _dep_values(table, need.id, code)
+        group = age_group_population(age_sex, need.ages).set_index("year")["population"]
+        rate = rates(counts, group)
+        if rate.empty:
+            continue
+        cost, cost_year, spending = None, None, pd.Series(dtype=float)
+        if need.spending_id:
+            spending = _dep_values(table, need.spending_id, code) * 1000  # k€ -> €
+            both = spending.index.intersection(counts.index)
+            if len(both):
+                cost_year = int(both.max())
+                cost = float(spending[cost_year] / counts[cost_year])
+        out[need.id] = Baseline(
+            need.id, int(rate.index[-1]), float(rate.iloc[-1]), recent_trend(rate), cost, cost_year, counts, spending
+        )
+    return out
+
+
+def group_projection(projected: pd.DataFrame, observed: pd.DataFrame, ages: AgeGroup) -> pd.Series:
+    """Population of the age group by year (observed years, then projected ones) for one variant."""
+    both = pd.concat([observed, projected[~projected["year"].isin(observed["year"])]], ignore_index=True)
+    return age_group_population(both, ages).set_index("year")["population"].sort_index()
+
+
+def project_need(
+    baseline: Baseline,
+    group: pd.Series,
+    until: int,
+    yearly_change: float = 0.0,
+    shock_year: int | None = None,
+    shock_size: float = 0.0,
+    damping: float = 1.0,
+) -> pd.DataFrame:
+    """year N (31/12/N) -> rate, recipients, spending (€) for N = last_year+1 … until.
+    group: population of the age group at 1/1 by year, up to until+1. The k-th year after the last
+    observation changes the rate by yearly_change × damping**(k-1) % (damping 1 = a constant change)."""
+    years = np.arange(baseline.last_year + 1, until + 1)
+    steps = years - baseline.last_year
+    rate = baseline.last_rate * np.cumprod(1 + yearly_change / 100 * damping ** (steps - 1.0))
+    if shock_year is not None and shock_size:
+        rate = rate * np.where(years >= shock_year, 1 + shock_size / 100, 1.0)
+    recipients = rate * group.reindex(years + 1).to_numpy()
+    cost = baseline.cost_per_recipient
+    spending = recipients * cost if cost is not None else np.full(len(years), np.nan)
+    return pd.DataFrame({"year": years, "rate": rate, "recipients": recipients, "spending": spending})
+
+
+INTERVALS = {"p10": "trend_p10", "p25": "trend_p25", "p75": "trend_p75", "p90": "trend_p90"}
+
+
+def rate_quantiles(rate: pd.DataFrame, need_id: str, horizons: int) -> pd.DataFrame:
+    """rate: territory_code, year, rate (recipients per inhabitant of the age group). Quantiles by horizon
+    1..horizons (rows; columns trend_p10 … trend_p90) of the logit-scale errors of "the rate stays at its last
+    value", every origin of every département pooled (``trends.pooled_errors`` / ``trends.calibrate``: the
+    same split-conformal method as the rate trends). Empty when too few errors exist."""
+    items = [
+        (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
+        for code, rows in rate.groupby("territory_code")
+    ]
+    errors = trends.pooled_errors(items, {need_id: trends.LAST_VALUE})
+    if errors.empty:
+        return pd.DataFrame(columns=list(trends.LEVELS_Q))
+    return trends.calibrate(errors, horizons)
+
+
+def combined_factor(
+    population_log: np.ndarray, last_rate: np.ndarray, rate_logit: np.ndarray, upper: bool
+) -> np.ndarray:
+    """log(recipients quantile / central recipients) for one quantile (above the centre when ``upper``): the
+    population's own log gap and the rate's (the rate moved by its logit quantile, as a log ratio) added in
+    quadrature.
+    Quadrature is exact for two independent normal errors and close for the near-symmetric, unimodal
+    errors measured here; the store holds quantiles, not samples, so no simulation noise enters it."""
+    share = last_rate * 100
+    moved = trends.from_logit(trends.to_logit(share, 100.0) + rate_logit, 100.0)
+    rate_log = np.log(moved / share)
+    return (1.0 if upper else -1.0) * np.sqrt(population_log**2 + rate_log**2)
+
+
+def _observed_rate(table: pd.DataFrame, population: pd.DataFrame, need: Need):
+    """(population of the need's age group by territory and year, observed rate frame) or None."""
+    counts = table[
+        (table["indicator_id"] == need.id)
+        & (table["territory_level"] == "departement")
+        & (table["variant"] == "observed")
+    ]
+    if counts.empty:
+        return None
+    obs_group = age_group_population(population[population["territory_code"] != "FR"], need.ages)
+    following = obs_group.assign(year=obs_group["year"] - 1)
+    rate = counts.merge(following, on=["territory_code", "year"])
+    return obs_group, rate.assign(rate=rate["value"] / rate["population"]).sort_values("year")
+
+
+def pooled_rate_quantiles(rates_by_need: dict[str, pd.DataFrame], horizons: int) -> pd.DataFrame:
+    """``rate_quantiles`` over the errors of every need's rate together (for a need whose own series is too
+    short to calibrate a band: without it its band would carry the population's uncertainty alone; in the
+    backtest from 2010 the PCH and RSA bands then held 1 % to 2 % of what happened)."""
+    parts = []
+    for need_id, rate in rates_by_need.items():
+        items = [
+            (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
+            for code, rows in rate.groupby("territory_code")
+        ]
+        parts.append(trends.pooled_errors(items, {need_id: trends.LAST_VALUE}))
+    errors = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if errors.empty:
+        return pd.DataFrame(columns=list(trends.LEVELS_Q))
+    return trends.calibrate(errors, horizons)
+
+
+def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
+    """Every département, every need, rates held at their last value, for each population variant:
+    territory_code, indicator_id, year, variant, value (recipients). central / low / high use the population
+    variants alone; the interval p10 … p90 combines the population interval with the rate's own past
+    errors (``rate_quantiles``, ``combined_factor``)."""
+    observed = {need.id: _observed_rate(table, population, need) for need in NEEDS}
+    observed = {k: v for k, v in observed.items() if v is not None}
+    borrowed = {}
+    out = []
+    for need in NEEDS:
+        if need.id not in observed:
+            continue
+        obs_group, rate = observed[need.id]
+        last = rate.groupby("territory_code").last()[["year", "rate"]]
+        wide = {}
+        for variant, rows in projected.groupby("variant"):
+            group = age_group_population(rows, need.ages)
+            group = pd.concat([obs_group, group[~group["year"].isin(obs_group["year"])]])
+            group = group.assign(year=group["year"] - 1).merge(last, on="territory_code", suffixes=("", "_last"))
+            group = group[(group["year"] > group["year_last"]) & (group["year"] <= until)]
+            wide[variant] = group.set_index(["territory_code", "year"])
+        central = wide["central"]
+        horizon = (central.index.get_level_values("year") - central["year_last"]).to_numpy()
+        quantiles = rate_quantiles(rate, need.id, int(horizon.max()))
+        if quantiles.empty:  # too short a series: the pooled errors of the other needs' rates
+            if "q" not in borrowed:
+                borrowed["q"] = pooled_rate_quantiles({k: r for k, (_, r) in observed.items()}, int(horizon.max()))
+            quantiles = borrowed["q"]
+        for variant, frame in wide.items():
+            value = frame["population"] * frame["rate"]
+            if variant in INTERVALS:
+                population_log = np.log(frame["population"] / central["population"].reindex(frame.index)).to_numpy()
+                rate_logit = np.zeros(len(frame))
+                if len(quantiles):
+                    h = (frame.index.get_level_values("year") - frame["year_last"]).to_numpy()
+                    rate_logit = quantiles[INTERVALS[variant]].reindex(h).to_numpy()
+                factor = combined_factor(
+                    population_log, frame["rate"].to_numpy(), rate_logit, variant in ("p75", "p90")
+                )
+                value = central["population"].reindex(frame.index) * frame["rate"] * np.exp(factor)
+            out.append(
+                pd.DataFrame(
+                    {
+                        "territory_code": frame.index.get_level_values("territory_code"),
+                        "indicator_id": need.id,
+                        "year": frame.index.get_level_values("year"),
+                        "variant": variant,
+                        "value": value.to_numpy(),
+                    }
+                )
+            )
+    return pd.concat(out, ignore_index=True)

@@ -1,0 +1,367 @@
+"""Trend projections of rates to 2050 with intervals calibrated on the rates' own past errors.
+
+Scale: every rate is modelled on the logit scale of its share (value / 100 for %, / 1000 for ‰), so
+paths and bands stay inside [0, cap] and errors are relative where rates are small.
+
+Central path (``trend``): last value plus a damped drift, z(T+h) = z(T) + w · d · (φ + … + φʰ), d =
+mean yearly change of the last ``k`` years. The settings (w, k, φ) of each rate are in ``SETTINGS``;
+they were chosen by ``indicators.models.backtest.select_rate_settings`` on the early origins only (targets
+up to the split year), among candidates that include w = 0 ("last value"). Where no drift beats
+the last value, w = 0 and the page says "dernière valeur".
+
+Intervals (``trend_p10`` / ``trend_p90``: 80 %, ``trend_p25`` / ``trend_p75``: 50 %): split-conformal,
+from the rolling-origin errors of the same model on the rows given (every origin with at least
+MIN_YEARS years, every horizon 1–10), pooled across the territories of one rate, on the logit scale
+(a series that never moved keeps a zero-width band): signed quantiles 10/25/75/90 %, or, for the rates
+of ``BAND_SETTINGS``, ± quantiles of the absolute errors at levels chosen on the early origins.
+Empirical quantiles by horizon where at least MIN_ERRORS errors exist; beyond, the quantile grows as a
+power of the horizon fitted on the measured horizons (exponent clipped to [0.5, 1]). Everything is
+computed from the rows given to ``build``: a table cut at year T gives the forecast that would have been
+made at T.
+
+Series breaks: the RSA coverage rate changes method in 2016 (CNAF). Years before 2016 are spliced onto
+the new method by the ratio new / old of the people covered in 2016, per territory (the catalogue's
+``breaks: [{year, label, splice}]``, read into ``BREAKS``);
+without that 2016 value the years before the break are dropped. Series with fewer than MIN_YEARS
+observed years (poverty_rate, 2016–2020) get no trend: ``fit`` returns ``short=True``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators.core import catalogue
+
+UNTIL = 2050
+MIN_YEARS = 8
+MAX_HORIZON = 10
+MIN_ERRORS = 30
+INDICATORS = catalogue.trend_ids(catalogue.repository())  # the catalogue's ``trend:`` rates the pipeline projects
+LEVELS = ("departement", "france")
+LEVELS_Q = {"trend_p10": 0.10, "trend_p25": 0.25, "trend_p75": 0.75, "trend_p90": 0.90}
+VARIANTS = ("trend", *LEVELS_Q)
+
+
+@dataclass(frozen=True)
+class Setting:
+    weight: float  # 0 = last value
+    years: int  # k: drift measured over the last k years
+    damping: float  # φ
+
+    @property
+    def label(self) -> str:
+        if self.weight == 0:
+            return "dernière valeur observée"
+        share = "" if self.weight == 1 else f"{round(self.weight * 100)} % de "
+        return f"dernière valeur + {share}la tendance des {self.years} dernières années, amortie (φ = {self.damping})"
+
+
+LAST_VALUE = Setting(0.0, 1, 0.0)
+
+
+def declared_settings(entries: dict | None = None) -> dict[str, Setting]:
+    """indicator id -> the central path its catalogue entry declares (``trend: true`` = the last value;
+    ``trend: {weight, years, damping}`` chosen on the early origins by
+    indicators.models.backtest.select_rate_settings, python -m indicators.models.backtest)."""
+    entries = catalogue.load() if entries is None else entries
+    return {i.id: Setting(i.trend.weight, i.trend.years, i.trend.damping) for i in entries.values() if i.trend}
+
+
+SETTINGS = declared_settings(catalogue.repository())
+
+
+def setting_of(indicator_id: str) -> Setting:
+    """The central path of one rate, built-in or declared by an analyst (LAST_VALUE when none is declared)."""
+    return SETTINGS.get(indicator_id) or declared_settings().get(indicator_id, LAST_VALUE)
+
+
+def spliced_breaks() -> dict[str, tuple[int, str, str]]:
+    """indicator id -> (year of the break, new-method count, old-method count), from the catalogue's
+    ``breaks`` that declare a ``splice``: years before are rescaled by new / old."""
+    return {
+        indicator.id: (b.year, *b.splice)
+        for indicator in catalogue.load(catalogue.CATALOGUE_PATH, store_dir=None).values()
+        for b in indicator.breaks
+        if b.splice
+    }
+
+
+BREAKS = spliced_breaks()
+
+
+@dataclass(frozen=True)
+class Trend:
+    """observed: values by year; path: year -> trend, trend_p10 … trend_p90 (empty when short)."""
+
+    observed: pd.Series
+    path: pd.DataFrame
+    short: bool
+
+    @property
+    def years(self) -> int:
+        return len(self.observed)
+
+
+def cap_of(indicator_id: str) -> float:
+    """The top of a rate's scale: 1000 for a rate per mille, 100 otherwise (its unit, in the catalogue)."""
+    indicator = catalogue.load().get(indicator_id)
+    return 1000.0 if indicator is not None and indicator.unit == "‰" else 100.0
+
+
+def to_logit(values, cap: float) -> np.ndarray:
+    share = np.clip(np.asarray(values, dtype=float) / cap, 1e-5, 1 - 1e-5)
+    return np.log(share / (1 - share))
+
+
+def from_logit(z, cap: float) -> np.ndarray:
+    return cap / (1 + np.exp(-np.asarray(z, dtype=float)))
+
+
+def consecutive(series: pd.Series) -> pd.Series:
+    """Sorted, every year from first to last (interior gaps interpolated linearly)."""
+    series = series.dropna().sort_index()
+    series.index = series.index.astype(int)
+    if series.empty:
+        return series
+    return series.reindex(range(series.index.min(), series.index.max() + 1)).interpolate()
+
+
+def central(z: np.ndarray, setting: Setting, horizons: int) -> np.ndarray:
+    """Central path on the logit scale for h = 1..horizons from the last point of z."""
+    k = min(setting.years, len(z) - 1)
+    drift = (z[-1] - z[-1 - k]) / k if k > 0 and setting.weight else 0.0
+    steps = np.cumsum(setting.damping ** np.arange(1, horizons + 1)) if setting.weight else np.zeros(horizons)
+    return z[-1] + setting.weight * drift * steps
+
+
+def volatility(z: np.ndarray) -> float:
+    """Scale of a series' errors: 1 (errors pooled as they are, logit scale), 0 for a series that never
+    moved. Scaling by each series' own mean yearly change was tried and covered worse (see the note)."""
+    return 1.0 if len(z) > 1 and np.ptp(z) > 1e-9 else 0.0
+
+
+def origin_errors(
+    z: np.ndarray, first_year: int, setting: Setting, max_horizon: int = MAX_HORIZON, min_years: int = MIN_YEARS
+) -> pd.DataFrame:
+    """Every origin with at least min_years points: origin, horizon, target, forecast, actual (logit), scale."""
+    rows = []
+    for end in range(min_years, len(z)):
+        past = z[:end]
+        steps = min(max_horizon, len(z) - end)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "origin": first_year + end - 1,
+                    "horizon": np.arange(1, steps + 1),
+                    "forecast": central(past, setting, steps),
+                    "actual": z[end : end + steps],
+                    "scale": volatility(past),
+                }
+            )
+        )
+    if not rows:
+        return pd.DataFrame(columns=["origin", "horizon", "forecast", "actual", "scale", "target"])
+    out = pd.concat(rows, ignore_index=True)
+    return out.assign(target=out["origin"] + out["horizon"])
+
+
+def scores(errors: pd.DataFrame) -> pd.Series:
+    """Scaled errors (actual − forecast) / scale; a series that never moved has no score."""
+    ok = errors["scale"] > 1e-9
+    return ((errors["actual"] - errors["forecast"]) / errors["scale"])[ok]
+
+
+@dataclass(frozen=True)
+class BandSetting:
+    """How the errors make a band: ``symmetric`` = ± the ``inner`` (50 % band) and ``outer`` (80 % band)
+    quantiles of the absolute errors; otherwise the signed quantiles (1 ∓ level) / 2 of the errors."""
+
+    symmetric: bool = False
+    inner: float = 0.5
+    outer: float = 0.8
+
+    def quantiles(self) -> dict[str, float]:
+        """variant -> quantile level of the (absolute when symmetric) errors."""
+        if self.symmetric:
+            return {"trend_p10": self.outer, "trend_p25": self.inner, "trend_p75": self.inner, "trend_p90": self.outer}
+        return {
+            "trend_p10": (1 - self.outer) / 2,
+            "trend_p25": (1 - self.inner) / 2,
+            "trend_p75": (1 + self.inner) / 2,
+            "trend_p90": (1 + self.outer) / 2,
+        }
+
+
+NOMINAL = BandSetting()
+# Chosen on the early origins by indicators.models.backtest.select_band_settings (python -m indicators.models.backtest):
+# the setting whose coverage on the origins up to the split year is closest to 50 % and 80 % (nominal
+# unless another is closer by more than 2 points). Unemployment: the signed errors of 1990–2006 carry the
+# direction of that period (its nominal bands held 28 % / 38 % there), their absolute size does not;
+# AAH: errors fat-tailed, nominal bands held 33 % / 61 % there.
+# Declared in the catalogue as ``trend: {band: {inner, outer}}``.
+BAND_SETTINGS: dict[str, BandSetting] = {
+    i.id: BandSetting(symmetric=True, inner=i.trend.band[0], outer=i.trend.band[1])
+    for i in catalogue.repository().values()
+    if i.trend and i.trend.band
+}
+
+
+def calibrate(errors: pd.DataFrame, horizons: int, setting: BandSetting = NOMINAL) -> pd.DataFrame:
+    """Quantiles of the scaled errors by horizon 1..horizons (rows) for each level of LEVELS_Q (columns).
+    Empty when there are too few errors even at horizon 1 (no band can be calibrated)."""
+    s = scores(errors)
+    h = errors.loc[s.index, "horizon"]
+    counts = h.value_counts()
+    measured = sorted(int(x) for x in counts.index if counts[x] >= MIN_ERRORS)
+    measured = [x for i, x in enumerate(measured) if x == i + 1]  # contiguous from 1
+    if not measured:
+        return pd.DataFrame(columns=list(LEVELS_Q))
+    levels = setting.quantiles()
+    if setting.symmetric:
+        size = s.abs().groupby(h)
+        table = pd.DataFrame(
+            {v: (1.0 if LEVELS_Q[v] > 0.5 else -1.0) * size.quantile(levels[v]) for v in LEVELS_Q}
+        ).loc[measured]
+    else:
+        table = pd.DataFrame({v: s.groupby(h).quantile(levels[v]) for v in LEVELS_Q}).loc[measured]
+    table["trend_p25"] = table["trend_p25"].clip(upper=0.0)
+    table["trend_p75"] = table["trend_p75"].clip(lower=0.0)
+    top = measured[-1]
+    out = table.reindex(range(1, horizons + 1))
+    for v in LEVELS_Q:
+        q = table[v].to_numpy()
+        sign = np.sign(q[-1]) or (1.0 if LEVELS_Q[v] > 0.5 else -1.0)
+        mag = np.maximum(np.abs(q), 1e-9)
+        exponent = 0.5
+        if top > 1:
+            exponent = float(np.clip(np.polyfit(np.log(measured), np.log(mag), 1)[0], 0.5, 1.0))
+        beyond = np.arange(top + 1, horizons + 1)
+        out.loc[beyond, v] = sign * mag[-1] * (beyond / top) ** exponent
+        monotone = np.maximum.accumulate(np.abs(out[v].to_numpy()))  # errors do not shrink with the horizon
+        out[v] = np.sign(out[v].to_numpy()) * monotone
+    return out
+
+
+def band(z: np.ndarray, setting: Setting, quantiles: pd.DataFrame, steps: int) -> dict[str, np.ndarray]:
+    """trend and trend_p10 … trend_p90 on the logit scale for h = 1..steps."""
+    path = central(z, setting, steps)
+    out = {"trend": path}
+    scale = volatility(z)
+    for v in LEVELS_Q:
+        if len(quantiles) and scale > 1e-9:
+            out[v] = path + quantiles[v].to_numpy()[:steps] * scale
+        else:
+            out[v] = path.copy()
+    return out
+
+
+def fit(
+    observed: pd.Series, indicator_id: str = "", until: int = UNTIL, quantiles: pd.DataFrame | None = None
+) -> Trend:
+    """observed: values by year. Path from last year + 1 to until. quantiles: from ``calibrate`` (pooled);
+    when None they are calibrated on this series' own past errors alone."""
+    observed = consecutive(observed)
+    if len(observed) < MIN_YEARS:
+        return Trend(observed, pd.DataFrame(columns=["year", *VARIANTS]), short=True)
+    cap = cap_of(indicator_id)
+    setting = setting_of(indicator_id)
+    z = to_logit(observed.to_numpy(), cap)
+    last = int(observed.index.max())
+    steps = until - last
+    if quantiles is None:
+        quantiles = calibrate(
+            origin_errors(z, int(observed.index.min()), setting), steps, BAND_SETTINGS.get(indicator_id, NOMINAL)
+        )
+    path = pd.DataFrame({k: from_logit(v, cap) for k, v in band(z, setting, quantiles, steps).items()})
+    path.insert(0, "year", range(last + 1, until + 1))
+    return Trend(observed, path[["year", *VARIANTS]], short=False)
+
+
+def splice_breaks(table: pd.DataFrame) -> pd.DataFrame:
+    """Observed rows of the rates with their known breaks handled (see BREAKS)."""
+    out = []
+    for indicator_id, (year, new_id, old_id) in BREAKS.items():
+        rows = table[(table["indicator_id"] == indicator_id) & (table["variant"] == "observed")]
+        keys = ["territory_level", "territory_code"]
+        counts = table[(table["variant"] == "observed") & (table["year"] == year)]
+        new = counts[counts["indicator_id"] == new_id].set_index(keys)["value"]
+        old = counts[counts["indicator_id"] == old_id].set_index(keys)["value"]
+        ratio = (new / old).replace([np.inf, -np.inf], np.nan).dropna().rename("ratio")
+        rows = rows.join(ratio, on=keys)
+        before = rows["year"] < year
+        rows = rows[~before | rows["ratio"].notna()]
+        rows.loc[before, "value"] = rows.loc[before, "value"] * rows.loc[before, "ratio"]
+        out.append(rows.drop(columns="ratio"))
+    others = table[~table["indicator_id"].isin(list(BREAKS))]
+    return pd.concat([others, *out], ignore_index=True)
+
+
+def needed_indicators(indicators=INDICATORS) -> list[str]:
+    """The rates and the counts that splice their series breaks."""
+    return [*indicators, *(c for i, b in BREAKS.items() if i in indicators for c in b[1:])]
+
+
+def store_rows(indicators=INDICATORS, levels=LEVELS, store_dir: Path | None = None) -> pd.DataFrame:
+    """The observed rows ``build`` and the backtest read from the published store (by query)."""
+    from indicators.storage import query
+
+    return query.rows(indicator_ids=needed_indicators(indicators), levels=levels, store_dir=store_dir)
+
+
+def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
+    """((level, code, indicator_id), consecutive values by year) of every observed rate series, breaks spliced."""
+    rows = table[
+        (table["variant"] == "observed")
+        & table["indicator_id"].isin([*indicators, *(c for b in BREAKS.values() for c in b[1:])])
+        & table["territory_level"].isin(levels)
+    ]
+    rows = splice_breaks(rows)
+    rows = rows[rows["indicator_id"].isin(indicators)]
+    for (level, code, indicator_id), group in rows.groupby(["territory_level", "territory_code", "indicator_id"]):
+        yield (level, code, indicator_id), consecutive(group.set_index("year")["value"])
+
+
+def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:
+    """Rolling-origin errors of every series: level, territory_code, indicator_id, origin, horizon, ..."""
+    settings = settings or SETTINGS
+    parts = []
+    for (level, code, indicator_id), s in items:
+        if len(s) < MIN_YEARS + 1:
+            continue
+        z = to_logit(s.to_numpy(), cap_of(indicator_id))
+        e = origin_errors(z, int(s.index.min()), settings.get(indicator_id, LAST_VALUE), max_horizon)
+        parts.append(e.assign(territory_level=level, territory_code=code, indicator_id=indicator_id))
+    if not parts:
+        return pd.DataFrame(columns=["territory_level", "territory_code", "indicator_id", "origin", "horizon"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1, indicators=INDICATORS) -> pd.DataFrame:
+    """Trend rows (variants trend, trend_p10 … trend_p90) for every rate series with at least MIN_YEARS
+    years, computed only from the rows given. ``workers`` is kept for compatibility (numpy is fast);
+    ``indicators``: the rates (default: the repository's ``trend:`` entries)."""
+    items = list(series(observed, indicators))
+    errors = pooled_errors(items, {**SETTINGS, **{i: setting_of(i) for i in indicators}})
+    columns = ["territory_level", "territory_code", "indicator_id", "year", "variant", "value"]
+    parts = []
+    for indicator_id in {key[2] for key, _ in items}:
+        mine = errors[errors["indicator_id"] == indicator_id] if len(errors) else errors
+        setting = BAND_SETTINGS.get(indicator_id, NOMINAL)
+        quantiles = calibrate(mine, until - 1900, setting) if len(mine) else pd.DataFrame(columns=list(LEVELS_Q))
+        for (level, code, ind), s in items:
+            if ind != indicator_id:
+                continue
+            trend = fit(s, ind, until, quantiles)
+            if trend.short or trend.path.empty:
+                continue
+            long = trend.path.melt(id_vars="year", var_name="variant", value_name="value")
+            parts.append(long.assign(territory_level=level, territory_code=code, indicator_id=ind))
+    if not parts:
+        return pd.DataFrame(columns=[*columns, "source_id"])
+    rows = pd.concat(parts, ignore_index=True)[columns]
+    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
+    return rows.assign(source_id=rows["indicator_id"].map(source_of))

@@ -1,0 +1,149 @@
+"""``python -m indicators.upload``: scripted imports with the same validation as the page.
+
+Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed) or values far from
+the indicator's history (upload_meaning; --force publishes anyway and the version records it), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from indicators.publishing import upload, upload_meaning
+from indicators.storage import versions
+
+
+def _report(parsed: upload.ParsedUpload) -> str:
+    lines = [
+        f"{parsed.filename}: fichier valide ({parsed.layout}), {len(parsed.rows)} ligne(s) à importer, "
+        f"{parsed.missing_text()}, sha256 {parsed.sha256[:12]}…",
+        "niveau : " + ", ".join(f"{level} ({count} ligne(s))" for level, count in parsed.levels.items()),
+    ]
+    if len(parsed.warnings):
+        lines.append(f"{len(parsed.warnings)} avertissement(s) :\n{upload.problems_text(parsed.warnings)}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m indicators.upload", description="Valider et publier un fichier d'indicateurs (CSV ou XLSX)."
+    )
+    parser.add_argument("file", nargs="?", type=Path)
+    parser.add_argument("--indicator", help="identifiant du catalogue (si le fichier n'a pas de colonne indicator_id)")
+    parser.add_argument("--column", help="colonne à importer (format large Insee, ex. TP6020)")
+    parser.add_argument("--year", type=int, help="année (sinon lue dans la colonne year ou le nom de colonne)")
+    parser.add_argument("--source", help="source du catalogue (par défaut la première source de l'indicateur)")
+    parser.add_argument("--store", type=Path, help="dossier du store (défaut : data/processed ou RADAR_DATA_DIR)")
+    parser.add_argument("--dry-run", action="store_true", help="valider et prévisualiser sans publier")
+    parser.add_argument("--who", default=os.environ.get("USER") or getpass.getuser(), help="auteur de la publication")
+    parser.add_argument("--rollback", type=int, metavar="VERSION", help="republier le contenu d'une version")
+    parser.add_argument("--versions", action="store_true", help="lister les versions")
+    parser.add_argument(
+        "--based-on",
+        type=int,
+        metavar="VERSION",
+        help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="publier malgré des valeurs très éloignées de l'historique de l'indicateur (consigné dans la version)",
+    )
+    parser.add_argument("--publisher", default="", help="producteur du fichier (cité sous chaque chiffre importé)")
+    parser.add_argument("--title", default="", help="titre de la publication (par défaut le nom du fichier)")
+    parser.add_argument("--edition", default="", help="édition ou millésime de la publication")
+    parser.add_argument("--sheet", help="feuille du classeur à lire (par défaut la première feuille visible)")
+    parser.add_argument(
+        "--level",
+        choices=["departement", "region", "france", "commune", "epci"],
+        help="niveau des codes si le fichier n'a pas de colonne territory_level (par défaut : déduit des codes, "
+        "5 caractères = commune, 9 chiffres = EPCI)",
+    )
+    args = parser.parse_args(argv)
+
+    if args.versions:
+        print(versions.history(args.store).drop(columns=["sha256"]).to_string(index=False))
+        return 0
+    if args.rollback is not None:
+        try:
+            record = versions.rollback(args.rollback, args.who, args.store, based_on=args.based_on)
+        except versions.VersionError as exc:
+            print(f"retour arrière impossible : {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
+            f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"
+        )
+        return 0
+    if args.file is None:
+        parser.error("FILE est requis (sauf avec --versions ou --rollback)")
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"{args.file}: illisible ({exc.strerror})", file=sys.stderr)
+        return 1
+    try:
+        parsed = upload.parse_upload(
+            data,
+            args.file.name,
+            indicator=args.indicator,
+            column=args.column,
+            year=args.year,
+            source_id=args.source,
+            sheet=args.sheet,
+            level=args.level,
+        )
+    except upload.UploadError as error:
+        print(
+            f"{args.file.name}: {len(error.problems)} problème(s), rien n'a été publié\n"
+            f"{upload.problems_text(error.problems, limit=10_000)}",
+            file=sys.stderr,
+        )
+        return 1
+    print(_report(parsed))
+    doubtful = upload_meaning.suspicious(upload_meaning.check(parsed.rows, versions.table(store_dir=args.store)))
+    for meaning in doubtful:
+        print(
+            f"{meaning.indicator_id} : valeurs douteuses au regard de l'historique de l'indicateur\n  "
+            + "\n  ".join(meaning.reasons)
+            + "\n"
+            + upload_meaning.comparison_text(meaning).to_string(index=False),
+            file=sys.stderr,
+        )
+    if doubtful and not args.force:
+        print("rien n'a été publié : vérifiez l'indicateur choisi, ou relancez avec --force", file=sys.stderr)
+        return 1
+    changes = versions.preview(parsed.rows, args.store)
+    counts = changes["status"].value_counts()
+    print(f"aperçu : {counts.get('ajoutée', 0)} ligne(s) ajoutée(s), {counts.get('modifiée', 0)} modifiée(s)")
+    if args.dry_run:
+        print("--dry-run : rien n'a été publié")
+        return 0
+    try:
+        record = versions.publish(
+            parsed.rows,
+            args.who,
+            parsed.filename,
+            parsed.sha256,
+            args.store,
+            based_on=args.based_on,
+            forced=[m.summary() for m in doubtful] or None,
+            source=None  # --source names a catalogue source; otherwise the file is its own source
+            if args.source
+            else versions.imported_source(
+                args.publisher, args.title, args.edition, args.who, parsed.filename, parsed.sha256
+            ),
+        )
+    except versions.VersionError as exc:
+        print(f"publication impossible : {exc}", file=sys.stderr)
+        return 1
+    forced = " (malgré l'alerte sur les valeurs, --force)" if record.get("forced") else ""
+    print(f"version {record['id']} publiée par {record['who']}{forced}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

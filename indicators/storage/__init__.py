@@ -1,0 +1,1 @@
+"""The built store, read: typed queries, versions, geometry, codes. Imports core only."""

@@ -1,0 +1,628 @@
+"""Versions of the store: atomic publish under a lock, history (who, when, file + sha256, what changed), rollback.
+
+Design: the pipeline's ``indicators.parquet`` is the *base* (version 0). Each publish writes a new
+folder ``versions/NNNN/`` holding the uploaded rows (``rows.parquet``), what they changed
+(``changes.parquet``), ``meta.json`` and a snapshot of the whole published table. A version's
+content is "base + the rows of the publishes in its ``chain``", applied in order (an upload wins
+over the base for the same key). A rollback is itself a new version whose chain is the target's:
+history is never rewritten and a rollback can be rolled back.
+
+Why an overlay and not full copies only: ``make data`` rebuilds the base from data/raw. Because a
+version is defined as base + uploaded rows, a rebuilt base is picked up with the analysts' published
+uploads re-applied on top of it: nothing they published is silently discarded. Snapshots are only a
+cache, named after the sha256 of the base they were composed on; a snapshot for an older base is
+ignored and the table is recomposed (and the snapshot rewritten) on the next read.
+
+Atomicity: a version folder is written as ``versions/.tmp-*``, every file and the folder fsynced,
+then renamed (and ``versions/`` fsynced); the pointer ``versions/CURRENT`` is replaced with
+``os.replace`` last (written and fsynced first). A process killed at any point leaves CURRENT naming
+the last good version; what it left (a temporary folder or file, or a renamed folder CURRENT never
+pointed to: a "phantom") is removed by the next publish and never listed in the history. Steps of
+the protocol call ``_step(name)``: the crash test kills a publisher at each of them
+(``RADAR_VERSIONS_CRASH_AT``).
+
+Concurrency: publishes and rollbacks hold an exclusive ``flock`` on ``versions/.lock`` from reading
+the current version to replacing CURRENT, so two concurrent publishes are serialised. On top of that,
+optimistic concurrency: an action names the version it was based on (``based_on``: the version the
+analyst's preview or history showed) and is refused, with who published since, if the current version
+moved. A lock whose holder is gone or stopped for more than ``LOCK_STALE`` seconds is broken (the lock
+file is replaced); the old holder then notices, before renaming or swapping anything, that its lock is
+no longer the store's lock and gives up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from indicators.core import catalogue, layout
+from indicators.core.errors import StoreMissing
+from indicators.core.paths import INDICATORS_FILE, processed_dir
+from indicators.core.schema import COLUMNS, KEY
+
+VERSIONS_DIR = "versions"
+CURRENT = "CURRENT"
+LOCK_TIMEOUT = 120.0
+LOCK_STALE = 30.0  # a holder stopped (or gone) this long loses the lock
+CRASH_ENV = "RADAR_VERSIONS_CRASH_AT"
+STEPS = ("locked", "folder_written", "folder_renamed", "catalogue_written", "current_written", "current_swapped")
+
+
+class VersionError(Exception):
+    pass
+
+
+class StaleVersion(VersionError):
+    """The current version is not the one the action was based on."""
+
+
+def _step(name: str) -> None:
+    """A step of the publish protocol (fault injection for the crash test: die here, like a SIGKILL)."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _store(store_dir: Path | None) -> Path:
+    return Path(store_dir) if store_dir is not None else processed_dir()
+
+
+def _dir(store_dir: Path | None) -> Path:
+    return _store(store_dir) / VERSIONS_DIR
+
+
+def _name(version: int) -> str:
+    return f"{version:04d}"
+
+
+BASE_MANIFEST = "indicators.manifest.json"
+
+
+def base_hash(store_dir: Path | None = None) -> str:
+    """sha256 (16 hex) of the base, read from its manifest: computed once when the base is written
+    (pipeline) and again only if the file no longer has the size and mtime recorded there."""
+    path = _store(store_dir) / INDICATORS_FILE
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise StoreMissing(f"{path} is missing: build the store with `make data`") from None
+    manifest = path.with_name(BASE_MANIFEST)
+    with contextlib.suppress(OSError, ValueError):
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        if recorded["size"] == stat.st_size and recorded["mtime_ns"] == stat.st_mtime_ns:
+            return recorded["sha256"]
+    return record_base(store_dir)
+
+
+def record_base(store_dir: Path | None = None) -> str:
+    """Hash the base once and write its manifest (size, mtime, sha256); returns the hash."""
+    path = _store(store_dir) / INDICATORS_FILE
+    stat = path.stat()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    value = digest.hexdigest()[:16]
+    record = {"file": INDICATORS_FILE, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": value}
+    with contextlib.suppress(OSError):
+        _write_text(path.with_name(BASE_MANIFEST), json.dumps(record))
+    return value
+
+
+def current(store_dir: Path | None = None) -> int:
+    """The published version (0 = the pipeline's base, no upload)."""
+    pointer = _dir(store_dir) / CURRENT
+    if not pointer.exists():
+        return 0
+    return int(pointer.read_text().strip() or 0)
+
+
+def token(store_dir: Path | None = None) -> str:
+    """Cheap identity of what load_indicators returns now, the cache key of the app: the CURRENT pointer
+    and the base's hash from its manifest (two small reads and a stat, no hashing of the data)."""
+    return f"{current(store_dir)}-{base_hash(store_dir)}"
+
+
+def published_path(store_dir: Path | None = None) -> Path:
+    """The Parquet file holding the published table (in the layout of indicators/core/layout.py): the base,
+    or the snapshot of the current version (composed and written first if the base was rebuilt)."""
+    version = current(store_dir)
+    if version == 0:
+        base_hash(store_dir)  # raises StoreMissing
+        return _store(store_dir) / INDICATORS_FILE
+    snapshot = _dir(store_dir) / _name(version) / f"snapshot-{base_hash(store_dir)}.parquet"
+    if not snapshot.exists():
+        table(version, store_dir)
+        if not snapshot.exists():
+            raise VersionError(f"instantané de la version {version} impossible à écrire")
+    return snapshot
+
+
+def meta(version: int, store_dir: Path | None = None) -> dict:
+    if version == 0:
+        return {"id": 0, "kind": "base", "chain": [], "who": "pipeline", "filename": INDICATORS_FILE}
+    path = _dir(store_dir) / _name(version) / "meta.json"
+    if not path.exists():
+        raise VersionError(f"version {version} inconnue")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _read_base(store_dir: Path | None) -> pd.DataFrame:
+    path = _store(store_dir) / INDICATORS_FILE
+    if not path.exists():
+        raise StoreMissing(f"{path} is missing: build the store with `make data`")
+    return pd.read_parquet(path)
+
+
+def upsert(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``rows`` added, replacing the rows of the same key; sorted by key."""
+    combined = pd.concat([table[COLUMNS], rows[COLUMNS]], ignore_index=True)
+    combined = combined[~combined.duplicated(KEY, keep="last")]
+    return combined.sort_values(KEY).reset_index(drop=True)
+
+
+def compose(chain: list[int], store_dir: Path | None = None) -> pd.DataFrame:
+    """The base plus the uploaded rows of each version of ``chain``, in order."""
+    parts = [_read_base(store_dir)]
+    parts += [pd.read_parquet(_dir(store_dir) / _name(v) / "rows.parquet") for v in chain]
+    if len(parts) == 1:
+        return parts[0]
+    return upsert(parts[0], pd.concat(parts[1:], ignore_index=True))
+
+
+def table(version: int | None = None, store_dir: Path | None = None) -> pd.DataFrame:
+    """The indicator table of ``version`` (default: the published one)."""
+    version = current(store_dir) if version is None else version
+    if version == 0:
+        return _read_base(store_dir)
+    folder = _dir(store_dir) / _name(version)
+    snapshot = folder / f"snapshot-{base_hash(store_dir)}.parquet"
+    if snapshot.exists():
+        return pd.read_parquet(snapshot)
+    composed = compose(meta(version, store_dir)["chain"], store_dir)  # the base was rebuilt since
+    with contextlib.suppress(OSError):
+        _write_parquet(composed, snapshot)
+    return composed
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    layout.write(frame, path)  # temporary file, then rename
+
+
+def _write_text(path: Path, text: str, step: str | None = None) -> None:
+    """Write a temporary file, fsync it, replace ``path`` with it, fsync the folder."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if step:
+        _step(step)
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+class Held:
+    """The lock a publisher holds; ``check()`` before each irreversible step."""
+
+    def __init__(self, path: Path, handle) -> None:
+        self.path, self.handle = path, handle
+
+    def check(self) -> None:
+        try:
+            same = os.stat(self.path).st_ino == os.fstat(self.handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            raise VersionError(
+                "cette publication a été suspendue trop longtemps et son verrou a été repris : rien n'a été publié"
+            )
+
+
+def _holder(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def _process_state(pid: int) -> str | None:
+    """'R', 'S', 'T' (stopped)... of a process, None if it does not exist."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def _stale(holder: dict, stale_after: float) -> str | None:
+    """Why the holder of the lock has lost it (gone, or stopped too long), or None."""
+    pid, since = holder.get("pid"), holder.get("since")
+    if not isinstance(pid, int) or not isinstance(since, int | float) or time.time() - since < stale_after:
+        return None
+    state = _process_state(pid)
+    if state is None:
+        return f"le processus {pid} qui le tenait n'existe plus"
+    if state in ("T", "t"):
+        return f"le processus {pid} qui le tenait est arrêté depuis {time.time() - since:.0f} s"
+    return None
+
+
+@contextlib.contextmanager
+def lock(store_dir: Path | None = None, timeout: float = LOCK_TIMEOUT, stale_after: float = LOCK_STALE):
+    """Exclusive lock on the store's versions (released by the OS if the process dies; broken if its
+    holder is stopped or gone for ``stale_after`` seconds). Yields a ``Held``."""
+    folder = _dir(store_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ".lock"
+    deadline = time.monotonic() + timeout
+    while True:
+        handle = open(path, "a+")  # noqa: SIM115 (kept open while the lock is held)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            holder = _holder(path)
+            reason = _stale(holder, stale_after)
+            if reason:
+                with contextlib.suppress(OSError):
+                    os.replace(path, folder / f".lock.broken-{holder.get('pid')}")
+                continue
+            if time.monotonic() > deadline:
+                raise VersionError(
+                    f"une autre publication est en cours (processus {holder.get('pid', '?')}, "
+                    f"depuis {time.time() - holder.get('since', time.time()):.0f} s) : réessayez"
+                ) from None
+            time.sleep(0.05)
+            continue
+        try:
+            replaced = os.stat(path).st_ino != os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            replaced = True
+        if replaced:  # the lock was broken between our open and our flock: take the new one
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+            continue
+        break
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "since": time.time()}))
+        handle.flush()
+        yield Held(path, handle)
+    finally:
+        with contextlib.suppress(OSError):
+            handle.seek(0)
+            handle.truncate()
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def compare(old: pd.DataFrame, new: pd.DataFrame, removals: bool = False) -> pd.DataFrame:
+    """Rows of ``new`` that are added or change a value of ``old`` (old -> new); with ``removals``,
+    also the keys of ``old`` that ``new`` lacks. Columns: KEY, old_value, new_value, status."""
+    merged = new[[*KEY, "value"]].merge(
+        old[[*KEY, "value"]], on=KEY, how="outer" if removals else "left", suffixes=("_new", "_old")
+    )
+    merged = merged.rename(columns={"value_new": "new_value", "value_old": "old_value"})
+    status = pd.Series("modifiée", index=merged.index)
+    status[merged["old_value"].isna()] = "ajoutée"
+    status[merged["new_value"].isna()] = "supprimée"
+    merged["status"] = status
+    same = merged["old_value"].eq(merged["new_value"])
+    return merged[~same][[*KEY, "old_value", "new_value", "status"]].reset_index(drop=True)
+
+
+def preview(rows: pd.DataFrame, store_dir: Path | None = None) -> pd.DataFrame:
+    """What publishing ``rows`` would add or change in the published table."""
+    return compare(table(store_dir=store_dir), rows)
+
+
+def _counts(changes: pd.DataFrame) -> dict[str, int]:
+    counts = changes["status"].value_counts()
+    return {
+        k: int(counts.get(v, 0)) for k, v in (("added", "ajoutée"), ("changed", "modifiée"), ("removed", "supprimée"))
+    }
+
+
+def _next(store_dir: Path | None) -> int:
+    ids = [int(p.name) for p in _dir(store_dir).iterdir() if p.is_dir() and p.name.isdigit()]
+    return max(ids, default=0) + 1
+
+
+def _alive(pid_text: str) -> bool:
+    return pid_text.isdigit() and _process_state(int(pid_text)) is not None and int(pid_text) != os.getpid()
+
+
+def _clean_stale(store_dir: Path | None) -> list[str]:
+    """What killed publishes left (called under the lock): half-written folders, temporary files of
+    processes that are gone, and phantoms (folders renamed but never pointed to by CURRENT)."""
+    folder, removed = _dir(store_dir), []
+    now = current(store_dir)
+    for path in folder.iterdir():
+        name = path.name
+        if name.startswith(".tmp-") and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(name)
+        elif ".tmp-" in name and path.is_file() and not _alive(name.rsplit("-", 1)[-1]):
+            path.unlink(missing_ok=True)
+            removed.append(name)
+        elif name.startswith(".lock.broken-"):
+            path.unlink(missing_ok=True)
+        elif name.isdigit() and path.is_dir() and int(name) > now:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(name)
+        elif name.isdigit() and path.is_dir():
+            for tmp in path.glob(".*.tmp-*"):
+                if not _alive(tmp.name.rsplit("-", 1)[-1]):
+                    tmp.unlink(missing_ok=True)
+                    removed.append(f"{name}/{tmp.name}")
+    if removed:
+        _fsync_dir(folder)
+    return removed
+
+
+def _write_version(
+    store_dir: Path | None,
+    record: dict,
+    rows: pd.DataFrame,
+    changes: pd.DataFrame,
+    snapshot: pd.DataFrame,
+    held: Held,
+) -> int:
+    folder = _dir(store_dir)
+    version = _next(store_dir)
+    record = {
+        **record,
+        "id": version,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "base": base_hash(store_dir),
+        **_counts(changes),
+    }
+    tmp = folder / f".tmp-{_name(version)}-{os.getpid()}"
+    tmp.mkdir()
+    rows[COLUMNS].to_parquet(tmp / "rows.parquet", index=False)
+    changes.to_parquet(tmp / "changes.parquet", index=False)
+    layout.write(snapshot, tmp / f"snapshot-{record['base']}.parquet")
+    (tmp / "meta.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    for path in tmp.iterdir():
+        _fsync_file(path)
+    _fsync_dir(tmp)
+    _step("folder_written")
+    held.check()
+    os.replace(tmp, folder / _name(version))
+    _fsync_dir(folder)
+    _step("folder_renamed")
+    return version
+
+
+def _point_to(store_dir: Path | None, version: int, held: Held) -> None:
+    held.check()
+    _write_text(_dir(store_dir) / CURRENT, _name(version), step="current_written")
+    _step("current_swapped")
+
+
+def _check_based_on(based_on: int | None, now: int, store_dir: Path | None) -> None:
+    if based_on is None or based_on == now:
+        return
+    latest = meta(now, store_dir)
+    raise StaleVersion(
+        f"la version publiée est maintenant la {now} ({latest.get('kind')} par {latest.get('who')}"
+        f"{' le ' + latest['when'] if latest.get('when') else ''}), pas la {based_on} que vous aviez sous les "
+        "yeux : rien n'a été fait, vérifiez l'aperçu et l'historique puis recommencez"
+    )
+
+
+def default_rollback_target(store_dir: Path | None = None) -> int:
+    """What "undo" means now: the version the current one was published over (0 for the base)."""
+    return int(meta(current(store_dir), store_dir).get("previous", 0) or 0)
+
+
+def publish(
+    rows: pd.DataFrame,
+    who: str,
+    filename: str,
+    sha256: str,
+    store_dir: Path | None = None,
+    declare: dict | None = None,
+    based_on: int | None = None,
+    forced: list[dict] | None = None,
+    source: dict | None = None,
+) -> dict:
+    """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
+    (with its ``source`` dict) to add to the store's catalogue extension. ``based_on``: the version the
+    analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since.
+    ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
+    the version's meta. ``source``: the file as its own source (``imported_source``); its rows are
+    credited to it, not to the indicator's built-in source."""
+    with lock(store_dir) as held:
+        _step("locked")
+        _clean_stale(store_dir)
+        now = current(store_dir)
+        _check_based_on(based_on, now, store_dir)
+        published = table(now, store_dir)
+        changes = compare(published, rows)
+        chain = [*meta(now, store_dir)["chain"]]
+        record = {
+            "kind": "publish",
+            "who": who,
+            "filename": filename,
+            "sha256": sha256,
+            "previous": now,
+            "based_on": now if based_on is None else based_on,
+            "indicators": sorted(rows["indicator_id"].unique().tolist()),
+            "rows": int(len(rows)),
+        }
+        if forced:
+            record["forced"] = forced
+        version = _next(store_dir)
+        if source and not declare:
+            day = time.strftime("%d/%m/%Y")
+            source = {
+                **source,
+                "id": f"upload_{_name(version)}_{sha256[:12]}",
+                "when": day,
+                "citation": f"{source['citation']}, le {day}",
+            }
+            rows = rows.assign(source_id=source["id"])
+            record["source"] = source
+        record["chain"] = [*chain, version]
+        written = _write_version(store_dir, record, rows, changes, upsert(published, rows), held)
+        if written != version:
+            raise VersionError("numérotation des versions incohérente")
+        if declare:
+            held.check()
+            declare_indicator(declare, store_dir)
+            _step("catalogue_written")
+        elif source:
+            held.check()
+            _register_source(record["source"], store_dir)
+            _step("catalogue_written")
+        _point_to(store_dir, version, held)
+    return meta(version, store_dir)
+
+
+def rollback(target: int, who: str, store_dir: Path | None = None, based_on: int | None = None) -> dict:
+    """Publish again the content of version ``target`` (0 = the pipeline's base) as a new version.
+
+    ``based_on``: the current version the analyst saw when choosing; refused if it moved since."""
+    with lock(store_dir) as held:
+        _step("locked")
+        _clean_stale(store_dir)
+        now = current(store_dir)
+        _check_based_on(based_on, now, store_dir)
+        if target > now:
+            raise VersionError(f"version {target} inconnue")
+        target_meta = meta(target, store_dir)
+        before, after = table(now, store_dir), table(target, store_dir)
+        changes = compare(before, after, removals=True)
+        record = {
+            "kind": "rollback",
+            "who": who,
+            "filename": "",
+            "sha256": "",
+            "previous": now,
+            "based_on": now if based_on is None else based_on,
+            "target": target,
+            "chain": list(target_meta["chain"]),
+            "indicators": [],
+            "rows": 0,
+        }
+        version = _write_version(store_dir, record, after.iloc[0:0], changes, after, held)
+        _point_to(store_dir, version, held)
+    return meta(version, store_dir)
+
+
+def history(store_dir: Path | None = None) -> pd.DataFrame:
+    """Every version, newest first: id, kind, when, who, filename, source (citation of the file), sha256,
+    added, changed, removed, target, current."""
+    folder = _dir(store_dir)
+    records = [meta(0, store_dir)]
+    now = current(store_dir)
+    if folder.exists():
+        for path in sorted(folder.iterdir()):
+            # a folder past CURRENT is a phantom of a killed publish: never listed
+            if path.is_dir() and path.name.isdigit() and int(path.name) <= now and (path / "meta.json").exists():
+                records.append(json.loads((path / "meta.json").read_text(encoding="utf-8")))
+    for record in records:
+        record["source"] = (record.get("source") or {}).get("citation", "")
+        if record.get("forced"):
+            record["source"] += " ; publiée malgré l'alerte sur les valeurs"
+    records[0]["source"] = "fichiers publiés de data/raw (make data)"
+    frame = pd.DataFrame(records)
+    for column in ("when", "who", "filename", "sha256", "added", "changed", "removed", "target"):
+        if column not in frame:
+            frame[column] = None
+    frame["current"] = frame["id"] == now
+    columns = [
+        "id",
+        "kind",
+        "when",
+        "who",
+        "filename",
+        "source",
+        "sha256",
+        "added",
+        "changed",
+        "removed",
+        "target",
+        "current",
+    ]
+    return frame[columns].sort_values("id", ascending=False).reset_index(drop=True)
+
+
+def changes(version: int, store_dir: Path | None = None) -> pd.DataFrame:
+    path = _dir(store_dir) / _name(version) / "changes.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=[*KEY, "old_value", "new_value"])
+
+
+def imported_source(publisher: str, title: str, edition: str, who: str, filename: str, sha256: str) -> dict:
+    """A published file as its own catalogue source: who published it, what, which edition, who imported it."""
+    publisher = publisher.strip() or "Producteur non précisé"
+    title = title.strip() or filename
+    edition = edition.strip() or "édition non précisée"
+    return {
+        "producer": publisher,
+        "title": title,
+        "edition": edition,
+        "url": filename,
+        "licence": "non précisée (fichier importé)",
+        "who": who,
+        "filename": filename,
+        "sha256": sha256,
+        "citation": f"{publisher}, {title} ({edition}) ; {catalogue.IMPORTED_MARK} {who}, sha256 {sha256[:12]}",
+    }
+
+
+def _register_source(source: dict, store_dir: Path | None) -> None:
+    """Add the source of a published file to the store's catalogue extension (checked by catalogue.parse)."""
+    path = catalogue.local_path(_store(store_dir))
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    document = document or {"sources": {}, "indicators": []}
+    entry = {k: v for k, v in source.items() if k != "id"}
+    candidate = {**document, "sources": {**(document.get("sources") or {}), source["id"]: entry}}
+    with open(catalogue.CATALOGUE_PATH, encoding="utf-8") as handle:
+        catalogue.parse(catalogue.merge(yaml.safe_load(handle), candidate))  # raises CatalogueError
+    _write_text(path, yaml.safe_dump(candidate, allow_unicode=True, sort_keys=False))
+
+
+def declare_indicator(entry: dict, store_dir: Path | None = None) -> None:
+    """Add an analyst-declared indicator (and its source) to the store's catalogue extension.
+
+    ``entry`` has the catalogue's fields (id, label, short_label, theme, unit, decimals, definition,
+    polarity) and ``source``: {id, producer, title, url, licence, citation}. Checked by catalogue.parse.
+    """
+    if entry["id"] in catalogue.load(store_dir=_store(store_dir)):
+        raise catalogue.CatalogueError(f"l'indicateur {entry['id']} existe déjà au catalogue")
+    path = catalogue.local_path(_store(store_dir))
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    document = document or {"sources": {}, "indicators": []}
+    source = dict(entry["source"])
+    source_id = source.pop("id")
+    indicator = {k: v for k, v in entry.items() if k != "source"} | {"sources": [source_id]}
+    candidate = catalogue.merge(document, {"sources": {source_id: source}, "indicators": [indicator]})
+    with open(catalogue.CATALOGUE_PATH, encoding="utf-8") as handle:
+        catalogue.parse(catalogue.merge(yaml.safe_load(handle), candidate))  # raises CatalogueError
+    _write_text(path, yaml.safe_dump(candidate, allow_unicode=True, sort_keys=False))

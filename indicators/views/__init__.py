@@ -1,0 +1,3 @@
+"""What the pages show: view models, charts, maps, PDF fiches and the app's caches. Imports core, storage and
+models.
+"""

@@ -1,0 +1,467 @@
+"""The only Streamlit caches, keyed on the published version (versions.token): a publish or a rollback
+is seen at the next rerun. Pages read the store through indicators.storage.query (only the rows they need);
+nothing here loads or masks the whole table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from indicators.storage import query, store, versions
+
+
+@st.cache_resource(show_spinner=False)
+def server_tuned() -> int:
+    """TCP_NODELAY on the server's sockets, once per process (see indicators.views.serving)."""
+    from indicators.views import serving
+
+    return serving.tcp_nodelay()
+
+
+@st.cache_resource(show_spinner=False)
+def population() -> pd.DataFrame:
+    return store.load_population()
+
+
+@st.cache_resource(show_spinner=False)
+def territory_index() -> pd.DataFrame:
+    """Départements, EPCI and communes for the search box (built by the pipeline); shared read-only."""
+    return store.load_territories()
+
+
+@st.cache_resource(show_spinner=False)
+def population_projection() -> pd.DataFrame:
+    """Every département and France, three variants, from the last estimate to 2051 (needs at 31/12/2050
+    use the population at 1/1/2051). Shared read-only."""
+    from indicators.models import projections
+
+    pop = population()
+    return projections.project_population(pop, int(pop["year"].max()), until=2051)
+
+
+def _population_of(code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(observed, projected) population by sex and age band of one territory."""
+    projected = population_projection()
+    return population()[population()["territory_code"] == code], projected[projected["territory_code"] == code]
+
+
+def scenario_inputs(code: str):
+    """(baselines, groups) of one département for the scenarios: see indicators.models.needs / scenarios."""
+    return _scenario_inputs(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scenario_inputs(code: str, token: str):
+    from indicators.models import needs
+
+    observed, projected = _population_of(code)
+    own = query.rows(levels=["departement"], codes=[code])
+    bases = needs.baselines(own, population(), code)
+    groups = {
+        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
+        for v in ("central", "low", "high")
+    }
+    return bases, groups
+
+
+def scenario_view(code: str, chosen: list):
+    """scenario_view.Trajectories of one département under the chosen scenarios (a list of
+    scenarios.Scenario), shared read-only; the key is the scenarios' repr (every assumption)."""
+    return _scenario_view(code, repr(tuple(chosen)), versions.token(), chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario_view(code: str, key: str, token: str, _chosen: list):
+    from indicators.views import scenario_view as view
+
+    bases, groups = _scenario_inputs(code, token)
+    _, spending_band, spending_observed = _need_bands(code, token)
+    return view.build(code, list(_chosen), bases, groups, spending_band, spending_observed)
+
+
+def scenario_need(code: str, chosen: list, need_id: str):
+    """scenario_view.NeedView (chart and milestone table) of one need under the chosen scenarios."""
+    return _scenario_need(code, repr(tuple(chosen)), need_id, versions.token(), chosen)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _scenario_need(code: str, key: str, need_id: str, token: str, _chosen: list):
+    from indicators.views import scenario_view as view
+
+    bases, _ = _scenario_inputs(code, token)
+    bands, _, _ = _need_bands(code, token)
+    band = bands[bands["need"] == need_id]
+    return view.need(_scenario_view(code, key, token, _chosen), bases[need_id], need_id, band)
+
+
+def need_bands(code: str):
+    """(recipients bands by need, total spending band, observed total spending) of one département: the
+    calibrated 50 % / 80 % bands of the store and the DREES spending history (see indicators.models.scenarios)."""
+    return _need_bands(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _need_bands(code: str, token: str):
+    from indicators.models import needs, scenarios
+
+    bases, _ = _scenario_inputs(code, token)
+    rows = query.rows(
+        indicator_ids=[n.id for n in needs.NEEDS],
+        levels=["departement"],
+        codes=[code],
+        variants=["central", *scenarios.BAND_COLUMNS],
+    )
+    bands = scenarios.need_bands(rows)
+    return bands, scenarios.spending_band(bands, bases), scenarios.observed_spending(bases)
+
+
+def age_outlook(code: str):
+    """(age-group paths, {year: pyramid frame}, last observed year) of one département: see age_outlook."""
+    return _age_outlook(code, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _age_outlook(code: str, token: str):
+    from indicators.models import age_outlook
+
+    observed, projected = _population_of(code)
+    paths = age_outlook.group_paths(observed, projected)
+    pyramids = {y: age_outlook.pyramid(observed, projected, y) for y in age_outlook.MILESTONES}
+    return paths, pyramids, int(observed["year"].max())
+
+
+def age_figures(code: str, year: int):
+    """(pyramid of the last observed year vs ``year``, age groups over time) of one département."""
+    return _age_figures(code, year, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _age_figures(code: str, year: int, token: str):
+    from indicators.views import age_charts
+
+    paths, pyramids, last = _age_outlook(code, token)
+    return age_charts.pyramid_figure(pyramids[year], last, year), age_charts.groups_figure(paths)
+
+
+def track_record(name: str) -> pd.DataFrame:
+    """A track-record table written by the pipeline (see indicators.models.track_record), shared read-only."""
+    return _track_record(name, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _track_record(name: str, token: str) -> pd.DataFrame:
+    from indicators.models import track_record as record
+
+    return record.load(name)
+
+
+def past_projection(code: str, name: str):
+    """(figure, sentences) of the population projection made 10 years ago for one département vs observed."""
+    return _past_projection(code, name, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _past_projection(code: str, name: str, token: str):
+    from indicators.models import track_record as record
+    from indicators.views import age_charts
+
+    paths = _track_record(record.PATHS_FILE, token)
+    mine = paths[paths["territory_code"] == code]
+    summary = _track_record(record.POPULATION_FILE, token)
+    if mine.empty:
+        return None, []
+    return age_charts.past_projection_figure(mine, record.ORIGIN), record.population_sentences(mine, summary, name)
+
+
+def past_forecast(code: str, indicator_id: str, name: str, kind: str = "rate"):
+    """(figure or None, sentence or None, origin or None) of the forecast made about 10 years ago for one
+    département's rate
+    (kind "rate", track_record.rate_paths) or need (kind "need", track_record.need_paths) vs observed."""
+    return _past_forecast(code, indicator_id, name, kind, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _past_forecast(code: str, indicator_id: str, name: str, kind: str, token: str):
+    from indicators.core import catalogue
+    from indicators.core.formatting import format_indicator
+    from indicators.models import track_record as record
+    from indicators.views import trend_charts
+
+    file, central = (record.RATE_PATHS_FILE, "trend") if kind == "rate" else (record.NEED_PATHS_FILE, "central")
+    paths = _track_record(file, token)
+    mine = paths[(paths["territory_code"] == code) & (paths["indicator_id"] == indicator_id)]
+    if mine[central].notna().sum() == 0:
+        return None, None, None
+    indicator = catalogue.get(indicator_id)
+    figure = trend_charts.past_forecast_figure(mine, indicator.unit, central)
+    sentence = record.past_forecast_sentence(
+        mine,
+        central,
+        lambda v: format_indicator(v, indicator),
+        name,
+        lambda v: format_indicator(v, indicator, with_unit=False),
+    )
+    return figure, sentence, int(mine["origin"].iloc[0])
+
+
+def profile(code: str):
+    """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only),
+    rebuilt when a new version of the store is published."""
+    return _profile(code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _profile(code: str, token: str):
+    from indicators.views import profile as territory_profile
+
+    return territory_profile.build(territory_profile.store_rows(), population(), code)
+
+
+def local_profile(level: str, code: str):
+    """The profile of one commune or EPCI (see indicators.views.local_profile), per store version."""
+    return _local_profile(level, code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _local_profile(level: str, code: str, token: str):
+    from indicators.views import local_profile as territory_profile
+
+    return territory_profile.build(level, code, territory_index())
+
+
+@st.cache_resource(show_spinner=False)
+def geojson() -> dict:
+    """The map geometry as a GeoJSON dict (feature id = département code), built once per process."""
+    from indicators.storage import geo
+
+    return geo.to_geojson(store.load_geometry())
+
+
+@st.cache_resource(show_spinner=False)
+def geojson_detail() -> dict:
+    """Finer shapes of Paris and the petite couronne, for the zoom beside the map."""
+    from indicators.storage import geo
+
+    return geo.to_geojson(store.load_geometry(), column="detail")
+
+
+STATIC_GEO = Path(__file__).resolve().parents[2] / "static" / "geo"
+STATIC_URL = "/app/static/geo/"
+
+
+def geojson_url(detail: bool = False) -> str | dict:
+    """The URL of the map geometry (département level) for plotly, written once per built geometry: figures
+    carry locations and values only and the browser fetches the shapes once (then from its cache).
+    Falls back to the GeoJSON dict itself when the static folder cannot be written."""
+    return _geojson_url(detail, _geometry_token())
+
+
+def _geometry_token() -> str:
+    from indicators.core.paths import GEO_FILE, processed_dir
+
+    stat = (processed_dir() / GEO_FILE).stat()
+    return _geometry_hash(stat.st_size, stat.st_mtime_ns)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geometry_hash(size: int, mtime_ns: int) -> str:
+    import hashlib
+
+    from indicators.core.paths import GEO_FILE, processed_dir
+
+    return hashlib.sha256((processed_dir() / GEO_FILE).read_bytes()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geojson_url(detail: bool, token: str) -> str | dict:
+    from indicators.storage import geo
+
+    shapes = geojson_detail() if detail else geojson()
+    try:
+        name = geo.publish_geojson(shapes, STATIC_GEO, "departements-detail" if detail else "departements", token)
+    except OSError:
+        return shapes
+    return STATIC_URL + name
+
+
+def commune_geojson_url(level: str, code: str) -> str | dict:
+    """The URL of the commune shapes of one département or EPCI (see commune_map.geojson), written once per
+    built geometry into static/geo/ like the département map's (the dict itself if it cannot be written)."""
+    from indicators.views import commune_map
+
+    communes = commune_map.communes_of(territory_index(), level, code)
+    paths = [store.commune_geometry_path(d) for d in sorted(set(communes["departement"]))]
+    stats = [p.stat() for p in paths if p.exists()]
+    return _commune_geojson_url(level, code, tuple((s.st_size, s.st_mtime_ns) for s in stats))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _commune_geojson_url(level: str, code: str, stats: tuple) -> str | dict:
+    import hashlib
+
+    from indicators.storage import geo
+    from indicators.views import commune_map
+
+    shapes = commune_map.geojson(commune_map.communes_of(territory_index(), level, code))
+    token = hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
+    try:
+        name = geo.publish_geojson(shapes, STATIC_GEO, f"communes-{level}-{code}", token)
+    except OSError:
+        return shapes
+    return STATIC_URL + name
+
+
+def local_indicators(level: str = "commune") -> list[str]:
+    """Catalogue indicators with observed rows at ``level`` (commune or epci), catalogue order."""
+    return _local_indicators(level, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _local_indicators(level: str, token: str) -> list[str]:
+    from indicators.core import catalogue
+
+    held = set(query.coverage(level)["indicator_id"])
+    return [i for i in catalogue.load() if i in held]
+
+
+def indicator_year(indicator_id: str, year: int, level: str) -> pd.DataFrame:
+    """territory_code, value, source_id of every territory of a level (e.g. the 34 875 communes), read-only."""
+    return _indicator_year(indicator_id, year, level, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.DataFrame:
+    return query.indicator_year(indicator_id, year, level)
+
+
+def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
+    """The side-by-side table for a choice of territories (keys, see compare.Territory; 32 choices kept)."""
+    return _compare_table(codes, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
+    from indicators.views import compare
+
+    index = territory_index()
+    chosen = [compare.territory(k, index) for k in codes]
+    rows = [query.rows(levels=["departement", "france"])]
+    for level in ("commune", "epci"):
+        wanted = [t.code for t in chosen if t.level == level]
+        if wanted:
+            rows.append(query.rows(levels=[level], codes=wanted))
+    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index)
+
+
+def compare_view(codes: tuple[str, ...]):
+    """compare.View of a choice of départements: shared read-only (Streamlit only reads it)."""
+    return _compare_view(codes, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _compare_view(codes: tuple[str, ...], token: str):
+    from indicators.views import compare
+
+    return compare.view(_compare_table(codes, token), list(codes), territory_index())
+
+
+def compare_charts(indicator_id: str, codes: tuple[str, ...]):
+    """(bar chart, time series) of one indicator for a choice of départements, built once per published
+    version: st.plotly_chart only serialises a figure, it never changes it."""
+    return _compare_charts(indicator_id, codes, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _compare_charts(indicator_id: str, codes: tuple[str, ...], token: str):
+    from indicators.views import compare, compare_charts
+
+    index = territory_index()
+    wide = _compare_table(codes, token)
+    row = wide[wide["indicator_id"] == indicator_id].iloc[0]
+    history = indicator_rows(indicator_id)
+    chosen = [compare.territory(k, index) for k in codes]
+    return (
+        compare_charts.bar_chart(row, list(codes), compare.labels(list(codes), index)),
+        compare_charts.time_series(history, indicator_id, list(codes), chosen),
+    )
+
+
+def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """(raw matrix, z-scores, year per indicator) for a set of indicators."""
+    return _similarity_z(indicator_ids, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _similarity_z(indicator_ids: tuple[str, ...], token: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    from indicators.models import similarity
+
+    rows = query.rows(indicator_ids=list(indicator_ids), levels=["departement"])
+    matrix, years = similarity.indicator_matrix(rows, list(indicator_ids))
+    return matrix, similarity.standardise(matrix), years
+
+
+@st.cache_resource(show_spinner=False)
+def geojson_codes() -> list[str]:
+    """The 101 département codes, in code order."""
+    from indicators.views import maps
+
+    return maps.the_101()["code"].tolist()
+
+
+def indicator_rows(indicator_id: str) -> pd.DataFrame:
+    """Every observed row of one indicator (all levels), read-only: a few thousand rows, not the table."""
+    return _indicator_rows(indicator_id, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _indicator_rows(indicator_id: str, token: str) -> pd.DataFrame:
+    return query.rows(indicator_ids=[indicator_id])
+
+
+def coverage() -> pd.DataFrame:
+    """What the store holds, one row per indicator (see overview.coverage)."""
+    return _coverage(versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _coverage(token: str) -> pd.DataFrame:
+    from indicators.views import overview
+
+    return overview.coverage_of(query.coverage("departement"))
+
+
+def mappable_indicators(min_departements: int = 50) -> list[str]:
+    """Catalogue indicators published for at least ``min_departements`` départements in some year."""
+    return _mappable_indicators(min_departements, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _mappable_indicators(min_departements: int, token: str) -> list[str]:
+    from indicators.core import catalogue
+
+    counts = query.coverage("departement").set_index("indicator_id")["best_year_count"]
+    return [i for i in catalogue.load() if counts.get(i, 0) >= min_departements]
+
+
+def trend(code: str, indicator_id: str, level: str = "departement"):
+    """(observed series, stored trend path year × variants, backtest summary or None) of one rate."""
+    return _trend(code, indicator_id, level, versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trend(code: str, indicator_id: str, level: str, token: str):
+    from indicators.models import track_record as record
+    from indicators.models import trends
+
+    observed = query.series(indicator_id, code, level)
+    rows = query.rows(indicator_ids=[indicator_id], levels=[level], codes=[code], variants=trends.VARIANTS)
+    if rows.empty and indicator_id not in trends.INDICATORS:  # an analyst's rate flagged ``trend: true``
+        every = query.rows(indicator_ids=[indicator_id], levels=list(trends.LEVELS))
+        rows = trends.build(every, indicators=(indicator_id,))
+        rows = rows[(rows["territory_code"] == code) & (rows["territory_level"] == level)]
+    path = rows.pivot(index="year", columns="variant", values="value").reset_index()
+    path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
+    backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made
+    return observed, path, backtest

@@ -1,0 +1,273 @@
+"""Side-by-side comparison of territories with France: values, years, ranks, gaps; CSV and XLSX exports.
+
+A territory is a département ("38"), a commune ("com:95585") or an EPCI ("epci:200055655"): any mix of 2
+to 8. Each figure keeps its level: an indicator not published for a commune or an EPCI shows the value
+of its département, marked as such ("dép. 95"); ranks are among départements, for départements only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from indicators.core import catalogue, exports
+from indicators.core.formatting import MISSING, NBSP, format_indicator, format_rank
+from indicators.models import ranking
+from indicators.storage import territories
+
+DEFAULT_CODES = ("38", "44", "93")
+MIN_CODES, MAX_CODES = 2, 8
+SIGN = {"higher_is_worse": 1.0, "higher_is_better": -1.0, "neutral": 0.0}
+RATE_UNITS = ("%", "‰", "€/hab.", "€/an")  # a count (foyers, k€) is not comparable with the France total
+
+
+PREFIXES = {"com": "commune", "epci": "epci"}
+LEVEL_SHORT = {"departement": "département", "commune": "commune", "epci": "intercommunalité"}
+
+
+@dataclass(frozen=True)
+class Territory:
+    key: str  # "38", "com:95585", "epci:200055655"
+    level: str
+    code: str
+    name: str
+    departement: str
+
+    @property
+    def label(self) -> str:
+        """'Isère', 'Sarcelles (95)', 'CA Roissy Pays de France'."""
+        return f"{self.name} ({self.departement})" if self.level == "commune" else self.name
+
+
+def key_of(level: str, code: str) -> str:
+    return code if level == "departement" else f"{'com' if level == 'commune' else 'epci'}:{code}"
+
+
+def territory(key: str, index: pd.DataFrame | None = None) -> Territory | None:
+    """The territory of a key (None when unknown); communes and EPCI need the territory index."""
+    prefix, _, code = key.strip().partition(":")
+    if not code:
+        dep = territories.normalise_departement_code(prefix)
+        return Territory(dep, "departement", dep, territories.departement_names()[dep], dep) if dep else None
+    level = PREFIXES.get(prefix.lower())
+    if level is None or index is None:
+        return None
+    found = index[(index["level"] == level) & (index["code"] == code.upper())]
+    if found.empty:
+        return None
+    row = found.iloc[0]
+    return Territory(key_of(level, row["code"]), level, row["code"], row["name"], row["departement"])
+
+
+def parse_codes(raw: str | None, index: pd.DataFrame | None = None) -> list[str]:
+    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES), else the
+    default départements. Without the territory index only département codes are recognised."""
+    found = [territory(k, index) for k in (raw or "").split(",") if k.strip()]
+    keys = list(dict.fromkeys(t.key for t in found if t is not None))
+    return keys[:MAX_CODES] if len(keys) >= MIN_CODES else list(DEFAULT_CODES)
+
+
+def _observed(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    return table[(table["territory_level"] == level) & (table["variant"] == "observed")]
+
+
+def compare_table(
+    table: pd.DataFrame, codes: list[str], indicator_ids: list[str] | None = None, index: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per indicator with a value for at least one of ``codes`` (keys, see Territory; catalogue order).
+
+    Columns: indicator_id, year (latest year common to all codes, or NaN), then per key
+    ``{key}_value``, ``{key}_year``, ``{key}_rank``, ``{key}_total``, ``{key}_level`` (the level of the value:
+    a commune's own, or its département's when the indicator has no commune value), and france_value,
+    france_year. Without a common year each territory shows its own latest year.
+    """
+    ids = indicator_ids or list(catalogue.load())
+    chosen = [territory(k, index) for k in codes]
+    table = table[table["indicator_id"].isin(ids) & (table["variant"] == "observed")]
+    by_level = {level: part for level, part in table.groupby("territory_level")}
+    deps = by_level.get("departement", table.iloc[0:0])
+    france = by_level.get("france", table.iloc[0:0])
+    rows = []
+    for indicator_id in ids:
+        mine, levels = [], []
+        for t in chosen:
+            own = by_level.get(t.level, table.iloc[0:0])
+            own = own[(own["indicator_id"] == indicator_id) & (own["territory_code"] == t.code)]
+            level = t.level
+            if own.empty and t.level != "departement":  # its département's value, marked as such
+                own = deps[(deps["indicator_id"] == indicator_id) & (deps["territory_code"] == t.departement)]
+                level = "departement"
+            mine.append(own)
+            levels.append(level)
+        if all(own.empty or level != t.level for own, level, t in zip(mine, levels, chosen, strict=True)):
+            continue  # no chosen territory has a value of its own
+        years = [set(own["year"]) for own in mine]
+        common = set.intersection(*years)
+        year = max(common) if common else None
+        row: dict = {"indicator_id": indicator_id, "year": year}
+        ranks: dict[int, pd.DataFrame] = {}
+        for t, own, level, available in zip(chosen, mine, levels, years, strict=True):
+            used = year if year is not None else (max(available) if available else None)
+            shown = own[own["year"] == used]
+            value = shown["value"]
+            rank = None
+            if used is not None and len(value) and t.level == "departement":
+                if used not in ranks:
+                    ranks[used] = ranking.rank_departements(deps, indicator_id, used).set_index("territory_code")
+                rank = ranks[used].loc[t.code, ["rank", "total"]].tolist() if t.code in ranks[used].index else None
+            row |= {
+                f"{t.key}_value": float(value.iloc[0]) if len(value) else np.nan,
+                f"{t.key}_year": used,
+                f"{t.key}_rank": rank[0] if rank else np.nan,
+                f"{t.key}_total": rank[1] if rank else np.nan,
+                f"{t.key}_level": level,
+                f"{t.key}_source": shown["source_id"].iloc[0] if len(shown) and "source_id" in shown else None,
+            }
+        reference_year = year if year is not None else max(max(y) for y in years if y)
+        ref = france[(france["indicator_id"] == indicator_id) & (france["year"] == reference_year)]
+        row |= {"france_value": float(ref["value"].iloc[0]) if len(ref) else np.nan, "france_year": reference_year}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def gap_scores(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Relative gap to France signed by polarity, clipped to [-1, 1]: +1 = much more difficult than France.
+
+    0 for neutral indicators; NaN when the value or France is missing, or for counts (not rates).
+    """
+    sign = wide["indicator_id"].map(
+        lambda i: SIGN[catalogue.get(i).polarity] if catalogue.get(i).unit in RATE_UNITS else np.nan
+    )
+    reference = wide["france_value"].where(wide["france_value"] != 0)
+    scores = {code: ((wide[f"{code}_value"] - reference) / reference.abs() * sign).clip(-1, 1) for code in codes}
+    return pd.DataFrame(scores, index=wide.index)
+
+
+def is_ranked(indicator_id: str) -> bool:
+    """Ranks mean "1 = most difficult": only for indicators whose catalogue polarity gives a direction."""
+    return catalogue.get(indicator_id).polarity != "neutral"
+
+
+def row_label(indicator_id: str) -> str:
+    """'Couverture RSA (%)': the unit goes with the label, so that value cells stay short."""
+    indicator = catalogue.get(indicator_id)
+    return f"{indicator.short_label} ({indicator.unit})" if indicator.unit else indicator.short_label
+
+
+def labels(codes: list[str], index: pd.DataFrame | None = None) -> dict[str, str]:
+    """Column label of each key: 'Isère', 'Sarcelles (95)', 'CA Roissy Pays de France'."""
+    return {k: territory(k, index).label for k in codes}
+
+
+def display_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None) -> pd.DataFrame:
+    """French texts for the screen: Indicateur (with its unit), Année, France, then one column per territory.
+
+    A territory's cell is its value, followed by its rank among the départements ("10,73 · 5ᵉ sur 101")
+    when the indicator has a direction; a value of another year than the common one carries its year; a
+    commune's or EPCI's cell holding its département's value says so ("17,0 (dép. 95)")."""
+    names = labels(codes, index)
+    out = pd.DataFrame(
+        {
+            "Indicateur": [row_label(i) for i in wide["indicator_id"]],
+            "Année": ["variable" if pd.isna(y) else str(int(y)) for y in wide["year"]],
+            "France": [
+                format_indicator(v, catalogue.get(i), with_unit=False)
+                for v, i in zip(wide["france_value"], wide["indicator_id"], strict=True)
+            ],
+        }
+    )
+    for code in codes:
+        cells = []
+        for _, row in wide.iterrows():
+            indicator = catalogue.get(row["indicator_id"])
+            text = format_indicator(row[f"{code}_value"], indicator, with_unit=False)
+            if pd.isna(row["year"]) and not pd.isna(row[f"{code}_year"]) and text != MISSING:
+                text += f" ({int(row[f'{code}_year'])})"
+            borrowed = row.get(f"{code}_level", "departement") == "departement" and ":" in code
+            if borrowed and text != MISSING:
+                text += f" (dép.{NBSP}{territory(code, index).departement})"
+            if is_ranked(indicator.id) and not pd.isna(row[f"{code}_rank"]):
+                rank = format_rank(int(row[f"{code}_rank"]), int(row[f"{code}_total"]))
+                text += f" · {rank.replace(' ', NBSP)}"  # the rank never breaks across lines
+            cells.append(text)
+        out[names[code]] = cells
+    return out
+
+
+def cell_colour(score: float) -> str:
+    """Background for a value cell: red when more difficult than France, blue when easier (RdBu)."""
+    if pd.isna(score) or score == 0:
+        return ""
+    alpha = 0.12 + 0.5 * min(abs(score), 1.0)
+    rgb = "202, 0, 32" if score > 0 else "5, 113, 176"
+    return f"background-color: rgba({rgb}, {alpha:.2f})"
+
+
+def export_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Numbers (not texts) for CSV/XLSX, rounded to the catalogue's decimals, with French headers,
+    units and sources; ranks only for indicators with a direction; the level of every value."""
+    names = labels(codes, index)
+    decimals = [catalogue.get(i).decimals for i in wide["indicator_id"]]
+    ranked = wide["indicator_id"].map(is_ranked)
+
+    def rounded(values: pd.Series) -> pd.Series:
+        return pd.Series([round(v, d) for v, d in zip(values, decimals, strict=True)], index=values.index, dtype=float)
+
+    out = pd.DataFrame(
+        {
+            "Indicateur": [catalogue.get(i).label for i in wide["indicator_id"]],
+            "Identifiant": wide["indicator_id"],
+            "Unité": [catalogue.get(i).unit for i in wide["indicator_id"]],
+            "Année commune": wide["year"].astype("Int64"),
+        }
+    )
+    for code in codes:
+        out[f"{names[code]} ({code})"] = rounded(wide[f"{code}_value"])
+        out[f"Année {code}"] = wide[f"{code}_year"].astype("Int64")
+        out[f"Rang {code}"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
+        out[f"Classés {code}"] = wide[f"{code}_total"].where(ranked).astype("Int64")
+        out[f"Niveau {code}"] = wide[f"{code}_level"].map(LEVEL_SHORT)
+    out["France"] = rounded(wide["france_value"])
+    out["Source"] = [_sources(row, codes) for _, row in wide.iterrows()]
+    return out
+
+
+def _sources(row: pd.Series, codes: list[str]) -> str:
+    """The citations of the rows actually shown (an imported file is cited as itself)."""
+    indicator = catalogue.get(row["indicator_id"])
+    ids = dict.fromkeys(row.get(f"{c}_source") for c in codes)
+    citations = dict.fromkeys(catalogue.row_citation(indicator, i if isinstance(i, str) else None) for i in ids)
+    return " ; ".join(citations)
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """';' separated, decimal comma, UTF-8 with BOM (opens cleanly in a French Excel); missing = empty."""
+    return exports.to_csv(frame)
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Comparaison") -> bytes:
+    return exports.to_xlsx(frame, sheet, widths={0: 55})
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything the compare page shows of a wide table, computed once per choice and published version:
+    the French table, its cell colours (CSS per cell, same shape) and the two downloads."""
+
+    shown: pd.DataFrame
+    styles: pd.DataFrame
+    csv: bytes
+    xlsx: bytes
+
+
+def view(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None) -> View:
+    names = labels(codes, index)
+    shown = display_table(wide, codes, index)
+    scores = gap_scores(wide, codes)
+    styles = pd.DataFrame("", index=shown.index, columns=shown.columns)
+    for code in codes:
+        styles[names[code]] = [cell_colour(s) for s in scores[code]]
+    export = export_table(wide, codes, index)
+    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export))

@@ -1,0 +1,324 @@
+"""The profile of a commune or an EPCI, as plain data (the page, the PDF and the tests read it).
+
+``build("commune", "95585", index)``: the commune's figures against its EPCI, its département and
+France (each cell says its level and year), its rank among the communes of its département, the
+five most similar communes of comparable size, and every other indicator imported at its level.
+Read through indicators.storage.query (only the rows it needs); no Streamlit here.
+
+A figure the store does not hold for the territory is missing, with the reason, never a zero: at
+commune level a missing value is most often INSEE's statistical secret (small communes) or a commune
+outside the source's coverage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from indicators.core import catalogue
+from indicators.core.formatting import MISSING, format_indicator, format_number, format_rank
+from indicators.models import similarity
+from indicators.storage import query, territories
+from indicators.views import search
+
+# The indicators published for communes and EPCI, in the order they are shown (the catalogue's ``local: N``).
+LOCAL_INDICATORS = catalogue.local_ids()
+# Similar communes: comparable size (population within a factor SIZE_FACTOR), then the nearest on these
+# (``similarity: {sets: [local]}``; ``log: true`` compared on a log10 scale).
+SIMILARITY = catalogue.similarity_ids("local")
+LOG_SCALE = {i for i in SIMILARITY if catalogue.repository()[i].similarity.log}
+SIZE_FACTOR = 2.0
+N_SIMILAR = 5
+LEVEL_NAMES = {"commune": "commune", "epci": "intercommunalité", "departement": "département", "france": "France"}
+MISSING_REASON = {
+    "commune": "non publié pour cette commune (secret statistique d'une petite commune ou absent de la source)",
+    "epci": "non publié pour cette intercommunalité",
+}
+NO_LOCAL_DATA = (
+    "Pas encore de données communales dans le magasin de données : seule la population légale (ci-dessus, "
+    "découpage administratif Etalab) est connue pour ce territoire."
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of one territory, with its level and year (text 'n.d.' when missing)."""
+
+    level: str
+    code: str
+    name: str
+    value: float | None
+    text: str
+    year: int | None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator: the territory's cell, then its EPCI, département and France the same year."""
+
+    indicator_id: str
+    label: str
+    unit: str
+    year: int | None
+    source: str
+    own: Cell
+    others: tuple[Cell, ...]
+    rank: str = ""  # "12ᵉ sur 183" (among LocalProfile.rank_scope)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Similar:
+    code: str
+    name: str
+    departement: str
+    population: float | None
+    distance: float
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.departement})"
+
+
+@dataclass(frozen=True)
+class LocalProfile:
+    level: str
+    code: str
+    name: str
+    departement: str
+    departement_name: str
+    region: str
+    epci: str
+    epci_name: str
+    population: float | None
+    population_year: int | None
+    rows: tuple[Row, ...]
+    imported: tuple[Row, ...]
+    similar: tuple[Similar, ...]
+    similar_indicators: tuple[str, ...] = ()
+    rank_scope: str = ""  # "parmi les communes du département Val-d'Oise (95)"
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} ({self.departement})" if self.level == "commune" else self.name
+
+    @property
+    def kind(self) -> str:
+        return search.LEVEL_LABELS[self.level]
+
+    @property
+    def has_data(self) -> bool:
+        return any(not r.own.missing for r in (*self.rows, *self.imported))
+
+    @property
+    def facts(self) -> str:
+        """'59 173 habitants (population légale 2023)', from the territory index (Etalab)."""
+        if self.population is None:
+            return ""
+        return f"{format_number(self.population)} habitants (population légale {self.population_year})"
+
+
+class UnknownTerritory(LookupError):
+    pass
+
+
+def _info(index: pd.DataFrame, level: str, code: str) -> pd.Series:
+    found = index[(index["level"] == level) & (index["code"] == code)]
+    if found.empty:
+        raise UnknownTerritory(f"{level} {code}")
+    return found.iloc[0]
+
+
+def _value_at(frame: pd.DataFrame, indicator_id: str, year: int | None) -> float | None:
+    if year is None:
+        return None
+    hit = frame[(frame["indicator_id"] == indicator_id) & (frame["year"] == year)]
+    return float(hit["value"].iloc[0]) if len(hit) else None
+
+
+def _cell(frame: pd.DataFrame, indicator: catalogue.Indicator, year, level: str, code: str, name: str) -> Cell:
+    value = _value_at(frame, indicator.id, year)
+    return Cell(level, code, name, value, format_indicator(value, indicator), year if value is not None else None)
+
+
+def _rank(indicator: catalogue.Indicator, year: int, code: str, members: list[str], level: str, store) -> str:
+    """'12ᵉ sur 184' among ``members`` (1ᵉʳ = the highest value, or the lowest when higher is better)."""
+    values = query.indicator_year(indicator.id, year, level, store_dir=store).set_index("territory_code")["value"]
+    values = values[values.index.isin(members)]
+    if code not in values.index:
+        return ""
+    ascending = indicator.polarity == "higher_is_better"
+    return format_rank(int(values.rank(method="min", ascending=ascending)[code]), len(values))
+
+
+def _note(notes: pd.DataFrame, indicator_id: str, year: int | None, missing: bool, level: str) -> str:
+    """The store's notes on this value (a merger summed, a split, Mayotte frozen), or why it is missing."""
+    mine = notes[notes["indicator_id"] == indicator_id]
+    if not missing:
+        mine = mine[mine["year"] == year]
+    text = " ".join(dict.fromkeys(mine["note"]))
+    return text or (MISSING_REASON[level] if missing else "")
+
+
+def _row(indicator_id, own_rows, notes, compared, info, level, members, store) -> Row:
+    indicator = catalogue.get(indicator_id)
+    mine = own_rows[own_rows["indicator_id"] == indicator_id]
+    year = int(mine["year"].max()) if len(mine) else None
+    if year is None:  # the territory has none: the others at the level's latest year
+        years = query.years(indicator_id, level, store_dir=store)
+        year = years[-1] if years else None
+    own = _cell(own_rows, indicator, year, level, info["code"], info["name"])
+    others = tuple(_cell(frame, indicator, year, lvl, c, n) for lvl, c, n, frame in compared)
+    source_ids = mine.loc[mine["year"] == year, "source_id"] if len(mine) else pd.Series(dtype=str)
+    sources = [s for s in indicator.sources if s.id in set(source_ids)] or list(indicator.sources)
+    rank = _rank(indicator, year, info["code"], members, level, store) if not own.missing else ""
+    note = _note(notes, indicator_id, year, own.missing, level)
+    return Row(
+        indicator_id,
+        indicator.label,
+        indicator.unit,
+        year,
+        " ; ".join(s.citation for s in sources),
+        own,
+        others,
+        rank,
+        note,
+    )
+
+
+def _similar(level: str, code: str, population: float | None, index: pd.DataFrame, store) -> tuple[tuple, tuple]:
+    """The N_SIMILAR nearest territories of the same level and comparable size (population within a factor
+    SIZE_FACTOR), on the z-scores of the SIMILARITY indicators the territory has a value for."""
+    known = catalogue.load()
+    ids = [i for i in SIMILARITY if i in known]
+    if population is None or not ids:
+        return (), ()
+    peers = index[
+        (index["level"] == level) & index["population"].between(population / SIZE_FACTOR, population * SIZE_FACTOR)
+    ]
+    rows = query.rows(indicator_ids=ids, levels=[level], codes=peers["code"].tolist(), store_dir=store)
+    if rows.empty:
+        return (), ()
+    latest = rows[rows["year"] == rows.groupby("indicator_id")["year"].transform("max")]
+    matrix = latest.pivot_table(index="territory_code", columns="indicator_id", values="value")
+    if code not in matrix.index:
+        return (), ()
+    used = matrix.columns[matrix.loc[code].notna()].tolist()
+    if len(used) < 2:
+        return (), ()
+    matrix = matrix[used].dropna()
+    for key in LOG_SCALE.intersection(used):
+        matrix[key] = np.log10(matrix[key].clip(lower=0.1))
+    z = similarity.standardise(matrix)
+    near = similarity.distances(z, code).drop(code).sort_values().head(N_SIMILAR)
+    facts = peers.set_index("code")
+    found = tuple(
+        Similar(c, facts.at[c, "name"], facts.at[c, "departement"], float(facts.at[c, "population"]), float(d))
+        for c, d in near.items()
+    )
+    return found, tuple(used)
+
+
+def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = None) -> LocalProfile:
+    """The profile of one commune or EPCI (``level`` "commune" or "epci")."""
+    info = _info(index, level, code)
+    dep = info["departement"]
+    dep_name = territories.departement_names().get(dep, dep)
+    own_rows = query.profile_rows(code, level, store_dir=store_dir)
+    known = catalogue.load()
+    contract = [i for i in LOCAL_INDICATORS if i in known]
+    imported = [i for i in own_rows["indicator_id"].unique() if i in known and i not in LOCAL_INDICATORS]
+    ids = contract + imported
+    compared = []
+    if level == "commune" and info["epci"]:
+        epci_rows = query.profile_rows(info["epci"], "epci", ids, store_dir=store_dir)
+        compared.append(("epci", info["epci"], info["epci_name"], epci_rows))
+    compared.append(("departement", dep, dep_name, query.profile_rows(dep, "departement", ids, store_dir=store_dir)))
+    compared.append(("france", "FR", "France", query.profile_rows("FR", "france", ids, store_dir=store_dir)))
+    if level == "commune":
+        members = index[(index["level"] == "commune") & (index["departement"] == dep)]["code"].tolist()
+        scope = f"parmi les communes du département {dep_name} ({dep})"
+    else:
+        members = index[index["level"] == "epci"]["code"].tolist()
+        scope = "parmi les intercommunalités de France"
+    notes = query.notes(code, level, store_dir=store_dir)
+    rows = [_row(i, own_rows, notes, compared, info, level, members, store_dir) for i in ids]
+    population = None if pd.isna(info["population"]) else float(info["population"])
+    population_year = None if pd.isna(info["population_year"]) else int(info["population_year"])
+    legal = next((r.own for r in rows if r.indicator_id == "legal_population" and not r.own.missing), None)
+    if legal is not None:  # the store's latest legal population (the index holds 2022 for an EPCI)
+        population, population_year = legal.value, legal.year
+    similar, used = _similar(level, code, population, index, store_dir)
+    return LocalProfile(
+        level=level,
+        code=code,
+        name=info["name"],
+        departement=dep,
+        departement_name=dep_name,
+        region=territories.territory_name("region", territories.region_of().get(dep, "")),
+        epci=info["epci"] if level == "commune" else "",
+        epci_name=info["epci_name"] if level == "commune" else "",
+        population=population,
+        population_year=population_year,
+        rows=tuple(r for r in rows if r.indicator_id in contract and r.year is not None),
+        imported=tuple(r for r in rows if r.indicator_id not in contract),
+        similar=similar,
+        similar_indicators=used,
+        rank_scope=scope,
+    )
+
+
+def table_rows(profile: LocalProfile, rows: tuple[Row, ...]) -> tuple[list[str], list[list[str]]]:
+    """Header and body of the key-figure table: indicator, year, the territory, its EPCI, département, France,
+    rank. Every column header names its level."""
+    columns = [profile.kind + " : " + profile.name]
+    if rows:
+        columns += [
+            f"{LEVEL_NAMES[c.level].capitalize()} : {c.name}" if c.level != "france" else "France"
+            for c in rows[0].others
+        ]
+    header = ["Indicateur", "Année", *columns, f"Rang {profile.rank_scope}"]
+    body = [
+        [
+            f"{r.label} ({r.unit})",
+            str(r.year) if r.year else MISSING,
+            r.own.text,
+            *(c.text for c in r.others),
+            r.rank or "—",
+        ]
+        for r in rows
+    ]
+    return header, body
+
+
+def similar_method(profile: LocalProfile) -> str:
+    """How the similar territories were chosen, naming the indicators actually used."""
+    kind = "communes" if profile.level == "commune" else "intercommunalités"
+    used = ", ".join(catalogue.get(i).short_label.lower() for i in profile.similar_indicators)
+    return (
+        f"Parmi les {kind} de taille comparable (population légale entre la moitié et le double), distance "
+        f"euclidienne entre valeurs centrées-réduites de : {used} (densité en échelle logarithmique)."
+    )
+
+
+def context_rows(departement) -> tuple[list[str], list[list[str]]]:
+    """The département's social indicators (a profile.Profile), as context: every header says départemental."""
+    header = ["Indicateur (niveau départemental)", "Année", f"Département : {departement.name}", "France", "Rang"]
+    body = [
+        [
+            f.label,
+            str(f.year) if f.year else MISSING,
+            f.text,
+            (f.france_text or MISSING) + (" (médiane des départements)" if f.france_is_median else ""),
+            f.rank or "—",
+        ]
+        for f in departement.social
+    ]
+    return header, body

@@ -1,0 +1,62 @@
+"""The one territory search box of every page: a text box over départements, EPCI and communes
+(indicators.views.search) and one button per match. Streamlit only here; the matching is search.find."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.views import cache, search
+
+PLACEHOLDER = "Isère, 93, Sarcelles, CA du Pays Basque…"
+LABEL = "Territoire : département, intercommunalité ou commune (nom ou code)"
+PROFILE_PARAMS = {"departement": "dep", "commune": "com", "epci": "epci"}
+
+
+def button_label(match: search.Match) -> str:
+    """'Commune : Saint-Denis (93) — 149 077 habitants (population légale 2023)'."""
+    text = f"{search.LEVEL_LABELS[match.level]} : {match.label}"
+    if match.level != "departement" and match.population is not None:
+        text += f" — {match.facts}"
+    return text
+
+
+def find(key: str, label: str = LABEL, levels: tuple[str, ...] | None = None, limit: int = 6) -> list[search.Match]:
+    """The search box ``key`` and the territories that match what is typed in it (none when empty)."""
+    query = st.text_input(label, key=key, placeholder=PLACEHOLDER if levels is None else "")
+    if not query:
+        return []
+    matches = search.find(query, cache.territory_index(), limit=limit, levels=levels)
+    if not matches:
+        st.info(f"Aucun territoire ne correspond à « {query} ». Essayez un nom (Sarcelles) ou un code (38, 95585).")
+    return matches
+
+
+def pick(
+    key: str, label: str = LABEL, levels: tuple[str, ...] | None = None, limit: int = 6, icon: str = ""
+) -> search.Match | None:
+    """The search box and one button per match; the match whose button was pressed in this run, else None."""
+    chosen = None
+    for position, match in enumerate(find(key, label, levels, limit)):
+        if st.button(button_label(match), key=f"{key}-{position}", icon=icon or None, type="tertiary"):
+            chosen = match
+    return chosen
+
+
+def profile_params(match: search.Match) -> dict[str, str]:
+    """The profile's query parameters of a territory: ?dep=38, ?com=95585, ?epci=200055655."""
+    return {PROFILE_PARAMS[match.level]: match.code}
+
+
+def departement_for(key: str, selectbox_key: str, what: str) -> None:
+    """The search box above a département selectbox (``selectbox_key``, drawn after this call): a match
+    selects its département; a commune or EPCI says that ``what`` exists for départements only."""
+    chosen = pick(key, icon=":material/search:")
+    if chosen is None:
+        return
+    st.session_state[selectbox_key] = chosen.departement
+    if chosen.level != "departement":
+        st.info(
+            f"{search.LEVEL_LABELS[chosen.level]} {chosen.label} : {what} ne sont calculés que pour les "
+            f"départements ; voici son département ({chosen.departement}).",
+            icon=":material/info:",
+        )

@@ -1,0 +1,432 @@
+"""The printable A4 profile (PDF, reportlab) and its command line.
+
+python -m indicators.report 38 -o fiche-38.pdf
+python -m indicators.report --all fiches/          # one PDF per département
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+from indicators.core import formatting
+from indicators.core.catalogue import IMPORTED_MARK
+from indicators.core.schema import AGE_BANDS
+from indicators.storage import territories
+from indicators.views.pdf_style import (  # noqa: F401 (french_date: part of report's interface)
+    BETTER,
+    BLUE,
+    GREY,
+    IQR,
+    LIGHT,
+    MEN_LIGHT,
+    RANGE,
+    SIMILAR,
+    WORSE,
+    _esc,
+    _fonts,
+    _styles,
+    _table,
+    a4_document,
+    french_date,
+)
+from indicators.views.profile import Profile
+
+
+def _ticks(top: float, half: float, scale: float, min_gap: float = 8 * mm) -> list[float]:
+    """Tick values (%) on each side of the pyramid, at least ``min_gap`` apart and inside the half width."""
+    for step in (1, 2, 5, 10):
+        if step * scale >= min_gap:
+            break
+    return [t for t in range(step, int(top) + step, step) if t * scale <= half]
+
+
+def pyramid_drawing(profile: Profile, width: float = 70 * mm, height: float = 64 * mm) -> Drawing:
+    """Men left (dark), women right (light), France's shape as a dotted black outline; share of the total."""
+    regular, _ = _fonts()
+    drawing = Drawing(width, height)
+    data = profile.pyramid
+    if data.empty:
+        drawing.add(
+            String(width / 2, height / 2, "Pyramide des âges : n.d.", fontName=regular, fontSize=8, textAnchor="middle")
+        )
+        return drawing
+    label_w, bottom, top = 11 * mm, 12 * mm, 5 * mm
+    centre = label_w + (width - label_w) / 2
+    half = (width - label_w) / 2 - 1 * mm
+    peak = float(data[["departement", "france"]].max().max())
+    scale = half / (peak * 1.05)
+    band_h = (height - bottom - top) / len(AGE_BANDS)
+    by = {(r.sex, r.age_band): r for r in data.itertuples()}
+    for i, band in enumerate(AGE_BANDS):
+        y = bottom + i * band_h
+        if i % 2 == 0 or band == "95+":
+            drawing.add(String(label_w - 2, y + band_h * 0.15, band, fontName=regular, fontSize=5, textAnchor="end"))
+        for sex, sign, color in (("M", -1, BLUE), ("F", 1, MEN_LIGHT)):
+            row = by.get((sex, band))
+            if row is None:
+                continue
+            w = row.departement * scale
+            x = centre - w if sign < 0 else centre
+            drawing.add(Rect(x, y + 0.3, w, band_h - 0.6, fillColor=color, strokeColor=None))
+    for sex, sign in (("M", -1), ("F", 1)):
+        points = []
+        for i, band in enumerate(AGE_BANDS):
+            row = by.get((sex, band))
+            if row is not None:
+                x = centre + sign * row.france * scale
+                points += [x, bottom + i * band_h, x, bottom + (i + 1) * band_h]
+        drawing.add(PolyLine(points, strokeColor=colors.black, strokeWidth=0.7, strokeDashArray=[1.5, 1.2]))
+    drawing.add(Line(centre, bottom, centre, height - top, strokeColor=colors.grey, strokeWidth=0.3))
+    drawing.add(String(centre, bottom - 7, "0", fontName=regular, fontSize=5, textAnchor="middle"))
+    for tick in _ticks(peak, half, scale):
+        for sign in (-1, 1):
+            x = centre + sign * tick * scale
+            drawing.add(Line(x, bottom - 1.5, x, bottom, strokeColor=colors.grey, strokeWidth=0.3))
+            drawing.add(
+                String(
+                    x,
+                    bottom - 7,
+                    formatting.format_value(tick, "%", 0),
+                    fontName=regular,
+                    fontSize=5,
+                    textAnchor="middle",
+                )
+            )
+    for text, x in (("Hommes", centre - half / 2), ("Femmes", centre + half / 2)):
+        drawing.add(String(x, height - top + 1.5, text, fontName=regular, fontSize=6.5, textAnchor="middle"))
+    drawing.add(
+        String(
+            label_w,
+            1,
+            f"au 1er janvier {profile.pyramid_year} · pointillé : France",
+            fontName=regular,
+            fontSize=5.5,
+            fillColor=GREY,
+        )
+    )
+    return drawing
+
+
+def _marker(drawing: Drawing, status: str, x: float, y: float, r: float = 2.8) -> None:
+    """The département's mark: the shape alone tells the status (black-and-white printing)."""
+    if status == "worse":
+        drawing.add(Rect(x - r, y - r, 2 * r, 2 * r, fillColor=WORSE, strokeColor=colors.black, strokeWidth=0.6))
+    elif status == "better":
+        drawing.add(Circle(x, y, r, fillColor=BETTER, strokeColor=colors.black, strokeWidth=0.6))
+    elif status == "similar":
+        drawing.add(Circle(x, y, r, fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.9))
+    else:
+        drawing.add(
+            Polygon(
+                [x, y - r * 1.2, x + r * 1.2, y, x, y + r * 1.2, x - r * 1.2, y],
+                fillColor=GREY,
+                strokeColor=colors.black,
+                strokeWidth=0.5,
+            )
+        )
+
+
+def _triangle(x: float, y: float, r: float = 1.5) -> Polygon:
+    return Polygon(
+        [x - r, y + r, x + r, y + r, x, y - r * 0.6], fillColor=SIMILAR, strokeColor=colors.black, strokeWidth=0.4
+    )
+
+
+def spine_drawing(profile: Profile, width: float = 186 * mm) -> Drawing:
+    """The page's spine chart, drawn in vectors: one row per indicator on its own min–max scale."""
+    regular, bold = _fonts()
+    rows = profile.spine
+    row_h, head, foot = 5.6 * mm, 5 * mm, 6 * mm
+    height = head + row_h * len(rows) + foot
+    label_w, value_w = 52 * mm, 34 * mm
+    x0, x1 = label_w, width - value_w
+    drawing = Drawing(width, height)
+    drawing.add(
+        String(x0, height - 3.2 * mm, "le plus bas des départements", fontName=regular, fontSize=5.5, fillColor=GREY)
+    )
+    drawing.add(
+        String(x1, height - 3.2 * mm, "le plus haut", fontName=regular, fontSize=5.5, fillColor=GREY, textAnchor="end")
+    )
+    drawing.add(String(x1 + 2 * mm, height - 3.2 * mm, "valeur · rang", fontName=regular, fontSize=5.5, fillColor=GREY))
+    span = x1 - x0
+    for i, row in enumerate(rows):
+        y = height - head - (i + 0.5) * row_h
+        drawing.add(
+            String(label_w - 2 * mm, y - 2, _spine_label(row), fontName=regular, fontSize=6.5, textAnchor="end")
+        )
+        if row.minimum is not None:
+            drawing.add(Rect(x0, y - 1.2, span, 2.4, fillColor=RANGE, strokeColor=None))
+            q1, q3 = row.position(row.q1), row.position(row.q3)
+            drawing.add(Rect(x0 + q1 * span, y - 1.2, (q3 - q1) * span, 2.4, fillColor=IQR, strokeColor=None))
+            fx = x0 + row.position(row.france) * span
+            drawing.add(
+                Line(
+                    fx,
+                    y - 2.6,
+                    fx,
+                    y + 2.6,
+                    strokeColor=colors.black,
+                    strokeWidth=1.1,
+                    strokeDashArray=[1.3, 0.9] if row.france_is_median else None,
+                )
+            )
+            if row.similar_median is not None:
+                drawing.add(_triangle(x0 + row.position(row.similar_median) * span, y + 3.8))
+            if row.value is not None:
+                _marker(drawing, row.status, x0 + row.position(row.value) * span, y)
+        text = "n.d." if row.missing else row.text + (f" · {row.rank}ᵉ/{row.n}" if row.polarity != "neutral" else "")
+        drawing.add(String(x1 + 2 * mm, y - 2, text, fontName=bold if not row.missing else regular, fontSize=7))
+    # legend
+    y = 2 * mm
+    x = 0
+    items = [
+        ("worse", "plus difficile que 3/4 des dép."),
+        ("better", "plus favorable que 3/4 des dép."),
+        ("similar", "moitié centrale"),
+        ("neutral", "descriptif"),
+    ]
+    for status, label in items:
+        _marker(drawing, status, x + 2, y + 1, r=1.5)
+        drawing.add(String(x + 5, y, label, fontName=regular, fontSize=5.5))
+        x += 5 + pdfmetrics.stringWidth(label, regular, 5.5) + 4 * mm
+    drawing.add(_triangle(x + 2, y + 1.4, r=1.3))
+    drawing.add(String(x + 5, y, "médiane des 5 similaires", fontName=regular, fontSize=5.5))
+    x += 5 + pdfmetrics.stringWidth("médiane des 5 similaires", regular, 5.5) + 4 * mm
+    drawing.add(Line(x, y - 1, x, y + 3, strokeColor=colors.black, strokeWidth=1.1))
+    drawing.add(String(x + 2, y, "France (pointillé : médiane des départements)", fontName=regular, fontSize=5.5))
+    return drawing
+
+
+def _grouped_notes(profile: Profile) -> list[str]:
+    """'Taux de pauvreté, Niveau de vie médian : <reason>' — one entry per reason."""
+    by_note: dict[str, list[str]] = {}
+    for row in profile.spine:
+        if row.missing:
+            by_note.setdefault(row.note, []).append(row.short_label)
+    return [f"{', '.join(labels)} : {note}" for note, labels in by_note.items()]
+
+
+def _spine_label(row) -> str:
+    return f"{row.short_label} ({row.year})" if row.year else row.short_label
+
+
+def _split_unit(text: str, unit: str) -> tuple[str, str]:
+    """'1 682 806 habitants' -> ('1 682 806', 'habitants')."""
+    suffix = formatting.SUFFIX_UNITS.get(unit, unit)
+    if unit and text.endswith(f"{formatting.NBSP}{suffix}"):
+        return text[: -len(suffix) - 1], suffix
+    return text, ""
+
+
+def _count(row, value) -> str:
+    """Counts without their unit word (it is in the row label): '1 909 197'."""
+    return _split_unit(row.fmt(value), row.unit)[0] if row.unit.isalpha() else row.fmt(value)
+
+
+def _headline_table(profile: Profile, s: dict) -> Table:
+    cells = []
+    for fig in profile.headline:
+        compare = f"{fig.france_label} : {fig.france_text}" if fig.france_text and fig.france_text != "n.d." else ""
+        if fig.missing:
+            compare = "n.d. : " + fig.note
+        number, unit = _split_unit(fig.text, fig.unit)
+        cells.append(
+            [
+                Paragraph(_esc(fig.short_label or fig.label) + (f" ({fig.year})" if fig.year else ""), s["cell"]),
+                Paragraph(_esc(number) + (f" <font size=7.5>{_esc(unit)}</font>" if unit else ""), s["big"]),
+                Paragraph(_esc(compare), s["note"]),
+            ]
+        )
+    table = Table([cells], colWidths=[186 * mm / len(cells)] * len(cells))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BOX", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                ("INNERGRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                ("BACKGROUND", (0, 0), (-1, -1), LIGHT),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _outlook_table(profile: Profile, s: dict) -> Table:
+    rows = [[Paragraph(h, s["head"]) for h in ("Projection (Radar social)", "Observé", "2030", "2050")]]
+    for row in profile.outlook:
+        label = row.label + (f" ({row.unit})" if row.unit.isalpha() else "")
+        observed = f"{_count(row, row.base)} ({row.base_year})" if row.base is not None else "n.d."
+        cells = [Paragraph(_esc(label), s["cell"]), Paragraph(_esc(observed), s["num"])]
+        for year in (2030, 2050):
+            p = row.at(year)
+            if p is None:
+                cells.append(Paragraph("n.d.", s["num"]))
+                continue
+            text = f"<b>{_esc(_count(row, p.central))}</b>"
+            if p.low is not None and p.high is not None:
+                low, high = _esc(_count(row, p.low)), _esc(_count(row, p.high))
+                text += f"<br/><font size=5.8 color='#555555'>[{low} – {high}]</font>"
+            cells.append(Paragraph(text, s["num"]))
+        rows.append(cells)
+    return _table(rows, [37 * mm, 25 * mm, 24 * mm, 24 * mm])
+
+
+def build_pdf(profile: Profile, today: date | None = None) -> bytes:
+    """The one-page A4 profile of one département, as PDF bytes."""
+    s = _styles()
+    today = today or date.today()
+    buffer = io.BytesIO()
+    doc = a4_document(buffer, f"Profil du département : {profile.title}")
+    commentary = [Paragraph("Ce que disent les chiffres", s["h2"])]
+    commentary += [Paragraph("• " + _esc(sentence.text), s["comment"]) for sentence in profile.commentary] or [
+        Paragraph("Pas de constat net : valeurs proches de celles des autres départements.", s["comment"])
+    ]
+    similar = ", ".join(f"{n.name} ({n.code})" for n in profile.similar) or "n.d."
+    missing = _grouped_notes(profile)
+    collectivite = [f"{f.label} : {f.text}" for f in profile.collectivite if not f.missing]
+    story = [
+        Paragraph(f"Profil du département : {_esc(profile.title)}", s["title"]),
+        Paragraph(
+            f"Région {_esc(profile.region)} · fiche éditée le {french_date(today)} "
+            "· Radar social, indicateurs de l'Analyse des besoins sociaux",
+            s["sub"],
+        ),
+        Spacer(1, 2 * mm),
+        _headline_table(profile, s),
+        Table(
+            [[commentary, pyramid_drawing(profile)]],
+            colWidths=[114 * mm, 72 * mm],
+            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
+        ),
+        Paragraph("Où en est le département ? Comparé à tous les départements, à la France et aux similaires", s["h2"]),
+        spine_drawing(profile),
+        Paragraph(
+            _esc(
+                "Chaque ligne va du département le plus bas au plus haut ; bande foncée : moitié centrale "
+                "(1er–3e quartile). Rang : 1ᵉʳ = situation la plus difficile. "
+                f"Départements similaires (âges, densité, niveau de vie, chômage) : {similar}."
+                + (" n.d. : " + " ; ".join(missing) + "." if missing else "")
+            ),
+            s["note"],
+        ),
+        Paragraph("Et demain ? Projections 2030 et 2050", s["h2"]),
+        Table(
+            [
+                [
+                    _outlook_table(profile, s),
+                    Paragraph(
+                        _esc(
+                            "Projections calculées par Radar social, pas des observations : valeur centrale et, "
+                            "entre crochets, variantes basse et haute (ou intervalle p10 – p90). Population : "
+                            "méthode des coefficients de passage par sexe et âge à partir des estimations Insee. "
+                            "APA : taux du dernier millésime observé maintenu, appliqué aux 75 ans et plus projetés. "
+                            "Méthode complète : page « Profil » et catalogue des indicateurs."
+                        ),
+                        s["note"],
+                    ),
+                ]
+            ],
+            colWidths=[112 * mm, 74 * mm],
+            style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
+        ),
+    ]
+    if collectivite:
+        story += [
+            Spacer(1, 1.5 * mm),
+            Paragraph(
+                _esc("La collectivité : " + " · ".join(collectivite) + " (Départements 38, 44 et 93, profils 2018)."),
+                s["note"],
+            ),
+        ]
+    imported: dict[str, list[str]] = {}  # analysts' published files: their own source, never another publisher
+    for _, figures in profile.sections():
+        for fig in figures:
+            if IMPORTED_MARK in (fig.source or ""):
+                imported.setdefault(fig.source, []).append(fig.short_label or fig.label)
+    for citation, labels in imported.items():
+        story += [
+            Spacer(1, 1.5 * mm),
+            Paragraph(_esc(f"Fichier importé ({', '.join(dict.fromkeys(labels))}) : {citation}."), s["note"]),
+        ]
+    story += [
+        Spacer(1, 1.5 * mm),
+        Paragraph(
+            _esc("Autres sources : " if imported else "Sources : ")
+            + _esc(
+                "Insee (estimations de population, Filosofi 2020, taux de chômage localisés), DREES "
+                "(enquête Aide sociale, minima sociaux), CNAF, MSA, IGN (contours Admin Express 2018, pour la "
+                "densité), sous Licence Ouverte / Etalab 2.0. Médiane des départements : montrée quand aucune "
+                "source ne publie la France. « n.d. » : non disponible, jamais remplacé par zéro."
+            ),
+            s["note"],
+        ),
+    ]
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Écrire la fiche PDF d'un département (ou de tous).")
+    parser.add_argument("code", nargs="?", help="code du département (38, 2A, 974), de la commune (95585) ou SIREN")
+    parser.add_argument("-o", "--output", type=Path, help="fichier PDF (défaut : fiche-CODE.pdf)")
+    parser.add_argument("--all", type=Path, metavar="DIR", help="écrire une fiche par département dans DIR")
+    args = parser.parse_args(argv)
+    if not args.code and not args.all:
+        parser.error("donnez un code de département ou --all DIR")
+    from indicators.models import standing
+    from indicators.storage import store
+    from indicators.views import profile
+
+    table, population = profile.store_rows(), store.load_population()  # the rows profiles read, by query
+    started = time.perf_counter()
+    if args.all:
+        args.all.mkdir(parents=True, exist_ok=True)
+        codes = territories.departement_codes()
+        nat = standing.national(table, population)
+        for code in codes:
+            (args.all / f"fiche-{code}.pdf").write_bytes(build_pdf(profile.build(table, population, code, nat)))
+        print(f"{len(codes)} fiches écrites dans {args.all} en {time.perf_counter() - started:.1f} s")
+        return 0
+    if (args.code.isdigit() and len(args.code) == 9) or len(args.code) == 5:  # an EPCI SIREN or a commune code
+        return _local(args.code.upper(), args.output, table, population, started)
+    code = territories.normalise_departement_code(args.code)
+    if code not in territories.departement_codes():
+        print(f"code de département inconnu : {args.code}", file=sys.stderr)
+        return 2
+    output = args.output or Path(f"fiche-{code}.pdf")
+    output.write_bytes(build_pdf(profile.build(table, population, code)))
+    print(f"{output} écrit en {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _local(code: str, output: Path | None, table, population, started: float) -> int:
+    from indicators.storage import store
+    from indicators.views import local_profile, local_report, profile
+
+    level = "epci" if len(code) == 9 else "commune"
+    try:
+        prof = local_profile.build(level, code, store.load_territories())
+    except local_profile.UnknownTerritory:
+        print(f"code de commune ou SIREN d'intercommunalité inconnu : {code}", file=sys.stderr)
+        return 2
+    output = output or Path(f"fiche-{code}.pdf")
+    output.write_bytes(local_report.build_pdf(prof, profile.build(table, population, prof.departement)))
+    print(f"{output} écrit en {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Plotly figure of a rate's trend: observed solid, central path dashed, 50 % and 80 % bands shaded,
+projection zone marked. Pure function of the stored rows (no Streamlit)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.views.scenario_charts import add_observed, finish_layout, mark_projection_zone, rgba
+
+TREND_COLOUR = "#1f77b4"
+
+
+def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Figure:
+    """observed: values by year; path: year, trend, trend_p10 … trend_p90 (may be empty)."""
+    fig = go.Figure()
+    if len(path):
+        last = int(observed.index.max())
+        mark_projection_zone(fig, last, int(path["year"].max()))
+        years = [last, *path["year"]]
+        start = float(observed.iloc[-1])
+        for low, high, alpha, name in (
+            ("trend_p10", "trend_p90", 0.12, "Intervalle à 80 %"),
+            ("trend_p25", "trend_p75", 0.25, "Intervalle à 50 %"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=years + years[::-1],
+                    y=[start, *path[high]] + [start, *path[low]][::-1],
+                    fill="toself",
+                    fillcolor=rgba(TREND_COLOUR, alpha),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name=name,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=[start, *path["trend"]],
+                mode="lines",
+                name="Trajectoire centrale (projection)",
+                line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
+            )
+        )
+    add_observed(fig, observed, mode="lines+markers")
+    return finish_layout(fig, y_title)
+
+
+def past_forecast_figure(rows: pd.DataFrame, y_title: str, central: str = "trend") -> go.Figure:
+    """rows: one series' track record (track_record.rate_paths or need_paths rows): year, origin, observed,
+    ``central``, p10, p25, p75, p90. What the forecast made at the origin said (dashed, its 50 % and 80 %
+    bands of the time shaded) beside what was then observed (solid)."""
+    rows = rows.sort_values("year")
+    origin = int(rows["origin"].iloc[0])
+    seen = rows.dropna(subset=["observed"]).set_index("year")["observed"]
+    ahead = rows.dropna(subset=[central])
+    fig = go.Figure()
+    if origin in seen.index and len(ahead):
+        years = [origin, *ahead["year"]]
+        start = float(seen[origin])
+        for low, high, alpha, name in (
+            ("p10", "p90", 0.12, f"Intervalle à 80 % calculé en {origin}"),
+            ("p25", "p75", 0.25, f"Intervalle à 50 % calculé en {origin}"),
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=years + years[::-1],
+                    y=[start, *ahead[high]] + [start, *ahead[low]][::-1],
+                    fill="toself",
+                    fillcolor=rgba(TREND_COLOUR, alpha),
+                    line={"width": 0},
+                    hoverinfo="skip",
+                    name=name,
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=[start, *ahead[central]],
+                mode="lines",
+                name=f"Projection faite en {origin}",
+                line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
+            )
+        )
+        fig.add_vline(x=origin, line={"color": "#999999", "dash": "dot", "width": 1})
+    add_observed(fig, seen, mode="lines+markers")
+    fig = finish_layout(fig, y_title)
+    fig.update_layout(height=340)
+    return fig
