@@ -17,31 +17,13 @@ def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Fi
     if len(path):
         last = int(observed.index.max())
         mark_projection_zone(fig, last, int(path["year"].max()))
-        years = [last, *path["year"]]
-        start = float(observed.iloc[-1])
-        for low, high, alpha, name in (
-            ("trend_p10", "trend_p90", 0.12, "Intervalle à 80 %"),
-            ("trend_p25", "trend_p75", 0.25, "Intervalle à 50 %"),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=years + years[::-1],
-                    y=[start, *path[high]] + [start, *path[low]][::-1],
-                    fill="toself",
-                    fillcolor=rgba(TREND_COLOUR, alpha),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    name=name,
-                )
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=years,
-                y=[start, *path["trend"]],
-                mode="lines",
-                name="Trajectoire centrale (projection)",
-                line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
-            )
+        _add_projection(
+            fig,
+            [last, *path["year"]],
+            float(observed.iloc[-1]),
+            path,
+            ("trend", "trend_p10", "trend_p25", "trend_p75", "trend_p90"),
+            ("Trajectoire centrale (projection)", "Intervalle à 80 %", "Intervalle à 50 %"),
         )
     add_observed(fig, observed, mode="lines+markers")
     return finish_layout(fig, y_title)
@@ -57,34 +39,49 @@ def past_forecast_figure(rows: pd.DataFrame, y_title: str, central: str = "trend
     ahead = rows.dropna(subset=[central])
     fig = go.Figure()
     if origin in seen.index and len(ahead):
-        years = [origin, *ahead["year"]]
-        start = float(seen[origin])
-        for low, high, alpha, name in (
-            ("p10", "p90", 0.12, f"Intervalle à 80 % calculé en {origin}"),
-            ("p25", "p75", 0.25, f"Intervalle à 50 % calculé en {origin}"),
-        ):
-            fig.add_trace(
-                go.Scatter(
-                    x=years + years[::-1],
-                    y=[start, *ahead[high]] + [start, *ahead[low]][::-1],
-                    fill="toself",
-                    fillcolor=rgba(TREND_COLOUR, alpha),
-                    line={"width": 0},
-                    hoverinfo="skip",
-                    name=name,
-                )
-            )
-        fig.add_trace(
-            go.Scatter(
-                x=years,
-                y=[start, *ahead[central]],
-                mode="lines",
-                name=f"Projection faite en {origin}",
-                line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
-            )
+        _add_projection(
+            fig,
+            [origin, *ahead["year"]],
+            float(seen[origin]),
+            ahead,
+            (central, "p10", "p25", "p75", "p90"),
+            (
+                f"Projection faite en {origin}",
+                f"Intervalle à 80 % calculé en {origin}",
+                f"Intervalle à 50 % calculé en {origin}",
+            ),
         )
         fig.add_vline(x=origin, line={"color": "#999999", "dash": "dot", "width": 1})
     add_observed(fig, seen, mode="lines+markers")
     fig = finish_layout(fig, y_title)
     fig.update_layout(height=340)
     return fig
+
+
+def _add_projection(
+    fig: go.Figure, years: list, start: float, rows: pd.DataFrame, columns: tuple, names: tuple
+) -> None:
+    """The 80 % and 50 % bands (shaded) and the central path (dashed) of ``rows``, each starting from
+    ``start`` at ``years[0]``. columns: central, p10, p25, p75, p90; names: central, 80 % band, 50 % band."""
+    central, p10, p25, p75, p90 = columns
+    for low, high, alpha, name in ((p10, p90, 0.12, names[1]), (p25, p75, 0.25, names[2])):
+        fig.add_trace(
+            go.Scatter(
+                x=years + years[::-1],
+                y=[start, *rows[high]] + [start, *rows[low]][::-1],
+                fill="toself",
+                fillcolor=rgba(TREND_COLOUR, alpha),
+                line={"width": 0},
+                hoverinfo="skip",
+                name=name,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=years,
+            y=[start, *rows[central]],
+            mode="lines",
+            name=names[0],
+            line={"color": TREND_COLOUR, "dash": "dash", "width": 2},
+        )
+    )
