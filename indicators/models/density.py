@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.storage import territories
+
 UNIT = "hab./km²"
 SOURCE = "Insee, estimations de population ; superficie des contours IGN Admin Express 2018"
 
 
 def areas_km2() -> dict[str, float]:
     """Area of each département of the store (km²), and of France (code 'FR', their sum)."""
-    from indicators.storage import store
-
-    table = store.load_admin_units()
-    table = table[table["level"].isin(["departement", "france"])]
-    return dict(zip(table["code"], table["area_km2"].astype(float), strict=True))
+    return territories.areas_km2()
 
 
 def table(population: pd.DataFrame) -> pd.DataFrame:

@@ -28,6 +28,7 @@ class _Reference:
     codes: frozenset[str]
     names: dict[str, str]
     region_of: dict[str, str]
+    areas: dict[str, float]  # km², départements and France
 
 
 def _reference() -> _Reference:
@@ -44,12 +45,14 @@ def _read(path: Path, stamp: int) -> _Reference:
     table = store.load_admin_units(path.parent)
     deps = table[table["level"] == "departement"][["code", "name", "region", "zone"]].reset_index(drop=True)
     regs = table[table["level"] == "region"][["code", "name", "zone"]].reset_index(drop=True)
+    area_rows = table[table["level"].isin(["departement", "france"])]
     return _Reference(
         departements=deps,
         regions=regs,
         codes=frozenset(deps["code"]),
         names=dict(zip(deps["code"], deps["name"], strict=True)),
         region_of=dict(zip(deps["code"], deps["region"], strict=True)),
+        areas=dict(zip(area_rows["code"], area_rows["area_km2"].astype(float), strict=True)),
     )
 
 
@@ -61,6 +64,11 @@ def departements() -> pd.DataFrame:
 def regions() -> pd.DataFrame:
     """The 18 régions: code, name, zone."""
     return _reference().regions
+
+
+def areas_km2() -> dict[str, float]:
+    """Area of each département (km², IGN contours) and of France (code 'FR', their sum)."""
+    return dict(_reference().areas)
 
 
 def departement_codes() -> list[str]:
