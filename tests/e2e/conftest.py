@@ -92,3 +92,17 @@ def sized_page(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+# Streamlit shows its status widget only once a run has lasted a moment: idle = no widget and no stale
+# element for 1,5 s in a row.
+IDLE = """() => {
+  const now = performance.now();
+  if (document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')) window.__radarBusy = now;
+  return now - window.__radarBusy > 1500;
+}"""
+
+
+def wait_until_idle(page) -> None:
+    page.evaluate("() => { window.__radarBusy = performance.now(); }")
+    page.wait_for_function(IDLE, polling=100, timeout=60_000)

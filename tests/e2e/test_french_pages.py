@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from indicators.views import streamlit_fr
-from tests.e2e.conftest import cut_texts, screenshot
+from tests.e2e.conftest import cut_texts, screenshot, wait_until_idle
 from tests.e2e.server import streamlit_server
 
 pytestmark = pytest.mark.e2e
@@ -61,20 +61,6 @@ def open_page(page, url: str, path: str, marker: str) -> None:
     page.goto(url + path)
     page.get_by_text(marker).first.wait_for()
     wait_until_idle(page)
-
-
-# Streamlit shows its status widget only once a run has lasted a moment: idle = no widget and no stale
-# element for 1,5 s in a row.
-IDLE = """() => {
-  const now = performance.now();
-  if (document.querySelector('[data-testid=stStatusWidget], [data-stale=true]')) window.__radarBusy = now;
-  return now - window.__radarBusy > 1500;
-}"""
-
-
-def wait_until_idle(page) -> None:
-    page.evaluate("() => { window.__radarBusy = performance.now(); }")
-    page.wait_for_function(IDLE, polling=100, timeout=60_000)
 
 
 def english_found(found: dict) -> list[str]:

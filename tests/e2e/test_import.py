@@ -166,7 +166,8 @@ def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_the_preview_map_cuts_nothing_and_reads_french(sized_page, import_url, width):
-    from tests.e2e.test_french_pages import PAGE_TEXT, english_found, english_numbers, wait_until_idle
+    from tests.e2e.conftest import wait_until_idle
+    from tests.e2e.test_french_pages import PAGE_TEXT, english_found, english_numbers
     from tests.e2e.test_map_compare import MAP_TEXTS
 
     page = sized_page(width, 2400)

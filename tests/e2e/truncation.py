@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, CUT_TEXT
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, CUT_TEXT, wait_until_idle
 from tests.e2e.server import streamlit_server
 
 PAGES = {
@@ -32,9 +32,8 @@ CUT_SVG = """() => [...document.querySelectorAll('[data-testid=stMain] .js-plotl
 
 def _settle(page) -> None:
     page.wait_for_selector("[data-testid=stMain] h1", timeout=60_000)
-    page.wait_for_timeout(1_000)
-    page.wait_for_function("!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000)
-    page.wait_for_timeout(2_500)
+    wait_until_idle(page)
+    page.wait_for_timeout(1_000)  # plotly draws after the run
 
 
 def measure(url: str) -> list[tuple[str, int, list[str], list[str]]]:
