@@ -13,8 +13,14 @@ def seine_saint_denis(population):
     return observed, projected[projected["territory_code"] == "93"]
 
 
-def test_age_groups_observed_then_projected_with_their_interval(seine_saint_denis):
-    paths = age_outlook.group_paths(*seine_saint_denis).set_index(["group", "year"])
+@pytest.fixture(scope="module")
+def bands_93(population):
+    groups = projections.project_groups(population, 2023, until=2050)
+    return groups[groups["territory_code"] == "93"]
+
+
+def test_age_groups_observed_then_projected_with_their_interval(seine_saint_denis, bands_93):
+    paths = age_outlook.group_paths(seine_saint_denis[0], bands_93).set_index(["group", "year"])
     # Insee estimates at 1/1/2023
     assert paths.loc[("0-19", 2023), "observed"] == pytest.approx(481_290, abs=1)
     assert paths.loc[("20-64", 2023), "observed"] == pytest.approx(985_384, abs=1)
@@ -28,8 +34,8 @@ def test_age_groups_observed_then_projected_with_their_interval(seine_saint_deni
     assert paths.index.get_level_values("year").max() == 2050
 
 
-def test_milestone_table_in_french(seine_saint_denis):
-    table = age_outlook.milestone_table(age_outlook.group_paths(*seine_saint_denis))
+def test_milestone_table_in_french(seine_saint_denis, bands_93):
+    table = age_outlook.milestone_table(age_outlook.group_paths(seine_saint_denis[0], bands_93))
     assert list(table.index) == ["0-19 ans", "20-64 ans", "65 ans et plus", "75 ans et plus"]
     assert list(table.columns) == ["2023 (observé)", "2030 (projection)", "2040 (projection)", "2050 (projection)"]
     assert table.loc["75 ans et plus", "2023 (observé)"] == "90\u00a0696"

@@ -39,7 +39,7 @@ def test_scenarios_page_for_seine_saint_denis():
     said = next(m.value for m in at.markdown if m.value.startswith("**En 2010**"))
     assert "**20\u00a0009\u00a0bénéficiaires** en 2020 pour Seine-Saint-Denis" in said
     assert "**22\u00a0390\u00a0bénéficiaires**" in said
-    assert "dans l'intervalle à 80 % de l'époque : 17\u00a0950 à 22\u00a0910\u00a0bénéficiaires" in said
+    assert "dans l'intervalle à 80 % de l'époque : 17\u00a0976 à 22\u00a0884\u00a0bénéficiaires" in said
     assert "Femmes, 2030 (projection)" in [t.get("name") for t in pyramid["data"]]
     assert "2023 (observé)" in [t.get("name") for t in pyramid["data"]]
     assert "Projection, intervalle à 80 %" in [t.get("name") for t in ages["data"]]

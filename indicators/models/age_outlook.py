@@ -4,8 +4,8 @@ Reads the outputs of ``projections.project_population`` (Hamilton–Perry, varia
 interval ``p10`` … ``p90``) and the Insee estimates (population.parquet). Two views for the page:
 - ``group_paths``: the 0–19, 20–64, 65+ and 75+ counts by year (observed years, then projected ones);
 - ``pyramid``: men and women by 5-year band, the last observed year beside a projected year.
-The interval of a group comes from the past errors of that age piece (0-19, 20-64, 65-74, 75+; 65+ and
-the total are sums of pieces, see ``projections.interval_cubes``).
+The interval of a group comes from the past errors of that group (``projections.project_groups``), not from
+the sum of the rows' interval (that one is the total's, spread over the ages).
 """
 
 from __future__ import annotations
@@ -23,18 +23,17 @@ MILESTONES = (2030, 2040, 2050)
 SEX_LABELS = {"F": "Femmes", "M": "Hommes"}
 
 
-def group_paths(observed: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
-    """observed: population.parquet rows of one département; projected: project_population rows of the same
-    département. Returns group, year, observed, central, p10, p25, p75, p90 (observed years have only
-    ``observed``, projected years only the variants)."""
+def group_paths(observed: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
+    """observed: population.parquet rows of one département; bands: ``projections.project_groups`` rows of
+    the same département (each age group with the interval of its own past errors). Returns group, year,
+    observed, central, p10, p25, p75, p90 (observed years have only ``observed``, projected years only the
+    variants)."""
     out = []
     for group, ages in GROUPS.items():
         seen = age_group_population(observed, ages).set_index("year")["population"].rename("observed")
-        parts = [seen]
-        for variant in BANDS:
-            rows = projected[(projected["variant"] == variant) & ~projected["year"].isin(seen.index)]
-            parts.append(age_group_population(rows, ages).set_index("year")["population"].rename(variant))
-        frame = pd.concat(parts, axis=1).sort_index().rename_axis("year").reset_index()
+        ahead = bands[(bands["group"] == group) & ~bands["year"].isin(seen.index)]
+        ahead = ahead.pivot_table(index="year", columns="variant", values="population").reindex(columns=list(BANDS))
+        frame = pd.concat([seen, ahead], axis=1).sort_index().rename_axis("year").reset_index()
         out.append(frame.assign(group=group))
     return pd.concat(out, ignore_index=True)[["group", "year", "observed", *BANDS]]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.models import trends
-from indicators.models.projections import project_population
+from indicators.models.projections import past_errors, project_groups, project_population
 
 AGGREGATES = {"total": 0, "65+": 65, "75+": 75}
 METHODS = {
@@ -343,12 +343,13 @@ def _groups(population: pd.DataFrame) -> pd.DataFrame:
 
 
 def origin_projections(population: pd.DataFrame, runs=POPULATION_RUNS) -> dict[int, pd.DataFrame]:
-    """origin -> project_population from the départements' history up to that origin, to its furthest target."""
+    """origin -> ``project_groups`` (age groups with their own intervals) from the départements' history up
+    to that origin, to its furthest target."""
     dep = population[population["territory_code"] != "FR"]
     until: dict[int, int] = {}
     for origin, horizon in runs:
         until[origin] = max(until.get(origin, 0), origin + horizon)
-    return {o: project_population(dep[dep["year"] <= o], o, until=u) for o, u in until.items()}
+    return {o: project_groups(dep[dep["year"] <= o], o, until=u) for o, u in until.items()}
 
 
 def population_table(
@@ -364,11 +365,12 @@ def population_table(
     for origin, horizon in runs:
         target = origin + horizon
         at = projected[origin]
-        at = _groups(at[(at["year"] == target) & (at["territory_code"] != "FR")])
-        at = at.droplevel("year")
+        at = at[at["year"] == target].pivot_table(
+            index=["group", "territory_code"], columns="variant", values="population"
+        )
         obs = observed.xs(target, level="year")
         for group in GROUPS:
-            wide = at[group].unstack("variant")
+            wide = at.loc[group]
             o = obs[group].reindex(wide.index)
             pct = (wide["central"] - o) / o * 100
             rows.append(
@@ -387,6 +389,39 @@ def population_table(
     return pd.DataFrame(rows)
 
 
+LEVEL_RUNS = ((2003, 10), (2008, 5))  # the runs whose target (2013) is known at the split: level choice
+LEVEL_GRID = tuple(round(0.05 * k, 2) for k in range(2, 20))
+
+
+def select_population_levels(population: pd.DataFrame, runs=LEVEL_RUNS) -> pd.DataFrame:
+    """Per age group and level of the grid: the mean coverage (%) on the early runs of the band ±(that
+    quantile of the group's absolute past errors at the run's horizon), and which levels are chosen for the
+    50 % and 80 % bands (closest mean coverage). Returns group, level, coverage, chosen ('' / '50' / '80')."""
+    dep = population[population["territory_code"] != "FR"]
+    observed = _groups(dep)
+    rows = []
+    for origin, horizon in runs:
+        past = dep[dep["year"] <= origin]
+        errors = past_errors(past, origin)
+        central = project_groups(past, origin, origin + horizon)
+        central = central[(central["year"] == origin + horizon) & (central["variant"] == "central")]
+        central = central.set_index(["group", "territory_code"])["population"]
+        obs = observed.xs(origin + horizon, level="year")
+        for group in GROUPS:
+            c = central.loc[group]
+            gap = np.abs(np.log(obs[group].reindex(c.index) / c))
+            size = errors.loc[(errors["group"] == group) & (errors["horizon"] == horizon), "error"].abs()
+            for level in LEVEL_GRID:
+                rows.append((group, level, origin, float((gap <= size.quantile(level)).mean() * 100)))
+    table = pd.DataFrame(rows, columns=["group", "level", "origin", "coverage"])
+    table = table.groupby(["group", "level"], sort=False)["coverage"].mean().reset_index()
+    table["chosen"] = ""
+    for target in (50, 80):
+        best = (table["coverage"] - target).abs().groupby(table["group"]).idxmin()
+        table.loc[best, "chosen"] = str(target)
+    return table
+
+
 def main() -> None:  # pragma: no cover - a report printed by `python -m indicators.models.backtest`
     from indicators.core import paths
 
@@ -396,6 +431,9 @@ def main() -> None:  # pragma: no cover - a report printed by `python -m indicat
     pd.set_option("display.max_columns", 20)
     print("Population (central variant, interval p10-p90 / p25-p75):")
     print(population_table(population).round(2).to_string(index=False))
+    print("\nPopulation: interval levels chosen on the runs with target 2013:")
+    levels = select_population_levels(population)
+    print(levels[levels["chosen"] != ""].round(1).to_string(index=False))
     observed = table[table["variant"] == "observed"]
     print("\nRates: held-out origins (after the split year), horizons 1-10:")
     print(rate_table(rate_held_out(observed)).round(3).to_string())

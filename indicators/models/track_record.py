@@ -24,7 +24,7 @@ import pandas as pd
 
 from indicators.core.paths import TRACK_RECORD_FILES
 from indicators.models import backtest, trends
-from indicators.models.projections import project_population
+from indicators.models.projections import project_groups
 
 ORIGIN = 2013
 TARGET = 2023
@@ -40,20 +40,19 @@ def population_paths(
     population: pd.DataFrame, origin: int = ORIGIN, target: int = TARGET, projected: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """territory_code, group, year, observed, central, p10, p25, p75, p90: the projection made at ``origin``
-    from the estimates up to ``origin`` only, beside the estimates of origin - HISTORY … target."""
+    from the estimates up to ``origin`` only (each age group with the interval of its own past errors,
+    ``projections.project_groups``), beside the estimates of origin - HISTORY … target."""
     dep = population[population["territory_code"] != "FR"]
     observed = backtest._groups(dep[dep["year"].between(origin - HISTORY, target)])
     if projected is None:
-        projected = project_population(dep[dep["year"] <= origin], origin, until=target)
-    projected = projected[
-        projected["variant"].isin(BANDS) & (projected["territory_code"] != "FR") & (projected["year"] <= target)
-    ]
-    ahead = backtest._groups(projected)
+        projected = project_groups(dep[dep["year"] <= origin], origin, until=target)
+    projected = projected[projected["variant"].isin(BANDS) & (projected["year"] <= target)]
     long_obs = observed.rename_axis(columns="group").stack().rename("observed")
-    long_ahead = ahead.rename_axis(columns="group").stack().unstack("variant")[list(BANDS)]
+    long_ahead = projected.pivot_table(
+        index=["territory_code", "year", "group"], columns="variant", values="population"
+    )[list(BANDS)]
     out = pd.concat([long_obs, long_ahead], axis=1).reset_index()
-    codes = set(ahead.index.get_level_values("territory_code"))
-    out = out[out["territory_code"].isin(codes)]
+    out = out[out["territory_code"].isin(set(projected["territory_code"]))]
     return out[["territory_code", "group", "year", "observed", *BANDS]].sort_values(["territory_code", "group", "year"])
 
 
@@ -63,7 +62,7 @@ def population_summary(population: pd.DataFrame, projected: dict[int, pd.DataFra
     projected: backtest.origin_projections, when already computed."""
     projected = projected or backtest.origin_projections(population)
     table = backtest.population_table(population, projected=projected)
-    methods = backtest.mape_table(population, ORIGIN, TARGET, projected[ORIGIN])
+    methods = backtest.mape_table(population, ORIGIN, TARGET)
     rows = [
         {"origin": ORIGIN, "horizon": TARGET - ORIGIN, "group": f"method:{m}", **methods.loc[m].to_dict()}
         for m in methods.index

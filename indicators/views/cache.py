@@ -41,6 +41,16 @@ def population_projection() -> pd.DataFrame:
     return projections.project_population(pop, int(pop["year"].max()), until=2051)
 
 
+@st.cache_resource(show_spinner=False)
+def population_groups() -> pd.DataFrame:
+    """The age groups of every département to 2050, each with the interval of its own past errors
+    (``projections.project_groups``). Shared read-only."""
+    from indicators.models import projections
+
+    pop = population()
+    return projections.project_groups(pop, int(pop["year"].max()), until=2050)
+
+
 def _population_of(code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(observed, projected) population by sex and age band of one territory."""
     projected = population_projection()
@@ -127,7 +137,8 @@ def _age_outlook(code: str, token: str):
     from indicators.models import age_outlook
 
     observed, projected = _population_of(code)
-    paths = age_outlook.group_paths(observed, projected)
+    groups = population_groups()
+    paths = age_outlook.group_paths(observed, groups[groups["territory_code"] == code])
     pyramids = {y: age_outlook.pyramid(observed, projected, y) for y in age_outlook.MILESTONES}
     return paths, pyramids, int(observed["year"].max())
 
