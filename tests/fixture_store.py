@@ -93,7 +93,7 @@ VALUES = [
         {"38": 9.3384, "44": 9.0257, "69": 8.8895, "93": 5.3896, "2A": 12.5028, "976": 0.8974, "FR": 10.0669},
     ),
 ]
-PROJECTED = [("population", "93", 2050, "central", 1951572.32)]  # Hamilton-Perry, projected by the pipeline
+PROJECTED = [("population", "93", 2050, "central", 1891053.78)]  # Hamilton-Perry, projected by the pipeline
 
 # population at 1 January 2023 by sex, in the order of schema.AGE_BANDS (0-4 … 95+)
 AGES_2023 = {

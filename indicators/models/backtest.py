@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from indicators.models import trends
+from indicators.models import projections, trends
 from indicators.models.projections import past_errors, project_groups, project_population
 
 AGGREGATES = {"total": 0, "65+": 65, "75+": 75}
@@ -422,6 +422,55 @@ def select_population_levels(population: pd.DataFrame, runs=LEVEL_RUNS) -> pd.Da
     return table
 
 
+SETTING_ORIGINS = tuple(range(1990, 2009))  # early origins: the central settings are chosen on their 10-year errors
+EARLY_RUNS = ((2003, 10), (2008, 10), (2008, 5))  # the harness runs before 2013: a candidate must not do worse
+RUN_TOLERANCE = 0.05  # … by more than this (points of MAPE, total and 65+) than the reference
+REFERENCE = projections.Setting(recent_weight=0.75, earlier_weight=0.10, cwr_weight=1.0)  # child–woman ratio undamped
+SETTING_CANDIDATES = tuple(
+    projections.Setting(r, e, c) for r in (0.75, 0.9, 1.0) for e in (0.0, 0.1) for c in (0.0, 0.25, 0.5, 0.75, 1.0)
+)
+
+
+def _run_cube(population: pd.DataFrame, origin: int, horizon: int) -> np.ndarray:
+    """cube[year, territory, sex, band] of the years origin - 2 * STEP … origin + horizon, for the départements
+    estimated in every one of them."""
+    years = list(range(origin - 2 * projections.STEP, origin + horizon + 1))
+    return projections._cube(population[population["territory_code"] != projections.FRANCE], years)[1]
+
+
+def _central_mape(cube: np.ndarray, horizon: int, setting) -> dict[str, float]:
+    """MAPE (%) of the total and the 65+ of the central path from the run cube's origin, at its last year."""
+    projected = projections.central_projection(cube[: 2 * projections.STEP + 1], horizon, setting)[-1]
+    masks = projections.group_masks()
+    out = {}
+    for group in ("total", "65+"):
+        p, o = projected[..., masks[group]].sum(axis=(1, 2)), cube[-1][..., masks[group]].sum(axis=(1, 2))
+        out[group] = float(np.mean(np.abs(p / o - 1)) * 100)
+    return out
+
+
+def select_population_settings(population: pd.DataFrame, candidates=SETTING_CANDIDATES) -> pd.DataFrame:
+    """Per candidate ``projections.Setting``: mean 10-year MAPE of the total and the 65+ over SETTING_ORIGINS, and
+    the MAPE of each of EARLY_RUNS (départements estimated from 10 years before the origin to the target); the
+    chosen one has the lowest mean total MAPE among the candidates no worse than REFERENCE on any early run by
+    more than RUN_TOLERANCE. Origins 2013 and later are not used."""
+    runs = sorted({(o, 10) for o in SETTING_ORIGINS} | set(EARLY_RUNS))
+    cubes = {run: _run_cube(population, *run) for run in runs}
+    rows = []
+    for setting in dict.fromkeys((REFERENCE, *candidates)):
+        mape = {run: _central_mape(cubes[run], run[1], setting) for run in runs}
+        row = setting._asdict()
+        for group in ("total", "65+"):
+            row[f"mean_{group}"] = float(np.mean([mape[(o, 10)][group] for o in SETTING_ORIGINS]))
+            row.update({f"{group}_{o}+{h}": mape[(o, h)][group] for o, h in EARLY_RUNS})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    run_columns = [c for c in table if "+" in c and not c.startswith("mean")]
+    table["eligible"] = (table[run_columns] <= table.loc[0, run_columns] + RUN_TOLERANCE).all(axis=1)
+    table["chosen"] = table.index == table.loc[table["eligible"], "mean_total"].idxmin()
+    return table
+
+
 def main() -> None:  # pragma: no cover - a report printed by `python -m indicators.models.backtest`
     from indicators.core import paths
 
@@ -444,6 +493,9 @@ def main() -> None:  # pragma: no cover - a report printed by `python -m indicat
     print("\nRates: settings chosen on the early origins:")
     chosen = select_rate_settings(observed)
     print(chosen[chosen["chosen"]].to_string(index=False))
+    if "--settings" in sys.argv:  # every candidate on every early origin: how projections.CENTRAL was chosen
+        print("\nPopulation: central settings on the early origins (10-year MAPE %):")
+        print(select_population_settings(population).round(3).to_string(index=False))
     if "--bands" in sys.argv:  # slower (every candidate on every early origin): how BAND_SETTINGS was chosen
         print("\nRates: band settings on the early origins (coverage %, chosen):")
         bands = select_band_settings(observed)
