@@ -34,7 +34,7 @@ DROM to measure it on.
 Variants (also written in the catalogue): ``central`` uses the ratios as measured; ``low`` and
 ``high`` multiply every cohort-change ratio by exp(∓MIGRATION_SHIFT) (about ∓0.15 % of each cohort a
 year, the order of the spread of net migration between départements) and the child–woman ratios by
-(1 ∓ FERTILITY_SHIFT). In the 2013 -> 2023 backtest, 3 départements in 4 end between low and high.
+(1 ∓ FERTILITY_SHIFT). In the 2013 -> 2023 backtest, 79 % of départements end between low and high.
 
 Prediction interval ``p10`` / ``p25`` / ``p75`` / ``p90`` (a probability statement, unlike low / high):
 the errors of the projections this method would have made at every origin from 1985 to B - 1 (horizons
