@@ -135,8 +135,9 @@ st.plotly_chart(need_view.chart, key="chart_recipients")
 st.caption(
     f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
     f"{AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
-    "bénéficiaires si le taux restait à sa dernière valeur, avec l'incertitude de la population projetée "
-    "et celle du taux (mesurée sur les écarts passés entre « taux inchangé » et ce qui s'est produit, tous "
+    "bénéficiaires si le taux suivait la trajectoire centrale de la page Tendances (dernière valeur, plus "
+    "une part amortie de sa pente pour l'AAH, l'ASE et la PCH), avec l'incertitude de la population projetée "
+    "et celle du taux (mesurée sur les écarts passés entre cette trajectoire et ce qui s'est produit, tous "
     f"départements). Dernière observation : {base.last_year} ; tendance récente du taux : "
     f"{format_number(base.trend, 1)} %/an."
 )
@@ -151,7 +152,7 @@ if past_need_chart is not None:
         st.markdown(past_need_sentence)
     st.caption(
         f"Source : {source} (observé, trait plein) ; projection refaite par Radar social avec la même méthode "
-        f"(taux de {track_record.NEED_ORIGIN} inchangé × population projetée depuis les seules estimations "
+        f"(taux prolongé depuis {track_record.NEED_ORIGIN} × population projetée depuis les seules estimations "
         "connues alors ; tirets, zones ombrées : intervalles à 50 % et 80 % calculés à l'époque, incertitude "
         "de la population et du taux)."
     )

@@ -61,6 +61,7 @@ def _document() -> dict:
         {"profile": {"section": "ages"}},
         {"trend": {"speed": 2}},
         {"need": {"label": "x", "ages": [75]}},
+        {"need": {"label": "x", "ages": [75, None], "rate": "share_75_plus"}},  # rate without a trend
         {"similarity": {"sets": ["map"]}},
         {"spine": {"group": "ages"}},
         {"recipe": {"kind": "share", "ages": [85]}},

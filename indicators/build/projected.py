@@ -3,9 +3,9 @@ central / low / high and its prediction interval p10 / p25 / p75 / p90 (from pas
 
 - population, age shares and 5-year change, for départements, complete régions and France, from
   ``projections.project_population`` (base = last estimated year);
-- recipients of APA, PCH, ASE, AAH and RSA with rates held at their last observed value
-  (``needs.project_all``): central / low / high for the population variants; p10 … p90 combine the
-  population interval with the rate's own past errors (quantiles added in quadrature on the log
+- recipients of APA, PCH, ASE, AAH and RSA, each rate on the central path of its trend rate (last value
+  or damped drift, ``needs.project_all``): central / low / high for the population variants; p10 … p90
+  combine the population interval with the past errors of that central path (quantiles added in quadrature on the log
   scale), summed to complete régions and France (a sum of quantiles: prudent, see needs);
 - trend projections of rates with 50 % / 80 % intervals calibrated on past errors
   (variants trend, trend_p10 … trend_p90,

@@ -126,12 +126,15 @@ class TrendRule:
 @dataclass(frozen=True)
 class NeedRule:
     """A count projected as a social need: rate × projected population ``ages``; ``spending`` the net
-    spending indicator of the same field (None when the State pays); ``label`` the scenarios' wording."""
+    spending indicator of the same field (None when the State pays); ``label`` the scenarios' wording;
+    ``rate`` the trend rate whose central path and band setting the need's rate follows (None: the last
+    value, nominal bands)."""
 
     label: str
     ages: tuple[int, int | None]
     spending: str | None = None
     order: int = 0
+    rate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -270,6 +273,9 @@ def parse(document: dict) -> dict[str, Indicator]:
         unknown = [i for i in named if i not in indicators]
         if unknown:
             raise CatalogueError(f"indicator {indicator.id}: names unknown indicators {unknown}")
+        rate = indicator.need.rate if indicator.need else None
+        if rate and (rate not in indicators or not indicators[rate].trend):
+            raise CatalogueError(f"indicator {indicator.id}: need rate {rate} is not a trend rate")
         for b in indicator.breaks:
             unknown = [i for i in b.splice or () if i not in indicators]
             if unknown:
@@ -360,8 +366,10 @@ def _need(entry: dict) -> NeedRule | None:
         return None
     ages = _ages(item.get("ages")) if isinstance(item, dict) else None
     if ages is None or not item.get("label"):
-        raise CatalogueError(f"indicator {entry['id']}: a need is {{label, ages: [low, high or null], spending: ID}}")
-    return NeedRule(str(item["label"]), ages, item.get("spending"), int(item.get("order", 0)))
+        raise CatalogueError(
+            f"indicator {entry['id']}: a need is {{label, ages: [low, high or null], spending: ID, rate: ID}}"
+        )
+    return NeedRule(str(item["label"]), ages, item.get("spending"), int(item.get("order", 0)), item.get("rate"))
 
 
 SIMILARITY_SETS = ("profile", "compare", "local")

@@ -224,7 +224,7 @@ def select_band_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> p
 
 def need_rate_items(table: pd.DataFrame, population: pd.DataFrame):
     """(("departement", code, need id), rate in % by year) of every need: recipients at 31/12/N over the
-    age group at 1/1/N+1, the rates whose "last value" errors make the rate part of the needs bands."""
+    age group at 1/1/N+1, the rates whose central-path errors make the rate part of the needs bands."""
     from indicators.core.age_groups import age_group_population
     from indicators.models import needs
 
@@ -239,12 +239,15 @@ def need_rate_items(table: pd.DataFrame, population: pd.DataFrame):
 
 
 def need_rate_held_out(table: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
-    """Held-out coverage of the rate part of the needs bands ("rate held at its last value")."""
+    """Held-out rate part of the needs: each need's rate on its central path with its band setting
+    (``needs.rate_settings``), against "the rate stays at its last value" (naive)."""
     from indicators.models import needs
 
     items = list(need_rate_items(table, population))
-    ids = [n.id for n in needs.NEEDS]
-    return held_out(items, ids, {i: trends.LAST_VALUE for i in ids})
+    settings = {n.id: needs.rate_settings(n.id) for n in needs.NEEDS}
+    return held_out(
+        items, list(settings), {i: s[0] for i, s in settings.items()}, {i: s[1] for i, s in settings.items()}
+    )
 
 
 def rate_table(held: pd.DataFrame) -> pd.DataFrame:
@@ -298,7 +301,7 @@ def need_paths(table: pd.DataFrame, population: pd.DataFrame, origin: int, horiz
 
 def need_band_table(table: pd.DataFrame, population: pd.DataFrame, runs=NEED_RUNS) -> pd.DataFrame:
     """Per origin and need, over départements and every horizon up to the run's: MAPE and bias (%) of the
-    central path (rate held at its last value × projected population), share of observations inside the
+    central path (the rate's central path × projected population), share of observations inside the
     50 % and 80 % bands, and inside the 80 % band at the last horizon."""
     rows = []
     for origin, horizon in runs:
@@ -486,7 +489,7 @@ def main() -> None:  # pragma: no cover - a report printed by `python -m indicat
     observed = table[table["variant"] == "observed"]
     print("\nRates: held-out origins (after the split year), horizons 1-10:")
     print(rate_table(rate_held_out(observed)).round(3).to_string())
-    print("\nNeeds (rate part of the bands, rate held at its last value): held-out origins, horizons 1-10:")
+    print("\nNeeds (rate part: central path of the need's rate, needs.rate_settings): held-out origins, horizons 1-10:")
     print(rate_table(need_rate_held_out(table, population)).round(4).to_string())
     print("\nNeeds: combined population + rate bands from a past origin, against the observed recipients:")
     print(need_band_table(table, population).round(2).to_string(index=False))

@@ -1,8 +1,18 @@
 """Demography-driven social needs: projected recipients = rate × projected population of the age group.
 
 Rates follow the store's rule for stocks: recipients at 31/12/N over the population at 1/1/N+1, so the
-recipients of year N are projected from the population projected for 1/1/N+1. A rate is either held
-at its last observed value (yearly change 0 %) or changed by a given % a year (e.g. its recent trend).
+recipients of year N are projected from the population projected for 1/1/N+1.
+
+The store's projection (``project_all``): the need's rate follows the central path of the trend rate its
+catalogue entry names (``need: {rate}``, e.g. AAH recipients per inhabitant of 20-64 follow the setting
+of aah_rate_20_64: last value + damped drift, ``trends.central``), applied to the need's own rate series;
+a need without one (RSA households) keeps its last value. Its bands are calibrated on the past errors of
+that same central path on the need's own rate series, with the rate's band setting (``trends.calibrate``).
+A need whose series is too short to measure those errors (no département with more than MIN_YEARS
+years, as a rate gets no trend below that) keeps its last value and borrows the "last value" errors of
+every need's rate: a drift measured on a benefit's first years (PCH from 2006) is its ramp-up.
+The scenarios (``project_need``) instead hold the rate at its last value or change it by a given % a year
+(e.g. its recent trend).
 Spending = recipients × the last observed net spending per recipient (euros of that year, no inflation).
 """
 
@@ -27,13 +37,14 @@ class Need:
     label: str
     ages: AgeGroup
     spending_id: str | None  # DREES net spending of the same field (k€), None when the State pays
+    rate: str | None = None  # the trend rate whose central path and band setting the need's rate follows
 
 
 def catalogue_needs(entries: dict | None = None) -> list[Need]:
     """The needs the catalogue declares (``need: {label, ages, spending, order}``), in their order."""
     entries = catalogue.repository() if entries is None else entries
     return [
-        Need(i, entries[i].need.label, AgeGroup(*entries[i].need.ages), entries[i].need.spending)
+        Need(i, entries[i].need.label, AgeGroup(*entries[i].need.ages), entries[i].need.spending, entries[i].need.rate)
         for i in catalogue.need_ids(entries)
     ]
 
@@ -146,30 +157,71 @@ def project_need(
 INTERVALS = {"p10": "trend_p10", "p25": "trend_p25", "p75": "trend_p75", "p90": "trend_p90"}
 
 
-def rate_quantiles(rate: pd.DataFrame, need_id: str, horizons: int) -> pd.DataFrame:
-    """rate: territory_code, year, rate (recipients per inhabitant of the age group). Quantiles by horizon
-    1..horizons (rows; columns trend_p10 … trend_p90) of the logit-scale errors of "the rate stays at its last
-    value", every origin of every département pooled (``trends.pooled_errors`` / ``trends.calibrate``: the
-    same split-conformal method as the rate trends). Empty when too few errors exist."""
-    items = [
+SHORT = (trends.LAST_VALUE, trends.NOMINAL)
+
+
+def rate_settings(need_id: str) -> tuple[trends.Setting, trends.BandSetting]:
+    """The central path and band setting of a need's rate: those of the trend rate its catalogue entry
+    names (chosen on the early origins, see trends), else the last value with nominal bands (SHORT)."""
+    rate = NEED_BY_ID[need_id].rate if need_id in NEED_BY_ID else None
+    if rate is None:
+        return SHORT
+    return trends.setting_of(rate), trends.BAND_SETTINGS.get(rate, trends.NOMINAL)
+
+
+def rate_items(rate: pd.DataFrame, need_id: str) -> list:
+    """rate: territory_code, year, rate (recipients per inhabitant). ((level, code, need id), rate in % by
+    year, consecutive) of every département: the series ``trends`` projects and measures."""
+    return [
         (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
         for code, rows in rate.groupby("territory_code")
     ]
-    errors = trends.pooled_errors(items, {need_id: trends.LAST_VALUE})
+
+
+def central_rates(rate: pd.DataFrame, need_id: str, until: int, setting: trends.Setting) -> pd.DataFrame:
+    """territory_code, year, rate (per inhabitant), year_last: the central path ``setting`` of the need's
+    rate (on the logit scale of its share) for the years after its last observation up to until."""
+    out = []
+    for (_, code, _), s in rate_items(rate, need_id):
+        last = int(s.index.max())
+        if until <= last:
+            continue
+        path = trends.central(trends.to_logit(s.to_numpy(), 100.0), setting, until - last)
+        out.append(
+            pd.DataFrame({"territory_code": code, "year": range(last + 1, until + 1), "year_last": last}).assign(
+                rate=trends.from_logit(path, 100.0) / 100
+            )
+        )
+    if not out:
+        return pd.DataFrame(columns=["territory_code", "year", "year_last", "rate"])
+    return pd.concat(out, ignore_index=True)
+
+
+def rate_errors(rate: pd.DataFrame, need_id: str, setting: trends.Setting) -> pd.DataFrame:
+    """Rolling-origin errors (logit scale) of the central path ``setting`` of the need's rate, every département."""
+    return trends.pooled_errors(rate_items(rate, need_id), {need_id: setting})
+
+
+def rate_quantiles(rate: pd.DataFrame, need_id: str, horizons: int) -> pd.DataFrame:
+    """rate: territory_code, year, rate (recipients per inhabitant of the age group). Quantiles by horizon
+    1..horizons (rows; columns trend_p10 … trend_p90) of the logit-scale errors of the rate's central path
+    (``rate_settings``), every origin of every département pooled (``trends.pooled_errors`` /
+    ``trends.calibrate``: the same split-conformal method and band setting as the rate trends). Empty when
+    too few errors exist."""
+    setting, band = rate_settings(need_id)
+    errors = rate_errors(rate, need_id, setting)
     if errors.empty:
         return pd.DataFrame(columns=list(trends.LEVELS_Q))
-    return trends.calibrate(errors, horizons)
+    return trends.calibrate(errors, horizons, band)
 
 
-def combined_factor(
-    population_log: np.ndarray, last_rate: np.ndarray, rate_logit: np.ndarray, upper: bool
-) -> np.ndarray:
+def combined_factor(population_log: np.ndarray, rate: np.ndarray, rate_logit: np.ndarray, upper: bool) -> np.ndarray:
     """log(recipients quantile / central recipients) for one quantile (above the centre when ``upper``): the
     population's own log gap and the rate's (the rate moved by its logit quantile, as a log ratio) added in
     quadrature.
     Quadrature is exact for two independent normal errors and close for the near-symmetric, unimodal
     errors measured here; the store holds quantiles, not samples, so no simulation noise enters it."""
-    share = last_rate * 100
+    share = rate * 100
     moved = trends.from_logit(trends.to_logit(share, 100.0) + rate_logit, 100.0)
     rate_log = np.log(moved / share)
     return (1.0 if upper else -1.0) * np.sqrt(population_log**2 + rate_log**2)
@@ -191,50 +243,40 @@ def _observed_rate(table: pd.DataFrame, population: pd.DataFrame, need: Need):
 
 
 def pooled_rate_quantiles(rates_by_need: dict[str, pd.DataFrame], horizons: int) -> pd.DataFrame:
-    """``rate_quantiles`` over the errors of every need's rate together (for a need whose own series is too
-    short to calibrate a band: without it its band would carry the population's uncertainty alone; in the
-    backtest from 2010 the PCH and RSA bands then held 1 % to 2 % of what happened)."""
-    parts = []
-    for need_id, rate in rates_by_need.items():
-        items = [
-            (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
-            for code, rows in rate.groupby("territory_code")
-        ]
-        parts.append(trends.pooled_errors(items, {need_id: trends.LAST_VALUE}))
+    """Quantiles of the "last value" errors of every need's rate together (``SHORT``), for a need whose own
+    series is too short to calibrate a band: without it its band would carry the population's uncertainty
+    alone; in the backtest from 2010 the PCH and RSA bands then held 1 % to 2 % of what happened."""
+    parts = [rate_errors(rate, need_id, SHORT[0]) for need_id, rate in rates_by_need.items()]
     errors = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     if errors.empty:
         return pd.DataFrame(columns=list(trends.LEVELS_Q))
-    return trends.calibrate(errors, horizons)
+    return trends.calibrate(errors, horizons, SHORT[1])
 
 
 def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
-    """Every département, every need, rates held at their last value, for each population variant:
-    territory_code, indicator_id, year, variant, value (recipients). central / low / high use the population
-    variants alone; the interval p10 … p90 combines the population interval with the rate's own past
-    errors (``rate_quantiles``, ``combined_factor``)."""
+    """Every département, every need, its rate on its central path (``central_rates``), for each population
+    variant: territory_code, indicator_id, year, variant, value (recipients). central / low / high: that
+    rate × the population variant; the interval p10 … p90 combines the population interval with the past
+    errors of the rate's central path (``rate_quantiles``, ``combined_factor``)."""
     observed = {need.id: _observed_rate(table, population, need) for need in NEEDS}
     observed = {k: v for k, v in observed.items() if v is not None}
-    borrowed = {}
     out = []
     for need in NEEDS:
         if need.id not in observed:
             continue
         obs_group, rate = observed[need.id]
-        last = rate.groupby("territory_code").last()[["year", "rate"]]
+        horizons = until - int(rate.groupby("territory_code")["year"].max().min())
+        quantiles, setting = rate_quantiles(rate, need.id, horizons), rate_settings(need.id)[0]
+        if quantiles.empty:  # too short a series: its last value, the pooled errors of every need's rate
+            quantiles, setting = pooled_rate_quantiles({k: r for k, (_, r) in observed.items()}, horizons), SHORT[0]
+        path = central_rates(rate, need.id, until, setting)
         wide = {}
         for variant, rows in projected.groupby("variant"):
             group = age_group_population(rows, need.ages)
             group = pd.concat([obs_group, group[~group["year"].isin(obs_group["year"])]])
-            group = group.assign(year=group["year"] - 1).merge(last, on="territory_code", suffixes=("", "_last"))
-            group = group[(group["year"] > group["year_last"]) & (group["year"] <= until)]
+            group = group.assign(year=group["year"] - 1).merge(path, on=["territory_code", "year"])
             wide[variant] = group.set_index(["territory_code", "year"])
         central = wide["central"]
-        horizon = (central.index.get_level_values("year") - central["year_last"]).to_numpy()
-        quantiles = rate_quantiles(rate, need.id, int(horizon.max()))
-        if quantiles.empty:  # too short a series: the pooled errors of the other needs' rates
-            if "q" not in borrowed:
-                borrowed["q"] = pooled_rate_quantiles({k: r for k, (_, r) in observed.items()}, int(horizon.max()))
-            quantiles = borrowed["q"]
         for variant, frame in wide.items():
             value = frame["population"] * frame["rate"]
             if variant in INTERVALS:

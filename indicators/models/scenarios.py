@@ -121,7 +121,7 @@ BAND_COLUMNS = ("p10", "p25", "p75", "p90")
 def need_bands(rows: pd.DataFrame) -> pd.DataFrame:
     """rows: the store's projected recipients of one département (variants central, p10 … p90). Returns
     need, year, central, p10, p25, p75, p90: the calibrated bands (population and rate uncertainty, see
-    needs.project_all) around the rates held at their last value."""
+    needs.project_all) around the rates on their central path (needs.central_rates)."""
     rows = rows[rows["indicator_id"].isin(NEED_BY_ID) & rows["variant"].isin(["central", *BAND_COLUMNS])]
     wide = rows.pivot_table(index=["indicator_id", "year"], columns="variant", values="value")
     wide = wide.reindex(columns=["central", *BAND_COLUMNS]).dropna().reset_index()
