@@ -36,7 +36,8 @@ st.table(age_outlook.milestone_table(paths))
 st.caption(
     f"Source : {catalogue.get(catalogue.POPULATION).citation} (observé, {last_year} au 1er janvier) ; "
     f"projection Radar social, méthode Hamilton-Perry (rapports de cohortes {last_year - 5}-{last_year}, "
-    f"écart à la moyenne nationale atténué et mêlé à celui de {last_year - 10}-{last_year - 5}), en habitants "
+    f"écart à la moyenne nationale atténué et mêlé à celui de {last_year - 10}-{last_year - 5} ; "
+    "jeunes enfants par femme rapprochés à mi-chemin de la moyenne nationale, sauf outre-mer), en habitants "
     "au 1er janvier. Intervalles à 50 % et 80 % tirés des erreurs des projections qu'aurait faites la même "
     "méthode chaque année depuis 1985, âge par âge (0-19, 20-64, 65-74, 75 ans et plus)."
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators.core import catalogue
 from indicators.core.formatting import format_indicator, format_number, plain
-from indicators.models import trends
+from indicators.models import track_record, trends
 from indicators.storage.territories import departement_names
 from indicators.views import cache, picker, trend_charts
 
@@ -78,7 +78,7 @@ with st.expander("Méthode et fiabilité (rétro-prévision)"):
         pct = lambda v: format_number(v, 0) + "\u00a0%"  # noqa: E731
         st.markdown(
             f"**Peut-on s'y fier ?** Radar social a refait les projections qu'il aurait publiées par le passé "
-            f"(origines {every['origins']}, horizons 1 à 10 ans, intervalles calibrés uniquement sur ce qui "
+            f"({track_record.tested_span(every)} ; intervalles calibrés uniquement sur ce qui "
             f"était connu à chaque date), puis les a comparées à ce qui s'est passé.\n\n"
             f"| | {names[code]} | Tous les territoires |\n|---|---|---|\n"
             f"| Valeurs observées dans l'intervalle à 80 % | {pct(mine['coverage_80'])} | "
@@ -91,5 +91,11 @@ with st.expander("Méthode et fiabilité (rétro-prévision)"):
             f"{format_number(every['mae_last_value'], 2)} pt |\n\n"
             "Un intervalle à 80 % bien calibré contient environ 8 valeurs observées sur 10."
         )
+        if int(every["max_horizon"]) < trends.MAX_HORIZON:
+            top = int(every["max_horizon"])
+            st.markdown(
+                f"Ce recul est court : la série n'a permis de vérifier les projections que {top} an"
+                f"{'s' if top > 1 else ''} à l'avance ; au-delà, la largeur des intervalles est extrapolée."
+            )
     else:
         st.markdown("Pas de rétro-prévision : la série est trop courte.")

@@ -78,6 +78,17 @@ def test_rate_record_matches_the_harness(table):
     assert track_record.rate_record(stored, "poverty_rate", "93") is None  # too short to be backtested
 
 
+def test_rate_record_says_what_it_rests_on(real_store):
+    stored = track_record.load(track_record.RATES_FILE, real_store)
+    said = {
+        i: track_record.tested_span(track_record.rate_record(stored, i, "93")["all"]) for i in stored["indicator_id"]
+    }
+    assert said["unemployment_rate"] == "origines 2007 à 2023, horizons 1 à 10 ans, 12\u00a0024 comparaisons"
+    # RSA is observed 2009-2019 on one method: one held-out origin, checked one year ahead only
+    assert said["rsa_coverage_rate"] == "origine 2018, horizon 1 an, 101 comparaisons"
+    assert said["pch_per_1000"] == "origines 2017 à 2019, horizons 1 à 3 ans, 594 comparaisons"
+
+
 def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment(real_store):
     stored = track_record.load(track_record.RATE_PATHS_FILE, real_store)
     origins = stored.groupby("indicator_id")["origin"].first().to_dict()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from indicators.core.formatting import format_number
 from indicators.core.paths import TRACK_RECORD_FILES
 from indicators.models import backtest, trends
 from indicators.models.projections import project_groups
@@ -80,14 +81,26 @@ def _rate_summary(held: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         mae_last_value=(held["naive"] - held["actual"]).abs(),
         bias=gap,
         origin=held["origin"],
+        horizon=held["horizon"],
     )
     grouped = frame.groupby(keys, sort=False)
     out = grouped[["coverage_50", "coverage_80", "mae_trend", "mae_last_value", "bias"]].mean()
     out["p90_abs"] = grouped["mae_trend"].quantile(0.9)
     out["mae_ratio"] = (out["mae_trend"] / out["mae_last_value"]).where(out["mae_last_value"] > 0)
     out["origins"] = grouped["origin"].min().astype(str) + "-" + grouped["origin"].max().astype(str)
+    out["max_horizon"] = grouped["horizon"].max()
     out["forecasts"] = grouped.size()
     return out.reset_index()
+
+
+def tested_span(row: dict) -> str:
+    """What a rate's track record rests on, in French: 'origines 2007 à 2023, horizons 1 à 10 ans, 12 024
+    comparaisons' or 'origine 2018, horizon 1 an, 101 comparaisons' (a single origin is said as such)."""
+    first, last = (int(y) for y in str(row["origins"]).split("-"))
+    top = int(row["max_horizon"])
+    origins = f"origine {first}" if first == last else f"origines {first} à {last}"
+    horizons = "horizon 1 an" if top == 1 else f"horizons 1 à {top} ans"
+    return f"{origins}, {horizons}, {format_number(row['forecasts'], 0)} comparaisons"
 
 
 def rates(observed: pd.DataFrame) -> pd.DataFrame:
