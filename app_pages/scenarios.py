@@ -159,22 +159,28 @@ if past_need_chart is not None:
     )
 
 st.subheader("Dépense nette des prestations départementales (APA, PCH, ASE, RSA), en millions d'euros")
-st.plotly_chart(view.spending_chart, key="chart_spending")
-_, _, spending_observed = cache.need_bands(code)
-cost_year = max((b.cost_year or 0) for b in bases.values())
-history = (
-    f"observé {spending_observed.index.min()}-{spending_observed.index.max()} (trait plein), "
-    if len(spending_observed)
-    else ""
-)
-st.caption(
-    f"Source : DREES, enquête Aide sociale, dépenses nettes des départements ({history}euros courants) ; "
-    f"calcul Radar social : bénéficiaires projetés × dépense nette par bénéficiaire de {cost_year}, "
-    "hors inflation. Bandes grises : somme des bandes de chaque prestation (hypothèse prudente : "
-    "les écarts vont dans le même sens)."
-)
-if view.spending_position:
-    st.markdown(view.spending_position)
+if view.spending_chart is None:
+    st.info(
+        "Aucune dépense nette par bénéficiaire n'est observée pour les prestations de ce département dans "
+        "l'enquête Aide sociale de la DREES : pas de projection de dépense."
+    )
+else:
+    st.plotly_chart(view.spending_chart, key="chart_spending")
+    _, _, spending_observed = cache.need_bands(code)
+    cost_year = max((b.cost_year or 0) for b in bases.values())
+    history = (
+        f"observé {spending_observed.index.min()}-{spending_observed.index.max()} (trait plein), "
+        if len(spending_observed)
+        else ""
+    )
+    st.caption(
+        f"Source : DREES, enquête Aide sociale, dépenses nettes des départements ({history}euros courants) ; "
+        f"calcul Radar social : bénéficiaires projetés × dépense nette par bénéficiaire de {cost_year}, "
+        "hors inflation. Bandes grises : somme des bandes de chaque prestation (hypothèse prudente : "
+        "les écarts vont dans le même sens)."
+    )
+    if view.spending_position:
+        st.markdown(view.spending_position)
 
 st.subheader("Trajectoires à 2030, 2040, 2050")
 st.table(need_view.table)

@@ -85,3 +85,16 @@ def test_moving_a_slider_changes_the_trajectory_quickly():
     assert not at.exception
     assert at.table[-2].value.loc["Idéal"].iloc[-1] != before
     assert elapsed < 2.0  # AppTest overhead included; make bench measures the page logic alone
+
+
+def test_scenarios_page_for_mayotte_without_departmental_spending():
+    """Mayotte: AAH and RSA households only, no net spending per recipient in the DREES survey, no age
+    estimates in 2013: the page says there is no spending projection instead of failing."""
+    at = _open()
+    at.selectbox(key="departement").set_value("976").run()
+    assert not at.exception
+    assert any("pas de projection de dépense" in i.value for i in at.info)
+    assert at.selectbox(key="need").options == ["Allocataires de l'AAH", "Foyers allocataires du RSA"]
+    charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    assert len(charts) == 3  # pyramid, age groups, recipients: no past projection (no 2013 ages), no spending
+    assert not any(m.value.startswith("**En 2013**") for m in at.markdown)

@@ -27,7 +27,7 @@ class Trajectories:
     results: pd.DataFrame  # scenarios.run of every chosen scenario, concatenated
     labels: dict[str, str]  # scenario key -> name
     spending: pd.DataFrame  # scenarios.total_spending
-    spending_chart: go.Figure  # observed DREES spending, the scenarios and the calibrated band
+    spending_chart: go.Figure | None  # observed DREES spending, the scenarios and the band (None: no spending)
     spending_position: str  # where each scenario's 2040 spending stands against the band ("" without band)
     spending_table: pd.DataFrame  # scenario × milestone year, French texts ("1 234 M€")
     assumptions: pd.DataFrame  # scenarios.assumptions_table, French numbers
@@ -54,10 +54,13 @@ def build(
     results = pd.concat([scenarios.run(s, bases, groups) for s in chosen], ignore_index=True)
     labels = {s.key: s.name for s in chosen}
     spending = scenarios.total_spending(results)
-    chart = scenario_charts.trajectories(spending_observed, spending, labels, "spending", "M€", 1e6, band=spending_band)
-    position = (
-        scenarios.positions_sentence(spending, spending_band, labels, "spending", 2040) if len(spending_band) else ""
-    )
+    chart, position = None, ""
+    if len(spending):  # none where no need has a net spending per recipient (Mayotte: AAH and RSA only)
+        chart = scenario_charts.trajectories(
+            spending_observed, spending, labels, "spending", "M€", 1e6, band=spending_band
+        )
+        if len(spending_band):
+            position = scenarios.positions_sentence(spending, spending_band, labels, "spending", 2040)
     spend = spending[spending["year"].isin(MILESTONES)].assign(scenario=lambda d: d["scenario"].map(labels))
     spend_table = spend.pivot(index="scenario", columns="year", values="spending").map(
         lambda v: format_number(v / 1e6, 0) + "\u00a0M€"
