@@ -57,3 +57,6 @@ def test_commune_map_of_the_nord_with_dunkerque_outlined():
     dunkerque = communes["customdata"][communes["locations"].index("59183")]
     assert dunkerque[:3] == ["Dunkerque", "19,6\u00a0%", 2021]
     assert "Insee" in " ".join(c.value for c in at.caption)
+    # the label carries its year already: said once ("(2021) (2021)" before)
+    said = next(c.value for c in at.caption if c.value.startswith("Taux de chômage des 15-64 ans"))
+    assert said.startswith("Taux de chômage des 15-64 ans au sens du recensement (2021). Source")

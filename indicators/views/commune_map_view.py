@@ -88,8 +88,10 @@ def render(config: dict) -> None:
         )
         if indicator_id:
             indicator = catalogue.get(indicator_id)
+            label = plain(indicator.label)
+            dated = label if f"({year})" in label else f"{label} ({year})"  # some labels carry their year
             st.caption(
-                f"{plain(indicator.label)} ({year}). Source : {plain(indicator.citation)}. Unité : "
+                f"{dated}. Source : {plain(indicator.citation)}. Unité : "
                 f"{plain(indicator.unit)}. Gris : n.d. (non disponible : secret statistique ou absent de la source)."
                 + (f" Contour rouge : {plain(names.get(selected, selected))}." if selected else "")
             )
