@@ -91,11 +91,7 @@ with st.expander("Méthode et fiabilité (rétro-prévision)"):
             f"{format_number(every['mae_last_value'], 2)} pt |\n\n"
             "Un intervalle à 80 % bien calibré contient environ 8 valeurs observées sur 10."
         )
-        if int(every["max_horizon"]) < trends.MAX_HORIZON:
-            top = int(every["max_horizon"])
-            st.markdown(
-                f"Ce recul est court : la série n'a permis de vérifier les projections que {top} an"
-                f"{'s' if top > 1 else ''} à l'avance ; au-delà, la largeur des intervalles est extrapolée."
-            )
+        if note := track_record.extrapolation_note(every):
+            st.markdown(note)
     else:
         st.markdown("Pas de rétro-prévision : la série est trop courte.")

@@ -87,6 +87,13 @@ def test_rate_record_says_what_it_rests_on(real_store):
     # RSA is observed 2009-2019 on one method: one held-out origin, checked one year ahead only
     assert said["rsa_coverage_rate"] == "origine 2018, horizon 1 an, 101 comparaisons"
     assert said["pch_per_1000"] == "origines 2017 à 2019, horizons 1 à 3 ans, 594 comparaisons"
+    notes = {i: track_record.extrapolation_note(track_record.rate_record(stored, i, "93")["all"]) for i in said}
+    assert notes["unemployment_rate"] == ""  # checked 1 to 10 years ahead, as far as the bands are measured
+    assert notes["rsa_coverage_rate"] == (
+        "Ce recul est court : la série n'a permis de vérifier les projections que 1 an à l'avance ; "
+        "au-delà, la largeur des intervalles est extrapolée."
+    )
+    assert "que 3 ans à l'avance" in notes["pch_per_1000"]
 
 
 def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment(real_store):

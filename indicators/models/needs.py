@@ -242,15 +242,12 @@ def _observed_rate(table: pd.DataFrame, population: pd.DataFrame, need: Need):
     return obs_group, rate.assign(rate=rate["value"] / rate["population"]).sort_values("year")
 
 
-def pooled_rate_quantiles(rates_by_need: dict[str, pd.DataFrame], horizons: int) -> pd.DataFrame:
-    """Quantiles of the "last value" errors of every need's rate together (``SHORT``), for a need whose own
-    series is too short to calibrate a band: without it its band would carry the population's uncertainty
-    alone; in the backtest from 2010 the PCH and RSA bands then held 1 % to 2 % of what happened."""
+def pooled_rate_errors(rates_by_need: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The "last value" errors of every need's rate together (``SHORT``), for a need whose own series is too
+    short to calibrate a band: without them its band would carry the population's uncertainty alone; in the
+    backtest from 2010 the PCH and RSA bands then held 1 % to 2 % of what happened."""
     parts = [rate_errors(rate, need_id, SHORT[0]) for need_id, rate in rates_by_need.items()]
-    errors = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if errors.empty:
-        return pd.DataFrame(columns=list(trends.LEVELS_Q))
-    return trends.calibrate(errors, horizons, SHORT[1])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
@@ -260,6 +257,7 @@ def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.Dat
     errors of the rate's central path (``rate_quantiles``, ``combined_factor``)."""
     observed = {need.id: _observed_rate(table, population, need) for need in NEEDS}
     observed = {k: v for k, v in observed.items() if v is not None}
+    pooled = None  # the pooled "last value" errors, measured once for every need too short for its own
     out = []
     for need in NEEDS:
         if need.id not in observed:
@@ -268,7 +266,11 @@ def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.Dat
         horizons = until - int(rate.groupby("territory_code")["year"].max().min())
         quantiles, setting = rate_quantiles(rate, need.id, horizons), rate_settings(need.id)[0]
         if quantiles.empty:  # too short a series: its last value, the pooled errors of every need's rate
-            quantiles, setting = pooled_rate_quantiles({k: r for k, (_, r) in observed.items()}, horizons), SHORT[0]
+            if pooled is None:
+                pooled = pooled_rate_errors({k: r for k, (_, r) in observed.items()})
+            setting = SHORT[0]
+            if not pooled.empty:
+                quantiles = trends.calibrate(pooled, horizons, SHORT[1])
         path = central_rates(rate, need.id, until, setting)
         wide = {}
         for variant, rows in projected.groupby("variant"):

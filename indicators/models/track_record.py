@@ -103,6 +103,18 @@ def tested_span(row: dict) -> str:
     return f"{origins}, {horizons}, {format_number(row['forecasts'], 0)} comparaisons"
 
 
+def extrapolation_note(row: dict) -> str:
+    """Said when a rate's track record checks fewer horizons than the bands are measured on ('' otherwise)."""
+    top = int(row["max_horizon"])
+    if top >= trends.MAX_HORIZON:
+        return ""
+    span = "1 an" if top == 1 else f"{top} ans"
+    return (
+        f"Ce recul est court : la série n'a permis de vérifier les projections que {span} à l'avance ; "
+        "au-delà, la largeur des intervalles est extrapolée."
+    )
+
+
 def rates(observed: pd.DataFrame) -> pd.DataFrame:
     """indicator_id, territory_code (``ALL`` = every territory), and the columns of backtest.rate_table."""
     held = backtest.rate_held_out(observed)
