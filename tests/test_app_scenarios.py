@@ -2,7 +2,6 @@
 
 import base64
 import json
-import time
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
@@ -75,16 +74,13 @@ def test_pyramid_year_control():
     assert "Hommes, 2050 (projection)" in [t.get("name") for t in pyramid["data"]]
 
 
-def test_moving_a_slider_changes_the_trajectory_quickly():
+def test_moving_a_slider_changes_the_trajectory():
     at = _open()
     before = at.table[-2].value.loc["Idéal"].iloc[-1]
     at.select_slider(key="ideal_apa_recipients").set_value(3.0)
-    start = time.perf_counter()
     at.run()
-    elapsed = time.perf_counter() - start
     assert not at.exception
-    assert at.table[-2].value.loc["Idéal"].iloc[-1] != before
-    assert elapsed < 2.0  # AppTest overhead included; make bench measures the page logic alone
+    assert at.table[-2].value.loc["Idéal"].iloc[-1] != before  # the rerun's speed is measured by make bench
 
 
 def test_scenarios_page_for_mayotte_without_departmental_spending():

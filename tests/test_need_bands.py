@@ -75,6 +75,9 @@ def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
     assert sentence.startswith("**En 2040, par rapport aux bandes :** le scénario **Tendanciel** est dans")
 
 
+EPS = 1e-9  # tolerance of a computed ratio or percentage against an exact bound
+
+
 def test_rate_part_of_the_needs_bands_holds_on_held_out_years(table, population):
     from indicators.models import backtest
 
@@ -84,8 +87,10 @@ def test_rate_part_of_the_needs_bands_holds_on_held_out_years(table, population)
     for need_id, row in summary.iterrows():
         # AAH takes the symmetric 60 % / 90 % levels its rate's early origins chose, which over-cover a little
         # on the held-out ones (as for aah_rate_20_64 itself)
-        assert 75 <= row["coverage_80"] <= (86 if need_id == "aah_recipients" else 85), need_id
-        assert row["mae_ratio"] <= 1.0, need_id  # the central path never errs more than the last value
+        # computed floats: compared with a tolerance (the last bit depends on the CPU's summation order)
+        assert 75 - EPS <= row["coverage_80"] <= (86 if need_id == "aah_recipients" else 85) + EPS, need_id
+        # the central path never errs more than the last value (a last-value path is 1 up to rounding)
+        assert row["mae_ratio"] <= 1.0 + EPS, need_id
     # AAH, PCH and ASE follow their rate's damped drift, which beats the last value on held-out years
     assert (summary.loc[["aah_recipients", "pch_recipients", "ase_children"], "mae_ratio"] < 0.9).all()
 
