@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast data bench lint format clean
+.PHONY: run demo test test-fast data bench lint format clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,13 @@ data: $(STAMP)
 
 run: data
 	$(PY) -m streamlit run app.py
+
+# The app in a minute, without the full build: on the fixture store (tests/fixture_store.py: seven
+# départements, a few indicators, real figures), written to data/demo/ in a second.
+DEMO_STORE ?= data/demo
+demo: $(STAMP)
+	$(PY) -c "from pathlib import Path; from tests import fixture_store; fixture_store.write(Path('$(DEMO_STORE)'))"
+	RADAR_DATA_DIR=$(DEMO_STORE) $(PY) -m streamlit run app.py $(DEMO_ARGS)
 
 test: data
 	$(PY) -m pytest
