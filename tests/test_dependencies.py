@@ -1,6 +1,8 @@
 """The layers, as imports. ``indicators/`` is a few subpackages, each allowed to import only those below it:
 
-    core  <-  sources, storage  <-  models  <-  build, publishing, views  <-  app pages
+    core  <-  sources, storage  <-  models  <-  build, publishing, views  <-  ui  <-  app pages
+
+Streamlit is imported in ``ui`` (and the app's pages) only: below it the library runs without a server.
 
 No module-level import cycles, no reader importing the build, the running app never importing the build nor
 reading ``data/raw``. The top level of ``indicators/`` holds only the documented entry points' aliases."""
@@ -20,6 +22,7 @@ ALLOWED = {
     "build": {"core", "sources", "storage", "models", "build"},
     "publishing": {"core", "storage", "models", "publishing"},
     "views": {"core", "storage", "models", "views"},
+    "ui": {"core", "storage", "models", "views", "ui"},
 }
 # The old public paths (python -m indicators.pipeline|report|upload, indicators.store.load_indicators, ...).
 ALIASES = {"pipeline", "report", "upload", "store", "trends", "projections"}
@@ -89,6 +92,22 @@ def test_each_layer_imports_only_the_layers_below_it():
         if layer(name)
     }
     assert {name: deps for name, deps in wrong.items() if deps} == {}
+
+
+def _imports_streamlit(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(name == "streamlit" or name.startswith("streamlit.") for name in names):
+            return True
+    return False
+
+
+def test_only_the_ui_layer_imports_streamlit():
+    importers = {name for name, path in MODULES.items() if _imports_streamlit(path)}
+    assert sorted(m for m in importers if m.startswith("indicators.") and layer(m) != "ui") == []
+    assert {"indicators.ui.cache", "indicators.ui.picker", "app"} <= importers  # the check sees imports
 
 
 def test_no_import_cycles():

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from indicators.views import streamlit_fr
+from indicators.ui import streamlit_fr
 from tests.e2e.conftest import cut_texts, screenshot, wait_until_idle
 from tests.e2e.server import freeze, streamlit_server, thaw
 
