@@ -35,9 +35,12 @@ test-fast: $(STAMP)
 bench: data
 	$(PY) -m tests.benchmarks.run
 
+# The docs' generated parts (layout, catalogue fields, counts, the data's age) must match the code:
+# `$(PY) docs/generate.py` rewrites them.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) docs/generate.py --check
 
 format: $(STAMP)
 	$(PY) -m ruff format .
