@@ -99,3 +99,10 @@ def test_the_epoch_rebuilds_every_step(tmp_path, monkeypatch):
     monkeypatch.setattr(build_steps, "EPOCH", build_steps.EPOCH + 1)
     assert all(step.key(raw) != key for step, key in zip(_steps(), keys, strict=True))
     assert pipeline.fingerprint(raw) != stamp
+
+
+def test_a_step_may_name_its_modules_by_path_but_not_a_missing_one(tmp_path):
+    by_path = build_steps.Step("x", (), ("indicators/build/derive.py",))
+    assert by_path.key(tmp_path) == build_steps.Step("x", (), ("indicators.build.derive",)).key(tmp_path)
+    with pytest.raises(ValueError, match="no such module"):
+        build_steps.Step("x", (), ("indicators/build/no_such_step.py",)).key(tmp_path)

@@ -34,7 +34,7 @@ MACHINERY = ("indicators.build.build_steps",)
 class Step:
     name: str
     inputs: tuple[str, ...]  # files or folders under data/raw
-    modules: tuple[str, ...]  # the modules the step calls: what they import is read from the code
+    modules: tuple[str, ...]  # the modules the step calls (dotted or as paths): what they import is read from the code
 
     def code(self, root: Path = ROOT) -> list[Path]:
         """The code files the step runs (import_graph: its modules and everything they import)."""

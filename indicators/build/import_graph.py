@@ -70,10 +70,18 @@ def _parents(name: str) -> list[str]:
     return [".".join(parts[:i]) for i in range(1, len(parts))]
 
 
+def module_name(entry: str, root: Path) -> str:
+    """``indicators.build.derive`` or ``indicators/build/derive.py``: the module's dotted name, checked to exist."""
+    name = entry.removesuffix(".py").replace("/", ".")
+    if module_file(name, root) is None:
+        raise ValueError(f"{entry!r}: no such module under {root}")
+    return name
+
+
 def reached_modules(entries: Iterable[str], root: Path) -> set[str]:
     """The modules importing ``entries`` runs (themselves, their imports, transitively, and parent packages)."""
     seen: set[str] = set()
-    todo = list(entries)
+    todo = [module_name(entry, root) for entry in entries]
     while todo:
         name = todo.pop()
         if name in seen:
