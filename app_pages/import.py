@@ -10,7 +10,8 @@ from indicators.core import catalogue, exports
 from indicators.core import formatting as fmt
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
-from indicators.views import cache, maps, preview_map
+from indicators.ui import cache
+from indicators.views import maps, preview_map
 
 st.title("Importer des indicateurs")
 

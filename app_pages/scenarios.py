@@ -7,7 +7,7 @@ from indicators.core.formatting import format_number
 from indicators.models import age_outlook, scenarios, track_record
 from indicators.models.needs import AGE_LABELS, NEED_BY_ID
 from indicators.storage.territories import departement_names
-from indicators.views import cache, picker
+from indicators.ui import cache, picker
 
 st.title("Projections et scénarios à 2050")
 st.info(

@@ -6,7 +6,8 @@ from indicators.core import catalogue
 from indicators.core.formatting import format_indicator, format_number, plain
 from indicators.models import track_record, trends
 from indicators.storage.territories import departement_names
-from indicators.views import cache, picker, trend_charts
+from indicators.ui import cache, picker
+from indicators.views import trend_charts
 
 st.title("Tendances des taux à 2050")
 st.info(

@@ -1,6 +1,6 @@
 """Shared fixtures: two stores.
 
-- the fixture store (tests/fixture_store.py: six départements, a few indicators, written as code): every
+- the fixture store (tests/fixture_store.py: seven départements, a few indicators, written as code): every
   test that is not marked ``store`` runs with ``RADAR_DATA_DIR`` pointed at it, so unit tests need no
   ``make data`` and do not depend on the real data;
 - the real store (data/processed, built by ``make data``, which ``make test`` runs): a test is marked

@@ -50,7 +50,13 @@ def test_outlook_prefers_a_p10_p90_interval_when_present():
     assert pop.at(2030) is None and outlook.build(table, "38")[2].base is None
 
 
-@pytest.mark.parametrize("code", ["976", "2A"])
-def test_outlook_exists_for_overseas_and_corsica(table, code):
+@pytest.mark.parametrize(("code", "base"), [("976", 310022), ("2A", 163955)])
+def test_outlook_exists_for_overseas_and_corsica(table, code, base):
     pop = outlook.build(table, code)[0]
-    assert pop.at(2030) is not None and pop.at(2050).central > 0
+    assert (pop.key, pop.base_year, pop.base) == ("population", 2023, base)
+    for year in (2030, 2050):  # the store's own projection and its p10 - p90 interval, not a stand-in
+        point = pop.at(year)
+        assert (point.central, point.low, point.high) == tuple(
+            _projected(table, "population", code, year, variant) for variant in ("central", "p10", "p90")
+        )
+        assert point.low < point.central < point.high

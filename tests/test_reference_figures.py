@@ -100,5 +100,5 @@ def test_missing_is_no_row_never_zero(table, indicator_id, code, year):
 
 
 def test_rhone_is_one_departement(table):
-    assert value(table, "apa_recipients", "69", 2019) > 0
+    assert value(table, "apa_recipients", "69", 2019) == 34_396  # DREES: Rhône and Métropole de Lyon together
     assert not table["territory_code"].isin(["69D", "69M"]).any()

@@ -1,4 +1,4 @@
-"""indicators.views.serving: every TCP socket of the process gets TCP_NODELAY, and connections a listening
+"""indicators.ui.serving: every TCP socket of the process gets TCP_NODELAY, and connections a listening
 socket accepts afterwards inherit it (what spares each response of the Streamlit server a delayed ACK)."""
 
 import socket
@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from indicators.views import serving
+from indicators.ui import serving
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/fd")

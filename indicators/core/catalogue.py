@@ -76,7 +76,6 @@ class Break:
 
 
 TIMINGS = ("stock", "flow", "same")  # population 1/1/N+1; mean of 1/1/N and 1/1/N+1; 1/1/N
-RECIPE_KINDS = ("ratio", "share", "change")
 
 
 @dataclass(frozen=True)

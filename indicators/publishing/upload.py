@@ -831,14 +831,6 @@ def problems_text(problems: pd.DataFrame, limit: int = 50) -> str:
     return "\n".join(lines) + more
 
 
-if __name__ == "__main__":
-    import sys
-
-    from indicators.publishing.upload_cli import main
-
-    sys.exit(main())
-
-
 def declaration(
     indicator_id: str,
     label: str,

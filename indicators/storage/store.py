@@ -52,31 +52,6 @@ def load_admin_units(store_dir: Path | None = None) -> pd.DataFrame:
     return pd.read_parquet(admin_units_path(store_dir))
 
 
-def series(
-    table: pd.DataFrame, indicator_id: str, code: str, level: str = "departement", variant: str = "observed"
-) -> pd.Series:
-    """Values by year for one territory (empty when the store has none)."""
-    rows = table[
-        (table["indicator_id"] == indicator_id)
-        & (table["territory_code"] == code)
-        & (table["territory_level"] == level)
-        & (table["variant"] == variant)
-    ]
-    return rows.set_index("year")["value"].sort_index()
-
-
-def latest(
-    table: pd.DataFrame, indicator_id: str, code: str, level: str = "departement", year: int | None = None
-) -> tuple[float, int] | None:
-    """(value, year) of the latest observed year (or of ``year``), None when missing."""
-    values = series(table, indicator_id, code, level)
-    if year is not None:
-        values = values[values.index == year]
-    if values.empty:
-        return None
-    return float(values.iloc[-1]), int(values.index[-1])
-
-
 def load_geometry(store_dir: Path | None = None):
     """The map geometry (GeoDataFrame: code, name, zone, geometry), built by the pipeline."""
     from indicators.storage import geo

@@ -69,10 +69,6 @@ def parse_codes(raw: str | None, index: pd.DataFrame | None = None) -> list[str]
     return keys[:MAX_CODES] if len(keys) >= MIN_CODES else list(DEFAULT_CODES)
 
 
-def _observed(table: pd.DataFrame, level: str) -> pd.DataFrame:
-    return table[(table["territory_level"] == level) & (table["variant"] == "observed")]
-
-
 def compare_table(
     table: pd.DataFrame, codes: list[str], indicator_ids: list[str] | None = None, index: pd.DataFrame | None = None
 ) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 """What the scenarios page shows for one département and one set of assumptions: trajectories, charts,
-tables and downloads, computed once (indicators.views.cache keeps them per published version), so that a rerun
+tables and downloads, computed once (indicators.ui.cache keeps them per published version), so that a rerun
 that changes nothing only lays them out again.
 
 ``build`` covers every need at once (results, spending, assumptions, CSVs); ``need`` adds the chart and the

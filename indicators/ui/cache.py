@@ -14,8 +14,8 @@ from indicators.storage import query, store, versions
 
 @st.cache_resource(show_spinner=False)
 def server_tuned() -> int:
-    """TCP_NODELAY on the server's sockets, once per process (see indicators.views.serving)."""
-    from indicators.views import serving
+    """TCP_NODELAY on the server's sockets, once per process (see indicators.ui.serving)."""
+    from indicators.ui import serving
 
     return serving.tcp_nodelay()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.views import cache, search
+from indicators.ui import cache
+from indicators.views import search
 
 PLACEHOLDER = "Isère, 93, Sarcelles, CA du Pays Basque…"
 LABEL = "Territoire : département, intercommunalité ou commune (nom ou code)"

@@ -8,7 +8,8 @@ from indicators.core import catalogue
 from indicators.core.formatting import plain
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.storage import query, territories
-from indicators.views import cache, commune_map, picker
+from indicators.ui import cache, picker
+from indicators.views import commune_map
 
 DEFAULT_INDICATOR = catalogue.defaults()["commune_map"]
 NO_COMMUNE_DATA = (

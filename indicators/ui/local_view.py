@@ -7,7 +7,8 @@ from html import escape
 import streamlit as st
 
 from indicators.core.formatting import plain
-from indicators.views import cache, local_profile, local_report, profile_cards
+from indicators.ui import cache
+from indicators.views import local_profile, local_report, profile_cards
 
 CONTEXT_NOTE = (
     "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (pauvreté, RSA, APA, AAH, PCH, "
