@@ -11,6 +11,7 @@ from indicators.core import formatting as fmt
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
 from indicators.views import cache, maps, preview_map
+from indicators.views.safe import quoted
 
 st.title("Importer des indicateurs")
 
@@ -31,7 +32,7 @@ if not st.session_state.get("analyst"):
         if attempt.ok:
             st.session_state["analyst"] = attempt.account
             st.rerun()
-        st.error(attempt.message)
+        st.error(fmt.plain(attempt.message))
     st.stop()
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
@@ -66,7 +67,7 @@ def _publish(
             source=credited,
         )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
-        st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
+        st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc)}")
     else:
         st.session_state["flash"] = (
             "success",
@@ -79,7 +80,7 @@ def _rollback(based_on: int) -> None:
     try:
         record = versions.rollback(target, who, based_on=based_on)
     except versions.VersionError as exc:
-        st.session_state["flash"] = ("error", f"Retour arrière impossible : {exc}")
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc)}")
     else:
         st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 
@@ -140,7 +141,7 @@ if mode == "Indicateur du catalogue":
     )
     unit = entries[indicator].unit if indicator else ""
     if column and proposed:
-        st.caption(f"Indicateur proposé d'après le nom de la colonne {column} : vérifiez-le.")
+        st.caption(f"Indicateur proposé d'après le nom de la colonne {quoted(column)} : vérifiez-le.")
     st.caption("Source du fichier : elle sera citée sous chaque chiffre qu'il alimente.")
     left, middle, right = st.columns(3)
     source_fields = (
@@ -190,7 +191,7 @@ if file is None:
     st.info("Déposez un fichier pour le vérifier.")
 elif mode == "Indicateur du catalogue" and column and not indicator:
     st.info(
-        f"Choisissez l'indicateur de la colonne {column}"
+        f"Choisissez l'indicateur de la colonne {quoted(column)}"
         + ("." if proposed else " : aucun indicateur du catalogue ne correspond à ce nom de colonne.")
     )
 else:
@@ -231,7 +232,7 @@ else:
     )
     st.success(
         f"Fichier valide : {len(parsed.rows)} valeur(s) à importer ({levels_found}), "
-        f"{parsed.missing_text().replace('non importées', 'ignorées')}."
+        f"{fmt.plain(parsed.missing_text().replace('non importées', 'ignorées'))}."
     )
     st.text(f"Fichier : {parsed.filename} — sha256 {parsed.sha256}")
     if len(parsed.warnings):
@@ -273,7 +274,7 @@ else:
         if meaning.suspicious:
             st.error(
                 "Ces valeurs ne ressemblent pas à l'historique de cet indicateur : "
-                + " ; ".join(meaning.reasons)
+                + fmt.plain(" ; ".join(meaning.reasons))
                 + ". Vérifiez l'indicateur choisi."
             )
         st.dataframe(

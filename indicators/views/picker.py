@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.views import cache, search
+from indicators.views.safe import quoted
 
 PLACEHOLDER = "Isère, 93, Sarcelles, CA du Pays Basque…"
 LABEL = "Territoire : département, intercommunalité ou commune (nom ou code)"
@@ -27,7 +28,7 @@ def find(key: str, label: str = LABEL, levels: tuple[str, ...] | None = None, li
         return []
     matches = search.find(query, cache.territory_index(), limit=limit, levels=levels)
     if not matches:
-        st.info(f"Aucun territoire ne correspond à « {query} ». Essayez un nom (Sarcelles) ou un code (38, 95585).")
+        st.info(f"Aucun territoire ne correspond à {quoted(query)}. Essayez un nom (Sarcelles) ou un code (38, 95585).")
     return matches
 
 

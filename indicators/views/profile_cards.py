@@ -12,6 +12,7 @@ from indicators.core import formatting
 from indicators.models import standing
 from indicators.models.outlook import OutlookRow
 from indicators.views.profile import Figure, Profile
+from indicators.views.safe import quoted
 
 RETIRED = {
     "20": "« 20 » est l'ancien code de la Corse, divisée depuis 1976 en Corse-du-Sud (2A) et Haute-Corse (2B).",
@@ -148,7 +149,7 @@ def unknown_code_message(raw: str) -> str:
     text = str(raw).strip()
     if text in RETIRED:
         return RETIRED[text] + " Choisissez un département dans la liste."
-    return f"« {text} » n'est pas un code de département. Choisissez un département dans la liste ci-dessous."
+    return f"{quoted(text)} n'est pas un code de département. Choisissez un département dans la liste ci-dessous."
 
 
 def departement_list(codes: list[str], names: dict[str, str]) -> str:
