@@ -28,14 +28,18 @@ if not st.session_state.get("analyst"):
         password = st.text_input("Mot de passe", type="password", key="login_password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:
-        attempt = auth.login(name, password, client=st.context.ip_address)
+        known = st.context.cookies.get(auth.DEVICE_COOKIE)  # this browser logged in before: its client key
+        attempt = auth.login(name, password, client=st.context.ip_address, device=known)
         if attempt.ok:
             st.session_state["analyst"] = attempt.account
+            st.session_state["device"] = attempt.device
             st.rerun()
         st.error(fmt.plain(attempt.message))
     st.stop()
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
+if st.session_state.get("device"):  # the browser keeps its client key: never locked out by others' failures
+    st.html(auth.device_cookie_html(st.session_state.pop("device")), unsafe_allow_javascript=True)
 UPLOADER_FRENCH = f"""<style>
 [data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button * {{
   font-size: 0 !important;

@@ -31,6 +31,7 @@ FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;p
 def import_url(tmp_path_factory) -> Iterator[str]:
     store_dir = copy_store(tmp_path_factory.mktemp("e2e-store"))
     env = {"RADAR_DATA_DIR": str(store_dir), auth.ACCOUNTS_ENV: f"Alice={auth.hash_password(PASSWORD)}"}
+    env[auth.DB_ENV] = str(store_dir.parent / "auth.sqlite3")  # the login state, outside the store
     with streamlit_server(env) as url:
         yield url
 
