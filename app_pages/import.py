@@ -8,10 +8,10 @@ import streamlit as st
 
 from indicators.core import catalogue, exports
 from indicators.core import formatting as fmt
+from indicators.core.formatting import quoted
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
 from indicators.views import cache, maps, preview_map
-from indicators.views.safe import quoted
 
 st.title("Importer des indicateurs")
 

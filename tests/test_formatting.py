@@ -68,7 +68,7 @@ def test_plain_makes_markdown_inert(text, escaped):
 
 
 def test_quoted_echo_is_short_and_inert():
-    from indicators.views.safe import quoted
+    from indicators.core.formatting import quoted
 
     assert quoted("![x](http://x/t.png)") == r"« \!\[x\](http\://x/t.png) »"
     assert quoted("9" * 500) == "« " + "9" * 79 + "… »"

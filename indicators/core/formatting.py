@@ -83,6 +83,9 @@ def format_rank(rank: int, total: int) -> str:
     return f"{rank}{suffix} sur {total}"
 
 
+MAX_ECHO = 80  # a URL can carry kilobytes: said back shortened
+
+
 def plain(text: object) -> str:
     """Text from a user, an analyst or the catalogue, inert inside Streamlit Markdown (st.markdown, st.caption,
     st.warning, st.metric labels, st.subheader): every mark that starts Markdown, HTML, a colour directive, an
@@ -93,6 +96,15 @@ def plain(text: object) -> str:
     text = _DIRECTIVE.sub(r"\\:", text)  # ":red[", ":material/icon:", "http://" but not "Source : x"
     text = _WWW.sub(r"\1\\.", text)
     return _BLOCK_START.sub(r"\1\\\2", text)  # "- x", "+ x", "=== ", "1. x", "1) x" would start a block
+
+
+def quoted(raw: object, limit: int = MAX_ECHO) -> str:
+    """'« 38x »': what a visitor typed or put in the URL (``?dep=``, ``?com=``, ``?epci=``, a search query, an
+    uploaded column name), said back in a message: shortened to ``limit`` characters, inert in Markdown."""
+    text = " ".join(str(raw or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"« {plain(text)} »"
 
 
 def plain_plotly(text: object) -> str:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.core import catalogue
-from indicators.core.formatting import plain
+from indicators.core.formatting import plain, quoted
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.storage import query, territories
 from indicators.views import cache, commune_map, picker
-from indicators.views.safe import quoted
 
 DEFAULT_INDICATOR = catalogue.defaults()["commune_map"]
 NO_COMMUNE_DATA = (

@@ -6,9 +6,8 @@ from html import escape
 
 import streamlit as st
 
-from indicators.core.formatting import plain
+from indicators.core.formatting import plain, quoted
 from indicators.views import cache, local_profile, local_report, profile_cards
-from indicators.views.safe import quoted
 
 CONTEXT_NOTE = (
     "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (pauvreté, RSA, APA, AAH, PCH, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.core.formatting import quoted
 from indicators.views import cache, search
-from indicators.views.safe import quoted
 
 PLACEHOLDER = "Isère, 93, Sarcelles, CA du Pays Basque…"
 LABEL = "Territoire : département, intercommunalité ou commune (nom ou code)"

@@ -9,10 +9,10 @@ from __future__ import annotations
 from html import escape
 
 from indicators.core import formatting
+from indicators.core.formatting import quoted
 from indicators.models import standing
 from indicators.models.outlook import OutlookRow
 from indicators.views.profile import Figure, Profile
-from indicators.views.safe import quoted
 
 RETIRED = {
     "20": "« 20 » est l'ancien code de la Corse, divisée depuis 1976 en Corse-du-Sud (2A) et Haute-Corse (2B).",
