@@ -152,7 +152,7 @@ def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them
     page.get_by_text("aucun indicateur du catalogue ne correspond").wait_for()
     page.get_by_label("Colonne à importer").click()
     page.get_by_role("option", name="TP6020", exact=True).click()
-    page.get_by_text("Indicateur proposé d'après le nom de la colonne TP6020").wait_for()
+    page.get_by_text("Indicateur proposé d'après le nom de la colonne « TP6020 »").wait_for()
     page.get_by_role("combobox", name="Indicateur du catalogue").click()
     # the list opens on the proposed indicator and only draws the options near it: type to filter, as an
     # analyst does in a long list (the catalogue has the commune indicators since issue 15)
