@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from indicators.core.paths import ROOT
 from indicators.ui import cache, streamlit_fr
 
-st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
-cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/ui/serving.py)
+# The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
+# browser fetch it from a third-party font server on every page. The pages' own icons come with Streamlit.
+st.set_page_config(page_title="Radar social", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
+cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from a browser (indicators/ui/serving.py)
 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),

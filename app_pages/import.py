@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.core import catalogue, exports
 from indicators.core import formatting as fmt
+from indicators.core.formatting import quoted
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
 from indicators.ui import cache
@@ -28,14 +29,18 @@ if not st.session_state.get("analyst"):
         password = st.text_input("Mot de passe", type="password", key="login_password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:
-        attempt = auth.login(name, password, client=st.context.ip_address)
+        known = st.context.cookies.get(auth.DEVICE_COOKIE)  # this browser logged in before: its client key
+        attempt = auth.login(name, password, client=st.context.ip_address, device=known)
         if attempt.ok:
             st.session_state["analyst"] = attempt.account
+            st.session_state["device"] = attempt.device
             st.rerun()
-        st.error(attempt.message)
+        st.error(fmt.plain(attempt.message))
     st.stop()
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
+if st.session_state.get("device"):  # the browser keeps its client key: never locked out by others' failures
+    st.html(auth.device_cookie_html(st.session_state.pop("device")), unsafe_allow_javascript=True)
 UPLOADER_FRENCH = f"""<style>
 [data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button * {{
   font-size: 0 !important;
@@ -67,7 +72,7 @@ def _publish(
             source=credited,
         )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
-        st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
+        st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc)}")
     else:
         st.session_state["flash"] = (
             "success",
@@ -80,7 +85,7 @@ def _rollback(based_on: int) -> None:
     try:
         record = versions.rollback(target, who, based_on=based_on)
     except versions.VersionError as exc:
-        st.session_state["flash"] = ("error", f"Retour arrière impossible : {exc}")
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc)}")
     else:
         st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 
@@ -141,7 +146,7 @@ if mode == "Indicateur du catalogue":
     )
     unit = entries[indicator].unit if indicator else ""
     if column and proposed:
-        st.caption(f"Indicateur proposé d'après le nom de la colonne {column} : vérifiez-le.")
+        st.caption(f"Indicateur proposé d'après le nom de la colonne {quoted(column)} : vérifiez-le.")
     st.caption("Source du fichier : elle sera citée sous chaque chiffre qu'il alimente.")
     left, middle, right = st.columns(3)
     source_fields = (
@@ -191,7 +196,7 @@ if file is None:
     st.info("Déposez un fichier pour le vérifier.")
 elif mode == "Indicateur du catalogue" and column and not indicator:
     st.info(
-        f"Choisissez l'indicateur de la colonne {column}"
+        f"Choisissez l'indicateur de la colonne {quoted(column)}"
         + ("." if proposed else " : aucun indicateur du catalogue ne correspond à ce nom de colonne.")
     )
 else:
@@ -232,7 +237,7 @@ else:
     )
     st.success(
         f"Fichier valide : {len(parsed.rows)} valeur(s) à importer ({levels_found}), "
-        f"{parsed.missing_text().replace('non importées', 'ignorées')}."
+        f"{fmt.plain(parsed.missing_text().replace('non importées', 'ignorées'))}."
     )
     st.text(f"Fichier : {parsed.filename} — sha256 {parsed.sha256}")
     if len(parsed.warnings):
@@ -274,7 +279,7 @@ else:
         if meaning.suspicious:
             st.error(
                 "Ces valeurs ne ressemblent pas à l'historique de cet indicateur : "
-                + " ; ".join(meaning.reasons)
+                + fmt.plain(" ; ".join(meaning.reasons))
                 + ". Vérifiez l'indicateur choisi."
             )
         st.dataframe(

@@ -14,9 +14,11 @@ from indicators.storage import query, store, versions
 
 @st.cache_resource(show_spinner=False)
 def server_tuned() -> int:
-    """TCP_NODELAY on the server's sockets, once per process (see indicators.ui.serving)."""
+    """TCP_NODELAY on the server's sockets and no cache clearing from a browser, once per process (see
+    indicators.ui.serving)."""
     from indicators.ui import serving
 
+    serving.guard_backmsgs()
     return serving.tcp_nodelay()
 
 

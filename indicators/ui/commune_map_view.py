@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.core import catalogue
-from indicators.core.formatting import plain
+from indicators.core.formatting import plain, quoted
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.storage import query, territories
 from indicators.ui import cache, picker
@@ -51,7 +51,7 @@ def render(config: dict) -> None:
     index = cache.territory_index()
     communes = commune_map.communes_of(index, level, code)
     if communes.empty:
-        st.warning(f"« {code} » n'est pas un code connu de {'département' if level == 'departement' else 'SIREN'}.")
+        st.warning(f"{quoted(code)} n'est pas un code connu de {'département' if level == 'departement' else 'SIREN'}.")
         return
     selected = params.get("com") if params.get("com") in set(communes["code"]) else None
     names = dict(zip(index["code"], index["name"], strict=False))

@@ -6,7 +6,7 @@ from html import escape
 
 import streamlit as st
 
-from indicators.core.formatting import plain
+from indicators.core.formatting import plain, quoted
 from indicators.ui import cache
 from indicators.views import local_profile, local_report, profile_cards
 
@@ -42,7 +42,7 @@ def render(level: str, code: str) -> None:
         prof = cache.local_profile(level, code)
     except local_profile.UnknownTerritory:
         kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
-        st.warning(f"« {code} » n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus.")
+        st.warning(f"{quoted(code)} n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus.")
         st.stop()
     st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
     st.header(prof.title)

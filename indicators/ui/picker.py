@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from indicators.core.formatting import quoted
 from indicators.ui import cache
 from indicators.views import search
 
@@ -28,7 +29,7 @@ def find(key: str, label: str = LABEL, levels: tuple[str, ...] | None = None, li
         return []
     matches = search.find(query, cache.territory_index(), limit=limit, levels=levels)
     if not matches:
-        st.info(f"Aucun territoire ne correspond à « {query} ». Essayez un nom (Sarcelles) ou un code (38, 95585).")
+        st.info(f"Aucun territoire ne correspond à {quoted(query)}. Essayez un nom (Sarcelles) ou un code (38, 95585).")
     return matches
 
 

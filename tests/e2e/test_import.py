@@ -31,6 +31,7 @@ FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;p
 def import_url(tmp_path_factory) -> Iterator[str]:
     store_dir = copy_store(tmp_path_factory.mktemp("e2e-store"))
     env = {"RADAR_DATA_DIR": str(store_dir), auth.ACCOUNTS_ENV: f"Alice={auth.hash_password(PASSWORD)}"}
+    env[auth.DB_ENV] = str(store_dir.parent / "auth.sqlite3")  # the login state, outside the store
     with streamlit_server(env) as url:
         yield url
 
@@ -151,7 +152,7 @@ def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them
     page.get_by_text("aucun indicateur du catalogue ne correspond").wait_for()
     page.get_by_label("Colonne à importer").click()
     page.get_by_role("option", name="TP6020", exact=True).click()
-    page.get_by_text("Indicateur proposé d'après le nom de la colonne TP6020").wait_for()
+    page.get_by_text("Indicateur proposé d'après le nom de la colonne « TP6020 »").wait_for()
     page.get_by_role("combobox", name="Indicateur du catalogue").click()
     # the list opens on the proposed indicator and only draws the options near it: type to filter, as an
     # analyst does in a long list (the catalogue has the commune indicators since issue 15)
