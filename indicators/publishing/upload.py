@@ -25,12 +25,13 @@ Command line: ``python -m indicators.upload FILE --indicator ID [--column COL] [
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime
-import functools
 import hashlib
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -42,7 +43,7 @@ from indicators.core.schema import COLUMNS, KEY, validate_indicators
 from indicators.publishing import workbook
 from indicators.storage import territories
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 48 * 1024 * 1024
 MISSING_MARKERS = {"", "s", "nd", "n.d.", "n.d", "nd.", "ns", "n.s.", "nc", "n.c.", "na", "n/a", "secret", "-"}
 CODE_COLUMNS = (
     "territory_code",
@@ -108,6 +109,7 @@ class ParsedUpload:
     missing: int = 0  # cells marked secret / not available, not imported
     columns_used: list[str] = field(default_factory=list)
     missing_markers: dict[str, int] = field(default_factory=dict)  # how many of each marker ("s", "nd", "vide")
+    risks: list[str] = field(default_factory=list)  # a workbook's macros, external links, web formulas: to confirm
 
     @property
     def levels(self) -> dict[str, int]:
@@ -136,6 +138,12 @@ class _Stop(Exception):
     def __init__(self, message: str, column: str = "", value: str = "", row=pd.NA) -> None:
         super().__init__(message)
         self.problems = [(row, column, value, message)]
+
+    def again(self) -> _Stop:
+        """A fresh exception with the same problems (a kept refusal raised once more)."""
+        stop = _Stop("")
+        stop.problems = list(self.problems)
+        return stop
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -179,6 +187,26 @@ def sniff_separator(text: str) -> str:
 
 
 SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*')
+LEADING_SPACE = re.compile(r"\s*")  # a single repeated class: no per-repeat state, no copy of the text
+MAX_COLUMNS = 2_000  # pandas builds each column apart (about 1 ms each): 2 000 columns stay within seconds
+
+
+def _check_header_width(text: str, line: int) -> None:
+    """Refuse a header of more than MAX_COLUMNS fields before any parser builds them (a 10 MB header line
+    of 10⁶ names costs minutes in pandas). Counted on the first line, the most frequent separator."""
+    end = text.find("\n")
+    first = text[: end if end >= 0 else len(text)]
+    fields = max(first.count(sep) for sep in (";", ",", "\t")) + 1
+    if fields > MAX_COLUMNS:
+        raise _Stop(
+            f"l'en-tête a {_count(fields)} colonnes (limite {_count(MAX_COLUMNS)}) : "
+            "ce n'est pas un tableau d'indicateurs, vérifiez le séparateur ou découpez le fichier",
+            row=line,
+        )
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
@@ -186,10 +214,10 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     text = decode(data)
     if "\x00" in text[:4096]:
         raise _Stop("le fichier n'est pas un tableau (contenu binaire) : déposez un CSV ou un XLSX")
-    lines_before = 0
-    while text and text.split("\n", 1)[0].strip() == "":  # blank lines before the header
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-        lines_before += 1
+    rest = LEADING_SPACE.match(text).end()  # blank lines before the header: one pass, not a split per line
+    blank = text.rfind("\n", 0, rest) + 1  # the header line starts after the last line break in the blanks
+    lines_before, text = text.count("\n", 0, blank), text[blank:]
+    _check_header_width(text, lines_before + 1)
     first = text.split("\n", 1)[0].rstrip("\r")
     declared = SEP_LINE.fullmatch(first)
     if declared:  # Excel's "sep=;" first line
@@ -289,21 +317,12 @@ def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
     return table
 
 
-@functools.lru_cache(maxsize=2)
-def _read_workbook(data: bytes, sheet: str | None) -> workbook.Sheet | str:
-    """The worker's answer (or refusal), kept for the next call: the import page reads a file twice
-    (its columns, then the whole check), and a hostile file must cost one worker run, not two."""
-    try:
-        return workbook.read(data, sheet)
-    except workbook.WorkbookError as exc:
-        return str(exc)
-
-
 def _read_excel(data: bytes, sheet: str | None) -> pd.DataFrame:
     """The chosen sheet (workbook.read: bounded worker), from its header row; index = row number in the sheet."""
-    read = _read_workbook(data, sheet)
-    if isinstance(read, str):
-        raise _Stop(read)
+    try:
+        read = workbook.read(data, sheet)
+    except workbook.WorkbookError as exc:
+        raise _Stop(str(exc)) from None
     rows = read.rows
     header_row = 0
     for i, row in enumerate(rows[:30]):
@@ -321,11 +340,41 @@ def _read_excel(data: bytes, sheet: str | None) -> pd.DataFrame:
     table = table[~blank]
     table.attrs["sheet"] = read.name
     table.attrs["percent_cells"] = read.percent_cells
+    table.attrs["risks"] = read.risks
     return table
 
 
-def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataFrame:
-    """Any accepted file -> a table of strings indexed by physical line (row) number in the file."""
+TABLES_KEPT = 2
+_tables: collections.OrderedDict[tuple, pd.DataFrame | _Stop] = collections.OrderedDict()
+_tables_lock = threading.Lock()
+
+
+def read_table(data: bytes, filename: str, sheet: str | None = None, sha: str | None = None) -> pd.DataFrame:
+    """Any accepted file -> a table of strings indexed by physical line (row) number in the file.
+
+    Read once per content: the import page asks for the columns, then for the whole check, and again on
+    every rerun; the last TABLES_KEPT tables (or refusals) are kept by sha256. The table is shared: never
+    modify it."""
+    key = (sha or hashlib.sha256(data).hexdigest(), filename.lower().rsplit(".", 1)[-1], sheet)
+    with _tables_lock:
+        kept = _tables.get(key)
+        if kept is not None:
+            _tables.move_to_end(key)
+    if kept is None:
+        try:
+            kept = _read_table(data, filename, sheet)
+        except _Stop as stop:
+            kept = stop
+        with _tables_lock:
+            _tables[key] = kept
+            while len(_tables) > TABLES_KEPT:
+                _tables.popitem(last=False)
+    if isinstance(kept, _Stop):
+        raise kept.again()
+    return kept
+
+
+def _read_table(data: bytes, filename: str, sheet: str | None) -> pd.DataFrame:
     if not data or not data.strip():
         raise _Stop("le fichier est vide")
     if data[:4] == OLE_MAGIC or filename.lower().endswith(".xls"):
@@ -346,8 +395,9 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataF
             "le fichier n'est pas un tableau : une seule colonne trouvée (séparateur ; , ou tabulation)",
             value=str(table.columns[0])[:80] if len(table.columns) else "",
         )
-    if len(set(table.columns)) != len(table.columns):
-        twice = sorted({c for c in table.columns if list(table.columns).count(c) > 1})
+    names = pd.Index(list(table.columns), dtype=object)  # plain Python strings: one pass, not element by element
+    if names.has_duplicates:
+        twice = sorted(set(names[names.duplicated()]))
         raise _Stop("colonnes en double dans l'en-tête", value=", ".join(twice)[:120])
     return table
 
@@ -523,23 +573,12 @@ def parse_upload(
                 ]
             )
         )
-    sha = hashlib.sha256(data).hexdigest()
     if len(data) > max_bytes:
-        raise UploadError(
-            _problems(
-                [
-                    (
-                        pd.NA,
-                        "",
-                        f"{len(data)} octets",
-                        f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo)",
-                    )
-                ]
-            )
-        )
+        raise UploadError(too_large(len(data), max_bytes))
+    sha = hashlib.sha256(data).hexdigest()
     malformed: list[tuple] = []
     try:
-        table = read_table(data, filename, sheet)
+        table = read_table(data, filename, sheet, sha)
         malformed = table.attrs.get("problems") or []  # malformed lines: listed with every other problem
         frame, layout, used, problems = _to_long(table, indicator, column, year, level)
     except _Stop as stop:
@@ -556,6 +595,7 @@ def parse_upload(
             "pourcentage lues comme des pourcentages (0,113 affiché 11,3 % -> 11,3)",
         )
         parsed.warnings = pd.concat([_problems([note]), parsed.warnings], ignore_index=True)
+    parsed.risks = list(table.attrs.get("risks") or [])
     return parsed
 
 
@@ -811,8 +851,24 @@ def _schema_problems(errors: SchemaErrors, frame: pd.DataFrame, names: dict[str,
     return problems
 
 
+def too_large(size: int, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+    """The one problem of a file over the size limit (said before anything is read)."""
+    return _problems(
+        [
+            (
+                pd.NA,
+                "",
+                f"{_count(size)} octets",
+                f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo) : rien n'a été lu",
+            )
+        ]
+    )
+
+
 def candidate_columns(data: bytes, filename: str) -> list[str]:
     """Columns of a wide file that end with a year (what the analyst can map to an indicator)."""
+    if len(data) > MAX_BYTES:
+        return []
     try:
         table = read_table(data, filename)
     except _Stop:

@@ -135,6 +135,11 @@ def suspicious(meanings: list[Meaning]) -> list[Meaning]:
     return [m for m in meanings if m.suspicious]
 
 
+def overrides(doubtful: list[Meaning], risks: list[str]) -> list[dict] | None:
+    """What the version records when the analyst publishes despite the alerts (None: no alert)."""
+    return [m.summary() for m in doubtful] + ([{"workbook": risks}] if risks else []) or None
+
+
 def comparison_text(meaning: Meaning) -> pd.DataFrame:
     """The comparison as French text (for the page and the CLI): territory, file, last published, ratio."""
     unit, decimals = _unit(meaning.indicator_id)
