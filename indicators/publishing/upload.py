@@ -406,18 +406,69 @@ def _read_table(data: bytes, filename: str, sheet: str | None) -> pd.DataFrame:
 
 
 def to_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators."""
+    """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators; a value that
+    may be read two ways (« 76.954 ») is read as its column shows (see read_numbers), else as a decimal."""
+    numbers, missing, _ = read_numbers(text)
+    return numbers, missing
+
+
+# one mark followed by exactly three digits, 1-3 digits before (not 0): « 76.954 », « 1,234 »
+TWO_WAYS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+
+
+def read_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers, is_missing_marker, thousands_reading): ``thousands_reading`` is NaN except where a value
+    can be read two ways and its column does not tell which: « 76.954 » is 76,954 or 76 954.
+
+    The column tells when it shows the mark as a decimal one elsewhere (« 12,5 », « 0,954 », « 1.234,5 »
+    for the comma) or as a thousands separator (« 1.234.567 », « 1.234,5 » for the point); a mark is a
+    thousands separator where the other one is the decimal mark. Spaces as thousands separators
+    (« 674 624 ») tell nothing about the point or the comma: such a value stays a question."""
     clean = text.astype(str).str.strip()
     missing = clean.str.lower().isin(MISSING_MARKERS)
     numbers = pd.to_numeric(clean.str.replace(",", ".", regex=False).where(~missing), errors="coerce")
     slow = numbers.isna() & ~missing  # only these need the thousands-separator rules
     if slow.any():
         numbers[slow] = _to_numbers_slow(clean[slow])
-    return numbers.astype(float), missing
+    numbers = numbers.astype(float)
+    thousands = pd.Series(np.nan, index=text.index)
+    uniques = pd.Series(clean[~missing].unique(), dtype=object)
+    two_ways = uniques.str.match(TWO_WAYS)
+    if not two_ways.any():
+        return numbers, missing, thousands
+    other = uniques[~two_ways]
+    shows = {mark: _shows(other, mark) for mark in ".,"}
+    resolved, questions = {}, []
+    for value in uniques[two_ways]:
+        mark = "." if "." in value else ","
+        decimal = shows[mark]["decimal"] or shows["," if mark == "." else "."]["thousands"]
+        grouping = shows[mark]["thousands"] or shows["," if mark == "." else "."]["decimal"]
+        if grouping and not decimal:
+            resolved[value] = float(value.replace(mark, ""))
+        elif not decimal:
+            questions.append(value)
+    if resolved:
+        grouped = clean.isin(list(resolved))
+        numbers[grouped] = clean[grouped].map(resolved).astype(float)
+    if questions:
+        asked = clean.isin(questions)
+        thousands[asked] = clean[asked].str.replace(r"[.,]", "", regex=True).astype(float)
+    return numbers, missing, thousands
+
+
+def _shows(values: pd.Series, mark: str) -> dict[str, bool]:
+    """Whether the column's other values use ``mark`` as a decimal mark or as a thousands separator."""
+    m, o = re.escape(mark), re.escape("," if mark == "." else ".")
+    decimal = values.str.match(rf"^[+-]?\d*{m}\d+$") | values.str.match(rf"^[+-]?\d{{1,3}}(?:{o}\d{{3}})+{m}\d+$")
+    grouping = values.str.match(rf"^[+-]?\d{{1,3}}(?:{m}\d{{3}}){{2,}}(?:{o}\d+)?$")
+    grouping |= values.str.match(rf"^[+-]?\d{{1,3}}(?:{m}\d{{3}})+{o}\d+$")
+    return {"decimal": bool(decimal.any()), "thousands": bool(grouping.any())}
 
 
 def _to_numbers_slow(clean: pd.Series) -> pd.Series:
     clean = clean.str.replace(r"[ \u00a0\u202f]", "", regex=True)  # thousands separators (not line breaks)
+    groups = clean.str.match(r"^[+-]?\d{1,3}(?:(?:\.\d{3}){2,}|(?:,\d{3}){2,})$")  # « 1.234.567 »: one mark, twice
+    clean = clean.where(~groups, clean.str.replace(r"[.,]", "", regex=True))
     both = clean.str.contains(",", regex=False) & clean.str.contains(".", regex=False)
     if both.any():  # "1.234,5" or "1,234.5": the last mark is the decimal one
         comma_last = clean[both].str.rfind(",") > clean[both].str.rfind(".")
@@ -731,7 +782,7 @@ def _check(
     years = years.astype(float)
     flag(years.isna(), "year", frame["year"], "année illisible (quatre chiffres attendus, ex. 2021)")
     flag((years < 1900) | (years > 2100), "year", frame["year"], "année hors de 1900–2100")
-    values, missing = to_numbers(frame["value"])
+    values, missing, thousands = read_numbers(frame["value"])
     flag(values.isna() & ~missing, "value", frame["value"], NOT_A_NUMBER)
     flag(values.notna() & ~np.isfinite(values), "value", frame["value"], "valeur non finie")
     entries = catalogue.load()
@@ -741,7 +792,20 @@ def _check(
         indicator_ids.map({i: b[0] for i, b in bounds.items()}),
         indicator_ids.map({i: b[1] for i, b in bounds.items()}),
     )
-    outside = np.isfinite(values) & ((values < low.astype(float)) | (values > high.astype(float)))
+    low, high = low.astype(float), high.astype(float)
+    question = thousands.notna()
+    if question.any():  # « 76.954 »: one reading out of the indicator's range settles it, else it is asked
+        decimal_fits = values.between(low, high)
+        thousands_fits = thousands.between(low, high)
+        values = values.where(~(question & thousands_fits & ~decimal_fits), thousands)
+        flag(
+            question & decimal_fits & thousands_fits,
+            "value",
+            frame["value"],
+            "nombre ambigu : le point ou la virgule suivi de 3 chiffres peut séparer les milliers ou les décimales, "
+            "et la colonne ne dit pas lequel (« 76.954 » : 76 954 ou 76,954 ?) ; écrivez 76954 ou 76,954",
+        )
+    outside = np.isfinite(values) & ((values < low) | (values > high))
     for message in indicator_ids[outside].map(messages).unique():
         flag(outside & (indicator_ids.map(messages) == message), "value", frame["value"], message)
     variants_given = frame["variant"].notna().any()
