@@ -14,6 +14,10 @@ raises ``WorkbookError`` whose message says what was refused (in French, for the
    the cell's name; the sheet read is the named one, else the first *visible* sheet with a territory
    code header, else the first visible sheet.
 
+4. What the cached values may hide is told (``risks``): macros, links to other files, data connections
+   and web formulas (WEBSERVICE, FILTERXML…); the CLI and the page refuse to publish unless confirmed.
+   Reading errors are explained in French (``explain``), never by an exception's name.
+
 The worker only imports the standard library and python-calamine, and sends JSON back (never pickle).
 """
 
