@@ -858,15 +858,37 @@ def _check(
     )[keep]
     out["year"] = out["year"].astype("int64")
     out["source_id"] = out["indicator_id"].map(default_source)
-    duplicated = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index).duplicated(keep=False)
-    if duplicated.any():
-        dups = out[duplicated]
-        lines = dups.reset_index().groupby(KEY)["index"].transform(lambda g: ", ".join(map(str, g[:5])))
+    keys = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index)
+    duplicated = keys.duplicated(keep=False)
+    if duplicated.any():  # the first MAX_LISTED_LINES lines listed with their key's first lines, the rest counted
+        group = keys[duplicated].groupby(KEY, sort=False).ngroup()
+        listed = group[group.isin(group.iloc[:MAX_LISTED_LINES].unique())]
+        lines = (
+            pd.Series(listed.index, index=listed.index)
+            .groupby(listed.to_numpy())
+            .transform(lambda g: ", ".join(map(str, g[:5])))
+        )
+        lines = lines.iloc[:MAX_LISTED_LINES]
         problems.append(
-            _frame(dups.index.to_series(), names["territory_code"], dups["territory_code"], "").assign(
+            _frame(lines.index.to_series(), names["territory_code"], out.loc[lines.index, "territory_code"], "").assign(
                 message=("clé en double (lignes " + lines.astype(str) + ")").to_numpy()
             )
         )
+        others = int(duplicated.sum()) - len(lines)
+        if others:
+            first = group.index[len(lines)]
+            problems.append(
+                _problems(
+                    [
+                        (
+                            first,
+                            names["territory_code"],
+                            f"{_count(others)} autre(s) ligne(s)",
+                            f"clé en double : {_count(others)} autre(s) ligne(s) non listée(s)",
+                        )
+                    ]
+                )
+            )
         out = out[~duplicated]
     try:
         validated = validate_indicators(out, lazy=True) if len(out) else out[COLUMNS]
