@@ -106,7 +106,11 @@ file = st.file_uploader(
     help=f"{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier ; CSV (séparateur ; , ou tabulation) ou XLSX.",
 )
 entries = catalogue.load()
-data = file.getvalue() if file is not None else b""
+if file is not None and file.size > upload.MAX_BYTES:  # said before the bytes are read
+    too_large = upload.too_large(file.size).iloc[0]
+    st.error(f"Fichier de {too_large['value']} : {too_large['message']}.")
+    st.stop()
+data = file.getvalue() if file is not None else b""  # read once per content: upload.read_table keeps the table
 candidates = upload.candidate_columns(data, file.name) if file is not None else []
 column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
 LEVEL_CHOICES = {
@@ -289,8 +293,17 @@ else:
             key=f"meaning_{meaning.indicator_id}",
         )
     confirmed = True
-    if doubtful:
+    if parsed.risks:  # the workbook's own text (link targets): a table, never Markdown
+        st.error("Ce classeur n'est pas un simple tableau de valeurs : vérifiez d'où viennent ses valeurs.")
+        st.dataframe(pd.DataFrame({"À vérifier": parsed.risks}), hide_index=True, width="stretch", key="risks")
         confirmed = st.checkbox(
+            "Je confirme que les valeurs lues (celles du dernier calcul du classeur) sont à jour et je veux les "
+            "publier (consigné dans l'historique)",
+            value=False,
+            key=f"confirm_risks_{parsed.sha256}",
+        )
+    if doubtful:
+        confirmed &= st.checkbox(
             "Je confirme que ces valeurs sont bien celles de cet indicateur et je veux les publier malgré l'alerte "
             "(consigné dans l'historique)",
             value=False,
@@ -305,7 +318,7 @@ else:
         disabled=changes.empty or not confirmed or not credited,
         key="publish",
         on_click=_publish,
-        args=(parsed, declare, seen, [m.summary() for m in doubtful] or None, source_fields),
+        args=(parsed, declare, seen, upload_meaning.overrides(doubtful, parsed.risks), source_fields),
     )
 
 # --- versions ---------------------------------------------------------------------------------------

@@ -182,3 +182,33 @@ def test_a_commune_file_is_checked_and_published_at_commune_level(app):
     at.button(key="publish").click().run()
     assert not at.exception
     assert query.series("census_unemployment_rate_15_64", "95585", level="commune").to_dict() == {2021: 21.5}
+
+
+def test_a_workbook_with_a_web_formula_is_named_confirmed_and_read_once(app, monkeypatch):
+    from indicators.publishing import upload
+    from indicators.storage import versions
+    from tests.test_upload_workbook_risks import _book
+
+    reads = []
+    read = upload._read_table
+    monkeypatch.setattr(upload, "_read_table", lambda *args: reads.append(args[1]) or read(*args))
+    upload._tables.clear()
+    at = _login(app)
+    data = _book('=WEBSERVICE("http://127.0.0.1:9/taux")')
+    at.selectbox(key="indicator").set_value("poverty_rate")
+    at.file_uploader(key="upload_file").set_value(("web.xlsx", data, "application/octet-stream")).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Ce classeur n'est pas un simple tableau de valeurs")
+    assert (
+        _frame(at, "À vérifier")["À vérifier"]
+        .iloc[0]
+        .startswith("formule web WEBSERVICE en B3 de la feuille « Données »")
+    )
+    at.text_input(key="src_publisher").set_value("Insee")
+    at.text_input(key="src_title").set_value("Filosofi").run()
+    assert at.button(key="publish").disabled  # not before the analyst confirms
+    at.checkbox[0].check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert "WEBSERVICE" in versions.meta(1)["forced"][0]["workbook"][0]
+    assert reads == ["web.xlsx"]  # six runs of the page, one read of the file

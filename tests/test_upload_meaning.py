@@ -80,7 +80,7 @@ def test_cli_refuses_a_doubtful_file_unless_forced_and_logs_the_override(tmp_pat
     args = [str(FILO), "--indicator", "aah_rate_20_64", "--column", "TP6020", "--store", str(store_dir), "--who", "ana"]
     assert upload_cli.main(args) == 1
     err = capsys.readouterr().err
-    assert "valeurs douteuses" in err and "--force" in err and "médiane" in err
+    assert "valeurs douteuses" in err and "--confirm" in err and "médiane" in err
     assert versions.current(store_dir) == 0  # nothing published
     assert upload_cli.main([*args, "--force"]) == 0
     assert "malgré l'alerte" in capsys.readouterr().out
