@@ -31,7 +31,7 @@ def test_isere_social_indicators_with_france_rank_and_trend(isere):
     assert rsa.trend[0][0] == 2009 and rsa.france_trend
     poverty = isere.figure("poverty_rate", "Indicateurs sociaux")
     assert poverty.rank == "87ᵉ sur 98"
-    assert isere.figure("pch_per_1000").text == f"6,1{NBSP}‰"
+    assert isere.figure("pch_per_1000").text == f"6,4{NBSP}‰"  # 8 280 (31/12/2022) / 1 294 476 (1/1/2023)
 
 
 def test_isere_ages_spending_and_collectivite(isere):

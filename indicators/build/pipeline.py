@@ -45,6 +45,7 @@ SOURCE_MODULES = [
     "indicators.sources.cdc_departements",
     "indicators.sources.drees_minima_sociaux",
     "indicators.sources.drees_aide_sociale",
+    "indicators.sources.drees_aide_sociale_2022",  # 2021-2022, the years the 2020 workbook lacks
     "indicators.sources.seed_profils_2018",
 ]
 # What the build runs: the pipeline and the source modules it imports by name. The fingerprint covers every
