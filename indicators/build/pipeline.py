@@ -67,6 +67,7 @@ CODE_FILES = [
     "indicators/build/projected.py",
     "indicators/models/trends.py",
     "indicators/build/commune_indicators.py",
+    "indicators/build/commune_social.py",
     "indicators/models/backtest.py",
     "indicators/models/track_record.py",
 ]
@@ -122,6 +123,18 @@ COMMUNE_STEP = build_steps.Step(
         "indicators/sources/insee_comparateur_communes.py",
     ),
 )
+COMMUNE_SOCIAL_STEP = build_steps.Step(
+    "commune_social",
+    ("etalab-decoupage-communes", "insee-filosofi-communes", "insee-rp-communes", "anct-jeunes-non-inseres"),
+    (
+        "indicators/build/commune_social.py",
+        "indicators/build/commune_indicators.py",
+        "indicators/sources/etalab_communes.py",
+        "indicators/sources/insee_filosofi_communes.py",
+        "indicators/sources/insee_rp_communes.py",
+        "indicators/sources/anct_neet.py",
+    ),
+)
 TERRITORY_STEP = build_steps.Step(
     "territory_index",
     ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
@@ -166,14 +179,19 @@ def build_tables(
     from indicators.build import projected
 
     table = validate_indicators(table)
-    from indicators.build import commune_indicators
+    from indicators.build import commune_indicators, commune_social
 
     commune_rows, commune_notes = build_steps.run(
         COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
     )
+    social_rows, social_notes = build_steps.run(
+        COMMUNE_SOCIAL_STEP, raw_dir, cache_dir, lambda: commune_social.build(raw_dir), log
+    )
     if notes is not None:
-        notes.append(commune_notes)
-    full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
+        both = pd.concat([commune_notes, social_notes], ignore_index=True)
+        notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
+    communes = pd.concat([commune_rows, social_rows], ignore_index=True).assign(variant="observed")
+    full = pd.concat([table, projected.build(table, age_sex), communes])
     return validate_indicators(full.reset_index(drop=True)), age_sex
 
 
