@@ -358,12 +358,14 @@ def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
 
     index = territory_index()
     chosen = [compare.territory(k, index) for k in codes]
-    rows = [query.rows(levels=["departement", "france"])]
+    rows, notes = [query.rows(levels=["departement", "france"])], []
     for level in ("commune", "epci"):
         wanted = [t.code for t in chosen if t.level == level]
         if wanted:
             rows.append(query.rows(levels=[level], codes=wanted))
-    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index)
+            notes.append(query.notes(wanted, level=level))
+    notes_frame = pd.concat(notes, ignore_index=True) if notes else None
+    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index, notes=notes_frame)
 
 
 def compare_view(codes: tuple[str, ...]):
