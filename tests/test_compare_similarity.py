@@ -101,7 +101,6 @@ def test_nearest_and_breakdown(z):
 
 
 def test_a_mix_of_communes_epci_and_departements_shows_each_its_own_figures(real_store):
-    from indicators.core.formatting import NBSP
     from indicators.storage import query, store
 
     index = store.load_territories()
