@@ -347,6 +347,18 @@ def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.
     return query.indicator_year(indicator_id, year, level)
 
 
+def secret_communes(indicator_id: str, year: int) -> frozenset[str]:
+    """Communes whose value of ``indicator_id`` in ``year`` is withheld (a ``secret`` note), read once."""
+    return _secret_communes(indicator_id, int(year), versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _secret_communes(indicator_id: str, year: int, token: str) -> frozenset[str]:
+    notes = query.notes(None, level="commune", indicator_ids=[indicator_id])
+    notes = notes[(notes["kind"] == "secret") & (notes["year"] == year)]
+    return frozenset(notes["territory_code"])
+
+
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
     """The side-by-side table for a choice of territories (keys, see compare.Territory; 32 choices kept)."""
     return _compare_table(codes, versions.token())
