@@ -29,6 +29,7 @@ STORE_MODULES = {
     "test_commune_geo",
     "test_commune_map",
     "test_commune_store",
+    "test_commune_social",
     "test_geo_maps",
     "test_local_profile",
     "test_store_contract",

@@ -100,8 +100,7 @@ def test_nearest_and_breakdown(z):
     assert (why**2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())
 
 
-def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure(real_store):
-    from indicators.core.formatting import NBSP
+def test_a_mix_of_communes_epci_and_departements_shows_each_its_own_figures(real_store):
     from indicators.storage import query, store
 
     index = store.load_territories()
@@ -119,10 +118,12 @@ def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure
     unemployment = shown.loc["Chômage 15-64 ans (recensement) (%)"]
     assert unemployment[["Sarcelles (95)", "CU de Dunkerque", "Val-d'Oise"]].tolist()[0] == "20,4"
     assert unemployment["Val-d'Oise"].startswith("12,0")
-    poverty = shown.loc["Taux de pauvreté (%)"]  # published for départements only: the département's, marked
-    assert poverty["Sarcelles (95)"] == f"17,0 (dép.{NBSP}95)" and poverty["CU de Dunkerque"] == f"18,4 (dép.{NBSP}59)"
-    assert poverty["Val-d'Oise"].startswith("17,0 · ")  # a département keeps its rank
+    poverty = shown.loc["Taux de pauvreté (%)"]  # Filosofi 2021 for the commune, 2020 for the département
+    assert poverty["Sarcelles (95)"] == "35,0 (2021)"
+    assert poverty["CU de Dunkerque"] == "non publié pour les intercommunalités"  # never the Nord's 18,4
+    assert poverty["Val-d'Oise"].startswith("17,0 (2020) · ")  # a département keeps its rank
     export = compare.export_table(wide, keys, index).set_index("Identifiant")
-    assert export.loc["poverty_rate", "Niveau com:95585"] == "département"
+    assert export.loc["poverty_rate", "Niveau com:95585"] == "commune"
+    assert export.loc["poverty_rate", "Statut epci:245900428"] == "non publié pour les intercommunalités"
     assert export.loc["census_unemployment_rate_15_64", "Niveau com:95585"] == "commune"
     assert compare.parse_codes("com:95585,epci:245900428,95,com:00000", index) == keys

@@ -103,6 +103,11 @@ COMMUNE_STEP = build_steps.Step(
     ("etalab-decoupage-communes", "insee-comparateur-communes"),
     ("indicators.build.commune_indicators",),
 )
+COMMUNE_SOCIAL_STEP = build_steps.Step(
+    "commune_social",
+    ("etalab-decoupage-communes", "insee-filosofi-communes", "insee-rp-communes", "anct-jeunes-non-inseres"),
+    ("indicators.build.commune_social",),
+)
 TERRITORY_STEP = build_steps.Step(
     "territory_index",
     ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
@@ -142,14 +147,19 @@ def build_tables(
     from indicators.build import projected
 
     table = validate_indicators(table)
-    from indicators.build import commune_indicators
+    from indicators.build import commune_indicators, commune_social
 
     commune_rows, commune_notes = build_steps.run(
         COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
     )
+    social_rows, social_notes = build_steps.run(
+        COMMUNE_SOCIAL_STEP, raw_dir, cache_dir, lambda: commune_social.build(raw_dir), log
+    )
     if notes is not None:
-        notes.append(commune_notes)
-    full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
+        both = pd.concat([commune_notes, social_notes], ignore_index=True)
+        notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
+    communes = pd.concat([commune_rows, social_rows], ignore_index=True).assign(variant="observed")
+    full = pd.concat([table, projected.build(table, age_sex), communes])
     return validate_indicators(full.reset_index(drop=True)), age_sex
 
 

@@ -80,7 +80,8 @@ def render(config: dict) -> None:
         indicator_id, year, values = None, None, communes.iloc[0:0]
     method = right.selectbox("Classes", list(METHODS), format_func=METHODS.get, key="commune_method")
     k = last.slider("Nombre de classes", MIN_CLASSES, MAX_CLASSES, 5, key="commune_k")
-    frame = commune_map.map_frame(communes, values, indicator_id, year)
+    secret = cache.secret_communes(indicator_id, year) if indicator_id else frozenset()
+    frame = commune_map.map_frame(communes, values, indicator_id, year, secret)
     shapes = cache.commune_geojson_url(level, code)
     map_col, table_col = st.columns([5, 3])
     with map_col:
@@ -93,7 +94,8 @@ def render(config: dict) -> None:
             dated = label if f"({year})" in label else f"{label} ({year})"  # some labels carry their year
             st.caption(
                 f"{dated}. Source : {plain(indicator.citation)}. Unité : "
-                f"{plain(indicator.unit)}. Gris : n.d. (non disponible : secret statistique ou absent de la source)."
+                f"{plain(indicator.unit)}. Gris : n.d. (non disponible : secret statistique, dit au survol et dans "
+                "le classement, ou absent de la source)."
                 + (f" Contour rouge : {plain(names.get(selected, selected))}." if selected else "")
             )
         st.caption(
@@ -101,7 +103,7 @@ def render(config: dict) -> None:
         )
     with table_col:
         st.markdown("**Classement des communes** (rang 1 = valeur la plus élevée, ou la plus difficile)")
-        ranked = commune_map.ranked_table(frame)
+        ranked = commune_map.ranked_table(frame, selected)
         ranked["Profil"] = "/profil?com=" + ranked["Code"]
         st.dataframe(
             ranked,
