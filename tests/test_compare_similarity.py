@@ -73,7 +73,8 @@ def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(fixtu
 
 def test_parse_codes():
     assert compare.parse_codes("2a,976, 38,xx") == ["2A", "976", "38"]  # codes of the fixture store
-    assert compare.parse_codes("38") == list(compare.DEFAULT_CODES)
+    assert compare.parse_codes("38") == ["38"]  # the page asks for a second territory, adds none
+    assert compare.parse_codes("xx") == []
     assert compare.parse_codes(None) == list(compare.DEFAULT_CODES)
 
 

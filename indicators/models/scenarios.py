@@ -19,6 +19,8 @@ from indicators.models.needs import NEED_BY_ID, NEEDS, Baseline, project_need
 UNTIL = 2050
 DAMPING = 0.9  # a yearly change fades by 10 % a year: a trend is not extrapolated forever
 VARIANT_LABELS = {"central": "centrale", "low": "basse", "high": "haute"}
+KEYS = ("tendanciel", "gestion_des_risques", "ideal", "catastrophe")  # of defaults(), in order
+KEY_PREFIXES = tuple(f"{key}_" for key in KEYS)  # the scenarios page's widget keys start so
 
 
 @dataclass(frozen=True)

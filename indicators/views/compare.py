@@ -62,11 +62,13 @@ def territory(key: str, index: pd.DataFrame | None = None) -> Territory | None:
 
 
 def parse_codes(raw: str | None, index: pd.DataFrame | None = None) -> list[str]:
-    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES), else the
-    default départements. Without the territory index only département codes are recognised."""
-    found = [territory(k, index) for k in (raw or "").split(",") if k.strip()]
-    keys = list(dict.fromkeys(t.key for t in found if t is not None))
-    return keys[:MAX_CODES] if len(keys) >= MIN_CODES else list(DEFAULT_CODES)
+    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES); the default
+    départements only when the link names none (``?deps=38`` keeps 38 alone: the page asks for a second one
+    rather than silently adding two). Without the territory index only département codes are recognised."""
+    if not (raw or "").strip():
+        return list(DEFAULT_CODES)
+    found = [territory(k, index) for k in raw.split(",") if k.strip()]
+    return list(dict.fromkeys(t.key for t in found if t is not None))[:MAX_CODES]
 
 
 def _observed(table: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -129,6 +129,18 @@ class UnknownTerritory(LookupError):
     pass
 
 
+def unknown_message(level: str, code: str, successor: str | None = None, successor_name: str | None = None) -> str:
+    """What the profile says of a code it does not know: an old commune code (merged since, commune déléguée,
+    arrondissement) names the commune that holds it now, with its link; anything else asks for a search."""
+    if level == "commune" and successor and successor_name:
+        return (
+            f"« {code} » est un ancien code de commune : elle fait aujourd'hui partie de **{successor_name}** "
+            f"({successor}). [Voir la fiche de {successor_name}](/profil?com={successor})"
+        )
+    kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
+    return f"« {code} » n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus."
+
+
 def _info(index: pd.DataFrame, level: str, code: str) -> pd.Series:
     found = index[(index["level"] == level) & (index["code"] == code)]
     if found.empty:

@@ -7,6 +7,7 @@ from html import escape
 import streamlit as st
 
 from indicators.core.formatting import plain
+from indicators.storage import reference_codes
 from indicators.views import cache, local_profile, local_report, profile_cards
 
 CONTEXT_NOTE = (
@@ -40,8 +41,9 @@ def render(level: str, code: str) -> None:
     try:
         prof = cache.local_profile(level, code)
     except local_profile.UnknownTerritory:
-        kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
-        st.warning(f"« {code} » n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus.")
+        successor = reference_codes.load().successor(code) if level == "commune" else None
+        name = reference_codes.load().commune(successor) if successor else None
+        st.warning(local_profile.unknown_message(level, code, successor, name))
         st.stop()
     st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
     st.header(prof.title)
