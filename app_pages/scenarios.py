@@ -63,8 +63,10 @@ with st.expander("Méthode et qualité des projections"):
     for method in dict.fromkeys(catalogue.get(need_id).method for need_id in NEED_BY_ID):  # each method once
         st.markdown(method)
     st.markdown(
-        "Dans les scénarios, chaque taux change chaque année du pourcentage choisi, "
-        "amorti de 10 % par an (tendance amortie) ; le choc multiplie tous les taux à partir de son année. "
+        "Dans les scénarios, chaque taux suit sa trajectoire centrale (celle de la fiche du territoire et de la "
+        "page Tendances), dont il s'écarte chaque année du pourcentage choisi, amorti de 10 % par an ; le "
+        "Tendanciel (écart nul) est donc la projection de la fiche. Le choc multiplie tous les taux à partir de "
+        "son année. "
         "Dépense = bénéficiaires × dépense nette par bénéficiaire de la dernière année connue "
         "(euros courants de cette année, sans inflation ; l'AAH est versée par l'État)."
     )
@@ -95,7 +97,7 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
         )
         changes = {
             need_id: st.select_slider(
-                f"{NEED_BY_ID[need_id].label} : évolution du taux (%/an)",
+                f"{NEED_BY_ID[need_id].label} : écart à la trajectoire centrale (%/an)",
                 RATE_STEPS,
                 min(max(round(float(value), 1), RATE_STEPS[0]), RATE_STEPS[-1]),
                 format_func=lambda v: format_number(v, 1) + "\u00a0%/an",

@@ -6,27 +6,19 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.core.formatting import NBSP
+from indicators.core.formatting import NBSP, format_number
+from indicators.models.needs import NEED_BY_ID
+from indicators.storage import query
 from tests.conftest import APP
 
 WALK = ("93", "38", "976")
-# The recent yearly trend of each need's rate (%/an, rounded to 0.1 as on the sliders), in the real store.
-OWN_TRENDS = {
-    "93": {
-        "apa_recipients": 1.7,
-        "pch_recipients": 5.0,
-        "ase_children": 1.8,
-        "aah_recipients": 4.8,
-        "rsa_households": 0.6,
-    },
-    "38": {
-        "apa_recipients": -1.1,
-        "pch_recipients": 4.4,
-        "ase_children": 2.4,
-        "aah_recipients": 4.1,
-        "rsa_households": -1.2,
-    },
-}
+DEFAULT_GAPS = {"tendanciel": 0.0, "gestion_des_risques": -0.5, "ideal": -1.0, "catastrophe": 1.0}
+
+
+def _central(code: str, need: str, year: int) -> str:
+    """The store's central projection (the profile's figure) of a need, as the trajectories table prints it."""
+    rows = query.rows([need], ["departement"], [code], variants=["central"], years=[year])
+    return format_number(float(rows["value"].iloc[0]), 0)
 
 
 def _page(path: str, **params) -> AppTest:
@@ -48,24 +40,23 @@ def _sliders(at: AppTest, scenario: str) -> dict[str, float]:
 
 
 def test_scenario_sliders_follow_the_territory():
+    """Each territory's Tendanciel is its own central projection (the profile's), and its sliders hold the
+    default gaps to that path, never the previous territory's values."""
     at = _page("app_pages/scenarios.py")
     for code in WALK:
         if code != "93":
             at.selectbox(key="departement").set_value(code).run()
             assert not at.exception
-        tendanciel = _sliders(at, "tendanciel")
-        if code in OWN_TRENDS:
-            assert tendanciel == OWN_TRENDS[code]
-            # the other scenarios are derived from the same territory's trends
-            assert _sliders(at, "catastrophe") == {k: round(v + 1, 1) for k, v in OWN_TRENDS[code].items()}
-            assert _sliders(at, "gestion_des_risques") == {k: round(v / 2, 1) for k, v in OWN_TRENDS[code].items()}
-        else:  # Mayotte: AAH and RSA only, its own trends, nothing of Isère's
-            assert set(tendanciel) == {"aah_recipients", "rsa_households"}
-            assert tendanciel["aah_recipients"] != OWN_TRENDS["38"]["aah_recipients"]
+        needs_here = ["aah_recipients", "rsa_households"] if code == "976" else list(NEED_BY_ID)
+        for scenario, gap in DEFAULT_GAPS.items():
+            assert _sliders(at, scenario) == dict.fromkeys(needs_here, gap), (code, scenario)
+        need = at.selectbox(key="need").value
+        trajectories = at.table[-2].value
+        label = NEED_BY_ID[need].label
+        for year in (2030, 2050):
+            assert trajectories.loc["Tendanciel", f"{label} {year}"] == _central(code, need, year), (code, year)
         assumptions = at.table[-1].value  # the table downloaded as hypotheses_scenarios_<code>.csv
-        first = assumptions.iloc[0].tolist()
-        assert first[0] == "Tendanciel"
-        assert first[4:] == [f"{v:.1f}".replace(".", ",") for v in tendanciel.values()], (code, first)
+        assert assumptions.iloc[0, 0] == "Tendanciel" and assumptions.iloc[0, 4:].tolist() == ["0,0"] * len(needs_here)
         assert at.query_params["dep"] in (code, [code])
 
 
@@ -81,7 +72,7 @@ def test_scenarios_deep_link():
     at = _page("app_pages/scenarios.py", dep="38", ind="pch_recipients")
     assert at.selectbox(key="departement").value == "38"
     assert at.selectbox(key="need").value == "pch_recipients"
-    assert _sliders(at, "tendanciel") == OWN_TRENDS["38"]
+    assert _sliders(at, "tendanciel") == dict.fromkeys(NEED_BY_ID, 0.0)
     assert any("Prestation de compensation" in h.value or "PCH" in h.value for h in at.subheader)
 
 
