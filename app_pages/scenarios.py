@@ -7,7 +7,7 @@ from indicators.core.formatting import format_number
 from indicators.models import age_outlook, scenarios, track_record
 from indicators.models.needs import AGE_LABELS, NEED_BY_ID
 from indicators.storage.territories import departement_names, normalise_departement_code
-from indicators.views import cache, page_state, picker, scenario_view
+from indicators.views import cache, picker, scenario_view
 
 st.title("Projections et scénarios à 2050")
 st.info(
@@ -16,7 +16,7 @@ st.info(
 )
 
 names = departement_names()
-page_state.from_url("departement", "dep", "93", normalise_departement_code)  # /scenarios?dep=38&ind=pch_recipients
+picker.from_url("departement", "dep", "93", normalise_departement_code)  # /scenarios?dep=38&ind=pch_recipients
 picker.departement_for("departement_search", "departement", "les projections et scénarios")
 code = st.selectbox(
     "Département",
@@ -24,7 +24,7 @@ code = st.selectbox(
     format_func=lambda c: f"{c} – {names[c]}",
     key="departement",
 )
-page_state.to_url(dep=code)
+picker.to_url(dep=code)
 st.subheader("Population par âge : observée, puis projetée à 2050")
 paths, _, last_year = cache.age_outlook(code)
 pyramid_year = st.radio(
@@ -80,8 +80,8 @@ RATE_STEPS = [round(x / 10, 1) for x in range(-50, 81)]
 SHOCK_STEPS = [float(x) for x in range(-30, 51)]
 defaults = scenarios.defaults(bases)
 # The sliders are pre-filled with this territory's trends: another territory's values are forgotten on a change.
-page_state.follow("scenarios", code, [k for k in st.session_state if k.startswith(scenarios.KEY_PREFIXES)])
-page_state.from_url("need", "ind", next(iter(bases)), lambda n: n if n in bases else None)
+picker.follow("scenarios", code, [k for k in st.session_state if k.startswith(scenarios.KEY_PREFIXES)])
+picker.from_url("need", "ind", next(iter(bases)), lambda n: n if n in bases else None)
 st.subheader("Les quatre scénarios : vos hypothèses")
 chosen = []
 for column, scenario in zip(st.columns(4), defaults, strict=True):
@@ -121,7 +121,7 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
 
 view = cache.scenario_view(code, chosen)  # trajectories, charts, tables, downloads: computed once
 need_id = st.selectbox("Besoin affiché", list(bases), format_func=lambda n: NEED_BY_ID[n].label, key="need")
-page_state.to_url(ind=need_id)
+picker.to_url(ind=need_id)
 base = bases[need_id]
 if len(base.observed) < 8:
     st.warning(f"Série courte ({len(base.observed)} années observées) : la tendance est fragile.")

@@ -6,7 +6,7 @@ from indicators.core import catalogue
 from indicators.core.formatting import format_indicator, format_number, plain
 from indicators.models import track_record, trends
 from indicators.storage.territories import departement_names, normalise_departement_code
-from indicators.views import cache, page_state, picker, trend_charts
+from indicators.views import cache, picker, trend_charts
 
 st.title("Tendances des taux à 2050")
 st.info(
@@ -16,8 +16,8 @@ st.info(
 
 names = {**departement_names(), "FR": "France"}
 ids = list(catalogue.trend_ids())
-page_state.from_url("trend_territory", "dep", "93", lambda c: "FR" if c == "FR" else normalise_departement_code(c))
-page_state.from_url("trend_indicator", "ind", ids[0], lambda i: i if i in ids else None)  # ?dep=38&ind=poverty_rate
+picker.from_url("trend_territory", "dep", "93", lambda c: "FR" if c == "FR" else normalise_departement_code(c))
+picker.from_url("trend_indicator", "ind", ids[0], lambda i: i if i in ids else None)  # ?dep=38&ind=poverty_rate
 picker.departement_for("trend_territory_search", "trend_territory", "les tendances des taux")
 left, right = st.columns(2)
 code = left.selectbox(
@@ -27,7 +27,7 @@ code = left.selectbox(
     key="trend_territory",
 )
 indicator_id = right.selectbox("Taux", ids, format_func=lambda i: catalogue.get(i).label, key="trend_indicator")
-page_state.to_url(dep=code, ind=indicator_id)
+picker.to_url(dep=code, ind=indicator_id)
 indicator = catalogue.get(indicator_id)
 observed, path, backtest = cache.trend(code, indicator_id, "france" if code == "FR" else "departement")
 

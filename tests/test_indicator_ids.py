@@ -38,10 +38,10 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
         "75 ans et plus a augmenté de … points', is about that indicator only)",
     ),
     "legal_population": (
-        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py"),
+        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py", "indicators/storage/store.py"),
         "commune_indicators is the commune build step (it maps the Etalab and comparateur columns to the ids "
         "it writes, like a parser of indicators/sources/); local_profile heads a commune's page with its latest "
-        "legal population",
+        "legal population, and store.load_territories gives the search box that same figure and year",
     ),
     **{
         key: (
