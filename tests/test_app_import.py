@@ -143,7 +143,7 @@ def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(ap
     assert not at.exception
     assert at.error[0].value.startswith("Ces valeurs ne ressemblent pas à l'historique de cet indicateur : 83")
     comparison = _frame(at, "Dernière valeur publiée")
-    assert comparison.iloc[-1].tolist() == ["médiane", "14,25\u00a0%", "3,70\u00a0% (2019)", "3,9"]
+    assert comparison.iloc[-1].tolist() == ["médiane", "14,2\u00a0%", "3,7\u00a0% (2019)", "3,9"]
     assert at.button(key="publish").disabled
     at.text_input(key="src_publisher").set_value("Insee")
     at.text_input(key="src_title").set_value("Filosofi").run()

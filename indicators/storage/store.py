@@ -39,8 +39,38 @@ def load_population(store_dir: Path | None = None) -> pd.DataFrame:
 
 
 def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
-    """Départements, EPCI and communes with their names and attachments (see territory_index)."""
-    return pd.read_parquet(_path(TERRITORIES_FILE, store_dir))
+    """Départements, EPCI and communes with their names and attachments (see territory_index). The population
+    of an EPCI or a commune is the store's latest legal population, with its year (the one the profile shows:
+    one number, the year travelling with it), else the index's own."""
+    from indicators.storage import query
+
+    index = pd.read_parquet(_path(TERRITORIES_FILE, store_dir))
+    legal = query.rows(["legal_population"], ["epci", "commune"], store_dir=store_dir)
+    return with_latest_population(index, legal)
+
+
+def with_latest_population(index: pd.DataFrame, legal: pd.DataFrame) -> pd.DataFrame:
+    """index with population / population_year replaced by each territory's latest row of ``legal`` (tidy rows
+    of legal_population) where it has one."""
+    if legal.empty:
+        return index
+    latest = (
+        legal.dropna(subset=["value"])
+        .sort_values("year")
+        .drop_duplicates(["territory_level", "territory_code"], keep="last")
+    )
+    found = index[["level", "code"]].merge(
+        latest.rename(columns={"territory_level": "level", "territory_code": "code"})[
+            ["level", "code", "value", "year"]
+        ],
+        how="left",
+        on=["level", "code"],
+    )
+    has = found["value"].notna().to_numpy()
+    out = index.copy()
+    out.loc[has, "population"] = found.loc[has, "value"].to_numpy(dtype=float)
+    out.loc[has, "population_year"] = found.loc[has, "year"].to_numpy(dtype=int)
+    return out
 
 
 def admin_units_path(store_dir: Path | None = None) -> Path:

@@ -66,16 +66,12 @@ def scenario_inputs(code: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_inputs(code: str, token: str):
-    from indicators.models import needs
+    from indicators.models import needs, scenarios
 
-    observed, projected = _population_of(code)
+    _, projected = _population_of(code)
     own = query.rows(levels=["departement"], codes=[code])
-    bases = needs.baselines(own, population(), code)
-    groups = {
-        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
-        for v in ("central", "low", "high")
-    }
-    return bases, groups
+    central = query.rows([n.id for n in needs.NEEDS], ["departement"], [code], variants=["central"])
+    return scenarios.inputs(own, central, population(), projected, code)
 
 
 def scenario_view(code: str, chosen: list):
