@@ -41,11 +41,14 @@ def scales(pool: pd.Series, size: pd.Series | None) -> pd.Series:
 
 def similar_median(pool: pd.Series, near: dict[str, list[str]], codes) -> pd.Series:
     """Median of the similar territories' values (NaN with fewer than MIN_SIMILAR of them)."""
-    out = {}
-    for code in codes:
-        values = pool.reindex(near.get(code, [])).dropna()
-        out[code] = float(values.median()) if len(values) >= rules.MIN_SIMILAR else np.nan
-    return pd.Series(out, dtype=float)
+    codes = list(codes)
+    width = max((len(near.get(c, [])) for c in codes), default=0)
+    if not codes or width == 0:
+        return pd.Series(np.nan, index=codes, dtype=float)
+    grid = pd.DataFrame([near.get(c, []) + [None] * (width - len(near.get(c, []))) for c in codes], index=codes)
+    values = grid.apply(lambda column: column.map(pool)).astype(float)
+    median = values.median(axis=1)
+    return median.where(values.notna().sum(axis=1) >= rules.MIN_SIMILAR)
 
 
 def oriented_gaps(value, first, second, scale, sign: int) -> pd.DataFrame:
@@ -99,9 +102,7 @@ def raise_ecarts(
         similar = similar_median(pool, near, value.index)
         gaps = oriented_gaps(value, pd.Series(france, index=value.index), similar, scale, rules.worse_sign(indicator))
         source = rows.set_index("territory_code")["source_id"]
-        for code, gap in gaps.iterrows():
-            if not np.isfinite(gap["score"]) or gap["score"] < threshold:
-                continue
+        for code, gap in gaps[gaps["score"] >= threshold].iterrows():
             found.append(
                 dict(
                     territory_level=level,
@@ -160,9 +161,7 @@ def raise_census_changes(
         scale = scales(change, size).reindex(value.index)
         gaps = oriented_gaps(value, reference, similar, scale, rules.worse_sign(indicator))
         gaps = gaps[reference.notna()]
-        for code, gap in gaps.iterrows():
-            if not np.isfinite(gap["score"]) or gap["score"] < threshold:
-                continue
+        for code, gap in gaps[gaps["score"] >= threshold].iterrows():
             found.append(
                 dict(
                     territory_level=level,

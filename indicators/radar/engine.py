@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.core import catalogue
+from indicators.models import trends
 from indicators.radar import ecart, horizon, peers, rules, rupture, sentences
 
 
@@ -18,23 +19,43 @@ def observed_rows(table: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(year=rows["year"].astype(int))
 
 
-def departements_of(level: str, codes) -> dict[str, str]:
-    """The département of each commune / EPCI (from the store's territory index)."""
+def read_by_radar(level: str) -> tuple[set[str], set[str]]:
+    """(indicators, levels) a level's signals read: the oriented ones, the similarity set, the size, the
+    counts that splice a series break; the level itself, France and (for census changes) départements."""
+    ids = set(rules.oriented()) | set(catalogue.similarity_ids(peers.similarity_set(level), catalogue.load()))
+    ids |= {peers.SIZE_INDICATOR, *(c for b in trends.BREAKS.values() for c in b[1:])}
+    return ids, {level, "france", "departement"}
+
+
+def relevant(observed: pd.DataFrame, level: str) -> pd.DataFrame:
+    ids, levels = read_by_radar(level)
+    return observed[observed["territory_level"].isin(levels) & observed["indicator_id"].isin(ids)]
+
+
+def departements_of(level: str, codes, index: pd.DataFrame | None = None) -> dict[str, str]:
+    """The département of each commune / EPCI (from the territory index, the store's by default)."""
     if level == "departement":
         return {}
-    from indicators.storage import store
+    if index is None:
+        from indicators.storage import store
 
-    index = store.load_territories()
+        index = store.load_territories()
     own = index[index["level"] == level].set_index("code")["departement"]
-    return {c: own.get(c) for c in codes}
+    return own[~own.index.duplicated()].reindex(list(codes)).dropna().to_dict()
 
 
 def level_signals(
-    table: pd.DataFrame, level: str, codes=None, thresholds: rules.Thresholds = rules.THRESHOLDS, kinds=rules.KINDS
+    table: pd.DataFrame,
+    level: str,
+    codes=None,
+    thresholds: rules.Thresholds = rules.THRESHOLDS,
+    kinds=rules.KINDS,
+    index: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every signal of the territories ``codes`` of ``level`` (all of the level when None), ranked by score
-    within each territory; at most one signal per (indicator, kind): the strongest."""
-    observed = observed_rows(table)
+    within each territory; at most one signal per (indicator, kind): the strongest. ``index``: the territory
+    index (communes' départements), the store's by default."""
+    observed = relevant(observed_rows(table), level)
     if codes is None:
         codes = observed.loc[observed["territory_level"] == level, "territory_code"].unique().tolist()
     codes = [str(c) for c in codes]
@@ -48,7 +69,7 @@ def level_signals(
         found += rupture.raise_bands(observed, level, codes, thresholds.band)
         found += rupture.raise_gaps(observed, level, codes, thresholds.gap)
         if level != "departement":
-            dep_of = departements_of(level, codes)
+            dep_of = departements_of(level, codes, index)
             found += ecart.raise_census_changes(observed, level, codes, near, size, dep_of, thresholds.census)
     if "horizon" in kinds:
         found += horizon.raise_horizons(table, level, codes, thresholds.horizon)

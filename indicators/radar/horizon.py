@@ -17,8 +17,9 @@ def raise_horizons(table: pd.DataFrame, level: str, codes, threshold: float) -> 
     if level != "departement":
         return []
     found = []
+    needed = table[table["indicator_id"].isin(catalogue.need_ids()) & table["territory_level"].isin([level, "france"])]
     for need_id in catalogue.need_ids():
-        rows = table[(table["indicator_id"] == need_id) & table["territory_level"].isin([level, "france"])]
+        rows = needed[needed["indicator_id"] == need_id]
         observed = rows[rows["variant"] == "observed"].dropna(subset=["value"])
         if observed.empty:
             continue

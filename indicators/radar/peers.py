@@ -19,6 +19,10 @@ from indicators.models import similarity
 N_SIMILAR = 5
 SIZE_FACTOR = 2.0  # as the commune profile (local_profile.SIZE_FACTOR)
 BLOCK = 200
+# Among small communes thousands are within a factor 2 of each other: candidates are limited to the WINDOW
+# territories closest in size on either side (still within the factor), which keeps France's 35 000
+# communes to seconds; the commune profile (one commune at a time) searches the whole factor-2 range.
+WINDOW = 1500
 SIZE_INDICATOR = "legal_population"
 
 
@@ -68,7 +72,8 @@ def neighbours(observed: pd.DataFrame, level: str, codes=None, k: int = N_SIMILA
     present = raw.notna().to_numpy()
     values = z.to_numpy()
     index = z.index.to_numpy()
-    wanted = index if codes is None else np.array([c for c in codes if c in set(index)])
+    known = set(index)
+    wanted = index if codes is None else np.array([c for c in codes if c in known])
     if level == "departement":
         return {c: _nearest_dep(values, present, index, c, k) for c in wanted}
     size = sizes(observed, level).reindex(index)
@@ -101,6 +106,7 @@ def _nearest_sized(values, present, index, size, wanted, k) -> dict[str, list[st
         block = np.array(rows[start : start + BLOCK])
         low = np.searchsorted(sorted_size, sorted_size[block].min() / SIZE_FACTOR, side="left")
         high = np.searchsorted(sorted_size, sorted_size[block].max() * SIZE_FACTOR, side="right")
+        low, high = max(low, block.min() - WINDOW), min(high, block.max() + WINDOW + 1)
         window = order[low:high]
         mine = order[block]
         a, b = values[mine], values[window]

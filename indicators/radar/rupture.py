@@ -118,7 +118,7 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> l
     found = []
     for indicator_id, indicator in entries.items():
         table = gap_series(observed, indicator_id, level)
-        if table.empty:
+        if table.shape[1] < MIN_PAST + SPAN + 1:
             continue
         for code in set(codes).intersection(table.index):
             row = table.loc[code]

@@ -13,28 +13,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.core.paths import processed_dir
+from indicators.core.paths import RADAR_FILES, processed_dir
 from indicators.radar import backtest, engine, rules
 
-SIGNALS_FILE = "signals.parquet"
-BACKTEST_FILE = "radar_backtest.parquet"
+SIGNALS_FILE, BACKTEST_FILE = RADAR_FILES
 
 
-def compute_all(table: pd.DataFrame, levels=rules.LEVELS, log: list | None = None) -> pd.DataFrame:
+def compute_all(
+    table: pd.DataFrame, levels=rules.LEVELS, log: list | None = None, index: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every territory's signals at every level (seconds per level, see the bench)."""
     parts = []
     for level in levels:
         started = time.perf_counter()
-        parts.append(engine.level_signals(table, level))
+        parts.append(engine.level_signals(table, level, index=index))
         if log is not None:
             log.append((level, len(parts[-1]), time.perf_counter() - started))
     return pd.concat(parts, ignore_index=True)
 
 
-def build(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The pipeline's files: file name -> frame."""
+def build(table: pd.DataFrame, index: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The pipeline's files: file name -> frame (``index``: the territory index being built)."""
     _, measured = backtest.run(table)
-    signals = compute_all(table)
+    signals = compute_all(table, index=index)
     return {SIGNALS_FILE: _typed(signals), BACKTEST_FILE: measured}
 
 
