@@ -204,7 +204,7 @@ def test_backtest_sentence_says_how_many_held():
                 period="later",
                 origins="2015-2017",
                 signals=12,
-                per_territory=0.04,
+                per_territory=0.3,
                 evaluated=10,
                 persisted=7,
                 share=0.7,
@@ -212,4 +212,7 @@ def test_backtest_sentence_says_how_many_held():
         ]
     )
     text = radar_view.backtest_sentences(measured)["rupture"]
-    assert text.startswith("7 ruptures sur 10 signalées par le passé se sont confirmées deux ans après")
+    assert text == (
+        "7 ruptures sur 10 signalées par le passé (départements, origines 2015-2017) se sont confirmées deux ans "
+        "après, soit 7 sur 10 (0,3 par département et par an)."
+    )

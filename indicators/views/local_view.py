@@ -7,7 +7,7 @@ from html import escape
 import streamlit as st
 
 from indicators.core.formatting import plain
-from indicators.views import cache, local_profile, local_report, profile_cards
+from indicators.views import cache, local_profile, local_report, profile_cards, radar_block
 
 CONTEXT_NOTE = (
     "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (pauvreté, RSA, APA, AAH, PCH, "
@@ -54,6 +54,7 @@ def render(level: str, code: str) -> None:
     )
     if prof.facts:
         st.markdown(f"**{prof.facts}** — Insee, populations légales, via Etalab, découpage administratif.")
+    radar_block.top_three(level, code)
 
     where_map = {"epci": code} if level == "epci" else {"dep": prof.departement, "com": code}
     st.page_link(
