@@ -38,10 +38,10 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
         "75 ans et plus a augmenté de … points', is about that indicator only)",
     ),
     "legal_population": (
-        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py"),
+        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py", "indicators/radar/peers.py"),
         "commune_indicators is the commune build step (it maps the Etalab and comparateur columns to the ids "
         "it writes, like a parser of indicators/sources/); local_profile heads a commune's page with its latest "
-        "legal population",
+        "legal population; the radar's peers use it as the size that bounds similar communes (as local_profile)",
     ),
     **{
         key: (
