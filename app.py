@@ -13,6 +13,7 @@ cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("app_pages/profil.py", title="Profil d'un territoire", icon=":material/badge:", url_path="profil"),
+    st.Page("app_pages/radar.py", title="Radar", icon=":material/radar:", url_path="radar"),
     st.Page("app_pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
     st.Page("app_pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("app_pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),

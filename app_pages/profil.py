@@ -7,7 +7,7 @@ from indicators.core.formatting import plain
 from indicators.models import standing
 from indicators.storage import territories, versions
 from indicators.ui import cache, local_view, picker
-from indicators.views import profile_cards, profile_charts, report
+from indicators.views import profile_cards, profile_charts, radar_block, report
 from indicators.views.profile import to_csv
 
 CHART_CONFIG = {"displayModeBar": False}
@@ -57,6 +57,7 @@ charts = _charts(code, versions.token())
 st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
 st.header(prof.title)
 st.caption(f"Région {prof.region} · lien direct vers cette fiche : `/profil?dep={code}`")
+radar_block.top_three("departement", code)
 
 # --- Chiffres clés ------------------------------------------------------------------------------------
 st.subheader("Chiffres clés")

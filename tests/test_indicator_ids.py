@@ -44,11 +44,13 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
             "indicators/views/local_profile.py",
             "indicators/views/compare.py",
             "indicators/storage/store.py",
+            "indicators/radar/peers.py",
         ),
         "commune_indicators is the commune build step (it maps the Etalab and comparateur columns to the ids "
         "it writes, like a parser of indicators/sources/); local_profile heads a commune's page with its latest "
         "legal population; compare shows it as a commune's or EPCI's population (OWN_SUBSTITUTES), never the "
-        "département's estimate; store.load_territories gives the search box that same figure and year",
+        "département's estimate; store.load_territories gives the search box that same figure and year; the "
+        "radar's peers use it as the size that bounds similar communes (as local_profile)",
     ),
     **{
         key: (

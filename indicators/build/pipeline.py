@@ -29,6 +29,7 @@ from indicators.core.paths import (  # noqa: F401 (the store's file names, re-ex
     INDICATORS_FILE,
     NOTES_FILE,
     POPULATION_FILE,
+    RADAR_FILES,
     RAW_DIR,
     ROOT,
     STAMP_FILE,
@@ -84,6 +85,7 @@ def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
             ADMIN_UNITS_FILE,
             COMMUNE_GEO_FOLDER,
             *TRACK_RECORD_FILES,
+            *RADAR_FILES,
         )
     ):
         return False
@@ -112,6 +114,14 @@ TERRITORY_STEP = build_steps.Step(
     "territory_index",
     ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
     ("indicators.build.territory_index",),
+)
+
+# The radar's signals of every territory and its backtest (indicators.radar.stored): they read the whole
+# table, so every raw file is an input; its code is the radar and the models it calls.
+RADAR_STEP = build_steps.Step(
+    "radar",
+    (".",),
+    ("indicators.radar.stored", "indicators.build.pipeline"),
 )
 
 
@@ -239,6 +249,11 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         log,
     )
     commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
+    from indicators.radar import stored as radar
+
+    signals, radar_backtest = build_steps.run(
+        RADAR_STEP, raw_dir, out_dir, lambda: tuple(radar.build(indicators, territories).values()), log
+    )
     write_store(
         indicators,
         population,
@@ -251,6 +266,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         extra={
             ADMIN_UNITS_FILE: admin_units.build(raw_dir),  # the territory list and areas the app reads
             **track_record.build(indicators, population),  # the backtests, computed here, read by the pages
+            radar.SIGNALS_FILE: signals,
+            radar.BACKTEST_FILE: radar_backtest,
         },
     )
     built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"

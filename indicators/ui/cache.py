@@ -488,3 +488,50 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made
     return observed, path, backtest
+
+
+def radar(level: str, code: str):
+    """The radar of one territory (indicators.views.radar_view), per published version."""
+    return _radar(level, code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _radar(level: str, code: str, token: str):
+    from indicators.views import radar_view
+
+    return radar_view.build(level, code, territory_index())
+
+
+def radar_backtest() -> pd.DataFrame:
+    return _radar_backtest(versions.token())
+
+
+@st.cache_resource(show_spinner=False)
+def _radar_backtest(token: str) -> pd.DataFrame:
+    from indicators.radar import stored
+
+    return stored.load_backtest()
+
+
+def radar_communes(level: str, code: str, theme: str | None) -> pd.DataFrame:
+    """The communes of a département / EPCI that stand out most (radar_view.communes_standing_out)."""
+    return _radar_communes(level, code, theme, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _radar_communes(level: str, code: str, theme: str | None, token: str) -> pd.DataFrame:
+    from indicators.views import radar_view
+
+    return radar_view.communes_standing_out(level, code, territory_index(), theme)
+
+
+def radar_communes_map(level: str, code: str, theme: str | None):
+    return _radar_communes_map(level, code, theme, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _radar_communes_map(level: str, code: str, theme: str | None, token: str):
+    from indicators.views import radar_view
+
+    ranked = radar_communes(level, code, theme)
+    return radar_view.communes_map(level, code, territory_index(), ranked, commune_geojson_url(level, code))

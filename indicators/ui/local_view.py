@@ -9,7 +9,7 @@ import streamlit as st
 from indicators.core.formatting import plain
 from indicators.storage import reference_codes
 from indicators.ui import cache
-from indicators.views import local_profile, local_report, profile_cards
+from indicators.views import local_profile, local_report, profile_cards, radar_block
 
 CONTEXT_NOTE = (
     "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (RSA, APA, AAH, PCH, aide sociale "
@@ -60,6 +60,7 @@ def render(level: str, code: str) -> None:
     )
     if prof.facts:
         st.markdown(f"**{prof.facts}** — Insee, populations légales, via Etalab, découpage administratif.")
+    radar_block.top_three(level, code)
 
     where_map = {"epci": code} if level == "epci" else {"dep": prof.departement, "com": code}
     st.page_link(
