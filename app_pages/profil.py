@@ -6,8 +6,8 @@ import streamlit as st
 from indicators.core.formatting import plain
 from indicators.models import standing
 from indicators.storage import territories, versions
-from indicators.ui import cache, local_view, picker
-from indicators.views import profile_cards, profile_charts, radar_block, report
+from indicators.ui import cache, local_view, picker, radar_block
+from indicators.views import profile_cards, profile_charts, report
 from indicators.views.profile import to_csv
 
 CHART_CONFIG = {"displayModeBar": False}

@@ -5,7 +5,8 @@ import streamlit as st
 
 from indicators.core.formatting import plain
 from indicators.radar import rules
-from indicators.views import cache, maps, picker, radar_view
+from indicators.ui import cache, picker
+from indicators.views import maps, radar_view
 
 st.title("Radar")
 st.caption(

@@ -111,8 +111,8 @@ SENTENCES = [
             reference=5.61,
             reference_2=7.02,
         ),
-        "Part de la population couverte par le RSA : 12,34 % en 2023, "
-        "contre 5,61 % en France et 7,02 % dans les départements similaires (nettement plus élevé, situation plus "
+        "Part de la population couverte par le RSA : 12,3 % en 2023, "
+        "contre 5,6 % en France et 7,0 % dans les départements similaires (nettement plus élevé, situation plus "
         "difficile).",
     ),
     (

@@ -8,8 +8,8 @@ import streamlit as st
 
 from indicators.core.formatting import plain
 from indicators.storage import reference_codes
-from indicators.ui import cache
-from indicators.views import local_profile, local_report, profile_cards, radar_block
+from indicators.ui import cache, radar_block
+from indicators.views import local_profile, local_report, profile_cards
 
 CONTEXT_NOTE = (
     "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (RSA, APA, AAH, PCH, aide sociale "

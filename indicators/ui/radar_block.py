@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.core.formatting import plain
-from indicators.views import cache, radar_view
+from indicators.ui import cache
+from indicators.views import radar_view
 
 
 def top_three(level: str, code: str) -> None:
