@@ -18,3 +18,15 @@ class RawFileError(Exception):
 
 class StoreMissing(FileNotFoundError):
     """The built store (data/processed) is not there: `make data` builds it."""
+
+
+class StoreDamaged(Exception):
+    """A file of the built store is unreadable (truncated, corrupt). ``user_message`` is the French sentence a
+    page shows (no path, no exception text); ``str()`` is the precise message for the log."""
+
+    def __init__(self, detail: str, user_message: str) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+
+
+STORE_REBUILD_HINT = "un administrateur peut la reconstruire avec « make data »"
