@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from indicators.views import cache, streamlit_fr
+from indicators.views import cache, store_health, streamlit_fr
 
 st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
 cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/views/serving.py)
@@ -29,4 +29,8 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
-st.navigation(pages).run()
+store_health.banner()  # versions/CURRENT damaged: the recovered version is served, and said
+try:
+    st.navigation(pages).run()
+except store_health.FAULTS as fault:  # a damaged or missing store: French, no path, no traceback
+    store_health.explain(fault)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.core import catalogue, exports
 from indicators.core import formatting as fmt
+from indicators.core.errors import StoreDamaged
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
 from indicators.views import cache, maps, preview_map
@@ -67,6 +68,8 @@ def _publish(
         )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
         st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
+    except StoreDamaged as exc:  # callbacks run outside app.py's guard
+        st.session_state["flash"] = ("error", f"Publication impossible : {exc.user_message}")
     else:
         st.session_state["flash"] = (
             "success",
@@ -80,6 +83,8 @@ def _rollback(based_on: int) -> None:
         record = versions.rollback(target, who, based_on=based_on)
     except versions.VersionError as exc:
         st.session_state["flash"] = ("error", f"Retour arrière impossible : {exc}")
+    except StoreDamaged as exc:
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {exc.user_message}")
     else:
         st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 
