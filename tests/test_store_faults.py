@@ -166,7 +166,7 @@ def check_rollback_needs_based_on(store_dir: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr("sys.stdin.isatty", lambda: False, raising=False)
     assert upload_cli.main(["--rollback", "1", "--store", str(store_dir)]) == 2
     err = capsys.readouterr().err
-    assert "précisez --based-on 2" in err and "b.csv par bob" in err
+    assert "précisez --based-on 2" in err and "publication de b.csv par bob" in err
     assert versions.current(store_dir) == 2  # nothing undone
     assert upload_cli.main(["--rollback", "1", "--based-on", "1", "--store", str(store_dir)]) == 1  # stale
     assert upload_cli.main(["--rollback", "1", "--based-on", "2", "--store", str(store_dir)]) == 0
@@ -294,3 +294,15 @@ def test_pages_say_store_faults_in_french(fault, real_store, tmp_path, monkeypat
     assert str(copy) not in everything and "Traceback" not in everything and "DuckDB" not in everything
     if kind == "warning":  # the recovered version is served: Isère's poverty rate 2020 as published (50)
         assert "50,0" in everything or "50,0\u00a0%" in everything or any("50" in str(m.value) for m in at.metric)
+
+
+@pytest.mark.parametrize(("answer", "code", "expected"), [("n", 1, 60.0), ("o", 0, 50.0)])
+def test_a_rollback_at_a_terminal_shows_what_it_undoes_and_asks(published, monkeypatch, capsys, answer, code, expected):
+    import sys
+
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(builtins, "input", lambda prompt: answer)
+    assert upload_cli.main(["--rollback", "1", "--store", str(published), "--who", "eve"]) == code
+    assert "la version 2 (publication de b.csv par bob le " in capsys.readouterr().out
+    assert _value(published) == expected

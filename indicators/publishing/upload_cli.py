@@ -173,11 +173,14 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def _undone(now: int, target: int, store_dir: Path | None) -> str:
     """What a rollback to ``target`` would undo, from the current version's record."""
+    if now == 0:
+        return f"version publiée : la table de base ; le retour arrière republiera le contenu de la version {target}"
     record = versions.meta(now, store_dir)
-    what = (
-        "la table de base" if now == 0 else f"la version {now} ({record.get('kind')} de {record.get('filename') or '—'}"
-    )
-    what += "" if now == 0 else f" par {record.get('who')} le {record.get('when')})"
+    if record.get("kind") == "rollback":
+        what = f"retour arrière à la version {record.get('target')}"
+    else:
+        what = f"publication de {record.get('filename') or '—'}"
+    what = f"la version {now} ({what} par {record.get('who')} le {record.get('when')})"
     return f"version publiée : {what} ; le retour arrière republiera le contenu de la version {target}"
 
 
