@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from indicators.views import cache, store_health, streamlit_fr
+from indicators.core.errors import STORE_FAULTS, said_to_visitors
+from indicators.storage import versions
+from indicators.views import cache, streamlit_fr
 
 st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
 cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/views/serving.py)
@@ -29,8 +31,10 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
-store_health.banner()  # versions/CURRENT damaged: the recovered version is served, and said
+damage = versions.pointer().damage  # versions/CURRENT damaged: the recovered version is served, and said
+if damage:
+    st.warning(damage, icon=":material/warning:")
 try:
     st.navigation(pages).run()
-except store_health.FAULTS as fault:  # a damaged or missing store: French, no path, no traceback
-    store_health.explain(fault)
+except STORE_FAULTS as fault:  # a damaged or missing store (docs/store-faults.md): French, no path, no traceback
+    st.error(said_to_visitors(fault), icon=":material/error:")
