@@ -250,10 +250,27 @@ def _append_audit(store_dir: Path | None, record: dict) -> None:
         os.fsync(handle.fileno())
 
 
+_RECOVERED: dict[Path, tuple[tuple, int]] = {}
+
+
 def recover(store_dir: Path | None = None) -> int:
     """The version CURRENT should name: the highest complete version that the audit log knows as published
-    (a folder past the log's last publish is a killed publish's phantom); without a log, the highest complete."""
+    (a folder past the log's last publish is a killed publish's phantom); without a log, the highest complete.
+    Remembered while the versions folder and the audit log are unchanged (pages ask at every rerun)."""
     folder = _dir(store_dir)
+    try:
+        log_stat = (folder / AUDIT).stat()
+        key = (folder.stat().st_mtime_ns, log_stat.st_size, log_stat.st_mtime_ns)
+    except FileNotFoundError:
+        key = (folder.stat().st_mtime_ns if folder.exists() else 0, None, None)
+    cached = _RECOVERED.get(folder)
+    if cached and cached[0] == key:
+        return cached[1]
+    _RECOVERED[folder] = (key, found := _recover(folder, store_dir))
+    return found
+
+
+def _recover(folder: Path, store_dir: Path | None) -> int:
     records = audit(store_dir)
     known = _published_ids(records)
     for version in reversed(_ids(folder)):
