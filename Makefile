@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast data bench lint format clean
+.PHONY: run demo test test-fast data bench lint format clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ data: $(STAMP)
 run: data
 	$(PY) -m streamlit run app.py
 
+# The app in a minute, without the full build: on the fixture store (tests/fixture_store.py: seven
+# départements, a few indicators, real figures), written to data/demo/ in a second.
+DEMO_STORE ?= data/demo
+demo: $(STAMP)
+	$(PY) -c "from pathlib import Path; from tests import fixture_store; fixture_store.write(Path('$(DEMO_STORE)'))"
+	RADAR_DATA_DIR=$(DEMO_STORE) $(PY) -m streamlit run app.py $(DEMO_ARGS)
+
 test: data
 	$(PY) -m pytest
 
@@ -28,9 +35,12 @@ test-fast: $(STAMP)
 bench: data
 	$(PY) -m tests.benchmarks.run
 
+# The docs' generated parts (layout, catalogue fields, counts, the data's age) must match the code:
+# `$(PY) docs/generate.py` rewrites them.
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) docs/generate.py --check
 
 format: $(STAMP)
 	$(PY) -m ruff format .

@@ -3,11 +3,14 @@
 import streamlit as st
 
 from indicators.core.errors import STORE_FAULTS, said_to_visitors
+from indicators.core.paths import ROOT
 from indicators.storage import versions
-from indicators.views import cache, streamlit_fr
+from indicators.ui import cache, streamlit_fr
 
-st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
-cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/views/serving.py)
+# The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
+# browser fetch it from a third-party font server on every page. The pages' own icons come with Streamlit.
+st.set_page_config(page_title="Radar social", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
+cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from a browser (indicators/ui/serving.py)
 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
@@ -19,7 +22,7 @@ pages = [
     st.Page("app_pages/import.py", title="Importer (analystes)", icon=":material/upload_file:", url_path="importer"),
 ]
 # Streamlit's own words, in French: the page list folded behind "»" on a phone is named, and a text
-# box's "Press Enter to apply" hint is translated; the script below (indicators/views/streamlit_fr.py) takes no room.
+# box's "Press Enter to apply" hint is translated; the script below (indicators/ui/streamlit_fr.py) takes no room.
 st.html(
     """<style>
 [data-testid="stExpandSidebarButton"]::after {content: "Menu"; font-size: 0.9rem; margin-left: 0.25rem;}

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from indicators.views import cache, overview, picker, search
+from indicators.ui import cache, picker
+from indicators.views import overview, search
 
 st.title("Radar social")
 st.markdown(

@@ -6,7 +6,8 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import plain
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
-from indicators.views import cache, commune_map_view, maps
+from indicators.ui import cache, commune_map_view
+from indicators.views import maps
 
 PROFILE_PAGE = "app_pages/profil.py"
 PLOTLY_CONFIG = maps.PLOT_CONFIG

@@ -8,7 +8,8 @@ from indicators.core import catalogue
 from indicators.core.formatting import format_number, plain
 from indicators.models import similarity
 from indicators.storage import territories
-from indicators.views import cache, compare, picker
+from indicators.ui import cache, picker
+from indicators.views import compare
 
 names = territories.departement_names()
 index = cache.territory_index()

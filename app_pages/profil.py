@@ -6,7 +6,8 @@ import streamlit as st
 from indicators.core.formatting import plain
 from indicators.models import standing
 from indicators.storage import territories, versions
-from indicators.views import cache, local_view, picker, profile_cards, profile_charts, report
+from indicators.ui import cache, local_view, picker
+from indicators.views import profile_cards, profile_charts, report
 from indicators.views.profile import to_csv
 
 CHART_CONFIG = {"displayModeBar": False}
@@ -191,8 +192,8 @@ c2.download_button(
     icon=":material/table_view:",
 )
 st.caption(
-    "CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel). "
-    f"En ligne de commande : `python -m indicators.report {code} -o fiche-{code}.pdf`."
+    "CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel), "
+    "chiffres arrondis comme à l'écran."
 )
 st.caption(
     "Toutes les sources sont publiées sous Licence Ouverte / Etalab 2.0 (Insee, DREES, CNAF, MSA, "

@@ -1,1 +1,1 @@
-"""Radar social: the indicator library (no Streamlit imports here except cache.py)."""
+"""Radar social: the indicator library (Streamlit is imported in indicators/ui/ only)."""

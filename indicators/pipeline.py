@@ -1,12 +1,10 @@
-"""Old path of ``indicators.build.pipeline``, kept for the documented entry points: the same module object."""
+"""``python -m indicators.pipeline``: the build (indicators/build/pipeline.py) at its documented path."""
 
 import sys
 
+from indicators.build.pipeline import fingerprint, main, run
+
+__all__ = ["fingerprint", "main", "run"]
+
 if __name__ == "__main__":
-    from indicators.build.pipeline import main
-
     sys.exit(main())
-else:
-    from indicators.build import pipeline as _module
-
-    sys.modules[__name__] = _module

@@ -1,7 +1,5 @@
-"""Old path of ``indicators.models.projections``, kept for the documented entry points: the same module object."""
+"""``indicators.projections.project_population`` (indicators/models/projections.py) at its documented path."""
 
-import sys
+from indicators.models.projections import project_groups, project_population
 
-from indicators.models import projections as _module
-
-sys.modules[__name__] = _module
+__all__ = ["project_groups", "project_population"]

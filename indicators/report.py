@@ -1,12 +1,10 @@
-"""Old path of ``indicators.views.report``, kept for the documented entry points: the same module object."""
+"""``python -m indicators.report``: the printable profile (indicators/views/report.py) at its documented path."""
 
 import sys
 
+from indicators.views.report import main
+
+__all__ = ["main"]
+
 if __name__ == "__main__":
-    from indicators.views.report import main
-
     sys.exit(main())
-else:
-    from indicators.views import report as _module
-
-    sys.modules[__name__] = _module

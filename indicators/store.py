@@ -1,7 +1,20 @@
-"""Old path of ``indicators.storage.store``, kept for the documented entry points: the same module object."""
+"""``indicators.store.load_indicators`` and the other readers of the store (indicators/storage/store.py) at their
+documented path."""
 
-import sys
+from indicators.storage.store import (
+    load_admin_units,
+    load_commune_geometry,
+    load_geometry,
+    load_indicators,
+    load_population,
+    load_territories,
+)
 
-from indicators.storage import store as _module
-
-sys.modules[__name__] = _module
+__all__ = [
+    "load_admin_units",
+    "load_commune_geometry",
+    "load_geometry",
+    "load_indicators",
+    "load_population",
+    "load_territories",
+]

@@ -1,7 +1,5 @@
-"""Old path of ``indicators.models.trends``, kept for the documented entry points: the same module object."""
+"""``indicators.trends.build`` (indicators/models/trends.py) at its documented path."""
 
-import sys
+from indicators.models.trends import build
 
-from indicators.models import trends as _module
-
-sys.modules[__name__] = _module
+__all__ = ["build"]

@@ -1,12 +1,11 @@
-"""Old path of ``indicators.publishing.upload``, kept for the documented entry points: the same module object."""
+"""``python -m indicators.upload``: the import's command line (indicators/publishing/upload_cli.py) at its
+documented path."""
 
 import sys
 
+from indicators.publishing.upload_cli import main
+
+__all__ = ["main"]
+
 if __name__ == "__main__":
-    from indicators.publishing.upload_cli import main
-
     sys.exit(main())
-else:
-    from indicators.publishing import upload as _module
-
-    sys.modules[__name__] = _module

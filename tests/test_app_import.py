@@ -143,7 +143,7 @@ def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(ap
     assert not at.exception
     assert at.error[0].value.startswith("Ces valeurs ne ressemblent pas à l'historique de cet indicateur : 83")
     comparison = _frame(at, "Dernière valeur publiée")
-    assert comparison.iloc[-1].tolist() == ["médiane", "14,25\u00a0%", "3,70\u00a0% (2019)", "3,9"]
+    assert comparison.iloc[-1].tolist() == ["médiane", "14,2\u00a0%", "3,7\u00a0% (2019)", "3,9"]
     assert at.button(key="publish").disabled
     at.text_input(key="src_publisher").set_value("Insee")
     at.text_input(key="src_title").set_value("Filosofi").run()
@@ -223,3 +223,33 @@ def test_a_full_or_read_only_store_is_said_in_french_and_publishes_nothing(app, 
     ]
     assert versions.current() == 0
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == value(table, "poverty_rate", "38", 2020)
+
+
+def test_a_workbook_with_a_web_formula_is_named_confirmed_and_read_once(app, monkeypatch):
+    from indicators.publishing import upload
+    from indicators.storage import versions
+    from tests.test_upload_workbook_risks import _book
+
+    reads = []
+    read = upload._read_table
+    monkeypatch.setattr(upload, "_read_table", lambda *args: reads.append(args[1]) or read(*args))
+    upload._tables.clear()
+    at = _login(app)
+    data = _book('=WEBSERVICE("http://127.0.0.1:9/taux")')
+    at.selectbox(key="indicator").set_value("poverty_rate")
+    at.file_uploader(key="upload_file").set_value(("web.xlsx", data, "application/octet-stream")).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Ce classeur n'est pas un simple tableau de valeurs")
+    assert (
+        _frame(at, "À vérifier")["À vérifier"]
+        .iloc[0]
+        .startswith("formule web WEBSERVICE en B3 de la feuille « Données »")
+    )
+    at.text_input(key="src_publisher").set_value("Insee")
+    at.text_input(key="src_title").set_value("Filosofi").run()
+    assert at.button(key="publish").disabled  # not before the analyst confirms
+    at.checkbox[0].check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert "WEBSERVICE" in versions.meta(1)["forced"][0]["workbook"][0]
+    assert reads == ["web.xlsx"]  # six runs of the page, one read of the file

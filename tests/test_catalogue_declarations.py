@@ -140,7 +140,7 @@ def test_a_declared_indicator_gets_a_profile_row_and_a_trend(tmp_path, monkeypat
     assert mine.loc[2021] == pytest.approx(22.0)  # ``trend: true`` = the last value held
     assert list(mine.index) == list(range(2021, 2051))
 
-    from indicators.views import cache  # the Tendances page: no stored trend for a declared rate, computed on demand
+    from indicators.ui import cache  # the Tendances page: no stored trend for a declared rate, computed on demand
 
     observed_93, path, backtest = cache.trend("93", "taux_test")
     assert observed_93.loc[2020] == 22.0 and path.set_index("year").loc[2050, "trend"] == pytest.approx(22.0)

@@ -125,3 +125,11 @@ def test_a_malformed_recipe_is_refused():
     document["indicators"][0]["recipe"] = {"numerator": "nope", "ages": [20, 64], "scale": 100, "timing": "stock"}
     with pytest.raises(catalogue.CatalogueError, match="recipe numerator nope is unknown"):
         catalogue.parse(document)
+
+
+def test_every_percentage_has_one_decimal():
+    """One number of decimals per unit of rate: RSA 10,7 % beside poverty 27,6 %, not 10,73 % beside 27,6 %."""
+    from indicators.core import catalogue
+
+    decimals = {i: e.decimals for i, e in catalogue.repository().items() if e.unit == "%"}
+    assert set(decimals.values()) == {1}, decimals

@@ -1,6 +1,8 @@
 """The layers, as imports. ``indicators/`` is a few subpackages, each allowed to import only those below it:
 
-    core  <-  sources, storage  <-  models  <-  build, publishing, views  <-  app pages
+    core  <-  sources, storage  <-  models  <-  build, publishing, views  <-  ui  <-  app pages
+
+Streamlit is imported in ``ui`` (and the app's pages) only: below it the library runs without a server.
 
 No module-level import cycles, no reader importing the build, the running app never importing the build nor
 reading ``data/raw``. The top level of ``indicators/`` holds only the documented entry points' aliases."""
@@ -20,6 +22,7 @@ ALLOWED = {
     "build": {"core", "sources", "storage", "models", "build"},
     "publishing": {"core", "storage", "models", "publishing"},
     "views": {"core", "storage", "models", "views"},
+    "ui": {"core", "storage", "models", "views", "ui"},
 }
 # The old public paths (python -m indicators.pipeline|report|upload, indicators.store.load_indicators, ...).
 ALIASES = {"pipeline", "report", "upload", "store", "trends", "projections"}
@@ -91,6 +94,22 @@ def test_each_layer_imports_only_the_layers_below_it():
     assert {name: deps for name, deps in wrong.items() if deps} == {}
 
 
+def _imports_streamlit(path: Path) -> bool:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        if any(name == "streamlit" or name.startswith("streamlit.") for name in names):
+            return True
+    return False
+
+
+def test_only_the_ui_layer_imports_streamlit():
+    importers = {name for name, path in MODULES.items() if _imports_streamlit(path)}
+    assert sorted(m for m in importers if m.startswith("indicators.") and layer(m) != "ui") == []
+    assert {"indicators.ui.cache", "indicators.ui.picker", "app"} <= importers  # the check sees imports
+
+
 def test_no_import_cycles():
     cycles = sorted(name for name in GRAPH if name in _reachable(name))
     assert cycles == []
@@ -104,18 +123,49 @@ def test_the_running_app_reads_the_store_not_data_raw():
     assert sorted(reads_raw - set(READS_RAW_ALLOWED)) == []
 
 
-def test_the_old_public_paths_are_the_moved_modules():
+def test_the_old_public_paths_reexport_the_moved_functions():
+    """Plain re-exports (no module replacing itself in sys.modules): the documented names are the moved objects."""
     import importlib
 
-    for name in sorted(ALIASES):
-        old = importlib.import_module(f"indicators.{name}")
-        assert old.__name__.startswith("indicators.") and old.__name__.count(".") == 2, name
-    from indicators.projections import project_population
-    from indicators.store import load_indicators
-    from indicators.trends import build
+    from indicators.build import pipeline
+    from indicators.models import projections, trends
+    from indicators.publishing import upload_cli
+    from indicators.storage import store
+    from indicators.views import report
 
-    assert {f.__module__ for f in (load_indicators, build, project_population)} == {
-        "indicators.storage.store",
-        "indicators.models.trends",
-        "indicators.models.projections",
+    for name in sorted(ALIASES):
+        alias = importlib.import_module(f"indicators.{name}")
+        assert alias.__name__ == f"indicators.{name}" and alias.__all__, name
+    assert importlib.import_module("indicators.store").load_indicators is store.load_indicators
+    assert importlib.import_module("indicators.trends").build is trends.build
+    assert importlib.import_module("indicators.projections").project_population is projections.project_population
+    assert importlib.import_module("indicators.pipeline").main is pipeline.main
+    assert importlib.import_module("indicators.report").main is report.main
+    assert importlib.import_module("indicators.upload").main is upload_cli.main
+
+
+def test_the_aliases_replace_nothing_in_sys_modules():
+    for name in sorted(ALIASES):
+        assert "sys.modules" not in MODULES[f"indicators.{name}"].read_text(encoding="utf-8"), name
+
+
+def _main_block_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    blocks = [n for n in tree.body if isinstance(n, ast.If) and "__main__" in ast.unparse(n.test)]
+    names = set()
+    for node in (n for block in blocks for n in ast.walk(block)):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    return {name for name in names if name in MODULES}
+
+
+def test_no_cycle_through_a_main_block():
+    """A module's ``python -m`` block may not import a module that imports it (publishing.upload <-> upload_cli)."""
+    cycles = {
+        name: sorted(dep for dep in _main_block_imports(MODULES[name]) if name in _reachable(dep) | {dep})
+        for name in MODULES
+        if layer(name)
     }
+    assert {name: deps for name, deps in cycles.items() if deps} == {}

@@ -1,4 +1,5 @@
-"""The README tells the truth: every path, command, page and catalogue field it names exists."""
+"""The docs tell the truth: every path, command, page and catalogue field the README and docs/ name exists, and
+the parts written from the code (docs/generate.py) are up to date."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from indicators.core.catalogue import CATALOGUE_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = "\n".join([README, *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))])
 NOT_IN_THE_REPO = {
     ".streamlit/secrets.toml",  # a deployment's secrets: never committed
     "catalogue.local.yml",  # written beside the store by analysts' declarations
@@ -19,11 +21,7 @@ NOT_IN_THE_REPO = {
 
 
 def _inline_code() -> list[str]:
-    return re.findall(r"`([^`\n]+)`", README)
-
-
-def _layout_block() -> str:
-    return README.split("## Layout", 1)[1].split("```", 2)[1]
+    return re.findall(r"`([^`\n]+)`", DOCS)
 
 
 def test_every_path_named_in_the_readme_exists():
@@ -65,21 +63,19 @@ def _exists(token: str) -> bool:
     )
 
 
-def test_every_module_of_the_layout_exists():
-    names = set(re.findall(r"(?<![\w.])([\w*/]+\.(?:py|yml))", _layout_block()))
-    names |= {f"catalogue.{ext}" for ext in ("yml", "py")}  # written catalogue.yml/.py
-    names -= {"catalogue.yml/.py"}
-    missing = [n for n in names if not _exists(n) and not any(ROOT.glob(n)) and not any((ROOT / "indicators").glob(n))]
-    assert missing == []
-    folders = re.findall(r"^([\w.]+/)", _layout_block(), flags=re.MULTILINE)
-    assert folders and [f for f in folders if not (ROOT / f).is_dir()] == []
+def test_the_generated_parts_are_up_to_date():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "docs/generate.py", "--check"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr  # else: python docs/generate.py
 
 
 def test_every_command_named_in_the_readme_exists():
     targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), flags=re.MULTILINE))
     named = {token.split()[1] for token in _inline_code() if re.fullmatch(r"make [\w-]+", token)}
     assert named and named - targets == set()
-    modules = set(re.findall(r"python -m (indicators(?:\.\w+)+)", README))
+    modules = set(re.findall(r"python -m (indicators(?:\.\w+)+)", DOCS))
     assert modules
     for module in modules:
         path = ROOT / Path(*module.split("."))
@@ -105,11 +101,3 @@ def test_every_catalogue_field_is_documented():
     used |= {key for place in places for key in place}
     documented = set(_inline_code())
     assert used - documented == set()
-
-
-def test_every_module_of_the_library_is_named_in_the_layout():
-    block = _layout_block()
-    named = set(re.findall(r"[\w]+\.py", block)) | {"catalogue.py"}  # written catalogue.yml/.py
-    charts = {p.name for p in (ROOT / "indicators").glob("*/*_charts.py")}  # written *_charts.py
-    modules = {p.name for p in (ROOT / "indicators").glob("**/*.py") if "sources" not in p.parts} - {"__init__.py"}
-    assert sorted(modules - named - charts) == []

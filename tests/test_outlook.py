@@ -34,7 +34,9 @@ def test_outlook_of_93_is_the_stores_projection(table):
     share = rows["share_75_plus"].at(2050)  # the low variant ages faster: the bracket is sorted
     assert share.low <= share.central <= share.high
     apa = rows["apa_recipients"]
-    assert apa.base_year == 2020 and apa.at(2030).central == _projected(table, "apa_recipients", "93", 2030, "central")
+    assert (apa.base_year, apa.base) == (2022, 22650) and apa.at(2030).central == _projected(
+        table, "apa_recipients", "93", 2030, "central"
+    )
 
 
 def test_outlook_prefers_a_p10_p90_interval_when_present():
@@ -50,7 +52,13 @@ def test_outlook_prefers_a_p10_p90_interval_when_present():
     assert pop.at(2030) is None and outlook.build(table, "38")[2].base is None
 
 
-@pytest.mark.parametrize("code", ["976", "2A"])
-def test_outlook_exists_for_overseas_and_corsica(table, code):
+@pytest.mark.parametrize(("code", "base"), [("976", 310022), ("2A", 163955)])
+def test_outlook_exists_for_overseas_and_corsica(table, code, base):
     pop = outlook.build(table, code)[0]
-    assert pop.at(2030) is not None and pop.at(2050).central > 0
+    assert (pop.key, pop.base_year, pop.base) == ("population", 2023, base)
+    for year in (2030, 2050):  # the store's own projection and its p10 - p90 interval, not a stand-in
+        point = pop.at(year)
+        assert (point.central, point.low, point.high) == tuple(
+            _projected(table, "population", code, year, variant) for variant in ("central", "p10", "p90")
+        )
+        assert point.low < point.central < point.high

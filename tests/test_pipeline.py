@@ -1,6 +1,7 @@
 """The pipeline stops on bad raw input with a message naming file, sheet and expectation,
 never replaces a good store with a broken one, and skips the build when nothing changed."""
 
+import json
 import shutil
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 
 from indicators.build import pipeline
 from indicators.core.errors import RawFileError
-from indicators.core.paths import RAW_DIR
+from indicators.core.paths import RAW_DIR, STAMP_FILE
 
 POPULATION_XLS = "insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls"
 CHOMAGE_XLS = "insee-chomage-localise/sl_etc_2025T3.xls"
@@ -36,9 +37,13 @@ def raw_copy(tmp_path):
     return raw
 
 
-def test_second_run_is_a_no_op(good_store):
+def test_second_run_is_a_no_op_and_its_stamp_covers_the_code(good_store):
     raw, out = good_store
     assert pipeline.run(raw, out) == "up to date"
+    inputs = json.loads((out / STAMP_FILE).read_text())["inputs"]
+    assert inputs == pipeline.fingerprint(raw)
+    # code the build reaches and the old hand-kept list missed: tests/test_fingerprint.py checks every module
+    assert {"epoch", "indicators/core/age_groups.py", "indicators/storage/versions.py"} <= set(inputs)
 
 
 def test_a_changed_raw_file_triggers_a_rebuild(good_store, tmp_path):

@@ -11,7 +11,20 @@ FOLDERS = sorted(p for p in RAW_DIR.iterdir() if p.is_dir())
 
 
 def test_there_are_raw_sources():
-    assert len(FOLDERS) >= 8
+    assert [p.name for p in FOLDERS] == [
+        "cdc-logements-departements",
+        "drees-aide-sociale",
+        "drees-minima-sociaux",
+        "etalab-decoupage-administratif",
+        "etalab-decoupage-communes",
+        "france-geojson",
+        "france-geojson-communes",
+        "insee-chomage-localise",
+        "insee-comparateur-communes",
+        "insee-estimations-population",
+        "insee-filosofi",
+        "seed-profils-2018",
+    ]
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)

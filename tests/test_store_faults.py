@@ -207,7 +207,7 @@ def test_the_pipeline_checks_the_base_against_its_stamp(published):
 
 def test_the_doc_has_a_row_for_every_fault():
     doc = DOC.read_text(encoding="utf-8")
-    for words in ("CURRENT` missing", "CURRENT` corrupt", "names a version that is missing", "snapshot corrupt"):
+    for words in ("CURRENT** missing", "CURRENT** corrupt", "names a version that is missing", "snapshot corrupt"):
         assert words in doc
     for words in ("base `indicators.parquet` corrupt", "disk full", "read-only store", "`--store` folder missing"):
         assert words in doc

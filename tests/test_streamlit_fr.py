@@ -1,4 +1,4 @@
-"""Streamlit's English words replaced in the browser (indicators/views/streamlit_fr.py): the table still matches
+"""Streamlit's English words replaced in the browser (indicators/ui/streamlit_fr.py): the table still matches
 the installed frontend, and the script carries it whole."""
 
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit
 
-from indicators.views import streamlit_fr
+from indicators.ui import streamlit_fr
 
 BUNDLE = Path(streamlit.__file__).parent / "static" / "static" / "js"
 

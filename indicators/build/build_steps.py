@@ -1,5 +1,6 @@
-"""The pipeline's steps, each with the raw inputs and the code it reads: a step whose inputs and code are
-unchanged is not recomputed but read back from the step cache (``<store>/.steps/``).
+"""The pipeline's steps, each with the raw inputs it reads and the modules it calls: a step whose inputs,
+code (those modules and all they import, from indicators/build/import_graph.py) and ``EPOCH`` are unchanged
+is not recomputed but read back from the step cache (``<store>/.steps/``).
 
 So a new DREES release rebuilds the DREES step (half a second) and the derivations that follow, not the
 commune step (tens of seconds of Etalab JSON). The whole-store stamp (pipeline.fingerprint) still decides
@@ -15,56 +16,60 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from indicators.build import import_graph
 from indicators.core.paths import ROOT
 
 if TYPE_CHECKING:
     import pandas as pd
 
 CACHE_FOLDER = ".steps"
-# Code every step runs: the step machinery, file names, errors, the schema, and the territory list and codes
-# the parsers normalise against.
-SHARED_CODE = (
-    "indicators/build/build_steps.py",
-    "indicators/core/paths.py",
-    "indicators/core/errors.py",
-    "indicators/core/schema.py",
-    "indicators/core/codes.py",
-    "indicators/sources/admin_units.py",
-)
+# Bump to rebuild every step and the whole store when neither the data nor our code changed but the output
+# would (a library upgrade that changes a parse or a rounding, a cache written by a broken build).
+EPOCH = 1
+# The step machinery itself: how a step's frames are cached.
+MACHINERY = ("indicators.build.build_steps",)
 
 
 @dataclass(frozen=True)
 class Step:
     name: str
     inputs: tuple[str, ...]  # files or folders under data/raw
-    code: tuple[str, ...]  # code files (globs from the repository root)
+    modules: tuple[str, ...]  # the modules the step calls (dotted or as paths): what they import is read from the code
 
-    def key(self, raw_dir: Path) -> str:
-        digest = hashlib.sha256(self.name.encode())
+    def code(self, root: Path = ROOT) -> list[Path]:
+        """The code files the step runs (import_graph: its modules and everything they import)."""
+        return import_graph.code_files((*self.modules, *MACHINERY), root)
+
+    def key(self, raw_dir: Path, root: Path = ROOT) -> str:
+        digest = hashlib.sha256(f"{self.name}\nepoch {EPOCH}".encode())
         for relative in self.inputs:
             path = raw_dir / relative
             files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
             for file in files:
                 digest.update(str(file.relative_to(raw_dir)).encode())
                 digest.update(file.read_bytes() if file.exists() else b"<missing>")
-        for pattern in (*self.code, *SHARED_CODE):
-            for file in sorted(ROOT.glob(pattern)):
-                digest.update(str(file.relative_to(ROOT)).encode())
-                digest.update(file.read_bytes())
+        for file in self.code(root):
+            digest.update(str(file.relative_to(root)).encode())
+            digest.update(file.read_bytes())
         return digest.hexdigest()[:20]
 
 
 def run(
-    step: Step, raw_dir: Path, cache_dir: Path | None, compute: Callable[[], tuple[pd.DataFrame, ...]], log: list
+    step: Step,
+    raw_dir: Path,
+    cache_dir: Path | None,
+    compute: Callable[[], tuple[pd.DataFrame, ...]],
+    log: list,
+    root: Path = ROOT,
 ) -> tuple[pd.DataFrame, ...]:
     """The step's frames: read back from the cache when its key is there, else computed and cached.
-    ``log`` gets (step name, "reused" or "rebuilt")."""
+    ``log`` gets (step name, "reused" or "rebuilt"); ``root`` is where the code is read (a test's copy)."""
     import pandas as pd  # not at module level: the pipeline's no-op check must stay light
 
     if cache_dir is None:
         log.append((step.name, "rebuilt"))
         return compute()
-    key = step.key(raw_dir)
+    key = step.key(raw_dir, root)
     folder = cache_dir / CACHE_FOLDER
     paths = sorted(folder.glob(f"{step.name}-{key}-*.parquet"))
     if paths:

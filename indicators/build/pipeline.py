@@ -1,7 +1,8 @@
 """Build the store: ``python -m indicators.pipeline`` (or ``make data``).
 
 raw publications (data/raw) -> data/processed/indicators.parquet + population.parquet.
-Rebuilds only when a raw file or the pipeline code changed (a stamp of sha256 sums), writes to
+Rebuilds only when a raw file, the code the build reaches (its import graph) or build_steps.EPOCH changed
+(a stamp of sha256 sums), writes to
 temporary files, validates them, then renames: a failed build never replaces a good store.
 
 The file written here is the *base* of the store. Analysts' published uploads live beside it in
@@ -44,32 +45,12 @@ SOURCE_MODULES = [
     "indicators.sources.cdc_departements",
     "indicators.sources.drees_minima_sociaux",
     "indicators.sources.drees_aide_sociale",
+    "indicators.sources.drees_aide_sociale_2022",  # 2021-2022, the years the 2020 workbook lacks
     "indicators.sources.seed_profils_2018",
 ]
-CODE_FILES = [
-    "indicators/build/pipeline.py",
-    "indicators/build/build_steps.py",
-    "indicators/build/data_diff.py",
-    "indicators/build/derive.py",
-    "indicators/core/catalogue.py",
-    "indicators/core/catalogue.yml",  # recipes and breaks drive the derived rows and the trends
-    "indicators/core/schema.py",
-    "indicators/core/layout.py",
-    "indicators/storage/territories.py",
-    "indicators/core/codes.py",
-    "indicators/sources/*.py",
-    "indicators/storage/geo.py",
-    "indicators/build/geo_build.py",
-    "indicators/build/commune_geo.py",
-    "indicators/build/territory_index.py",
-    "indicators/models/projections.py",
-    "indicators/models/needs.py",
-    "indicators/build/projected.py",
-    "indicators/models/trends.py",
-    "indicators/build/commune_indicators.py",
-    "indicators/models/backtest.py",
-    "indicators/models/track_record.py",
-]
+# What the build runs: the pipeline and the source modules it imports by name. The fingerprint covers every
+# module these import, transitively (import_graph), so no list of code files is kept by hand.
+BUILD_MODULES = ("indicators.build.pipeline", *SOURCE_MODULES)
 
 
 def _sha256(path: Path) -> str:
@@ -80,12 +61,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(raw_dir: Path = RAW_DIR) -> dict[str, str]:
-    """sha256 of every raw file under raw_dir and of the pipeline's code."""
+def fingerprint(raw_dir: Path = RAW_DIR, root: Path = ROOT) -> dict[str, str]:
+    """sha256 of every raw file under raw_dir and of every code file the build reaches (read under ``root``),
+    and the epoch (build_steps.EPOCH)."""
+    from indicators.build import import_graph
+
     files = {f"raw/{p.relative_to(raw_dir)}": p for p in sorted(raw_dir.rglob("*")) if p.is_file()}
-    for pattern in CODE_FILES:
-        files.update({str(p.relative_to(ROOT)): p for p in sorted(ROOT.glob(pattern))})
-    return {name: _sha256(path) for name, path in files.items()}
+    files.update({str(p.relative_to(root)): p for p in import_graph.code_files(BUILD_MODULES, root)})
+    return {"epoch": str(build_steps.EPOCH), **{name: _sha256(path) for name, path in files.items()}}
 
 
 def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
@@ -134,29 +117,27 @@ def base_intact(out_dir: Path, recorded: dict) -> bool:
 
 
 def source_step(module) -> build_steps.Step:
-    """A source module's step: the raw files it declares (``FILES``) and its own code."""
+    """A source module's step: the raw files it declares (``FILES``) and its module. The population step also
+    reads the age table validated by the schema (build_tables)."""
     short = module.__name__.rsplit(".", 1)[-1]
-    return build_steps.Step(short, tuple(module.FILES), (f"indicators/sources/{short}.py",))
+    extra = ("indicators.core.schema",) if short == "insee_population" else ()
+    return build_steps.Step(short, tuple(module.FILES), (module.__name__, *extra))
 
 
 COMMUNE_STEP = build_steps.Step(
     "commune_indicators",
     ("etalab-decoupage-communes", "insee-comparateur-communes"),
-    (
-        "indicators/build/commune_indicators.py",
-        "indicators/sources/etalab_communes.py",
-        "indicators/sources/insee_comparateur_communes.py",
-    ),
+    ("indicators.build.commune_indicators",),
+)
+COMMUNE_SOCIAL_STEP = build_steps.Step(
+    "commune_social",
+    ("etalab-decoupage-communes", "insee-filosofi-communes", "insee-rp-communes", "anct-jeunes-non-inseres"),
+    ("indicators.build.commune_social",),
 )
 TERRITORY_STEP = build_steps.Step(
     "territory_index",
     ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
-    (
-        "indicators/build/territory_index.py",
-        "indicators/storage/territories.py",
-        "indicators/sources/admin_units.py",
-        "indicators/sources/etalab_communes.py",
-    ),
+    ("indicators.build.territory_index",),
 )
 
 
@@ -192,14 +173,19 @@ def build_tables(
     from indicators.build import projected
 
     table = validate_indicators(table)
-    from indicators.build import commune_indicators
+    from indicators.build import commune_indicators, commune_social
 
     commune_rows, commune_notes = build_steps.run(
         COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
     )
+    social_rows, social_notes = build_steps.run(
+        COMMUNE_SOCIAL_STEP, raw_dir, cache_dir, lambda: commune_social.build(raw_dir), log
+    )
     if notes is not None:
-        notes.append(commune_notes)
-    full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
+        both = pd.concat([commune_notes, social_notes], ignore_index=True)
+        notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
+    communes = pd.concat([commune_rows, social_rows], ignore_index=True).assign(variant="observed")
+    full = pd.concat([table, projected.build(table, age_sex), communes])
     return validate_indicators(full.reset_index(drop=True)), age_sex
 
 

@@ -76,7 +76,6 @@ class Break:
 
 
 TIMINGS = ("stock", "flow", "same")  # population 1/1/N+1; mean of 1/1/N and 1/1/N+1; 1/1/N
-RECIPE_KINDS = ("ratio", "share", "change")
 
 
 @dataclass(frozen=True)
@@ -639,6 +638,17 @@ def spine_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
     rank = {g: n for n, g in enumerate(spine_groups())}
     rows = sorted((i for i in entries.values() if i.spine), key=lambda i: (rank[i.spine[0]], i.spine[1]))
     return tuple(i.id for i in rows)
+
+
+@lru_cache(maxsize=1)
+def _local_sections() -> tuple[tuple[str, str], ...]:
+    with open(CATALOGUE_PATH, encoding="utf-8") as handle:
+        return tuple((yaml.safe_load(handle).get("local_sections") or {}).items())
+
+
+def local_sections() -> dict[str, str]:
+    """Sections of the commune / EPCI profile: key -> French title, in order (catalogue ``local_sections``)."""
+    return dict(_local_sections())
 
 
 def local_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:

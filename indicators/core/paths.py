@@ -31,3 +31,12 @@ ADMIN_UNITS_FILE = "admin_units.parquet"  # départements, régions, France: nam
 def processed_dir() -> Path:
     """The store folder, read from the environment at call time (tests redirect it)."""
     return Path(os.environ.get("RADAR_DATA_DIR", ROOT / "data" / "processed"))
+
+
+def state_dir() -> Path:
+    """Where the server keeps its own state, outside the store (the analysts' login database): RADAR_STATE_DIR,
+    else $XDG_STATE_HOME/radar-social, else ~/.local/state/radar-social."""
+    if os.environ.get("RADAR_STATE_DIR"):
+        return Path(os.environ["RADAR_STATE_DIR"])
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "radar-social"

@@ -77,16 +77,6 @@ def mape_table(
     return table
 
 
-def interval_coverage(population: pd.DataFrame, base_year: int = 2013, target_year: int = 2023) -> float:
-    """Share of départements whose observed total at target_year lies between the low and high variants."""
-    dep = population[population["territory_code"] != "FR"]
-    projected = project_population(dep[dep["year"] <= base_year], base_year, until=target_year)
-    totals = projected[projected["year"] == target_year].groupby(["territory_code", "variant"])["population"].sum()
-    wide = totals.unstack("variant").drop(index="FR")
-    observed = dep[dep["year"] == target_year].groupby("territory_code")["population"].sum().reindex(wide.index)
-    return float(((observed >= wide["low"]) & (observed <= wide["high"])).mean())
-
-
 # --- Rates: rolling origins, horizons 1-10, settings chosen on early origins, held-out coverage -------
 
 RATE_CANDIDATES = [trends.LAST_VALUE] + [

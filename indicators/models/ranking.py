@@ -25,12 +25,3 @@ def rank_departements(table: pd.DataFrame, indicator_id: str, year: int, variant
     ranked["rank"] = ranked["value"].rank(method="min", ascending=ascending).astype(int)
     ranked["total"] = len(ranked)
     return ranked.sort_values(["rank", "territory_code"]).reset_index(drop=True)
-
-
-def rank_of(table: pd.DataFrame, indicator_id: str, year: int, code: str) -> tuple[int, int] | None:
-    """(rank, total) of one département, None when it has no value that year."""
-    ranked = rank_departements(table, indicator_id, year)
-    match = ranked[ranked["territory_code"] == code]
-    if match.empty:
-        return None
-    return int(match["rank"].iloc[0]), int(match["total"].iloc[0])

@@ -43,13 +43,6 @@ STRUCTURAL_LABELS = {i: catalogue.repository()[i].similarity.label for i in STRU
 LOG_SCALE = {i for i in STRUCTURAL if catalogue.repository()[i].similarity.log}
 N_SIMILAR = 5
 MIN_SIMILAR_VALUES = 3
-STATUS_LABELS = {
-    "worse": "plus difficile que les trois quarts des départements",
-    "better": "plus favorable que les trois quarts des départements",
-    "similar": "dans la moitié centrale des départements",
-    "neutral": "sans jugement (indicateur descriptif)",
-    "missing": "non disponible",
-}
 MEDIAN_LABEL = "médiane des départements"
 
 

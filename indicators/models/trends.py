@@ -349,10 +349,10 @@ def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.Da
     return pd.concat(parts, ignore_index=True)
 
 
-def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1, indicators=INDICATORS) -> pd.DataFrame:
+def build(observed: pd.DataFrame, until: int = UNTIL, indicators=INDICATORS) -> pd.DataFrame:
     """Trend rows (variants trend, trend_p10 … trend_p90) for every rate series with at least MIN_YEARS
-    years, computed only from the rows given. ``workers`` is kept for compatibility (numpy is fast);
-    ``indicators``: the rates (default: the repository's ``trend:`` entries)."""
+    years, computed only from the rows given; ``indicators``: the rates (default: the repository's ``trend:``
+    entries)."""
     items = list(series(observed, indicators))
     errors = pooled_errors(items, {**SETTINGS, **{i: setting_of(i) for i in indicators}})
     columns = ["territory_level", "territory_code", "indicator_id", "year", "variant", "value"]
@@ -372,5 +372,10 @@ def build(observed: pd.DataFrame, until: int = UNTIL, workers: int = 1, indicato
     if not parts:
         return pd.DataFrame(columns=[*columns, "source_id"])
     rows = pd.concat(parts, ignore_index=True)[columns]
-    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
-    return rows.assign(source_id=rows["indicator_id"].map(source_of))
+    return rows.assign(source_id=rows["indicator_id"].map(latest_source(observed)))
+
+
+def latest_source(observed: pd.DataFrame) -> pd.Series:
+    """indicator id -> source of its last observed year (the base a projection starts from)."""
+    last = observed.sort_values("year", kind="stable").drop_duplicates("indicator_id", keep="last")
+    return last.set_index("indicator_id")["source_id"]

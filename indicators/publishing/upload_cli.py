@@ -1,9 +1,10 @@
 """``python -m indicators.upload``: scripted imports with the same validation as the page.
 
-Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed), values far from
-the indicator's history (upload_meaning; --force publishes anyway and the version records it), a damaged,
-full or read-only store (a French sentence, never a traceback: docs/store-faults.md), 2 usage error (a
-missing --store folder, a rollback without --based-on and no terminal to confirm it).
+Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed), or values far from
+the indicator's history (upload_meaning), or a workbook with macros, external links or web formulas
+(--confirm, alias --force, publishes anyway and the version records it), or a damaged, full or read-only
+store (a French sentence, never a traceback: docs/store-faults.md), 2 usage error (a missing --store
+folder, a rollback without --based-on and no terminal to confirm it).
 """
 
 from __future__ import annotations
@@ -28,6 +29,19 @@ def _report(parsed: upload.ParsedUpload) -> str:
     if len(parsed.warnings):
         lines.append(f"{len(parsed.warnings)} avertissement(s) :\n{upload.problems_text(parsed.warnings)}")
     return "\n".join(lines)
+
+
+def read_bounded(path: Path, max_bytes: int = upload.MAX_BYTES) -> bytes:
+    """The file's bytes, its size checked first: a 1 GB file is refused without being read (a pipe or a
+    device that grows past the limit is cut at ``max_bytes`` + 1 and refused too)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise upload.UploadError(upload.too_large(size, max_bytes))
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise upload.UploadError(upload.too_large(len(data), max_bytes))
+    return data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,9 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         "(requise pour --rollback, sauf confirmation au terminal)",
     )
     parser.add_argument(
+        "--confirm",
         "--force",
+        dest="force",
         action="store_true",
-        help="publier malgré des valeurs très éloignées de l'historique de l'indicateur (consigné dans la version)",
+        help="publier malgré l'alerte (consigné dans la version) : valeurs très éloignées de l'historique de "
+        "l'indicateur (dont un facteur 1 000), classeur avec macros, liaisons externes ou formules web",
     )
     parser.add_argument("--publisher", default="", help="producteur du fichier (cité sous chaque chiffre importé)")
     parser.add_argument("--title", default="", help="titre de la publication (par défaut le nom du fichier)")
@@ -107,9 +124,12 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     if args.file is None:
         parser.error("FILE est requis (sauf avec --versions, --repair ou --rollback)")
     try:
-        data = args.file.read_bytes()
+        data = read_bounded(args.file)
     except OSError as exc:
         print(f"{args.file}: illisible ({exc.strerror})", file=sys.stderr)
+        return 1
+    except upload.UploadError as error:
+        print(f"{args.file.name}: {upload.problems_text(error.problems)}", file=sys.stderr)
         return 1
     try:
         parsed = upload.parse_upload(
@@ -139,8 +159,13 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             + upload_meaning.comparison_text(meaning).to_string(index=False),
             file=sys.stderr,
         )
-    if doubtful and not args.force:
-        print("rien n'a été publié : vérifiez l'indicateur choisi, ou relancez avec --force", file=sys.stderr)
+    for risk in parsed.risks:
+        print(f"classeur à vérifier : {risk}", file=sys.stderr)
+    if (doubtful or parsed.risks) and not args.force:
+        print(
+            "rien n'a été publié : vérifiez le fichier et l'indicateur choisi, ou relancez avec --confirm",
+            file=sys.stderr,
+        )
         return 1
     changes = versions.preview(parsed.rows, args.store)
     counts = changes["status"].value_counts()
@@ -156,7 +181,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             parsed.sha256,
             args.store,
             based_on=args.based_on,
-            forced=[m.summary() for m in doubtful] or None,
+            forced=upload_meaning.overrides(doubtful, parsed.risks),
             source=None  # --source names a catalogue source; otherwise the file is its own source
             if args.source
             else versions.imported_source(
@@ -166,7 +191,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except versions.VersionError as exc:
         print(f"publication impossible : {exc}", file=sys.stderr)
         return 1
-    forced = " (malgré l'alerte sur les valeurs, --force)" if record.get("forced") else ""
+    forced = " (malgré l'alerte, --confirm)" if record.get("forced") else ""
     print(f"version {record['id']} publiée par {record['who']}{forced}")
     return 0
 

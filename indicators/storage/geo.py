@@ -9,7 +9,6 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import box
 
 JSON_DECIMALS = 4  # ≈ 10 m: coordinates are rounded only in the GeoJSON sent to the browser
 
@@ -26,11 +25,6 @@ def inset_boxes() -> dict[str, tuple[float, float, float, float]]:
         top = INSET_TOP - i * (INSET_HEIGHT + INSET_GAP)
         boxes[code] = (INSET_LEFT, top - INSET_HEIGHT, INSET_RIGHT, top)
     return boxes
-
-
-def inset_frames() -> list[shapely.Geometry]:
-    """The inset boxes as polygons (drawn as thin frames on the map)."""
-    return [box(*b) for b in inset_boxes().values()]
 
 
 def load(path: Path) -> gpd.GeoDataFrame:

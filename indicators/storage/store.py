@@ -53,8 +53,38 @@ def load_population(store_dir: Path | None = None) -> pd.DataFrame:
 
 
 def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
-    """Départements, EPCI and communes with their names and attachments (see territory_index)."""
-    return _read(_path(TERRITORIES_FILE, store_dir))
+    """Départements, EPCI and communes with their names and attachments (see territory_index). The population
+    of an EPCI or a commune is the store's latest legal population, with its year (the one the profile shows:
+    one number, the year travelling with it), else the index's own."""
+    from indicators.storage import query
+
+    index = _read(_path(TERRITORIES_FILE, store_dir))
+    legal = query.rows(["legal_population"], ["epci", "commune"], store_dir=store_dir)
+    return with_latest_population(index, legal)
+
+
+def with_latest_population(index: pd.DataFrame, legal: pd.DataFrame) -> pd.DataFrame:
+    """index with population / population_year replaced by each territory's latest row of ``legal`` (tidy rows
+    of legal_population) where it has one."""
+    if legal.empty:
+        return index
+    latest = (
+        legal.dropna(subset=["value"])
+        .sort_values("year")
+        .drop_duplicates(["territory_level", "territory_code"], keep="last")
+    )
+    found = index[["level", "code"]].merge(
+        latest.rename(columns={"territory_level": "level", "territory_code": "code"})[
+            ["level", "code", "value", "year"]
+        ],
+        how="left",
+        on=["level", "code"],
+    )
+    has = found["value"].notna().to_numpy()
+    out = index.copy()
+    out.loc[has, "population"] = found.loc[has, "value"].to_numpy(dtype=float)
+    out.loc[has, "population_year"] = found.loc[has, "year"].to_numpy(dtype=int)
+    return out
 
 
 def admin_units_path(store_dir: Path | None = None) -> Path:
@@ -64,31 +94,6 @@ def admin_units_path(store_dir: Path | None = None) -> Path:
 def load_admin_units(store_dir: Path | None = None) -> pd.DataFrame:
     """The 101 départements, 18 régions and France: level, code, name, region, zone, area_km2 (admin_units)."""
     return _read(admin_units_path(store_dir))
-
-
-def series(
-    table: pd.DataFrame, indicator_id: str, code: str, level: str = "departement", variant: str = "observed"
-) -> pd.Series:
-    """Values by year for one territory (empty when the store has none)."""
-    rows = table[
-        (table["indicator_id"] == indicator_id)
-        & (table["territory_code"] == code)
-        & (table["territory_level"] == level)
-        & (table["variant"] == variant)
-    ]
-    return rows.set_index("year")["value"].sort_index()
-
-
-def latest(
-    table: pd.DataFrame, indicator_id: str, code: str, level: str = "departement", year: int | None = None
-) -> tuple[float, int] | None:
-    """(value, year) of the latest observed year (or of ``year``), None when missing."""
-    values = series(table, indicator_id, code, level)
-    if year is not None:
-        values = values[values.index == year]
-    if values.empty:
-        return None
-    return float(values.iloc[-1]), int(values.index[-1])
 
 
 def load_geometry(store_dir: Path | None = None):

@@ -219,11 +219,6 @@ def add_class_legend(fig: go.Figure, colours: list[str], labels: list[str], titl
     )
 
 
-def legend_labels(fig: go.Figure) -> list[str]:
-    """The class labels of a map's legend, n.d. first (for tests and exports)."""
-    return [t.name for t in fig.data if t.meta == "class-legend"]
-
-
 def static_layout(fig: go.Figure, height: int) -> go.Figure:
     """A map that does not pan or zoom, no margins, French number separators, transparent background."""
     fig.update_layout(

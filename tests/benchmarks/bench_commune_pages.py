@@ -24,7 +24,8 @@ def _search_worst() -> float:
 def _nord_payload_kb() -> float:
     """What the browser receives for the Nord: the figure (locations, classes, hover texts) and the shapes."""
     from indicators.storage import query, store
-    from indicators.views import cache, commune_map
+    from indicators.ui import cache
+    from indicators.views import commune_map
 
     index = store.load_territories()
     communes = commune_map.communes_of(index, "departement", "59")

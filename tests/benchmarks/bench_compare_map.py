@@ -15,7 +15,8 @@ MAP_QUERY = "/carte?ind=poverty_rate&year=2020&method=jenks&k=5"
 def _payload_kb() -> float:
     """What the map page sends per rerun: the figure with the geometry by URL (issue 14)."""
     from indicators.storage import query
-    from indicators.views import cache, maps
+    from indicators.ui import cache
+    from indicators.views import maps
 
     frame = maps.map_frame(query.rows(indicator_ids=["poverty_rate"]), "poverty_rate", 2020)
     fig = maps.choropleth(frame, cache.geojson_url(), "poverty_rate", "jenks", 5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+SERVERS: dict[str, subprocess.Popen] = {}  # url -> the running server's process
 
 
 def _free_port() -> int:
@@ -44,6 +46,7 @@ def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60) -> 
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}
     )
     url = f"http://127.0.0.1:{port}"
+    SERVERS[url] = process
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -57,8 +60,18 @@ def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60) -> 
                 time.sleep(0.3)
         yield url
     finally:
+        SERVERS.pop(url, None)
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def freeze(url: str) -> None:
+    """Stop the server of ``url`` (SIGSTOP): a run under way stays under way until ``thaw``."""
+    os.kill(SERVERS[url].pid, signal.SIGSTOP)
+
+
+def thaw(url: str) -> None:
+    os.kill(SERVERS[url].pid, signal.SIGCONT)

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from indicators.views import streamlit_fr
+from indicators.ui import streamlit_fr
 from tests.e2e.conftest import cut_texts, screenshot, wait_until_idle
-from tests.e2e.server import streamlit_server
+from tests.e2e.server import freeze, streamlit_server, thaw
 
 pytestmark = pytest.mark.e2e
 
@@ -89,38 +88,43 @@ def test_page_reads_french_and_cuts_nothing(sized_page, app_url, name, width):
 
 
 @pytest.fixture(scope="module")
-def cold_url():
-    """A server of its own: its caches are cold, so a first page computes long enough to show the status widget."""
+def own_url():
+    """A server of its own: its caches are cold (a first page computes for seconds), and the test freezes it."""
     with streamlit_server() as url:
         yield url
 
 
-def test_table_toolbar_and_status_widget_speak_french(sized_page, cold_url):
+def test_table_toolbar_and_status_widget_speak_french(sized_page, own_url):
     page = sized_page(1366)
-    page.goto(cold_url)
+    sockets = []
+    page.on("websocket", lambda socket: sockets.append(socket))
+    page.goto(own_url)
     page.get_by_role("heading", name="Radar social").wait_for()
-    page.goto(f"{cold_url}/tendances?dep=93")
-    # read the widget in the same animation frame as it is found: it can vanish between two Playwright calls.
-    # Under a loaded CI machine the run may end before the widget shows: then a copy of its markup (icon
-    # aria-label "Running...", button "Stop") is added to the page, and must come out in French all the same.
+    wait_until_idle(page)
+    # The status widget shows while a run is under way: the server is frozen (SIGSTOP) as soon as it answers
+    # the next page's request (the run has started: it says so first), so the run cannot end before the real
+    # widget is read, however fast or loaded the machine. Read it in the same animation frame as it is found.
+    frozen = []
+
+    def freeze_once(_frame):
+        if not frozen:
+            freeze(own_url)
+            frozen.append(True)
+
     widget = """() => {
       const w = document.querySelector('[data-testid=stStatusWidget]');
       const icon = w && w.querySelector('[aria-label]');
       return icon && {text: w.innerText.trim(), icon: icon.getAttribute('aria-label')};
     }"""
+    sockets[-1].on("framereceived", freeze_once)
     try:
+        page.get_by_role("link", name="Tendances des taux").click()
         status = page.wait_for_function(widget, timeout=20_000).json_value()
-    except PlaywrightTimeout:
-        page.evaluate(
-            """() => document.querySelector('[data-testid=stApp]').insertAdjacentHTML('beforeend',
-            '<div data-testid="stStatusWidget"><span role="img" aria-label="Running..."></span>'
-            + '<button>Stop</button></div>')"""
-        )
-        page.wait_for_function("() => document.querySelector('[data-testid=stStatusWidget]').innerText === 'Arrêter'")
-        status = page.evaluate(widget)
-        page.evaluate("() => document.querySelector('[data-testid=stStatusWidget]').remove()")
+    finally:
+        sockets[-1].remove_listener("framereceived", freeze_once)
+        thaw(own_url)
     assert status == {"text": "Arrêter", "icon": "Calcul en cours…"}
-    open_page(page, cold_url, *PAGES["carte"])
+    open_page(page, own_url, *PAGES["carte"])
     table = page.locator("[data-testid=stDataFrame]").first
     table.hover()
     toolbar = page.locator("[data-testid=stElementToolbar]").filter(has=page.locator("button")).first
