@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from indicators.core.errors import STORE_FAULTS, said_to_visitors
 from indicators.core.paths import ROOT
+from indicators.storage import versions
 from indicators.ui import cache, streamlit_fr
 
 # The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
@@ -33,4 +35,10 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
-st.navigation(pages).run()
+damage = versions.pointer().damage  # versions/CURRENT damaged: the recovered version is served, and said
+if damage:
+    st.warning(damage, icon=":material/warning:")
+try:
+    st.navigation(pages).run()
+except STORE_FAULTS as fault:  # a damaged or missing store (docs/store-faults.md): French, no path, no traceback
+    st.error(said_to_visitors(fault), icon=":material/error:")

@@ -89,7 +89,33 @@ def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
         )
     ):
         return False
-    return json.loads(stamp_path.read_text()).get("inputs") == stamp
+    try:
+        recorded = json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        return False
+    return recorded.get("inputs") == stamp and base_intact(out_dir, recorded)
+
+
+def base_intact(out_dir: Path, recorded: dict) -> bool:
+    """The base as the stamp recorded it: its Parquet footer reads, its row count and (stamps since issue 23)
+    its size and sha256 match; the other tables' footers read. A damaged store is rebuilt, never « up to date »."""
+    import pyarrow.parquet as pq
+
+    base = out_dir / INDICATORS_FILE
+    try:
+        if pq.read_metadata(base).num_rows != recorded.get("rows"):
+            return False
+        others = (POPULATION_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE, ADMIN_UNITS_FILE)
+        for name in (*others, *TRACK_RECORD_FILES):
+            if (out_dir / name).exists():  # is_up_to_date requires them; a fixture store has fewer
+                pq.read_metadata(out_dir / name)
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises ArrowInvalid, OSError...)
+        print(f"{out_dir}: damaged table, rebuilt ({exc})", file=sys.stderr)
+        return False
+    fingerprint = recorded.get("base")
+    if fingerprint is None:  # a stamp written before the hash was recorded: footer and rows checked
+        return True
+    return base.stat().st_size == fingerprint.get("size") and _sha256(base) == fingerprint.get("sha256")
 
 
 def source_step(module) -> build_steps.Step:
@@ -223,8 +249,18 @@ def write_store(
     from indicators.storage import versions
 
     versions.record_base(out_dir)  # the base's hash, computed once: versions.token() reads it
+    base = out_dir / INDICATORS_FILE
+    fingerprint = {"size": base.stat().st_size, "sha256": _sha256(base)}  # checked before « up to date »
     (out_dir / STAMP_FILE).write_text(
-        json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "rows": len(indicators), "inputs": stamp}, indent=1)
+        json.dumps(
+            {
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "rows": len(indicators),
+                "base": fingerprint,
+                "inputs": stamp,
+            },
+            indent=1,
+        )
     )
 
 

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.core.errors import StoreMissing  # noqa: F401 (re-exported: store.StoreMissing)
+from indicators.core.errors import (
+    STORE_REBUILD_HINT,
+    StoreDamaged,
+    StoreMissing,  # noqa: F401 (re-exported: store.StoreMissing)
+)
 from indicators.core.paths import (
     ADMIN_UNITS_FILE,
     COMMUNE_GEO_FOLDER,
@@ -34,8 +38,18 @@ def load_indicators(store_dir: Path | None = None) -> pd.DataFrame:
     return versions.table(store_dir=store_dir)
 
 
+def _read(path: Path) -> pd.DataFrame:
+    """A table of the store; an unreadable one is StoreDamaged (French for the page, the detail for the log)."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise StoreDamaged(
+            f"{path}: unreadable ({exc})", f"Une table des données ({path.stem}) est illisible : {STORE_REBUILD_HINT}."
+        ) from exc
+
+
 def load_population(store_dir: Path | None = None) -> pd.DataFrame:
-    return pd.read_parquet(_path(POPULATION_FILE, store_dir))
+    return _read(_path(POPULATION_FILE, store_dir))
 
 
 def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
@@ -44,7 +58,7 @@ def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
     one number, the year travelling with it), else the index's own."""
     from indicators.storage import query
 
-    index = pd.read_parquet(_path(TERRITORIES_FILE, store_dir))
+    index = _read(_path(TERRITORIES_FILE, store_dir))
     legal = query.rows(["legal_population"], ["epci", "commune"], store_dir=store_dir)
     return with_latest_population(index, legal)
 
@@ -79,7 +93,7 @@ def admin_units_path(store_dir: Path | None = None) -> Path:
 
 def load_admin_units(store_dir: Path | None = None) -> pd.DataFrame:
     """The 101 départements, 18 régions and France: level, code, name, region, zone, area_km2 (admin_units)."""
-    return pd.read_parquet(admin_units_path(store_dir))
+    return _read(admin_units_path(store_dir))
 
 
 def load_geometry(store_dir: Path | None = None):
