@@ -33,7 +33,7 @@ def test_pdf_for_93_has_poverty_and_rsa_as_on_the_page(seine_saint_denis):
     assert "2ᵉ/98" in text and "Filosofi 2020" in text and "Hommes" in text
     # DREES 2021-2022 (issue 31): APA, PCH, ASE of 2022 on the fiche, credited to the 1996-2022 edition
     apa = seine_saint_denis.figure("apa_rate_60_plus")
-    assert (apa.text, apa.year) == ("7,62\u00a0%", 2022) and "7,62 %" in text
+    assert (apa.text, apa.year) == ("7,6\u00a0%", 2022) and "7,6 %" in text
     assert "séries longues 1996-2022" in text
 
 

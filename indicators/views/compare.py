@@ -226,6 +226,15 @@ def cell_colour(score: float) -> str:
     return f"background-color: rgba({rgb}, {alpha:.2f})"
 
 
+# What a rank of each kind of key is among (a département among départements, a commune among its
+# département's communes, an EPCI among all EPCI), for the export's headers.
+RANKED_AMONG = {
+    "dep": ("départements", "départements classés"),
+    "com": ("communes du département", "communes classées"),
+    "epci": ("intercommunalités", "intercommunalités classées"),
+}
+
+
 def export_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None) -> pd.DataFrame:
     """Numbers (not texts) for CSV/XLSX, rounded to the catalogue's decimals, with French headers,
     units and sources; ranks only for indicators with a direction; the level of every value."""
@@ -247,9 +256,9 @@ def export_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | Non
         name = names[code]
         out[name] = rounded(wide[f"{code}_value"]).astype(float)
         out[f"{name} : année"] = wide[f"{code}_year"].astype("Int64")
-        # a département is ranked among départements, a commune among its département's communes, an EPCI among EPCI
-        out[f"{name} : rang"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
-        out[f"{name} : territoires classés"] = wide[f"{code}_total"].where(ranked).astype("Int64")
+        among, ranked_label = RANKED_AMONG[code.partition(":")[0] if ":" in code else "dep"]
+        out[f"{name} : rang parmi les {among}"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
+        out[f"{name} : {ranked_label}"] = wide[f"{code}_total"].where(ranked).astype("Int64")
         out[f"{name} : niveau de la valeur"] = wide[f"{code}_level"].map(LEVEL_SHORT)
         if ":" in code and f"{code}_status" in wide:  # communes and EPCI: why a value is absent
             out[f"{name} : statut"] = wide[f"{code}_status"].fillna("")

@@ -29,7 +29,7 @@ def test_radar_of_seine_saint_denis(page, app_url, width):
     page.get_by_role("heading", name="À retenir").wait_for()
     body = page.inner_text("body")
     assert "Département : Seine-Saint-Denis (93)" in body
-    assert "Part de la population couverte par le RSA : 10,73\u00a0% en 2019" in body
+    assert "Part de la population couverte par le RSA : 10,7\u00a0% en 2019" in body
     assert "se sont confirmé" in body  # the backtest figure of each kind
     assert "Pauvreté" in body
     assert cut_texts(page) == []
