@@ -87,7 +87,8 @@ def test_exports_carry_the_same_own_values(wide_and_rows):
             borrowed = frame[column].notna() & own.reindex(frame.index).isna()
             assert not borrowed.any(), (key, frame.index[borrowed].tolist())
         assert frame.loc["population", names["com:59183"]] == 86_263
-        assert frame.loc["poverty_rate", f"{names['epci:245900428']} : statut"] == "non publié pour les intercommunalités"
+        status = f"{names['epci:245900428']} : statut"
+        assert frame.loc["poverty_rate", status] == "non publié pour les intercommunalités"
     assert nord["poverty_rate"] > 0
 
 
