@@ -11,6 +11,7 @@ callers pass the years they hold.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +22,12 @@ UP_TO_DATE, OLD, VERY_OLD, ONE_OFF = "à jour", "ancien", "très ancien", "publi
 STATUSES = (UP_TO_DATE, OLD, VERY_OLD, ONE_OFF)
 NOT_IMPORTED = "non importé"  # years the publisher has probably published but the store lacks
 IMPORT_HOW = "page « Importer des données » : déposer le fichier de la nouvelle édition"
+
+
+def clock() -> dt.date:
+    """The clock of the app: the real date, or RADAR_TODAY (AAAA-MM-JJ) when set (tests and screenshots freeze it)."""
+    frozen = os.environ.get("RADAR_TODAY")
+    return dt.date.fromisoformat(frozen) if frozen else dt.date.today()
 
 
 def expected_year(publication: catalogue.Publication, today: dt.date) -> int | None:
@@ -64,6 +71,15 @@ class Age:
         return f"donnée {self.held} — l'édition {self.expected} est sans doute parue ({self.publisher})"
 
     @property
+    def cell(self) -> str:
+        """The age in a table cell: « très ancien : l'édition 2024 est sans doute parue (DREES) »."""
+        if self.status is None:
+            return "inconnue"
+        if not self.is_old:
+            return self.status
+        return f"{self.status} : l'édition {self.expected} est sans doute parue ({self.publisher})"
+
+    @property
     def label(self) -> str:
         """The status in words, for a table cell: « très ancien (5 éditions de retard) »."""
         if self.status is None:
@@ -103,7 +119,7 @@ def of(indicator_id: str, held: int | None, today: dt.date | None = None) -> Age
     """The age of ``indicator_id``'s figure of year ``held`` (any territory) on ``today`` (default: the real date).
     An indicator the catalogue does not know (an analyst's import) has no rhythm: status None."""
     entry = catalogue.load().get(indicator_id)
-    return of_sources(entry.sources if entry else (), held, today or dt.date.today())
+    return of_sources(entry.sources if entry else (), held, today or clock())
 
 
 def sentence(indicator_id: str, held: int | None, today: dt.date | None = None) -> str:
@@ -208,3 +224,28 @@ def last_imports(store_dir=None) -> dict[str, str]:
             for source in entries[indicator_id].sources if indicator_id in entries else ():
                 found[source.id] = day  # versions ascend: the last one wins
     return found
+
+
+def built_on(store_dir=None) -> str:
+    """The day (JJ/MM/AAAA) the store was built (its build.json), '' when unknown."""
+    import json
+
+    from indicators.core.paths import STAMP_FILE, processed_dir
+
+    path = (store_dir or processed_dir()) / STAMP_FILE
+    try:
+        return dt.datetime.fromisoformat(json.loads(path.read_text(encoding="utf-8"))["built"]).strftime("%d/%m/%Y")
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+
+
+def grouped(figures, today: dt.date | None = None) -> list[str]:
+    """One line per age sentence for ``figures`` ((label, indicator_id, year) triples), in first-seen order:
+    « RSA, AAH : donnée 2019 — l'édition 2024 est sans doute parue (DREES) » (the PDF's note on old figures)."""
+    today = today or clock()
+    by_sentence: dict[str, list[str]] = {}
+    for label, indicator_id, year in figures:
+        said = sentence(indicator_id, year, today)
+        if said and label not in by_sentence.setdefault(said, []):
+            by_sentence[said].append(label)
+    return [f"{', '.join(labels)} : {said}" for said, labels in by_sentence.items()]
