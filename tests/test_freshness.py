@@ -80,8 +80,8 @@ def test_ages_of_a_table_of_latest_years():
 def test_state_of_the_data_one_row_per_series_stalest_first():
     years = pd.DataFrame(
         {
-            "source_id": ["drees_aide_sociale", "drees_aide_sociale_2022", "drees_minima_sociaux", "etalab_decoupage_communes",
-                          "profils_departements_2018", "upload_v0003_abc"],
+            "source_id": ["drees_aide_sociale", "drees_aide_sociale_2022", "drees_minima_sociaux",
+                          "etalab_decoupage_communes", "profils_departements_2018", "upload_v0003_abc"],
             "last_year": [2020, 2022, 2019, 2023, 2018, 2021],
         }
     )  # fmt: skip
