@@ -18,7 +18,7 @@ def test_home_lists_indicators_by_theme_with_coverage(monkeypatch):
         "Population et âges (13 indicateurs)",  # 7 + 6 from the communes (issue 15)
         "Emploi et revenus (4 indicateurs)",
     ]
-    rows = {row["Indicateur"]: row for table in _tables(at) for _, row in table.iterrows()}
+    rows = {row["Indicateur"]: row for table in _tables(at)[1:] for _, row in table.iterrows()}  # [0]: data state
     population = rows["Population au 1er janvier"]
     assert (population["Années"], population["Départements"]) == ("1975\u2060–\u20602023", "101 sur 101")
     poverty = next(r for label, r in rows.items() if label.startswith("Taux de pauvreté"))

@@ -112,3 +112,20 @@ def test_a_bad_rhythm_is_refused():
                                   "publication": {"lag": -1, "rhythm": "annuelle", "publisher": "P"}}}}  # fmt: skip
     with pytest.raises(catalogue.CatalogueError, match="lag"):
         catalogue.parse(document)
+
+
+def test_a_trend_chart_marks_the_years_not_imported_apart_from_the_projection():
+    from indicators.views import trend_charts
+
+    observed = pd.Series([10.0, 10.5, 11.0], index=[2017, 2018, 2019])
+    path = pd.DataFrame({"year": range(2020, 2031)}).assign(
+        trend=11.0, trend_p10=9.0, trend_p25=10.0, trend_p75=12.0, trend_p90=13.0
+    )
+    age = freshness.of("rsa_coverage_rate", 2019, TODAY)
+    fig = trend_charts.trend_figure(observed, path, "%", age.not_imported)
+    zones = [(s.x0, s.x1) for s in fig.layout.shapes]
+    labels = [a.text for a in fig.layout.annotations]
+    assert zones == [(2019, 2024), (2024, 2030)]
+    assert labels == ["Non importé (sans doute publié)", "Projection"]
+    plain = trend_charts.trend_figure(observed, path, "%")
+    assert [(s.x0, s.x1) for s in plain.layout.shapes] == [(2019, 2030)]

@@ -249,3 +249,11 @@ def grouped(figures, today: dt.date | None = None) -> list[str]:
         if said and label not in by_sentence.setdefault(said, []):
             by_sentence[said].append(label)
     return [f"{', '.join(labels)} : {said}" for said, labels in by_sentence.items()]
+
+
+def year_cell(indicator_id: str, year: int | None, today: dt.date | None = None) -> str:
+    """A table's year cell: « 2019 · très ancien » when a newer edition is most likely out, else « 2019 »."""
+    if year is None:
+        return ""
+    age = of(indicator_id, int(year), today)
+    return f"{int(year)} · {age.status}" if age.is_old else str(int(year))

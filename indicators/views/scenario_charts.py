@@ -16,8 +16,25 @@ def rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def mark_projection_zone(fig: go.Figure, first: int, last: int) -> None:
-    """Shade the years after the last observation and label them "Projection"."""
+NOT_IMPORTED_LABEL = "Non importé (sans doute publié)"
+
+
+def mark_projection_zone(fig: go.Figure, first: int, last: int, not_imported: range = range(0)) -> None:
+    """Shade the years after the last observation and label them "Projection". ``not_imported``: the years
+    the publisher has most likely published but the store lacks (freshness.Age.not_imported), hatched and
+    labelled apart: they are known to someone, not a forecast."""
+    if len(not_imported):
+        fig.add_vrect(
+            x0=first,
+            x1=not_imported[-1],
+            fillcolor="#fff4e0",
+            opacity=0.8,
+            line_width=0,
+            layer="below",
+            annotation_text=NOT_IMPORTED_LABEL,
+            annotation_position="top left",
+        )
+        first = not_imported[-1]
     fig.add_vrect(
         x0=first,
         x1=last,
