@@ -73,13 +73,13 @@ def card(fig: Figure) -> str:
     return (
         f"<div class='rs-card' data-testid='rs-card' title='{escape(fig.caption, quote=True)}'>"
         f"<div class='rs-label'>{escape(fig.label)}</div>"
-        f"<div class='rs-value'>{value}</div>{compare}{age_line(fig.age)}"
-        f"<div class='rs-src'>{escape(source)}</div></div>"
+        f"<div class='rs-value'>{value}</div>{compare}"
+        f"<div class='rs-src'>{escape(source)}</div>{age_line(fig.age)}</div>"
     )
 
 
 def age_line(sentence: str) -> str:
-    """The age of an old figure, in words under its value (« ⚠ donnée 2019 — l'édition 2024 … »); '' when fresh."""
+    """The age of an old figure, in words under its source (« ⚠ donnée 2019 — l'édition 2024 … »); '' when fresh."""
     return f"<div class='rs-age' data-testid='rs-age'>⚠ {escape(sentence)}</div>" if sentence else ""
 
 
@@ -95,7 +95,7 @@ def social_block(fig: Figure, code: str) -> str:
         f"<div class='rs-value'>{escape(fig.text)}</div>"
         f"<div class='rs-cmp'>{escape(code)} {escape(year_of(fig))} · "
         f"{escape(fig.france_label)} : {escape(france)}</div>"
-        f"{rank}{age_line(fig.age)}<div class='rs-src'>{escape(fig.source_caption())}</div></div>"
+        f"{rank}<div class='rs-src'>{escape(fig.source_caption())}</div>{age_line(fig.age)}</div>"
     )
 
 
