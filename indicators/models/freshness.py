@@ -21,7 +21,7 @@ from indicators.core import catalogue
 UP_TO_DATE, OLD, VERY_OLD, ONE_OFF = "à jour", "ancien", "très ancien", "publication ponctuelle"
 STATUSES = (UP_TO_DATE, OLD, VERY_OLD, ONE_OFF)
 NOT_IMPORTED = "non importé"  # years the publisher has probably published but the store lacks
-IMPORT_HOW = "page « Importer des données » : déposer le fichier de la nouvelle édition"
+IMPORT_HOW = "page « Importer (analystes) » : le fichier de la nouvelle édition"
 
 
 def clock() -> dt.date:
