@@ -115,13 +115,15 @@ def trajectories(
     y_title: str,
     scale: float = 1.0,
     band: pd.DataFrame | None = None,
+    not_imported: range = range(0),
 ) -> go.Figure:
     """observed: values by year; projected: scenario, year, value, value_low, value_high. With ``band``
-    (year, p10 … p90) the calibrated bands are drawn instead of each scenario's low-high population range."""
+    (year, p10 … p90) the calibrated bands are drawn instead of each scenario's low-high population range.
+    ``not_imported``: the years after the last observation most likely published (marked apart)."""
     fig = go.Figure()
     last_observed = int(observed.index.max()) if len(observed) else int(projected["year"].min()) - 1
     end = int(projected["year"].max())
-    mark_projection_zone(fig, last_observed, end)
+    mark_projection_zone(fig, last_observed, end, not_imported)
     if band is not None and len(band):
         add_band(fig, band, scale)
     for key, rows in projected.groupby("scenario", sort=False):
