@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from indicators.core.errors import STORE_FAULTS, said_to_visitors
 from indicators.core.paths import ROOT
+from indicators.storage import versions
 from indicators.ui import cache, streamlit_fr
 
 # The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
@@ -13,6 +15,7 @@ cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("app_pages/profil.py", title="Profil d'un territoire", icon=":material/badge:", url_path="profil"),
+    st.Page("app_pages/radar.py", title="Radar", icon=":material/radar:", url_path="radar"),
     st.Page("app_pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
     st.Page("app_pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("app_pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),
@@ -32,4 +35,10 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
-st.navigation(pages).run()
+damage = versions.pointer().damage  # versions/CURRENT damaged: the recovered version is served, and said
+if damage:
+    st.warning(damage, icon=":material/warning:")
+try:
+    st.navigation(pages).run()
+except STORE_FAULTS as fault:  # a damaged or missing store (docs/store-faults.md): French, no path, no traceback
+    st.error(said_to_visitors(fault), icon=":material/error:")

@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.core import catalogue, exports
 from indicators.core import formatting as fmt
+from indicators.core.errors import StoreDamaged
 from indicators.core.formatting import quoted
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
@@ -73,6 +74,8 @@ def _publish(
         )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
         st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc)}")
+    except StoreDamaged as exc:  # callbacks run outside app.py's guard
+        st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc.user_message)}")
     else:
         st.session_state["flash"] = (
             "success",
@@ -86,6 +89,8 @@ def _rollback(based_on: int) -> None:
         record = versions.rollback(target, who, based_on=based_on)
     except versions.VersionError as exc:
         st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc)}")
+    except StoreDamaged as exc:
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc.user_message)}")
     else:
         st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 

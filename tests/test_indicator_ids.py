@@ -39,11 +39,18 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
         "build step that maps the census extract's columns to the ids it writes, like a parser",
     ),
     "legal_population": (
-        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py", "indicators/views/compare.py"),
+        (
+            "indicators/build/commune_indicators.py",
+            "indicators/views/local_profile.py",
+            "indicators/views/compare.py",
+            "indicators/storage/store.py",
+            "indicators/radar/peers.py",
+        ),
         "commune_indicators is the commune build step (it maps the Etalab and comparateur columns to the ids "
         "it writes, like a parser of indicators/sources/); local_profile heads a commune's page with its latest "
         "legal population; compare shows it as a commune's or EPCI's population (OWN_SUBSTITUTES), never the "
-        "département's estimate",
+        "département's estimate; store.load_territories gives the search box that same figure and year; the "
+        "radar's peers use it as the size that bounds similar communes (as local_profile)",
     ),
     **{
         key: (

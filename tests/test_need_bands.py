@@ -51,7 +51,6 @@ def test_position_of_each_scenario_in_plain_french():
 
 
 def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
-    bases = needs.baselines(table, population, "93")
     rows = table[(table["territory_code"] == "93") & (table["territory_level"] == "departement")]
     band = scenarios.need_bands(rows)
     band = band[band["need"] == "apa_recipients"]
@@ -59,11 +58,8 @@ def test_seine_saint_denis_scenarios_against_the_apa_band(table, population):
 
     projected = projections.project_population(population, 2023, until=2051)
     projected = projected[projected["territory_code"] == "93"]
-    observed = population[population["territory_code"] == "93"]
-    groups = {
-        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
-        for v in ("central", "low", "high")
-    }
+    own, central = rows[rows["variant"] == "observed"], rows[rows["variant"] == "central"]
+    bases, groups = scenarios.inputs(own, central, population, projected, "93")
     chosen = scenarios.defaults(bases)
     results = pd.concat([scenarios.run(s, bases, groups) for s in chosen], ignore_index=True)
     apa = results[results["need"] == "apa_recipients"]

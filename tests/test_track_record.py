@@ -138,3 +138,20 @@ def test_need_bands_against_what_happened(table, population):
     assert frame.at["apa_recipients", "forecasts"] == 494
     # RSA: seven years by 2015, too few for its own rate errors; the bands borrow those of the other needs
     assert frame.at["rsa_households", "coverage_80"] == pytest.approx(64.50, abs=0.01)
+
+
+@pytest.mark.parametrize(("inside", "said"), [(0, "aucune n'est tombée"), (1, "1 est tombée"), (2, "2 sont tombées")])
+def test_past_forecast_sentence_agrees_with_its_count(inside, said):
+    """'1 est tombée', never '1 sont tombées'."""
+    rows = pd.DataFrame(
+        {
+            "origin": 2014,
+            "year": [2015, 2016],
+            "trend": [10.0, 11.0],
+            "observed": [10.0 if inside >= 1 else 30.0, 11.0 if inside == 2 else 30.0],
+            "p10": [9.0, 10.0],
+            "p90": [12.0, 13.0],
+        }
+    )
+    sentence = track_record.past_forecast_sentence(rows, "trend", lambda v: f"{v:.0f}", "Isère")
+    assert sentence.endswith(f"Sur les 2 années projetées, {said} dans cet intervalle.")

@@ -21,6 +21,7 @@ TRACK_RECORD_FILES = (
     "backtest_rate_paths.parquet",
     "backtest_need_paths.parquet",
 )  # written by indicators.models.track_record
+RADAR_FILES = ("signals.parquet", "radar_backtest.parquet")  # written by indicators.radar.stored
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.build.commune_geo)
 NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)

@@ -2,7 +2,9 @@
 
 Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed), or values far from
 the indicator's history (upload_meaning), or a workbook with macros, external links or web formulas
-(--confirm, alias --force, publishes anyway and the version records it), 2 usage error.
+(--confirm, alias --force, publishes anyway and the version records it), or a damaged, full or read-only
+store (a French sentence, never a traceback: docs/store-faults.md), 2 usage error (a missing --store
+folder, a rollback without --based-on and no terminal to confirm it).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from indicators.core.errors import StoreDamaged, StoreMissing
 from indicators.publishing import upload, upload_meaning
 from indicators.storage import versions
 
@@ -56,10 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rollback", type=int, metavar="VERSION", help="republier le contenu d'une version")
     parser.add_argument("--versions", action="store_true", help="lister les versions")
     parser.add_argument(
+        "--repair", action="store_true", help="réécrire le repère de la version publiée s'il est endommagé"
+    )
+    parser.add_argument(
         "--based-on",
         type=int,
         metavar="VERSION",
-        help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis",
+        help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis "
+        "(requise pour --rollback, sauf confirmation au terminal)",
     )
     parser.add_argument(
         "--confirm",
@@ -80,23 +87,42 @@ def main(argv: list[str] | None = None) -> int:
         "5 caractères = commune, 9 chiffres = EPCI)",
     )
     args = parser.parse_args(argv)
+    if args.store is not None and not args.store.is_dir():
+        print(
+            f"dossier du store introuvable : {args.store} (construisez-le avec « make data » ou corrigez --store)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return _run(parser, args)
+    except (StoreDamaged, StoreMissing) as exc:
+        message = (
+            exc.user_message if isinstance(exc, StoreDamaged) else "le store n'est pas construit : lancez « make data »"
+        )
+        print(f"{message}\n(détail : {exc})", file=sys.stderr)
+        return 1
+    except versions.StoreWriteError as exc:
+        print(f"action impossible : {exc}", file=sys.stderr)
+        return 1
 
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    pointer = versions.pointer(args.store)
+    if pointer.damage:
+        print(pointer.damage, file=sys.stderr)
+    if args.repair:
+        found = versions.repair(args.who, args.store)
+        print(
+            f"repère rétabli sur la version {found.version}" if found.damage else "le repère est intact : rien à faire"
+        )
+        return 0
     if args.versions:
         print(versions.history(args.store).drop(columns=["sha256"]).to_string(index=False))
         return 0
     if args.rollback is not None:
-        try:
-            record = versions.rollback(args.rollback, args.who, args.store, based_on=args.based_on)
-        except versions.VersionError as exc:
-            print(f"retour arrière impossible : {exc}", file=sys.stderr)
-            return 1
-        print(
-            f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
-            f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"
-        )
-        return 0
+        return _rollback(args, pointer.version)
     if args.file is None:
-        parser.error("FILE est requis (sauf avec --versions ou --rollback)")
+        parser.error("FILE est requis (sauf avec --versions, --repair ou --rollback)")
     try:
         data = read_bounded(args.file)
     except OSError as exc:
@@ -167,6 +193,47 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     forced = " (malgré l'alerte, --confirm)" if record.get("forced") else ""
     print(f"version {record['id']} publiée par {record['who']}{forced}")
+    return 0
+
+
+def _undone(now: int, target: int, store_dir: Path | None) -> str:
+    """What a rollback to ``target`` would undo, from the current version's record."""
+    if now == 0:
+        return f"version publiée : la table de base ; le retour arrière republiera le contenu de la version {target}"
+    record = versions.meta(now, store_dir)
+    if record.get("kind") == "rollback":
+        what = f"retour arrière à la version {record.get('target')}"
+    else:
+        what = f"publication de {record.get('filename') or '—'}"
+    what = f"la version {now} ({what} par {record.get('who')} le {record.get('when')})"
+    return f"version publiée : {what} ; le retour arrière republiera le contenu de la version {target}"
+
+
+def _rollback(args: argparse.Namespace, now: int) -> int:
+    """A rollback names the version it undoes (--based-on), or shows it and asks at a terminal."""
+    based_on = args.based_on
+    if based_on is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            print(
+                f"retour arrière refusé : précisez --based-on {now} (la version publiée que vous annulez) ; "
+                f"{_undone(now, args.rollback, args.store)}",
+                file=sys.stderr,
+            )
+            return 2
+        print(_undone(now, args.rollback, args.store))
+        if input("Confirmer le retour arrière ? [o/N] ").strip().lower() not in ("o", "oui", "y", "yes"):
+            print("rien n'a été fait")
+            return 1
+        based_on = now  # refused if someone publishes between the question and the answer
+    try:
+        record = versions.rollback(args.rollback, args.who, args.store, based_on=based_on)
+    except versions.VersionError as exc:
+        print(f"retour arrière impossible : {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
+        f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"
+    )
     return 0
 
 

@@ -66,16 +66,12 @@ def scenario_inputs(code: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_inputs(code: str, token: str):
-    from indicators.models import needs
+    from indicators.models import needs, scenarios
 
-    observed, projected = _population_of(code)
+    _, projected = _population_of(code)
     own = query.rows(levels=["departement"], codes=[code])
-    bases = needs.baselines(own, population(), code)
-    groups = {
-        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
-        for v in ("central", "low", "high")
-    }
-    return bases, groups
+    central = query.rows([n.id for n in needs.NEEDS], ["departement"], [code], variants=["central"])
+    return scenarios.inputs(own, central, population(), projected, code)
 
 
 def scenario_view(code: str, chosen: list):
@@ -506,3 +502,50 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made
     return observed, path, backtest
+
+
+def radar(level: str, code: str):
+    """The radar of one territory (indicators.views.radar_view), per published version."""
+    return _radar(level, code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _radar(level: str, code: str, token: str):
+    from indicators.views import radar_view
+
+    return radar_view.build(level, code, territory_index())
+
+
+def radar_backtest() -> pd.DataFrame:
+    return _radar_backtest(versions.token())
+
+
+@st.cache_resource(show_spinner=False)
+def _radar_backtest(token: str) -> pd.DataFrame:
+    from indicators.radar import stored
+
+    return stored.load_backtest()
+
+
+def radar_communes(level: str, code: str, theme: str | None) -> pd.DataFrame:
+    """The communes of a département / EPCI that stand out most (radar_view.communes_standing_out)."""
+    return _radar_communes(level, code, theme, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _radar_communes(level: str, code: str, theme: str | None, token: str) -> pd.DataFrame:
+    from indicators.views import radar_view
+
+    return radar_view.communes_standing_out(level, code, territory_index(), theme)
+
+
+def radar_communes_map(level: str, code: str, theme: str | None):
+    return _radar_communes_map(level, code, theme, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _radar_communes_map(level: str, code: str, theme: str | None, token: str):
+    from indicators.views import radar_view
+
+    ranked = radar_communes(level, code, theme)
+    return radar_view.communes_map(level, code, territory_index(), ranked, commune_geojson_url(level, code))

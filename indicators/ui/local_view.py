@@ -6,8 +6,9 @@ from html import escape
 
 import streamlit as st
 
-from indicators.core.formatting import plain, quoted
-from indicators.ui import cache
+from indicators.core.formatting import plain
+from indicators.storage import reference_codes
+from indicators.ui import cache, radar_block
 from indicators.views import local_profile, local_report, profile_cards
 
 CONTEXT_NOTE = (
@@ -46,8 +47,9 @@ def render(level: str, code: str) -> None:
     try:
         prof = cache.local_profile(level, code)
     except local_profile.UnknownTerritory:
-        kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
-        st.warning(f"{quoted(code)} n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus.")
+        successor = reference_codes.load().successor(code) if level == "commune" else None
+        name = reference_codes.load().commune(successor) if successor else None
+        st.warning(local_profile.unknown_message(level, code, successor, name))
         st.stop()
     st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
     st.header(prof.title)
@@ -60,6 +62,7 @@ def render(level: str, code: str) -> None:
     )
     if prof.facts:
         st.markdown(f"**{prof.facts}** — Insee, populations légales, via Etalab, découpage administratif.")
+    radar_block.top_three(level, code)
 
     where_map = {"epci": code} if level == "epci" else {"dep": prof.departement, "com": code}
     st.page_link(

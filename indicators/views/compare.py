@@ -75,11 +75,13 @@ def territory(key: str, index: pd.DataFrame | None = None) -> Territory | None:
 
 
 def parse_codes(raw: str | None, index: pd.DataFrame | None = None) -> list[str]:
-    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES), else the
-    default départements. Without the territory index only département codes are recognised."""
-    found = [territory(k, index) for k in (raw or "").split(",") if k.strip()]
-    keys = list(dict.fromkeys(t.key for t in found if t is not None))
-    return keys[:MAX_CODES] if len(keys) >= MIN_CODES else list(DEFAULT_CODES)
+    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES); the default
+    départements only when the link names none (``?deps=38`` keeps 38 alone: the page asks for a second one
+    rather than silently adding two). Without the territory index only département codes are recognised."""
+    if not (raw or "").strip():
+        return list(DEFAULT_CODES)
+    found = [territory(k, index) for k in raw.split(",") if k.strip()]
+    return list(dict.fromkeys(t.key for t in found if t is not None))[:MAX_CODES]
 
 
 def compare_table(
@@ -234,28 +236,43 @@ def export_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | Non
     decimals = [catalogue.get(i).decimals for i in wide["indicator_id"]]
     ranked = wide["indicator_id"].map(is_ranked)
 
-    def rounded(values: pd.Series) -> pd.Series:
-        return pd.Series([round(v, d) for v, d in zip(values, decimals, strict=True)], index=values.index, dtype=float)
+    def rounded(values: pd.Series) -> pd.Series:  # as displayed, never "-0"
+        return pd.Series([exports.rounded(v, d) for v, d in zip(values, decimals, strict=True)], index=values.index)
 
     out = pd.DataFrame(
         {
             "Indicateur": [catalogue.get(i).label for i in wide["indicator_id"]],
-            "Identifiant": wide["indicator_id"],
             "Unité": [catalogue.get(i).unit for i in wide["indicator_id"]],
             "Année commune": wide["year"].astype("Int64"),
         }
     )
     for code in codes:
-        out[f"{names[code]} ({code})"] = rounded(wide[f"{code}_value"])
-        out[f"Année {code}"] = wide[f"{code}_year"].astype("Int64")
-        out[f"Rang {code}"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
-        out[f"Classés {code}"] = wide[f"{code}_total"].where(ranked).astype("Int64")
-        out[f"Niveau {code}"] = wide[f"{code}_level"].map(LEVEL_SHORT)
+        name = names[code]
+        out[name] = rounded(wide[f"{code}_value"]).astype(float)
+        out[f"{name} : année"] = wide[f"{code}_year"].astype("Int64")
+        # a département is ranked among départements, a commune among its département's communes, an EPCI among EPCI
+        out[f"{name} : rang"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
+        out[f"{name} : territoires classés"] = wide[f"{code}_total"].where(ranked).astype("Int64")
+        out[f"{name} : niveau de la valeur"] = wide[f"{code}_level"].map(LEVEL_SHORT)
         if ":" in code and f"{code}_status" in wide:  # communes and EPCI: why a value is absent
-            out[f"Statut {code}"] = wide[f"{code}_status"].fillna("")
-    out["France"] = rounded(wide["france_value"])
+            out[f"{name} : statut"] = wide[f"{code}_status"].fillna("")
+    out["France"] = rounded(wide["france_value"]).astype(float)
     out["Source"] = [_sources(row, codes) for _, row in wide.iterrows()]
+    out["Identifiant"] = wide["indicator_id"].to_numpy()  # the catalogue's id, last: for a join, not for reading
     return out
+
+
+def sources_sheet(wide: pd.DataFrame) -> pd.DataFrame:
+    """The « Sources » sheet of the workbook: each indicator, its unit, definition and source."""
+    entries = [catalogue.get(i) for i in wide["indicator_id"]]
+    return pd.DataFrame(
+        {
+            "Indicateur": [e.label for e in entries],
+            "Unité": [e.unit for e in entries],
+            "Définition": [e.definition for e in entries],
+            "Source": [e.citation for e in entries],
+        }
+    )
 
 
 def _sources(row: pd.Series, codes: list[str]) -> str:
@@ -271,8 +288,12 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return exports.to_csv(frame)
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Comparaison") -> bytes:
-    return exports.to_xlsx(frame, sheet, widths={0: 55})
+def to_xlsx_bytes(frame: pd.DataFrame, wide: pd.DataFrame | None = None, sheet: str = "Comparaison") -> bytes:
+    """The workbook: number formats with each indicator's decimals, frozen header, a « Sources » sheet."""
+    if wide is None:
+        return exports.to_xlsx(frame, sheet, widths={0: 55})
+    decimals = [catalogue.get(i).decimals for i in wide["indicator_id"]]
+    return exports.to_xlsx(frame, sheet, widths={0: 55}, row_decimals=decimals, sources=sources_sheet(wide))
 
 
 @dataclass(frozen=True)
@@ -306,4 +327,4 @@ def view(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None
     for code in codes:
         styles[names[code]] = [cell_colour(s) for s in scores[code]]
     export = export_table(wide, codes, index)
-    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export))
+    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export, wide))

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.core import catalogue
-from indicators.core.formatting import MISSING, format_indicator, format_number, format_rank
+from indicators.core.formatting import MISSING, format_indicator, format_number, format_rank, quoted
 from indicators.models import freshness, similarity
 from indicators.storage import query, territories
 from indicators.views import search
@@ -128,6 +128,18 @@ class LocalProfile:
 
 class UnknownTerritory(LookupError):
     pass
+
+
+def unknown_message(level: str, code: str, successor: str | None = None, successor_name: str | None = None) -> str:
+    """What the profile says of a code it does not know: an old commune code (merged since, commune déléguée,
+    arrondissement) names the commune that holds it now, with its link; anything else asks for a search."""
+    if level == "commune" and successor and successor_name:
+        return (
+            f"{quoted(code)} est un ancien code de commune : elle fait aujourd'hui partie de **{successor_name}** "
+            f"({successor}). [Voir la fiche de {successor_name}](/profil?com={successor})"
+        )
+    kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
+    return f"{quoted(code)} n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus."
 
 
 def _info(index: pd.DataFrame, level: str, code: str) -> pd.Series:
