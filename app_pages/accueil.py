@@ -53,11 +53,21 @@ for start in range(0, len(CARDS), 3):  # row by row, so that a phone stacks them
             st.page_link(page, label=question, icon=icon, width="stretch")
             st.caption(answer)
 
-st.subheader("Les indicateurs disponibles")
+st.subheader("État des données")
 st.caption(
-    "Par thème, avec la dernière année publiée. « données de 2019 » signale une donnée de plus de "
-    f"{overview.STALE_AFTER_YEARS} ans : les publications nationales paraissent avec 2 à 4 ans de décalage."
+    "Chaque source publie avec un décalage connu (ex. : l'Insee publie les estimations de population au 1er "
+    "janvier dès janvier ; la DREES publie les minima sociaux de l'année N en N + 2). Le tableau compare la "
+    "dernière année que Radar social détient à celle que l'éditeur a sans doute déjà publiée : « à jour », "
+    "« ancien » (une édition de retard), « très ancien » (deux ou plus). Une donnée ancienne n'est pas la "
+    "situation d'aujourd'hui : chaque fiche le dit à côté du chiffre."
 )
+st.table(cache.data_state(), hide_index=True)
+st.page_link(
+    "app_pages/import.py", label="Mettre une source à jour : importer des données", icon=":material/upload_file:"
+)
+
+st.subheader("Les indicateurs disponibles")
+st.caption("Par thème, avec la dernière année détenue et son âge au regard du rythme de publication de la source.")
 for position, (theme, rows) in enumerate(overview.by_theme(cache.coverage())):
     count = f"{len(rows)} indicateur{'s' if len(rows) > 1 else ''}"
     with st.expander(f"{theme} ({count})", expanded=position == 0):

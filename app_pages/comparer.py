@@ -73,6 +73,8 @@ st.caption(
     "« dép. 95 » : valeur du département, l'indicateur n'étant pas publié pour la commune ou l'intercommunalité. "
     "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
 )
+if age_note := compare.age_note(wide, codes):
+    st.caption("⚠ " + age_note)
 left, right = st.columns(2)
 left.download_button("Télécharger (CSV)", view.csv, "radar-social-comparaison.csv", mime="text/csv")
 right.download_button(

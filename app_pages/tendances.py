@@ -4,7 +4,7 @@ import streamlit as st
 
 from indicators.core import catalogue
 from indicators.core.formatting import format_indicator, format_number, plain
-from indicators.models import track_record, trends
+from indicators.models import freshness, track_record, trends
 from indicators.storage.territories import departement_names, normalise_departement_code
 from indicators.ui import cache, picker
 from indicators.views import trend_charts
@@ -44,8 +44,15 @@ if len(observed) < trends.MIN_YEARS:
     )
 
 st.subheader(f"{plain(indicator.label)} – {names[code]}")
-st.plotly_chart(trend_charts.trend_figure(observed, path, indicator.unit), key="trend_chart")
+age = freshness.of(indicator.id, int(observed.index.max()))  # a projected year may be one already published
+figure = trend_charts.trend_figure(observed, path, indicator.unit, age.not_imported)
+st.plotly_chart(figure, key="trend_chart")
 caption = f"Source : {plain(indicator.citation)} (observé, trait plein, {observed.index.min()}–{observed.index.max()})."
+if age.is_old:
+    caption += (
+        f" ⚠ {age.sentence.capitalize()} : les années {age.not_imported[0]}–{age.not_imported[-1]} (« non importé », "
+        "zone orangée) sont sans doute publiées mais pas encore dans Radar social ; la tendance les projette."
+    )
 if len(path):
     at = path.set_index("year")
     fmt = lambda year, v: format_indicator(at.at[year, v], indicator)  # noqa: E731

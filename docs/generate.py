@@ -21,6 +21,7 @@ FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCK = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)(<!-- /generated -->)", re.S)
 CATALOGUE = ROOT / "indicators" / "core" / "catalogue.yml"
 FIELDS = ROOT / "docs" / "catalogue_fields.yml"
+SOURCE_FIELDS = ROOT / "docs" / "source_fields.yml"
 
 
 def _summary(path: Path) -> str:
@@ -65,6 +66,29 @@ def catalogue_fields() -> str:
     return "\n".join(lines) + "\n"
 
 
+def source_fields() -> str:
+    """The fields of a source entry, then each source's publication rhythm (the freshness of its figures)."""
+    sources = yaml.safe_load(CATALOGUE.read_text(encoding="utf-8"))["sources"]
+    meanings = yaml.safe_load(SOURCE_FIELDS.read_text(encoding="utf-8"))
+    used = {key for entry in sources.values() for key in entry}
+    if used != set(meanings):
+        raise SystemExit(
+            f"{SOURCE_FIELDS.relative_to(ROOT)} and catalogue.yml disagree: used but not described "
+            f"{sorted(used - set(meanings))}, described but not used {sorted(set(meanings) - used)}"
+        )
+    lines = ["| field | in every source | sources | meaning |", "|---|---|---|---|"]
+    for field, meaning in meanings.items():
+        count = sum(field in entry for entry in sources.values())
+        every = "yes" if count == len(sources) else "no"
+        lines.append(f"| `{field}` | {every} | {count} | {' '.join(meaning.split())} |")
+    lines += ["", "| source | publisher | rhythm | year N published by the end of |", "|---|---|---|---|"]
+    for sid, entry in sources.items():
+        pub = entry.get("publication") or {}
+        when = f"month {pub.get('month', 12)} of N + {pub['lag']}" if pub.get("lag") is not None else "one-off"
+        lines.append(f"| `{sid}` | {pub.get('publisher', '')} | {pub.get('rhythm', '')} | {when} |")
+    return "\n".join(lines) + "\n"
+
+
 def data_age() -> str:
     """Each raw source folder: its publisher, what it is and when it was published (its PROVENANCE.yml)."""
     lines = ["| source folder | publisher | publication | date |", "|---|---|---|---|"]
@@ -101,7 +125,13 @@ def counts() -> str:
     )
 
 
-GENERATORS = {"layout": layout, "catalogue-fields": catalogue_fields, "data-age": data_age, "counts": counts}
+GENERATORS = {
+    "layout": layout,
+    "catalogue-fields": catalogue_fields,
+    "source-fields": source_fields,
+    "data-age": data_age,
+    "counts": counts,
+}
 
 
 def render(text: str) -> str:

@@ -78,3 +78,14 @@ def test_unknown_or_retired_code_says_so(raw, message):
     assert message in app.warning[0].value
     assert not app.header  # no profile of some other département
     assert "/profil?dep=2B" in " ".join(m.value for m in app.markdown)
+
+
+def test_an_old_figure_says_its_age_in_words(monkeypatch):
+    monkeypatch.setenv("RADAR_TODAY", "2026-12-07")  # the clock, frozen
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.query_params["dep"] = "38"
+    app.switch_page("app_pages/profil.py").run()
+    found = [re.findall(r"data-testid='rs-age'>(.*?)</div>", block.value) for block in app.markdown]
+    ages = [unescape(m) for matches in found for m in matches]
+    assert "⚠ donnée 2020 — l'édition 2023 est sans doute parue (Insee)" in ages  # poverty, Filosofi 2020
+    assert "⚠ donnée 2023 — l'édition 2026 est sans doute parue (Insee)" in ages  # population, 1 January 2023

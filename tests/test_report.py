@@ -76,3 +76,13 @@ def test_cli_writes_one_pdf(tmp_path, real_store):
 def test_profile_lists_the_101_departements(real_store):
     codes = territories.departement_codes()
     assert len(codes) == 101 and {"2A", "2B", "976"} <= set(codes) and "988" not in codes
+
+
+def test_pdf_says_which_figures_are_old_in_words(seine_saint_denis, monkeypatch):
+    monkeypatch.setenv("RADAR_TODAY", "2026-12-07")  # the freshness clock, frozen
+    pdf = report.build_pdf(seine_saint_denis, today=date(2026, 12, 7))
+    text = _text(pdf)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert "Population (2023, donnée ancienne)" in text
+    assert "Âge des données" in text
+    assert "donnée 2019 — l'édition 2024 est sans doute parue (DREES)" in text

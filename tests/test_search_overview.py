@@ -104,9 +104,10 @@ def test_catalogue_by_theme_flags_old_data(table):
     assert list(groups)[:3] == ["Population et âges", "Emploi et revenus", "Minima sociaux"]
     demography = groups["Population et âges"].set_index("indicator_id")
     assert demography.loc["population", "last_year"] == 2023
-    assert demography.loc["population", "age"] == ""  # 3 years old: not flagged
+    # on 1 December 2026 Insee has published the estimates of 1 January 2026 (the clock is passed in)
+    assert demography.loc["population", "age"] == "très ancien : l'édition 2026 est sans doute parue (Insee)"
     minima = groups["Minima sociaux"].set_index("indicator_id")
-    assert minima.loc["rsa_coverage_rate", "age"] == "données de 2019"
+    assert minima.loc["rsa_coverage_rate", "age"] == "très ancien : l'édition 2024 est sans doute parue (DREES)"
     # the supporting old-method series come after the main series of their theme
     assert list(groups["Minima sociaux"]["indicator_id"])[-2:] == [
         "rsa_households_old_method",
@@ -121,6 +122,6 @@ def test_display_rows_are_french(table):
     poverty = rows.loc[rows.index.str.startswith("Taux de pauvreté")].iloc[0]
     assert (poverty["Années"], poverty["Fraîcheur"], poverty["Départements"]) == (
         "2016\u2060–\u20602020",
-        "données de 2020",
+        "très ancien : l'édition 2023 est sans doute parue (Insee)",
         "98 sur 101",
     )

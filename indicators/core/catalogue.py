@@ -54,6 +54,19 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """A source's rhythm: the edition of reference year N is usually out by the end of ``month`` of year
+    N + ``lag`` (``lag`` None: a one-off publication, never renewed); ``publisher`` the short name said in
+    « l'édition 2024 est sans doute parue (DREES) », ``rhythm`` its frequency in French."""
+
+    publisher: str
+    rhythm: str
+    lag: int | None = None
+    month: int = 12
+    series: str | None = None  # sources of one series (successive editions) make one row of « État des données »
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     producer: str
@@ -62,6 +75,7 @@ class Source:
     licence: str
     citation: str
     gaps: tuple[Gap, ...] = ()
+    publication: Publication | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +232,7 @@ def parse(document: dict) -> dict[str, Indicator]:
             id=sid,
             **{k: str(s[k]) for k in ("producer", "title", "url", "licence", "citation")},
             gaps=_gaps(s, f"source {sid}"),
+            publication=_publication(s, f"source {sid}"),
         )
     indicators: dict[str, Indicator] = {}
     for entry in document.get("indicators") or []:
@@ -417,6 +432,19 @@ def _text(entry: dict, key: str) -> str | None:
     return value
 
 
+def _publication(entry: dict, what: str) -> Publication | None:
+    item = entry.get("publication")
+    if item is None:
+        return None
+    lag, month = item.get("lag"), item.get("month", 12)
+    if not item.get("publisher") or not item.get("rhythm"):
+        raise CatalogueError(f"{what}: publication needs a publisher and a rhythm")
+    if (lag is not None and (not isinstance(lag, int) or not 0 <= lag <= 10)) or month not in range(1, 13):
+        raise CatalogueError(f"{what}: publication lag must be 0-10 years and month 1-12")
+    series = str(item["series"]) if item.get("series") else None
+    return Publication(str(item["publisher"]), str(item["rhythm"]), lag=lag, month=month, series=series)
+
+
 def _gaps(entry: dict, what: str) -> tuple[Gap, ...]:
     out = []
     for item in entry.get("gaps") or []:
@@ -564,6 +592,11 @@ def _sources(path: Path, local: Path | None, stamp: int | None) -> dict[str, Sou
     document = _document(path, local)
     keys = ("producer", "title", "url", "licence", "citation")
     return {sid: Source(id=sid, **{k: str(s.get(k, "")) for k in keys}) for sid, s in document["sources"].items()}
+
+
+def sources_with_rhythm() -> dict[str, Source]:
+    """Every source of the repository's catalogue, with its ``publication`` (``sources`` leaves it out)."""
+    return {s.id: s for entry in load().values() for s in entry.sources}
 
 
 def get(indicator_id: str) -> Indicator:

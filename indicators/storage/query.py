@@ -236,6 +236,20 @@ def coverage(level: str = "departement", store_dir: Path | None = None, path: Pa
     return frame
 
 
+def source_years(store_dir: Path | None = None, path: Path | None = None) -> pd.DataFrame:
+    """source_id, last_year: the latest observed year credited to each source, any level (freshness)."""
+    frame = _frame(
+        "SELECT source_id, max(year) AS last_year FROM {src} WHERE variant = 'observed' GROUP BY source_id"
+        " ORDER BY source_id",
+        [],
+        store_dir,
+        path,
+    )
+    frame["last_year"] = frame["last_year"].astype("int64")
+    frame["source_id"] = frame["source_id"].astype("str")
+    return frame
+
+
 def versions(store_dir: Path | None = None) -> pd.DataFrame:
     """Every published version, newest first (see versions.history)."""
     from indicators.storage import versions as store_versions

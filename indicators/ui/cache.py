@@ -455,6 +455,20 @@ def _coverage(token: str) -> pd.DataFrame:
     return overview.coverage_of(query.coverage("departement"))
 
 
+def data_state() -> pd.DataFrame:
+    """The home page's « État des données » on today's date (see freshness.source_state)."""
+    from indicators.models import freshness
+
+    return _data_state(freshness.clock(), versions.token())
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _data_state(today, token: str) -> pd.DataFrame:
+    from indicators.models import freshness
+
+    return freshness.source_state(query.source_years(), today, freshness.last_imports(), freshness.built_on())
+
+
 def mappable_indicators(min_departements: int = 50) -> list[str]:
     """Catalogue indicators published for at least ``min_departements`` départements in some year."""
     return _mappable_indicators(min_departements, versions.token())

@@ -39,6 +39,8 @@ def _figures(prof: local_profile.LocalProfile, rows: tuple[local_profile.Row, ..
         + (" Évolution : " + plain(" ; ".join(changes)) + "." if changes else "")
         + (" " + plain(" ; ".join(notes)) + "." if notes else "")
     )
+    if ages := local_profile.age_notes(rows):
+        st.caption("⚠ Données anciennes — " + plain(" ; ".join(ages)) + ".")
 
 
 def render(level: str, code: str) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from indicators.core import catalogue, exports
 from indicators.core.formatting import MISSING, NBSP, format_indicator, format_rank
-from indicators.models import ranking
+from indicators.models import freshness, ranking
 from indicators.storage import territories
 
 DEFAULT_CODES = ("38", "44", "93")
@@ -193,7 +193,10 @@ def display_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | No
     out = pd.DataFrame(
         {
             "Indicateur": [row_label(i) for i in wide["indicator_id"]],
-            "Année": ["variable" if pd.isna(y) else str(int(y)) for y in wide["year"]],
+            "Année": [
+                "variable" if pd.isna(y) else freshness.year_cell(i, int(y))
+                for i, y in zip(wide["indicator_id"], wide["year"], strict=True)
+            ],
             "France": [
                 format_indicator(v, catalogue.get(i), with_unit=False)
                 for v, i in zip(wide["france_value"], wide["indicator_id"], strict=True)
@@ -311,6 +314,18 @@ class View:
     styles: pd.DataFrame
     csv: bytes
     xlsx: bytes
+
+
+def age_note(wide: pd.DataFrame, codes: list[str]) -> str:
+    """« Données anciennes : RSA : donnée 2019 — l'édition 2024 est sans doute parue (DREES). » ('' when none)."""
+    figures = [
+        (row_label(row["indicator_id"]), row["indicator_id"], int(row[f"{code}_year"]))
+        for _, row in wide.iterrows()
+        for code in codes
+        if not pd.isna(row.get(f"{code}_year"))
+    ]
+    lines = freshness.grouped(figures)
+    return ("Données anciennes — " + " ; ".join(lines) + ".") if lines else ""
 
 
 def view(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None) -> View:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from indicators.core import catalogue
 from indicators.core.formatting import MISSING, format_indicator, format_number, format_rank, quoted
-from indicators.models import similarity
+from indicators.models import freshness, similarity
 from indicators.storage import query, territories
 from indicators.views import search
 
@@ -329,7 +329,7 @@ def table_rows(profile: LocalProfile, rows: tuple[Row, ...]) -> tuple[list[str],
     body = [
         [
             f"{r.label} ({r.unit})",
-            str(r.year) if r.year else MISSING,
+            freshness.year_cell(r.indicator_id, r.year) if r.year else MISSING,
             r.own.text,
             *(c.text for c in r.others),
             r.rank or "—",
@@ -337,6 +337,11 @@ def table_rows(profile: LocalProfile, rows: tuple[Row, ...]) -> tuple[list[str],
         for r in rows
     ]
     return header, body
+
+
+def age_notes(rows: tuple[Row, ...]) -> list[str]:
+    """The old figures among ``rows``, grouped by their age sentence (freshness.grouped)."""
+    return freshness.grouped((r.label, r.indicator_id, r.year) for r in rows if r.year and not r.own.missing)
 
 
 def sections(profile: LocalProfile) -> list[tuple[str, tuple[Row, ...]]]:

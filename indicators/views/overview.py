@@ -7,9 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from indicators.core import catalogue
+from indicators.models import freshness
 from indicators.storage import territories
-
-STALE_AFTER_YEARS = 3  # a latest year older than this is flagged "données de 2019"
 
 
 def coverage(table: pd.DataFrame) -> pd.DataFrame:
@@ -36,25 +35,22 @@ def _described(stats: pd.DataFrame) -> pd.DataFrame:
     return stats.reset_index()
 
 
-def age_flag(last_year: int, today: dt.date) -> str:
-    """'données de 2019' when the latest year is more than STALE_AFTER_YEARS before today's year, else ''."""
-    return f"données de {last_year}" if today.year - int(last_year) > STALE_AFTER_YEARS else ""
-
-
 def by_theme(stats: pd.DataFrame, today: dt.date | None = None) -> list[tuple[str, pd.DataFrame]]:
     """The coverage table (``coverage`` or ``coverage_of``) cut into the catalogue's themes, in catalogue
-    order, with an age flag.
+    order, with its age (``freshness``: « très ancien : l'édition 2024 est sans doute parue (DREES) »).
 
     Within a theme the indicators keep the catalogue's order; supporting series (kept only to measure
     a series break) come last. Themes the catalogue does not name (analysts' imports) come under
     "Autres indicateurs"."""
-    today = today or dt.date.today()
+    today = today or freshness.clock()
     entries = catalogue.load()
     order = {indicator_id: rank for rank, indicator_id in enumerate(entries)}
     stats = stats.copy()
     stats["supporting"] = [bool(entries[i].extra.get("supporting")) for i in stats["indicator_id"]]
     stats["order"] = stats["indicator_id"].map(order)
-    stats["age"] = [age_flag(year, today) for year in stats["last_year"]]
+    stats["age"] = [
+        freshness.of(i, year, today).cell for i, year in zip(stats["indicator_id"], stats["last_year"], strict=True)
+    ]
     stats = stats.sort_values(["supporting", "order"])
     labels = catalogue.themes()
     stats["theme_label"] = stats["theme"].map(labels).fillna(catalogue.OTHER_THEME)
@@ -77,7 +73,7 @@ def display_rows(rows: pd.DataFrame) -> pd.DataFrame:
                 str(first) if first == last else f"{first}\u2060–\u2060{last}"  # word joiners: never broken
                 for first, last in zip(rows["first_year"], rows["last_year"], strict=True)
             ],
-            "Fraîcheur": [age or "récente" for age in rows["age"]],
+            "Fraîcheur": rows["age"],
             "Départements": [f"{n} sur {total}" for n in rows["departements"]],
             "Source": rows["source"],
         }

@@ -15,7 +15,7 @@ import pandas as pd
 from indicators.core import catalogue, exports, formatting
 from indicators.core.catalogue import Indicator
 from indicators.core.schema import AGE_BANDS
-from indicators.models import commentary, density, outlook, standing
+from indicators.models import commentary, density, freshness, outlook, standing
 from indicators.models.ranking import rank_departements
 from indicators.storage import territories
 
@@ -76,9 +76,19 @@ class Figure:
         return standing.MEDIAN_LABEL if self.france_is_median else "France"
 
     @property
+    def age(self) -> str:
+        """« donnée 2019 — l'édition 2024 est sans doute parue (DREES) » when the figure is old, else ''."""
+        return freshness.sentence(self.key, self.year) if self.year and not self.missing else ""
+
+    @property
     def caption(self) -> str:
-        """'Source : Insee, Filosofi 2020 (2020)' and the remark or the reason it is missing."""
+        """'Source : Insee, Filosofi 2020 (2020)', its age when old, and the remark or the reason it is missing."""
+        return self.source_caption(with_age=True)
+
+    def source_caption(self, with_age: bool = False) -> str:
         parts = [f"Source : {self.source}" + (f" ({self.year})" if self.year else "")] if self.source else []
+        if with_age and self.age:
+            parts.append(self.age)
         if self.note:
             parts.append(f"{'n.d. : ' if self.missing else ''}{self.note}")
         return " — ".join(parts)

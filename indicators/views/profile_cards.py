@@ -29,6 +29,7 @@ STYLE = """<style>
 .rs-table th,.rs-table td{border-bottom:1px solid #ddd;padding:.25rem .4rem;vertical-align:top}
 .rs-table td.n,.rs-table th.n{text-align:right}
 .rs-wrap{overflow-x:auto}
+.rs-age{font-size:.8rem;color:#8a4b00;margin-top:.2rem}
 .rs-list{columns:14rem;font-size:.9rem}
 @media (max-width:640px){.rs-cards{grid-template-columns:1fr}}
 </style>"""
@@ -72,8 +73,14 @@ def card(fig: Figure) -> str:
     return (
         f"<div class='rs-card' data-testid='rs-card' title='{escape(fig.caption, quote=True)}'>"
         f"<div class='rs-label'>{escape(fig.label)}</div>"
-        f"<div class='rs-value'>{value}</div>{compare}<div class='rs-src'>{escape(source)}</div></div>"
+        f"<div class='rs-value'>{value}</div>{compare}"
+        f"<div class='rs-src'>{escape(source)}</div>{age_line(fig.age)}</div>"
     )
+
+
+def age_line(sentence: str) -> str:
+    """The age of an old figure, in words under its source (« ⚠ donnée 2019 — l'édition 2024 … »); '' when fresh."""
+    return f"<div class='rs-age' data-testid='rs-age'>⚠ {escape(sentence)}</div>" if sentence else ""
 
 
 def cards(figures: tuple[Figure, ...]) -> str:
@@ -88,7 +95,7 @@ def social_block(fig: Figure, code: str) -> str:
         f"<div class='rs-value'>{escape(fig.text)}</div>"
         f"<div class='rs-cmp'>{escape(code)} {escape(year_of(fig))} · "
         f"{escape(fig.france_label)} : {escape(france)}</div>"
-        f"{rank}<div class='rs-src'>{escape(fig.caption)}</div></div>"
+        f"{rank}<div class='rs-src'>{escape(fig.source_caption())}</div>{age_line(fig.age)}</div>"
     )
 
 

@@ -22,6 +22,7 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 from indicators.core import formatting
 from indicators.core.catalogue import IMPORTED_MARK
 from indicators.core.schema import AGE_BANDS
+from indicators.models import freshness
 from indicators.storage import territories
 from indicators.views.pdf_style import (  # noqa: F401 (french_date: part of report's interface)
     BETTER,
@@ -234,6 +235,21 @@ def _count(row, value) -> str:
     return _split_unit(row.fmt(value), row.unit)[0] if row.unit.isalpha() else row.fmt(value)
 
 
+def _year_and_age(fig) -> str:
+    """' (2023)', or ' (2023, donnée ancienne)' when a newer edition is most likely out (said in full below)."""
+    if not fig.year:
+        return ""
+    return f" ({fig.year}, donnée ancienne)" if fig.age else f" ({fig.year})"
+
+
+def _age_notes(profile: Profile) -> list[str]:
+    """The old figures of the fiche, grouped by their age sentence (freshness.grouped)."""
+    figures = [
+        (f.short_label or f.label, f.key, f.year) for _, figs in profile.sections() for f in figs if not f.missing
+    ]
+    return freshness.grouped(figures)
+
+
 def _headline_table(profile: Profile, s: dict) -> Table:
     cells = []
     for fig in profile.headline:
@@ -243,7 +259,7 @@ def _headline_table(profile: Profile, s: dict) -> Table:
         number, unit = _split_unit(fig.text, fig.unit)
         cells.append(
             [
-                Paragraph(_esc(fig.short_label or fig.label) + (f" ({fig.year})" if fig.year else ""), s["cell"]),
+                Paragraph(_esc(fig.short_label or fig.label) + _year_and_age(fig), s["cell"]),
                 Paragraph(_esc(number) + (f" <font size=7.5>{_esc(unit)}</font>" if unit else ""), s["big"]),
                 Paragraph(_esc(compare), s["note"]),
             ]
@@ -348,6 +364,15 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
             Spacer(1, 1.5 * mm),
             Paragraph(
                 _esc("La collectivité : " + " · ".join(collectivite) + " (Départements 38, 44 et 93, profils 2018)."),
+                s["note"],
+            ),
+        ]
+    ages = _age_notes(profile)
+    if ages:
+        story += [
+            Spacer(1, 1.5 * mm),
+            Paragraph(
+                _esc("Âge des données — des éditions plus récentes existent sans doute : " + " ; ".join(ages) + "."),
                 s["note"],
             ),
         ]

@@ -16,8 +16,25 @@ def rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def mark_projection_zone(fig: go.Figure, first: int, last: int) -> None:
-    """Shade the years after the last observation and label them "Projection"."""
+NOT_IMPORTED_LABEL = "Non importé (sans doute publié)"
+
+
+def mark_projection_zone(fig: go.Figure, first: int, last: int, not_imported: range = range(0)) -> None:
+    """Shade the years after the last observation and label them "Projection". ``not_imported``: the years
+    the publisher has most likely published but the store lacks (freshness.Age.not_imported), hatched and
+    labelled apart: they are known to someone, not a forecast."""
+    if len(not_imported):
+        fig.add_vrect(
+            x0=first,
+            x1=not_imported[-1],
+            fillcolor="#fff4e0",
+            opacity=0.8,
+            line_width=0,
+            layer="below",
+            annotation_text=NOT_IMPORTED_LABEL,
+            annotation_position="top left",
+        )
+        first = not_imported[-1]
     fig.add_vrect(
         x0=first,
         x1=last,
@@ -98,13 +115,15 @@ def trajectories(
     y_title: str,
     scale: float = 1.0,
     band: pd.DataFrame | None = None,
+    not_imported: range = range(0),
 ) -> go.Figure:
     """observed: values by year; projected: scenario, year, value, value_low, value_high. With ``band``
-    (year, p10 … p90) the calibrated bands are drawn instead of each scenario's low-high population range."""
+    (year, p10 … p90) the calibrated bands are drawn instead of each scenario's low-high population range.
+    ``not_imported``: the years after the last observation most likely published (marked apart)."""
     fig = go.Figure()
     last_observed = int(observed.index.max()) if len(observed) else int(projected["year"].min()) - 1
     end = int(projected["year"].max())
-    mark_projection_zone(fig, last_observed, end)
+    mark_projection_zone(fig, last_observed, end, not_imported)
     if band is not None and len(band):
         add_band(fig, band, scale)
     for key, rows in projected.groupby("scenario", sort=False):

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from indicators.core import exports
 from indicators.core.formatting import format_number
-from indicators.models import scenarios, track_record
+from indicators.models import freshness, scenarios, track_record
 from indicators.models.needs import NEED_BY_ID, Baseline
 from indicators.views import scenario_charts
 
@@ -99,7 +99,11 @@ def need(trajectories: Trajectories, base: Baseline, need_id: str, band: pd.Data
     """The need on screen; ``band``: its rows of scenarios.need_bands (empty when the store has none)."""
     results = trajectories.results[trajectories.results["need"] == need_id]
     labels = trajectories.labels
-    chart = scenario_charts.trajectories(base.observed, results, labels, "recipients", "bénéficiaires", band=band)
+    held = int(base.observed.index.max()) if len(base.observed) else None
+    late = freshness.of(need_id, held).not_imported  # published years the store lacks: not a projection
+    chart = scenario_charts.trajectories(
+        base.observed, results, labels, "recipients", "bénéficiaires", band=band, not_imported=late
+    )
     mile = scenarios.milestones(results, MILESTONES).assign(scenario=lambda d: d["scenario"].map(labels))
     table = mile.pivot(index="scenario", columns="year", values="recipients").map(format_number)
     label = NEED_BY_ID[need_id].label

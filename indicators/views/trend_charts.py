@@ -11,12 +11,13 @@ from indicators.views.scenario_charts import add_observed, finish_layout, mark_p
 TREND_COLOUR = "#1f77b4"
 
 
-def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str) -> go.Figure:
-    """observed: values by year; path: year, trend, trend_p10 … trend_p90 (may be empty)."""
+def trend_figure(observed: pd.Series, path: pd.DataFrame, y_title: str, not_imported: range = range(0)) -> go.Figure:
+    """observed: values by year; path: year, trend, trend_p10 … trend_p90 (may be empty); not_imported: the
+    years after the last observation that the publisher has most likely published (marked apart)."""
     fig = go.Figure()
     if len(path):
         last = int(observed.index.max())
-        mark_projection_zone(fig, last, int(path["year"].max()))
+        mark_projection_zone(fig, last, int(path["year"].max()), not_imported)
         _add_projection(
             fig,
             [last, *path["year"]],
