@@ -476,3 +476,33 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
     backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made
     return observed, path, backtest
+
+
+def metiers(code: str, name: str):
+    """views.metiers.MetiersView of one département (staff ratios, projections, summary, CSV)."""
+    return _metiers(code, name, versions.token())
+
+
+@st.cache_data(show_spinner=False)
+def _workforce_needs(token: str) -> pd.DataFrame:
+    """The needs the staff categories serve, every département (workforce.need_table)."""
+    from indicators.models import workforce
+
+    ids = sorted({i for c in workforce.CATEGORIES for i in c.served if i != workforce.UNDER_5})
+    return workforce.need_table(query.rows(indicator_ids=ids, levels=["departement"]), population())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _metiers(code: str, name: str, token: str):
+    from indicators.models import scenarios
+    from indicators.views import metiers as view
+
+    bases, groups = _scenario_inputs(code, token)
+    bands, _, _ = _need_bands(code, token)
+    chosen = scenarios.defaults(bases) if bases else []
+    held = scenarios.Scenario("demography", "Démographie seule", "", "central", {})  # rates held at their last value
+    runs = [scenarios.run(s, bases, groups) for s in (*chosen, held)] if bases else []
+    columns = ["scenario", "need", "year", "recipients", "recipients_low", "recipients_high"]
+    results = pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(columns=columns)
+    labels = {s.key: s.name for s in chosen}
+    return view.build(code, name, query.staff(), _workforce_needs(token), bands, results, labels)
