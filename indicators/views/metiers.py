@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from indicators.core import exports
 from indicators.core.formatting import format_number
@@ -157,28 +158,33 @@ def _counts(own: pd.DataFrame) -> pd.DataFrame:
 
 
 def _history_chart(own: pd.DataFrame) -> go.Figure:
-    figure = go.Figure()
-    for category in CATEGORIES:
+    """One panel per category (their ratios differ by two orders of magnitude), years on a shared axis."""
+    shown = [c for c in CATEGORIES if (own["category"] == c.id).any()]
+    figure = make_subplots(
+        rows=len(shown),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.12,
+        subplot_titles=[f"{c.label} pour 1 000 {c.served_label}" for c in shown],
+    )
+    for row, category in enumerate(shown, start=1):
         rows = own[own["category"] == category.id].sort_values("year")
-        if rows.empty:
-            continue
         figure.add_trace(
             go.Scatter(
                 x=rows["year"],
                 y=rows["ratio"],
                 mode="lines+markers",
                 name=category.label,
+                showlegend=False,
                 hovertemplate="%{x} : %{y:.1f} pour 1 000<extra>" + category.label + "</extra>",
-            )
+            ),
+            row=row,
+            col=1,
         )
-    figure.update_layout(
-        separators=", ",
-        yaxis_title=None,
-        xaxis=dict(dtick=1),
-        legend=dict(orientation="h", y=-0.2),
-        margin=dict(l=10, r=10, t=30, b=10),
-        title="Effectif pour 1 000 du besoin servi",
-    )
+        figure.update_yaxes(rangemode="tozero", row=row, col=1)
+    figure.update_annotations(font_size=12, x=0, xanchor="left")
+    figure.update_xaxes(dtick=1)
+    figure.update_layout(separators=", ", height=170 * len(shown) + 60, margin=dict(l=10, r=10, t=40, b=10))
     return figure
 
 
@@ -208,7 +214,12 @@ def _bands_table(frame: pd.DataFrame) -> pd.DataFrame:
 def _scenarios_table(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame()
+    order = {key: i for i, key in enumerate(labels)}  # the scenarios in the page's order
     frame = frame[frame["year"].isin(MILESTONES)]
+    frame = frame.assign(order=frame["scenario"].map(order)).sort_values(["order", "year"], kind="stable")
+    frame = frame.sort_values(
+        "category", key=lambda c: c.map(lambda i: list(workforce.CATEGORY_BY_ID).index(i)), kind="stable"
+    )
     rows = {}
     for (category, scenario), group in frame.groupby(["category", "scenario"], sort=False):
         cells = {str(int(r["year"])): _range(r["staff_low"], r["staff_high"]) for _, r in group.iterrows()}

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.mark.parametrize("width", [390, 1366, 1920])
 def test_metiers_page_at_three_widths(sized_page, app_url, width):
-    page = sized_page(width, 1000)
+    page = sized_page(width, 4800 if width == 390 else 3200)  # the whole page in one shot
     page.set_default_timeout(120_000)  # a cold server projects the population of every département first
     page.goto(f"{app_url}/metiers?dep=93")
     page.get_by_role("heading", name="Les métiers du social de demain").wait_for()
