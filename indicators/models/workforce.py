@@ -1,7 +1,8 @@
 """Les métiers du social: the départements' staff by category (DREES), per 1 000 of the need each category
 serves, and the staff each would need to 2050 if that ratio held.
 
-The mapping of staff categories to needs (``CATEGORIES``) is a modelling choice, written with its limits:
+The mapping of staff categories to needs (``CATEGORIES``, declared in the catalogue's ``workforce:``) is a
+modelling choice, written with its limits:
 the DREES counts staff by *profession*, not by *field* (a PMI team is paramedical, medical and
 administrative staff), and one category serves several needs at once.
 
@@ -18,12 +19,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.core import catalogue
 from indicators.models.scenarios import BAND_COLUMNS
 
 LAST_STAFF_YEAR = 2020  # the staff workbook's last year; a category's base year is the last year where its
 # staff and every need it serves are published (2019 when RSA households stop there)
 MILESTONES = (2030, 2040, 2050)
-UNDER_5 = "population_0_4"  # pseudo need: children aged 0-4 at 1/1/N+1 (the population table's first band)
+UNDER_5 = catalogue.UNDER_5  # pseudo need: children aged 0-4 at 1/1/N+1 (the population table's first band)
 
 
 @dataclass(frozen=True)
@@ -37,40 +39,17 @@ class Category:
     limits: str
 
 
-CATEGORIES = (
+CATEGORIES = tuple(
     Category(
-        "foster_carers",
-        "Assistants familiaux",
-        "agents",
-        ("ase_children_placed",),
-        "enfants accueillis à l'ASE",
-        ("ase_children",),
-        "Effectif (personnes), pas d'ETP publié. Seuls les assistants familiaux employés par le département "
-        "sont comptés (pas ceux des associations). Les enfants accueillis ne sont pas projetés à part : la "
-        "projection suit l'ensemble des mesures d'ASE, en supposant constante la part des enfants placés.",
-    ),
-    Category(
-        "social_educational",
-        "Personnel social et éducatif",
-        "ETP",
-        ("ase_children", "rsa_households", "apa_recipients", "pch_recipients"),
-        "mesures d'ASE, foyers au RSA, bénéficiaires de l'APA et de la PCH",
-        ("ase_children", "rsa_households", "apa_recipients", "pch_recipients"),
-        "Une même catégorie sert plusieurs publics : additionner enfants, foyers et bénéficiaires est une "
-        "convention, pas une charge de travail (un suivi ASE ne pèse pas une évaluation APA). Le RSA est en "
-        "partie suivi par d'autres acteurs (France Travail, CCAS).",
-    ),
-    Category(
-        "paramedical",
-        "Personnel paramédical",
-        "ETP",
-        (UNDER_5,),
-        "enfants de 0 à 4 ans",
-        (),
-        "La PMI suit les moins de 6 ans ; la population publiée par tranche de 5 ans donne les 0-4 ans. Une "
-        "partie du personnel paramédical travaille hors PMI (personnes âgées, handicap). Pas de projection : "
-        "les moins de 5 ans n'ont pas de bande calibrée dans le magasin.",
-    ),
+        key,
+        item["label"],
+        item["unit"],
+        tuple(item["served"]),
+        item["served_label"],
+        tuple(item["carrier"]),
+        " ".join(item["limits"].split()),
+    )
+    for key, item in catalogue.workforce().items()
 )
 CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
 # Counted by the DREES but mapped to no need: shown as counts only.
