@@ -61,7 +61,8 @@ if not view.today.empty:
     st.caption(f"Source : {SOURCE} ; bénéficiaires : DREES, enquête Aide sociale, et CNAF (RSA) ; population : Insee.")
     if view.history_chart is not None:
         st.plotly_chart(view.history_chart, key="chart_ratio_history")
-        st.caption(f"Source : {SOURCE} ; calcul Radar social (effectif pour 1 000 du besoin servi).")
+        served = " ; ".join(f"{c.label.lower()} pour 1 000 {c.served_label}" for c in workforce.CATEGORIES)
+        st.caption(f"Source : {SOURCE} ; calcul Radar social ({served}).")
 
 st.subheader("Effectifs publiés par catégorie")
 st.table(view.counts)

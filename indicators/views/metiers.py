@@ -165,7 +165,7 @@ def _history_chart(own: pd.DataFrame) -> go.Figure:
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.12,
-        subplot_titles=[f"{c.label} pour 1 000 {c.served_label}" for c in shown],
+        subplot_titles=[f"{c.label}, pour 1 000" for c in shown],  # the need served: in the table above
     )
     for row, category in enumerate(shown, start=1):
         rows = own[own["category"] == category.id].sort_values("year")
