@@ -105,3 +105,15 @@ def test_not_projected_category_and_decomposition():
     split = workforce.decomposition(100.0, 1000.0, pd.Series({2050: 1300.0}), pd.Series({2050: 1100.0}))
     row = split.iloc[0]
     assert (row["change"], row["demography"], row["rates"]) == pytest.approx((30.0, 10.0, 20.0))
+
+
+def test_the_mapping_is_declared_in_the_catalogue_and_checked(tmp_path):
+    from indicators.core import catalogue
+
+    assert [c.id for c in workforce.CATEGORIES] == ["foster_carers", "social_educational", "paramedical"]
+    assert all(c.limits for c in workforce.CATEGORIES)  # every mapping says its limits
+    text = catalogue.CATALOGUE_PATH.read_text(encoding="utf-8")
+    bad = tmp_path / "catalogue.yml"
+    bad.write_text(text.replace("carrier: [ase_children]", "carrier: [ase_children_placed]"), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="foster_carers: unknown indicator or need"):
+        catalogue.workforce(bad)
