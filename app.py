@@ -2,14 +2,20 @@
 
 import streamlit as st
 
+from indicators.core.errors import STORE_FAULTS, said_to_visitors
+from indicators.core.paths import ROOT
+from indicators.storage import versions
 from indicators.ui import cache, streamlit_fr
 
-st.set_page_config(page_title="Radar social", page_icon=":material/radar:", layout="wide")
-cache.server_tuned()  # once per process: responses not held back by Nagle (see indicators/ui/serving.py)
+# The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
+# browser fetch it from a third-party font server on every page. The pages' own icons come with Streamlit.
+st.set_page_config(page_title="Radar social", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
+cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from a browser (indicators/ui/serving.py)
 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("app_pages/profil.py", title="Profil d'un territoire", icon=":material/badge:", url_path="profil"),
+    st.Page("app_pages/radar.py", title="Radar", icon=":material/radar:", url_path="radar"),
     st.Page("app_pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
     st.Page("app_pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("app_pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),
@@ -30,4 +36,10 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
-st.navigation(pages).run()
+damage = versions.pointer().damage  # versions/CURRENT damaged: the recovered version is served, and said
+if damage:
+    st.warning(damage, icon=":material/warning:")
+try:
+    st.navigation(pages).run()
+except STORE_FAULTS as fault:  # a damaged or missing store (docs/store-faults.md): French, no path, no traceback
+    st.error(said_to_visitors(fault), icon=":material/error:")

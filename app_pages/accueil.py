@@ -21,11 +21,19 @@ for match in picker.find("home_search", "Votre territoire : département, interc
         query_params=picker.profile_params(match),
         help=None if match.level == "departement" else search.SOURCE,
     )
+    st.page_link(
+        "app_pages/radar.py",
+        label=f"Radar : ce qui ressort pour {match.label}",
+        icon=":material/radar:",
+        query_params=picker.profile_params(match),
+    )
 
 # One card per page, saying which question it answers.
 CARDS = (
     ("app_pages/profil.py", ":material/badge:", "Où en est mon département ?",
      "Chiffres clés, âges, indicateurs sociaux et dépenses face à la France ; fiche PDF pour le conseil."),
+    ("app_pages/radar.py", ":material/radar:", "Qu'est-ce qui ressort ?",
+     "Les quelques signaux d'un territoire : écarts nets, ruptures, besoins qui montent, vérifiés sur le passé."),
     ("app_pages/comparer.py", ":material/compare_arrows:", "Et face aux autres ?",
      "Deux à huit départements côte à côte, rangs, séries dans le temps, territoires semblables."),
     ("app_pages/carte.py", ":material/map:", "Où sont les besoins ?",

@@ -8,6 +8,8 @@ import streamlit as st
 
 from indicators.core import catalogue, exports
 from indicators.core import formatting as fmt
+from indicators.core.errors import StoreDamaged
+from indicators.core.formatting import quoted
 from indicators.publishing import auth, upload, upload_meaning
 from indicators.storage import versions
 from indicators.ui import cache
@@ -28,14 +30,18 @@ if not st.session_state.get("analyst"):
         password = st.text_input("Mot de passe", type="password", key="login_password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:
-        attempt = auth.login(name, password, client=st.context.ip_address)
+        known = st.context.cookies.get(auth.DEVICE_COOKIE)  # this browser logged in before: its client key
+        attempt = auth.login(name, password, client=st.context.ip_address, device=known)
         if attempt.ok:
             st.session_state["analyst"] = attempt.account
+            st.session_state["device"] = attempt.device
             st.rerun()
-        st.error(attempt.message)
+        st.error(fmt.plain(attempt.message))
     st.stop()
 
 who = st.session_state["analyst"]  # the account logged in: what the history records
+if st.session_state.get("device"):  # the browser keeps its client key: never locked out by others' failures
+    st.html(auth.device_cookie_html(st.session_state.pop("device")), unsafe_allow_javascript=True)
 UPLOADER_FRENCH = f"""<style>
 [data-testid="stFileUploaderDropzone"]:has([data-testid="stFileUploaderDropzoneInstructions"]) button * {{
   font-size: 0 !important;
@@ -67,7 +73,9 @@ def _publish(
             source=credited,
         )
     except (versions.VersionError, catalogue.CatalogueError) as exc:
-        st.session_state["flash"] = ("error", f"Publication impossible : {exc}")
+        st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc)}")
+    except StoreDamaged as exc:  # callbacks run outside app.py's guard
+        st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc.user_message)}")
     else:
         st.session_state["flash"] = (
             "success",
@@ -80,7 +88,9 @@ def _rollback(based_on: int) -> None:
     try:
         record = versions.rollback(target, who, based_on=based_on)
     except versions.VersionError as exc:
-        st.session_state["flash"] = ("error", f"Retour arrière impossible : {exc}")
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc)}")
+    except StoreDamaged as exc:
+        st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc.user_message)}")
     else:
         st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 
@@ -101,7 +111,11 @@ file = st.file_uploader(
     help=f"{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier ; CSV (séparateur ; , ou tabulation) ou XLSX.",
 )
 entries = catalogue.load()
-data = file.getvalue() if file is not None else b""
+if file is not None and file.size > upload.MAX_BYTES:  # said before the bytes are read
+    too_large = upload.too_large(file.size).iloc[0]
+    st.error(f"Fichier de {too_large['value']} : {too_large['message']}.")
+    st.stop()
+data = file.getvalue() if file is not None else b""  # read once per content: upload.read_table keeps the table
 candidates = upload.candidate_columns(data, file.name) if file is not None else []
 column = st.selectbox("Colonne à importer", candidates, key="column") if candidates else None
 LEVEL_CHOICES = {
@@ -141,7 +155,7 @@ if mode == "Indicateur du catalogue":
     )
     unit = entries[indicator].unit if indicator else ""
     if column and proposed:
-        st.caption(f"Indicateur proposé d'après le nom de la colonne {column} : vérifiez-le.")
+        st.caption(f"Indicateur proposé d'après le nom de la colonne {quoted(column)} : vérifiez-le.")
     st.caption("Source du fichier : elle sera citée sous chaque chiffre qu'il alimente.")
     left, middle, right = st.columns(3)
     source_fields = (
@@ -191,7 +205,7 @@ if file is None:
     st.info("Déposez un fichier pour le vérifier.")
 elif mode == "Indicateur du catalogue" and column and not indicator:
     st.info(
-        f"Choisissez l'indicateur de la colonne {column}"
+        f"Choisissez l'indicateur de la colonne {quoted(column)}"
         + ("." if proposed else " : aucun indicateur du catalogue ne correspond à ce nom de colonne.")
     )
 else:
@@ -232,7 +246,7 @@ else:
     )
     st.success(
         f"Fichier valide : {len(parsed.rows)} valeur(s) à importer ({levels_found}), "
-        f"{parsed.missing_text().replace('non importées', 'ignorées')}."
+        f"{fmt.plain(parsed.missing_text().replace('non importées', 'ignorées'))}."
     )
     st.text(f"Fichier : {parsed.filename} — sha256 {parsed.sha256}")
     if len(parsed.warnings):
@@ -274,7 +288,7 @@ else:
         if meaning.suspicious:
             st.error(
                 "Ces valeurs ne ressemblent pas à l'historique de cet indicateur : "
-                + " ; ".join(meaning.reasons)
+                + fmt.plain(" ; ".join(meaning.reasons))
                 + ". Vérifiez l'indicateur choisi."
             )
         st.dataframe(
@@ -284,8 +298,17 @@ else:
             key=f"meaning_{meaning.indicator_id}",
         )
     confirmed = True
-    if doubtful:
+    if parsed.risks:  # the workbook's own text (link targets): a table, never Markdown
+        st.error("Ce classeur n'est pas un simple tableau de valeurs : vérifiez d'où viennent ses valeurs.")
+        st.dataframe(pd.DataFrame({"À vérifier": parsed.risks}), hide_index=True, width="stretch", key="risks")
         confirmed = st.checkbox(
+            "Je confirme que les valeurs lues (celles du dernier calcul du classeur) sont à jour et je veux les "
+            "publier (consigné dans l'historique)",
+            value=False,
+            key=f"confirm_risks_{parsed.sha256}",
+        )
+    if doubtful:
+        confirmed &= st.checkbox(
             "Je confirme que ces valeurs sont bien celles de cet indicateur et je veux les publier malgré l'alerte "
             "(consigné dans l'historique)",
             value=False,
@@ -300,7 +323,7 @@ else:
         disabled=changes.empty or not confirmed or not credited,
         key="publish",
         on_click=_publish,
-        args=(parsed, declare, seen, [m.summary() for m in doubtful] or None, source_fields),
+        args=(parsed, declare, seen, upload_meaning.overrides(doubtful, parsed.risks), source_fields),
     )
 
 # --- versions ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.core.formatting import plain
 from indicators.models import standing
 from indicators.storage import territories, versions
-from indicators.ui import cache, local_view, picker
+from indicators.ui import cache, local_view, picker, radar_block
 from indicators.views import profile_cards, profile_charts, report
 from indicators.views.profile import to_csv
 
@@ -57,6 +57,7 @@ charts = _charts(code, versions.token())
 st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
 st.header(prof.title)
 st.caption(f"Région {prof.region} · lien direct vers cette fiche : `/profil?dep={code}`")
+radar_block.top_three("departement", code)
 
 # --- Chiffres clés ------------------------------------------------------------------------------------
 st.subheader("Chiffres clés")
@@ -192,8 +193,8 @@ c2.download_button(
     icon=":material/table_view:",
 )
 st.caption(
-    "CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel). "
-    f"En ligne de commande : `python -m indicators.report {code} -o fiche-{code}.pdf`."
+    "CSV séparé par des points-virgules, encodé en UTF-8 avec BOM (s'ouvre directement dans Excel), "
+    "chiffres arrondis comme à l'écran."
 )
 st.caption(
     "Toutes les sources sont publiées sous Licence Ouverte / Etalab 2.0 (Insee, DREES, CNAF, MSA, "

@@ -6,8 +6,9 @@ from indicators.core import catalogue
 from indicators.core.formatting import format_number
 from indicators.models import age_outlook, scenarios, track_record
 from indicators.models.needs import AGE_LABELS, NEED_BY_ID
-from indicators.storage.territories import departement_names
+from indicators.storage.territories import departement_names, normalise_departement_code
 from indicators.ui import cache, picker
+from indicators.views import scenario_view
 
 st.title("Projections et scénarios à 2050")
 st.info(
@@ -15,15 +16,16 @@ st.info(
     "(elles ne viennent pas de l'Insee) : des ordres de grandeur selon des hypothèses, pas des prévisions."
 )
 
-st.session_state.setdefault("departement", "93")
-picker.departement_for("departement_search", "departement", "les projections et scénarios")
 names = departement_names()
+picker.from_url("departement", "dep", "93", normalise_departement_code)  # /scenarios?dep=38&ind=pch_recipients
+picker.departement_for("departement_search", "departement", "les projections et scénarios")
 code = st.selectbox(
     "Département",
     list(names),
     format_func=lambda c: f"{c} – {names[c]}",
     key="departement",
 )
+picker.to_url(dep=code)
 st.subheader("Population par âge : observée, puis projetée à 2050")
 paths, _, last_year = cache.age_outlook(code)
 pyramid_year = st.radio(
@@ -62,31 +64,25 @@ with st.expander("Méthode et qualité des projections"):
     for method in dict.fromkeys(catalogue.get(need_id).method for need_id in NEED_BY_ID):  # each method once
         st.markdown(method)
     st.markdown(
-        "Dans les scénarios, chaque taux change chaque année du pourcentage choisi, "
-        "amorti de 10 % par an (tendance amortie) ; le choc multiplie tous les taux à partir de son année. "
+        "Dans les scénarios, chaque taux suit sa trajectoire centrale (celle de la fiche du territoire et de la "
+        "page Tendances), dont il s'écarte chaque année du pourcentage choisi, amorti de 10 % par an ; le "
+        "Tendanciel (écart nul) est donc la projection de la fiche. Le choc multiplie tous les taux à partir de "
+        "son année. "
         "Dépense = bénéficiaires × dépense nette par bénéficiaire de la dernière année connue "
         "(euros courants de cette année, sans inflation ; l'AAH est versée par l'État)."
-    )
-    shown = (
-        track_record.method_mape(cache.track_record(track_record.POPULATION_FILE))
-        .rename(
-            index={
-                "hamilton_perry": "Radar social (Hamilton-Perry, centrale)",
-                "constant": f"Population constante {track_record.ORIGIN}",
-                "linear_trend": f"Tendance linéaire {track_record.ORIGIN - 10}-{track_record.ORIGIN}",
-            }
-        )
-        .map(lambda v: format_number(v, 1) + "\u00a0%")
     )
     st.markdown(
         f"**Rétro-projection {track_record.ORIGIN} → {track_record.TARGET}** (écart absolu moyen sur les "
         "départements, calculé à chaque construction des données) :"
     )
-    st.table(shown.rename(columns={"total": "Population totale", "65+": "65 ans et plus", "75+": "75 ans et plus"}))
+    st.table(scenario_view.method_errors(cache.track_record(track_record.POPULATION_FILE)))
 
 RATE_STEPS = [round(x / 10, 1) for x in range(-50, 81)]
 SHOCK_STEPS = [float(x) for x in range(-30, 51)]
 defaults = scenarios.defaults(bases)
+# The sliders are pre-filled with this territory's trends: another territory's values are forgotten on a change.
+picker.follow("scenarios", code, [k for k in st.session_state if k.startswith(scenarios.KEY_PREFIXES)])
+picker.from_url("need", "ind", next(iter(bases)), lambda n: n if n in bases else None)
 st.subheader("Les quatre scénarios : vos hypothèses")
 chosen = []
 for column, scenario in zip(st.columns(4), defaults, strict=True):
@@ -102,7 +98,7 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
         )
         changes = {
             need_id: st.select_slider(
-                f"{NEED_BY_ID[need_id].label} : évolution du taux (%/an)",
+                f"{NEED_BY_ID[need_id].label} : écart à la trajectoire centrale (%/an)",
                 RATE_STEPS,
                 min(max(round(float(value), 1), RATE_STEPS[0]), RATE_STEPS[-1]),
                 format_func=lambda v: format_number(v, 1) + "\u00a0%/an",
@@ -126,6 +122,7 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
 
 view = cache.scenario_view(code, chosen)  # trajectories, charts, tables, downloads: computed once
 need_id = st.selectbox("Besoin affiché", list(bases), format_func=lambda n: NEED_BY_ID[n].label, key="need")
+picker.to_url(ind=need_id)
 base = bases[need_id]
 if len(base.observed) < 8:
     st.warning(f"Série courte ({len(base.observed)} années observées) : la tendance est fragile.")

@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import format_indicator, format_number, plain
 from indicators.models import track_record, trends
-from indicators.storage.territories import departement_names
+from indicators.storage.territories import departement_names, normalise_departement_code
 from indicators.ui import cache, picker
 from indicators.views import trend_charts
 
@@ -15,9 +15,11 @@ st.info(
     "pas par l'Insee) disent où mènerait le passé récent s'il se répétait, avec l'incertitude qui va avec."
 )
 
-st.session_state.setdefault("trend_territory", "93")
-picker.departement_for("trend_territory_search", "trend_territory", "les tendances des taux")
 names = {**departement_names(), "FR": "France"}
+ids = list(catalogue.trend_ids())
+picker.from_url("trend_territory", "dep", "93", lambda c: "FR" if c == "FR" else normalise_departement_code(c))
+picker.from_url("trend_indicator", "ind", ids[0], lambda i: i if i in ids else None)  # ?dep=38&ind=poverty_rate
+picker.departement_for("trend_territory_search", "trend_territory", "les tendances des taux")
 left, right = st.columns(2)
 code = left.selectbox(
     "Territoire",
@@ -25,9 +27,8 @@ code = left.selectbox(
     format_func=lambda c: c if c == "FR" else f"{c} – {names[c]}",
     key="trend_territory",
 )
-indicator_id = right.selectbox(
-    "Taux", list(catalogue.trend_ids()), format_func=lambda i: catalogue.get(i).label, key="trend_indicator"
-)
+indicator_id = right.selectbox("Taux", ids, format_func=lambda i: catalogue.get(i).label, key="trend_indicator")
+picker.to_url(dep=code, ind=indicator_id)
 indicator = catalogue.get(indicator_id)
 observed, path, backtest = cache.trend(code, indicator_id, "france" if code == "FR" else "departement")
 

@@ -29,6 +29,7 @@ STORE_MODULES = {
     "test_commune_geo",
     "test_commune_map",
     "test_commune_store",
+    "test_commune_social",
     "test_geo_maps",
     "test_local_profile",
     "test_store_contract",
@@ -72,6 +73,7 @@ def fixture_store_dir(tmp_path_factory) -> Path:
 def _store_folder(request, monkeypatch):
     """Tests not marked ``store`` read the fixture store; ``store`` tests read the real one.
 
+    Every test gets its own analysts' login database (``RADAR_AUTH_DB``): no throttle state across tests.
     Module- and session-scoped fixtures are set up before this one, with the environment the session
     started with (the real store): one that reads the store must ask for ``real_store`` (and pass it on)
     or ``fixture_store_dir``. `make test-fast` on a clone without data/processed catches one that does not."""
@@ -79,6 +81,7 @@ def _store_folder(request, monkeypatch):
         monkeypatch.setenv("RADAR_DATA_DIR", str(REAL_STORE))
     else:
         monkeypatch.setenv("RADAR_DATA_DIR", str(request.getfixturevalue("fixture_store_dir")))
+    monkeypatch.setenv("RADAR_AUTH_DB", str(request.getfixturevalue("tmp_path") / "auth.sqlite3"))
 
 
 @pytest.fixture(scope="session")

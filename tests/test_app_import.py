@@ -143,7 +143,7 @@ def test_a_doubtful_file_needs_an_explicit_confirmation_logged_in_the_version(ap
     assert not at.exception
     assert at.error[0].value.startswith("Ces valeurs ne ressemblent pas à l'historique de cet indicateur : 83")
     comparison = _frame(at, "Dernière valeur publiée")
-    assert comparison.iloc[-1].tolist() == ["médiane", "14,25\u00a0%", "3,70\u00a0% (2019)", "3,9"]
+    assert comparison.iloc[-1].tolist() == ["médiane", "14,2\u00a0%", "3,7\u00a0% (2019)", "3,9"]
     assert at.button(key="publish").disabled
     at.text_input(key="src_publisher").set_value("Insee")
     at.text_input(key="src_title").set_value("Filosofi").run()
@@ -182,3 +182,74 @@ def test_a_commune_file_is_checked_and_published_at_commune_level(app):
     at.button(key="publish").click().run()
     assert not at.exception
     assert query.series("census_unemployment_rate_15_64", "95585", level="commune").to_dict() == {2021: 21.5}
+
+
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [(28, "le disque du store est plein"), (30, "le store est en lecture seule")],  # ENOSPC, EROFS
+)
+def test_a_full_or_read_only_store_is_said_in_french_and_publishes_nothing(app, table, monkeypatch, code, said):
+    """Issue 23: a write failure is a French sentence on the page, never a traceback; nothing is published."""
+    import builtins
+    import os
+
+    from indicators.storage import versions
+
+    failure = OSError(code, os.strerror(code))
+    if code == 28:  # the disk fills while the version folder is written
+
+        def fill(*args, **kwargs):
+            raise failure
+
+        monkeypatch.setattr(versions, "_fill", fill)
+    else:  # the store's lock file cannot even be opened for writing
+        real_open = builtins.open
+
+        def guarded(file, mode="r", *args, **kwargs):
+            if str(file).endswith(".lock") and any(flag in mode for flag in "wa+"):
+                raise failure
+            return real_open(file, mode, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", guarded)
+    at = _login(app)
+    at.selectbox(key="indicator").set_value("poverty_rate")
+    at.file_uploader(key="upload_file").set_value(("ok.csv", b"CODGEO;TP6020\n38;21,5\n", "text/csv")).run()
+    at.text_input(key="src_publisher").set_value("CCAS")
+    at.text_input(key="src_title").set_value("Enquête").run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        f"Publication impossible : {said} : rien n'a été publié, la version publiée n'a pas changé"
+    ]
+    assert versions.current() == 0
+    assert value(store.load_indicators(), "poverty_rate", "38", 2020) == value(table, "poverty_rate", "38", 2020)
+
+
+def test_a_workbook_with_a_web_formula_is_named_confirmed_and_read_once(app, monkeypatch):
+    from indicators.publishing import upload
+    from indicators.storage import versions
+    from tests.test_upload_workbook_risks import _book
+
+    reads = []
+    read = upload._read_table
+    monkeypatch.setattr(upload, "_read_table", lambda *args: reads.append(args[1]) or read(*args))
+    upload._tables.clear()
+    at = _login(app)
+    data = _book('=WEBSERVICE("http://127.0.0.1:9/taux")')
+    at.selectbox(key="indicator").set_value("poverty_rate")
+    at.file_uploader(key="upload_file").set_value(("web.xlsx", data, "application/octet-stream")).run()
+    assert not at.exception
+    assert at.error[0].value.startswith("Ce classeur n'est pas un simple tableau de valeurs")
+    assert (
+        _frame(at, "À vérifier")["À vérifier"]
+        .iloc[0]
+        .startswith("formule web WEBSERVICE en B3 de la feuille « Données »")
+    )
+    at.text_input(key="src_publisher").set_value("Insee")
+    at.text_input(key="src_title").set_value("Filosofi").run()
+    assert at.button(key="publish").disabled  # not before the analyst confirms
+    at.checkbox[0].check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert "WEBSERVICE" in versions.meta(1)["forced"][0]["workbook"][0]
+    assert reads == ["web.xlsx"]  # six runs of the page, one read of the file

@@ -26,7 +26,7 @@ def test_seine_saint_denis():
     assert (
         "Pour maintenir le taux d'encadrement de 2020, Seine-Saint-Denis aurait besoin, en assistants familiaux" in text
     )
-    assert "(518 agents en 2020), de **481 à 771 agents** en 2030" in text
+    assert "(518 agents en 2020), de **463 à 713 agents** en 2030" in text
     today = at.table[0].value
     assert today.iloc[0]["pour 1 000"] == "89,9"  # 518 / 5 763 children placed
     assert today.iloc[0]["effectif"] == "518,0 agents"

@@ -47,7 +47,7 @@ def test_isere_profile_shows_store_values(at):
     )
     assert cards["Densité de population"][0] == "164 hab./km²"
     rsa = cards["Part de la population couverte par le RSA"]
-    assert rsa[0] == "3,69 %" and "81ᵉ sur 101" in rsa[1] and "France : 5,73 %" in rsa[1]
+    assert rsa[0] == "3,7 %" and "81ᵉ sur 101" in rsa[1] and "France : 5,7 %" in rsa[1]
     markdown = " ".join(m.value for m in at.markdown)
     assert f"**24,8{NBSP}%**" in markdown  # share of under-20s in the age table
     assert "Le taux de pauvreté (11,3" in markdown and "[Loire-Atlantique (44)](/profil?dep=44)" in markdown

@@ -61,7 +61,7 @@ def test_scenarios_page_for_seine_saint_denis():
     assert len(at.get("download_button")) == 2
     table = at.table[-2].value  # the trajectories; the last table holds the assumptions
     assumptions = at.table[-1].value
-    assert assumptions.iloc[0, [0, 4]].tolist() == ["Tendanciel", "1,7"]  # APA rate trend of 93, in French
+    assert assumptions.iloc[0, [0, 4]].tolist() == ["Tendanciel", "0,0"]  # no gap to the central path, in French
     assert list(table.index) == sorted(["Tendanciel", "Gestion des risques", "Idéal", "Catastrophe"])
     assert "\u00a0" in table.iloc[0, 0]
 

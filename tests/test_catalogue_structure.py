@@ -125,3 +125,15 @@ def test_a_malformed_recipe_is_refused():
     document["indicators"][0]["recipe"] = {"numerator": "nope", "ages": [20, 64], "scale": 100, "timing": "stock"}
     with pytest.raises(catalogue.CatalogueError, match="recipe numerator nope is unknown"):
         catalogue.parse(document)
+
+
+def test_every_percentage_has_one_decimal():
+    """One number of decimals per unit of rate: RSA 10,7 % beside poverty 27,6 %, not 10,73 % beside 27,6 %."""
+    from indicators.core import catalogue
+
+    decimals = {i: e.decimals for i, e in catalogue.repository().items() if e.unit == "%"}
+    # Filosofi 2021 by commune publishes the poverty rates by age and by tenure as whole numbers: a decimal
+    # would claim a precision the publisher does not give
+    whole = {i for i in decimals if i.startswith("poverty_rate_") and i != "poverty_rate_published"}
+    assert {i: d for i, d in decimals.items() if i not in whole and d != 1} == {}
+    assert {decimals[i] for i in whole} == {0}, sorted(whole)

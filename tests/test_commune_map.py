@@ -44,3 +44,22 @@ def test_ranks_go_from_the_highest_value_down(index):
     frame = commune_map.map_frame(communes, values, None, 2021)
     assert frame["rank_text"].tolist() == ["2ᵉ sur 2", "1ᵉʳ sur 2", "n.d."]
     assert commune_map.ranked_table(frame)["Code"].tolist() == ["b", "a", "c"]
+
+
+def test_nord_poverty_map_roubaix_tourcoing_maubeuge_dark_and_secret_communes_said(index):
+    from indicators.storage import query
+
+    nord = commune_map.communes_of(index, "departement", "59")
+    values = query.indicator_year("poverty_rate", 2021, "commune")
+    notes = query.notes(nord["code"].tolist(), indicator_ids=["poverty_rate"])
+    secret = set(notes.loc[notes["kind"] == "secret", "territory_code"])
+    frame = commune_map.map_frame(nord, values, "poverty_rate", 2021, secret).set_index("code")
+    assert frame.loc["59512", "value"] == 46  # Roubaix
+    shown = frame["value"].dropna()
+    top_fifth = shown.quantile(0.8)
+    for code in ("59512", "59599", "59392"):  # Roubaix, Tourcoing, Maubeuge: the darkest class
+        assert frame.loc[code, "value"] >= top_fifth, code
+    assert frame.loc["59001", "value_text"] == commune_map.SECRET_TEXT  # Abancourt: too few households
+    assert len(secret) > 400 and (frame.loc[sorted(secret), "value"].isna()).all()
+    ranked = commune_map.ranked_table(frame.reset_index(), "59183")
+    assert ranked.loc[ranked["Code"] == "59183", "Commune"].item() == "▶ Dunkerque"

@@ -2,6 +2,7 @@
 
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -27,8 +28,8 @@ def test_compare_values_ranks_and_france(wide):
 
 def test_display_is_french_and_shows_nd(wide):
     shown = compare.display_table(wide, CODES).set_index("Indicateur")
-    assert shown.loc["Couverture RSA (%)", "Seine-Saint-Denis"] == "10,73 · 5ᵉ\u00a0sur\u00a0101"
-    assert shown.loc["Couverture RSA (%)", "France"] == "5,73"
+    assert shown.loc["Couverture RSA (%)", "Seine-Saint-Denis"] == "10,7 · 5ᵉ\u00a0sur\u00a0101"
+    assert shown.loc["Couverture RSA (%)", "France"] == "5,7"
     assert shown.loc["Niveau de vie médian (€/an)", "France"] == "n.d."
     # plain counts and neutral indicators get no rank: "1 = most difficult" means nothing for them
     assert shown.loc["Population (habitants)", "Seine-Saint-Denis"] == "1\u00a0682\u00a0806"
@@ -51,15 +52,23 @@ def test_exports(wide):
     assert csv.startswith(b"\xef\xbb\xbf")
     text = csv.decode("utf-8-sig")
     lines = text.splitlines()
-    assert lines[0].startswith("Indicateur;Identifiant;Unité;Année commune;Isère (38)")
+    assert lines[0].startswith("Indicateur;Unité;Année commune;Isère;Isère : année;Isère : rang parmi les départements")
+    assert lines[0].endswith(";France;Source;Identifiant")  # human headers; the id last, for a join
     # rounded as displayed (catalogue decimals), decimal comma, no rank for a neutral count
-    assert lines[1].startswith(
-        "Population au 1er janvier;population;habitants;2023;1294476;2023;;;département;1497313;"
-    )
-    rsa = next(line for line in lines if ";rsa_coverage_rate;" in line).split(";")
-    assert rsa[4:8] == ["3,69", "2019", "81", "101"]  # 47 192 covered / 1 277 513 inhabitants on 1/1/2020
-    back = pd.read_excel(io.BytesIO(compare.to_xlsx_bytes(export)), engine="openpyxl")
-    assert back.loc[back["Identifiant"] == "rsa_coverage_rate", "Rang 93"].iloc[0] == 5
+    assert lines[1].startswith("Population au 1er janvier;habitants;2023;1294476;2023;;;département;1497313;")
+    rsa = next(line for line in lines if line.endswith(";rsa_coverage_rate")).split(";")
+    assert rsa[3:7] == ["3,7", "2019", "81", "101"]  # 47 192 covered / 1 277 513 inhabitants on 1/1/2020
+    assert ";-0;" not in text and not any(cell == "-0" for line in lines for cell in line.split(";"))
+    book = openpyxl.load_workbook(io.BytesIO(compare.to_xlsx_bytes(export, wide)))
+    sheet = book["Comparaison"]
+    assert sheet.freeze_panes == "B2" and book.sheetnames == ["Comparaison", "Sources"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[-1].value == "rsa_coverage_rate")
+    assert row[header.index("Seine-Saint-Denis : rang parmi les départements")].value == 5
+    assert row[header.index("Isère")].number_format == "#,##0.0"  # the catalogue's one decimal
+    population = next(r for r in sheet.iter_rows(min_row=2) if r[-1].value == "population")
+    assert population[header.index("Isère")].number_format == "#,##0"
+    assert "Filosofi" in " ".join(str(c.value) for c in book["Sources"]["D"])
 
 
 def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(fixture_table):
@@ -73,7 +82,8 @@ def test_exports_credit_an_imported_value_to_its_file_not_to_the_publisher(fixtu
 
 def test_parse_codes():
     assert compare.parse_codes("2a,976, 38,xx") == ["2A", "976", "38"]  # codes of the fixture store
-    assert compare.parse_codes("38") == list(compare.DEFAULT_CODES)
+    assert compare.parse_codes("38") == ["38"]  # the page asks for a second territory, adds none
+    assert compare.parse_codes("xx") == []
     assert compare.parse_codes(None) == list(compare.DEFAULT_CODES)
 
 
@@ -100,8 +110,7 @@ def test_nearest_and_breakdown(z):
     assert (why**2).sum().pow(0.5).to_numpy() == pytest.approx(near["distance"].to_numpy())
 
 
-def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure(real_store):
-    from indicators.core.formatting import NBSP
+def test_a_mix_of_communes_epci_and_departements_shows_each_its_own_figures(real_store):
     from indicators.storage import query, store
 
     index = store.load_territories()
@@ -119,10 +128,12 @@ def test_a_mix_of_communes_epci_and_departements_states_the_level_of_each_figure
     unemployment = shown.loc["Chômage 15-64 ans (recensement) (%)"]
     assert unemployment[["Sarcelles (95)", "CU de Dunkerque", "Val-d'Oise"]].tolist()[0] == "20,4"
     assert unemployment["Val-d'Oise"].startswith("12,0")
-    poverty = shown.loc["Taux de pauvreté (%)"]  # published for départements only: the département's, marked
-    assert poverty["Sarcelles (95)"] == f"17,0 (dép.{NBSP}95)" and poverty["CU de Dunkerque"] == f"18,4 (dép.{NBSP}59)"
-    assert poverty["Val-d'Oise"].startswith("17,0 · ")  # a département keeps its rank
+    poverty = shown.loc["Taux de pauvreté (%)"]  # Filosofi 2021 for the commune, 2020 for the département
+    assert poverty["Sarcelles (95)"] == "35,0 (2021)"
+    assert poverty["CU de Dunkerque"] == "non publié pour les intercommunalités"  # never the Nord's 18,4
+    assert poverty["Val-d'Oise"].startswith("17,0 (2020) · ")  # a département keeps its rank
     export = compare.export_table(wide, keys, index).set_index("Identifiant")
-    assert export.loc["poverty_rate", "Niveau com:95585"] == "département"
-    assert export.loc["census_unemployment_rate_15_64", "Niveau com:95585"] == "commune"
+    assert export.loc["poverty_rate", "Sarcelles (95) : niveau de la valeur"] == "commune"
+    assert export.loc["poverty_rate", "CU de Dunkerque : statut"] == "non publié pour les intercommunalités"
+    assert export.loc["census_unemployment_rate_15_64", "Sarcelles (95) : niveau de la valeur"] == "commune"
     assert compare.parse_codes("com:95585,epci:245900428,95,com:00000", index) == keys

@@ -19,10 +19,11 @@ ALLOWED = {
     "sources": {"core", "sources"},
     "storage": {"core", "storage"},
     "models": {"core", "storage", "models"},
-    "build": {"core", "sources", "storage", "models", "build"},
+    "radar": {"core", "storage", "models", "radar"},
+    "build": {"core", "sources", "storage", "models", "radar", "build"},
     "publishing": {"core", "storage", "models", "publishing"},
-    "views": {"core", "storage", "models", "views"},
-    "ui": {"core", "storage", "models", "views", "ui"},
+    "views": {"core", "storage", "models", "radar", "views"},
+    "ui": {"core", "storage", "models", "radar", "views", "ui"},
 }
 # The old public paths (python -m indicators.pipeline|report|upload, indicators.store.load_indicators, ...).
 ALIASES = {"pipeline", "report", "upload", "store", "trends", "projections"}

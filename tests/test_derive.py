@@ -68,3 +68,23 @@ def test_the_reference_list_has_101_departements_and_18_regions():
     assert len(departements()) == 101 and len(regions()) == 18
     assert normalise_departement_code("975") is None  # Saint-Pierre-et-Miquelon is not a département
     assert normalise_departement_code(1) == "01" and normalise_departement_code("2a") == "2A"
+
+
+def test_a_derived_row_is_credited_to_the_source_of_its_year():
+    """A ratio of 2021 rests on a count of the 2022 edition: credited to it, not to the workbook of 2020."""
+    age_sex = pd.concat([_age_sex("38", y, 10.0) for y in (2020, 2021, 2022)])
+    counts = pd.DataFrame(
+        {
+            "territory_level": "departement",
+            "territory_code": "38",
+            "indicator_id": "apa_recipients",
+            "year": [2019, 2020, 2021],
+            "value": [10.0, 11.0, 12.0],
+            "source_id": ["drees_aide_sociale", "drees_aide_sociale", "drees_aide_sociale_2022"],
+        }
+    )
+    out = derive.derived(counts, age_sex)
+    rate = out[out["indicator_id"] == "apa_rate_60_plus"].set_index("year")["source_id"]
+    assert rate.to_dict() == {2019: "drees_aide_sociale", 2020: "drees_aide_sociale", 2021: "drees_aide_sociale_2022"}
+    shares = out[out["indicator_id"] == "share_75_plus"]
+    assert set(shares["source_id"]) == {"insee_estimations_population"}

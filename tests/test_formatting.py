@@ -48,6 +48,32 @@ def test_analyst_text_is_plain_in_markdown_and_plotly():
     assert plain_plotly("<a href='x'>lien</a> & co") == "&lt;a href='x'&gt;lien&lt;/a&gt; &amp; co"
 
 
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("[clic ici](http://x)", r"\[clic ici\](http\://x)"),
+        ("\n\n# titre", r"\# titre"),  # no line break: no heading, list or quote can start
+        ("x\r\n===", "x ==="),
+        ("- a", r"\- a"),
+        ("12. a", r"12\. a"),
+        ("voir www.x.io, a@x.io ou https://x.io", r"voir www\.x.io, a\@x.io ou https\://x.io"),  # no autolink
+        ("<img src=x> &lt;", r"\<img src=x\> \&lt;"),
+        ("Source : Insee, 11,3 % (2021)", "Source : Insee, 11,3 % (2021)"),  # ordinary text unchanged
+    ],
+)
+def test_plain_makes_markdown_inert(text, escaped):
+    from indicators.core.formatting import plain
+
+    assert plain(text) == escaped
+
+
+def test_quoted_echo_is_short_and_inert():
+    from indicators.core.formatting import quoted
+
+    assert quoted("![x](http://x/t.png)") == r"« \!\[x\](http\://x/t.png) »"
+    assert quoted("9" * 500) == "« " + "9" * 79 + "… »"
+
+
 def test_any_finite_value_is_formatted_without_error():
     from indicators.core.formatting import format_number
 

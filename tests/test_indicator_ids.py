@@ -33,15 +33,24 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
         "store); commune_indicators is the commune build step that writes the census density",
     ),
     "share_75_plus": (
-        ("indicators/models/commentary.py",),
+        ("indicators/models/commentary.py", "indicators/build/commune_social.py"),
         "commentary.AGEING: the ageing sentence is written for the share of the 75+ (its wording, 'la part des "
-        "75 ans et plus a augmenté de … points', is about that indicator only)",
+        "75 ans et plus a augmenté de … points', is about that indicator only); commune_social is the commune "
+        "build step that maps the census extract's columns to the ids it writes, like a parser",
     ),
     "legal_population": (
-        ("indicators/build/commune_indicators.py", "indicators/views/local_profile.py"),
+        (
+            "indicators/build/commune_indicators.py",
+            "indicators/views/local_profile.py",
+            "indicators/views/compare.py",
+            "indicators/storage/store.py",
+            "indicators/radar/peers.py",
+        ),
         "commune_indicators is the commune build step (it maps the Etalab and comparateur columns to the ids "
         "it writes, like a parser of indicators/sources/); local_profile heads a commune's page with its latest "
-        "legal population",
+        "legal population; compare shows it as a commune's or EPCI's population (OWN_SUBSTITUTES), never the "
+        "département's estimate; store.load_territories gives the search box that same figure and year; the "
+        "radar's peers use it as the size that bounds similar communes (as local_profile)",
     ),
     **{
         key: (
@@ -51,6 +60,14 @@ ALLOWED: dict[str, tuple[tuple[str, ...] | None, str]] = {
         )
         for key in ("legal_population_change", "households", "census_unemployment_rate_15_64")
         + ("birth_rate", "death_rate")
+    },
+    **{
+        key: (
+            ("indicators/build/commune_social.py",),
+            "commune_social is the commune build step of issue 26: its CENSUS table maps the census extract's "
+            "count columns to the ids it writes, like a parser of indicators/sources/",
+        )
+        for key in ("population_75_plus", "share_0_14", "no_diploma_share", "hlm_tenants_share")
     },
 }
 

@@ -113,3 +113,53 @@ def test_a_small_commune_missing_a_figure_is_never_zero(index):
     commune = local_profile.build("commune", "55039", index)  # Beaumont-en-Verdunois, 0 inhabitants
     assert all(r.own.text != "0" for r in commune.rows if r.own.missing)
     assert all(r.note for r in commune.rows if r.own.missing)
+
+
+@pytest.fixture(scope="module")
+def dunkerque(index):
+    return local_profile.build("commune", "59183", index)
+
+
+def test_dunkerque_is_an_abs_page_in_sections(dunkerque):
+    titles = [title for title, _ in local_profile.sections(dunkerque)]
+    assert titles == ["Population", "Revenus et pauvreté", "Âges et vieillissement", "Jeunesse", "Logement", "Emploi"]
+    poverty = _row(dunkerque, "poverty_rate")
+    assert (poverty.year, poverty.own.text) == (2021, f"22,0{NBSP}%")
+    # the département's Filosofi 2020 beside the commune's 2021, its year said; no EPCI value (not published)
+    assert [c.text for c in poverty.others] == ["n.d.", f"18,4{NBSP}% (2020)", "n.d."]
+    assert poverty.rank.endswith("sur 208")  # among the Nord's communes with a published rate
+    assert "Filosofi 2021" in poverty.source
+
+
+def test_dunkerque_ageing_and_youth_changes(dunkerque):
+    assert _row(dunkerque, "population_75_plus").own.text.startswith(f"8{NBSP}134")
+    assert _row(dunkerque, "share_75_plus").change == f"2012 → 2018 : 8,9{NBSP}% → 9,4{NBSP}% (+0,5 pt)"
+    neet = _row(dunkerque, "neet_rate")
+    assert [neet.own.text, neet.others[0].text] == [f"24,0{NBSP}%", f"26,6{NBSP}%"]  # the CU's own published value
+    assert neet.change.startswith("2008 → 2018 : 21,2")
+
+
+def test_similar_communes_use_social_figures_too(dunkerque):
+    assert {"poverty_rate", "median_living_standard", "neet_rate"} <= set(dunkerque.similar_indicators)
+
+
+def test_the_page_csv_has_every_figure_with_its_section(dunkerque):
+    frame = local_profile.csv_table(dunkerque)
+    row = frame.set_index("Identifiant").loc["poverty_rate"]
+    assert (row["Section"], row["Commune : Dunkerque"], row["Année (Département : Nord)"]) == (
+        "Revenus et pauvreté",
+        22.0,
+        2020,
+    )
+    assert local_profile.to_csv_bytes(dunkerque).startswith("\ufeff".encode())
+
+
+def test_dunkerque_pdf_is_one_page_and_no_word_is_cut_in_a_cell(dunkerque, table, population):
+    pdf = local_report.build_pdf(dunkerque, profile.build(table, population, "59"), today=date(2026, 12, 7))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert len(reader.pages) == 1
+    assert "Revenus et pauvreté" in text and "Jeunesse" in text and "Âges et vieillissement" in text
+    body, widths, _ = local_report.figures_table(dunkerque)
+    assert local_report.longest_word_overflow(body, widths, "DejaVu", 7.8) == []
+    assert "Intercommunal ité" not in text and "habitant s" not in text

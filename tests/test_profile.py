@@ -1,5 +1,8 @@
 """The territory profile holds the store's exact values, France and ranks, and says why a value is missing."""
 
+import io
+
+import pandas as pd
 import pytest
 
 from indicators.core.formatting import NBSP
@@ -26,12 +29,12 @@ def test_isere_headline_values(isere):
 
 def test_isere_social_indicators_with_france_rank_and_trend(isere):
     rsa = isere.figure("rsa_coverage_rate")
-    assert (rsa.text, rsa.year, rsa.france_text, rsa.rank) == (f"3,69{NBSP}%", 2019, f"5,73{NBSP}%", "81ᵉ sur 101")
+    assert (rsa.text, rsa.year, rsa.france_text, rsa.rank) == (f"3,7{NBSP}%", 2019, f"5,7{NBSP}%", "81ᵉ sur 101")
     assert dict(rsa.trend)[2014] == pytest.approx(3.96, abs=0.005)  # reference profile: 4 %
     assert rsa.trend[0][0] == 2009 and rsa.france_trend
     poverty = isere.figure("poverty_rate", "Indicateurs sociaux")
     assert poverty.rank == "87ᵉ sur 98"
-    assert isere.figure("pch_per_1000").text == f"6,1{NBSP}‰"
+    assert isere.figure("pch_per_1000").text == f"6,4{NBSP}‰"  # 8 280 (31/12/2022) / 1 294 476 (1/1/2023)
 
 
 def test_isere_ages_spending_and_collectivite(isere):
@@ -74,3 +77,16 @@ def test_csv_is_semicolon_utf8_with_bom(isere):
     assert lines[0].split(";")[:4] == ["Rubrique", "Indicateur", "Valeur", "Valeur affichée"]
     poverty = next(line for line in lines if line.startswith("Chiffres clés;Taux de pauvreté"))
     assert ";11,3;" in poverty and ";2020;" in poverty and "Insee, Filosofi 2020" in poverty
+
+
+def test_csv_holds_numbers_rounded_as_displayed(isere):
+    """Numbers as numbers (France too, no unit inside), rounded as on screen, years as whole numbers."""
+
+    frame = pd.read_csv(io.BytesIO(profile.to_csv(isere)), sep=";", decimal=",", encoding="utf-8-sig")
+    pop = frame[frame["Indicateur"] == isere.figure("population").label].iloc[0]
+    assert pop["France (ou médiane des départements)"] == 68_042_591 and pop["Année"] == 2023
+    for _, row in frame[frame["Rubrique"] != "Pyramide des âges"].dropna(subset=["Valeur"]).iterrows():
+        shown = row["Valeur affichée"]
+        decimals = len(shown.split(",")[1].split("\u00a0")[0]) if "," in shown else 0
+        assert round(row["Valeur"], decimals) == row["Valeur"], (row["Indicateur"], row["Valeur"], shown)
+        assert str(row["Valeur"]).replace(".", ",").split(",")[0].lstrip("-") in shown.replace("\u00a0", "")

@@ -12,6 +12,7 @@ FOLDERS = sorted(p for p in RAW_DIR.iterdir() if p.is_dir())
 
 def test_there_are_raw_sources():
     assert [p.name for p in FOLDERS] == [
+        "anct-jeunes-non-inseres",
         "cdc-logements-departements",
         "drees-aide-sociale",
         "drees-minima-sociaux",
@@ -23,6 +24,8 @@ def test_there_are_raw_sources():
         "insee-comparateur-communes",
         "insee-estimations-population",
         "insee-filosofi",
+        "insee-filosofi-communes",
+        "insee-rp-communes",
         "seed-profils-2018",
     ]
 

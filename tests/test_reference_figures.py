@@ -32,6 +32,16 @@ EXACT = [
     ("apa_recipients", "38", 2014, 23_845),
     ("ase_children", "38", 2014, 2_701 + 3_038),
     ("social_spending_net", "38", 2019, 626_863.96086),  # k€, as published (627 M€)
+    # DREES séries longues 1996-2022 (2021-2022 only; the 2020 workbook before)
+    ("apa_recipients", "93", 2021, 22_566),
+    ("apa_recipients", "93", 2022, 22_650),
+    ("pch_recipients", "93", 2021, 9_346),
+    ("pch_recipients", "93", 2022, 10_350),
+    ("ase_children_placed", "93", 2021, 5_771),
+    ("ase_children_placed", "93", 2022, 5_530),
+    ("ase_children", "93", 2022, 5_530 + 3_280),
+    ("apa_recipients", "FR", 2022, 1_336_340),  # published « France entière, hors Mayotte »
+    ("apa_recipients", "92", 2020, 16_957),  # the workbook wins where the 2022 edition revised (14 364)
     # curated 2018 profiles
     ("budget_social_share", "38", 2018, 50.3),
     ("agents_total", "93", 2018, 4_265),
@@ -97,6 +107,36 @@ def _has_row(table, indicator_id, code, year):
 )
 def test_missing_is_no_row_never_zero(table, indicator_id, code, year):
     assert not _has_row(table, indicator_id, code, year)
+
+
+def test_2022_rates_of_93_on_the_population_of_1_january_2023(table, population):
+    """Counts at 31/12/2022 over the INSEE estimate at 1/1/2023: 297 105 aged 60+, 1 682 806 inhabitants,
+    481 290 aged 0-19."""
+    pop = population[(population["territory_code"] == "93") & (population["year"] == 2023)]
+    start = pop["age_band"].str.extract(r"^(\d+)")[0].astype(int)
+    assert (pop.loc[start >= 60, "population"].sum(), pop["population"].sum()) == (297_105, 1_682_806)
+    assert pop.loc[start < 20, "population"].sum() == 481_290
+    assert value(table, "apa_rate_60_plus", "93", 2022) == pytest.approx(22_650 / 297_105 * 100, rel=1e-12)
+    assert value(table, "pch_per_1000", "93", 2022) == pytest.approx(10_350 / 1_682_806 * 1000, rel=1e-12)
+    assert value(table, "ase_rate_0_19", "93", 2022) == pytest.approx((5_530 + 3_280) / 481_290 * 100, rel=1e-12)
+    assert value(table, "apa_rate_60_plus", "93", 2021) == pytest.approx(7.721234, abs=1e-6)  # over 1/1/2022
+
+
+def test_2021_2022_are_credited_to_the_2022_edition(table):
+    """Counts and the rates and sums derived from them: 2021-2022 to the 1996-2022 edition, 2020 to the workbook."""
+    rows = table[
+        (table["variant"] == "observed")
+        & table["indicator_id"].isin(["apa_recipients", "apa_rate_60_plus", "pch_per_1000", "ase_rate_0_19"])
+        & table["year"].between(2020, 2022)
+    ]
+    sources = rows.groupby("year")["source_id"].agg(set).to_dict()
+    assert sources == {
+        2020: {"drees_aide_sociale"},
+        2021: {"drees_aide_sociale_2022"},
+        2022: {"drees_aide_sociale_2022"},
+    }
+    levels = rows[rows["year"] == 2022].groupby("indicator_id")["territory_level"].agg(set)
+    assert set(levels["apa_rate_60_plus"]) == {"departement", "region", "france"}
 
 
 def test_rhone_is_one_departement(table):

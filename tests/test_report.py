@@ -27,10 +27,14 @@ def test_pdf_for_93_has_poverty_and_rsa_as_on_the_page(seine_saint_denis):
     text = _text(pdf)
     poverty = seine_saint_denis.figure("poverty_rate", "Indicateurs sociaux")
     rsa = seine_saint_denis.figure("rsa_coverage_rate")
-    assert (poverty.text, rsa.text) == ("27,6\u00a0%", "10,73\u00a0%")
-    assert "27,6 %" in text and "10,73 %" in text
+    assert (poverty.text, rsa.text) == ("27,6\u00a0%", "10,7\u00a0%")  # one decimal for every rate
+    assert "27,6 %" in text and "10,7 %" in text
     assert "Seine-Saint-Denis (93)" in text and "21 novembre 2026" in text
     assert "2ᵉ/98" in text and "Filosofi 2020" in text and "Hommes" in text
+    # DREES 2021-2022 (issue 31): APA, PCH, ASE of 2022 on the fiche, credited to the 1996-2022 edition
+    apa = seine_saint_denis.figure("apa_rate_60_plus")
+    assert (apa.text, apa.year) == ("7,62\u00a0%", 2022) and "7,62 %" in text
+    assert "séries longues 1996-2022" in text
 
 
 @pytest.mark.parametrize("code", ["93", "976"])

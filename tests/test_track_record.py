@@ -74,7 +74,7 @@ def test_rate_record_matches_the_harness(table):
     assert record["all"]["mae_trend"] == pytest.approx(direct["mae_trend"])
     mine = backtest.rate_table(held[held["territory_code"] == "93"]).loc["apa_rate_60_plus"]
     assert record["series"]["coverage_50"] == pytest.approx(mine["coverage_50"])
-    assert record["series"]["origins"] == mine["origins"] == "2015-2019"
+    assert record["series"]["origins"] == mine["origins"] == "2016-2021"
     assert track_record.rate_record(stored, "poverty_rate", "93") is None  # too short to be backtested
 
 
@@ -86,14 +86,14 @@ def test_rate_record_says_what_it_rests_on(real_store):
     assert said["unemployment_rate"] == "origines 2007 à 2023, horizons 1 à 10 ans, 12\u00a0024 comparaisons"
     # RSA is observed 2009-2019 on one method: one held-out origin, checked one year ahead only
     assert said["rsa_coverage_rate"] == "origine 2018, horizon 1 an, 101 comparaisons"
-    assert said["pch_per_1000"] == "origines 2017 à 2019, horizons 1 à 3 ans, 594 comparaisons"
+    assert said["pch_per_1000"] == "origines 2018 à 2021, horizons 1 à 4 ans, 990 comparaisons"
     notes = {i: track_record.extrapolation_note(track_record.rate_record(stored, i, "93")["all"]) for i in said}
     assert notes["unemployment_rate"] == ""  # checked 1 to 10 years ahead, as far as the bands are measured
     assert notes["rsa_coverage_rate"] == (
         "Ce recul est court : la série n'a permis de vérifier les projections que 1 an à l'avance ; "
         "au-delà, la largeur des intervalles est extrapolée."
     )
-    assert "que 3 ans à l'avance" in notes["pch_per_1000"]
+    assert "que 4 ans à l'avance" in notes["pch_per_1000"]
 
 
 def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment(real_store):
@@ -102,10 +102,10 @@ def test_rate_forecast_made_in_2014_for_seine_saint_denis_unemployment(real_stor
     # 10 years before the last observation, or 5 when fewer than 8 years were known by then; RSA: too short
     assert origins == {
         "unemployment_rate": 2014,
-        "apa_rate_60_plus": 2010,
-        "ase_rate_0_19": 2010,
+        "apa_rate_60_plus": 2012,  # DREES to 2022 (issue 31)
+        "ase_rate_0_19": 2012,
         "aah_rate_20_64": 2009,
-        "pch_per_1000": 2015,
+        "pch_per_1000": 2017,
     }
     mine = stored[(stored["territory_code"] == "93") & (stored["indicator_id"] == "unemployment_rate")]
     mine = mine.set_index("year")
@@ -138,3 +138,20 @@ def test_need_bands_against_what_happened(table, population):
     assert frame.at["apa_recipients", "forecasts"] == 494
     # RSA: seven years by 2015, too few for its own rate errors; the bands borrow those of the other needs
     assert frame.at["rsa_households", "coverage_80"] == pytest.approx(64.50, abs=0.01)
+
+
+@pytest.mark.parametrize(("inside", "said"), [(0, "aucune n'est tombée"), (1, "1 est tombée"), (2, "2 sont tombées")])
+def test_past_forecast_sentence_agrees_with_its_count(inside, said):
+    """'1 est tombée', never '1 sont tombées'."""
+    rows = pd.DataFrame(
+        {
+            "origin": 2014,
+            "year": [2015, 2016],
+            "trend": [10.0, 11.0],
+            "observed": [10.0 if inside >= 1 else 30.0, 11.0 if inside == 2 else 30.0],
+            "p10": [9.0, 10.0],
+            "p90": [12.0, 13.0],
+        }
+    )
+    sentence = track_record.past_forecast_sentence(rows, "trend", lambda v: f"{v:.0f}", "Isère")
+    assert sentence.endswith(f"Sur les 2 années projetées, {said} dans cet intervalle.")

@@ -87,9 +87,9 @@ def test_held_out_bands_on_a_subset_are_calibrated(table):
     observed = table[(table["variant"] == "observed") & table["territory_code"].isin(codes)]
     held = backtest.rate_held_out(observed, ("apa_rate_60_plus",))
     row = backtest.rate_table(held).loc["apa_rate_60_plus"]
-    assert row["forecasts"] == 138 and row["origins"] == "2015-2019"
-    assert row["coverage_80"] == pytest.approx(81.88, abs=0.01)
-    assert row["coverage_50"] == pytest.approx(51.45, abs=0.01)
+    assert row["forecasts"] == 190 and row["origins"] == "2016-2021"  # DREES to 2022 (issue 31)
+    assert row["coverage_80"] == pytest.approx(85.26, abs=0.01)
+    assert row["coverage_50"] == pytest.approx(53.68, abs=0.01)
     assert row["mae_ratio"] == pytest.approx(1.0)
 
 
@@ -105,3 +105,17 @@ def test_symmetric_band_setting_uses_the_absolute_errors():
     assert both.at[1, "trend_p75"] == pytest.approx(size.quantile(0.5)) == pytest.approx(-both.at[1, "trend_p25"])
     assert signed.at[1, "trend_p90"] > both.at[1, "trend_p90"]  # the signed band leans toward past errors
     assert set(trends.BAND_SETTINGS) == {"unemployment_rate", "aah_rate_20_64"}
+
+
+def test_a_projection_is_credited_to_the_source_of_its_last_observed_year():
+    observed = pd.DataFrame(
+        {
+            "indicator_id": ["apa_rate_60_plus"] * 3 + ["poverty_rate"],
+            "year": [2022, 2020, 2021, 2020],
+            "source_id": ["drees_aide_sociale_2022", "drees_aide_sociale", "drees_aide_sociale_2022", "filosofi"],
+        }
+    )
+    assert trends.latest_source(observed).to_dict() == {
+        "apa_rate_60_plus": "drees_aide_sociale_2022",
+        "poverty_rate": "filosofi",
+    }

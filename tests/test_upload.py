@@ -94,7 +94,7 @@ def test_every_problem_is_listed_with_row_column_value():
         (b"territory_code;indicator_id;year;value\n", "entete.csv", "aucune ligne de données"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "pas un tableau (contenu binaire)"),
         (b"bonjour\nle monde\n", "texte.csv", "une seule colonne"),
-        (b"PK\x03\x04garbage", "faux.xlsx", "le classeur ne peut pas être lu"),
+        (b"PK\x03\x04garbage", "faux.xlsx", "n'est pas une archive XLSX lisible"),
         (b"CODGEO;TP6020;TP5020\n38;1;2\n", "large.csv", "plusieurs colonnes possibles"),
         (b"CODGEO;TP6020\n38;1\n", "sans-indicateur.csv", "indicateur non précisé"),
         (b"nom;valeur\nIsere;1\n", "sans-code.csv", "colonne des codes de territoire introuvable"),
@@ -168,3 +168,20 @@ def test_declared_indicator_entry_needs_every_field():
     assert not upload.declaration_complete(
         upload.declaration("taux_test", "Taux", "%", "neutral", "Déf", "", "LO", None)
     )
+
+
+def test_the_uploader_refuses_what_the_parser_would_refuse(tmp_path):
+    import tomllib
+    from pathlib import Path
+
+    from indicators.publishing import upload, upload_cli
+
+    config = tomllib.loads((Path(__file__).parents[1] / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * 1024 * 1024 == upload.MAX_BYTES
+    big = tmp_path / "gros.csv"
+    with big.open("wb") as handle:  # sparse: 1 GB announced, nothing written
+        handle.truncate(1024**3)
+    with pytest.raises(UploadError) as caught:
+        upload_cli.read_bounded(big)
+    assert caught.value.problems["value"].iloc[0] == "1\u202f073\u202f741\u202f824 octets"
+    assert "rien n'a été lu" in caught.value.problems["message"].iloc[0]

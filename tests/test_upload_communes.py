@@ -157,5 +157,8 @@ def test_the_command_line_publishes_a_commune_file(store_dir, val_d_oise, tmp_pa
     assert f"niveau : commune ({len(rows)} ligne(s))" in out
     assert "0 valeur(s) manquante(s) ou secrètes non importées" in out
     assert query.series("legal_population", "95585", level="commune", store_dir=store_dir)[2021] == 58_424
-    assert upload_cli.main(["--rollback", "0", "--store", str(store_dir), "--who", "c"]) == 0
+    rollback = ["--rollback", "0", "--store", str(store_dir), "--who", "c"]
+    assert upload_cli.main(rollback) == 2  # no --based-on and no terminal to confirm: refused (issue 23)
+    assert "précisez --based-on 1" in capsys.readouterr().err
+    assert upload_cli.main([*rollback, "--based-on", "1"]) == 0
     assert 2021 not in query.series("legal_population", "95585", level="commune", store_dir=store_dir).index

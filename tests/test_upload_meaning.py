@@ -69,8 +69,8 @@ def test_values_against_the_indicator_history(table, indicator, column, data, su
 def test_the_comparison_shows_territories_and_the_median_in_french(table):
     (meaning,) = _meaning(table, "aah_rate_20_64")
     shown = upload_meaning.comparison_text(meaning)
-    assert shown.iloc[0].tolist() == ["01", "10,50\u00a0%", "2,03\u00a0% (2019)", "5,2"]
-    assert shown.iloc[-1].tolist() == ["médiane", "14,25\u00a0%", "3,70\u00a0% (2019)", "3,9"]
+    assert shown.iloc[0].tolist() == ["01", "10,5\u00a0%", "2,0\u00a0% (2019)", "5,2"]
+    assert shown.iloc[-1].tolist() == ["médiane", "14,2\u00a0%", "3,7\u00a0% (2019)", "3,9"]
     assert meaning.reasons[0].startswith("83 territoire(s) sur 98")
     assert "10,8 écarts-types" in meaning.reasons[1]
 
@@ -80,7 +80,7 @@ def test_cli_refuses_a_doubtful_file_unless_forced_and_logs_the_override(tmp_pat
     args = [str(FILO), "--indicator", "aah_rate_20_64", "--column", "TP6020", "--store", str(store_dir), "--who", "ana"]
     assert upload_cli.main(args) == 1
     err = capsys.readouterr().err
-    assert "valeurs douteuses" in err and "--force" in err and "médiane" in err
+    assert "valeurs douteuses" in err and "--confirm" in err and "médiane" in err
     assert versions.current(store_dir) == 0  # nothing published
     assert upload_cli.main([*args, "--force"]) == 0
     assert "malgré l'alerte" in capsys.readouterr().out

@@ -148,15 +148,23 @@ def test_declared_indicator_joins_the_catalogue(store_dir):
         versions.declare_indicator({**entry, "id": "autre", "polarity": "bof"})
 
 
-def test_login_throttle_is_shared_keyed_and_not_reset_by_another_success(tmp_path, monkeypatch):
+def _attempts(tmp_path):
+    """A login function on a fresh throttle database and a clock the test moves (``now[0]``)."""
     db = tmp_path / "auth.sqlite3"
     table = {"alice": auth.hash_password("correct horse", iterations=1000)}
+    table.update({f"user{i}": auth.hash_password(f"secret {i}", iterations=1000) for i in range(20)})
     now = [1000.0]
-    clock = lambda: now[0]  # noqa: E731
 
-    def attempt(password, client="10.0.0.1", account="alice"):
-        return auth.login(account, password, client=client, configured=table, path=db, clock=clock)
+    def attempt(password, client="10.0.0.1", account="alice", device=None):
+        return auth.login(
+            account, password, client=client, configured=table, path=db, clock=lambda: now[0], device=device
+        )
 
+    return attempt, now
+
+
+def test_login_throttle_per_client_and_account_not_reset_by_another_success(tmp_path):
+    attempt, now = _attempts(tmp_path)
     assert not attempt("wrong").ok
     refused = attempt("correct horse")  # within the 1 s wait: refused without checking the password
     assert (refused.ok, refused.wait) == (False, 1.0) and "réessayez dans 1 s" in refused.message
@@ -165,14 +173,65 @@ def test_login_throttle_is_shared_keyed_and_not_reset_by_another_success(tmp_pat
     now[0] += 1.0
     assert attempt("anything").wait == 1.0  # 2 s after the second failure: 1 s left
     now[0] += 1.0
-    # a success from another client does not reset this client's wait; the account-wide count stays
+    # a success from another (unknown) client does not reset this client's wait; the account-wide count stays
     assert attempt("correct horse", client="10.0.0.2").ok
     assert not attempt("wrong", client="10.0.0.1").ok
     assert attempt("x", client="10.0.0.1").wait == 4.0  # third failure of this client: 4 s
     assert attempt("x", client="10.0.0.3").wait == 4.0  # third failure of the account, whatever the client
     assert [auth.failure_delay(n) for n in (1, 2, 3, 11, 40)] == [1.0, 2.0, 4.0, 900.0, 900.0]
+    assert [auth.failure_delay(n, 10, 60.0) for n in (10, 11, 12, 16, 17, 99)] == [0.0, 1.0, 2.0, 32.0, 60.0, 60.0]
     assert not auth.verify("x", "not-a-hash")
     assert auth.ITERATIONS >= 600_000
+
+
+def test_an_attacker_never_locks_the_owner_out(tmp_path):
+    """Issue 23, finding 6: knowing the account name, an anonymous client used to make the owner's correct
+    password refused for up to 900 s. A browser that logged in before is throttled on its own failures only."""
+    attempt, now = _attempts(tmp_path)
+    first = attempt("correct horse", client="192.168.1.20")
+    assert first.ok and len(first.device) >= 40  # the client key the owner's browser keeps
+    for _ in range(12):  # the attacker retries as soon as allowed, from no known address then from its own
+        for client in (None, "10.6.6.6"):
+            wait = attempt("guess", client=client).wait
+            now[0] += wait
+            assert not attempt("guess", client=client).ok
+    assert attempt("correct horse", client="192.168.1.20").wait == 900.0  # without its key: account locked
+    again = attempt("correct horse", client="192.168.1.20", device=first.device)
+    assert again.ok and again.device != first.device  # never refused because of others' failures; a new key
+    assert attempt("correct horse", client=None, device=again.device).ok  # the key, not the address, is known
+    assert attempt("typo", client=None, device=again.device).message == "Identifiant ou mot de passe incorrect."
+    assert attempt("correct horse", client=None, device=again.device).wait == 1.0  # its own failure only
+    assert attempt("correct horse", device="forged").wait == 900.0  # an unknown key is an unknown client
+    assert attempt("secret 3", account="user3", device=again.device).wait > 0  # alice's key, not user3's
+
+
+def test_a_password_sprayer_is_slowed_without_a_client_address(tmp_path):
+    """One password over 20 account names, no client address known: past GLOBAL_FREE failures every unknown
+    attempt waits 1, 2, 4 … 60 s (before: never slowed). The 20 names now take 243 s instead of none."""
+    attempt, now = _attempts(tmp_path)
+    start, waited = now[0], []
+    for i in range(20):
+        wait = attempt("Printemps2026!", client=None, account=f"user{i}").wait
+        waited.append(wait)
+        now[0] += wait
+        assert not attempt("Printemps2026!", client=None, account=f"user{i}").ok
+    assert waited == [0.0] * 11 + [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0, 60.0]
+    assert now[0] - start == 243.0
+    assert attempt("secret 1", client="10.0.0.9", account="user1").wait == 60.0  # an unknown client waits too
+
+
+def test_login_database_outside_the_store(tmp_path, monkeypatch):
+    """The login state is not in the store: a read-only or missing store never breaks login (finding 5)."""
+    monkeypatch.delenv(auth.DB_ENV)
+    monkeypatch.setenv("RADAR_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("RADAR_DATA_DIR", str(tmp_path / "no-store"))
+    assert auth.db_path() == tmp_path / "state" / "auth.sqlite3"
+    table = {"alice": auth.hash_password("correct horse", iterations=1000)}
+    assert auth.login("alice", "correct horse", configured=table).ok
+    assert not (tmp_path / "no-store").exists()
+    (tmp_path / "blocked").write_text("not a folder")  # the state folder cannot be made: a message, no traceback
+    refused = auth.login("alice", "correct horse", configured=table, path=tmp_path / "blocked" / "auth.sqlite3")
+    assert (refused.ok, refused.message) == (False, auth.UNAVAILABLE)
 
 
 def test_old_hashes_log_in_and_are_upgraded(tmp_path, monkeypatch):

@@ -184,8 +184,6 @@ def derived(observed: pd.DataFrame, age_sex: pd.DataFrame, entries: dict | None 
     ratios divide, with the ``source_id`` of each row (a ratio's is its numerator's, the population's
     otherwise). ``observed``: the source rows (with ``source_id``); ``entries``: the catalogue (default: the
     repository's)."""
-    from indicators.sources import insee_population
-
     entries = entries if entries is not None else catalogue.repository()
     recipes = catalogue_ratios(entries)
     rows = pd.concat(
@@ -196,9 +194,18 @@ def derived(observed: pd.DataFrame, age_sex: pd.DataFrame, entries: dict | None 
         ],
         ignore_index=True,
     )
-    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
-    ratio_source = {r.indicator_id: source_of.get(r.numerator) for r in recipes}
-    rows["source_id"] = rows["indicator_id"].map(
-        lambda i: ratio_source.get(i) or source_of.get(i, insee_population.SOURCE_ID)
-    )
+    rows["source_id"] = _row_sources(rows, observed, {r.indicator_id: r.numerator for r in recipes})
     return rows
+
+
+def _row_sources(rows: pd.DataFrame, observed: pd.DataFrame, numerator: dict[str, str]) -> pd.Series:
+    """The source of each derived row: that of the same year of the counts it rests on (a ratio's numerator,
+    a sum's own département rows), so a year from another edition is credited to it; the indicator's first
+    source when that year has no source row; the population's for population indicators."""
+    from indicators.sources import insee_population
+
+    base = rows["indicator_id"].map(lambda i: numerator.get(i, i))
+    yearly = observed.drop_duplicates(["indicator_id", "year"]).set_index(["indicator_id", "year"])["source_id"]
+    first = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
+    same_year = yearly.reindex(pd.MultiIndex.from_arrays([base, rows["year"]])).to_numpy()
+    return pd.Series(same_year, index=rows.index).fillna(base.map(first)).fillna(insee_population.SOURCE_ID)

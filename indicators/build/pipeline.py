@@ -29,6 +29,7 @@ from indicators.core.paths import (  # noqa: F401 (the store's file names, re-ex
     INDICATORS_FILE,
     NOTES_FILE,
     POPULATION_FILE,
+    RADAR_FILES,
     RAW_DIR,
     ROOT,
     STAFF_FILE,
@@ -46,6 +47,7 @@ SOURCE_MODULES = [
     "indicators.sources.cdc_departements",
     "indicators.sources.drees_minima_sociaux",
     "indicators.sources.drees_aide_sociale",
+    "indicators.sources.drees_aide_sociale_2022",  # 2021-2022, the years the 2020 workbook lacks
     "indicators.sources.seed_profils_2018",
 ]
 # What the build runs: the pipeline and the source modules it imports by name. The fingerprint covers every
@@ -85,10 +87,37 @@ def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
             STAFF_FILE,
             COMMUNE_GEO_FOLDER,
             *TRACK_RECORD_FILES,
+            *RADAR_FILES,
         )
     ):
         return False
-    return json.loads(stamp_path.read_text()).get("inputs") == stamp
+    try:
+        recorded = json.loads(stamp_path.read_text())
+    except (OSError, ValueError):
+        return False
+    return recorded.get("inputs") == stamp and base_intact(out_dir, recorded)
+
+
+def base_intact(out_dir: Path, recorded: dict) -> bool:
+    """The base as the stamp recorded it: its Parquet footer reads, its row count and (stamps since issue 23)
+    its size and sha256 match; the other tables' footers read. A damaged store is rebuilt, never « up to date »."""
+    import pyarrow.parquet as pq
+
+    base = out_dir / INDICATORS_FILE
+    try:
+        if pq.read_metadata(base).num_rows != recorded.get("rows"):
+            return False
+        others = (POPULATION_FILE, GEO_FILE, TERRITORIES_FILE, NOTES_FILE, SUCCESSORS_FILE, ADMIN_UNITS_FILE)
+        for name in (*others, *TRACK_RECORD_FILES):
+            if (out_dir / name).exists():  # is_up_to_date requires them; a fixture store has fewer
+                pq.read_metadata(out_dir / name)
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises ArrowInvalid, OSError...)
+        print(f"{out_dir}: damaged table, rebuilt ({exc})", file=sys.stderr)
+        return False
+    fingerprint = recorded.get("base")
+    if fingerprint is None:  # a stamp written before the hash was recorded: footer and rows checked
+        return True
+    return base.stat().st_size == fingerprint.get("size") and _sha256(base) == fingerprint.get("sha256")
 
 
 def source_step(module) -> build_steps.Step:
@@ -104,10 +133,23 @@ COMMUNE_STEP = build_steps.Step(
     ("etalab-decoupage-communes", "insee-comparateur-communes"),
     ("indicators.build.commune_indicators",),
 )
+COMMUNE_SOCIAL_STEP = build_steps.Step(
+    "commune_social",
+    ("etalab-decoupage-communes", "insee-filosofi-communes", "insee-rp-communes", "anct-jeunes-non-inseres"),
+    ("indicators.build.commune_social",),
+)
 TERRITORY_STEP = build_steps.Step(
     "territory_index",
     ("etalab-decoupage-communes", "etalab-decoupage-administratif"),
     ("indicators.build.territory_index",),
+)
+
+# The radar's signals of every territory and its backtest (indicators.radar.stored): they read the whole
+# table, so every raw file is an input; its code is the radar and the models it calls.
+RADAR_STEP = build_steps.Step(
+    "radar",
+    (".",),
+    ("indicators.radar.stored", "indicators.build.pipeline"),
 )
 
 
@@ -143,14 +185,19 @@ def build_tables(
     from indicators.build import projected
 
     table = validate_indicators(table)
-    from indicators.build import commune_indicators
+    from indicators.build import commune_indicators, commune_social
 
     commune_rows, commune_notes = build_steps.run(
         COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
     )
+    social_rows, social_notes = build_steps.run(
+        COMMUNE_SOCIAL_STEP, raw_dir, cache_dir, lambda: commune_social.build(raw_dir), log
+    )
     if notes is not None:
-        notes.append(commune_notes)
-    full = pd.concat([table, projected.build(table, age_sex), commune_rows.assign(variant="observed")])
+        both = pd.concat([commune_notes, social_notes], ignore_index=True)
+        notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
+    communes = pd.concat([commune_rows, social_rows], ignore_index=True).assign(variant="observed")
+    full = pd.concat([table, projected.build(table, age_sex), communes])
     return validate_indicators(full.reset_index(drop=True)), age_sex
 
 
@@ -204,8 +251,18 @@ def write_store(
     from indicators.storage import versions
 
     versions.record_base(out_dir)  # the base's hash, computed once: versions.token() reads it
+    base = out_dir / INDICATORS_FILE
+    fingerprint = {"size": base.stat().st_size, "sha256": _sha256(base)}  # checked before « up to date »
     (out_dir / STAMP_FILE).write_text(
-        json.dumps({"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "rows": len(indicators), "inputs": stamp}, indent=1)
+        json.dumps(
+            {
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "rows": len(indicators),
+                "base": fingerprint,
+                "inputs": stamp,
+            },
+            indent=1,
+        )
     )
 
 
@@ -230,6 +287,11 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         log,
     )
     commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
+    from indicators.radar import stored as radar
+
+    signals, radar_backtest = build_steps.run(
+        RADAR_STEP, raw_dir, out_dir, lambda: tuple(radar.build(indicators, territories).values()), log
+    )
     write_store(
         indicators,
         population,
@@ -243,6 +305,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
             ADMIN_UNITS_FILE: admin_units.build(raw_dir),  # the territory list and areas the app reads
             STAFF_FILE: drees_staff.read(raw_dir),  # staff by category (the Métiers du social page)
             **track_record.build(indicators, population),  # the backtests, computed here, read by the pages
+            radar.SIGNALS_FILE: signals,
+            radar.BACKTEST_FILE: radar_backtest,
         },
     )
     built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"

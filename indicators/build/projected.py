@@ -45,7 +45,7 @@ def _population_rows(age_sex: pd.DataFrame, projected: pd.DataFrame, base_year: 
 def _need_rows(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
     dep = needs.project_all(observed, age_sex, projected, UNTIL)
     dep = dep.assign(territory_level="departement")
-    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
+    source_of = trends.latest_source(observed)
     out = []
     for variant, rows in dep.groupby("variant"):
         summed = derive.aggregate_counts(rows, sorted(rows["indicator_id"].unique()))

@@ -663,6 +663,17 @@ def spine_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
     return tuple(i.id for i in rows)
 
 
+@lru_cache(maxsize=1)
+def _local_sections() -> tuple[tuple[str, str], ...]:
+    with open(CATALOGUE_PATH, encoding="utf-8") as handle:
+        return tuple((yaml.safe_load(handle).get("local_sections") or {}).items())
+
+
+def local_sections() -> dict[str, str]:
+    """Sections of the commune / EPCI profile: key -> French title, in order (catalogue ``local_sections``)."""
+    return dict(_local_sections())
+
+
 def local_ids(entries: dict[str, Indicator] | None = None) -> tuple[str, ...]:
     """The indicators of the commune / EPCI profile (``local: N``), in that order."""
     entries = repository() if entries is None else entries

@@ -83,12 +83,28 @@ def format_rank(rank: int, total: int) -> str:
     return f"{rank}{suffix} sur {total}"
 
 
+MAX_ECHO = 80  # a URL can carry kilobytes: said back shortened
+
+
 def plain(text: object) -> str:
-    """Text from the catalogue or an analyst, safe inside Streamlit Markdown (st.markdown, st.caption,
-    st.metric labels, st.subheader): every mark that starts Markdown, HTML, a colour directive, an icon or
-    a formula is backslash-escaped (CommonMark), so no link or image is ever rendered; the characters show."""
-    text = _DIRECTIVE.sub(r"\\:", str(text or ""))  # ":red[", ":material/icon:" but not "Source : x"
-    return "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text)
+    """Text from a user, an analyst or the catalogue, inert inside Streamlit Markdown (st.markdown, st.caption,
+    st.warning, st.metric labels, st.subheader): every mark that starts Markdown, HTML, a colour directive, an
+    icon, a formula or a GFM autolink (http://, www., e-mail) is backslash-escaped (CommonMark), line breaks
+    become spaces (no heading, list or quote can start) and control characters go. The characters show."""
+    text = _CONTROL.sub("", _LINE_BREAK.sub(" ", str(text or ""))).lstrip()
+    text = "".join(f"\\{c}" if c in _MARKDOWN_PUNCTUATION else c for c in text)
+    text = _DIRECTIVE.sub(r"\\:", text)  # ":red[", ":material/icon:", "http://" but not "Source : x"
+    text = _WWW.sub(r"\1\\.", text)
+    return _BLOCK_START.sub(r"\1\\\2", text)  # "- x", "+ x", "=== ", "1. x", "1) x" would start a block
+
+
+def quoted(raw: object, limit: int = MAX_ECHO) -> str:
+    """'« 38x »': what a visitor typed or put in the URL (``?dep=``, ``?com=``, ``?epci=``, a search query, an
+    uploaded column name), said back in a message: shortened to ``limit`` characters, inert in Markdown."""
+    text = " ".join(str(raw or "").split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"« {plain(text)} »"
 
 
 def plain_plotly(text: object) -> str:
@@ -96,5 +112,9 @@ def plain_plotly(text: object) -> str:
     return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_MARKDOWN_PUNCTUATION = set("\\`*_{}[]#!|<>~$^")
-_DIRECTIVE = re.compile(r":(?=[A-Za-z])")
+_MARKDOWN_PUNCTUATION = set("\\`*_{}[]#!|<>~$^&@")
+_DIRECTIVE = re.compile(r":(?=[A-Za-z/])")
+_WWW = re.compile(r"(?i)\b(www)\.")
+_LINE_BREAK = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f]")
+_BLOCK_START = re.compile(r"^(\d*)([-+=.)])")

@@ -21,6 +21,7 @@ TRACK_RECORD_FILES = (
     "backtest_rate_paths.parquet",
     "backtest_need_paths.parquet",
 )  # written by indicators.models.track_record
+RADAR_FILES = ("signals.parquet", "radar_backtest.parquet")  # written by indicators.radar.stored
 TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a user can look for
 COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.build.commune_geo)
 NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
@@ -32,3 +33,12 @@ ADMIN_UNITS_FILE = "admin_units.parquet"  # départements, régions, France: nam
 def processed_dir() -> Path:
     """The store folder, read from the environment at call time (tests redirect it)."""
     return Path(os.environ.get("RADAR_DATA_DIR", ROOT / "data" / "processed"))
+
+
+def state_dir() -> Path:
+    """Where the server keeps its own state, outside the store (the analysts' login database): RADAR_STATE_DIR,
+    else $XDG_STATE_HOME/radar-social, else ~/.local/state/radar-social."""
+    if os.environ.get("RADAR_STATE_DIR"):
+        return Path(os.environ["RADAR_STATE_DIR"])
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "radar-social"

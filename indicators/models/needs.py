@@ -73,6 +73,10 @@ class Baseline:
     cost_year: int | None
     observed: pd.Series  # recipients by year
     spending: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))  # observed net spending (€) by year
+    # The rate on its central path after last_year (year -> rate), as the store's central projection holds it
+    # (project_all): the scenarios start from it, so that the tendanciel is the profile's projection. None: the
+    # last rate, held.
+    central_rate: pd.Series | None = None
 
 
 def _dep_values(table: pd.DataFrame, indicator_id: str, code: str) -> pd.Series:
@@ -141,11 +145,13 @@ def project_need(
     damping: float = 1.0,
 ) -> pd.DataFrame:
     """year N (31/12/N) -> rate, recipients, spending (€) for N = last_year+1 … until.
-    group: population of the age group at 1/1 by year, up to until+1. The k-th year after the last
-    observation changes the rate by yearly_change × damping**(k-1) % (damping 1 = a constant change)."""
+    group: population of the age group at 1/1 by year, up to until+1. The rate starts from its central path
+    (``baseline.central_rate``, else the last rate held); the k-th year after the last observation moves it
+    away from that path by yearly_change × damping**(k-1) % (damping 1 = a constant change)."""
     years = np.arange(baseline.last_year + 1, until + 1)
     steps = years - baseline.last_year
-    rate = baseline.last_rate * np.cumprod(1 + yearly_change / 100 * damping ** (steps - 1.0))
+    start = baseline.last_rate if baseline.central_rate is None else baseline.central_rate.reindex(years).to_numpy()
+    rate = start * np.cumprod(1 + yearly_change / 100 * damping ** (steps - 1.0))
     if shock_year is not None and shock_size:
         rate = rate * np.where(years >= shock_year, 1 + shock_size / 100, 1.0)
     recipients = rate * group.reindex(years + 1).to_numpy()

@@ -1,8 +1,10 @@
 """The four prospective scenarios (tendanciel, gestion des risques, idéal, catastrophe) as explicit,
 editable sets of assumptions, and their trajectories of recipients and spending to 2050.
 
-A scenario = a population variant + a yearly change of each rate (% the first year, then damped by
-DAMPING a year, as in damped-trend smoothing) + an optional shock (from a year on, every rate × (1 + size)).
+A scenario = a population variant + a yearly gap of each rate to its central path (the store's central
+projection, ``inputs``; % the first year, then damped by DAMPING a year, as in damped-trend smoothing) + an
+optional shock (from a year on, every rate × (1 + size)). With no gap, no shock and the central population
+(the tendanciel), a scenario is the store's central projection: one number on every page and file.
 The band of a trajectory is the same assumptions applied to the low and high population variants.
 """
 
@@ -14,11 +16,14 @@ import numpy as np
 import pandas as pd
 
 from indicators.core import exports
+from indicators.models import needs
 from indicators.models.needs import NEED_BY_ID, NEEDS, Baseline, project_need
 
 UNTIL = 2050
 DAMPING = 0.9  # a yearly change fades by 10 % a year: a trend is not extrapolated forever
 VARIANT_LABELS = {"central": "centrale", "low": "basse", "high": "haute"}
+KEYS = ("tendanciel", "gestion_des_risques", "ideal", "catastrophe")  # of defaults(), in order
+KEY_PREFIXES = tuple(f"{key}_" for key in KEYS)  # the scenarios page's widget keys start so
 
 
 @dataclass(frozen=True)
@@ -35,41 +40,65 @@ class Scenario:
         return replace(self, **changes)
 
 
+def inputs(
+    own: pd.DataFrame, central: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, code: str
+) -> tuple[dict[str, Baseline], dict[str, dict[str, pd.Series]]]:
+    """(baselines, groups[variant][need id]) of one département. own: its observed rows; central: its central
+    projected recipients in the store (``needs.project_all``, the projection the profile and its PDF show);
+    population: the estimates by age (every territory); projected: its projected population by age, three
+    variants. Each baseline starts from the store's central rate path, so that the tendanciel (no change) is
+    that projection, to the unit."""
+    observed = population[population["territory_code"] == code]
+    bases = needs.baselines(own, population, code)
+    groups = {
+        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in NEEDS}
+        for v in ("central", "low", "high")
+    }
+    for need_id, base in bases.items():
+        mine = central[(central["indicator_id"] == need_id) & (central["variant"] == "central")]
+        if len(mine):
+            recipients = mine.set_index("year")["value"].sort_index()
+            bases[need_id] = replace(base, central_rate=needs.rates(recipients, groups["central"][need_id]))
+    return bases, groups
+
+
 def defaults(bases: dict[str, Baseline]) -> list[Scenario]:
-    """Pre-filled assumptions; the tendanciel one is the central projection and each rate's recent trend."""
-    trend = {k: round(b.trend, 1) for k, b in bases.items()}
+    """Pre-filled assumptions, each a yearly gap to the rate's central path (the projection of the profile and
+    the Tendances page, which carries the territory's own trend): the tendanciel is that path itself."""
     return [
         Scenario(
             "tendanciel",
             "Tendanciel",
-            "On ne change rien : population centrale, chaque taux suit sa tendance des 5 dernières années.",
+            "On ne change rien : population centrale, chaque taux suit sa trajectoire centrale (celle de la "
+            "fiche du territoire et de la page Tendances).",
             "central",
-            dict(trend),
+            {k: 0.0 for k in bases},
         ),
         Scenario(
             "gestion_des_risques",
             "Gestion des risques",
-            "Les risques sont identifiés et traités : la dérive des taux est divisée par deux, "
-            "mais une crise (+10 % des taux) survient en 2030.",
+            "Les risques sont identifiés et traités : chaque taux évolue de 0,5 % par an de moins que sa "
+            "trajectoire centrale, mais une crise (+10 % des taux) survient en 2030.",
             "central",
-            {k: round(v / 2, 1) for k, v in trend.items()},
+            {k: -0.5 for k in bases},
             2030,
             10.0,
         ),
         Scenario(
             "ideal",
             "Idéal",
-            "Le futur souhaité : la prévention fait baisser chaque taux de 1 % par an.",
+            "Le futur souhaité : la prévention fait évoluer chaque taux de 1 % par an de moins que sa trajectoire "
+            "centrale.",
             "central",
-            {k: -1.0 for k in trend},
+            {k: -1.0 for k in bases},
         ),
         Scenario(
             "catastrophe",
             "Catastrophe",
-            "Le pire à anticiper : population haute, taux en hausse d'un point de plus que leur "
-            "tendance, choc de +25 % en 2028.",
+            "Le pire à anticiper : population haute, chaque taux 1 % par an au-dessus de sa trajectoire "
+            "centrale, choc de +25 % en 2028.",
             "high",
-            {k: round(v + 1, 1) for k, v in trend.items()},
+            {k: 1.0 for k in bases},
             2028,
             25.0,
         ),
@@ -197,7 +226,7 @@ def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
         }
         for need in NEEDS:
             if need.id in s.rate_change:
-                row[f"évolution annuelle du taux, {NEED_BY_ID[need.id].label} (%/an)"] = s.rate_change[need.id]
+                row[f"écart à la trajectoire centrale, {NEED_BY_ID[need.id].label} (%/an)"] = s.rate_change[need.id]
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -275,5 +275,12 @@ def past_forecast_sentence(rows: pd.DataFrame, central: str, fmt, name: str, bar
         f"**En {origin}**, avec les seules données connues alors, la projection donnait **{fmt(last[central])}** "
         f"en {int(last['year'])} pour {name} ; il y a eu **{fmt(last['observed'])}** "
         f"({'dans' if inside else 'hors de'} l'intervalle à 80 % de l'époque : {bare(last['p10'])} à "
-        f"{fmt(last['p90'])}). Sur les {len(rows)} années projetées, {inside_all} sont tombées dans cet intervalle."
+        f"{fmt(last['p90'])}). Sur les {len(rows)} années projetées, {_fell(int(inside_all))} dans cet intervalle."
     )
+
+
+def _fell(count: int) -> str:
+    """'aucune n'est tombée', '1 est tombée', '3 sont tombées' (French agreement with the count)."""
+    if count == 0:
+        return "aucune n'est tombée"
+    return f"{count} {'est tombée' if count == 1 else 'sont tombées'}"

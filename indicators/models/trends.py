@@ -372,5 +372,10 @@ def build(observed: pd.DataFrame, until: int = UNTIL, indicators=INDICATORS) -> 
     if not parts:
         return pd.DataFrame(columns=[*columns, "source_id"])
     rows = pd.concat(parts, ignore_index=True)[columns]
-    source_of = observed.drop_duplicates("indicator_id").set_index("indicator_id")["source_id"]
-    return rows.assign(source_id=rows["indicator_id"].map(source_of))
+    return rows.assign(source_id=rows["indicator_id"].map(latest_source(observed)))
+
+
+def latest_source(observed: pd.DataFrame) -> pd.Series:
+    """indicator id -> source of its last observed year (the base a projection starts from)."""
+    last = observed.sort_values("year", kind="stable").drop_duplicates("indicator_id", keep="last")
+    return last.set_index("indicator_id")["source_id"]

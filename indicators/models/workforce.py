@@ -15,7 +15,7 @@ bands (they err in the same direction through their common population: a prudent
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -155,3 +155,9 @@ def decomposition(staff_today: float, carrier_today: float, total: pd.Series, de
     return pd.DataFrame({"year": frame.index, "change": change.values, "demography": demo.values}).assign(
         rates=lambda f: f["change"] - f["demography"]
     )
+
+
+def rates_held(bases: dict) -> dict:
+    """The needs' baselines (needs.Baseline) with every rate held at its last observed value instead of its
+    central path: the run whose change is due to the population alone (``decomposition``)."""
+    return {need_id: replace(base, central_rate=None) for need_id, base in bases.items()}

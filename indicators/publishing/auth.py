@@ -12,11 +12,21 @@ hash with fewer iterations still logs in; after a successful login the password 
 600 000 and that hash is used from then on (kept in the throttle database, tied to the configured
 hash: changing the configuration discards it). Replace the configured hash too: the log says so.
 
-Throttle (SQLite file shared by every process, ``RADAR_AUTH_DB`` or ``<store>/.auth.sqlite3``): keyed
-on the account and on the client address (when Streamlit gives it). Each failure doubles the wait
-before the next attempt on that key (1 s, 2 s, 4 s … up to ``MAX_DELAY``); the wait is reserved
-*before* the password is checked, so parallel sessions cannot check passwords in parallel. A success
-clears the keys of that client only: a success elsewhere never resets an attacker's wait.
+Accounts' state and throttle live outside the store (a read-only or damaged store never breaks login):
+a SQLite file shared by every process, ``RADAR_AUTH_DB``, by default ``auth.sqlite3`` in the state folder
+(``RADAR_STATE_DIR``, else ``$XDG_STATE_HOME/radar-social``, else ``~/.local/state/radar-social``).
+
+Throttle. Each failure doubles the wait before the next attempt on a key (1 s, 2 s, 4 s … ``MAX_DELAY``);
+the wait is reserved *before* the password is checked, so parallel sessions cannot check passwords in
+parallel, and a success undoes only its own reservation. The keys of an attempt depend on who makes it:
+- a **known client** (a browser that logged in to this account before: it shows the client key the server
+  gave it then, ``DEVICE_COOKIE``; only its hash is kept) is throttled on its own failures only: others'
+  failures, however many, never refuse it: the account's owner is never locked out by an attacker;
+- any other client is throttled per source address (when Streamlit gives one), per account (guessing one
+  account's password from many addresses) and globally: past ``GLOBAL_FREE`` failures of unknown clients on
+  the whole server the next unknown attempt waits 1 s, 2 s … ``GLOBAL_MAX_DELAY``: a password sprayer
+  (one password over many account names, no address known) is slowed to one try a minute.
+Failures older than ``FORGET_AFTER`` are forgotten.
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from indicators.core.paths import ROOT, processed_dir
+from indicators.core.paths import ROOT, state_dir
 
 ENV_VAR = "RADAR_ANALYST_PASSWORD_HASH"
 ACCOUNTS_ENV = "RADAR_ANALYST_ACCOUNTS"
@@ -48,6 +58,12 @@ ITERATIONS = 600_000
 BASE_DELAY = 1.0
 MAX_DELAY = 900.0  # 15 min between attempts at most
 FORGET_AFTER = 24 * 3600.0  # failures older than this are forgotten
+GLOBAL_KEY = "global"
+GLOBAL_FREE = 10  # failures of unknown clients, server-wide, before every unknown attempt waits
+GLOBAL_MAX_DELAY = 60.0  # a sprayer gets one try a minute; an unknown honest client waits a minute at most
+DEVICE_COOKIE = "radar_client"  # the client key a browser keeps after a successful login
+DEVICE_DAYS = 365
+UNAVAILABLE = "Connexion impossible pour le moment (registre des connexions inaccessible) : prévenez l'administrateur."
 
 UNKNOWN_ACCOUNT = f"pbkdf2_sha256${ITERATIONS}${'00' * 16}${'00' * 32}"  # never matches; same cost
 
@@ -60,6 +76,7 @@ class Attempt:
     account: str | None  # the account logged in (None when refused)
     wait: float = 0.0  # > 0: refused without checking, retry after this many seconds
     message: str = ""
+    device: str | None = None  # after a success: the client key the browser keeps (DEVICE_COOKIE)
 
 
 def hash_password(password: str, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:
@@ -124,18 +141,19 @@ def needs_upgrade(stored: str) -> bool:
     return parsed is None or parsed[0] < ITERATIONS
 
 
-def failure_delay(failures: int) -> float:
-    """Wait before the next attempt after ``failures`` consecutive failures: 1 s, 2 s, 4 s… MAX_DELAY."""
-    if failures <= 0:
+def failure_delay(failures: int, free: int = 0, ceiling: float = MAX_DELAY) -> float:
+    """Wait before the next attempt after ``failures`` failures, the first ``free`` of them not counted:
+    1 s, 2 s, 4 s… ``ceiling``."""
+    if failures - free <= 0:
         return 0.0
-    return min(BASE_DELAY * 2 ** min(failures - 1, 30), MAX_DELAY)
+    return min(BASE_DELAY * 2 ** min(failures - free - 1, 30), ceiling)
 
 
 # --- shared state --------------------------------------------------------------------------------
 
 
 def db_path() -> Path:
-    return Path(os.environ.get(DB_ENV) or processed_dir() / ".auth.sqlite3")
+    return Path(os.environ.get(DB_ENV) or state_dir() / "auth.sqlite3")
 
 
 @contextlib.contextmanager
@@ -152,6 +170,7 @@ def _db(path: Path | None = None):
             "CREATE TABLE IF NOT EXISTS upgraded (account TEXT, configured TEXT, hash TEXT, "
             "PRIMARY KEY (account, configured))"
         )
+        connection.execute("CREATE TABLE IF NOT EXISTS devices (digest TEXT PRIMARY KEY, account TEXT, last REAL)")
         connection.execute("BEGIN IMMEDIATE")
         yield connection
         connection.execute("COMMIT")
@@ -163,41 +182,64 @@ def _db(path: Path | None = None):
         connection.close()
 
 
-def _keys(account: str, client: str | None) -> list[str]:
-    keys = [f"account:{account.lower()}"]
+def _digest(device: str) -> str:
+    return hashlib.sha256(device.encode("utf-8", "replace")).hexdigest()
+
+
+def _known(db, account: str, device: str | None, now: float) -> bool:
+    """Whether ``device`` is a client key given to this account at a successful login (not expired)."""
+    if not device:
+        return False
+    row = db.execute("SELECT account, last FROM devices WHERE digest = ?", (_digest(device),)).fetchone()
+    return bool(row) and row[0] == account.lower() and now - row[1] < DEVICE_DAYS * 86400
+
+
+def _keys(account: str, client: str | None, device: str | None, known: bool) -> dict[str, tuple[int, float]]:
+    """The throttle keys of an attempt -> (failures not counted, longest wait)."""
+    if known:
+        return {f"device:{_digest(device)}": (0, MAX_DELAY)}
+    keys = {f"account:{account.lower()}": (0, MAX_DELAY), GLOBAL_KEY: (GLOBAL_FREE, GLOBAL_MAX_DELAY)}
     if client:
-        keys += [f"client:{client}", f"account-client:{account.lower()}:{client}"]
+        keys[f"client:{client}"] = (0, MAX_DELAY)
     return keys
 
 
-def _reserve(account: str, client: str | None, now: float, path: Path | None) -> float:
-    """0 and a reserved wait (as if this attempt failed) on every key; or the wait still to run."""
+def _reserve(account: str, client: str | None, device: str | None, now: float, path: Path | None):
+    """(0, keys) after reserving a wait (as if this attempt failed) on every key; or (the wait still to run,
+    keys). A known client's key is its own: others' failures never make it wait."""
     with _db(path) as db:
+        keys = _keys(account, client, device, _known(db, account, device, now))
         rows = {
             key: db.execute("SELECT failures, last, until FROM throttle WHERE key = ?", (key,)).fetchone()
-            for key in _keys(account, client)
+            for key in keys
         }
         waits = [until - now for failures, last, until in filter(None, rows.values()) if until > now]
         if waits:
-            return max(waits)
-        for key, row in rows.items():
+            return max(waits), keys
+        for key, (free, ceiling) in keys.items():
+            row = rows[key]
             failures = row[0] if row and now - row[1] < FORGET_AFTER else 0
             db.execute(
                 "INSERT OR REPLACE INTO throttle VALUES (?, ?, ?, ?)",
-                (key, failures + 1, now, now + failure_delay(failures + 1)),
+                (key, failures + 1, now, now + failure_delay(failures + 1, free, ceiling)),
             )
-    return 0.0
+    return 0.0, keys
 
 
-def _succeeded(account: str, client: str | None, path: Path | None) -> None:
-    """Clear this client's keys; on the account key only undo this attempt's reservation (the count of
-    other clients' failures stays: a success here never resets an attacker's wait elsewhere)."""
+def _succeeded(account: str, keys: dict, now: float, path: Path | None) -> str:
+    """Clear this client's own key; on the shared keys (account, global) only undo this attempt's reservation
+    (other clients' failures stay: a success here never resets an attacker's wait elsewhere). Returns the
+    client key the browser keeps (a new one for a client not known yet)."""
+    device = secrets.token_urlsafe(32)
     with _db(path) as db:
-        db.executemany("DELETE FROM throttle WHERE key = ?", [(k,) for k in _keys(account, client)[1:]])
-        db.execute(
-            "UPDATE throttle SET failures = MAX(failures - 1, 0), until = last WHERE key = ?",
-            (_keys(account, client)[0],),
-        )
+        for key in keys:
+            if key.startswith(("client:", "device:")):
+                db.execute("DELETE FROM throttle WHERE key = ?", (key,))
+            else:
+                db.execute("UPDATE throttle SET failures = MAX(failures - 1, 0), until = last WHERE key = ?", (key,))
+        db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?, ?)", (_digest(device), account.lower(), now))
+        db.execute("DELETE FROM devices WHERE ? - last >= ?", (now, DEVICE_DAYS * 86400))
+    return device
 
 
 def _effective_hash(account: str, configured: str, path: Path | None) -> str:
@@ -228,13 +270,24 @@ def login(
     configured: dict[str, str] | None = None,
     path: Path | None = None,
     clock=time.time,
+    device: str | None = None,
 ) -> Attempt:
-    """Check a login against the shared throttle; never sleeps (a refused attempt says how long to wait)."""
+    """Check a login against the shared throttle; never sleeps (a refused attempt says how long to wait).
+    ``client``: the source address, if known; ``device``: the client key the browser showed, if any."""
     account = (account or "").strip()
     table = accounts() if configured is None else configured
     if not account:
         return Attempt(False, None, message="Indiquez votre identifiant.")
-    wait = _reserve(account, client, clock(), path)
+    device = device if isinstance(device, str) and device else None  # a cookie: any text, or nothing
+    try:
+        return _login(account, password, client, table, path, clock(), device)
+    except (OSError, sqlite3.Error) as exc:  # the state folder unwritable, the database damaged
+        log.error("login refused: the throttle database %s cannot be used: %r", path or db_path(), exc)
+        return Attempt(False, None, message=UNAVAILABLE)
+
+
+def _login(account, password, client, table, path, now, device) -> Attempt:
+    wait, keys = _reserve(account, client, device, now, path)
     if wait > 0:
         return Attempt(
             False, None, wait, f"Trop de tentatives : réessayez dans {max(1, round(wait))} s (identifiant ou poste)."
@@ -245,10 +298,20 @@ def login(
     ok = verify(password, effective or UNKNOWN_ACCOUNT) and stored is not None
     if not ok:
         return Attempt(False, None, 0.0, "Identifiant ou mot de passe incorrect.")
-    _succeeded(account, client, path)
+    device = _succeeded(account, keys, now, path)
     if needs_upgrade(effective):
         _upgrade(account, stored, password, path)
-    return Attempt(True, account)
+    return Attempt(True, account, device=device)
+
+
+def device_cookie_html(device: str) -> str:
+    """A script that makes the browser keep its client key (st.html, unsafe_allow_javascript): a later
+    login from this browser is then never refused because of other clients' failures."""
+    value = "".join(c for c in device if c.isalnum() or c in "-_")  # token_urlsafe: nothing to escape
+    return (
+        f"<script>document.cookie = '{DEVICE_COOKIE}={value}; Max-Age={DEVICE_DAYS * 86400}; Path=/; "
+        "SameSite=Strict';</script>"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,12 @@
   ``variant``; ``indicator_id``/``year`` may come from the arguments instead) and the INSEE wide layout
   (a ``CODGEO`` column and indicator columns whose names end with the year, e.g. ``TP6020``).
 Secrecy/missing markers (``s``, ``nd``, ``n.d.``, empty...) are missing values: counted, not imported.
+Numbers are read as their column writes them (read_numbers): « 76.954 » is 76 954 only where the column
+shows the point grouping thousands, else a decimal where it shows one, else asked (refused as ambiguous).
+
+Bounded: the size is checked before anything is read (MAX_BYTES), a header over MAX_COLUMNS fields is
+refused before pandas builds it, every step is linear in the size (tests/test_upload_scaling.py), and a
+file's table is read once per content (read_table keeps the last ones by sha256).
 Département codes written as numbers (``1``) are repaired with a warning.
 
 Levels: a ``territory_level`` column, else the ``level`` argument (``--level``), else the level the codes
@@ -25,16 +31,19 @@ Command line: ``python -m indicators.upload FILE --indicator ID [--column COL] [
 
 from __future__ import annotations
 
+import collections
 import csv
 import datetime
-import functools
 import hashlib
 import io
 import re
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from indicators.core import catalogue
@@ -42,7 +51,7 @@ from indicators.core.schema import COLUMNS, KEY, validate_indicators
 from indicators.publishing import workbook
 from indicators.storage import territories
 
-MAX_BYTES = 200 * 1024 * 1024
+MAX_BYTES = 48 * 1024 * 1024
 MISSING_MARKERS = {"", "s", "nd", "n.d.", "n.d", "nd.", "ns", "n.s.", "nc", "n.c.", "na", "n/a", "secret", "-"}
 CODE_COLUMNS = (
     "territory_code",
@@ -108,6 +117,7 @@ class ParsedUpload:
     missing: int = 0  # cells marked secret / not available, not imported
     columns_used: list[str] = field(default_factory=list)
     missing_markers: dict[str, int] = field(default_factory=dict)  # how many of each marker ("s", "nd", "vide")
+    risks: list[str] = field(default_factory=list)  # a workbook's macros, external links, web formulas: to confirm
 
     @property
     def levels(self) -> dict[str, int]:
@@ -136,6 +146,12 @@ class _Stop(Exception):
     def __init__(self, message: str, column: str = "", value: str = "", row=pd.NA) -> None:
         super().__init__(message)
         self.problems = [(row, column, value, message)]
+
+    def again(self) -> _Stop:
+        """A fresh exception with the same problems (a kept refusal raised once more)."""
+        stop = _Stop("")
+        stop.problems = list(self.problems)
+        return stop
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -179,6 +195,26 @@ def sniff_separator(text: str) -> str:
 
 
 SEP_LINE = re.compile(r'\s*"?sep=(.)"?\s*')
+LEADING_SPACE = re.compile(r"\s*")  # a single repeated class: no per-repeat state, no copy of the text
+MAX_COLUMNS = 2_000  # pandas builds each column apart (about 1 ms each): 2 000 columns stay within seconds
+
+
+def _check_header_width(text: str, line: int) -> None:
+    """Refuse a header of more than MAX_COLUMNS fields before any parser builds them (a 10 MB header line
+    of 10⁶ names costs minutes in pandas). Counted on the first line, the most frequent separator."""
+    end = text.find("\n")
+    first = text[: end if end >= 0 else len(text)]
+    fields = max(first.count(sep) for sep in (";", ",", "\t")) + 1
+    if fields > MAX_COLUMNS:
+        raise _Stop(
+            f"l'en-tête a {_count(fields)} colonnes (limite {_count(MAX_COLUMNS)}) : "
+            "ce n'est pas un tableau d'indicateurs, vérifiez le séparateur ou découpez le fichier",
+            row=line,
+        )
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
 
 
 def _read_csv(data: bytes) -> pd.DataFrame:
@@ -186,10 +222,10 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     text = decode(data)
     if "\x00" in text[:4096]:
         raise _Stop("le fichier n'est pas un tableau (contenu binaire) : déposez un CSV ou un XLSX")
-    lines_before = 0
-    while text and text.split("\n", 1)[0].strip() == "":  # blank lines before the header
-        text = text.split("\n", 1)[1] if "\n" in text else ""
-        lines_before += 1
+    rest = LEADING_SPACE.match(text).end()  # blank lines before the header: one pass, not a split per line
+    blank = text.rfind("\n", 0, rest) + 1  # the header line starts after the last line break in the blanks
+    lines_before, text = text.count("\n", 0, blank), text[blank:]
+    _check_header_width(text, lines_before + 1)
     first = text.split("\n", 1)[0].rstrip("\r")
     declared = SEP_LINE.fullmatch(first)
     if declared:  # Excel's "sep=;" first line
@@ -204,25 +240,40 @@ def _read_csv(data: bytes) -> pd.DataFrame:
     return _read_quoted(text, sep, header_line) if '"' in text else _read_plain(text, sep, header_line)
 
 
-def _field_count_problems(lines: list[int], counts: list[int], expected: int) -> list[tuple]:
-    """One problem per line whose number of fields differs from the header's (0 = a blank line)."""
-    return [
-        (line, WHOLE_LINE, f"{count} colonne(s)", f"nombre de colonnes différent de l'en-tête ({expected} attendues)")
-        for line, count in zip(lines, counts, strict=True)
-        if count not in (0, expected)
-    ]
+MAX_LISTED_LINES = 10_000  # malformed lines listed one by one; the rest counted in one more problem
 
 
-def _field_counts(lines: list[str], sep: str) -> list[int]:
+def _field_count_problems(lines, counts, expected: int) -> list[tuple]:
+    """One problem per line whose number of fields differs from the header's (0 = a blank line), the first
+    MAX_LISTED_LINES of them, then one that counts the others (a 48 MB file of bad lines is 1.6 M lines)."""
+    lines, counts = np.asarray(lines, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+    bad = np.flatnonzero((counts != 0) & (counts != expected))
+    message = f"nombre de colonnes différent de l'en-tête ({expected} attendues)"
+    listed = [(int(lines[i]), WHOLE_LINE, f"{int(counts[i])} colonne(s)", message) for i in bad[:MAX_LISTED_LINES]]
+    if len(bad) > MAX_LISTED_LINES:
+        others = len(bad) - MAX_LISTED_LINES
+        listed.append(
+            (
+                int(lines[bad[MAX_LISTED_LINES]]),
+                WHOLE_LINE,
+                f"{_count(others)} autre(s) ligne(s)",
+                f"{message} : {_count(others)} autre(s) ligne(s) non listée(s)",
+            )
+        )
+    return listed
+
+
+def _field_counts(lines: list[str], sep: str) -> np.ndarray:
     """Fields per line; 0 for a blank line, or a line of separators only with the header's count (an empty
     spreadsheet row). ``;;;`` under a two-column header is a malformed line, not a blank one."""
-    expected = lines[0].count(sep) + 1 if lines else 0
-    counts = []
-    for line in lines:
-        count = line.count(sep) + 1
-        empty = not line.replace(sep, "").strip()
-        counts.append(0 if not line.strip() or (empty and count == expected) else count)
-    return counts
+    if not lines:
+        return np.zeros(0, dtype=np.int64)
+    array = pa.array(lines, type=pa.large_string())  # Arrow's kernels: one C pass per rule, not a Python loop
+    count = pc.add(pc.count_substring(array, sep), 1)
+    blank = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(array)), 0)
+    empty = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(pc.replace_substring(array, sep, ""))), 0)
+    zero = pc.or_(blank, pc.and_(empty, pc.equal(count, count[0])))
+    return pc.if_else(zero, 0, count).to_numpy(zero_copy_only=False)
 
 
 def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
@@ -231,12 +282,12 @@ def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
     lines = text.split("\n")
     if lines and lines[-1].strip() == "":
         lines = lines[:-1]
-    counts = _field_counts(lines, sep)
-    numbers = list(range(header_line, header_line + len(lines)))
-    malformed = _field_count_problems(numbers[1:], counts[1:], counts[0])
+    counts = np.asarray(_field_counts(lines, sep), dtype=np.int64)
+    numbers = np.arange(header_line, header_line + len(lines))
+    malformed = _field_count_problems(numbers[1:], counts[1:], int(counts[0])) if len(lines) else []
     if malformed:
-        keep = [i for i, count in enumerate(counts) if i == 0 or count in (0, counts[0])]
-        lines, counts, numbers = [lines[i] for i in keep], [counts[i] for i in keep], [numbers[i] for i in keep]
+        keep = np.flatnonzero((counts == 0) | (counts == counts[0]))  # the header always
+        lines, counts, numbers = [lines[i] for i in keep], counts[keep], numbers[keep]
         text = "\n".join(lines) + "\n"
     try:
         table = pd.read_csv(
@@ -257,8 +308,8 @@ def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
     if len(table) != len(lines) - 1:  # e.g. a lone carriage return as line end: fall back to the csv module
         return _read_quoted(text, sep, header_line)
     table.index = numbers[1:]
-    blank = [count == 0 for count in counts[1:]]
-    table = table[~pd.Series(blank, index=table.index)] if any(blank) else table
+    blank = counts[1:] == 0
+    table = table[~blank] if blank.any() else table
     table.attrs["problems"] = malformed
     return table
 
@@ -289,21 +340,12 @@ def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:
     return table
 
 
-@functools.lru_cache(maxsize=2)
-def _read_workbook(data: bytes, sheet: str | None) -> workbook.Sheet | str:
-    """The worker's answer (or refusal), kept for the next call: the import page reads a file twice
-    (its columns, then the whole check), and a hostile file must cost one worker run, not two."""
-    try:
-        return workbook.read(data, sheet)
-    except workbook.WorkbookError as exc:
-        return str(exc)
-
-
 def _read_excel(data: bytes, sheet: str | None) -> pd.DataFrame:
     """The chosen sheet (workbook.read: bounded worker), from its header row; index = row number in the sheet."""
-    read = _read_workbook(data, sheet)
-    if isinstance(read, str):
-        raise _Stop(read)
+    try:
+        read = workbook.read(data, sheet)
+    except workbook.WorkbookError as exc:
+        raise _Stop(str(exc)) from None
     rows = read.rows
     header_row = 0
     for i, row in enumerate(rows[:30]):
@@ -321,11 +363,41 @@ def _read_excel(data: bytes, sheet: str | None) -> pd.DataFrame:
     table = table[~blank]
     table.attrs["sheet"] = read.name
     table.attrs["percent_cells"] = read.percent_cells
+    table.attrs["risks"] = read.risks
     return table
 
 
-def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataFrame:
-    """Any accepted file -> a table of strings indexed by physical line (row) number in the file."""
+TABLES_KEPT = 2
+_tables: collections.OrderedDict[tuple, pd.DataFrame | _Stop] = collections.OrderedDict()
+_tables_lock = threading.Lock()
+
+
+def read_table(data: bytes, filename: str, sheet: str | None = None, sha: str | None = None) -> pd.DataFrame:
+    """Any accepted file -> a table of strings indexed by physical line (row) number in the file.
+
+    Read once per content: the import page asks for the columns, then for the whole check, and again on
+    every rerun; the last TABLES_KEPT tables (or refusals) are kept by sha256. The table is shared: never
+    modify it."""
+    key = (sha or hashlib.sha256(data).hexdigest(), filename.lower().rsplit(".", 1)[-1], sheet)
+    with _tables_lock:
+        kept = _tables.get(key)
+        if kept is not None:
+            _tables.move_to_end(key)
+    if kept is None:
+        try:
+            kept = _read_table(data, filename, sheet)
+        except _Stop as stop:
+            kept = stop
+        with _tables_lock:
+            _tables[key] = kept
+            while len(_tables) > TABLES_KEPT:
+                _tables.popitem(last=False)
+    if isinstance(kept, _Stop):
+        raise kept.again()
+    return kept
+
+
+def _read_table(data: bytes, filename: str, sheet: str | None) -> pd.DataFrame:
     if not data or not data.strip():
         raise _Stop("le fichier est vide")
     if data[:4] == OLE_MAGIC or filename.lower().endswith(".xls"):
@@ -346,8 +418,9 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataF
             "le fichier n'est pas un tableau : une seule colonne trouvée (séparateur ; , ou tabulation)",
             value=str(table.columns[0])[:80] if len(table.columns) else "",
         )
-    if len(set(table.columns)) != len(table.columns):
-        twice = sorted({c for c in table.columns if list(table.columns).count(c) > 1})
+    names = pd.Index(list(table.columns), dtype=object)  # plain Python strings: one pass, not element by element
+    if names.has_duplicates:
+        twice = sorted(set(names[names.duplicated()]))
         raise _Stop("colonnes en double dans l'en-tête", value=", ".join(twice)[:120])
     return table
 
@@ -356,18 +429,69 @@ def read_table(data: bytes, filename: str, sheet: str | None = None) -> pd.DataF
 
 
 def to_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators."""
+    """(numbers, is_missing_marker): decimal comma or point, spaces as thousands separators; a value that
+    may be read two ways (« 76.954 ») is read as its column shows (see read_numbers), else as a decimal."""
+    numbers, missing, _ = read_numbers(text)
+    return numbers, missing
+
+
+# one mark followed by exactly three digits, 1-3 digits before (not 0): « 76.954 », « 1,234 »
+TWO_WAYS = re.compile(r"^[+-]?[1-9]\d{0,2}[.,]\d{3}$")
+
+
+def read_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(numbers, is_missing_marker, thousands_reading): ``thousands_reading`` is NaN except where a value
+    can be read two ways and its column does not tell which: « 76.954 » is 76,954 or 76 954.
+
+    The column tells when it shows the mark as a decimal one elsewhere (« 12,5 », « 0,954 », « 1.234,5 »
+    for the comma) or as a thousands separator (« 1.234.567 », « 1.234,5 » for the point); a mark is a
+    thousands separator where the other one is the decimal mark. Spaces as thousands separators
+    (« 674 624 ») tell nothing about the point or the comma: such a value stays a question."""
     clean = text.astype(str).str.strip()
     missing = clean.str.lower().isin(MISSING_MARKERS)
     numbers = pd.to_numeric(clean.str.replace(",", ".", regex=False).where(~missing), errors="coerce")
     slow = numbers.isna() & ~missing  # only these need the thousands-separator rules
     if slow.any():
         numbers[slow] = _to_numbers_slow(clean[slow])
-    return numbers.astype(float), missing
+    numbers = numbers.astype(float)
+    thousands = pd.Series(np.nan, index=text.index)
+    uniques = pd.Series(clean[~missing].unique(), dtype=object)
+    two_ways = uniques.str.match(TWO_WAYS)
+    if not two_ways.any():
+        return numbers, missing, thousands
+    other = uniques[~two_ways]
+    shows = {mark: _shows(other, mark) for mark in ".,"}
+    resolved, questions = {}, []
+    for value in uniques[two_ways]:
+        mark = "." if "." in value else ","
+        decimal = shows[mark]["decimal"] or shows["," if mark == "." else "."]["thousands"]
+        grouping = shows[mark]["thousands"] or shows["," if mark == "." else "."]["decimal"]
+        if grouping and not decimal:
+            resolved[value] = float(value.replace(mark, ""))
+        elif not decimal:
+            questions.append(value)
+    if resolved:
+        grouped = clean.isin(list(resolved))
+        numbers[grouped] = clean[grouped].map(resolved).astype(float)
+    if questions:
+        asked = clean.isin(questions)
+        thousands[asked] = clean[asked].str.replace(r"[.,]", "", regex=True).astype(float)
+    return numbers, missing, thousands
+
+
+def _shows(values: pd.Series, mark: str) -> dict[str, bool]:
+    """Whether the column's other values use ``mark`` as a decimal mark or as a thousands separator."""
+    m, o = re.escape(mark), re.escape("," if mark == "." else ".")
+    decimal = values.str.match(rf"^[+-]?\d*{m}\d+$") | values.str.match(rf"^[+-]?\d{{1,3}}(?:{o}\d{{3}})+{m}\d+$")
+    grouping = values.str.match(rf"^[+-]?\d{{1,3}}(?:{m}\d{{3}}){{2,}}(?:{o}\d+)?$")
+    grouping |= values.str.match(rf"^[+-]?\d{{1,3}}(?:{m}\d{{3}})+{o}\d+$")
+    return {"decimal": bool(decimal.any()), "thousands": bool(grouping.any())}
 
 
 def _to_numbers_slow(clean: pd.Series) -> pd.Series:
     clean = clean.str.replace(r"[ \u00a0\u202f]", "", regex=True)  # thousands separators (not line breaks)
+    groups = clean.str.match(r"^[+-]?\d{1,3}(?:(?:\.\d{3}){2,}|(?:,\d{3}){2,})$")  # « 1.234.567 »: one mark, twice
+    clean = clean.where(~groups, clean.str.replace(r"[.,]", "", regex=True))
     both = clean.str.contains(",", regex=False) & clean.str.contains(".", regex=False)
     if both.any():  # "1.234,5" or "1,234.5": the last mark is the decimal one
         comma_last = clean[both].str.rfind(",") > clean[both].str.rfind(".")
@@ -523,23 +647,12 @@ def parse_upload(
                 ]
             )
         )
-    sha = hashlib.sha256(data).hexdigest()
     if len(data) > max_bytes:
-        raise UploadError(
-            _problems(
-                [
-                    (
-                        pd.NA,
-                        "",
-                        f"{len(data)} octets",
-                        f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo)",
-                    )
-                ]
-            )
-        )
+        raise UploadError(too_large(len(data), max_bytes))
+    sha = hashlib.sha256(data).hexdigest()
     malformed: list[tuple] = []
     try:
-        table = read_table(data, filename, sheet)
+        table = read_table(data, filename, sheet, sha)
         malformed = table.attrs.get("problems") or []  # malformed lines: listed with every other problem
         frame, layout, used, problems = _to_long(table, indicator, column, year, level)
     except _Stop as stop:
@@ -556,6 +669,7 @@ def parse_upload(
             "pourcentage lues comme des pourcentages (0,113 affiché 11,3 % -> 11,3)",
         )
         parsed.warnings = pd.concat([_problems([note]), parsed.warnings], ignore_index=True)
+    parsed.risks = list(table.attrs.get("risks") or [])
     return parsed
 
 
@@ -691,7 +805,7 @@ def _check(
     years = years.astype(float)
     flag(years.isna(), "year", frame["year"], "année illisible (quatre chiffres attendus, ex. 2021)")
     flag((years < 1900) | (years > 2100), "year", frame["year"], "année hors de 1900–2100")
-    values, missing = to_numbers(frame["value"])
+    values, missing, thousands = read_numbers(frame["value"])
     flag(values.isna() & ~missing, "value", frame["value"], NOT_A_NUMBER)
     flag(values.notna() & ~np.isfinite(values), "value", frame["value"], "valeur non finie")
     entries = catalogue.load()
@@ -701,7 +815,20 @@ def _check(
         indicator_ids.map({i: b[0] for i, b in bounds.items()}),
         indicator_ids.map({i: b[1] for i, b in bounds.items()}),
     )
-    outside = np.isfinite(values) & ((values < low.astype(float)) | (values > high.astype(float)))
+    low, high = low.astype(float), high.astype(float)
+    question = thousands.notna()
+    if question.any():  # « 76.954 »: one reading out of the indicator's range settles it, else it is asked
+        decimal_fits = values.between(low, high)
+        thousands_fits = thousands.between(low, high)
+        values = values.where(~(question & thousands_fits & ~decimal_fits), thousands)
+        flag(
+            question & decimal_fits & thousands_fits,
+            "value",
+            frame["value"],
+            "nombre ambigu : le point ou la virgule suivi de 3 chiffres peut séparer les milliers ou les décimales, "
+            "et la colonne ne dit pas lequel (« 76.954 » : 76 954 ou 76,954 ?) ; écrivez 76954 ou 76,954",
+        )
+    outside = np.isfinite(values) & ((values < low) | (values > high))
     for message in indicator_ids[outside].map(messages).unique():
         flag(outside & (indicator_ids.map(messages) == message), "value", frame["value"], message)
     variants_given = frame["variant"].notna().any()
@@ -731,15 +858,37 @@ def _check(
     )[keep]
     out["year"] = out["year"].astype("int64")
     out["source_id"] = out["indicator_id"].map(default_source)
-    duplicated = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index).duplicated(keep=False)
-    if duplicated.any():
-        dups = out[duplicated]
-        lines = dups.reset_index().groupby(KEY)["index"].transform(lambda g: ", ".join(map(str, g[:5])))
+    keys = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index)
+    duplicated = keys.duplicated(keep=False)
+    if duplicated.any():  # the first MAX_LISTED_LINES lines listed with their key's first lines, the rest counted
+        group = keys[duplicated].groupby(KEY, sort=False).ngroup()
+        listed = group[group.isin(group.iloc[:MAX_LISTED_LINES].unique())]
+        lines = (
+            pd.Series(listed.index, index=listed.index)
+            .groupby(listed.to_numpy())
+            .transform(lambda g: ", ".join(map(str, g[:5])))
+        )
+        lines = lines.iloc[:MAX_LISTED_LINES]
         problems.append(
-            _frame(dups.index.to_series(), names["territory_code"], dups["territory_code"], "").assign(
-                message=[f"clé en double (lignes {ln})" for ln in lines]
+            _frame(lines.index.to_series(), names["territory_code"], out.loc[lines.index, "territory_code"], "").assign(
+                message=("clé en double (lignes " + lines.astype(str) + ")").to_numpy()
             )
         )
+        others = int(duplicated.sum()) - len(lines)
+        if others:
+            first = group.index[len(lines)]
+            problems.append(
+                _problems(
+                    [
+                        (
+                            first,
+                            names["territory_code"],
+                            f"{_count(others)} autre(s) ligne(s)",
+                            f"clé en double : {_count(others)} autre(s) ligne(s) non listée(s)",
+                        )
+                    ]
+                )
+            )
         out = out[~duplicated]
     try:
         validated = validate_indicators(out, lazy=True) if len(out) else out[COLUMNS]
@@ -811,8 +960,24 @@ def _schema_problems(errors: SchemaErrors, frame: pd.DataFrame, names: dict[str,
     return problems
 
 
+def too_large(size: int, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
+    """The one problem of a file over the size limit (said before anything is read)."""
+    return _problems(
+        [
+            (
+                pd.NA,
+                "",
+                f"{_count(size)} octets",
+                f"le fichier dépasse la taille maximale ({max_bytes // 1024 // 1024} Mo) : rien n'a été lu",
+            )
+        ]
+    )
+
+
 def candidate_columns(data: bytes, filename: str) -> list[str]:
     """Columns of a wide file that end with a year (what the analyst can map to an indicator)."""
+    if len(data) > MAX_BYTES:
+        return []
     try:
         table = read_table(data, filename)
     except _Stop:

@@ -1,7 +1,10 @@
 """``python -m indicators.upload``: scripted imports with the same validation as the page.
 
-Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed) or values far from
-the indicator's history (upload_meaning; --force publishes anyway and the version records it), 2 usage error.
+Exit codes: 0 valid (published unless --dry-run), 1 invalid file (every problem printed), or values far from
+the indicator's history (upload_meaning), or a workbook with macros, external links or web formulas
+(--confirm, alias --force, publishes anyway and the version records it), or a damaged, full or read-only
+store (a French sentence, never a traceback: docs/store-faults.md), 2 usage error (a missing --store
+folder, a rollback without --based-on and no terminal to confirm it).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from indicators.core.errors import StoreDamaged, StoreMissing
 from indicators.publishing import upload, upload_meaning
 from indicators.storage import versions
 
@@ -25,6 +29,19 @@ def _report(parsed: upload.ParsedUpload) -> str:
     if len(parsed.warnings):
         lines.append(f"{len(parsed.warnings)} avertissement(s) :\n{upload.problems_text(parsed.warnings)}")
     return "\n".join(lines)
+
+
+def read_bounded(path: Path, max_bytes: int = upload.MAX_BYTES) -> bytes:
+    """The file's bytes, its size checked first: a 1 GB file is refused without being read (a pipe or a
+    device that grows past the limit is cut at ``max_bytes`` + 1 and refused too)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise upload.UploadError(upload.too_large(size, max_bytes))
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise upload.UploadError(upload.too_large(len(data), max_bytes))
+    return data
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,15 +59,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rollback", type=int, metavar="VERSION", help="republier le contenu d'une version")
     parser.add_argument("--versions", action="store_true", help="lister les versions")
     parser.add_argument(
+        "--repair", action="store_true", help="réécrire le repère de la version publiée s'il est endommagé"
+    )
+    parser.add_argument(
         "--based-on",
         type=int,
         metavar="VERSION",
-        help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis",
+        help="version publiée sur laquelle l'action se fonde : refusée si la version publiée a changé depuis "
+        "(requise pour --rollback, sauf confirmation au terminal)",
     )
     parser.add_argument(
+        "--confirm",
         "--force",
+        dest="force",
         action="store_true",
-        help="publier malgré des valeurs très éloignées de l'historique de l'indicateur (consigné dans la version)",
+        help="publier malgré l'alerte (consigné dans la version) : valeurs très éloignées de l'historique de "
+        "l'indicateur (dont un facteur 1 000), classeur avec macros, liaisons externes ou formules web",
     )
     parser.add_argument("--publisher", default="", help="producteur du fichier (cité sous chaque chiffre importé)")
     parser.add_argument("--title", default="", help="titre de la publication (par défaut le nom du fichier)")
@@ -63,27 +87,49 @@ def main(argv: list[str] | None = None) -> int:
         "5 caractères = commune, 9 chiffres = EPCI)",
     )
     args = parser.parse_args(argv)
+    if args.store is not None and not args.store.is_dir():
+        print(
+            f"dossier du store introuvable : {args.store} (construisez-le avec « make data » ou corrigez --store)",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        return _run(parser, args)
+    except (StoreDamaged, StoreMissing) as exc:
+        message = (
+            exc.user_message if isinstance(exc, StoreDamaged) else "le store n'est pas construit : lancez « make data »"
+        )
+        print(f"{message}\n(détail : {exc})", file=sys.stderr)
+        return 1
+    except versions.StoreWriteError as exc:
+        print(f"action impossible : {exc}", file=sys.stderr)
+        return 1
 
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    pointer = versions.pointer(args.store)
+    if pointer.damage:
+        print(pointer.damage, file=sys.stderr)
+    if args.repair:
+        found = versions.repair(args.who, args.store)
+        print(
+            f"repère rétabli sur la version {found.version}" if found.damage else "le repère est intact : rien à faire"
+        )
+        return 0
     if args.versions:
         print(versions.history(args.store).drop(columns=["sha256"]).to_string(index=False))
         return 0
     if args.rollback is not None:
-        try:
-            record = versions.rollback(args.rollback, args.who, args.store, based_on=args.based_on)
-        except versions.VersionError as exc:
-            print(f"retour arrière impossible : {exc}", file=sys.stderr)
-            return 1
-        print(
-            f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
-            f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"
-        )
-        return 0
+        return _rollback(args, pointer.version)
     if args.file is None:
-        parser.error("FILE est requis (sauf avec --versions ou --rollback)")
+        parser.error("FILE est requis (sauf avec --versions, --repair ou --rollback)")
     try:
-        data = args.file.read_bytes()
+        data = read_bounded(args.file)
     except OSError as exc:
         print(f"{args.file}: illisible ({exc.strerror})", file=sys.stderr)
+        return 1
+    except upload.UploadError as error:
+        print(f"{args.file.name}: {upload.problems_text(error.problems)}", file=sys.stderr)
         return 1
     try:
         parsed = upload.parse_upload(
@@ -113,8 +159,13 @@ def main(argv: list[str] | None = None) -> int:
             + upload_meaning.comparison_text(meaning).to_string(index=False),
             file=sys.stderr,
         )
-    if doubtful and not args.force:
-        print("rien n'a été publié : vérifiez l'indicateur choisi, ou relancez avec --force", file=sys.stderr)
+    for risk in parsed.risks:
+        print(f"classeur à vérifier : {risk}", file=sys.stderr)
+    if (doubtful or parsed.risks) and not args.force:
+        print(
+            "rien n'a été publié : vérifiez le fichier et l'indicateur choisi, ou relancez avec --confirm",
+            file=sys.stderr,
+        )
         return 1
     changes = versions.preview(parsed.rows, args.store)
     counts = changes["status"].value_counts()
@@ -130,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             parsed.sha256,
             args.store,
             based_on=args.based_on,
-            forced=[m.summary() for m in doubtful] or None,
+            forced=upload_meaning.overrides(doubtful, parsed.risks),
             source=None  # --source names a catalogue source; otherwise the file is its own source
             if args.source
             else versions.imported_source(
@@ -140,8 +191,49 @@ def main(argv: list[str] | None = None) -> int:
     except versions.VersionError as exc:
         print(f"publication impossible : {exc}", file=sys.stderr)
         return 1
-    forced = " (malgré l'alerte sur les valeurs, --force)" if record.get("forced") else ""
+    forced = " (malgré l'alerte, --confirm)" if record.get("forced") else ""
     print(f"version {record['id']} publiée par {record['who']}{forced}")
+    return 0
+
+
+def _undone(now: int, target: int, store_dir: Path | None) -> str:
+    """What a rollback to ``target`` would undo, from the current version's record."""
+    if now == 0:
+        return f"version publiée : la table de base ; le retour arrière republiera le contenu de la version {target}"
+    record = versions.meta(now, store_dir)
+    if record.get("kind") == "rollback":
+        what = f"retour arrière à la version {record.get('target')}"
+    else:
+        what = f"publication de {record.get('filename') or '—'}"
+    what = f"la version {now} ({what} par {record.get('who')} le {record.get('when')})"
+    return f"version publiée : {what} ; le retour arrière republiera le contenu de la version {target}"
+
+
+def _rollback(args: argparse.Namespace, now: int) -> int:
+    """A rollback names the version it undoes (--based-on), or shows it and asks at a terminal."""
+    based_on = args.based_on
+    if based_on is None:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            print(
+                f"retour arrière refusé : précisez --based-on {now} (la version publiée que vous annulez) ; "
+                f"{_undone(now, args.rollback, args.store)}",
+                file=sys.stderr,
+            )
+            return 2
+        print(_undone(now, args.rollback, args.store))
+        if input("Confirmer le retour arrière ? [o/N] ").strip().lower() not in ("o", "oui", "y", "yes"):
+            print("rien n'a été fait")
+            return 1
+        based_on = now  # refused if someone publishes between the question and the answer
+    try:
+        record = versions.rollback(args.rollback, args.who, args.store, based_on=based_on)
+    except versions.VersionError as exc:
+        print(f"retour arrière impossible : {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
+        f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"
+    )
     return 0
 
 

@@ -6,7 +6,8 @@
 - ``check(rows, published)``: each indicator of the file against its own last published values for the
   same territories. Suspicious when, among the territories both have, most (more than ``MOST``) are
   more than ``RATIO``x or below 1/``RATIO`` of their last value, or when the file's median moved by
-  more than ``SIGMAS`` standard deviations of the last values across territories. A suspicious file is
+  more than ``SIGMAS`` standard deviations of the last values across territories, or when any one
+  territory is ``FACTOR_1000`` times above or below its last value (« 76,954 » for 76 954). A suspicious file is
   refused by the CLI without ``--force`` and needs an explicit confirmation on the page.
 """
 
@@ -23,6 +24,7 @@ from indicators.core.formatting import format_number, format_value
 RATIO = 3.0
 MOST = 0.5
 SIGMAS = 3.0
+FACTOR_1000 = 300  # one territory this many times above or below its last value: a factor 1 000 slip
 MIN_FOR_SPREAD = 3  # territories needed before the median-shift rule applies
 SHOWN = 5  # territories listed in the comparison (then the median)
 
@@ -100,6 +102,14 @@ def _one(rows: pd.DataFrame, published: pd.DataFrame, indicator_id: str) -> Mean
             f"{int(far.sum())} territoire(s) sur {len(comparable)} ont une valeur plus de {RATIO:g} fois "
             f"supérieure ou inférieure à leur dernière valeur publiée"
         )
+    thousandfold = (comparable["ratio"] >= FACTOR_1000) | (comparable["ratio"] <= 1 / FACTOR_1000)
+    if thousandfold.any():  # one territory is enough: a thousands separator read as a decimal mark, or the reverse
+        codes = ", ".join(comparable.loc[thousandfold, "territory_code"].astype(str).head(SHOWN))
+        reasons.append(
+            f"{int(thousandfold.sum())} territoire(s) ({codes}) ont une valeur au moins {format_number(FACTOR_1000)} "
+            "fois plus grande ou plus petite que leur dernière valeur publiée : un séparateur de milliers lu comme "
+            "une virgule (ou l'inverse) ?"
+        )
     median_file = float(joined["file_value"].median()) if len(joined) else None
     median_last = float(joined["last_value"].median()) if len(joined) else None
     spread = float(joined["last_value"].std()) if len(joined) >= MIN_FOR_SPREAD else None
@@ -108,7 +118,8 @@ def _one(rows: pd.DataFrame, published: pd.DataFrame, indicator_id: str) -> Mean
             f"la médiane du fichier s'écarte de {format_number(abs(median_file - median_last) / spread, 1)} "
             f"écarts-types de la médiane des dernières valeurs publiées (seuil {format_number(SIGMAS)})"
         )
-    shown = pd.concat([comparable[far], comparable[~far]]).head(SHOWN) if len(comparable) else comparable
+    order = [comparable[thousandfold], comparable[far & ~thousandfold], comparable[~far]]
+    shown = pd.concat(order).head(SHOWN) if len(comparable) else comparable
     comparison = shown[["territory_code", "file_value", "last_value", "last_year", "ratio"]].reset_index(drop=True)
     if median_file is not None:
         comparison.loc[len(comparison)] = [
@@ -133,6 +144,11 @@ def check(rows: pd.DataFrame, published: pd.DataFrame) -> list[Meaning]:
 
 def suspicious(meanings: list[Meaning]) -> list[Meaning]:
     return [m for m in meanings if m.suspicious]
+
+
+def overrides(doubtful: list[Meaning], risks: list[str]) -> list[dict] | None:
+    """What the version records when the analyst publishes despite the alerts (None: no alert)."""
+    return [m.summary() for m in doubtful] + ([{"workbook": risks}] if risks else []) or None
 
 
 def comparison_text(meaning: Meaning) -> pd.DataFrame:

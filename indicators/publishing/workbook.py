@@ -14,6 +14,10 @@ raises ``WorkbookError`` whose message says what was refused (in French, for the
    the cell's name; the sheet read is the named one, else the first *visible* sheet with a territory
    code header, else the first visible sheet.
 
+4. What the cached values may hide is told (``risks``): macros, links to other files, data connections
+   and web formulas (WEBSERVICE, FILTERXML…); the CLI and the page refuse to publish unless confirmed.
+   Reading errors are explained in French (``explain``), never by an exception's name.
+
 The worker only imports the standard library and python-calamine, and sends JSON back (never pickle).
 """
 
@@ -55,6 +59,29 @@ class WorkbookError(Exception):
     """The workbook is refused; the message says why (and what was too large)."""
 
 
+RESAVE = "ouvrez-le dans un tableur et enregistrez-le de nouveau en XLSX, ou enregistrez les données en CSV"
+EXPLAINED = {  # exception class name -> what it means for the analyst (never the class name itself)
+    "BadZipFile": "le fichier n'est pas une archive XLSX lisible (abîmé, tronqué ou d'un autre format)",
+    "ZipError": "l'archive du classeur est abîmée (fichier tronqué ou mal copié)",
+    "LargeZipFile": "l'archive du classeur est trop grande",
+    "EOFError": "le fichier s'arrête avant la fin : il est tronqué",
+    "NotImplementedError": "l'archive du classeur utilise une compression inconnue des tableurs",
+    "RuntimeError": "l'archive du classeur est chiffrée",
+    "PasswordError": "le classeur est protégé par un mot de passe : enregistrez-en une copie sans mot de passe",
+    "XmlError": "une partie XML du classeur est mal formée (fichier abîmé ou produit par un outil non conforme)",
+    "ParseError": "une partie XML du classeur est mal formée (fichier abîmé ou produit par un outil non conforme)",
+    "WorksheetNotFound": "une feuille annoncée par le classeur est absente de l'archive",
+    "CalamineError": "le contenu du classeur ne suit pas le format XLSX (cellule ou partie illisible)",
+}
+
+
+def explain(exc: BaseException) -> str:
+    """A reading error in French, with what to do; never the exception's name or text."""
+    names = [cls.__name__ for cls in type(exc).__mro__]
+    what = next((EXPLAINED[n] for n in names if n in EXPLAINED), "le classeur ne suit pas le format XLSX")
+    return f"classeur illisible : {what} ; {RESAVE}" if "mot de passe" not in what else f"classeur illisible : {what}"
+
+
 @dataclass
 class Sheet:
     name: str
@@ -63,6 +90,7 @@ class Sheet:
     first_column: int  # 0-based column index of rows[i][0]
     sheets: list[str] = field(default_factory=list)  # every sheet name (for messages)
     percent_cells: int = 0  # cells multiplied by 100 because they are formatted as percentages
+    risks: list[str] = field(default_factory=list)  # macros, external links, web formulas (see risks())
     seconds: float = 0.0
     worker_peak_mib: float = 0.0
 
@@ -97,7 +125,7 @@ def precheck(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise WorkbookError(f"le classeur ne peut pas être lu : pas un fichier XLSX ({type(exc).__name__})") from None
+        raise WorkbookError(explain(exc)) from None
     if len(infos) > MAX_PARTS:
         raise WorkbookError(f"le classeur a trop de parties ({len(infos)}, limite {MAX_PARTS})")
     total = 0
@@ -123,7 +151,7 @@ def _check_dimension(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
         with archive.open(info) as handle:
             head = handle.read(8192)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise WorkbookError(f"la partie {info.filename[:80]} est illisible ({type(exc).__name__})") from None
+        raise WorkbookError(f"la partie {info.filename[:80]} : {explain(exc)}") from None
     match = DIMENSION.search(head)
     if not match or not match.group(3):
         return
@@ -164,7 +192,7 @@ def read(data: bytes, sheet: str | None = None, seconds: float = WORKER_SECONDS)
                 f"la lecture du classeur demande plus de {_mib(WORKER_MEMORY)} de mémoire : il déclare "
                 "trop de cellules ou est mal formé, enregistrez les données en CSV"
             )
-        raise WorkbookError("le classeur ne peut pas être lu (erreur du lecteur XLSX)")
+        raise WorkbookError(f"classeur illisible : le lecteur XLSX s'est arrêté sur ce fichier ; {RESAVE}")
     head, _, body = done.stdout.partition(b"\n")
     answer = json.loads(head)
     if "error" in answer:
@@ -172,7 +200,7 @@ def read(data: bytes, sheet: str | None = None, seconds: float = WORKER_SECONDS)
     height, width = answer["height"], answer["width"]
     cells = body.decode("utf-8").split("\x00") if height * width else []
     if len(cells) != height * width:
-        raise WorkbookError("le classeur ne peut pas être lu (réponse du lecteur incohérente)")
+        raise WorkbookError(f"classeur illisible : la lecture a donné un tableau incohérent ; {RESAVE}")
     return Sheet(
         name=answer["name"],
         rows=[cells[i * width : (i + 1) * width] for i in range(height)],
@@ -180,6 +208,7 @@ def read(data: bytes, sheet: str | None = None, seconds: float = WORKER_SECONDS)
         first_column=answer["first_column"],
         sheets=answer["sheets"],
         percent_cells=answer["percent_cells"],
+        risks=answer.get("risks", []),
         seconds=elapsed,
         worker_peak_mib=answer["peak_kib"] / 1024,
     )
@@ -275,6 +304,63 @@ def _cells(pattern: re.Pattern, xml: bytes) -> list[tuple[int, int]]:
     return out
 
 
+WEB_FUNCTIONS = re.compile(
+    rb"\b(?:_xlfn\.|_xludf\.)?(WEBSERVICE|FILTERXML|RTD|CALL|REGISTER\.ID|IMPORTXML|IMPORTHTML|IMPORTDATA|IMPORTFEED"
+    rb"|IMPORTRANGE|ENCODEURL)\s*\(",
+    re.IGNORECASE,
+)
+TARGET = re.compile(rb'Target="([^"]{0,300})')
+RISKS_SHOWN = 3  # cells named per sheet and kind
+
+
+def risks(archive: zipfile.ZipFile, sheets: dict[str, str]) -> list[str]:
+    """What the cached values of a workbook may hide, in French: macros, links to other files or
+    connections (the values came from elsewhere, maybe stale) and formulas that fetch from the web."""
+    names = archive.namelist()
+    found = []
+    for name in names:
+        low = name.lower()
+        if low.endswith("vbaproject.bin"):
+            found.append(f"macros VBA ({name[:80]}) : elles ne sont pas exécutées, le classeur est lu tel quel")
+        elif low.startswith("xl/macrosheets/"):
+            found.append(f"feuille de macros Excel 4 ({name[:80]})")
+        elif low.startswith("xl/externallinks/") and low.endswith(".xml"):
+            rels = name.rsplit("/", 1)
+            rels_name = f"{rels[0]}/_rels/{rels[1]}.rels"
+            target = ""
+            if rels_name in names and archive.getinfo(rels_name).file_size < MIB:
+                match = TARGET.search(archive.read(rels_name))
+                target = f" vers « {match.group(1).decode('utf-8', errors='replace')[:120]} »" if match else ""
+            found.append(f"liaison externe{target} : des valeurs viennent d'un autre fichier, peut-être pas à jour")
+        elif low in ("xl/connections.xml",) or low.startswith("xl/querytables/"):
+            found.append(f"connexion à des données externes ({name[:80]})")
+    by_part = {part: sheet for sheet, part in sheets.items()}
+    for name in names:
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        xml = archive.read(name)
+        if b"<f" not in xml and b":f" not in xml:
+            continue
+        cells = []
+        for match in WEB_FUNCTIONS.finditer(xml):
+            start = match.start()
+            opened = max(xml.rfind(b"<f>", 0, start), xml.rfind(b"<f ", 0, start))
+            if opened < 0 or xml.rfind(b"</f>", 0, start) > opened:
+                continue  # the word in a text cell, not in a formula
+            cell = CELL_REF.search(xml, xml.rfind(b"<c ", 0, opened), opened)
+            ref = cell.group(1).decode() + cell.group(2).decode() if cell else "?"
+            cells.append((match.group(1).decode().upper(), ref))
+            if len(cells) >= RISKS_SHOWN:
+                break
+        for function, ref in cells:
+            sheet = by_part.get(name, name.rsplit("/", 1)[-1])
+            found.append(
+                f"formule web {function} en {ref} de la feuille « {sheet[:60]} » : la valeur lue est celle du dernier "
+                "calcul, venue d'internet"
+            )
+    return found
+
+
 def _has_code_header(rows: list[list]) -> bool:
     return any(str(v).strip().lower() in CODE_HEADERS for row in rows[:HEADER_SEARCH_ROWS] for v in row)
 
@@ -309,13 +395,13 @@ def _work(data: bytes, wanted: str | None) -> dict:
     except WorkbookError:
         raise
     except Exception as exc:  # calamine and zipfile raise many error types for broken workbooks
-        raise WorkbookError(f"le classeur ne peut pas être lu : {type(exc).__name__}") from None
+        raise WorkbookError(explain(exc)) from None
     try:
         name, sheet, rows = _choose(workbook, parts, states, wanted)
     except WorkbookError:
         raise
     except Exception as exc:
-        raise WorkbookError(f"la feuille ne peut pas être lue : {type(exc).__name__}") from None
+        raise WorkbookError(explain(exc)) from None
     start_row, start_col = sheet.start if rows and sheet.start else (0, 0)
     part = parts.get(name, "")
     xml = archive.read(part) if part in archive.namelist() else b""
@@ -346,6 +432,7 @@ def _work(data: bytes, wanted: str | None) -> dict:
         "first_column": start_col,
         "sheets": list(workbook.sheet_names),
         "percent_cells": percent,
+        "risks": risks(archive, parts),
     }
 
 
@@ -366,6 +453,8 @@ def _main() -> int:
         sys.stdout.buffer.write(json.dumps({"error": str(exc)}, ensure_ascii=False).encode() + b"\n")
     except MemoryError:
         return 3
+    except Exception as exc:  # a part that is not what it claims (XML, styles): said in French, not raised
+        sys.stdout.buffer.write(json.dumps({"error": explain(exc)}, ensure_ascii=False).encode() + b"\n")
     return 0
 
 

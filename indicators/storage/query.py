@@ -11,6 +11,7 @@ store's layout, for the scale bench) and returns plain pandas objects.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from indicators.core.errors import StoreDamaged
 from indicators.core.schema import COLUMNS
 
+log = logging.getLogger(__name__)
 _DATABASE = None
 _LOCK = threading.Lock()
 _LOCAL = threading.local()
@@ -62,7 +65,19 @@ def _quote(text: str) -> str:
 
 
 def _frame(sql: str, params: list, store_dir: Path | None, path: Path | None) -> pd.DataFrame:
-    return _cursor().execute(sql.format(src=_source(store_dir, path)), params).df()
+    return _run(sql.format(src=_source(store_dir, path)), params)
+
+
+def _run(sql: str, params: list) -> pd.DataFrame:
+    """Execute; a damaged file gives StoreDamaged (French for the page, DuckDB's words and the path for the log)."""
+    try:
+        return _cursor().execute(sql, params).df()
+    except (duckdb.IOException, duckdb.InvalidInputException) as exc:
+        log.error("store query failed: %s (%s)", exc, sql)
+        raise StoreDamaged(
+            f"store query failed: {exc}",
+            "Les données publiées sont illisibles : un administrateur doit vérifier le store (docs/store-faults.md).",
+        ) from exc
 
 
 def _in(column: str, values, params: list) -> str:
@@ -247,16 +262,9 @@ def notes(
     where = " AND ".join(
         ["territory_level = ?", _in("territory_code", code, params), _in("indicator_id", indicator_ids, params)]
     )
-    frame = (
-        _cursor()
-        .execute(
-            f"SELECT {', '.join(columns)} FROM read_parquet({_quote(str(path))}) WHERE {where}"
-            " ORDER BY indicator_id, year, kind",
-            params,
-        )
-        .df()
-    )
-    return _typed(frame)
+    sql = f"SELECT {', '.join(columns)} FROM read_parquet({_quote(str(path))}) WHERE {where}"
+    sql += " ORDER BY indicator_id, year, kind"
+    return _typed(_run(sql, params))
 
 
 def staff(codes=None, store_dir: Path | None = None) -> pd.DataFrame:
@@ -271,5 +279,5 @@ def staff(codes=None, store_dir: Path | None = None) -> pd.DataFrame:
     params: list = []
     where = _in("territory_code", codes, params)
     sql = f"SELECT {', '.join(columns)} FROM read_parquet({_quote(str(path))}) WHERE {where} ORDER BY 1, 2, 3"
-    frame = _cursor().execute(sql, params).df()
+    frame = _run(sql, params)
     return frame.astype({"territory_code": str, "year": int, "category": str, "value": float})

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from indicators.core.errors import StoreMissing  # noqa: F401 (re-exported: store.StoreMissing)
+from indicators.core.errors import (
+    STORE_REBUILD_HINT,
+    StoreDamaged,
+    StoreMissing,  # noqa: F401 (re-exported: store.StoreMissing)
+)
 from indicators.core.paths import (
     ADMIN_UNITS_FILE,
     COMMUNE_GEO_FOLDER,
@@ -34,13 +38,53 @@ def load_indicators(store_dir: Path | None = None) -> pd.DataFrame:
     return versions.table(store_dir=store_dir)
 
 
+def _read(path: Path) -> pd.DataFrame:
+    """A table of the store; an unreadable one is StoreDamaged (French for the page, the detail for the log)."""
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise StoreDamaged(
+            f"{path}: unreadable ({exc})", f"Une table des données ({path.stem}) est illisible : {STORE_REBUILD_HINT}."
+        ) from exc
+
+
 def load_population(store_dir: Path | None = None) -> pd.DataFrame:
-    return pd.read_parquet(_path(POPULATION_FILE, store_dir))
+    return _read(_path(POPULATION_FILE, store_dir))
 
 
 def load_territories(store_dir: Path | None = None) -> pd.DataFrame:
-    """Départements, EPCI and communes with their names and attachments (see territory_index)."""
-    return pd.read_parquet(_path(TERRITORIES_FILE, store_dir))
+    """Départements, EPCI and communes with their names and attachments (see territory_index). The population
+    of an EPCI or a commune is the store's latest legal population, with its year (the one the profile shows:
+    one number, the year travelling with it), else the index's own."""
+    from indicators.storage import query
+
+    index = _read(_path(TERRITORIES_FILE, store_dir))
+    legal = query.rows(["legal_population"], ["epci", "commune"], store_dir=store_dir)
+    return with_latest_population(index, legal)
+
+
+def with_latest_population(index: pd.DataFrame, legal: pd.DataFrame) -> pd.DataFrame:
+    """index with population / population_year replaced by each territory's latest row of ``legal`` (tidy rows
+    of legal_population) where it has one."""
+    if legal.empty:
+        return index
+    latest = (
+        legal.dropna(subset=["value"])
+        .sort_values("year")
+        .drop_duplicates(["territory_level", "territory_code"], keep="last")
+    )
+    found = index[["level", "code"]].merge(
+        latest.rename(columns={"territory_level": "level", "territory_code": "code"})[
+            ["level", "code", "value", "year"]
+        ],
+        how="left",
+        on=["level", "code"],
+    )
+    has = found["value"].notna().to_numpy()
+    out = index.copy()
+    out.loc[has, "population"] = found.loc[has, "value"].to_numpy(dtype=float)
+    out.loc[has, "population_year"] = found.loc[has, "year"].to_numpy(dtype=int)
+    return out
 
 
 def admin_units_path(store_dir: Path | None = None) -> Path:
@@ -49,7 +93,7 @@ def admin_units_path(store_dir: Path | None = None) -> Path:
 
 def load_admin_units(store_dir: Path | None = None) -> pd.DataFrame:
     """The 101 départements, 18 régions and France: level, code, name, region, zone, area_km2 (admin_units)."""
-    return pd.read_parquet(admin_units_path(store_dir))
+    return _read(admin_units_path(store_dir))
 
 
 def load_geometry(store_dir: Path | None = None):

@@ -28,30 +28,47 @@ analyst's preview or history showed) and is refused, with who published since, i
 moved. A lock whose holder is gone or stopped for more than ``LOCK_STALE`` seconds is broken (the lock
 file is replaced); the old holder then notices, before renaming or swapping anything, that its lock is
 no longer the store's lock and gives up.
+
+Damage (docs/store-faults.md): the pointer is only a shortcut. Each version folder carries a
+``manifest.json`` (size and sha256 of its files) and every publish or rollback is appended to the audit
+log ``versions/audit.jsonl`` after its pointer swap. A missing, unreadable or dangling CURRENT is
+recovered as the highest complete version (checked against its manifest) that the audit log knows as
+published; the damage is logged precisely and ``pointer().damage`` says it in French for the pages.
+Cleanup never deletes a folder the audit log or another version's record knows, and an id, once
+written, is never given again (a discarded phantom's id is recorded in the log). A corrupt snapshot is
+recomposed from the base and the chain. A full disk or a read-only store ends a publish with
+``StoreWriteError`` (a French sentence; nothing published, the debris removed or left for the next
+publish to clean).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from indicators.core import catalogue, layout
-from indicators.core.errors import StoreMissing
+from indicators.core.errors import STORE_REBUILD_HINT, StoreDamaged, StoreMissing
 from indicators.core.paths import INDICATORS_FILE, processed_dir
 from indicators.core.schema import COLUMNS, KEY
 
 VERSIONS_DIR = "versions"
 CURRENT = "CURRENT"
+AUDIT = "audit.jsonl"
+MANIFEST = "manifest.json"
+VERSION_FILES = ("rows.parquet", "changes.parquet", "meta.json")  # what a manifest vouches for
 LOCK_TIMEOUT = 120.0
 LOCK_STALE = 30.0  # a holder stopped (or gone) this long loses the lock
 CRASH_ENV = "RADAR_VERSIONS_CRASH_AT"
@@ -64,6 +81,28 @@ class VersionError(Exception):
 
 class StaleVersion(VersionError):
     """The current version is not the one the action was based on."""
+
+
+class StoreWriteError(VersionError):
+    """The store could not be written (disk full, read-only...): nothing was published."""
+
+
+log = logging.getLogger(__name__)
+
+WRITE_ERRORS = {
+    errno.ENOSPC: "le disque du store est plein",
+    errno.EDQUOT: "le quota disque du store est atteint",
+    errno.EROFS: "le store est en lecture seule",
+    errno.EACCES: "le store n'est pas accessible en écriture",
+    errno.EPERM: "le store n'est pas accessible en écriture",
+}
+
+
+def write_failure(exc: OSError, action: str = "publication") -> StoreWriteError:
+    """The French sentence for a failed write (no path, no exception text); the precise one goes to the log."""
+    log.error("store write failed during %s: %s", action, exc)
+    reason = WRITE_ERRORS.get(exc.errno, f"écriture impossible dans le store ({errno.errorcode.get(exc.errno, 'E?')})")
+    return StoreWriteError(f"{reason} : rien n'a été publié, la version publiée n'a pas changé")
 
 
 def _step(name: str) -> None:
@@ -131,12 +170,157 @@ def record_base(store_dir: Path | None = None) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class Pointer:
+    """The published version and, when CURRENT was damaged, the French sentence saying so (else None)."""
+
+    version: int
+    damage: str | None = None
+
+
+def _ids(folder: Path) -> list[int]:
+    with contextlib.suppress(FileNotFoundError):
+        return sorted(int(p.name) for p in folder.iterdir() if p.name.isdigit() and p.is_dir())
+    return []
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _manifest(folder: Path) -> dict:
+    return {
+        "files": {
+            name: {"size": (folder / name).stat().st_size, "sha256": _digest(folder / name)} for name in VERSION_FILES
+        }
+    }
+
+
+def complete(folder: Path) -> bool:
+    """A version folder whose files match its manifest (older folders, without one: meta and rows readable)."""
+    try:
+        files = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+        return all(
+            (folder / name).stat().st_size == files[name]["size"] and _digest(folder / name) == files[name]["sha256"]
+            for name in VERSION_FILES
+        )
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    try:
+        import pyarrow.parquet as pq
+
+        json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        pq.read_metadata(folder / "rows.parquet")
+        return True
+    except Exception:  # noqa: BLE001 (any unreadable file makes the folder incomplete)
+        return False
+
+
+def audit(store_dir: Path | None = None) -> list[dict] | None:
+    """The audit log's records (None when the store has none yet); a torn last line is skipped."""
+    path = _dir(store_dir) / AUDIT
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    records = []
+    for line in lines:
+        with contextlib.suppress(ValueError):
+            record = json.loads(line)
+            if isinstance(record, dict) and isinstance(record.get("id"), int):
+                records.append(record)
+    return records
+
+
+def _published_ids(records: list[dict] | None) -> set[int]:
+    return {r["id"] for r in records or [] if r.get("event") in ("publish", "rollback", "adopted")}
+
+
+def _append_audit(store_dir: Path | None, record: dict) -> None:
+    path = _dir(store_dir) / AUDIT
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+_RECOVERED: dict[Path, tuple[tuple, int]] = {}
+
+
+def recover(store_dir: Path | None = None) -> int:
+    """The version CURRENT should name: the highest complete version that the audit log knows as published
+    (a folder past the log's last publish is a killed publish's phantom); without a log, the highest complete.
+    Remembered while the versions folder and the audit log are unchanged (pages ask at every rerun)."""
+    folder = _dir(store_dir)
+    try:
+        log_stat = (folder / AUDIT).stat()
+        key = (folder.stat().st_mtime_ns, log_stat.st_size, log_stat.st_mtime_ns)
+    except FileNotFoundError:
+        key = (folder.stat().st_mtime_ns if folder.exists() else 0, None, None)
+    cached = _RECOVERED.get(folder)
+    if cached and cached[0] == key:
+        return cached[1]
+    _RECOVERED[folder] = (key, found := _recover(folder, store_dir))
+    return found
+
+
+def _recover(folder: Path, store_dir: Path | None) -> int:
+    records = audit(store_dir)
+    known = _published_ids(records)
+    for version in reversed(_ids(folder)):
+        if records is not None and (not known or version > max(known)):
+            continue
+        if complete(folder / _name(version)):
+            return version
+    return 0
+
+
+def pointer(store_dir: Path | None = None) -> Pointer:
+    """Read CURRENT; a missing, unreadable or dangling pointer is recovered (see ``recover``), logged precisely,
+    and reported in French in ``damage``."""
+    folder = _dir(store_dir)
+    try:
+        text = (folder / CURRENT).read_bytes().decode("ascii").strip()
+    except FileNotFoundError:
+        text = None
+    except (OSError, UnicodeDecodeError):
+        text = "?"
+    if text is not None and text.isdigit():
+        version = int(text)
+        if version == 0 or (folder / _name(version) / "meta.json").is_file():
+            return Pointer(version)
+        problem, said = f"names version {version}, which is missing", f"désigne une version absente ({version})"
+    elif text is None:
+        if not _ids(folder) and not _published_ids(audit(store_dir)):
+            return Pointer(0)  # nothing was ever published
+        problem, said = "is missing", "est absent"
+    else:
+        problem, said = "is unreadable", "est illisible"
+    version = recover(store_dir)
+    if text is None and version == 0 and not _published_ids(audit(store_dir)):
+        return Pointer(0)  # only a killed first publish's phantom: nothing lost
+    log.warning(
+        "%s/%s %s: serving version %d, the highest complete published version", folder, CURRENT, problem, version
+    )
+    served = (
+        f"la version {version}, la plus récente complète" if version else "la table de base (aucune version complète)"
+    )
+    return Pointer(
+        version,
+        f"Le repère de la version publiée {said} : {served} est affichée. "
+        "La prochaine publication, ou « python -m indicators.upload --repair », le rétablit.",
+    )
+
+
 def current(store_dir: Path | None = None) -> int:
-    """The published version (0 = the pipeline's base, no upload)."""
-    pointer = _dir(store_dir) / CURRENT
-    if not pointer.exists():
-        return 0
-    return int(pointer.read_text().strip() or 0)
+    """The published version (0 = the pipeline's base, no upload); a damaged pointer is recovered."""
+    return pointer(store_dir).version
 
 
 def token(store_dir: Path | None = None) -> str:
@@ -151,13 +335,45 @@ def published_path(store_dir: Path | None = None) -> Path:
     version = current(store_dir)
     if version == 0:
         base_hash(store_dir)  # raises StoreMissing
-        return _store(store_dir) / INDICATORS_FILE
+        base = _store(store_dir) / INDICATORS_FILE
+        if not _readable(base):
+            raise StoreDamaged(
+                f"{base}: unreadable Parquet footer", f"La table des indicateurs est illisible : {STORE_REBUILD_HINT}."
+            )
+        return base
     snapshot = _dir(store_dir) / _name(version) / f"snapshot-{base_hash(store_dir)}.parquet"
-    if not snapshot.exists():
-        table(version, store_dir)
-        if not snapshot.exists():
-            raise VersionError(f"instantané de la version {version} impossible à écrire")
+    if not _readable(snapshot):
+        table(version, store_dir)  # recomposed from the base and the chain, and rewritten
+        if not _readable(snapshot):
+            raise StoreDamaged(
+                f"{snapshot}: missing or unreadable and cannot be rewritten",
+                f"Les données publiées (version {version}) sont illisibles et n'ont pas pu être recomposées : "
+                "un administrateur doit vérifier le store (docs/store-faults.md).",
+            )
     return snapshot
+
+
+_FOOTERS: dict[Path, tuple[int, int]] = {}
+
+
+def _readable(path: Path) -> bool:
+    """Whether a Parquet file opens (footer and magic bytes); remembered while its size and mtime hold."""
+    import pyarrow.parquet as pq
+
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    key = (stat.st_size, stat.st_mtime_ns)
+    if _FOOTERS.get(path) == key:
+        return True
+    try:
+        pq.read_metadata(path)
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises ArrowInvalid, OSError...)
+        log.error("%s: unreadable Parquet file (%s)", path, exc)
+        return False
+    _FOOTERS[path] = key
+    return True
 
 
 def meta(version: int, store_dir: Path | None = None) -> dict:
@@ -173,7 +389,12 @@ def _read_base(store_dir: Path | None) -> pd.DataFrame:
     path = _store(store_dir) / INDICATORS_FILE
     if not path.exists():
         raise StoreMissing(f"{path} is missing: build the store with `make data`")
-    return pd.read_parquet(path)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise StoreDamaged(
+            f"{path}: unreadable ({exc})", f"La table des indicateurs est illisible : {STORE_REBUILD_HINT}."
+        ) from exc
 
 
 def upsert(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -186,7 +407,16 @@ def upsert(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 def compose(chain: list[int], store_dir: Path | None = None) -> pd.DataFrame:
     """The base plus the uploaded rows of each version of ``chain``, in order."""
     parts = [_read_base(store_dir)]
-    parts += [pd.read_parquet(_dir(store_dir) / _name(v) / "rows.parquet") for v in chain]
+    for v in chain:
+        path = _dir(store_dir) / _name(v) / "rows.parquet"
+        try:
+            parts.append(pd.read_parquet(path))
+        except (OSError, ValueError) as exc:
+            raise StoreDamaged(
+                f"{path}: unreadable ({exc})",
+                f"Les lignes publiées par la version {v} sont illisibles : un administrateur doit vérifier le store "
+                "(docs/store-faults.md).",
+            ) from exc
     if len(parts) == 1:
         return parts[0]
     return upsert(parts[0], pd.concat(parts[1:], ignore_index=True))
@@ -200,8 +430,11 @@ def table(version: int | None = None, store_dir: Path | None = None) -> pd.DataF
     folder = _dir(store_dir) / _name(version)
     snapshot = folder / f"snapshot-{base_hash(store_dir)}.parquet"
     if snapshot.exists():
-        return pd.read_parquet(snapshot)
-    composed = compose(meta(version, store_dir)["chain"], store_dir)  # the base was rebuilt since
+        try:
+            return pd.read_parquet(snapshot)
+        except (OSError, ValueError) as exc:  # a snapshot is a cache: recomposed below
+            log.error("%s: unreadable snapshot, recomposed from the base and the chain (%s)", snapshot, exc)
+    composed = compose(meta(version, store_dir)["chain"], store_dir)  # the base was rebuilt since, or damage
     with contextlib.suppress(OSError):
         _write_parquet(composed, snapshot)
     return composed
@@ -348,8 +581,32 @@ def _counts(changes: pd.DataFrame) -> dict[str, int]:
 
 
 def _next(store_dir: Path | None) -> int:
-    ids = [int(p.name) for p in _dir(store_dir).iterdir() if p.is_dir() and p.name.isdigit()]
-    return max(ids, default=0) + 1
+    """One past every id a folder or the audit log (publishes, discarded phantoms) ever held."""
+    logged = [r["id"] for r in audit(store_dir) or []]
+    return max([*_ids(_dir(store_dir)), *logged], default=0) + 1
+
+
+def _known(store_dir: Path | None) -> set[int]:
+    """Ids the audit log or another version's record (chain, previous, target) names."""
+    known = {r["id"] for r in audit(store_dir) or [] if r.get("event") != "discarded"}
+    folder = _dir(store_dir)
+    for version in _ids(folder):
+        with contextlib.suppress(OSError, ValueError):
+            record = json.loads((folder / _name(version) / "meta.json").read_text(encoding="utf-8"))
+            known.update(v for v in (record.get("previous"), record.get("target")) if isinstance(v, int))
+            known.update(v for v in record.get("chain", []) if v != version)
+    return known
+
+
+def _start_audit(store_dir: Path | None, now: int) -> None:
+    """Create the audit log (under the lock) on a store that has none: the versions up to the current one,
+    published before the log existed, are adopted."""
+    if audit(store_dir) is not None:
+        return
+    when = time.strftime("%Y-%m-%dT%H:%M:%S")
+    path = _dir(store_dir) / AUDIT
+    lines = [json.dumps({"id": v, "event": "adopted", "when": when}) for v in _ids(_dir(store_dir)) if v <= now]
+    _write_text(path, "".join(line + "\n" for line in lines))
 
 
 def _alive(pid_text: str) -> bool:
@@ -361,6 +618,20 @@ def _clean_stale(store_dir: Path | None) -> list[str]:
     processes that are gone, and phantoms (folders renamed but never pointed to by CURRENT)."""
     folder, removed = _dir(store_dir), []
     now = current(store_dir)
+    _start_audit(store_dir, now)
+    known = _known(store_dir)
+    if now and now not in _published_ids(audit(store_dir)):  # killed between its pointer swap and its log line
+        record = meta(now, store_dir)
+        _append_audit(
+            store_dir,
+            {
+                "id": now,
+                "event": record.get("kind"),
+                "who": record.get("who"),
+                "when": record.get("when"),
+                "late": True,
+            },
+        )
     for path in folder.iterdir():
         name = path.name
         if name.startswith(".tmp-") and path.is_dir():
@@ -371,7 +642,10 @@ def _clean_stale(store_dir: Path | None) -> list[str]:
             removed.append(name)
         elif name.startswith(".lock.broken-"):
             path.unlink(missing_ok=True)
-        elif name.isdigit() and path.is_dir() and int(name) > now:
+        elif name.isdigit() and path.is_dir() and int(name) > now and int(name) not in known:
+            _append_audit(
+                store_dir, {"id": int(name), "event": "discarded", "when": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            )
             shutil.rmtree(path, ignore_errors=True)
             removed.append(name)
         elif name.isdigit() and path.is_dir():
@@ -403,13 +677,11 @@ def _write_version(
     }
     tmp = folder / f".tmp-{_name(version)}-{os.getpid()}"
     tmp.mkdir()
-    rows[COLUMNS].to_parquet(tmp / "rows.parquet", index=False)
-    changes.to_parquet(tmp / "changes.parquet", index=False)
-    layout.write(snapshot, tmp / f"snapshot-{record['base']}.parquet")
-    (tmp / "meta.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
-    for path in tmp.iterdir():
-        _fsync_file(path)
-    _fsync_dir(tmp)
+    try:
+        _fill(tmp, record, rows, changes, snapshot)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # a full disk leaves no half-written folder behind
+        raise
     _step("folder_written")
     held.check()
     os.replace(tmp, folder / _name(version))
@@ -418,10 +690,55 @@ def _write_version(
     return version
 
 
-def _point_to(store_dir: Path | None, version: int, held: Held) -> None:
+def _fill(tmp: Path, record: dict, rows: pd.DataFrame, changes: pd.DataFrame, snapshot: pd.DataFrame) -> None:
+    rows[COLUMNS].to_parquet(tmp / "rows.parquet", index=False)
+    changes.to_parquet(tmp / "changes.parquet", index=False)
+    layout.write(snapshot, tmp / f"snapshot-{record['base']}.parquet")
+    (tmp / "meta.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    (tmp / MANIFEST).write_text(json.dumps(_manifest(tmp)), encoding="utf-8")
+    for path in tmp.iterdir():
+        _fsync_file(path)
+    _fsync_dir(tmp)
+
+
+def _point_to(store_dir: Path | None, version: int, held: Held, record: dict | None = None) -> None:
     held.check()
     _write_text(_dir(store_dir) / CURRENT, _name(version), step="current_written")
     _step("current_swapped")
+    if record is not None:
+        entry = {"id": version, "event": record["kind"], "who": record["who"], "when": record["when"]}
+        _append_audit(store_dir, {**entry, "previous": record["previous"], "based_on": record["based_on"]})
+
+
+@contextlib.contextmanager
+def _writing(action: str, store_dir: Path | None):
+    """Turn a failed write (disk full, read-only store...) into a French StoreWriteError."""
+    try:
+        yield
+    except OSError as exc:
+        if isinstance(exc, StoreMissing) or exc.errno is None:
+            raise
+        raise write_failure(exc, action) from exc
+
+
+def repair(who: str, store_dir: Path | None = None) -> Pointer:
+    """Rewrite a damaged CURRENT with the recovered version (and log it); a sound pointer is left alone."""
+    with _writing("repair", store_dir), lock(store_dir) as held:
+        found = pointer(store_dir)
+        if found.damage is None:
+            return found
+        _start_audit(store_dir, found.version)
+        held.check()
+        _write_text(_dir(store_dir) / CURRENT, _name(found.version))
+        entry = {
+            "id": found.version,
+            "event": "pointer_repaired",
+            "who": who,
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        _append_audit(store_dir, entry)
+        log.warning("versions/CURRENT rewritten to %d by %s", found.version, who)
+        return found
 
 
 def _check_based_on(based_on: int | None, now: int, store_dir: Path | None) -> None:
@@ -457,7 +774,7 @@ def publish(
     ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
     the version's meta. ``source``: the file as its own source (``imported_source``); its rows are
     credited to it, not to the indicator's built-in source."""
-    with lock(store_dir) as held:
+    with _writing("publish", store_dir), lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
         now = current(store_dir)
@@ -500,7 +817,7 @@ def publish(
             held.check()
             _register_source(record["source"], store_dir)
             _step("catalogue_written")
-        _point_to(store_dir, version, held)
+        _point_to(store_dir, version, held, meta(version, store_dir))
     return meta(version, store_dir)
 
 
@@ -508,7 +825,7 @@ def rollback(target: int, who: str, store_dir: Path | None = None, based_on: int
     """Publish again the content of version ``target`` (0 = the pipeline's base) as a new version.
 
     ``based_on``: the current version the analyst saw when choosing; refused if it moved since."""
-    with lock(store_dir) as held:
+    with _writing("rollback", store_dir), lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
         now = current(store_dir)
@@ -531,7 +848,7 @@ def rollback(target: int, who: str, store_dir: Path | None = None, based_on: int
             "rows": 0,
         }
         version = _write_version(store_dir, record, after.iloc[0:0], changes, after, held)
-        _point_to(store_dir, version, held)
+        _point_to(store_dir, version, held, meta(version, store_dir))
     return meta(version, store_dir)
 
 

@@ -14,9 +14,11 @@ from indicators.storage import query, store, versions
 
 @st.cache_resource(show_spinner=False)
 def server_tuned() -> int:
-    """TCP_NODELAY on the server's sockets, once per process (see indicators.ui.serving)."""
+    """TCP_NODELAY on the server's sockets and no cache clearing from a browser, once per process (see
+    indicators.ui.serving)."""
     from indicators.ui import serving
 
+    serving.guard_backmsgs()
     return serving.tcp_nodelay()
 
 
@@ -64,16 +66,12 @@ def scenario_inputs(code: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_inputs(code: str, token: str):
-    from indicators.models import needs
+    from indicators.models import needs, scenarios
 
-    observed, projected = _population_of(code)
+    _, projected = _population_of(code)
     own = query.rows(levels=["departement"], codes=[code])
-    bases = needs.baselines(own, population(), code)
-    groups = {
-        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
-        for v in ("central", "low", "high")
-    }
-    return bases, groups
+    central = query.rows([n.id for n in needs.NEEDS], ["departement"], [code], variants=["central"])
+    return scenarios.inputs(own, central, population(), projected, code)
 
 
 def scenario_view(code: str, chosen: list):
@@ -347,6 +345,18 @@ def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.
     return query.indicator_year(indicator_id, year, level)
 
 
+def secret_communes(indicator_id: str, year: int) -> frozenset[str]:
+    """Communes whose value of ``indicator_id`` in ``year`` is withheld (a ``secret`` note), read once."""
+    return _secret_communes(indicator_id, int(year), versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _secret_communes(indicator_id: str, year: int, token: str) -> frozenset[str]:
+    notes = query.notes(None, level="commune", indicator_ids=[indicator_id])
+    notes = notes[(notes["kind"] == "secret") & (notes["year"] == year)]
+    return frozenset(notes["territory_code"])
+
+
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
     """The side-by-side table for a choice of territories (keys, see compare.Territory; 32 choices kept)."""
     return _compare_table(codes, versions.token())
@@ -358,12 +368,14 @@ def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
 
     index = territory_index()
     chosen = [compare.territory(k, index) for k in codes]
-    rows = [query.rows(levels=["departement", "france"])]
+    rows, notes = [query.rows(levels=["departement", "france"])], []
     for level in ("commune", "epci"):
         wanted = [t.code for t in chosen if t.level == level]
         if wanted:
             rows.append(query.rows(levels=[level], codes=wanted))
-    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index)
+            notes.append(query.notes(wanted, level=level))
+    notes_frame = pd.concat(notes, ignore_index=True) if notes else None
+    return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index, notes=notes_frame)
 
 
 def compare_view(codes: tuple[str, ...]):
@@ -478,6 +490,53 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     return observed, path, backtest
 
 
+def radar(level: str, code: str):
+    """The radar of one territory (indicators.views.radar_view), per published version."""
+    return _radar(level, code, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _radar(level: str, code: str, token: str):
+    from indicators.views import radar_view
+
+    return radar_view.build(level, code, territory_index())
+
+
+def radar_backtest() -> pd.DataFrame:
+    return _radar_backtest(versions.token())
+
+
+@st.cache_resource(show_spinner=False)
+def _radar_backtest(token: str) -> pd.DataFrame:
+    from indicators.radar import stored
+
+    return stored.load_backtest()
+
+
+def radar_communes(level: str, code: str, theme: str | None) -> pd.DataFrame:
+    """The communes of a département / EPCI that stand out most (radar_view.communes_standing_out)."""
+    return _radar_communes(level, code, theme, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _radar_communes(level: str, code: str, theme: str | None, token: str) -> pd.DataFrame:
+    from indicators.views import radar_view
+
+    return radar_view.communes_standing_out(level, code, territory_index(), theme)
+
+
+def radar_communes_map(level: str, code: str, theme: str | None):
+    return _radar_communes_map(level, code, theme, versions.token())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _radar_communes_map(level: str, code: str, theme: str | None, token: str):
+    from indicators.views import radar_view
+
+    ranked = radar_communes(level, code, theme)
+    return radar_view.communes_map(level, code, territory_index(), ranked, commune_geojson_url(level, code))
+
+
 def metiers(code: str, name: str):
     """views.metiers.MetiersView of one département (staff ratios, projections, summary, CSV)."""
     return _metiers(code, name, versions.token())
@@ -494,14 +553,15 @@ def _workforce_needs(token: str) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _metiers(code: str, name: str, token: str):
-    from indicators.models import scenarios
+    from indicators.models import scenarios, workforce
     from indicators.views import metiers as view
 
     bases, groups = _scenario_inputs(code, token)
     bands, _, _ = _need_bands(code, token)
     chosen = scenarios.defaults(bases) if bases else []
     held = scenarios.Scenario("demography", "Démographie seule", "", "central", {})  # rates held at their last value
-    runs = [scenarios.run(s, bases, groups) for s in (*chosen, held)] if bases else []
+    runs = [scenarios.run(s, bases, groups) for s in chosen]
+    runs += [scenarios.run(held, workforce.rates_held(bases), groups)] if bases else []
     columns = ["scenario", "need", "year", "recipients", "recipients_low", "recipients_high"]
     results = pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(columns=columns)
     labels = {s.key: s.name for s in chosen}

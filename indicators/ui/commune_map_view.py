@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.core import catalogue
-from indicators.core.formatting import plain
+from indicators.core.formatting import plain, quoted
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.storage import query, territories
 from indicators.ui import cache, picker
@@ -51,7 +51,7 @@ def render(config: dict) -> None:
     index = cache.territory_index()
     communes = commune_map.communes_of(index, level, code)
     if communes.empty:
-        st.warning(f"« {code} » n'est pas un code connu de {'département' if level == 'departement' else 'SIREN'}.")
+        st.warning(f"{quoted(code)} n'est pas un code connu de {'département' if level == 'departement' else 'SIREN'}.")
         return
     selected = params.get("com") if params.get("com") in set(communes["code"]) else None
     names = dict(zip(index["code"], index["name"], strict=False))
@@ -80,7 +80,8 @@ def render(config: dict) -> None:
         indicator_id, year, values = None, None, communes.iloc[0:0]
     method = right.selectbox("Classes", list(METHODS), format_func=METHODS.get, key="commune_method")
     k = last.slider("Nombre de classes", MIN_CLASSES, MAX_CLASSES, 5, key="commune_k")
-    frame = commune_map.map_frame(communes, values, indicator_id, year)
+    secret = cache.secret_communes(indicator_id, year) if indicator_id else frozenset()
+    frame = commune_map.map_frame(communes, values, indicator_id, year, secret)
     shapes = cache.commune_geojson_url(level, code)
     map_col, table_col = st.columns([5, 3])
     with map_col:
@@ -93,7 +94,8 @@ def render(config: dict) -> None:
             dated = label if f"({year})" in label else f"{label} ({year})"  # some labels carry their year
             st.caption(
                 f"{dated}. Source : {plain(indicator.citation)}. Unité : "
-                f"{plain(indicator.unit)}. Gris : n.d. (non disponible : secret statistique ou absent de la source)."
+                f"{plain(indicator.unit)}. Gris : n.d. (non disponible : secret statistique, dit au survol et dans "
+                "le classement, ou absent de la source)."
                 + (f" Contour rouge : {plain(names.get(selected, selected))}." if selected else "")
             )
         st.caption(
@@ -101,7 +103,7 @@ def render(config: dict) -> None:
         )
     with table_col:
         st.markdown("**Classement des communes** (rang 1 = valeur la plus élevée, ou la plus difficile)")
-        ranked = commune_map.ranked_table(frame)
+        ranked = commune_map.ranked_table(frame, selected)
         ranked["Profil"] = "/profil?com=" + ranked["Code"]
         st.dataframe(
             ranked,

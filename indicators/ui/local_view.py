@@ -7,12 +7,13 @@ from html import escape
 import streamlit as st
 
 from indicators.core.formatting import plain
-from indicators.ui import cache
+from indicators.storage import reference_codes
+from indicators.ui import cache, radar_block
 from indicators.views import local_profile, local_report, profile_cards
 
 CONTEXT_NOTE = (
-    "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (pauvreté, RSA, APA, AAH, PCH, "
-    "aide sociale à l'enfance) ne sont publiés par nos sources qu'au niveau départemental."
+    "Valeurs **du département**, pas de la commune : ces indicateurs sociaux (RSA, APA, AAH, PCH, aide sociale "
+    "à l'enfance) ne sont publiés par nos sources qu'au niveau départemental."
 )
 
 
@@ -30,10 +31,13 @@ def _figures(prof: local_profile.LocalProfile, rows: tuple[local_profile.Row, ..
     st.markdown(_html_table(header, body), unsafe_allow_html=True)
     sources = sorted({r.source for r in rows})
     notes = [f"{r.label} : {'n.d., ' if r.own.missing else ''}{r.note}" for r in rows if r.note]
+    changes = [f"{r.label} : {r.change}" for r in rows if r.change]
     st.caption(
         "Chaque colonne dit son niveau : la commune, son intercommunalité, son département, la France, la même "
-        "année. Rang : 1ᵉʳ = valeur la plus élevée (la plus basse quand une valeur haute est favorable). "
-        f"Sources : {plain(' ; '.join(sources))}." + (" " + plain(" ; ".join(notes)) + "." if notes else "")
+        "année (sinon l'année est dite entre parenthèses). Rang : 1ᵉʳ = valeur la plus élevée (la plus basse "
+        f"quand une valeur haute est favorable). Sources : {plain(' ; '.join(sources))}."
+        + (" Évolution : " + plain(" ; ".join(changes)) + "." if changes else "")
+        + (" " + plain(" ; ".join(notes)) + "." if notes else "")
     )
 
 
@@ -41,8 +45,9 @@ def render(level: str, code: str) -> None:
     try:
         prof = cache.local_profile(level, code)
     except local_profile.UnknownTerritory:
-        kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
-        st.warning(f"« {code} » n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus.")
+        successor = reference_codes.load().successor(code) if level == "commune" else None
+        name = reference_codes.load().commune(successor) if successor else None
+        st.warning(local_profile.unknown_message(level, code, successor, name))
         st.stop()
     st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
     st.header(prof.title)
@@ -55,6 +60,7 @@ def render(level: str, code: str) -> None:
     )
     if prof.facts:
         st.markdown(f"**{prof.facts}** — Insee, populations légales, via Etalab, découpage administratif.")
+    radar_block.top_three(level, code)
 
     where_map = {"epci": code} if level == "epci" else {"dep": prof.departement, "com": code}
     st.page_link(
@@ -65,10 +71,12 @@ def render(level: str, code: str) -> None:
         icon=":material/map:",
         query_params={"maille": "communes", **where_map},
     )
-    st.subheader("Chiffres clés")
     if prof.rows and any(not r.own.missing for r in prof.rows):
-        _figures(prof, prof.rows)
+        for title, rows in local_profile.sections(prof):
+            st.subheader(title)
+            _figures(prof, rows)
     else:
+        st.subheader("Chiffres clés")
         st.info(local_profile.NO_LOCAL_DATA, icon=":material/info:")
 
     kind = "communes" if level == "commune" else "intercommunalités"
@@ -87,7 +95,7 @@ def render(level: str, code: str) -> None:
 
     st.subheader(f"Contexte départemental : {prof.departement_name} ({prof.departement})")
     dep = cache.profile(prof.departement)
-    header, body = local_profile.context_rows(dep)
+    header, body = local_profile.context_rows(dep, prof.rows)
     st.markdown(_html_table(header, body), unsafe_allow_html=True)
     st.caption(CONTEXT_NOTE + f" Profil complet du département : [/profil?dep={dep.code}](/profil?dep={dep.code}).")
 
@@ -96,6 +104,14 @@ def render(level: str, code: str) -> None:
         _figures(prof, prof.imported)
 
     st.subheader("Télécharger")
+    st.download_button(
+        "Télécharger les chiffres de la fiche (CSV)",
+        lambda: local_profile.to_csv_bytes(cache.local_profile(level, code)),
+        file_name=f"fiche-{code}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
     st.download_button(
         "Télécharger la fiche (PDF)",
         lambda: local_report.build_pdf(cache.local_profile(level, code), dep),

@@ -39,9 +39,19 @@ def geojson(communes: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def map_frame(communes: pd.DataFrame, values: pd.DataFrame, indicator_id: str | None, year: int | None) -> pd.DataFrame:
+SECRET_TEXT = "secret statistique"
+
+
+def map_frame(
+    communes: pd.DataFrame,
+    values: pd.DataFrame,
+    indicator_id: str | None,
+    year: int | None,
+    secret: set[str] | frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """One row per commune shown: code, name, value (NaN when missing), shown, rank among these communes
-    (1 = the most difficult, or the highest for a neutral indicator), value_text, rank_text, year."""
+    (1 = the most difficult, or the highest for a neutral indicator), value_text (« secret statistique »
+    for a commune in ``secret``, else n.d. when missing), rank_text, year."""
     frame = communes.merge(values[["territory_code", "value"]].rename(columns={"territory_code": "code"}),
                            on="code", how="left") if len(values) else communes.assign(value=float("nan"))  # fmt: skip
     indicator = catalogue.get(indicator_id) if indicator_id else None
@@ -50,6 +60,8 @@ def map_frame(communes: pd.DataFrame, values: pd.DataFrame, indicator_id: str | 
     frame["rank"] = frame["value"].rank(method="min", ascending=ascending)
     total = int(frame["value"].notna().sum())
     frame["value_text"] = [format_indicator(v, indicator) if indicator else MISSING for v in frame["value"]]
+    hidden = frame["value"].isna() & frame["code"].isin(secret)
+    frame.loc[hidden, "value_text"] = SECRET_TEXT
     frame["rank_text"] = [MISSING if pd.isna(r) else format_rank(int(r), total) for r in frame["rank"]]
     frame["year"] = year if year is not None else MISSING
     return frame
@@ -94,11 +106,16 @@ def figure(
     return maps.static_layout(fig, height)
 
 
-def ranked_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rang, Commune, Code, Valeur: rank 1 first, n.d. at the end."""
+SELECTED_MARK = "▶ "
+
+
+def ranked_table(frame: pd.DataFrame, selected: str | None = None) -> pd.DataFrame:
+    """Rang, Commune, Code, Valeur: rank 1 first, n.d. at the end; the ``selected`` commune marked « ▶ »."""
     ordered = frame.sort_values(["rank", "code"], na_position="last")
     out = ordered[["rank", "name", "code", "value_text"]].rename(
         columns={"rank": "Rang", "name": "Commune", "code": "Code", "value_text": "Valeur"}
     )
+    if selected is not None:
+        out.loc[out["Code"] == selected, "Commune"] = SELECTED_MARK + out.loc[out["Code"] == selected, "Commune"]
     out["Rang"] = [MISSING if pd.isna(r) else str(int(r)) for r in out["Rang"]]
     return out.reset_index(drop=True)

@@ -1,8 +1,10 @@
 """Side-by-side comparison of territories with France: values, years, ranks, gaps; CSV and XLSX exports.
 
 A territory is a département ("38"), a commune ("com:95585") or an EPCI ("epci:200055655"): any mix of 2
-to 8. Each figure keeps its level: an indicator not published for a commune or an EPCI shows the value
-of its département, marked as such ("dép. 95"); ranks are among départements, for départements only.
+to 8. A column holds only its own territory's numbers: an indicator without a value for a commune or an
+EPCI says why (« secret statistique », « non publié pour les communes »), never its département's value
+(the user adds the département's own column for that); a commune's population is its legal population.
+Ranks are among départements, for départements only.
 """
 
 from __future__ import annotations
@@ -24,6 +26,17 @@ RATE_UNITS = ("%", "‰", "€/hab.", "€/an")  # a count (foyers, k€) is not
 
 
 PREFIXES = {"com": "commune", "epci": "epci"}
+# a commune's or EPCI's own figure for a département indicator of another source (same meaning)
+OWN_SUBSTITUTES = {"population": "legal_population"}
+SECRET = "secret statistique"
+NOT_PUBLISHED = {"commune": "non publié pour les communes", "epci": "non publié pour les intercommunalités"}
+
+
+def status(level: str, secret: bool) -> str:
+    """Why a commune's or EPCI's cell is empty."""
+    return SECRET if secret else NOT_PUBLISHED.get(level, "")
+
+
 LEVEL_SHORT = {"departement": "département", "commune": "commune", "epci": "intercommunalité"}
 
 
@@ -62,49 +75,59 @@ def territory(key: str, index: pd.DataFrame | None = None) -> Territory | None:
 
 
 def parse_codes(raw: str | None, index: pd.DataFrame | None = None) -> list[str]:
-    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES), else the
-    default départements. Without the territory index only département codes are recognised."""
-    found = [territory(k, index) for k in (raw or "").split(",") if k.strip()]
-    keys = list(dict.fromkeys(t.key for t in found if t is not None))
-    return keys[:MAX_CODES] if len(keys) >= MIN_CODES else list(DEFAULT_CODES)
+    """'38,com:95585,epci:200055655' from the URL -> valid, distinct keys (at most MAX_CODES); the default
+    départements only when the link names none (``?deps=38`` keeps 38 alone: the page asks for a second one
+    rather than silently adding two). Without the territory index only département codes are recognised."""
+    if not (raw or "").strip():
+        return list(DEFAULT_CODES)
+    found = [territory(k, index) for k in raw.split(",") if k.strip()]
+    return list(dict.fromkeys(t.key for t in found if t is not None))[:MAX_CODES]
 
 
 def compare_table(
-    table: pd.DataFrame, codes: list[str], indicator_ids: list[str] | None = None, index: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    codes: list[str],
+    indicator_ids: list[str] | None = None,
+    index: pd.DataFrame | None = None,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per indicator with a value for at least one of ``codes`` (keys, see Territory; catalogue order).
 
-    Columns: indicator_id, year (latest year common to all codes, or NaN), then per key
-    ``{key}_value``, ``{key}_year``, ``{key}_rank``, ``{key}_total``, ``{key}_level`` (the level of the value:
-    a commune's own, or its département's when the indicator has no commune value), and france_value,
-    france_year. Without a common year each territory shows its own latest year.
+    Columns: indicator_id, year (latest year common to the codes that have a value, or NaN), then per key
+    ``{key}_value``, ``{key}_year``, ``{key}_rank``, ``{key}_total``, ``{key}_level`` (always the
+    territory's own level), ``{key}_source``, ``{key}_status`` (why a commune's or EPCI's value is absent:
+    « secret statistique » when ``notes`` has a ``secret`` note for it, else « non publié pour les
+    communes »), and france_value, france_year. Without a common year each territory shows its own latest
+    year. A commune or EPCI never gets its département's value.
     """
     ids = indicator_ids or list(catalogue.load())
     chosen = [territory(k, index) for k in codes]
-    table = table[table["indicator_id"].isin(ids) & (table["variant"] == "observed")]
+    wanted = set(ids) | {OWN_SUBSTITUTES[i] for i in ids if i in OWN_SUBSTITUTES}
+    table = table[table["indicator_id"].isin(wanted) & (table["variant"] == "observed")]
     by_level = {level: part for level, part in table.groupby("territory_level")}
     deps = by_level.get("departement", table.iloc[0:0])
     france = by_level.get("france", table.iloc[0:0])
+    secret = set()
+    if notes is not None and len(notes):
+        flagged = notes[notes["kind"] == "secret"]
+        secret = set(zip(flagged["territory_level"], flagged["territory_code"], flagged["indicator_id"], strict=True))
     rows = []
     for indicator_id in ids:
-        mine, levels = [], []
+        mine = []
         for t in chosen:
             own = by_level.get(t.level, table.iloc[0:0])
-            own = own[(own["indicator_id"] == indicator_id) & (own["territory_code"] == t.code)]
-            level = t.level
-            if own.empty and t.level != "departement":  # its département's value, marked as such
-                own = deps[(deps["indicator_id"] == indicator_id) & (deps["territory_code"] == t.departement)]
-                level = "departement"
-            mine.append(own)
-            levels.append(level)
-        if all(own.empty or level != t.level for own, level, t in zip(mine, levels, chosen, strict=True)):
+            own_id = indicator_id
+            if t.level != "departement" and indicator_id in OWN_SUBSTITUTES:
+                own_id = OWN_SUBSTITUTES[indicator_id]
+            mine.append(own[(own["indicator_id"] == own_id) & (own["territory_code"] == t.code)])
+        if all(own.empty for own in mine):
             continue  # no chosen territory has a value of its own
         years = [set(own["year"]) for own in mine]
-        common = set.intersection(*years)
+        common = set.intersection(*[y for y in years if y])
         year = max(common) if common else None
         row: dict = {"indicator_id": indicator_id, "year": year}
         ranks: dict[int, pd.DataFrame] = {}
-        for t, own, level, available in zip(chosen, mine, levels, years, strict=True):
+        for t, own, available in zip(chosen, mine, years, strict=True):
             used = year if year is not None else (max(available) if available else None)
             shown = own[own["year"] == used]
             value = shown["value"]
@@ -113,13 +136,15 @@ def compare_table(
                 if used not in ranks:
                     ranks[used] = ranking.rank_departements(deps, indicator_id, used).set_index("territory_code")
                 rank = ranks[used].loc[t.code, ["rank", "total"]].tolist() if t.code in ranks[used].index else None
+            absent = len(value) == 0 and t.level != "departement"
             row |= {
                 f"{t.key}_value": float(value.iloc[0]) if len(value) else np.nan,
                 f"{t.key}_year": used,
                 f"{t.key}_rank": rank[0] if rank else np.nan,
                 f"{t.key}_total": rank[1] if rank else np.nan,
-                f"{t.key}_level": level,
+                f"{t.key}_level": t.level,
                 f"{t.key}_source": shown["source_id"].iloc[0] if len(shown) and "source_id" in shown else None,
+                f"{t.key}_status": status(t.level, (t.level, t.code, indicator_id) in secret) if absent else "",
             }
         reference_year = year if year is not None else max(max(y) for y in years if y)
         ref = france[(france["indicator_id"] == indicator_id) & (france["year"] == reference_year)]
@@ -162,7 +187,8 @@ def display_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | No
 
     A territory's cell is its value, followed by its rank among the départements ("10,73 · 5ᵉ sur 101")
     when the indicator has a direction; a value of another year than the common one carries its year; a
-    commune's or EPCI's cell holding its département's value says so ("17,0 (dép. 95)")."""
+    commune's or EPCI's cell without a value says why (« secret statistique », « non publié pour les
+    communes »)."""
     names = labels(codes, index)
     out = pd.DataFrame(
         {
@@ -181,9 +207,8 @@ def display_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | No
             text = format_indicator(row[f"{code}_value"], indicator, with_unit=False)
             if pd.isna(row["year"]) and not pd.isna(row[f"{code}_year"]) and text != MISSING:
                 text += f" ({int(row[f'{code}_year'])})"
-            borrowed = row.get(f"{code}_level", "departement") == "departement" and ":" in code
-            if borrowed and text != MISSING:
-                text += f" (dép.{NBSP}{territory(code, index).departement})"
+            if text == MISSING and row.get(f"{code}_status"):
+                text = row[f"{code}_status"]
             if is_ranked(indicator.id) and not pd.isna(row[f"{code}_rank"]):
                 rank = format_rank(int(row[f"{code}_rank"]), int(row[f"{code}_total"]))
                 text += f" · {rank.replace(' ', NBSP)}"  # the rank never breaks across lines
@@ -208,26 +233,43 @@ def export_table(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | Non
     decimals = [catalogue.get(i).decimals for i in wide["indicator_id"]]
     ranked = wide["indicator_id"].map(is_ranked)
 
-    def rounded(values: pd.Series) -> pd.Series:
-        return pd.Series([round(v, d) for v, d in zip(values, decimals, strict=True)], index=values.index, dtype=float)
+    def rounded(values: pd.Series) -> pd.Series:  # as displayed, never "-0"
+        return pd.Series([exports.rounded(v, d) for v, d in zip(values, decimals, strict=True)], index=values.index)
 
     out = pd.DataFrame(
         {
             "Indicateur": [catalogue.get(i).label for i in wide["indicator_id"]],
-            "Identifiant": wide["indicator_id"],
             "Unité": [catalogue.get(i).unit for i in wide["indicator_id"]],
             "Année commune": wide["year"].astype("Int64"),
         }
     )
     for code in codes:
-        out[f"{names[code]} ({code})"] = rounded(wide[f"{code}_value"])
-        out[f"Année {code}"] = wide[f"{code}_year"].astype("Int64")
-        out[f"Rang {code}"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
-        out[f"Classés {code}"] = wide[f"{code}_total"].where(ranked).astype("Int64")
-        out[f"Niveau {code}"] = wide[f"{code}_level"].map(LEVEL_SHORT)
-    out["France"] = rounded(wide["france_value"])
+        name = names[code]
+        out[name] = rounded(wide[f"{code}_value"]).astype(float)
+        out[f"{name} : année"] = wide[f"{code}_year"].astype("Int64")
+        # a département is ranked among départements, a commune among its département's communes, an EPCI among EPCI
+        out[f"{name} : rang"] = wide[f"{code}_rank"].where(ranked).astype("Int64")
+        out[f"{name} : territoires classés"] = wide[f"{code}_total"].where(ranked).astype("Int64")
+        out[f"{name} : niveau de la valeur"] = wide[f"{code}_level"].map(LEVEL_SHORT)
+        if ":" in code and f"{code}_status" in wide:  # communes and EPCI: why a value is absent
+            out[f"{name} : statut"] = wide[f"{code}_status"].fillna("")
+    out["France"] = rounded(wide["france_value"]).astype(float)
     out["Source"] = [_sources(row, codes) for _, row in wide.iterrows()]
+    out["Identifiant"] = wide["indicator_id"].to_numpy()  # the catalogue's id, last: for a join, not for reading
     return out
+
+
+def sources_sheet(wide: pd.DataFrame) -> pd.DataFrame:
+    """The « Sources » sheet of the workbook: each indicator, its unit, definition and source."""
+    entries = [catalogue.get(i) for i in wide["indicator_id"]]
+    return pd.DataFrame(
+        {
+            "Indicateur": [e.label for e in entries],
+            "Unité": [e.unit for e in entries],
+            "Définition": [e.definition for e in entries],
+            "Source": [e.citation for e in entries],
+        }
+    )
 
 
 def _sources(row: pd.Series, codes: list[str]) -> str:
@@ -243,8 +285,12 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return exports.to_csv(frame)
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = "Comparaison") -> bytes:
-    return exports.to_xlsx(frame, sheet, widths={0: 55})
+def to_xlsx_bytes(frame: pd.DataFrame, wide: pd.DataFrame | None = None, sheet: str = "Comparaison") -> bytes:
+    """The workbook: number formats with each indicator's decimals, frozen header, a « Sources » sheet."""
+    if wide is None:
+        return exports.to_xlsx(frame, sheet, widths={0: 55})
+    decimals = [catalogue.get(i).decimals for i in wide["indicator_id"]]
+    return exports.to_xlsx(frame, sheet, widths={0: 55}, row_decimals=decimals, sources=sources_sheet(wide))
 
 
 @dataclass(frozen=True)
@@ -266,4 +312,4 @@ def view(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None
     for code in codes:
         styles[names[code]] = [cell_colour(s) for s in scores[code]]
     export = export_table(wide, codes, index)
-    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export))
+    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export, wide))

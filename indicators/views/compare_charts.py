@@ -15,7 +15,8 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#0
 
 
 def bar_chart(wide_row: pd.Series, codes: list[str], names: dict[str, str] | None = None) -> go.Figure:
-    """One indicator: a bar per territory and France (missing values are labelled n.d., not drawn as 0).
+    """One indicator: a bar per territory and France (a missing value is not drawn as 0: labelled n.d., or
+    why a commune has none).
     ``names``: the label of each key (compare.labels); départements by default."""
     indicator = catalogue.get(wide_row["indicator_id"])
     names = names or territories.departement_names()
@@ -34,9 +35,10 @@ def bar_chart(wide_row: pd.Series, codes: list[str], names: dict[str, str] | Non
             cliponaxis=False,
         )
     )
-    for label, value in zip(labels, values, strict=True):
-        if pd.isna(value):  # no bar: say n.d. where it would stand, never leave a silent gap
-            fig.add_annotation(x=label, y=0, yref="y", text="n.d.", showarrow=False, yshift=10, font={"color": "#555"})
+    reasons = [wide_row.get(f"{c}_status") or "n.d." for c in codes] + ["n.d."]
+    for label, value, reason in zip(labels, values, reasons, strict=True):
+        if pd.isna(value):  # no bar: say why where it would stand, never leave a silent gap
+            fig.add_annotation(x=label, y=0, yref="y", text=reason, showarrow=False, yshift=10, font={"color": "#555"})
     fig.update_layout(
         title=plain_plotly(indicator.short_label),
         height=320,

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.core import catalogue
-from indicators.core.formatting import MISSING, format_indicator, format_number, format_rank
+from indicators.core.formatting import MISSING, format_indicator, format_number, format_rank, quoted
 from indicators.models import similarity
 from indicators.storage import query, territories
 from indicators.views import search
@@ -72,6 +72,7 @@ class Row:
     others: tuple[Cell, ...]
     rank: str = ""  # "12ᵉ sur 183" (among LocalProfile.rank_scope)
     note: str = ""
+    change: str = ""  # the territory's own change over its stored years: "2012 → 2018 : +0,5 pt"
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,18 @@ class UnknownTerritory(LookupError):
     pass
 
 
+def unknown_message(level: str, code: str, successor: str | None = None, successor_name: str | None = None) -> str:
+    """What the profile says of a code it does not know: an old commune code (merged since, commune déléguée,
+    arrondissement) names the commune that holds it now, with its link; anything else asks for a search."""
+    if level == "commune" and successor and successor_name:
+        return (
+            f"{quoted(code)} est un ancien code de commune : elle fait aujourd'hui partie de **{successor_name}** "
+            f"({successor}). [Voir la fiche de {successor_name}](/profil?com={successor})"
+        )
+    kind = "commune" if level == "commune" else "intercommunalité (SIREN)"
+    return f"{quoted(code)} n'est pas un code de {kind} connu. Cherchez le territoire par son nom ci-dessus."
+
+
 def _info(index: pd.DataFrame, level: str, code: str) -> pd.Series:
     found = index[(index["level"] == level) & (index["code"] == code)]
     if found.empty:
@@ -144,14 +157,39 @@ def _value_at(frame: pd.DataFrame, indicator_id: str, year: int | None) -> float
 
 
 def _cell(frame: pd.DataFrame, indicator: catalogue.Indicator, year, level: str, code: str, name: str) -> Cell:
+    """The value of ``year``; for a comparison level without it, its latest earlier year, the year said in
+    the text (« 18,4 % (2020) »: the département's Filosofi 2020 beside a commune's 2021)."""
     value = _value_at(frame, indicator.id, year)
+    if value is None and year is not None and level in ("epci", "departement", "france"):
+        earlier = frame[(frame["indicator_id"] == indicator.id) & (frame["year"] < year)]
+        if len(earlier):
+            last = int(earlier["year"].max())
+            value = _value_at(frame, indicator.id, last)
+            return Cell(level, code, name, value, f"{format_indicator(value, indicator)} ({last})", last)
     return Cell(level, code, name, value, format_indicator(value, indicator), year if value is not None else None)
 
 
-def _rank(indicator: catalogue.Indicator, year: int, code: str, members: list[str], level: str, store) -> str:
-    """'12ᵉ sur 184' among ``members`` (1ᵉʳ = the highest value, or the lowest when higher is better)."""
-    values = query.indicator_year(indicator.id, year, level, store_dir=store).set_index("territory_code")["value"]
-    values = values[values.index.isin(members)]
+def _change(mine: pd.DataFrame, indicator: catalogue.Indicator) -> str:
+    """'2012 → 2018 : 8,9 % → 9,4 % (+0,5 pt)' when the territory has the indicator for several years."""
+    if mine["year"].nunique() < 2:
+        return ""
+    ordered = mine.sort_values("year")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    delta = last["value"] - first["value"]
+    unit = " pt" if indicator.unit == "%" else ""
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    step = format_number(abs(delta), max(indicator.decimals, 1) if indicator.unit == "%" else indicator.decimals)
+    return (
+        f"{int(first['year'])} → {int(last['year'])} : {format_indicator(first['value'], indicator)} → "
+        f"{format_indicator(last['value'], indicator)} ({sign}{step}{unit})"
+    )
+
+
+def _rank(indicator: catalogue.Indicator, year: int, code: str, peers: pd.DataFrame) -> str:
+    """'12ᵉ sur 184' among ``peers`` (the rows of the territories ranked together; 1ᵉʳ = the highest value,
+    or the lowest when higher is better)."""
+    values = peers[(peers["indicator_id"] == indicator.id) & (peers["year"] == year)].set_index("territory_code")
+    values = values["value"]
     if code not in values.index:
         return ""
     ascending = indicator.polarity == "higher_is_better"
@@ -167,7 +205,7 @@ def _note(notes: pd.DataFrame, indicator_id: str, year: int | None, missing: boo
     return text or (MISSING_REASON[level] if missing else "")
 
 
-def _row(indicator_id, own_rows, notes, compared, info, level, members, store) -> Row:
+def _row(indicator_id, own_rows, notes, compared, info, level, peers, store) -> Row:
     indicator = catalogue.get(indicator_id)
     mine = own_rows[own_rows["indicator_id"] == indicator_id]
     year = int(mine["year"].max()) if len(mine) else None
@@ -178,7 +216,7 @@ def _row(indicator_id, own_rows, notes, compared, info, level, members, store) -
     others = tuple(_cell(frame, indicator, year, lvl, c, n) for lvl, c, n, frame in compared)
     source_ids = mine.loc[mine["year"] == year, "source_id"] if len(mine) else pd.Series(dtype=str)
     sources = [s for s in indicator.sources if s.id in set(source_ids)] or list(indicator.sources)
-    rank = _rank(indicator, year, info["code"], members, level, store) if not own.missing else ""
+    rank = _rank(indicator, year, info["code"], peers) if not own.missing else ""
     note = _note(notes, indicator_id, year, own.missing, level)
     return Row(
         indicator_id,
@@ -190,6 +228,7 @@ def _row(indicator_id, own_rows, notes, compared, info, level, members, store) -
         others,
         rank,
         note,
+        _change(mine, indicator),
     )
 
 
@@ -249,7 +288,9 @@ def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = N
         members = index[index["level"] == "epci"]["code"].tolist()
         scope = "parmi les intercommunalités de France"
     notes = query.notes(code, level, store_dir=store_dir)
-    rows = [_row(i, own_rows, notes, compared, info, level, members, store_dir) for i in ids]
+    ranked = own_rows["indicator_id"].unique().tolist()
+    peers = query.rows(indicator_ids=ranked, levels=[level], codes=members, store_dir=store_dir)  # one read, all ranks
+    rows = [_row(i, own_rows, notes, compared, info, level, peers, store_dir) for i in ids]
     population = None if pd.isna(info["population"]) else float(info["population"])
     population_year = None if pd.isna(info["population_year"]) else int(info["population_year"])
     legal = next((r.own for r in rows if r.indicator_id == "legal_population" and not r.own.missing), None)
@@ -298,18 +339,61 @@ def table_rows(profile: LocalProfile, rows: tuple[Row, ...]) -> tuple[list[str],
     return header, body
 
 
+def sections(profile: LocalProfile) -> list[tuple[str, tuple[Row, ...]]]:
+    """The profile's rows by section of the catalogue's ``local_sections`` (Revenus et pauvreté, Âges et
+    vieillissement, Jeunesse, Logement, Emploi …), in order; a section without rows is left out."""
+    titles = catalogue.local_sections()
+    section = {r.indicator_id: catalogue.get(r.indicator_id).extra.get("local_section", "") for r in profile.rows}
+    out = [(title, tuple(r for r in profile.rows if section[r.indicator_id] == key)) for key, title in titles.items()]
+    rest = tuple(r for r in profile.rows if section[r.indicator_id] not in titles)
+    return [(t, rows) for t, rows in [*out, ("Autres indicateurs", rest)] if rows]
+
+
+def csv_table(profile: LocalProfile) -> pd.DataFrame:
+    """The page as numbers, one row per figure: section, indicator, unit, year, the territory's value, its
+    EPCI's, département's and France's (each with its year), rank, change, source, note."""
+    records = []
+    for title, rows in sections(profile):
+        for r in rows:
+            record = {
+                "Section": title,
+                "Indicateur": r.label,
+                "Identifiant": r.indicator_id,
+                "Unité": r.unit,
+                "Année": r.year,
+                f"{profile.kind} : {profile.name}": r.own.value,
+            }
+            for c in r.others:
+                name = "France" if c.level == "france" else f"{LEVEL_NAMES[c.level].capitalize()} : {c.name}"
+                record[name] = c.value
+                record[f"Année ({name})"] = c.year
+            record |= {"Rang": r.rank, "Évolution": r.change, "Source": r.source, "Note": r.note}
+            records.append(record)
+    return pd.DataFrame(records)
+
+
+def to_csv_bytes(profile: LocalProfile) -> bytes:
+    """csv_table as the app's CSV (';', decimal comma, UTF-8 with BOM)."""
+    from indicators.core import exports
+
+    return exports.to_csv(csv_table(profile))
+
+
 def similar_method(profile: LocalProfile) -> str:
     """How the similar territories were chosen, naming the indicators actually used."""
     kind = "communes" if profile.level == "commune" else "intercommunalités"
     used = ", ".join(catalogue.get(i).short_label.lower() for i in profile.similar_indicators)
     return (
-        f"Parmi les {kind} de taille comparable (population légale entre la moitié et le double), distance "
-        f"euclidienne entre valeurs centrées-réduites de : {used} (densité en échelle logarithmique)."
+        f"Parmi les {kind} de taille comparable (population légale entre la moitié et le double) qui ont ces "
+        f"valeurs, distance euclidienne entre valeurs centrées-réduites de : {used} (densité en échelle "
+        "logarithmique)."
     )
 
 
-def context_rows(departement) -> tuple[list[str], list[list[str]]]:
-    """The département's social indicators (a profile.Profile), as context: every header says départemental."""
+def context_rows(departement, shown: tuple[Row, ...] = ()) -> tuple[list[str], list[list[str]]]:
+    """The département's social indicators (a profile.Profile), as context: every header says départemental.
+    Those already in ``shown`` (the commune's rows, with the département's column) are not repeated."""
+    skip = {r.indicator_id for r in shown}
     header = ["Indicateur (niveau départemental)", "Année", f"Département : {departement.name}", "France", "Rang"]
     body = [
         [
@@ -320,5 +404,6 @@ def context_rows(departement) -> tuple[list[str], list[list[str]]]:
             f.rank or "—",
         ]
         for f in departement.social
+        if f.key not in skip
     ]
     return header, body

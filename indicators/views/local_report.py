@@ -11,6 +11,8 @@ from datetime import date
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
+from indicators.core import catalogue
+from indicators.core.formatting import format_indicator
 from indicators.views import local_profile
 from indicators.views.pdf_style import _esc, _styles, _table, a4_document, french_date
 from indicators.views.profile import Profile
@@ -21,6 +23,69 @@ def _rows_table(header: list[str], body: list[list[str]], s: dict, first: float 
     cells += [[Paragraph(_esc(c), s["cell"] if i < 2 else s["num"]) for i, c in enumerate(row)] for row in body]
     rest = (186 * mm - first - 12 * mm) / max(len(header) - 2, 1)
     return _table(cells, [first, 12 * mm] + [rest] * (len(header) - 2))
+
+
+LABEL_WIDTH, YEAR_WIDTH, RANK_WIDTH = 56 * mm, 12 * mm, 22 * mm
+TABLE_WIDTH = 186 * mm
+
+
+def figures_table(prof: local_profile.LocalProfile) -> tuple[list[list[str]], list[float], list[int]]:
+    """The key figures by section as one compact table: (texts, column widths, indices of the section rows).
+
+    Headers are the territories' short names (the legend above names their levels), labels the catalogue's
+    short labels: no word has to be cut to fit a cell."""
+    first = prof.rows[0] if prof.rows else None
+    names = [prof.name, *(c.name for c in (first.others if first else ()))]
+    header = ["Indicateur", "Année", *names, "Rang (dép.)" if prof.level == "commune" else "Rang (France)"]
+    body, sections = [header], []
+    for title, rows in local_profile.sections(prof):
+        sections.append(len(body))
+        body.append([title] + [""] * (len(header) - 1))
+        for r in rows:
+            indicator = catalogue.get(r.indicator_id)
+            label = f"{indicator.short_label} ({r.unit})" if r.unit else indicator.short_label
+            cells = [_bare(c, indicator, r.year) for c in (r.own, *r.others)]
+            body.append([label, str(r.year or "n.d."), *cells, r.rank or "—"])
+    rest = (TABLE_WIDTH - LABEL_WIDTH - YEAR_WIDTH - RANK_WIDTH) / max(len(header) - 3, 1)
+    widths = [LABEL_WIDTH, YEAR_WIDTH] + [rest] * (len(header) - 3) + [RANK_WIDTH]
+    return body, widths, sections
+
+
+def _bare(cell: local_profile.Cell, indicator, year: int | None) -> str:
+    """The value without its unit (the label carries it), its year when not the row's: '18,4 (2020)'."""
+    text = format_indicator(cell.value, indicator, with_unit=False)
+    return f"{text} ({cell.year})" if cell.value is not None and cell.year != year else text
+
+
+def longest_word_overflow(body: list[list[str]], widths: list[float], font: str, size: float) -> list[str]:
+    """Words wider than their cell (they would be cut in the middle): the test of « no broken word »."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    padding = 4  # LEFTPADDING + RIGHTPADDING of pdf_style._table
+    return [
+        word
+        for row in body
+        for text, width in zip(row, widths, strict=True)
+        for word in text.split(" ")  # a no-break space (thousands, before a unit) does not break a line
+        if stringWidth(word, font, size) > width - padding
+    ]
+
+
+def _figures_flowable(prof: local_profile.LocalProfile, s: dict):
+    from reportlab.lib import colors
+
+    body, widths, sections = figures_table(prof)
+    cells = [[Paragraph(_esc(h), s["head"]) for h in body[0]]]
+    for i, row in enumerate(body[1:], start=1):
+        if i in sections:
+            cells.append([Paragraph(_esc(row[0]), s["h2"])] + [""] * (len(row) - 1))
+        else:
+            cells.append([Paragraph(_esc(c), s["cell"] if j < 2 else s["num"]) for j, c in enumerate(row)])
+    table = _table(cells, widths)
+    table.setStyle([("TOPPADDING", (0, 0), (-1, -1), 0.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)])  # one page
+    for i in sections:
+        table.setStyle([("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), colors.HexColor("#eef2f8"))])
+    return table
 
 
 def build_pdf(prof: local_profile.LocalProfile, departement: Profile, today: date | None = None) -> bytes:
@@ -40,40 +105,54 @@ def build_pdf(prof: local_profile.LocalProfile, departement: Profile, today: dat
     ]
     if prof.facts:
         story.append(Paragraph(_esc(prof.facts + " (Insee, via Etalab, découpage administratif)"), s["big"]))
-    story.append(Paragraph("Chiffres clés", s["h2"]))
     if prof.has_data:
-        header, body = local_profile.table_rows(prof, prof.rows)
-        story.append(_rows_table(header, body, s))
+        others = prof.rows[0].others if prof.rows else ()
+        legend = ", ".join(f"{local_profile.LEVEL_NAMES[c.level]} {c.name}" for c in others if c.level != "france")
+        story.append(
+            Paragraph(
+                _esc(f"Colonnes : la {prof.kind.lower()} {prof.name}, " + (legend + ", " if legend else "")
+                     + "la France ; même année, sinon dite entre parenthèses. Rang " + prof.rank_scope + "."),
+                s["note"],
+            )
+        )  # fmt: skip
+        story.append(_figures_flowable(prof, s))
         notes = [f"{r.label} : {'n.d., ' if r.own.missing else ''}{r.note}" for r in prof.rows if r.note]
+        changes = [f"{catalogue.get(r.indicator_id).short_label} {r.change}" for r in prof.rows if r.change]
         sources = sorted({r.source for r in prof.rows})
         story.append(
             Paragraph(
-                _esc("Chaque colonne dit son niveau, même année. Sources : " + " ; ".join(sources) + "."
+                _esc("Évolutions : " + " ; ".join(changes) + ". Sources : " + " ; ".join(sources) + "."
                      + (" " + " ; ".join(notes) + "." if notes else "")),
                 s["note"],
             )
         )  # fmt: skip
     else:
+        story.append(Paragraph("Chiffres clés", s["h2"]))
         story.append(Paragraph(_esc(local_profile.NO_LOCAL_DATA), s["comment"]))
     kind = "Communes" if prof.level == "commune" else "Intercommunalités"
     story.append(Paragraph(f"{kind} semblables", s["h2"]))
     similar = ", ".join(x.label for x in prof.similar)
     story.append(
         Paragraph(
-            _esc(similar + ". " + local_profile.similar_method(prof) if similar else "n.d. (données communales n.d.)"),
+            _esc(
+                f"{similar} (taille comparable, proches sur {len(prof.similar_indicators)} indicateurs : "
+                + ", ".join(catalogue.get(i).short_label.lower() for i in prof.similar_indicators)
+                + ")."
+                if similar
+                else "n.d. (données communales n.d.)"
+            ),
             s["comment"],
         )
     )
     story.append(Paragraph(f"Contexte départemental : {_esc(departement.name)} ({_esc(departement.code)})", s["h2"]))
-    header, body = local_profile.context_rows(departement)
+    header, body = local_profile.context_rows(departement, prof.rows)
     story.append(_rows_table(header, body, s, first=80 * mm))
     story.append(
         Paragraph(
             _esc(
-                "Valeurs du département, pas de la commune : ces indicateurs ne sont publiés par nos sources qu'au "
-                "niveau départemental. Sources : "
-                + " ; ".join(sorted({f.source for f in departement.social}))
-                + ". « n.d. » : non disponible, jamais remplacé par zéro."
+                "Valeurs du département, publiées à ce seul niveau ; n.d. = non disponible, jamais zéro. Sources : "
+                + " ; ".join(dict.fromkeys(c for f in departement.social for c in f.source.split(" ; ")))
+                + "."
             ),
             s["note"],
         )

@@ -408,22 +408,19 @@ CSV_COLUMNS = [
     "Valeur affichée",
     "Unité",
     "Année",
-    "France",
-    "Rang",
+    "France (ou médiane des départements)",
+    "France affichée",
+    "Rang parmi les départements",
     "Source",
     "Remarque",
 ]
-
-
-def _csv_number(value: float | None) -> str:
-    """A plain French decimal for Excel FR: no thousands separator, comma, empty when missing."""
-    if value is None:
-        return ""
-    return f"{value:.6g}".replace(".", ",") if abs(value) < 1e6 else f"{value:.0f}"
+PYRAMID_DECIMALS = 2
 
 
 def to_csv(profile: Profile) -> bytes:
-    """Every figure of the profile with source and year: ';'-separated, UTF-8 with BOM (Excel FR)."""
+    """Every figure of the profile with source and year: ';'-separated, UTF-8 with BOM (Excel FR). Values are
+    numbers (decimal comma), rounded as the page shows them (``exports.decimals_of`` the displayed text,
+    itself from the catalogue); the displayed texts follow for reading."""
     rows = []
     for section, figures in profile.sections():
         for fig in figures:
@@ -431,10 +428,11 @@ def to_csv(profile: Profile) -> bytes:
                 [
                     section,
                     fig.label,
-                    _csv_number(fig.value),
+                    exports.rounded(fig.value, exports.decimals_of(fig.text)),
                     fig.text,
                     fig.unit,
-                    "" if fig.year is None else str(fig.year),
+                    fig.year,
+                    exports.rounded(fig.france_value, exports.decimals_of(fig.france_text)),
                     fig.france_text,
                     fig.rank,
                     fig.source,
@@ -446,15 +444,16 @@ def to_csv(profile: Profile) -> bytes:
             [
                 "Pyramide des âges",
                 f"{'Hommes' if row['sex'] == 'M' else 'Femmes'} {row['age_band']} ans",
-                _csv_number(float(row["departement"])),
-                formatting.format_value(row["departement"], "%", 2),
+                exports.rounded(float(row["departement"]), PYRAMID_DECIMALS),
+                formatting.format_value(row["departement"], "%", PYRAMID_DECIMALS),
                 "% de la population",
-                str(profile.pyramid_year),
-                formatting.format_value(row["france"], "%", 2),
+                profile.pyramid_year,
+                exports.rounded(float(row["france"]), PYRAMID_DECIMALS),
+                formatting.format_value(row["france"], "%", PYRAMID_DECIMALS),
                 "",
                 profile.pyramid_source,
                 "",
             ]
         )
-    frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
-    return exports.to_csv(frame, decimal=".")
+    frame = pd.DataFrame(rows, columns=CSV_COLUMNS).astype({"Année": "Int64"})
+    return exports.to_csv(frame)

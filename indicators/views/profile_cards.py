@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from indicators.core import formatting
+from indicators.core.formatting import quoted
 from indicators.models import standing
 from indicators.models.outlook import OutlookRow
 from indicators.views.profile import Figure, Profile
@@ -148,7 +149,7 @@ def unknown_code_message(raw: str) -> str:
     text = str(raw).strip()
     if text in RETIRED:
         return RETIRED[text] + " Choisissez un département dans la liste."
-    return f"« {text} » n'est pas un code de département. Choisissez un département dans la liste ci-dessous."
+    return f"{quoted(text)} n'est pas un code de département. Choisissez un département dans la liste ci-dessous."
 
 
 def departement_list(codes: list[str], names: dict[str, str]) -> str:

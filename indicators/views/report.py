@@ -367,8 +367,9 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
             _esc("Autres sources : " if imported else "Sources : ")
             + _esc(
                 "Insee (estimations de population, Filosofi 2020, taux de chômage localisés), DREES "
-                "(enquête Aide sociale, minima sociaux), CNAF, MSA, IGN (contours Admin Express 2018, pour la "
-                "densité), sous Licence Ouverte / Etalab 2.0. Médiane des départements : montrée quand aucune "
+                "(enquête Aide sociale ; 2021-2022 : séries longues 1996-2022 via le paquet R asdep ; minima "
+                "sociaux), CNAF, MSA, IGN (contours Admin Express 2018, pour la densité), sous Licence Ouverte / "
+                "Etalab 2.0. Médiane des départements : montrée quand aucune "
                 "source ne publie la France. « n.d. » : non disponible, jamais remplacé par zéro."
             ),
             s["note"],

@@ -15,11 +15,27 @@ import plotly.graph_objects as go
 
 from indicators.core import exports
 from indicators.core.formatting import format_number
-from indicators.models import scenarios
+from indicators.models import scenarios, track_record
 from indicators.models.needs import NEED_BY_ID, Baseline
 from indicators.views import scenario_charts
 
 MILESTONES = (2030, 2040, 2050)
+
+
+def method_errors(record: pd.DataFrame) -> pd.DataFrame:
+    """The back-projection's mean absolute error of each method (rows) and age group (columns), in French."""
+    return (
+        track_record.method_mape(record)
+        .rename(
+            index={
+                "hamilton_perry": "Radar social (Hamilton-Perry, centrale)",
+                "constant": f"Population constante {track_record.ORIGIN}",
+                "linear_trend": f"Tendance linéaire {track_record.ORIGIN - 10}-{track_record.ORIGIN}",
+            },
+            columns={"total": "Population totale", "65+": "65 ans et plus", "75+": "75 ans et plus"},
+        )
+        .map(lambda v: format_number(v, 1) + "\u00a0%")
+    )
 
 
 @dataclass(frozen=True)

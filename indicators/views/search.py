@@ -22,7 +22,7 @@ from indicators.storage import territories
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 LEVEL_ORDER = {"departement": 0, "epci": 1, "commune": 2}
-SOURCE = "Insee, populations légales (communes : 2023 ; intercommunalités : 2022), via Etalab, découpage administratif"
+SOURCE = "Insee, populations légales (dernière année publiée, indiquée), via Etalab, découpage administratif"
 LEVEL_LABELS = {"departement": "Département", "epci": "Intercommunalité", "commune": "Commune"}
 
 

@@ -31,6 +31,7 @@ FILE = b"territory_code;indicator_id;year;value\n38;poverty_rate;2021;12,4\n44;p
 def import_url(tmp_path_factory) -> Iterator[str]:
     store_dir = copy_store(tmp_path_factory.mktemp("e2e-store"))
     env = {"RADAR_DATA_DIR": str(store_dir), auth.ACCOUNTS_ENV: f"Alice={auth.hash_password(PASSWORD)}"}
+    env[auth.DB_ENV] = str(store_dir.parent / "auth.sqlite3")  # the login state, outside the store
     with streamlit_server(env) as url:
         yield url
 
@@ -55,7 +56,7 @@ def test_login_upload_preview_publish_rollback(page, import_url):
         page.locator("[data-testid=stFileUploaderDropzoneInstructions]").evaluate(
             "e => getComputedStyle(e, '::after').content"
         )
-        == '"200 Mo au plus par fichier • CSV, TXT, XLSX"'
+        == '"48 Mo au plus par fichier • CSV, TXT, XLSX"'
     )
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "erreurs.csv", "mimeType": "text/csv", "buffer": BAD}]
@@ -151,7 +152,7 @@ def test_a_wrong_indicator_and_a_file_with_mixed_faults_as_the_analyst_sees_them
     page.get_by_text("aucun indicateur du catalogue ne correspond").wait_for()
     page.get_by_label("Colonne à importer").click()
     page.get_by_role("option", name="TP6020", exact=True).click()
-    page.get_by_text("Indicateur proposé d'après le nom de la colonne TP6020").wait_for()
+    page.get_by_text("Indicateur proposé d'après le nom de la colonne « TP6020 »").wait_for()
     page.get_by_role("combobox", name="Indicateur du catalogue").click()
     # the list opens on the proposed indicator and only draws the options near it: type to filter, as an
     # analyst does in a long list (the catalogue has the commune indicators since issue 15)
@@ -195,3 +196,27 @@ def test_the_preview_map_cuts_nothing_and_reads_french(sized_page, import_url, w
     found = page.evaluate(PAGE_TEXT)
     assert english_found(found) == [] and english_numbers(found) == []
     assert cut_texts(page) == []
+
+
+def test_a_workbook_with_a_web_formula_is_named_before_it_can_be_published(browser, import_url):
+    from tests.test_upload_workbook_risks import _book
+
+    page = browser.new_context(viewport={"width": 1366, "height": 1000}).new_page()
+    _login(page, import_url)
+    page.get_by_role("combobox", name="Indicateur du catalogue").click()
+    page.keyboard.type("poverty_rate")
+    page.get_by_role("option", name="(poverty_rate)").click()
+    data = _book('=WEBSERVICE("http://127.0.0.1:9/taux")')
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": "web.xlsx", "mimeType": "application/octet-stream", "buffer": data}]
+    )
+    page.get_by_text("Ce classeur n'est pas un simple tableau de valeurs").wait_for(timeout=90_000)
+    page.get_by_label("Producteur (ex. Insee, CAF de l'Isère)").fill("Insee")
+    page.get_by_label("Titre de la publication").fill("Filosofi")
+    page.get_by_label("Titre de la publication").press("Enter")
+    page.get_by_text("Indiquez le producteur et le titre").wait_for(state="hidden", timeout=90_000)
+    page.wait_for_timeout(1500)
+    assert page.get_by_role("button", name="Publier").is_disabled()
+    page.get_by_text("Ce classeur n'est pas un simple tableau de valeurs").scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    screenshot(page, "import-workbook-web-formula")

@@ -89,3 +89,22 @@ def test_other_deep_link_first_is_the_full_app_too(browser):
         assert all(title in nav for title in NAV_TITLES), nav
         assert page.locator("text=Deploy").count() == 0
         context.close()
+
+
+def test_profile_of_93_shows_apa_pch_ase_of_2022(page, app_url):
+    """DREES séries longues 1996-2022 (issue 31): the social indicators of 93 are of 2022, credited to it."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{app_url}/profil?dep=93")
+    _wait_for_profile(page, "Seine-Saint-Denis (93)")
+    body = page.inner_text("body")
+    for row in (
+        "APA (60 ans et +) (2022)\t7,62\u00a0%",
+        "PCH (‰ hab.) (2022)\t6,2\u00a0‰",
+        "ASE (0-19 ans) (2022)\t1,83\u00a0%",
+    ):
+        assert row in body, row
+    assert "22\u00a0650\u00a0bénéficiaires (2022)" in body  # outlook: last observed APA recipients
+    assert body.count("séries longues 1996-2022 (via le paquet R asdep)") >= 3  # APA, PCH, ASE cards
+    page.set_viewport_size({"width": 1366, "height": 6500})
+    page.wait_for_timeout(1500)
+    screenshot(page, "profile-93-2022-1366")

@@ -1,0 +1,183 @@
+"""Écart: a territory clearly worse (or better) than France AND than the median of its similar
+territories, on an oriented indicator, measured on a robust scale of the spread among the territories of
+its level (1.4826 × MAD, the standard deviation of a normal spread). Communes and EPCI: the spread among
+territories of comparable size (deciles of population), as a small commune's rates spread far more.
+
+The same arithmetic serves the census-point rupture of communes (``changes``): the change of a commune
+between two census points against the change of its département and of its similar communes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.radar import rules
+
+MAD_TO_SD = 1.4826
+SIZE_BANDS = 10
+
+
+def robust_scale(values: pd.Series) -> float:
+    values = values.dropna()
+    if len(values) < 5:
+        return float("nan")
+    mad = float((values - values.median()).abs().median()) * MAD_TO_SD
+    return mad if mad > 1e-12 else float("nan")
+
+
+def scales(pool: pd.Series, size: pd.Series | None) -> pd.Series:
+    """Robust spread for every territory of the pool: one for the level, or one per size band."""
+    if size is None or size.empty:
+        return pd.Series(robust_scale(pool), index=pool.index)
+    known = size.reindex(pool.index)
+    bands = pd.qcut(np.log10(known.clip(lower=1)), SIZE_BANDS, labels=False, duplicates="drop")
+    out = pd.Series(np.nan, index=pool.index)
+    for band in bands.dropna().unique():
+        members = bands.index[bands == band]
+        out[members] = robust_scale(pool[members])
+    return out
+
+
+def similar_median(pool: pd.Series, near: dict[str, list[str]], codes) -> pd.Series:
+    """Median of the similar territories' values (NaN with fewer than MIN_SIMILAR of them)."""
+    codes = list(codes)
+    width = max((len(near.get(c, [])) for c in codes), default=0)
+    if not codes or width == 0:
+        return pd.Series(np.nan, index=codes, dtype=float)
+    grid = pd.DataFrame([near.get(c, []) + [None] * (width - len(near.get(c, []))) for c in codes], index=codes)
+    values = grid.apply(lambda column: column.map(pool)).astype(float)
+    median = values.median(axis=1)
+    return median.where(values.notna().sum(axis=1) >= rules.MIN_SIMILAR)
+
+
+def oriented_gaps(value, first, second, scale, sign: int) -> pd.DataFrame:
+    """Signed robust z to each reference (positive = worse) and the signal's score: the smaller of the two
+    when both agree, the first alone when the second is missing; 0 when they disagree."""
+    a = sign * (value - first) / scale
+    b = sign * (value - second) / scale
+    agree = np.sign(a) == np.sign(b)
+    score = np.where(b.isna(), a.abs(), np.where(agree, np.minimum(a.abs(), b.abs()), 0.0))
+    return pd.DataFrame({"z_first": a, "z_second": b, "score": score}, index=value.index)
+
+
+def level_pool(observed: pd.DataFrame, indicator_id: str, level: str, year: int) -> pd.Series:
+    rows = observed[
+        (observed["indicator_id"] == indicator_id) & (observed["territory_level"] == level) & (observed["year"] == year)
+    ]
+    return rows.set_index("territory_code")["value"].astype(float)
+
+
+def latest(observed: pd.DataFrame, level: str, ids) -> pd.DataFrame:
+    """Each territory's latest observed row of each indicator (indicator_id, territory_code, year, value, source_id)."""
+    rows = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(ids))]
+    return rows.sort_values("year").drop_duplicates(["indicator_id", "territory_code"], keep="last")
+
+
+def france_value(observed: pd.DataFrame, indicator_id: str, year: int) -> float | None:
+    rows = observed[
+        (observed["indicator_id"] == indicator_id)
+        & (observed["territory_level"] == "france")
+        & (observed["year"] == year)
+    ]
+    return float(rows["value"].iloc[0]) if len(rows) else None
+
+
+def raise_ecarts(
+    observed: pd.DataFrame, level: str, codes, near: dict[str, list[str]], size: pd.Series | None, threshold: float
+) -> list[dict]:
+    """The écarts of ``codes`` (every indicator of ``rules.oriented`` the level has)."""
+    entries = rules.oriented()
+    mine = latest(observed, level, entries)
+    mine = mine[mine["territory_code"].isin(set(codes))]
+    found = []
+    for (indicator_id, year), rows in mine.groupby(["indicator_id", "year"]):
+        indicator = entries[indicator_id]
+        pool = level_pool(observed, indicator_id, level, int(year))
+        france = france_value(observed, indicator_id, int(year))
+        if france is None:
+            france = float(pool.median())
+        scale = scales(pool, size).reindex(rows["territory_code"])
+        value = rows.set_index("territory_code")["value"].astype(float)
+        similar = similar_median(pool, near, value.index)
+        gaps = oriented_gaps(value, pd.Series(france, index=value.index), similar, scale, rules.worse_sign(indicator))
+        source = rows.set_index("territory_code")["source_id"]
+        for code, gap in gaps[gaps["score"] >= threshold].iterrows():
+            found.append(
+                dict(
+                    territory_level=level,
+                    territory_code=code,
+                    indicator_id=indicator_id,
+                    kind="ecart",
+                    method="references",
+                    direction="worse" if gap["z_first"] > 0 else "better",
+                    year=int(year),
+                    since=None,
+                    score=float(gap["score"]),
+                    value=float(value[code]),
+                    reference=france,
+                    reference_2=None if pd.isna(similar[code]) else float(similar[code]),
+                    source_id=source[code],
+                )
+            )
+    return found
+
+
+def raise_census_changes(
+    observed: pd.DataFrame,
+    level: str,
+    codes,
+    near: dict[str, list[str]],
+    size: pd.Series | None,
+    departement_of: dict[str, str],
+    threshold: float,
+) -> list[dict]:
+    """Communes / EPCI: an oriented indicator known at two census points (or more); the change between the
+    last two against its département's change and the median change of its similar territories."""
+    entries = rules.oriented()
+    rows = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(entries))]
+    found = []
+    for indicator_id, own in rows.groupby("indicator_id"):
+        years = sorted(own["year"].unique())
+        if len(years) < 2:
+            continue
+        first, last = int(years[-2]), int(years[-1])
+        wide = own[own["year"].isin([first, last])].pivot_table(index="territory_code", columns="year", values="value")
+        if first not in wide or last not in wide:
+            continue
+        change = (wide[last] - wide[first]).dropna()
+        dep_rows = observed[
+            (observed["indicator_id"] == indicator_id)
+            & (observed["territory_level"] == "departement")
+            & observed["year"].isin([first, last])
+        ].pivot_table(index="territory_code", columns="year", values="value")
+        dep_change = (dep_rows[last] - dep_rows[first]) if first in dep_rows and last in dep_rows else pd.Series()
+        value = change[change.index.isin(set(codes))]
+        if value.empty:
+            continue
+        indicator = entries[indicator_id]
+        reference = pd.Series({c: dep_change.get(departement_of.get(c), np.nan) for c in value.index}, dtype=float)
+        similar = similar_median(change, near, value.index)
+        scale = scales(change, size).reindex(value.index)
+        gaps = oriented_gaps(value, reference, similar, scale, rules.worse_sign(indicator))
+        gaps = gaps[reference.notna()]
+        for code, gap in gaps[gaps["score"] >= threshold].iterrows():
+            found.append(
+                dict(
+                    territory_level=level,
+                    territory_code=code,
+                    indicator_id=indicator_id,
+                    kind="rupture",
+                    method="census",
+                    direction="worse" if gap["z_first"] > 0 else "better",
+                    year=last,
+                    since=first,
+                    score=float(gap["score"]),
+                    value=float(wide.at[code, last]),
+                    previous=float(wide.at[code, first]),
+                    reference=float(reference[code]),
+                    reference_2=None if pd.isna(similar[code]) else float(similar[code]),
+                    source_id=own["source_id"].iloc[-1],
+                )
+            )
+    return found

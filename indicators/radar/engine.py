@@ -1,0 +1,104 @@
+"""The radar's entry point: ``signals(table, level, code)`` and ``level_signals`` for many territories.
+
+``table`` is a store table (``indicators.store.load_indicators()``), possibly cut at a past year: only its
+observed rows are read for écarts and ruptures (the trend bands are refitted on the rows before the last
+year), its projected rows for horizons. A missing or secret value is simply absent or NaN: it raises nothing.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.core import catalogue
+from indicators.models import trends
+from indicators.radar import ecart, horizon, peers, rules, rupture, sentences
+
+
+def observed_rows(table: pd.DataFrame) -> pd.DataFrame:
+    rows = table[table["variant"] == "observed"].dropna(subset=["value"])
+    return rows.assign(year=rows["year"].astype(int))
+
+
+def read_by_radar(level: str) -> tuple[set[str], set[str]]:
+    """(indicators, levels) a level's signals read: the oriented ones, the similarity set, the size, the
+    counts that splice a series break; the level itself, France and (for census changes) départements."""
+    ids = set(rules.oriented()) | set(catalogue.similarity_ids(peers.similarity_set(level), catalogue.load()))
+    ids |= {peers.SIZE_INDICATOR, *(c for b in trends.BREAKS.values() for c in b[1:])}
+    return ids, {level, "france", "departement"}
+
+
+def relevant(observed: pd.DataFrame, level: str) -> pd.DataFrame:
+    ids, levels = read_by_radar(level)
+    return observed[observed["territory_level"].isin(levels) & observed["indicator_id"].isin(ids)]
+
+
+def departements_of(level: str, codes, index: pd.DataFrame | None = None) -> dict[str, str]:
+    """The département of each commune / EPCI (from the territory index, the store's by default)."""
+    if level == "departement":
+        return {}
+    if index is None:
+        from indicators.storage import store
+
+        index = store.load_territories()
+    own = index[index["level"] == level].set_index("code")["departement"]
+    return own[~own.index.duplicated()].reindex(list(codes)).dropna().to_dict()
+
+
+def level_signals(
+    table: pd.DataFrame,
+    level: str,
+    codes=None,
+    thresholds: rules.Thresholds = rules.THRESHOLDS,
+    kinds=rules.KINDS,
+    index: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Every signal of the territories ``codes`` of ``level`` (all of the level when None), ranked by score
+    within each territory; at most one signal per (indicator, kind): the strongest. ``index``: the territory
+    index (communes' départements), the store's by default."""
+    observed = relevant(observed_rows(table), level)
+    if codes is None:
+        codes = observed.loc[observed["territory_level"] == level, "territory_code"].unique().tolist()
+    codes = [str(c) for c in codes]
+    found: list[dict] = []
+    if "ecart" in kinds or "rupture" in kinds:
+        near = peers.neighbours(observed, level, codes)
+        size = peers.sizes(observed, level) if level != "departement" else None
+    if "ecart" in kinds:
+        found += ecart.raise_ecarts(observed, level, codes, near, size, thresholds.ecart)
+    if "rupture" in kinds:
+        found += rupture.raise_bands(observed, level, codes, thresholds.band)
+        found += rupture.raise_gaps(observed, level, codes, thresholds.gap)
+        if level != "departement":
+            dep_of = departements_of(level, codes, index)
+            found += ecart.raise_census_changes(observed, level, codes, near, size, dep_of, thresholds.census)
+    if "horizon" in kinds:
+        found += horizon.raise_horizons(table, level, codes, thresholds.horizon)
+    return frame(found)
+
+
+def frame(found: list[dict]) -> pd.DataFrame:
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "object") for c in rules.COLUMNS})
+    out = pd.DataFrame(found)
+    out = out.sort_values("score", ascending=False).drop_duplicates(
+        ["territory_level", "territory_code", "indicator_id", "kind"]
+    )
+    entries = catalogue.load()
+    out["theme"] = out["indicator_id"].map(lambda i: rules.radar_theme(entries[i]))
+    out["sentence"] = [sentences.sentence(r) for r in out.to_dict("records")]
+    out["source"] = [
+        catalogue.row_citation(entries[i], s) for i, s in zip(out["indicator_id"], out["source_id"], strict=True)
+    ]
+    for column in rules.COLUMNS:
+        if column not in out:
+            out[column] = None
+    out = out.sort_values(["territory_code", "score"], ascending=[True, False], kind="stable")
+    return out[rules.COLUMNS].reset_index(drop=True)
+
+
+def signals(
+    table: pd.DataFrame, level: str, code: str, thresholds: rules.Thresholds = rules.THRESHOLDS
+) -> pd.DataFrame:
+    """The signals of one territory, strongest first: indicator_id, kind (ecart / rupture / horizon),
+    direction (worse / better), year, score, sentence, the figures they rest on and their source."""
+    return level_signals(table, level, [code], thresholds)

@@ -1,0 +1,155 @@
+"""Rupture: what changed more than expected.
+
+- ``band``: the latest observation of a trend rate (catalogue ``trend:``) fell outside the calibrated
+  80 % band of the forecast made the year before (indicators.models.trends run on the rows up to the
+  year before, so exactly what the forecasts page would have shown then). Score: 1.2816 × distance to
+  the central forecast / half-width of the 80 % band on the logit scale (1.28 = the band's edge).
+- ``gap``: the gap to France of an oriented rate widened over two years by more than its own past
+  two-year changes explain: (change − their median) / (1.4826 × their MAD), at least MIN_PAST of them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from indicators.models import trends
+from indicators.radar import rules
+
+Z80 = 1.2816  # the normal quantile of an 80 % two-sided band
+MIN_PAST = 5
+SPAN = 2
+
+
+def band_forecasts(observed: pd.DataFrame, indicator_id: str, level: str) -> tuple[int, pd.DataFrame] | None:
+    """(year L, forecast made at L − 1 for L and L + SPAN: territory × variant) for one trend rate."""
+    own = observed[(observed["indicator_id"] == indicator_id) & (observed["territory_level"] == level)]
+    if own.empty:
+        return None
+    last = int(own["year"].max())
+    cut = observed[(observed["year"] < last) & observed["territory_level"].isin([level, "france"])]
+    rows = trends.build(cut, until=last + SPAN, indicators=[indicator_id])
+    rows = rows[(rows["territory_level"] == level) & rows["year"].isin([last, last + SPAN])]
+    if rows.empty:
+        return None
+    wide = rows.pivot_table(index="territory_code", columns=["year", "variant"], values="value")
+    return last, wide
+
+
+def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
+    entries = rules.oriented()
+    ids = [i for i in trends.INDICATORS if i in entries]
+    wanted = set(codes)
+    found = []
+    for indicator_id in ids:
+        made = band_forecasts(observed, indicator_id, level)
+        if made is None:
+            continue
+        last, wide = made
+        cap = trends.cap_of(indicator_id)
+        actual = observed[
+            (observed["indicator_id"] == indicator_id)
+            & (observed["territory_level"] == level)
+            & (observed["year"] == last)
+        ].set_index("territory_code")
+        for code in wanted.intersection(actual.index).intersection(wide.index):
+            central, p10, p90 = (wide.at[code, (last, v)] for v in ("trend", "trend_p10", "trend_p90"))
+            value = float(actual.at[code, "value"])
+            z, zc, z10, z90 = trends.to_logit([value, central, p10, p90], cap)
+            half = (z90 - zc) if z > zc else (zc - z10)
+            if not np.isfinite(half) or half <= 1e-9:
+                continue
+            score = Z80 * abs(z - zc) / half
+            if score < threshold:
+                continue
+            later = wide.get((last + SPAN, "trend"))
+            found.append(
+                dict(
+                    territory_level=level,
+                    territory_code=code,
+                    indicator_id=indicator_id,
+                    kind="rupture",
+                    method="band",
+                    direction="worse" if rules.worse_sign(entries[indicator_id]) * (z - zc) > 0 else "better",
+                    year=last,
+                    since=last - 1,
+                    score=float(score),
+                    value=value,
+                    reference=float(central),
+                    low=float(p10),
+                    high=float(p90),
+                    expected_2=None if later is None or pd.isna(later.get(code)) else float(later[code]),
+                    source_id=actual.at[code, "source_id"],
+                )
+            )
+    return found
+
+
+def gap_series(observed: pd.DataFrame, indicator_id: str, level: str) -> pd.DataFrame:
+    """Territory × year of the gap to France (value − France the same year)."""
+    rows = observed[observed["indicator_id"] == indicator_id]
+    france = rows[rows["territory_level"] == "france"].set_index("year")["value"]
+    own = rows[rows["territory_level"] == level].pivot_table(index="territory_code", columns="year", values="value")
+    if own.empty or france.empty:
+        return pd.DataFrame()
+    common = [y for y in own.columns if y in france.index]
+    return own[common] - france[common]
+
+
+def widening(gaps: pd.Series) -> tuple[float, float, int] | None:
+    """(score, change over SPAN years, last year) of one territory's gap series, None when too short."""
+    gaps = gaps.dropna()
+    years = gaps.index.astype(int)
+    if len(gaps) < MIN_PAST + SPAN + 1 or years[-1] - years[-1 - SPAN] != SPAN:
+        return None
+    full = gaps.reindex(range(years.min(), years.max() + 1))
+    changes = (full - full.shift(SPAN)).dropna()
+    past, change = changes.iloc[:-1], float(changes.iloc[-1])
+    if len(past) < MIN_PAST:
+        return None
+    spread = float((past - past.median()).abs().median()) * 1.4826
+    if spread <= 1e-12:
+        return None
+    return abs(change - float(past.median())) / spread, change, int(years[-1])
+
+
+def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
+    entries = rules.oriented()
+    found = []
+    for indicator_id, indicator in entries.items():
+        table = gap_series(observed, indicator_id, level)
+        if table.shape[1] < MIN_PAST + SPAN + 1:
+            continue
+        for code in set(codes).intersection(table.index):
+            row = table.loc[code]
+            measured = widening(row)
+            if measured is None:
+                continue
+            score, change, last = measured
+            before, now = float(row[last - SPAN]), float(row[last])
+            if score < threshold or abs(now) <= abs(before) or np.sign(change) != np.sign(now):
+                continue  # only a gap that widened, away from France
+            value = observed[
+                (observed["indicator_id"] == indicator_id)
+                & (observed["territory_level"] == level)
+                & (observed["territory_code"] == code)
+                & (observed["year"] == last)
+            ]
+            found.append(
+                dict(
+                    territory_level=level,
+                    territory_code=code,
+                    indicator_id=indicator_id,
+                    kind="rupture",
+                    method="gap",
+                    direction="worse" if rules.worse_sign(indicator) * change > 0 else "better",
+                    year=last,
+                    since=last - SPAN,
+                    score=float(score),
+                    value=float(value["value"].iloc[0]),
+                    previous=before,
+                    reference=now,
+                    source_id=value["source_id"].iloc[0],
+                )
+            )
+    return found

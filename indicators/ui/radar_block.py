@@ -1,0 +1,28 @@
+"""The profile's opening « À retenir » (Streamlit): the radar's three strongest signals of the territory."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.core.formatting import plain
+from indicators.ui import cache
+from indicators.views import radar_view
+
+
+def top_three(level: str, code: str) -> None:
+    radar = cache.radar(level, code)
+    if radar is None:
+        return
+    param = radar_view.PARAMS[level]
+    with st.container(border=True):
+        st.markdown("**Le radar — à retenir**")
+        if radar.signals.empty:
+            st.markdown("Aucun signal net : rien ne ressort nettement des indicateurs disponibles.")
+        for _, signal in radar.top.iterrows():
+            st.markdown(f"- *{radar_view.label(signal)}* — {plain(signal['sentence'])}")
+        st.page_link(
+            "app_pages/radar.py",
+            label="Tous les signaux et leur fiabilité (page Radar)",
+            icon=":material/radar:",
+            query_params={param: code},
+        )

@@ -1,0 +1,218 @@
+"""The radar on small constructed tables (no store needed): a rupture, a secret commune value, sentences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.radar import engine, rules, sentences, signals
+from indicators.views import radar_view
+
+CHOMAGE = "insee_chomage_localise"
+
+
+def _tidy(rows, source="test") -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["territory_level", "territory_code", "indicator_id", "year", "value"])
+    return frame.assign(variant="observed", source_id=source)
+
+
+def _unemployment(jump: float) -> pd.DataFrame:
+    """30 départements with a calm, noisy unemployment rate 2000-2015; département 13 is smooth and jumps by
+    ``jump`` in 2015."""
+    rng = np.random.default_rng(0)
+    rows = []
+    for n in range(1, 31):
+        code = f"{n:02d}"
+        base = rng.uniform(6, 10)
+        for year in range(2000, 2016):
+            noise = 0.0 if code == "13" else rng.normal(0, 0.15)  # 13 smooth: inside the band unless it jumps
+            value = base + 0.02 * (year - 2000) + noise + (jump if code == "13" and year == 2015 else 0)
+            rows.append(("departement", code, "unemployment_rate", year, value))
+    rows += [("france", "FR", "unemployment_rate", y, 8.0 + 0.02 * (y - 2000)) for y in range(2000, 2016)]
+    return _tidy(rows, CHOMAGE)
+
+
+def test_a_jump_outside_the_band_of_last_years_forecast_is_a_rupture():
+    found = signals(_unemployment(3.0), "departement", "13")
+    rupture = found[found["kind"] == "rupture"].iloc[0]
+    assert (rupture["indicator_id"], rupture["method"], rupture["direction"], rupture["year"]) == (
+        "unemployment_rate",
+        "band",
+        "worse",
+        2015,
+    )
+    assert rupture["value"] > rupture["high"] > rupture["reference"] > rupture["low"]
+    assert rupture["score"] > rules.THRESHOLDS.band
+    assert rupture["sentence"].startswith("Taux de chômage localisé (moyenne annuelle) : ")
+    assert "au-dessus de la bande attendue d'après la tendance jusqu'en 2014" in rupture["sentence"]
+    assert "la hausse est plus rapide que prévu, signe d'une dégradation." in rupture["sentence"]
+    assert rupture["source"] == "Insee, taux de chômage localisés"
+
+
+def test_no_jump_no_rupture():
+    found = signals(_unemployment(0.0), "departement", "13")
+    assert found[found["kind"] == "rupture"].empty
+
+
+def _communes(secret: str) -> pd.DataFrame:
+    """60 communes of the fixture's Isère with the commune profile's similarity indicators; 38002 has a
+    very high unemployment rate, ``secret`` a very high one too but withheld (NaN, as a secret cell)."""
+    rng = np.random.default_rng(1)
+    rows = []
+    for n in range(60):
+        code = f"38{n:03d}"
+        population = 2000 + 50 * n
+        unemployment = 10 + rng.normal(0, 1)
+        if code in ("38002", secret):
+            unemployment = 30.0
+        if code == secret:
+            unemployment = np.nan
+        rows += [
+            ("commune", code, "legal_population", 2023, population),
+            ("commune", code, "density", 2021, 100 + 5 * n),
+            ("commune", code, "birth_rate", 2022, 10 + rng.normal(0, 1)),
+            ("commune", code, "death_rate", 2022, 9 + rng.normal(0, 1)),
+            ("commune", code, "legal_population_change", 2023, rng.normal(0.3, 0.2)),
+            ("commune", code, "census_unemployment_rate_15_64", 2021, unemployment),
+        ]
+    rows.append(("france", "FR", "census_unemployment_rate_15_64", 2021, 11.0))
+    return _tidy(rows)
+
+
+def test_a_secret_commune_value_raises_nothing_while_a_known_one_does():
+    table = _communes(secret="38003")
+    assert signals(table, "commune", "38003").empty
+    known = signals(table, "commune", "38002")
+    assert known[["indicator_id", "kind", "direction"]].values.tolist() == [
+        ["census_unemployment_rate_15_64", "ecart", "worse"]
+    ]
+    assert "n.d." not in known["sentence"].iloc[0]
+
+
+def test_descriptive_and_count_indicators_raise_no_ecart():
+    oriented = rules.oriented()
+    assert "rsa_coverage_rate" in oriented and "unemployment_rate" in oriented
+    assert "share_75_plus" not in oriented  # neutral
+    assert "rsa_households" not in oriented  # a count
+    assert "rsa_coverage_rate_published" not in oriented  # a check, shown nowhere
+
+
+SENTENCES = [
+    (
+        dict(
+            indicator_id="rsa_coverage_rate",
+            kind="ecart",
+            method="references",
+            direction="worse",
+            year=2023,
+            territory_level="departement",
+            value=12.34,
+            reference=5.61,
+            reference_2=7.02,
+        ),
+        "Part de la population couverte par le RSA : 12,3 % en 2023, "
+        "contre 5,6 % en France et 7,0 % dans les départements similaires (nettement plus élevé, situation plus "
+        "difficile).",
+    ),
+    (
+        dict(
+            indicator_id="median_living_standard",
+            kind="ecart",
+            method="references",
+            direction="better",
+            year=2020,
+            territory_level="departement",
+            value=24400.0,
+            reference=22040.0,
+            reference_2=None,
+        ),
+        "Niveau de vie médian : 24 400 €/an en 2020, contre 22 040 €/an en France (nettement plus élevé, situation "
+        "plus favorable).",
+    ),
+    (
+        dict(
+            indicator_id="unemployment_rate",
+            kind="rupture",
+            method="gap",
+            direction="worse",
+            year=2019,
+            since=2017,
+            territory_level="departement",
+            value=11.2,
+            previous=1.5,
+            reference=2.6,
+        ),
+        "Taux de chômage localisé (moyenne annuelle) : l'écart à la France est passé de +1,5 pt en 2017 à +2,6 pt "
+        "en 2019 (11,2 %) : il se creuse plus que ses variations passées ne l'expliquent.",
+    ),
+    (
+        dict(
+            indicator_id="census_unemployment_rate_15_64",
+            kind="rupture",
+            method="census",
+            direction="worse",
+            year=2021,
+            since=2015,
+            territory_level="commune",
+            value=14.0,
+            previous=11.0,
+            reference=0.5,
+            reference_2=-0.2,
+        ),
+        "Taux de chômage des 15-64 ans au sens du recensement (2021) : +3,0 pt entre 2015 et 2021 (de 11,0 % à "
+        "14,0 %), contre +0,5 pt dans le département et −0,2 pt dans les communes similaires (évolution plus "
+        "défavorable).",
+    ),
+    (
+        dict(
+            indicator_id="apa_recipients",
+            kind="horizon",
+            method="need",
+            direction="worse",
+            year=2030,
+            since=2022,
+            territory_level="departement",
+            value=0.31,
+            reference=0.18,
+            low=0.22,
+            high=0.40,
+        ),
+        "Bénéficiaires de l'APA : +31 % attendus entre 2022 et 2030 (8 chances sur 10 entre +22 % et +40 %), "
+        "contre +18 % en France : le besoin croît nettement plus vite (projection Radar social).",
+    ),
+]
+
+
+@pytest.mark.parametrize(("signal", "expected"), SENTENCES)
+def test_sentences(signal, expected):
+    assert sentences.sentence(signal) == expected.replace(" %", "\u00a0%").replace(" €/an", "\u00a0€/an").replace(
+        " pt", "\u00a0pt"
+    ).replace("24 400", "24\u00a0400").replace("22 040", "22\u00a0040")
+
+
+def test_an_empty_table_gives_an_empty_frame_with_the_columns():
+    empty = engine.level_signals(_tidy([]), "departement", ["93"])
+    assert empty.empty and list(empty.columns) == rules.COLUMNS
+
+
+def test_backtest_sentence_says_how_many_held():
+    measured = pd.DataFrame(
+        [
+            dict(
+                kind="rupture",
+                period="later",
+                origins="2015-2017",
+                signals=12,
+                per_territory=0.3,
+                evaluated=10,
+                persisted=7,
+                share=0.7,
+            )
+        ]
+    )
+    text = radar_view.backtest_sentences(measured)["rupture"]
+    assert text == (
+        "7 ruptures sur 10 signalées par le passé (départements, origines 2015-2017) se sont confirmées deux ans "
+        "après, soit 7 sur 10 (0,3 par département et par an)."
+    )
