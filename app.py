@@ -19,6 +19,7 @@ pages = [
     st.Page("app_pages/comparer.py", title="Comparer", icon=":material/compare_arrows:"),
     st.Page("app_pages/carte.py", title="Carte", icon=":material/map:"),
     st.Page("app_pages/scenarios.py", title="Projections et scénarios 2050", icon=":material/timeline:"),
+    st.Page("app_pages/metiers.py", title="Métiers du social", icon=":material/groups:", url_path="metiers"),
     st.Page("app_pages/tendances.py", title="Tendances des taux", icon=":material/trending_up:", url_path="tendances"),
     st.Page("app_pages/import.py", title="Importer (analystes)", icon=":material/upload_file:", url_path="importer"),
 ]

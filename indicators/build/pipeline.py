@@ -32,6 +32,7 @@ from indicators.core.paths import (  # noqa: F401 (the store's file names, re-ex
     RADAR_FILES,
     RAW_DIR,
     ROOT,
+    STAFF_FILE,
     STAMP_FILE,
     SUCCESSORS_FILE,
     TERRITORIES_FILE,
@@ -51,7 +52,7 @@ SOURCE_MODULES = [
 ]
 # What the build runs: the pipeline and the source modules it imports by name. The fingerprint covers every
 # module these import, transitively (import_graph), so no list of code files is kept by hand.
-BUILD_MODULES = ("indicators.build.pipeline", *SOURCE_MODULES)
+BUILD_MODULES = ("indicators.build.pipeline", *SOURCE_MODULES, "indicators.sources.drees_staff")
 
 
 def _sha256(path: Path) -> str:
@@ -83,6 +84,7 @@ def is_up_to_date(out_dir: Path, stamp: dict[str, str]) -> bool:
             NOTES_FILE,
             SUCCESSORS_FILE,
             ADMIN_UNITS_FILE,
+            STAFF_FILE,
             COMMUNE_GEO_FOLDER,
             *TRACK_RECORD_FILES,
             *RADAR_FILES,
@@ -271,7 +273,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         return "up to date"
     from indicators.build import commune_geo, data_diff, geo_build, territory_index
     from indicators.models import track_record
-    from indicators.sources import admin_units
+    from indicators.sources import admin_units, drees_staff
 
     notes: list = []
     log: list = []
@@ -301,6 +303,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         successors=successors,
         extra={
             ADMIN_UNITS_FILE: admin_units.build(raw_dir),  # the territory list and areas the app reads
+            STAFF_FILE: drees_staff.read(raw_dir),  # staff by category (the Métiers du social page)
             **track_record.build(indicators, population),  # the backtests, computed here, read by the pages
             radar.SIGNALS_FILE: signals,
             radar.BACKTEST_FILE: radar_backtest,

@@ -635,6 +635,29 @@ def defaults(path: Path = CATALOGUE_PATH) -> dict:
         return dict(yaml.safe_load(handle).get("defaults") or {})
 
 
+UNDER_5 = "population_0_4"  # a workforce need that is no indicator: children aged 0-4 (population table)
+
+
+@lru_cache(maxsize=4)
+def workforce(path: Path = CATALOGUE_PATH) -> dict[str, dict]:
+    """The staff categories of « Métiers du social » (``workforce:``): id -> {label, unit, served,
+    served_label, carrier, limits}, in order. ``served`` names indicators (or ``population_0_4``), ``carrier``
+    needs (``need:``); anything else is a CatalogueError."""
+    with open(path, encoding="utf-8") as handle:
+        declared = yaml.safe_load(handle).get("workforce") or {}
+    entries = repository() if path == CATALOGUE_PATH else _load(path, None, None)
+    needs = set(need_ids(entries))
+    keys = {"label", "unit", "served", "served_label", "carrier", "limits"}
+    for category, item in declared.items():
+        if not isinstance(item, dict) or set(item) != keys:
+            raise CatalogueError(f"workforce {category}: expected the keys {sorted(keys)}")
+        unknown = [i for i in item["served"] if i not in entries and i != UNDER_5]
+        unknown += [i for i in item["carrier"] if i not in needs]
+        if unknown:
+            raise CatalogueError(f"workforce {category}: unknown indicator or need {unknown}")
+    return dict(declared)
+
+
 def repository() -> dict[str, Indicator]:
     """The repository's catalogue alone (what the pipeline builds), without the analysts' extension."""
     return _load(CATALOGUE_PATH, None, None)

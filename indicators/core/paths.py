@@ -26,6 +26,7 @@ TERRITORIES_FILE = "territories.parquet"  # départements, EPCI and communes a u
 COMMUNE_GEO_FOLDER = "communes-geo"  # one simplified GeoJSON per département (indicators.build.commune_geo)
 NOTES_FILE = "series_notes.parquet"  # per-value notes of the commune indicators (mergers, breaks, partial totals)
 SUCCESSORS_FILE = "successors.parquet"  # old commune code -> current commune (validation of imports)
+STAFF_FILE = "staff.parquet"  # DREES staff of the départements by category (indicators.sources.drees_staff)
 ADMIN_UNITS_FILE = "admin_units.parquet"  # départements, régions, France: names, région, zone, area (admin_units)
 
 

@@ -279,3 +279,19 @@ def notes(
     sql = f"SELECT {', '.join(columns)} FROM read_parquet({_quote(str(path))}) WHERE {where}"
     sql += " ORDER BY indicator_id, year, kind"
     return _typed(_run(sql, params))
+
+
+def staff(codes=None, store_dir: Path | None = None) -> pd.DataFrame:
+    """The DREES staff of the départements (territory_code, year, category, value: FTE at 31/12, or headcount
+    for assistants familiaux; see indicators/sources/drees_staff.py). Empty when the store has none."""
+    from indicators.core.paths import STAFF_FILE, processed_dir
+
+    path = (store_dir or processed_dir()) / STAFF_FILE
+    columns = ["territory_code", "year", "category", "value"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    params: list = []
+    where = _in("territory_code", codes, params)
+    sql = f"SELECT {', '.join(columns)} FROM read_parquet({_quote(str(path))}) WHERE {where} ORDER BY 1, 2, 3"
+    frame = _run(sql, params)
+    return frame.astype({"territory_code": str, "year": int, "category": str, "value": float})

@@ -549,3 +549,34 @@ def _radar_communes_map(level: str, code: str, theme: str | None, token: str):
 
     ranked = radar_communes(level, code, theme)
     return radar_view.communes_map(level, code, territory_index(), ranked, commune_geojson_url(level, code))
+
+
+def metiers(code: str, name: str):
+    """views.metiers.MetiersView of one département (staff ratios, projections, summary, CSV)."""
+    return _metiers(code, name, versions.token())
+
+
+@st.cache_data(show_spinner=False)
+def _workforce_needs(token: str) -> pd.DataFrame:
+    """The needs the staff categories serve, every département (workforce.need_table)."""
+    from indicators.models import workforce
+
+    ids = sorted({i for c in workforce.CATEGORIES for i in c.served if i != workforce.UNDER_5})
+    return workforce.need_table(query.rows(indicator_ids=ids, levels=["departement"]), population())
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _metiers(code: str, name: str, token: str):
+    from indicators.models import scenarios, workforce
+    from indicators.views import metiers as view
+
+    bases, groups = _scenario_inputs(code, token)
+    bands, _, _ = _need_bands(code, token)
+    chosen = scenarios.defaults(bases) if bases else []
+    held = scenarios.Scenario("demography", "Démographie seule", "", "central", {})  # rates held at their last value
+    runs = [scenarios.run(s, bases, groups) for s in chosen]
+    runs += [scenarios.run(held, workforce.rates_held(bases), groups)] if bases else []
+    columns = ["scenario", "need", "year", "recipients", "recipients_low", "recipients_high"]
+    results = pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(columns=columns)
+    labels = {s.key: s.name for s in chosen}
+    return view.build(code, name, query.staff(), _workforce_needs(token), bands, results, labels)
