@@ -98,9 +98,9 @@ def test_profile_of_93_shows_apa_pch_ase_of_2022(page, app_url):
     _wait_for_profile(page, "Seine-Saint-Denis (93)")
     body = page.inner_text("body")
     for row in (
-        "APA (60 ans et +) (2022)\t7,62\u00a0%",
+        "APA (60 ans et +) (2022)\t7,6\u00a0%",
         "PCH (‰ hab.) (2022)\t6,2\u00a0‰",
-        "ASE (0-19 ans) (2022)\t1,83\u00a0%",
+        "ASE (0-19 ans) (2022)\t1,8\u00a0%",
     ):
         assert row in body, row
     assert "22\u00a0650\u00a0bénéficiaires (2022)" in body  # outlook: last observed APA recipients
