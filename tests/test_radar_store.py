@@ -15,8 +15,8 @@ def test_seine_saint_denis_rsa_coverage_is_an_ecart(table):
     rsa = found[(found["indicator_id"] == "rsa_coverage_rate") & (found["kind"] == "ecart")].iloc[0]
     assert rsa["direction"] == "worse" and rsa["year"] == 2019
     assert rsa["sentence"] == (
-        f"Part de la population couverte par le RSA : 10,73{NBSP}% en 2019, contre 5,73{NBSP}% en France et "
-        f"8,26{NBSP}% dans les départements similaires (nettement plus élevé, situation plus difficile)."
+        f"Part de la population couverte par le RSA : 10,7{NBSP}% en 2019, contre 5,7{NBSP}% en France et "
+        f"8,3{NBSP}% dans les départements similaires (nettement plus élevé, situation plus difficile)."
     )
     assert rsa["source"].startswith("DREES, CNAF, MSA, minima sociaux")
     assert len(found) <= 10  # a handful, not thirty
