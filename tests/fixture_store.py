@@ -111,7 +111,17 @@ TERRITORIES = [  # level, code, name, departement, region, epci, epci_name, popu
     ("commune", "38185", "Grenoble", "38", "84", "200040715", "Grenoble-Alpes-Métropole", 156140.0, 2023),
     ("commune", "93066", "Saint-Denis", "93", "11", "200054781", "Métropole du Grand Paris", 149077.0, 2023),
     ("commune", "2A004", "Ajaccio", "2A", "94", "242010056", "CA du Pays Ajaccien", 76320.0, 2023),
-    ("commune", "97611", "Mamoudzou", "976", "06", "200060457", "CA de Dembeni / Mamoudzou", 71437.0, 2023),
+    (
+        "commune",
+        "97611",
+        "Mamoudzou",
+        "976",
+        "06",
+        "200060457",
+        "CA de Dembeni / Mamoudzou",
+        71437.0,
+        2017,
+    ),  # Mayotte: its frozen 2017 census count, with its own year
     (
         "epci",
         "200040715",
@@ -120,8 +130,8 @@ TERRITORIES = [  # level, code, name, departement, region, epci, epci_name, popu
         "84",
         "200040715",
         "Grenoble-Alpes-Métropole",
-        449509.0,
-        2022,
+        450608.0,  # its latest legal population (2023), as the search gives it
+        2023,
     ),
 ]
 
