@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import plain
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
-from indicators.ui import cache, commune_map_view
+from indicators.ui import cache, commune_map_view, ranked
 from indicators.views import maps
 
 PROFILE_PAGE = "app_pages/profil.py"
@@ -86,15 +86,7 @@ st.caption(
 table_col, zoom_col = st.columns([3, 2])
 with table_col:
     st.markdown("**Classement** (rang 1 = situation la plus difficile)")
-    ranked = maps.ranked_table(frame, gap)
-    ranked["Profil"] = "/profil?dep=" + ranked["Code"]
-    st.dataframe(
-        ranked,
-        hide_index=True,
-        height=420,
-        width="stretch",
-        column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")},
-    )
+    ranked.ranked_dataframe(maps.ranked_table(frame, gap), "/profil?dep=", height=420)
 with zoom_col:
     st.markdown("**Paris et petite couronne**")
     st.plotly_chart(

@@ -8,7 +8,7 @@ from indicators.core import catalogue
 from indicators.core.formatting import plain, quoted
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.storage import query, territories
-from indicators.ui import cache, picker
+from indicators.ui import cache, picker, ranked
 from indicators.views import commune_map
 
 DEFAULT_INDICATOR = catalogue.defaults()["commune_map"]
@@ -103,12 +103,4 @@ def render(config: dict) -> None:
         )
     with table_col:
         st.markdown("**Classement des communes** (rang 1 = valeur la plus élevée, ou la plus difficile)")
-        ranked = commune_map.ranked_table(frame, selected)
-        ranked["Profil"] = "/profil?com=" + ranked["Code"]
-        st.dataframe(
-            ranked,
-            hide_index=True,
-            height=460,
-            width="stretch",
-            column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")},
-        )
+        ranked.ranked_dataframe(commune_map.ranked_table(frame, selected), "/profil?com=", height=460)

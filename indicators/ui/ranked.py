@@ -1,0 +1,18 @@
+"""A ranked table of territories with a link to each one's profile, as the map pages show it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+
+def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int) -> None:
+    """Draw ``ranked`` (a ``Code`` column among others) with a « Voir » link to ``profile_link`` + code."""
+    ranked["Profil"] = profile_link + ranked["Code"]
+    st.dataframe(
+        ranked,
+        hide_index=True,
+        height=height,
+        width="stretch",
+        column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")},
+    )
