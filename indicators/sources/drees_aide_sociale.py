@@ -272,16 +272,16 @@ def read(raw_dir: Path) -> pd.DataFrame:
         sheet = _resolve_sheet(workbook.sheet_names, table.sheet)
         records += _read_table(sheet_rows(workbook, path, sheet), path, table, sheet)
     df = pd.DataFrame(records, columns=COLUMNS)
-    return pd.concat([df, _ase_children(df)], ignore_index=True)
+    return with_ase_children(df)
 
 
-def _ase_children(df: pd.DataFrame) -> pd.DataFrame:
-    """Children accueillis + educational actions, only where both are published."""
+def with_ase_children(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds children accueillis + educational actions, only where both are published (as the workbook)."""
     target, (placed, actions) = ASE_CHILDREN
     keys = ["territory_level", "territory_code", "year"]
-    both = df[df["indicator_id"] == placed].merge(
-        df[df["indicator_id"] == actions], on=keys, suffixes=("_placed", "_actions")
+    both = frame[frame["indicator_id"] == placed].merge(
+        frame[frame["indicator_id"] == actions], on=keys, suffixes=("_placed", "_actions")
     )
     both["value"] = both["value_placed"] + both["value_actions"]
     both["indicator_id"] = target
-    return both[COLUMNS]
+    return pd.concat([frame, both[COLUMNS]], ignore_index=True)

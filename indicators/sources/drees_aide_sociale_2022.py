@@ -26,6 +26,7 @@ import pandas as pd
 from indicators.core.codes import FRANCE_CODE
 from indicators.core.errors import RawFileError
 from indicators.sources.admin_units import normalise_departement_code
+from indicators.sources.drees_aide_sociale import ASE_CHILDREN, with_ase_children
 
 SOURCE_ID = "drees_aide_sociale_2022"
 FILE = "drees-aide-sociale/asdep-tidy/ASDEPslbenef.csv"
@@ -41,7 +42,6 @@ SERIES = {
     "TotEnfAccueillisASE": "ase_children_placed",
     "TotBenefAE": "ase_educational_actions",
 }
-ASE_CHILDREN = ("ase_children", ("ase_children_placed", "ase_educational_actions"))
 NATIONAL_LABELS = ("total estimé france entière, hors mayotte", "total estimé france entière (hors mayotte)")
 RHONE, RHONE_PARTS = "69", ("69D", "69M")
 # Where the 1996-2022 edition differs from the 2020 workbook on the years both hold, beyond the rounding of the
@@ -128,18 +128,6 @@ def _merge_rhone(frame: pd.DataFrame) -> pd.DataFrame:
     whole = rest[rest["territory_code"] == RHONE].set_index(key).index
     fill = both[~both.set_index(key).index.isin(whole)].assign(territory_level="departement", territory_code=RHONE)
     return pd.concat([rest, fill[COLUMNS]], ignore_index=True)
-
-
-def with_ase_children(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds children accueillis + educational actions, only where both are published (as the workbook)."""
-    target, (placed, actions) = ASE_CHILDREN
-    keys = ["territory_level", "territory_code", "year"]
-    both = frame[frame["indicator_id"] == placed].merge(
-        frame[frame["indicator_id"] == actions], on=keys, suffixes=("_placed", "_actions")
-    )
-    both["value"] = both["value_placed"] + both["value_actions"]
-    both["indicator_id"] = target
-    return pd.concat([frame, both[COLUMNS]], ignore_index=True)
 
 
 def tidy(raw_dir: Path) -> pd.DataFrame:
