@@ -57,12 +57,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from indicators.core import catalogue, layout
+from indicators.core import layout
 from indicators.core.errors import STORE_REBUILD_HINT, StoreDamaged, StoreMissing
 from indicators.core.paths import INDICATORS_FILE, processed_dir
 from indicators.core.schema import COLUMNS, KEY
+from indicators.storage import catalogue_extension
+from indicators.storage.catalogue_extension import declare_indicator, imported_source  # noqa: F401 (older callers)
 
 VERSIONS_DIR = "versions"
 CURRENT = "CURRENT"
@@ -811,11 +812,11 @@ def publish(
             raise VersionError("numérotation des versions incohérente")
         if declare:
             held.check()
-            declare_indicator(declare, store_dir)
+            catalogue_extension.declare_indicator(declare, store_dir)
             _step("catalogue_written")
         elif source:
             held.check()
-            _register_source(record["source"], store_dir)
+            catalogue_extension.register_source(record["source"], store_dir)
             _step("catalogue_written")
         _point_to(store_dir, version, held, meta(version, store_dir))
     return meta(version, store_dir)
@@ -893,53 +894,3 @@ def history(store_dir: Path | None = None) -> pd.DataFrame:
 def changes(version: int, store_dir: Path | None = None) -> pd.DataFrame:
     path = _dir(store_dir) / _name(version) / "changes.parquet"
     return pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=[*KEY, "old_value", "new_value"])
-
-
-def imported_source(publisher: str, title: str, edition: str, who: str, filename: str, sha256: str) -> dict:
-    """A published file as its own catalogue source: who published it, what, which edition, who imported it."""
-    publisher = publisher.strip() or "Producteur non précisé"
-    title = title.strip() or filename
-    edition = edition.strip() or "édition non précisée"
-    return {
-        "producer": publisher,
-        "title": title,
-        "edition": edition,
-        "url": filename,
-        "licence": "non précisée (fichier importé)",
-        "who": who,
-        "filename": filename,
-        "sha256": sha256,
-        "citation": f"{publisher}, {title} ({edition}) ; {catalogue.IMPORTED_MARK} {who}, sha256 {sha256[:12]}",
-    }
-
-
-def _register_source(source: dict, store_dir: Path | None) -> None:
-    """Add the source of a published file to the store's catalogue extension (checked by catalogue.parse)."""
-    path = catalogue.local_path(_store(store_dir))
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    document = document or {"sources": {}, "indicators": []}
-    entry = {k: v for k, v in source.items() if k != "id"}
-    candidate = {**document, "sources": {**(document.get("sources") or {}), source["id"]: entry}}
-    with open(catalogue.CATALOGUE_PATH, encoding="utf-8") as handle:
-        catalogue.parse(catalogue.merge(yaml.safe_load(handle), candidate))  # raises CatalogueError
-    _write_text(path, yaml.safe_dump(candidate, allow_unicode=True, sort_keys=False))
-
-
-def declare_indicator(entry: dict, store_dir: Path | None = None) -> None:
-    """Add an analyst-declared indicator (and its source) to the store's catalogue extension.
-
-    ``entry`` has the catalogue's fields (id, label, short_label, theme, unit, decimals, definition,
-    polarity) and ``source``: {id, producer, title, url, licence, citation}. Checked by catalogue.parse.
-    """
-    if entry["id"] in catalogue.load(store_dir=_store(store_dir)):
-        raise catalogue.CatalogueError(f"l'indicateur {entry['id']} existe déjà au catalogue")
-    path = catalogue.local_path(_store(store_dir))
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
-    document = document or {"sources": {}, "indicators": []}
-    source = dict(entry["source"])
-    source_id = source.pop("id")
-    indicator = {k: v for k, v in entry.items() if k != "source"} | {"sources": [source_id]}
-    candidate = catalogue.merge(document, {"sources": {source_id: source}, "indicators": [indicator]})
-    with open(catalogue.CATALOGUE_PATH, encoding="utf-8") as handle:
-        catalogue.parse(catalogue.merge(yaml.safe_load(handle), candidate))  # raises CatalogueError
-    _write_text(path, yaml.safe_dump(candidate, allow_unicode=True, sort_keys=False))
