@@ -115,6 +115,7 @@ class Watcher(threading.Thread):
         self.version: int | None = None
         self.down_since: float | None = None  # wall clock of the first failure of the current outage
         self.ready = threading.Event()
+        self.lock = threading.Lock()
         self.stopping = False
 
     def run(self) -> None:
@@ -135,7 +136,7 @@ class Watcher(threading.Thread):
         with psycopg.connect(self.address, autocommit=True, connect_timeout=database.CONNECT_TIMEOUT) as conn:
             _ensure(conn, self.address)
             conn.execute(f'LISTEN "{channel(conn)}"')
-            self._set(_read_current(conn))
+            self._set(_read_current(conn), fresh=True)
             checked = time.monotonic()
             while not self.stopping:
                 # the generator holds the connection: leave it before reading (the payload is only a hint)
@@ -143,10 +144,15 @@ class Watcher(threading.Thread):
                     self._set(_read_current(conn))
                     checked = time.monotonic()
 
-    def _set(self, version: int) -> None:
-        if self.down_since is not None:
-            log.warning("versions watcher: PostgreSQL reachable again, version %d", version)
-        self.version, self.down_since = version, None
+    def _set(self, version: int, fresh: bool = False) -> None:
+        """Ids only grow (a rollback is a new version): a read that raced a commit of this process never
+        moves the version back; after a (re)connection the database's value is taken as it is."""
+        with self.lock:
+            if self.down_since is not None:
+                log.warning("versions watcher: PostgreSQL reachable again, version %d", version)
+            if not fresh and self.version is not None:
+                version = max(version, self.version)
+            self.version, self.down_since = version, None
         self.ready.set()
 
 
@@ -329,7 +335,7 @@ def _published(conn, version: int, record: dict) -> dict:
     _META[(database.url(), version)] = record
     found = _WATCHERS.get(database.url())
     if found is not None:
-        found.version = version  # this process sees its own publish at once; others by NOTIFY
+        found._set(version)  # this process sees its own publish at once; others by NOTIFY
     return dict(record)
 
 
