@@ -204,3 +204,17 @@ def test_postgres_stopped_the_current_version_is_served_read_only_and_recovers(s
     assert versions.publish(rows, "bob", "b.csv", "b" * 64, store_dir)["id"] == 2
     assert versions.token(store_dir).startswith("2-") and _value(store_dir) == 90.0
     assert auth.login("alice", "correct horse", configured={"alice": table["alice"]}).ok
+
+
+@pytest.mark.parametrize("backend", POSTGRES, indirect=True)
+def test_an_account_kept_in_postgres_is_known_to_every_replica(backend, tmp_path, monkeypatch):
+    """``python -m indicators.publishing.auth --store NAME``: the account is in PostgreSQL, so a replica without
+    its own configuration lets the analyst in; a configured hash of the same name wins."""
+    monkeypatch.delenv(auth.ACCOUNTS_ENV, raising=False)
+    monkeypatch.delenv(auth.ENV_VAR, raising=False)
+    stored = auth.hash_password("correct horse", iterations=1000)
+    auth.store_account("zoe", stored)
+    assert auth.accounts(tmp_path / "none.toml") == {"zoe": stored}
+    assert auth.login("zoe", "correct horse", configured=auth.accounts(tmp_path / "none.toml")).ok
+    monkeypatch.setenv(auth.ACCOUNTS_ENV, "zoe=pbkdf2_sha256$1$00$00")
+    assert auth.accounts(tmp_path / "none.toml") == {"zoe": "pbkdf2_sha256$1$00$00"}
