@@ -51,8 +51,14 @@ def _leftovers(store_dir) -> list[str]:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".tmp-" in p.name)
 
 
+# with PostgreSQL: a temporary folder left, everything done but the commit, and after the commit
+PG_STEPS = ("folder_written", "current_written", "current_swapped")
+
+
 @pytest.mark.parametrize("step", versions.STEPS)
 def test_a_publish_killed_at_each_step_leaves_the_old_or_the_new_version(step, store_dir, table, backend):
+    if backend and step not in PG_STEPS:  # CI time: on PostgreSQL every step before the commit is alike
+        pytest.skip("PostgreSQL: a step before the commit, like current_written (nothing is seen before the commit)")
     old = value(table, "poverty_rate", "38", 2020)
     env = {**os.environ, versions.CRASH_ENV: step, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", PUBLISH, str(store_dir), "declare"], env=env, cwd=ROOT)
