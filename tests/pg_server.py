@@ -4,7 +4,8 @@
 Debian's ``initdb``/``pg_ctl`` (package ``postgresql``) start one on a temporary folder and a free loopback
 port, as the ``postgres`` user when the tests run as root (PostgreSQL refuses to run as root). One server per
 test session; each test gets its own schema (``search_path`` in the URL's options), dropped afterwards.
-Run on its own (``python -m tests.pg_server``) it starts a server and prints its URL (stop: ``pg_ctl stop``).
+Run on its own (``python -m tests.pg_server``) it starts a server, prints its URL, and on stderr how to stop it
+(``make cluster`` or a drill can use it: set ``RADAR_DATABASE_URL`` to that URL in every replica).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -129,4 +131,7 @@ def _conf(options: str) -> list[str]:
 
 
 if __name__ == "__main__":
-    print(start().url)
+    started = start()
+    print(started.url)
+    if started.data is not None:
+        print(f"stop: runuser -u postgres -- {started.bin}/pg_ctl -D {started.data} stop", file=sys.stderr)
