@@ -110,31 +110,34 @@ def test_two_analysts_on_two_processes_at_once_one_wins_the_other_is_told_who_an
 
 HOLD = textwrap.dedent(
     """
-    import time
-    from indicators.storage import pg_versions
-    with pg_versions._locked("publication", "dave"):
+    import sys, time
+    from pathlib import Path
+    from indicators.storage import versions
+    with versions._scaled()._locked("publication", "dave"):
         print("held", flush=True)
-        time.sleep(4)
+        deadline = time.monotonic() + 120
+        while not Path(sys.argv[1]).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
     """
 )
 
 
 @pytest.mark.parametrize("backend", POSTGRES, indirect=True)
-def test_a_publish_waiting_for_the_lock_is_told_who_holds_it(store_dir, monkeypatch):
-    holder = _start(HOLD)
+def test_a_publish_waiting_for_the_lock_is_told_who_holds_it(store_dir, monkeypatch, tmp_path):
+    rows = _row(store.load_indicators(store_dir), 60.0)
+    release = tmp_path / "release"
+    holder = _start(HOLD, str(release))
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(versions, "LOCK_TIMEOUT", 0.5)
-        with pytest.raises(
-            versions.VersionError, match=r"une autre publication est en cours \(par dave, depuis \d+ s\)"
-        ):
-            versions.publish(_row(store.load_indicators(store_dir), 60.0), "erin", "e.csv", "e" * 64, store_dir)
+        busy = r"une autre publication est en cours \(par dave, depuis \d+ s\)"
+        with pytest.raises(versions.VersionError, match=busy):
+            versions.publish(rows, "erin", "e.csv", "e" * 64, store_dir)
     finally:
-        holder.communicate(timeout=30)
+        release.touch()
+        holder.communicate(timeout=60)
     monkeypatch.setattr(versions, "LOCK_TIMEOUT", 30.0)
-    assert (
-        versions.publish(_row(store.load_indicators(store_dir), 60.0), "erin", "e.csv", "e" * 64, store_dir)["id"] == 2
-    )
+    assert versions.publish(rows, "erin", "e.csv", "e" * 64, store_dir)["id"] == 2
 
 
 PUBLISH = textwrap.dedent(
