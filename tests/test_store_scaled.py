@@ -221,3 +221,38 @@ def test_an_account_kept_in_postgres_is_known_to_every_replica(backend, tmp_path
     assert auth.login("zoe", "correct horse", configured=auth.accounts(tmp_path / "none.toml")).ok
     monkeypatch.setenv(auth.ACCOUNTS_ENV, "zoe=pbkdf2_sha256$1$00$00")
     assert auth.accounts(tmp_path / "none.toml") == {"zoe": "pbkdf2_sha256$1$00$00"}
+
+
+@pytest.mark.parametrize("backend", POSTGRES, indirect=True)
+def test_the_profile_page_on_postgres_and_with_postgres_stopped(store_dir, backend):
+    """A page through Streamlit (AppTest) on the scaled backend shows the published value (Isère 2020: 50,0);
+    with PostgreSQL stopped, the same value with the French warning, no exception."""
+    if backend.data is None:
+        pytest.skip("the server was given by RADAR_TEST_DATABASE_URL: the test does not stop it")
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    def profile():
+        st.cache_data.clear()  # keyed on (version, base hash): the same in every copy of the fixture store
+        st.cache_resource.clear()
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.switch_page("app_pages/profil.py")
+        at.query_params["dep"] = "38"
+        at.run()
+        assert not at.exception
+        return at, " ".join(str(e.value) for e in [*at.markdown, *at.metric, *at.caption])
+
+    at, shown = profile()
+    assert "50,0" in shown and not at.warning
+    backend.stop()
+    try:
+        _until(lambda: versions.pointer(store_dir).damage is not None)
+        at, shown = profile()
+        assert "50,0" in shown
+        (warning,) = [w.value for w in at.warning]
+        assert warning.startswith("La base des versions (PostgreSQL) est injoignable depuis ")
+        assert "la version 1, la dernière connue, reste affichée" in warning
+    finally:
+        backend.start()
