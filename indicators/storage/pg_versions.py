@@ -54,6 +54,7 @@ CHECK_EVERY = 10.0  # seconds between the watcher's liveness checks of its conne
 RETRY_EVERY = 1.0  # seconds between reconnection attempts
 IDLE_TIMEOUT = 60  # seconds: a publisher stopped inside its transaction loses its lock
 APP_NAME = "radar publish"
+FIRST_WAIT = 30.0  # seconds a process waits for its watcher's first answer (a loaded machine is slow to connect)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS radar_version (
@@ -167,8 +168,8 @@ def watcher(address: str | None = None) -> Watcher:
         if found is None or not found.is_alive():
             found = _WATCHERS[address] = Watcher(address)
             found.start()
-    if found.version is None:
-        found.ready.wait(database.CONNECT_TIMEOUT + 2)
+    if found.version is None:  # its first connection: set when it succeeds or fails (connect timeout 3 s)
+        found.ready.wait(FIRST_WAIT)
     return found
 
 
