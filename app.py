@@ -36,10 +36,11 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
-damage = versions.pointer().damage  # versions/CURRENT damaged: the recovered version is served, and said
-if damage:
-    st.warning(damage, icon=":material/warning:")
 try:
+    # versions/CURRENT damaged, or PostgreSQL unreachable (scaled mode): the version served is said
+    damage = versions.pointer().damage
+    if damage:
+        st.warning(damage, icon=":material/warning:")
     st.navigation(pages).run()
 except STORE_FAULTS as fault:  # a damaged or missing store (docs/store-faults.md): French, no path, no traceback
     st.error(said_to_visitors(fault), icon=":material/error:")

@@ -10,6 +10,7 @@
 `make test-fast` runs ``-m "not store and not slow"``: no store build, no browser.
 """
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +44,7 @@ STORE_MODULES = {
 # The fast lane (`make test-fast`) also leaves out the tests that kill processes, generate hundreds of
 # files or rebuild the store; `make test` runs everything.
 SLOW_MODULES = {
+    "test_store_scaled",
     "test_versions_protocol",
     "test_upload_properties",
     "test_pipeline",
@@ -82,6 +84,40 @@ def _store_folder(request, monkeypatch):
     else:
         monkeypatch.setenv("RADAR_DATA_DIR", str(request.getfixturevalue("fixture_store_dir")))
     monkeypatch.setenv("RADAR_AUTH_DB", str(request.getfixturevalue("tmp_path") / "auth.sqlite3"))
+    monkeypatch.delenv("RADAR_DATABASE_URL", raising=False)  # the embedded backend unless a test asks (backend)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server for the session (tests/pg_server.py); skipped with the reason when none can be
+    reached or started, except under CI=true, where the scaled backend must be tested."""
+    from tests import pg_server as pg
+
+    try:
+        server = pg.start()
+    except pg.Unavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must test the PostgreSQL backend: {exc}")
+        pytest.skip(f"PostgreSQL backend not tested: {exc}")
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(params=["local", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request, monkeypatch):
+    """Run a store test once per backend of indicators.storage.versions: ``local`` (versions on disk; None)
+    and ``postgres`` (RADAR_DATABASE_URL on a schema of its own, dropped after; the pg_server.Server)."""
+    if request.param == "local":
+        yield None
+        return
+    from indicators.storage import pg_versions
+
+    server = request.getfixturevalue("pg_server")
+    schema, url = server.new_schema()
+    monkeypatch.setenv("RADAR_DATABASE_URL", url)
+    yield server
+    pg_versions.forget(url)
+    server.drop_schema(schema)
 
 
 @pytest.fixture(scope="session")

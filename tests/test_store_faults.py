@@ -43,6 +43,10 @@ def _value(store_dir: Path) -> float:
 @pytest.fixture
 def published(fixture_store_dir, tmp_path, monkeypatch) -> Path:
     """A copy of the fixture store with two published versions (Isère's poverty rate 2020: 50, then 60)."""
+    return _publish_two(fixture_store_dir, tmp_path, monkeypatch)
+
+
+def _publish_two(fixture_store_dir, tmp_path, monkeypatch) -> Path:
     copy = Path(shutil.copytree(fixture_store_dir, tmp_path / "store"))
     monkeypatch.setenv("RADAR_DATA_DIR", str(copy))
     table = store.load_indicators(copy)
@@ -60,7 +64,7 @@ def _pointer(text: str | None):
 
 
 def _snapshot(store_dir: Path) -> Path:
-    return next((store_dir / "versions" / "0002").glob("snapshot-*.parquet"))
+    return next((versions._dir(store_dir) / "0002").glob("snapshot-*.parquet"))
 
 
 def _truncate(path: Path, size: int = 1000) -> None:
@@ -151,7 +155,7 @@ def check_write_refused(said: str, code: int):
         err = capsys.readouterr().err
         assert f"retour arrière impossible : {said}" in err and "Traceback" not in err and "Errno" not in err
         assert versions.current(store_dir) == 2 and _value(store_dir) == 60.0  # nothing published
-        assert not list((store_dir / "versions").glob(".tmp-*"))
+        assert not list(versions._dir(store_dir).glob(".tmp-*"))
         assert versions.publish(rows, "dave", "d.csv", "d" * 64, store_dir)["id"] == 3  # works once writable
 
     return check
@@ -192,6 +196,16 @@ def test_fault_table(fault, published, monkeypatch, capsys):
     damage, check = FAULTS[fault]
     damage(published)
     check(published, monkeypatch, capsys)
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
+@pytest.mark.parametrize("fault", [name for name in FAULTS if not name.startswith("pointer")])
+def test_fault_table_on_postgres(fault, backend, fixture_store_dir, tmp_path, monkeypatch, capsys):
+    """The same rows with the scaled backend (the pointer is a row of PostgreSQL: no pointer file to damage)."""
+    store_dir = _publish_two(fixture_store_dir, tmp_path, monkeypatch)
+    damage, check = FAULTS[fault]
+    damage(store_dir)
+    check(store_dir, monkeypatch, capsys)
 
 
 def test_the_pipeline_checks_the_base_against_its_stamp(published):

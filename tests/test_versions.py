@@ -1,4 +1,6 @@
-"""Publishing: versions, history, rollback, lock, a rebuilt base, a killed publisher, the catalogue extension."""
+"""Publishing: versions, history, rollback, lock, a rebuilt base, a killed publisher, the catalogue extension.
+
+Each test runs on both backends (the ``backend`` fixture of conftest: versions on disk, and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from tests.upload_helpers import copy_store
 
 
 @pytest.fixture
-def store_dir(tmp_path, monkeypatch):
+def store_dir(tmp_path, monkeypatch, backend):
     path = copy_store(tmp_path / "store")
     monkeypatch.setenv("RADAR_DATA_DIR", str(path))
     return path
@@ -105,7 +107,7 @@ def test_killed_publisher_leaves_the_previous_version_intact(store_dir, table):
     """)
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert process.stdout.readline().strip() == "ready"
-    folder = store_dir / "versions"
+    folder = versions._dir(store_dir)
     deadline = time.monotonic() + 60
     while not list(folder.glob(".tmp-*")) and time.monotonic() < deadline:
         time.sleep(0.002)
@@ -115,7 +117,8 @@ def test_killed_publisher_leaves_the_previous_version_intact(store_dir, table):
     assert versions.current(store_dir) == 1
     pd.testing.assert_frame_equal(store.load_indicators(store_dir), before)
     record = versions.publish(_rows("CODGEO;TP6020\n44;5\n").rows, "bob", "u.csv", "y", store_dir)
-    assert record["id"] == 2 and not list(folder.glob(".tmp-*"))  # lock released, debris cleaned
+    assert not list(folder.glob(".tmp-*"))  # lock released, debris cleaned
+    assert (record["id"], record["previous"]) == (2, 1)
 
 
 def test_declared_indicator_joins_the_catalogue(store_dir):
@@ -148,9 +151,14 @@ def test_declared_indicator_joins_the_catalogue(store_dir):
         versions.declare_indicator({**entry, "id": "autre", "polarity": "bof"})
 
 
-def _attempts(tmp_path):
+@pytest.fixture
+def login_db(tmp_path, backend):
+    """The login state: a SQLite file, or (None) the PostgreSQL of RADAR_DATABASE_URL."""
+    return None if backend else tmp_path / "auth.sqlite3"
+
+
+def _attempts(db):
     """A login function on a fresh throttle database and a clock the test moves (``now[0]``)."""
-    db = tmp_path / "auth.sqlite3"
     table = {"alice": auth.hash_password("correct horse", iterations=1000)}
     table.update({f"user{i}": auth.hash_password(f"secret {i}", iterations=1000) for i in range(20)})
     now = [1000.0]
@@ -163,8 +171,8 @@ def _attempts(tmp_path):
     return attempt, now
 
 
-def test_login_throttle_per_client_and_account_not_reset_by_another_success(tmp_path):
-    attempt, now = _attempts(tmp_path)
+def test_login_throttle_per_client_and_account_not_reset_by_another_success(login_db):
+    attempt, now = _attempts(login_db)
     assert not attempt("wrong").ok
     refused = attempt("correct horse")  # within the 1 s wait: refused without checking the password
     assert (refused.ok, refused.wait) == (False, 1.0) and "réessayez dans 1 s" in refused.message
@@ -184,10 +192,10 @@ def test_login_throttle_per_client_and_account_not_reset_by_another_success(tmp_
     assert auth.ITERATIONS >= 600_000
 
 
-def test_an_attacker_never_locks_the_owner_out(tmp_path):
+def test_an_attacker_never_locks_the_owner_out(login_db):
     """Issue 23, finding 6: knowing the account name, an anonymous client used to make the owner's correct
     password refused for up to 900 s. A browser that logged in before is throttled on its own failures only."""
-    attempt, now = _attempts(tmp_path)
+    attempt, now = _attempts(login_db)
     first = attempt("correct horse", client="192.168.1.20")
     assert first.ok and len(first.device) >= 40  # the client key the owner's browser keeps
     for _ in range(12):  # the attacker retries as soon as allowed, from no known address then from its own
@@ -205,10 +213,10 @@ def test_an_attacker_never_locks_the_owner_out(tmp_path):
     assert attempt("secret 3", account="user3", device=again.device).wait > 0  # alice's key, not user3's
 
 
-def test_a_password_sprayer_is_slowed_without_a_client_address(tmp_path):
+def test_a_password_sprayer_is_slowed_without_a_client_address(login_db):
     """One password over 20 account names, no client address known: past GLOBAL_FREE failures every unknown
     attempt waits 1, 2, 4 … 60 s (before: never slowed). The 20 names now take 243 s instead of none."""
-    attempt, now = _attempts(tmp_path)
+    attempt, now = _attempts(login_db)
     start, waited = now[0], []
     for i in range(20):
         wait = attempt("Printemps2026!", client=None, account=f"user{i}").wait
@@ -234,12 +242,12 @@ def test_login_database_outside_the_store(tmp_path, monkeypatch):
     assert (refused.ok, refused.message) == (False, auth.UNAVAILABLE)
 
 
-def test_old_hashes_log_in_and_are_upgraded(tmp_path, monkeypatch):
+def test_old_hashes_log_in_and_are_upgraded(tmp_path, monkeypatch, login_db):
     old = auth.hash_password("correct horse", iterations=200_000)
     monkeypatch.setenv(auth.ENV_VAR, old)
     monkeypatch.delenv(auth.ACCOUNTS_ENV, raising=False)
     assert auth.accounts(tmp_path / "none.toml") == {"analyste": old}
-    db = tmp_path / "auth.sqlite3"
+    db = login_db
     assert auth.login("analyste", "correct horse", configured={"analyste": old}, path=db).ok
     upgraded = auth._effective_hash("analyste", old, db)
     assert upgraded.startswith("pbkdf2_sha256$600000$") and auth.verify("correct horse", upgraded)

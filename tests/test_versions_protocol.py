@@ -1,4 +1,7 @@
-"""The publish protocol under crashes and races: a kill at each step, two sessions rolling back, a stopped holder."""
+"""The publish protocol under crashes and races: a kill at each step, two sessions rolling back, a stopped holder.
+
+On both backends (conftest's ``backend``): with PostgreSQL the commit is the step that publishes
+(``current_swapped`` comes after it), and the lock is a row lock."""
 
 from __future__ import annotations
 
@@ -37,19 +40,25 @@ PUBLISH = textwrap.dedent(
 
 
 @pytest.fixture
-def store_dir(tmp_path, monkeypatch):
+def store_dir(tmp_path, monkeypatch, backend):
     path = copy_store(tmp_path / "store")
     monkeypatch.setenv("RADAR_DATA_DIR", str(path))
     return path
 
 
 def _leftovers(store_dir) -> list[str]:
-    folder = store_dir / versions.VERSIONS_DIR
+    folder = versions._dir(store_dir)
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if ".tmp-" in p.name)
 
 
+# with PostgreSQL: a temporary folder left, everything done but the commit, and after the commit
+PG_STEPS = ("folder_written", "current_written", "current_swapped")
+
+
 @pytest.mark.parametrize("step", versions.STEPS)
-def test_a_publish_killed_at_each_step_leaves_the_old_or_the_new_version(step, store_dir, table):
+def test_a_publish_killed_at_each_step_leaves_the_old_or_the_new_version(step, store_dir, table, backend):
+    if backend and step not in PG_STEPS:  # CI time: on PostgreSQL every step before the commit is alike
+        pytest.skip("PostgreSQL: a step before the commit, like current_written (nothing is seen before the commit)")
     old = value(table, "poverty_rate", "38", 2020)
     env = {**os.environ, versions.CRASH_ENV: step, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", PUBLISH, str(store_dir), "declare"], env=env, cwd=ROOT)
@@ -62,10 +71,12 @@ def test_a_publish_killed_at_each_step_leaves_the_old_or_the_new_version(step, s
     # the next publish cleans what the killed one left and numbers its version after the last good one
     record = versions.publish(_rows("CODGEO;TP6020\n38;12\n"), "next", "n.csv", "x")
     # a folder renamed into place (even a phantom CURRENT never named) keeps its id for ever (issue 23)
-    assert record["id"] == (1 if step in ("locked", "folder_written") else 2)
+    # PostgreSQL: nothing before the commit was ever seen, the id is given again
+    spent = ("locked", "folder_written") if not backend else versions.STEPS[:-1]
+    assert record["id"] == (1 if step in spent else 2)
     assert record["previous"] == (1 if expected_new else 0)
     assert _leftovers(store_dir) == []
-    assert not (store_dir / versions.VERSIONS_DIR / versions._name(record["id"] + 1)).exists()
+    assert not (versions._dir(store_dir) / versions._name(record["id"] + 1)).exists()
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == 12.0
 
 
@@ -92,6 +103,7 @@ def test_two_sessions_a_stale_rollback_is_refused_and_removes_nothing(store_dir,
     assert value(store.load_indicators(), "poverty_rate", "38", 2020) == 20.0
 
 
+@pytest.mark.parametrize("backend", ["local"], indirect=True)  # the file lock (PostgreSQL: test_store_scaled)
 def test_a_stopped_lock_holder_is_recovered_and_cannot_publish_after(store_dir, monkeypatch):
     holder = subprocess.Popen(
         [

@@ -14,7 +14,12 @@ hash: changing the configuration discards it). Replace the configured hash too: 
 
 Accounts' state and throttle live outside the store (a read-only or damaged store never breaks login):
 a SQLite file shared by every process, ``RADAR_AUTH_DB``, by default ``auth.sqlite3`` in the state folder
-(``RADAR_STATE_DIR``, else ``$XDG_STATE_HOME/radar-social``, else ``~/.local/state/radar-social``).
+(``RADAR_STATE_DIR``, else ``$XDG_STATE_HOME/radar-social``, else ``~/.local/state/radar-social``). In the
+scaled mode (``RADAR_DATABASE_URL``, indicators/storage/database.py) they live in PostgreSQL, shared by every
+replica on every host: the same tables and statements, each attempt one transaction serialised by an
+advisory lock (SQLite: ``BEGIN IMMEDIATE``). Accounts may also be kept there (table ``analyst_account``,
+``python -m indicators.publishing.auth --store NAME``): every replica then knows them without its own
+configuration.
 
 Throttle. Each failure doubles the wait before the next attempt on a key (1 s, 2 s, 4 s … ``MAX_DELAY``);
 the wait is reserved *before* the password is checked, so parallel sessions cannot check passwords in
@@ -46,6 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indicators.core.paths import ROOT, state_dir
+from indicators.storage import database
 
 ENV_VAR = "RADAR_ANALYST_PASSWORD_HASH"
 ACCOUNTS_ENV = "RADAR_ANALYST_ACCOUNTS"
@@ -113,7 +119,22 @@ def accounts(secrets_file: Path = SECRETS_FILE) -> dict[str, str]:
     shared = configured_hash(secrets_file)
     if shared and SHARED_ACCOUNT not in out:
         out[SHARED_ACCOUNT] = shared
+    if database.scaled():
+        with contextlib.suppress(database.DatabaseUnavailable), _db() as db:
+            stored = db.execute("SELECT account, hash FROM analyst_account").fetchall()
+            out.update({name: value for name, value in stored if name not in out})  # the configuration wins
     return out
+
+
+def store_account(account: str, stored: str) -> None:
+    """Keep an account (name, PBKDF2 hash) in PostgreSQL (scaled mode): every replica knows it."""
+    if not database.scaled():
+        raise RuntimeError(f"{database.ENV} is not set: accounts are configured in {ACCOUNTS_ENV} or secrets.toml")
+    with _db() as db:
+        db.execute(
+            "INSERT INTO analyst_account VALUES (?, ?) ON CONFLICT (account) DO UPDATE SET hash = excluded.hash",
+            (account, stored),
+        )
 
 
 def _parse(stored: str) -> tuple[int, bytes, str] | None:
@@ -156,21 +177,53 @@ def db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or state_dir() / "auth.sqlite3")
 
 
+TABLES = (
+    "CREATE TABLE IF NOT EXISTS throttle (key TEXT PRIMARY KEY, failures INTEGER, last {real}, until {real})",
+    "CREATE TABLE IF NOT EXISTS upgraded (account TEXT, configured TEXT, hash TEXT, PRIMARY KEY (account, configured))",
+    "CREATE TABLE IF NOT EXISTS devices (digest TEXT PRIMARY KEY, account TEXT, last {real})",
+    "CREATE TABLE IF NOT EXISTS analyst_account (account TEXT PRIMARY KEY, hash TEXT NOT NULL)",
+)
+
+
+class _Pg:
+    """A PostgreSQL transaction that takes the statements written for SQLite (``?`` placeholders)."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: tuple = ()):
+        return self.conn.execute(sql.replace("?", "%s"), params)
+
+
+_PG_READY: set[str] = set()
+
+
+@contextlib.contextmanager
+def _pg():
+    address = database.url()
+    with database.connect("connexion") as conn:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('radar_auth'))")  # one attempt at a time
+        if address not in _PG_READY:
+            for statement in TABLES:
+                conn.execute(statement.format(real="DOUBLE PRECISION"))
+            _PG_READY.add(address)
+        yield _Pg(conn)
+
+
 @contextlib.contextmanager
 def _db(path: Path | None = None):
+    """One transaction on the login state: PostgreSQL in the scaled mode (no ``path`` given), else SQLite."""
+    if path is None and database.scaled():
+        with _pg() as db:
+            yield db
+        return
     path = path or db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS throttle (key TEXT PRIMARY KEY, failures INTEGER, last REAL, until REAL)"
-        )
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS upgraded (account TEXT, configured TEXT, hash TEXT, "
-            "PRIMARY KEY (account, configured))"
-        )
-        connection.execute("CREATE TABLE IF NOT EXISTS devices (digest TEXT PRIMARY KEY, account TEXT, last REAL)")
+        for statement in TABLES:
+            connection.execute(statement.format(real="REAL"))
         connection.execute("BEGIN IMMEDIATE")
         yield connection
         connection.execute("COMMIT")
@@ -220,7 +273,8 @@ def _reserve(account: str, client: str | None, device: str | None, now: float, p
             row = rows[key]
             failures = row[0] if row and now - row[1] < FORGET_AFTER else 0
             db.execute(
-                "INSERT OR REPLACE INTO throttle VALUES (?, ?, ?, ?)",
+                "INSERT INTO throttle VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "failures = excluded.failures, last = excluded.last, until = excluded.until",
                 (key, failures + 1, now, now + failure_delay(failures + 1, free, ceiling)),
             )
     return 0.0, keys
@@ -236,8 +290,16 @@ def _succeeded(account: str, keys: dict, now: float, path: Path | None) -> str:
             if key.startswith(("client:", "device:")):
                 db.execute("DELETE FROM throttle WHERE key = ?", (key,))
             else:
-                db.execute("UPDATE throttle SET failures = MAX(failures - 1, 0), until = last WHERE key = ?", (key,))
-        db.execute("INSERT OR REPLACE INTO devices VALUES (?, ?, ?)", (_digest(device), account.lower(), now))
+                db.execute(
+                    "UPDATE throttle SET failures = CASE WHEN failures > 1 THEN failures - 1 ELSE 0 END, "
+                    "until = last WHERE key = ?",
+                    (key,),
+                )
+        db.execute(
+            "INSERT INTO devices VALUES (?, ?, ?) ON CONFLICT (digest) DO UPDATE SET "
+            "account = excluded.account, last = excluded.last",
+            (_digest(device), account.lower(), now),
+        )
         db.execute("DELETE FROM devices WHERE ? - last >= ?", (now, DEVICE_DAYS * 86400))
     return device
 
@@ -254,7 +316,11 @@ def _effective_hash(account: str, configured: str, path: Path | None) -> str:
 def _upgrade(account: str, configured: str, password: str, path: Path | None) -> None:
     fingerprint = hashlib.sha256(configured.encode()).hexdigest()
     with _db(path) as db:
-        db.execute("INSERT OR REPLACE INTO upgraded VALUES (?, ?, ?)", (account, fingerprint, hash_password(password)))
+        db.execute(
+            "INSERT INTO upgraded VALUES (?, ?, ?) "
+            "ON CONFLICT (account, configured) DO UPDATE SET hash = excluded.hash",
+            (account, fingerprint, hash_password(password)),
+        )
     log.warning(
         "the configured password hash of account %r uses fewer than %d iterations: it was re-hashed for this "
         "server; make a new one with `python -m indicators.publishing.auth` and replace it in the configuration",
@@ -281,8 +347,9 @@ def login(
     device = device if isinstance(device, str) and device else None  # a cookie: any text, or nothing
     try:
         return _login(account, password, client, table, path, clock(), device)
-    except (OSError, sqlite3.Error) as exc:  # the state folder unwritable, the database damaged
-        log.error("login refused: the throttle database %s cannot be used: %r", path or db_path(), exc)
+    except (OSError, sqlite3.Error, database.DatabaseUnavailable) as exc:  # unwritable, damaged, unreachable
+        where = "PostgreSQL" if path is None and database.scaled() else path or db_path()
+        log.error("login refused: the throttle database %s cannot be used: %r", where, exc)
         return Attempt(False, None, message=UNAVAILABLE)
 
 
@@ -315,6 +382,12 @@ def device_cookie_html(device: str) -> str:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--store"] and len(sys.argv) == 3:  # scaled mode: keep the account in PostgreSQL
+        first = getpass.getpass(f"Mot de passe de {sys.argv[2]} : ")
+        if first != getpass.getpass("Confirmez : ") or len(first) < 8:
+            sys.exit("mots de passe différents ou trop courts (8 caractères au moins)")
+        store_account(sys.argv[2], hash_password(first))
+        sys.exit(f"compte {sys.argv[2]} enregistré dans PostgreSQL")
     first = getpass.getpass("Mot de passe de l'analyste : ")
     if first != getpass.getpass("Confirmez : ") or len(first) < 8:
         sys.exit("mots de passe différents ou trop courts (8 caractères au moins)")

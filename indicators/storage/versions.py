@@ -52,6 +52,7 @@ import logging
 import os
 import shutil
 import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,10 +63,11 @@ from indicators.core import layout
 from indicators.core.errors import STORE_REBUILD_HINT, StoreDamaged, StoreMissing
 from indicators.core.paths import INDICATORS_FILE, processed_dir
 from indicators.core.schema import COLUMNS, KEY
-from indicators.storage import catalogue_extension
+from indicators.storage import catalogue_extension, database
 from indicators.storage.catalogue_extension import declare_indicator, imported_source  # noqa: F401 (older callers)
 
 VERSIONS_DIR = "versions"
+SCALED_VERSIONS_DIR = "shared-versions"  # the scaled backend's version files (catalogue in PostgreSQL)
 CURRENT = "CURRENT"
 AUDIT = "audit.jsonl"
 MANIFEST = "manifest.json"
@@ -130,7 +132,17 @@ def _store(store_dir: Path | None) -> Path:
 
 
 def _dir(store_dir: Path | None) -> Path:
-    return _store(store_dir) / VERSIONS_DIR
+    return _store(store_dir) / (SCALED_VERSIONS_DIR if database.scaled() else VERSIONS_DIR)
+
+
+def _scaled():
+    """The scaled backend (indicators/storage/pg_versions.py) when RADAR_DATABASE_URL is set, else None."""
+    if not database.scaled():
+        return None
+    from indicators.storage import pg_versions
+
+    pg_versions.bind(sys.modules[__name__])
+    return pg_versions
 
 
 def _name(version: int) -> str:
@@ -225,6 +237,8 @@ def complete(folder: Path) -> bool:
 
 def audit(store_dir: Path | None = None) -> list[dict] | None:
     """The audit log's records (None when the store has none yet); a torn last line is skipped."""
+    if scaled := _scaled():
+        return scaled.audit()
     path = _dir(store_dir) / AUDIT
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -284,7 +298,9 @@ def _recover(folder: Path, store_dir: Path | None) -> int:
 
 def pointer(store_dir: Path | None = None) -> Pointer:
     """Read CURRENT; a missing, unreadable or dangling pointer is recovered (see ``recover``), logged precisely,
-    and reported in French in ``damage``."""
+    and reported in French in ``damage``. Scaled backend: the version PostgreSQL names (see pg_versions)."""
+    if scaled := _scaled():
+        return scaled.pointer()
     folder = _dir(store_dir)
     try:
         text = (folder / CURRENT).read_bytes().decode("ascii").strip()
@@ -380,6 +396,8 @@ def _readable(path: Path) -> bool:
 def meta(version: int, store_dir: Path | None = None) -> dict:
     if version == 0:
         return {"id": 0, "kind": "base", "chain": [], "who": "pipeline", "filename": INDICATORS_FILE}
+    if scaled := _scaled():
+        return scaled.meta(version)
     path = _dir(store_dir) / _name(version) / "meta.json"
     if not path.exists():
         raise VersionError(f"version {version} inconnue")
@@ -723,7 +741,10 @@ def _writing(action: str, store_dir: Path | None):
 
 
 def repair(who: str, store_dir: Path | None = None) -> Pointer:
-    """Rewrite a damaged CURRENT with the recovered version (and log it); a sound pointer is left alone."""
+    """Rewrite a damaged CURRENT with the recovered version (and log it); a sound pointer is left alone.
+    Scaled backend: the pointer is a row of PostgreSQL, nothing to repair."""
+    if scaled := _scaled():
+        return scaled.pointer()
     with _writing("repair", store_dir), lock(store_dir) as held:
         found = pointer(store_dir)
         if found.damage is None:
@@ -775,6 +796,8 @@ def publish(
     ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
     the version's meta. ``source``: the file as its own source (``imported_source``); its rows are
     credited to it, not to the indicator's built-in source."""
+    if scaled := _scaled():
+        return scaled.publish(rows, who, filename, sha256, store_dir, declare, based_on, forced, source)
     with _writing("publish", store_dir), lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
@@ -797,14 +820,7 @@ def publish(
             record["forced"] = forced
         version = _next(store_dir)
         if source and not declare:
-            day = time.strftime("%d/%m/%Y")
-            source = {
-                **source,
-                "id": f"upload_{_name(version)}_{sha256[:12]}",
-                "when": day,
-                "citation": f"{source['citation']}, le {day}",
-            }
-            rows = rows.assign(source_id=source["id"])
+            source, rows = _credited(source, rows, version, sha256)
             record["source"] = source
         record["chain"] = [*chain, version]
         written = _write_version(store_dir, record, rows, changes, upsert(published, rows), held)
@@ -822,10 +838,24 @@ def publish(
     return meta(version, store_dir)
 
 
+def _credited(source: dict, rows: pd.DataFrame, version: int, sha256: str) -> tuple[dict, pd.DataFrame]:
+    """The file's source with its id and date, and its rows credited to it."""
+    day = time.strftime("%d/%m/%Y")
+    source = {
+        **source,
+        "id": f"upload_{_name(version)}_{sha256[:12]}",
+        "when": day,
+        "citation": f"{source['citation']}, le {day}",
+    }
+    return source, rows.assign(source_id=source["id"])
+
+
 def rollback(target: int, who: str, store_dir: Path | None = None, based_on: int | None = None) -> dict:
     """Publish again the content of version ``target`` (0 = the pipeline's base) as a new version.
 
     ``based_on``: the current version the analyst saw when choosing; refused if it moved since."""
+    if scaled := _scaled():
+        return scaled.rollback(target, who, store_dir, based_on)
     with _writing("rollback", store_dir), lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
@@ -858,8 +888,12 @@ def history(store_dir: Path | None = None) -> pd.DataFrame:
     added, changed, removed, target, current."""
     folder = _dir(store_dir)
     records = [meta(0, store_dir)]
-    now = current(store_dir)
-    if folder.exists():
+    if scaled := _scaled():
+        published, now = scaled.records()
+        records += published
+    else:
+        now = current(store_dir)
+    if folder.exists() and not scaled:
         for path in sorted(folder.iterdir()):
             # a folder past CURRENT is a phantom of a killed publish: never listed
             if path.is_dir() and path.name.isdigit() and int(path.name) <= now and (path / "meta.json").exists():
