@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.build import build_steps, pipeline
+from indicators.build import build_steps, pipeline, table_steps
 from tests.test_dependencies import MODULES, ROOT, _reachable
 
 
@@ -25,7 +25,8 @@ def _build_reach() -> set[str]:
 
 def _steps() -> list[build_steps.Step]:
     sources = [pipeline.source_step(importlib.import_module(name)) for name in pipeline.SOURCE_MODULES]
-    return [*sources, pipeline.COMMUNE_STEP, pipeline.TERRITORY_STEP]
+    table = [table_steps.PROJECTED_POPULATION, table_steps.TRACK_RATES, table_steps.RADAR]
+    return [*sources, pipeline.COMMUNE_STEP, pipeline.TERRITORY_STEP, pipeline.COMMUNE_GEO_STEP, *table]
 
 
 @pytest.fixture
@@ -88,7 +89,8 @@ def test_editing_a_module_a_step_reaches_rebuilds_that_step_only(tmp_path, code_
     assert set(run_all().values()) == {"rebuilt"}
     assert set(run_all().values()) == {"reused"}
     _edit(code_copy, "indicators.sources.etalab_communes")  # imported by the commune and territory steps
-    assert {name for name, what in run_all().items() if what == "rebuilt"} == {"commune_indicators", "territory_index"}
+    rebuilt = {name for name, what in run_all().items() if what == "rebuilt"}
+    assert rebuilt == {"commune_indicators", "territory_index", "commune_geo"}
 
 
 def test_the_epoch_rebuilds_every_step(tmp_path, monkeypatch):
@@ -106,3 +108,32 @@ def test_a_step_may_name_its_modules_by_path_but_not_a_missing_one(tmp_path):
     assert by_path.key(tmp_path) == build_steps.Step("x", (), ("indicators.build.derive",)).key(tmp_path)
     with pytest.raises(ValueError, match="no such module"):
         build_steps.Step("x", (), ("indicators/build/no_such_step.py",)).key(tmp_path)
+
+
+def test_a_step_fed_by_the_table_reruns_when_the_rows_it_reads_change(tmp_path):
+    """table_steps: keyed on the rows each step reads, not on raw files."""
+    table = pd.DataFrame(
+        {"indicator_id": ["apa_rate_60_plus", "unemployment_rate"], "variant": "observed", "value": [20.0, 7.5]}
+    )
+    calls = []
+
+    def run(frame) -> str:
+        log: list = []
+        rows = table_steps.rows_of(frame, ["apa_rate_60_plus"])
+        build_steps.run(
+            table_steps.TRACK_RATES, tmp_path, tmp_path, lambda: (calls.append(1) or rows,), log, reads=(rows,)
+        )
+        return log[-1][1]
+
+    assert run(table) == "rebuilt"
+    assert run(table) == "reused"
+    assert run(table.assign(value=[20.0, 8.1])) == "reused"  # a row the step does not read
+    assert run(table.assign(value=[20.5, 7.5])) == "rebuilt"  # one it reads
+    assert len(calls) == 2
+
+
+def test_every_raw_input_a_step_names_exists():
+    """A misspelt input would key the step on « missing » and never rerun it when the real file changes."""
+    steps = [*_steps(), pipeline.COMMUNE_SOCIAL_STEP, pipeline.ADMIN_UNITS_STEP, pipeline.STAFF_STEP]
+    missing = [(s.name, i) for s in steps for i in s.inputs if not (pipeline.RAW_DIR / i).exists()]
+    assert missing == []

@@ -63,9 +63,11 @@ def test_a_changed_source_file_rebuilds_only_its_step(good_store, tmp_path):
     (copy / "seed-profils-2018" / "profils-departements-2018.csv").open("a").write("\n")
     message = pipeline.run(copy, store)
     rebuilt, _, reused = message.partition("steps rebuilt: ")[2].partition("; reused: ")
-    # the radar reads the whole served table, so any raw file reruns it; every other source step is reused
-    assert set(rebuilt.split(", ")) == {"seed_profils_2018", "radar"}, message
-    assert {"insee_population", "commune_indicators", "territory_index"} <= set(reused.split("\n")[0].split(", "))
+    # the steps fed by the table (projections, track records, radar) read rows a blank line does not change
+    assert set(rebuilt.split(", ")) == {"seed_profils_2018"}, message
+    reused_steps = set(reused.split("\n")[0].split(", "))
+    assert {"insee_population", "commune_indicators", "territory_index", "commune_geo", "radar"} <= reused_steps
+    assert {"projected_population", "projected_needs", "projected_trends", "track_rates"} <= reused_steps
     assert message.endswith("no change in the served table")  # a blank line changes no value
 
 

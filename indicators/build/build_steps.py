@@ -40,8 +40,12 @@ class Step:
         """The code files the step runs (import_graph: its modules and everything they import)."""
         return import_graph.code_files((*self.modules, *MACHINERY), root)
 
-    def key(self, raw_dir: Path, root: Path = ROOT) -> str:
+    def key(self, raw_dir: Path, root: Path = ROOT, reads: tuple[pd.DataFrame, ...] = ()) -> str:
+        """sha256 of the step's name, EPOCH, its raw inputs, the frames it reads (``reads``: a step fed by
+        another step's output, keyed on the content it reads rather than on raw files) and its code."""
         digest = hashlib.sha256(f"{self.name}\nepoch {EPOCH}".encode())
+        for frame in reads:
+            digest.update(frame_digest(frame))
         for relative in self.inputs:
             path = raw_dir / relative
             files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
@@ -54,6 +58,15 @@ class Step:
         return digest.hexdigest()[:20]
 
 
+def frame_digest(frame: pd.DataFrame) -> bytes:
+    """A frame's content: its columns, dtypes and the hash of every row (pandas' vectorised row hash)."""
+    import pandas as pd
+
+    head = "\n".join(f"{c}:{t}" for c, t in frame.dtypes.astype(str).items()).encode()
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    return hashlib.sha256(head + rows.tobytes()).digest()
+
+
 def run(
     step: Step,
     raw_dir: Path,
@@ -61,15 +74,17 @@ def run(
     compute: Callable[[], tuple[pd.DataFrame, ...]],
     log: list,
     root: Path = ROOT,
+    reads: tuple[pd.DataFrame, ...] = (),
 ) -> tuple[pd.DataFrame, ...]:
     """The step's frames: read back from the cache when its key is there, else computed and cached.
-    ``log`` gets (step name, "reused" or "rebuilt"); ``root`` is where the code is read (a test's copy)."""
+    ``log`` gets (step name, "reused" or "rebuilt"); ``root`` is where the code is read (a test's copy);
+    ``reads``: the tables the step reads, when they come from other steps (hashed into its key)."""
     import pandas as pd  # not at module level: the pipeline's no-op check must stay light
 
     if cache_dir is None:
         log.append((step.name, "rebuilt"))
         return compute()
-    key = step.key(raw_dir, root)
+    key = step.key(raw_dir, root, reads)
     folder = cache_dir / CACHE_FOLDER
     paths = sorted(folder.glob(f"{step.name}-{key}-*.parquet"))
     if paths:

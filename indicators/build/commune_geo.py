@@ -21,6 +21,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from indicators.core.paths import COMMUNE_GEO_FOLDER, RAW_DIR
@@ -57,22 +58,34 @@ def to_geojson(frame: gpd.GeoDataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def build(raw_dir: Path, out_dir: Path) -> int:
-    """Write every département's file into ``out_dir/communes-geo`` (a new folder renamed into place);
-    returns the number of communes written."""
+def geojson_files(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
+    """departement, geojson (the file's text): every département's file, computed from the raw shapes (the
+    pipeline's step cache keeps this frame, so the geometry is recomputed only when its raw files change)."""
     folder = raw_dir / etalab_communes.FOLDER.name
     successors = etalab_communes.successors(folder)
+    rows = [
+        (code, json.dumps(to_geojson(departement_shapes(path, successors)), separators=(",", ":")))
+        for code, path in raw_files(raw_dir).items()
+    ]
+    return pd.DataFrame(rows, columns=["departement", "geojson"])
+
+
+def write(files: pd.DataFrame, out_dir: Path) -> int:
+    """Write ``geojson_files``'s frame into ``out_dir/communes-geo`` (a new folder renamed into place);
+    returns the number of files written."""
     tmp = out_dir / f".{FOLDER}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    written = 0
-    for code, path in raw_files(raw_dir).items():
-        shapes = departement_shapes(path, successors)
-        (tmp / f"{code}.json").write_text(json.dumps(to_geojson(shapes), separators=(",", ":")), encoding="utf-8")
-        written += len(shapes)
+    for code, text in zip(files["departement"], files["geojson"], strict=True):
+        (tmp / f"{code}.json").write_text(text, encoding="utf-8")
     final, old = out_dir / FOLDER, out_dir / f".{FOLDER}.old-{os.getpid()}"
     if final.exists():
         os.replace(final, old)
     os.replace(tmp, final)
     shutil.rmtree(old, ignore_errors=True)
-    return written
+    return len(files)
+
+
+def build(raw_dir: Path, out_dir: Path) -> int:
+    """Compute and write every département's file; returns the number of files written."""
+    return write(geojson_files(raw_dir), out_dir)

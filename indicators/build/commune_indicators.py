@@ -31,7 +31,7 @@ Rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -99,86 +99,118 @@ def _listed(codes: str, names: dict[str, str]) -> str:
     return ", ".join(f"{c} {names.get(c, '')}".strip() for c in codes.split(","))
 
 
-def counts(raw_dir: Path = RAW_DIR) -> tuple[pd.DataFrame, dict[str, dict[str, str]], pd.DataFrame]:
-    """(wide counts by current commune, covered parts by column, notes of the commune level).
+@dataclass
+class Counts:
+    """What ``counts`` builds, step by step: the wide counts by current commune, the covered parts by column
+    (``covered[column][part] = parent``: the part has no value of its own in that column because the parent's
+    value, in the geography of that data, includes it) and the notes of the commune level."""
 
-    ``covered[column][part] = parent``: the part has no value of its own in that column because the
-    parent's value, in the geography of that data, includes it."""
+    wide: pd.DataFrame
+    covered: dict[str, dict[str, str]] = field(default_factory=dict)
+    notes: list[tuple] = field(default_factory=list)
+
+    def pipe(self, step, *args) -> Counts:
+        step(self, *args)
+        return self
+
+    def note(self, code: str, indicator_id: str, year: int, kind: str, text: str) -> None:
+        self.notes.append((code, indicator_id, year, kind, text))
+
+
+def counts(raw_dir: Path = RAW_DIR) -> tuple[pd.DataFrame, dict[str, dict[str, str]], pd.DataFrame]:
+    """(wide counts by current commune, covered parts by column, notes of the commune level), in named steps."""
     folder = raw_dir / etalab_communes.FOLDER.name
-    communes = etalab_communes.communes(folder)
     legal = etalab_communes.legal_populations(folder)
-    census = insee_comparateur_communes.read(
-        raw_dir / insee_comparateur_communes.PATH.relative_to(RAW_DIR), folder
-    ).set_index("code")
-    wide = pd.DataFrame(index=pd.Index(communes["code"], name="code"))
-    covered: dict[str, dict[str, str]] = {}
-    notes = []
-    latest_names = _names(etalab_communes.LATEST, folder)
+    census_path = raw_dir / insee_comparateur_communes.PATH.relative_to(RAW_DIR)
+    census = insee_comparateur_communes.read(census_path, folder).set_index("code")
+    communes = etalab_communes.communes(folder)
+    done = (
+        Counts(pd.DataFrame(index=pd.Index(communes["code"], name="code")))
+        .pipe(_mayotte_count, legal)
+        .pipe(_legal_populations, legal, folder)
+        .pipe(_split_since_first_release)
+        .pipe(_mayotte_notes, legal)
+        .pipe(_census_counts, census, folder)
+        .pipe(_census_notes, census_path, folder)
+    )
+    notes_frame = pd.DataFrame(done.notes, columns=["territory_code", "indicator_id", "year", "kind", "note"])
+    return done.wide, done.covered, notes_frame.assign(territory_level="commune")[NOTE_COLUMNS]
+
+
+def _mayotte_count(c: Counts, legal: pd.DataFrame) -> None:
+    """Mayotte's communes: the 2017 census count every release keeps, stored once as year 2017."""
     frozen = legal[legal["frozen"]]
-    wide[f"pop_{MAYOTTE_YEAR}"] = frozen[frozen["year"] == LAST].set_index("code")["population"]
+    c.wide[f"pop_{MAYOTTE_YEAR}"] = frozen[frozen["year"] == LAST].set_index("code")["population"]
+
+
+def _legal_populations(c: Counts, legal: pd.DataFrame, folder: Path) -> None:
+    """One column per release; the parts restored since each release covered by the commune that held them;
+    notes on the communes merged since (summed) and on the ones that then held restored communes (a break)."""
+    latest_names = _names(etalab_communes.LATEST, folder)
     for version, year in etalab_communes.RELEASES.items():
         rows = legal[(legal["year"] == year) & ~legal["frozen"]].set_index("code")
-        wide[f"pop_{year}"] = rows["population"]
-        covered[f"pop_{year}"] = {
+        c.wide[f"pop_{year}"] = rows["population"]
+        c.covered[f"pop_{year}"] = {
             p: parent for parent, parts in rows["split"].items() if parts for p in parts.split(",")
         }
         names = _names(version, folder)
         for code, merged in rows.loc[rows["merged"] != "", "merged"].items():
-            notes.append(
-                (
-                    code,
-                    "legal_population",
-                    year,
-                    "merged",
-                    f"Somme des communes fusionnées depuis : {_listed(merged, names)}.",
-                )
-            )
-            if year == FIRST:
-                notes.append(
-                    (
-                        code,
-                        "legal_population_change",
-                        LAST,
-                        "merged",
-                        f"Population {FIRST} : somme de {_listed(merged, names)}.",
-                    )
-                )
-        for code, parts in rows.loc[rows["split"] != "", "split"].items():
-            notes.append(
-                (
-                    code,
-                    "legal_population",
-                    year,
-                    "split",
-                    f"Rupture de série : en {year}, la commune comprenait aussi {_listed(parts, latest_names)}, "
-                    "rétablies depuis ; valeur non comparable aux années suivantes.",
-                )
-            )
-    first_split = wide.index.isin(list(covered[f"pop_{FIRST}"].values()))
-    for code in wide.index[first_split]:
-        notes.append(
-            (
-                code,
-                "legal_population_change",
-                LAST,
-                "split",
-                f"Non calculée : rupture de série (scission) depuis {FIRST}.",
-            )
-        )
-    for code in frozen["code"].unique():
-        notes.append(
-            (
+            c.note(
                 code,
                 "legal_population",
-                MAYOTTE_YEAR,
-                "frozen",
-                "Recensement de 2017 : Mayotte garde ce chiffre dans les populations légales 2019 à 2023 "
-                "(pas de recensement depuis) ; il est présenté à son année, 2017.",
+                year,
+                "merged",
+                f"Somme des communes fusionnées depuis : {_listed(merged, names)}.",
             )
+            if year == FIRST:
+                c.note(
+                    code,
+                    "legal_population_change",
+                    LAST,
+                    "merged",
+                    f"Population {FIRST} : somme de {_listed(merged, names)}.",
+                )
+        for code, parts in rows.loc[rows["split"] != "", "split"].items():
+            c.note(
+                code,
+                "legal_population",
+                year,
+                "split",
+                f"Rupture de série : en {year}, la commune comprenait aussi {_listed(parts, latest_names)}, "
+                "rétablies depuis ; valeur non comparable aux années suivantes.",
+            )
+
+
+def _split_since_first_release(c: Counts) -> None:
+    """No population change for a commune that held, in the first release, communes restored since."""
+    first_split = c.wide.index.isin(list(c.covered[f"pop_{FIRST}"].values()))
+    for code in c.wide.index[first_split]:
+        c.note(
+            code,
+            "legal_population_change",
+            LAST,
+            "split",
+            f"Non calculée : rupture de série (scission) depuis {FIRST}.",
         )
+
+
+def _mayotte_notes(c: Counts, legal: pd.DataFrame) -> None:
+    for code in legal.loc[legal["frozen"], "code"].unique():
+        c.note(
+            code,
+            "legal_population",
+            MAYOTTE_YEAR,
+            "frozen",
+            "Recensement de 2017 : Mayotte garde ce chiffre dans les populations légales 2019 à 2023 "
+            "(pas de recensement depuis) ; il est présenté à son année, 2017.",
+        )
+
+
+def _census_counts(c: Counts, census: pd.DataFrame, folder: Path) -> None:
+    """The comparateur's counts; a census commune that held communes restored since (COG 2024 -> latest):
+    its parts covered, not stored."""
     for column in CENSUS_COLUMNS:
-        wide[column] = census[column]
-    # a census commune that held communes restored since (COG 2024 -> latest): covered, not stored
+        c.wide[column] = census[column]
     census_parts = {
         p: parent
         for parent, parts in etalab_communes._split_parts("4.1.0", etalab_communes.successors(folder), folder).items()
@@ -186,38 +218,34 @@ def counts(raw_dir: Path = RAW_DIR) -> tuple[pd.DataFrame, dict[str, dict[str, s
         if p not in census.index
     }
     for column in CENSUS_COLUMNS:
-        covered[column] = census_parts
+        c.covered[column] = census_parts
+
+
+def _census_notes(c: Counts, census_path: Path, folder: Path) -> None:
+    """Notes on the census values: communes merged since (summed), communes that held restored ones (not published)."""
     census_names = _names("4.1.0", folder)
-    for code, merged in insee_comparateur_communes.merged_codes(
-        raw_dir / insee_comparateur_communes.PATH.relative_to(RAW_DIR), folder
-    ).items():
-        for m in MEASURES:
-            if m.source_id == CENSUS_SOURCE:
-                notes.append(
-                    (
-                        code,
-                        m.indicator_id,
-                        m.year,
-                        "merged",
-                        f"Somme des communes fusionnées depuis : {_listed(merged, census_names)}.",
-                    )
-                )
+    census_measures = [m for m in MEASURES if m.source_id == CENSUS_SOURCE]
+    for code, merged in insee_comparateur_communes.merged_codes(census_path, folder).items():
+        for m in census_measures:
+            c.note(
+                code,
+                m.indicator_id,
+                m.year,
+                "merged",
+                f"Somme des communes fusionnées depuis : {_listed(merged, census_names)}.",
+            )
+    census_parts = c.covered[CENSUS_COLUMNS[0]]
     for parent in sorted(set(census_parts.values())):
         parts = ",".join(sorted(p for p, q in census_parts.items() if q == parent))
-        for m in MEASURES:
-            if m.source_id == CENSUS_SOURCE:
-                notes.append(
-                    (
-                        parent,
-                        m.indicator_id,
-                        m.year,
-                        "split",
-                        "Non publiée pour la commune actuelle : le comparateur de l'Insee (géographie 2024) "
-                        f"la compte avec {_listed(parts, census_names)}, rétablies depuis.",
-                    )
-                )
-    notes_frame = pd.DataFrame(notes, columns=["territory_code", "indicator_id", "year", "kind", "note"])
-    return wide, covered, notes_frame.assign(territory_level="commune")[NOTE_COLUMNS]
+        for m in census_measures:
+            c.note(
+                parent,
+                m.indicator_id,
+                m.year,
+                "split",
+                "Non publiée pour la commune actuelle : le comparateur de l'Insee (géographie 2024) "
+                f"la compte avec {_listed(parts, census_names)}, rétablies depuis.",
+            )
 
 
 def _present(wide: pd.DataFrame, column: str, unit: pd.Series, covered: dict[str, str]) -> pd.Series:

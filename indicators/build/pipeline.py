@@ -144,13 +144,23 @@ TERRITORY_STEP = build_steps.Step(
     ("indicators.build.territory_index",),
 )
 
-# The radar's signals of every territory and its backtest (indicators.radar.stored): they read the whole
-# table, so every raw file is an input; its code is the radar and the models it calls.
-RADAR_STEP = build_steps.Step(
-    "radar",
-    (".",),
-    ("indicators.radar.stored", "indicators.build.pipeline"),
+COMMUNE_GEO_STEP = build_steps.Step(
+    "commune_geo",
+    ("france-geojson-communes", "etalab-decoupage-communes"),
+    ("indicators.build.commune_geo",),
 )
+ADMIN_UNITS_STEP = build_steps.Step(
+    "admin_units",
+    ("etalab-decoupage-administratif", "france-geojson/departements-avec-outre-mer.geojson"),
+    ("indicators.sources.admin_units",),
+)
+STAFF_STEP = build_steps.Step(
+    "drees_staff",
+    ("drees-aide-sociale/Le personnel départemental de l'action sociale et médico-sociale de 2014 à 2020.xlsx",),
+    ("indicators.sources.drees_staff",),
+)
+# The projections, track records and radar read the table, not raw files: their steps are in table_steps.py,
+# keyed on the rows each reads.
 
 
 def build_tables(
@@ -182,7 +192,7 @@ def build_tables(
     observed = pd.concat(parts, ignore_index=True)
     derived = derive.derived(observed, age_sex)
     table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
-    from indicators.build import projected
+    from indicators.build import table_steps
 
     table = validate_indicators(table)
     from indicators.build import commune_indicators, commune_social
@@ -197,7 +207,7 @@ def build_tables(
         both = pd.concat([commune_notes, social_notes], ignore_index=True)
         notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
     communes = pd.concat([commune_rows, social_rows], ignore_index=True).assign(variant="observed")
-    full = pd.concat([table, projected.build(table, age_sex), communes])
+    full = pd.concat([table, table_steps.projected(table, age_sex, raw_dir, cache_dir, log), communes])
     return validate_indicators(full.reset_index(drop=True)), age_sex
 
 
@@ -271,8 +281,7 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     stamp = fingerprint(raw_dir)
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators.build import commune_geo, data_diff, geo_build, territory_index
-    from indicators.models import track_record
+    from indicators.build import commune_geo, data_diff, geo_build, table_steps, territory_index
     from indicators.sources import admin_units, drees_staff
 
     notes: list = []
@@ -286,12 +295,15 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         lambda: (territory_index.build(raw_dir), territory_index.successors(raw_dir)),
         log,
     )
-    commune_geo.build(raw_dir, out_dir)  # before the stamp: a failed build is rebuilt next time
+    (commune_files,) = build_steps.run(
+        COMMUNE_GEO_STEP, raw_dir, out_dir, lambda: (commune_geo.geojson_files(raw_dir),), log
+    )
+    commune_geo.write(commune_files, out_dir)  # before the stamp: a failed build is rebuilt next time
     from indicators.radar import stored as radar
 
-    signals, radar_backtest = build_steps.run(
-        RADAR_STEP, raw_dir, out_dir, lambda: tuple(radar.build(indicators, territories).values()), log
-    )
+    signals, radar_backtest = table_steps.radar(indicators, territories, raw_dir, out_dir, log)
+    (admin,) = build_steps.run(ADMIN_UNITS_STEP, raw_dir, out_dir, lambda: (admin_units.build(raw_dir),), log)
+    (staff,) = build_steps.run(STAFF_STEP, raw_dir, out_dir, lambda: (drees_staff.read(raw_dir),), log)
     write_store(
         indicators,
         population,
@@ -302,9 +314,9 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
         notes=notes[0],
         successors=successors,
         extra={
-            ADMIN_UNITS_FILE: admin_units.build(raw_dir),  # the territory list and areas the app reads
-            STAFF_FILE: drees_staff.read(raw_dir),  # staff by category (the Métiers du social page)
-            **track_record.build(indicators, population),  # the backtests, computed here, read by the pages
+            ADMIN_UNITS_FILE: admin,  # the territory list and areas the app reads
+            STAFF_FILE: staff,  # staff by category (the Métiers du social page)
+            **table_steps.track_record(indicators, population, raw_dir, out_dir, log),  # the backtests
             radar.SIGNALS_FILE: signals,
             radar.BACKTEST_FILE: radar_backtest,
         },

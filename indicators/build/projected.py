@@ -54,16 +54,27 @@ def _need_rows(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.Data
     return frame.assign(source_id=frame["indicator_id"].map(source_of))
 
 
-def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
-    """observed: the validated observed table; age_sex: population.parquet. Returns projected rows."""
+def population_part(age_sex: pd.DataFrame) -> pd.DataFrame:
+    """The projected population, its age shares and change (reads the age table only)."""
     base_year = int(age_sex["year"].max())
     projected = projections.project_population(age_sex, base_year, until=UNTIL + 1)
-    rows = pd.concat(
-        [
-            _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year),
-            _need_rows(observed, age_sex, projected),
-            trends.build(observed),
-        ],
-        ignore_index=True,
-    )
-    return rows.dropna(subset=["value"])
+    return _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year).dropna(subset=["value"])
+
+
+def need_part(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
+    """The projected recipients of the needs (reads the needs' rows of ``observed`` and the age table)."""
+    base_year = int(age_sex["year"].max())
+    projected = projections.project_population(age_sex, base_year, until=UNTIL + 1)
+    return _need_rows(observed, age_sex, projected).dropna(subset=["value"])
+
+
+def trend_part(observed: pd.DataFrame) -> pd.DataFrame:
+    """The trend projections of the rates (reads the rates' rows of ``observed``, trends.needed_indicators)."""
+    return trends.build(observed).dropna(subset=["value"])
+
+
+def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
+    """observed: the validated observed table; age_sex: population.parquet. Returns projected rows (the
+    pipeline runs the three parts as separate steps, each keyed on the rows it reads)."""
+    parts = [population_part(age_sex), need_part(observed, age_sex), trend_part(observed)]
+    return pd.concat(parts, ignore_index=True)

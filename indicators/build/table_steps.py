@@ -1,0 +1,105 @@
+"""The pipeline's steps fed by the table rather than by raw files: the projections, the track records of the
+forecasts and the radar. Each is keyed (build_steps.run's ``reads``) on the rows it reads, selected by
+indicator, and on its code (import graph), so a new DREES file reruns the trends and track records of the
+DREES rates, not the population's projection or backtest; a new commune file reruns none of them.
+
+A step is given exactly the rows its key covers (never the whole table): a step that read more than its
+selection would see it missing and give a different store, which ``tests/compare_stores.py`` shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from indicators.build import build_steps
+from indicators.core import catalogue
+
+PROJECTED_POPULATION = build_steps.Step("projected_population", (), ("indicators.build.projected",))
+PROJECTED_NEEDS = build_steps.Step("projected_needs", (), ("indicators.build.projected",))
+PROJECTED_TRENDS = build_steps.Step("projected_trends", (), ("indicators.build.projected",))
+TRACK_POPULATION = build_steps.Step("track_population", (), ("indicators.models.track_record",))
+TRACK_RATES = build_steps.Step("track_rates", (), ("indicators.models.track_record",))
+TRACK_NEEDS = build_steps.Step("track_needs", (), ("indicators.models.track_record",))
+RADAR = build_steps.Step("radar", (), ("indicators.radar.stored",))
+
+
+def rows_of(table: pd.DataFrame, indicator_ids, observed: bool = False) -> pd.DataFrame:
+    """Every row of these indicators (every level and year; the observed ones only when ``observed``), in
+    the table's order."""
+    keep = table["indicator_id"].isin(list(indicator_ids))
+    if observed:
+        keep &= table["variant"] == "observed"
+    return table[keep].reset_index(drop=True)
+
+
+def trend_ids() -> list[str]:
+    from indicators.models import trends
+
+    return trends.needed_indicators()
+
+
+def radar_ids() -> set[str]:
+    """What the radar reads at any level (engine.read_by_radar) and the needs' projections (horizons)."""
+    from indicators.radar import engine, rules
+
+    ids = set(catalogue.need_ids())
+    for level in rules.LEVELS:
+        ids |= engine.read_by_radar(level)[0]
+    return ids
+
+
+def projected(table: pd.DataFrame, age_sex: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
+    """The projected rows (indicators.build.projected), in three steps."""
+    from indicators.build import projected as model
+
+    needs, rates = rows_of(table, catalogue.need_ids()), rows_of(table, trend_ids())
+    parts = [
+        build_steps.run(
+            PROJECTED_POPULATION, raw_dir, cache_dir, lambda: (model.population_part(age_sex),), log, reads=(age_sex,)
+        ),
+        build_steps.run(
+            PROJECTED_NEEDS, raw_dir, cache_dir, lambda: (model.need_part(needs, age_sex),), log, reads=(needs, age_sex)
+        ),
+        build_steps.run(PROJECTED_TRENDS, raw_dir, cache_dir, lambda: (model.trend_part(rates),), log, reads=(rates,)),
+    ]
+    return pd.concat([frame for (frame,) in parts], ignore_index=True)
+
+
+def track_record(table: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
+    """File name -> frame of indicators.models.track_record, in three steps."""
+    from indicators.models import track_record as model
+
+    needs = rows_of(table, catalogue.need_ids(), observed=True)
+    rates = rows_of(table, trend_ids(), observed=True)
+
+    def population_files():
+        runs = model.backtest.origin_projections(population)  # one projection per origin, shared
+        return model.population_paths(population, projected=runs[model.ORIGIN]), model.population_summary(
+            population, runs
+        )
+
+    paths, summary = build_steps.run(TRACK_POPULATION, raw_dir, cache_dir, population_files, log, reads=(population,))
+    rate_table, rate_paths = build_steps.run(
+        TRACK_RATES, raw_dir, cache_dir, lambda: (model.rates(rates), model.rate_paths(rates)), log, reads=(rates,)
+    )
+    (need_paths,) = build_steps.run(
+        TRACK_NEEDS, raw_dir, cache_dir, lambda: (model.need_paths(needs, population),), log, reads=(needs, population)
+    )
+    return {
+        model.PATHS_FILE: paths,
+        model.POPULATION_FILE: summary,
+        model.RATES_FILE: rate_table,
+        model.RATE_PATHS_FILE: rate_paths,
+        model.NEED_PATHS_FILE: need_paths,
+    }
+
+
+def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
+    """(signals, backtest) of indicators.radar.stored, keyed on the rows the radar reads and the index."""
+    from indicators.radar import stored
+
+    rows = rows_of(table, radar_ids())
+    compute = lambda: tuple(stored.build(rows, territories).values())  # noqa: E731
+    return build_steps.run(RADAR, raw_dir, cache_dir, compute, log, reads=(rows, territories))
