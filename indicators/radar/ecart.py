@@ -104,20 +104,20 @@ def raise_ecarts(
         source = rows.set_index("territory_code")["source_id"]
         for code, gap in gaps[gaps["score"] >= threshold].iterrows():
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="ecart",
-                    method="references",
-                    direction="worse" if gap["z_first"] > 0 else "better",
-                    year=int(year),
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "ecart",
+                    "references",
+                    "worse" if gap["z_first"] > 0 else "better",
+                    year,
+                    gap["score"],
+                    value[code],
+                    source[code],
                     since=None,
-                    score=float(gap["score"]),
-                    value=float(value[code]),
                     reference=france,
                     reference_2=None if pd.isna(similar[code]) else float(similar[code]),
-                    source_id=source[code],
                 )
             )
     return found
@@ -163,21 +163,21 @@ def raise_census_changes(
         gaps = gaps[reference.notna()]
         for code, gap in gaps[gaps["score"] >= threshold].iterrows():
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="rupture",
-                    method="census",
-                    direction="worse" if gap["z_first"] > 0 else "better",
-                    year=last,
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "rupture",
+                    "census",
+                    "worse" if gap["z_first"] > 0 else "better",
+                    last,
+                    gap["score"],
+                    wide.at[code, last],
+                    own["source_id"].iloc[-1],
                     since=first,
-                    score=float(gap["score"]),
-                    value=float(wide.at[code, last]),
                     previous=float(wide.at[code, first]),
                     reference=float(reference[code]),
                     reference_2=None if pd.isna(similar[code]) else float(similar[code]),
-                    source_id=own["source_id"].iloc[-1],
                 )
             )
     return found

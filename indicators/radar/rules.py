@@ -86,6 +86,39 @@ HORIZON_YEAR = 2030
 MIN_SIMILAR = 3  # a similar-territory median needs at least this many values
 
 
+def signal_row(
+    level: str,
+    code: str,
+    indicator_id: str,
+    kind: str,
+    method: str,
+    direction: str,
+    year: int,
+    score: float,
+    value: float,
+    source_id: str,
+    **figures,
+) -> dict:
+    """One raised signal, as every kind builds it: the territory, what and when, its score and the figures
+    it rests on (``since``, ``previous``, ``reference``, ``reference_2``, ``low``, ``high``, ``expected_2``)."""
+    unknown = set(figures) - set(COLUMNS)
+    if unknown:
+        raise TypeError(f"not a signal column: {sorted(unknown)}")
+    return dict(
+        territory_level=level,
+        territory_code=code,
+        indicator_id=indicator_id,
+        kind=kind,
+        method=method,
+        direction=direction,
+        year=int(year),
+        score=float(score),
+        value=float(value),
+        source_id=source_id,
+        **figures,
+    )
+
+
 def radar_theme(indicator: catalogue.Indicator) -> str:
     """The page's group of an indicator: ``radar_theme:`` when the catalogue says, else from its theme and id."""
     declared = indicator.extra.get("radar_theme")

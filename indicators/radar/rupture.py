@@ -64,22 +64,22 @@ def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float) -> 
                 continue
             later = wide.get((last + SPAN, "trend"))
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="rupture",
-                    method="band",
-                    direction="worse" if rules.worse_sign(entries[indicator_id]) * (z - zc) > 0 else "better",
-                    year=last,
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "rupture",
+                    "band",
+                    "worse" if rules.worse_sign(entries[indicator_id]) * (z - zc) > 0 else "better",
+                    last,
+                    score,
+                    value,
+                    actual.at[code, "source_id"],
                     since=last - 1,
-                    score=float(score),
-                    value=value,
                     reference=float(central),
                     low=float(p10),
                     high=float(p90),
                     expected_2=None if later is None or pd.isna(later.get(code)) else float(later[code]),
-                    source_id=actual.at[code, "source_id"],
                 )
             )
     return found
@@ -136,20 +136,20 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> l
                 & (observed["year"] == last)
             ]
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="rupture",
-                    method="gap",
-                    direction="worse" if rules.worse_sign(indicator) * change > 0 else "better",
-                    year=last,
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "rupture",
+                    "gap",
+                    "worse" if rules.worse_sign(indicator) * change > 0 else "better",
+                    last,
+                    score,
+                    value["value"].iloc[0],
+                    value["source_id"].iloc[0],
                     since=last - SPAN,
-                    score=float(score),
-                    value=float(value["value"].iloc[0]),
                     previous=before,
                     reference=now,
-                    source_id=value["source_id"].iloc[0],
                 )
             )
     return found
