@@ -35,6 +35,7 @@ COLUMNS = [
     "value",
     "previous",
     "reference",
+    "reference_of",
     "reference_2",
     "low",
     "high",

@@ -120,7 +120,10 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> l
         table = gap_series(observed, indicator_id, level)
         if table.shape[1] < MIN_PAST + SPAN + 1:
             continue
-        for code in set(codes).intersection(table.index):
+        rows = observed[(observed["indicator_id"] == indicator_id) & (observed["territory_level"] == level)]
+        by_year = rows.set_index(["territory_code", "year"])[["value", "source_id"]]
+        by_year = by_year[~by_year.index.duplicated()]
+        for code in sorted(set(codes).intersection(table.index)):
             row = table.loc[code]
             measured = widening(row)
             if measured is None:
@@ -129,12 +132,7 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> l
             before, now = float(row[last - SPAN]), float(row[last])
             if score < threshold or abs(now) <= abs(before) or np.sign(change) != np.sign(now):
                 continue  # only a gap that widened, away from France
-            value = observed[
-                (observed["indicator_id"] == indicator_id)
-                & (observed["territory_level"] == level)
-                & (observed["territory_code"] == code)
-                & (observed["year"] == last)
-            ]
+            value = by_year.loc[[(code, last)]]
             found.append(
                 rules.signal_row(
                     level,
