@@ -82,6 +82,7 @@ def _store_folder(request, monkeypatch):
     else:
         monkeypatch.setenv("RADAR_DATA_DIR", str(request.getfixturevalue("fixture_store_dir")))
     monkeypatch.setenv("RADAR_AUTH_DB", str(request.getfixturevalue("tmp_path") / "auth.sqlite3"))
+    monkeypatch.setenv("RADAR_SIGNALS_REFRESH", "off")  # no background radar run per test publish (issue 28)
 
 
 @pytest.fixture(scope="session")
