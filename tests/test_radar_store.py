@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from indicators.radar import backtest, signals, stored
+from tests import test_radar
 
 NBSP = "\u00a0"
 
@@ -39,3 +40,27 @@ def test_backtest_figures_recomputed_equal_the_stored_ones(table, real_store):
     pd.testing.assert_frame_equal(measured.reset_index(drop=True), kept.reset_index(drop=True), check_dtype=False)
     later = measured[measured["period"] == "later"].set_index("kind")
     assert (later["share"] >= 2 / 3).all()
+
+
+def test_the_printed_profile_carries_the_top_three_in_short_lines(table, population):
+    import io
+    from datetime import date
+
+    from pypdf import PdfReader
+
+    from indicators.views import profile, report
+
+    top = pd.DataFrame(
+        [dict(s, territory_code="93", score=3.0 - i) for i, (s, _) in enumerate(test_radar.SENTENCES[:3])]
+    )
+    prof = profile.build(table, population, "93")
+    pdf = report.build_pdf(prof, today=date(2026, 12, 7), radar=top)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u00a0", " ")
+    text = " ".join(text.split())
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert "Le radar — à retenir : 1. Écart · plus difficile — Couverture RSA : 12,3 % en 2023 (France 5,6 %, " in text
+    assert "3. Rupture · plus difficile — Taux de chômage : écart à la France de +1,5 pt en 2017 à +2,6 pt" in text
+    empty = report.build_pdf(prof, today=date(2026, 12, 7), radar=top.iloc[:0])
+    assert "Le radar — à retenir : aucun signal net" in " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(empty)).pages).split()
+    )
