@@ -274,3 +274,27 @@ def test_signal_row_takes_only_signal_columns():
     assert (row["year"], row["score"], row["value"]) == (2020, 3.0, 27.6)
     with pytest.raises(TypeError):
         rules.signal_row("departement", "93", "poverty_rate", "ecart", "references", "worse", 2020, 3, 27.6, "s", z=1)
+
+
+def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatch):
+    """After a publish, ``python -m indicators.radar --refresh`` (started in the background by the publishing
+    code) writes the version's signals beside it; the radar view then reads them, « nouveau » included."""
+    from indicators.radar import stored
+    from indicators.storage import store, versions
+    from tests import fixture_store
+
+    folder = tmp_path / "store"
+    fixture_store.write(folder)
+    monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+    assert stored.refresh_in_background(folder) is None  # RADAR_SIGNALS_REFRESH=off in the tests
+    rows = _tidy([("departement", "38", "poverty_rate", 2020, 40.0)], "insee_filosofi_2020")
+    record = versions.publish(rows.assign(variant="observed"), "alice", "t.csv", "x", folder)
+    assert not stored.has_signals(record["id"], folder)
+    path = stored.refresh(folder)
+    assert path == folder / "versions" / "0001" / f"signals-{versions.base_hash(folder)}.parquet"
+    kept = stored.load_signals(folder)
+    poverty = kept[(kept["territory_code"] == "38") & (kept["indicator_id"] == "poverty_rate")]
+    assert poverty["direction"].tolist() == ["worse"] and poverty["value"].tolist() == [40.0]
+    radar = radar_view.build("departement", "38", store.load_territories(folder), folder)
+    assert radar.version == 1 and radar.compared_with == 0
+    assert radar.signals.loc[radar.signals["indicator_id"] == "poverty_rate", "new"].tolist() == [True]
