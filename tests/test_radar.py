@@ -298,3 +298,24 @@ def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatc
     radar = radar_view.build("departement", "38", store.load_territories(folder), folder)
     assert radar.version == 1 and radar.compared_with == 0
     assert radar.signals.loc[radar.signals["indicator_id"] == "poverty_rate", "new"].tolist() == [True]
+
+
+def test_horizon_rule_replayed_on_past_need_projections():
+    """Ten départements projected from 2010; 01 and 02 projected to grow fastest (band above France): 01 did
+    grow faster than France, 02 did not."""
+    from indicators.radar import backtest
+
+    rows = []
+    for n in range(1, 11):
+        code = f"{n:02d}"
+        central = 1.5 if n <= 2 else 1.0 + 0.01 * n
+        observed = {1: 1.6, 2: 0.9}.get(n, 1.05)
+        rows += [
+            (code, "apa_recipients", 2010, 2010, 100.0, None, None),
+            (code, "apa_recipients", 2010, 2020, 100.0 * observed, 100.0 * central, 100.0 * (central - 0.2)),
+        ]
+    paths = pd.DataFrame(
+        rows, columns=["territory_code", "indicator_id", "origin", "year", "observed", "central", "p10"]
+    )
+    found = backtest.horizon_hits(paths).iloc[0]
+    assert (found["year"], found["territories"], found["signals"], found["held"]) == (2020, 10, 2, 1)

@@ -210,3 +210,43 @@ def run(table: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame]:
 
 def stored_thresholds() -> dict[str, float]:
     return {"ecart": rules.THRESHOLDS.ecart, "band": rules.THRESHOLDS.band, "gap": rules.THRESHOLDS.gap}
+
+
+def horizon_hits(paths: pd.DataFrame, threshold: float = rules.THRESHOLDS.horizon) -> pd.DataFrame:
+    """The horizon rule replayed on the need projections made at a past origin (the track record's
+    ``backtest_need_paths``: territory_code, indicator_id, origin, year, observed, central, p10): growth from
+    the origin to the last projected year with an observation, against France's (the sum of the
+    départements, these being counts), scaled by the MAD of that difference; a signal when the score
+    reaches ``threshold`` and the p10 growth is above France's. It *held* when the observed growth over the
+    same years was above France's observed growth. One row per need: origin, year, départements, signals,
+    held, share."""
+    rows = []
+    for (need, origin), own in paths.groupby(["indicator_id", "origin"]):
+        done = own.dropna(subset=["observed", "central"])
+        if done.empty:
+            continue
+        year = int(done["year"].max())
+        start = own[own["year"] == origin].set_index("territory_code")["observed"]
+        end = own[own["year"] == year].set_index("territory_code")
+        codes = start.dropna().index.intersection(end.dropna(subset=["observed", "central", "p10"]).index)
+        if len(codes) < 5:
+            continue
+        start, end = start[codes], end.loc[codes]
+        france_central = end["central"].sum() / start.sum() - 1
+        france_observed = end["observed"].sum() / start.sum() - 1
+        difference = end["central"] / start - 1 - france_central
+        scale = ecart.robust_scale(difference)
+        raised = (difference / scale >= threshold) & (end["p10"] / start - 1 > france_central)
+        held = (end["observed"] / start - 1 > france_observed)[raised]
+        rows.append(
+            dict(
+                indicator_id=need,
+                origin=int(origin),
+                year=year,
+                territories=len(codes),
+                signals=int(raised.sum()),
+                held=int(held.sum()),
+                share=float(held.mean()) if len(held) else float("nan"),
+            )
+        )
+    return pd.DataFrame(rows)
