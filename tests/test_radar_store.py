@@ -64,3 +64,29 @@ def test_the_printed_profile_carries_the_top_three_in_short_lines(table, populat
     assert "Le radar — à retenir : aucun signal net" in " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(empty)).pages).split()
     )
+
+
+def _kept(real_store, code: str, indicator_id: str) -> pd.DataFrame:
+    kept = stored.load_signals(real_store, 0)
+    return kept[(kept["territory_code"] == code) & (kept["indicator_id"] == indicator_id)]
+
+
+def test_leave_one_out_on_roubaix_dunkerque_and_seine_saint_denis(table, real_store):
+    """Similar territories chosen without the tested figure and its proxies; medians never holding the territory."""
+    from indicators.radar import ecart, engine, peers
+
+    roubaix = _kept(real_store, "59512", "poverty_rate").iloc[0]
+    assert (roubaix["kind"], roubaix["reference_of"]) == ("ecart", "median")
+    assert (roubaix["value"], roubaix["reference"], roubaix["reference_2"]) == (46.0, 12.0, 22.0)
+    assert (
+        "46,0\u00a0% en 2021, contre 12,0\u00a0% pour la commune médiane et 22,0\u00a0% dans les communes"
+        in (roubaix["sentence"])
+    )
+    neet = _kept(real_store, "93", "neet_rate").iloc[0]  # its similar départements chosen without NEET, income, jobs
+    assert (neet["value"], neet["reference"], neet["reference_2"]) == (20.1, 16.6, 14.0)
+    # Dunkerque: 22 % poor, but towns alike on everything but income and jobs are poorer still: no écart
+    assert _kept(real_store, "59183", "poverty_rate").empty
+    observed = engine.relevant(engine.observed_rows(table), "commune")
+    pool = ecart.level_pool(observed, "poverty_rate", "commune", 2021)
+    near = peers.Similar(observed, "commune", ["59183"]).for_indicator("poverty_rate", pool)["59183"]
+    assert pool["59183"] == 22.0 and pool.reindex(near).median() == 23.0
