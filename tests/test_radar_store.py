@@ -58,8 +58,9 @@ def test_the_printed_profile_carries_the_top_three_in_short_lines(table, populat
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\u00a0", " ")
     text = " ".join(text.split())
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
-    assert "Le radar — à retenir : 1. Écart · plus difficile — Couverture RSA : 12,3 % en 2023 (France 5,6 %, " in text
-    assert "3. Rupture · plus difficile — Taux de chômage : écart à la France de +1,5 pt en 2017 à +2,6 pt" in text
+    assert "Le radar — à retenir : 1. Couverture RSA : 12,3 % en 2023 (France 5,6 %, similaires 7,0 %) ; " in text
+    assert "2. Niveau de vie médian : 24 400 €/an en 2020 (France 22 040 €/an) (plus favorable) ; " in text
+    assert "3. Taux de chômage : écart à la France de +1,5 pt en 2017 à +2,6 pt" in text
     empty = report.build_pdf(prof, today=date(2026, 12, 7), radar=top.iloc[:0])
     assert "Le radar — à retenir : aucun signal net" in " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(empty)).pages).split()

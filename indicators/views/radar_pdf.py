@@ -27,12 +27,12 @@ def top_signals(code: str, store_dir: Path | None = None) -> pd.DataFrame | None
 
 
 def block(signals: pd.DataFrame | None, styles: dict) -> list:
-    """« Le radar — à retenir » in one paragraph: its (at most TOP) signals numbered, one short line each;
-    « aucun signal net » when none."""
+    """« Le radar — à retenir » in one paragraph: its (at most TOP) signals numbered, one short line each
+    (« plus favorable » said, a difficult situation being the default); « aucun signal net » when none."""
     if signals is None:
         return []
     lines = [
-        f"{rank}. <i>{_esc(radar_view.label(pd.Series(signal)))}</i> — {_esc(sentences.short(signal))}"
+        f"{rank}. {_esc(sentences.short(signal))}" + ("" if signal["direction"] == "worse" else " (plus favorable)")
         for rank, signal in enumerate(signals.head(TOP).to_dict("records"), start=1)
     ]
     text = " ; ".join(lines) if lines else "aucun signal net : rien ne ressort nettement des indicateurs"
