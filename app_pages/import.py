@@ -11,6 +11,7 @@ from indicators.core import formatting as fmt
 from indicators.core.errors import StoreDamaged
 from indicators.core.formatting import quoted
 from indicators.publishing import auth, upload, upload_meaning
+from indicators.radar import stored as radar_signals
 from indicators.storage import versions
 from indicators.ui import cache
 from indicators.views import maps, preview_map
@@ -77,6 +78,7 @@ def _publish(
     except StoreDamaged as exc:  # callbacks run outside app.py's guard
         st.session_state["flash"] = ("error", f"Publication impossible : {fmt.plain(exc.user_message)}")
     else:
+        radar_signals.refresh_in_background()  # every territory's signals of the new version (issue 28)
         st.session_state["flash"] = (
             "success",
             f"Version {record['id']} publiée : {record['added']} ajout(s), {record['changed']} modification(s).",
@@ -92,6 +94,7 @@ def _rollback(based_on: int) -> None:
     except StoreDamaged as exc:
         st.session_state["flash"] = ("error", f"Retour arrière impossible : {fmt.plain(exc.user_message)}")
     else:
+        radar_signals.refresh_in_background()
         st.session_state["flash"] = ("success", f"Version {record['id']} publiée : retour à la version {target}.")
 
 

@@ -85,6 +85,7 @@ def _store_folder(request, monkeypatch):
         monkeypatch.setenv("RADAR_DATA_DIR", str(request.getfixturevalue("fixture_store_dir")))
     monkeypatch.setenv("RADAR_AUTH_DB", str(request.getfixturevalue("tmp_path") / "auth.sqlite3"))
     monkeypatch.delenv("RADAR_DATABASE_URL", raising=False)  # the embedded backend unless a test asks (backend)
+    monkeypatch.setenv("RADAR_SIGNALS_REFRESH", "off")  # no background radar run per test publish (issue 28)
 
 
 @pytest.fixture(scope="session")

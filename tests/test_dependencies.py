@@ -1,6 +1,6 @@
 """The layers, as imports. ``indicators/`` is a few subpackages, each allowed to import only those below it:
 
-    core  <-  sources, storage  <-  models  <-  build, publishing, views  <-  ui  <-  app pages
+    core  <-  sources, storage  <-  models  <-  radar  <-  build, publishing, views  <-  ui  <-  app pages
 
 Streamlit is imported in ``ui`` (and the app's pages) only: below it the library runs without a server.
 
@@ -21,7 +21,7 @@ ALLOWED = {
     "models": {"core", "storage", "models"},
     "radar": {"core", "storage", "models", "radar"},
     "build": {"core", "sources", "storage", "models", "radar", "build"},
-    "publishing": {"core", "storage", "models", "publishing"},
+    "publishing": {"core", "storage", "models", "radar", "publishing"},
     "views": {"core", "storage", "models", "radar", "views"},
     "ui": {"core", "storage", "models", "radar", "views", "ui"},
 }

@@ -216,3 +216,106 @@ def test_backtest_sentence_says_how_many_held():
         "7 ruptures sur 10 signalées par le passé (départements, origines 2015-2017) se sont confirmées deux ans "
         "après, soit 7 sur 10 (0,3 par département et par an)."
     )
+
+
+def _industrial_towns() -> pd.DataFrame:
+    """60 communes; the 20 largest are industrial towns with unemployment near 22 % (and a NEET rate that
+    moves with it), the others near 10 %. 38045, industrial, has 25 %; on everything else it is alike 38005,
+    38015, 38025, 38035 (not industrial) and 38055."""
+    rng = np.random.default_rng(2)
+    rows = []
+    for n in range(60):
+        code = f"38{n:03d}"
+        unemployment = (22.0 if n >= 40 else 10.0) + rng.normal(0, 0.5)
+        if code == "38045":
+            unemployment = 25.0
+        rows += [
+            ("commune", code, "legal_population", 2023, 2000 + 50 * n),
+            ("commune", code, "density", 2021, 100 + 30 * (n % 10)),  # 38045 alike 38005, 38015 … 38055
+            ("commune", code, "birth_rate", 2022, 8 + 0.4 * (n % 10)),
+            ("commune", code, "death_rate", 2022, 7 + 0.3 * (n % 10)),
+            ("commune", code, "legal_population_change", 2023, 0.1 * (n % 10)),
+            ("commune", code, "census_unemployment_rate_15_64", 2021, unemployment),
+            ("commune", code, "neet_rate", 2018, unemployment * 0.8 + rng.normal(0, 0.1)),
+        ]
+    rows.append(("france", "FR", "census_unemployment_rate_15_64", 2021, 12.1))
+    return _tidy(rows)
+
+
+def test_similar_territories_leave_out_the_tested_indicator_and_its_proxies():
+    """Leave-one-out: 38045's unemployment is compared with towns chosen without unemployment and without
+    the NEET rate that stands for it, not with the industrial towns chosen for having its unemployment."""
+    from indicators.radar import peers
+
+    table = _industrial_towns()
+    observed = engine.relevant(engine.observed_rows(table), "commune")
+    similar = peers.Similar(observed, "commune", ["38045"])
+    tested = observed[observed["indicator_id"] == "census_unemployment_rate_15_64"].set_index("territory_code")
+    left_out = peers.left_out(similar.raw, "census_unemployment_rate_15_64", tested["value"])
+    assert left_out == {"census_unemployment_rate_15_64", "neet_rate"}
+    assert all(int(c[2:]) >= 40 for c in similar.without()["38045"])  # on the whole set: industrial towns only
+    found = signals(table, "commune", "38045")
+    ecart = found[(found["indicator_id"] == "census_unemployment_rate_15_64") & (found["kind"] == "ecart")].iloc[0]
+    assert ecart["reference"] == 12.1 and ecart["reference_of"] == "france"
+    assert ecart["reference_2"] < 16  # the median of towns similar on everything else, not ~22 %
+
+
+def test_a_median_reference_never_holds_the_territory_itself():
+    from indicators.radar import ecart
+
+    pool = pd.Series([1.0, 2.0, 3.0, 10.0, 50.0], index=list("abcde"))
+    assert ecart.median_without_each(pool, ["a", "c", "e", "z"]).tolist() == [6.5, 6.0, 2.5, 3.0]
+    signal = dict(SENTENCES[0][0], territory_level="commune", reference_of="median", reference_2=None)
+    assert "contre 5,6\u00a0% pour la commune médiane (" in sentences.sentence(signal)
+
+
+def test_signal_row_takes_only_signal_columns():
+    row = rules.signal_row("departement", "93", "poverty_rate", "ecart", "references", "worse", 2020, 3, 27.6, "s")
+    assert (row["year"], row["score"], row["value"]) == (2020, 3.0, 27.6)
+    with pytest.raises(TypeError):
+        rules.signal_row("departement", "93", "poverty_rate", "ecart", "references", "worse", 2020, 3, 27.6, "s", z=1)
+
+
+def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatch):
+    """After a publish, ``python -m indicators.radar --refresh`` (started in the background by the publishing
+    code) writes the version's signals beside it; the radar view then reads them, « nouveau » included."""
+    from indicators.radar import stored
+    from indicators.storage import store, versions
+    from tests import fixture_store
+
+    folder = tmp_path / "store"
+    fixture_store.write(folder)
+    monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+    assert stored.refresh_in_background(folder) is None  # RADAR_SIGNALS_REFRESH=off in the tests
+    rows = _tidy([("departement", "38", "poverty_rate", 2020, 40.0)], "insee_filosofi_2020")
+    record = versions.publish(rows.assign(variant="observed"), "alice", "t.csv", "x", folder)
+    assert not stored.has_signals(record["id"], folder)
+    path = stored.refresh(folder)
+    assert path == folder / "versions" / "0001" / f"signals-{versions.base_hash(folder)}.parquet"
+    kept = stored.load_signals(folder)
+    poverty = kept[(kept["territory_code"] == "38") & (kept["indicator_id"] == "poverty_rate")]
+    assert poverty["direction"].tolist() == ["worse"] and poverty["value"].tolist() == [40.0]
+    radar = radar_view.build("departement", "38", store.load_territories(folder), folder)
+    assert radar.version == 1 and radar.compared_with == 0
+    assert radar.signals.loc[radar.signals["indicator_id"] == "poverty_rate", "new"].tolist() == [True]
+
+
+def test_horizon_rule_replayed_on_past_need_projections():
+    """Ten départements projected from 2010; 01 and 02 projected to grow fastest (band above France): 01 did
+    grow faster than France, 02 did not."""
+    from indicators.radar import backtest
+
+    rows = []
+    for n in range(1, 11):
+        code = f"{n:02d}"
+        central = 1.5 if n <= 2 else 1.0 + 0.01 * n
+        observed = {1: 1.6, 2: 0.9}.get(n, 1.05)
+        rows += [
+            (code, "apa_recipients", 2010, 2010, 100.0, None, None),
+            (code, "apa_recipients", 2010, 2020, 100.0 * observed, 100.0 * central, 100.0 * (central - 0.2)),
+        ]
+    paths = pd.DataFrame(
+        rows, columns=["territory_code", "indicator_id", "origin", "year", "observed", "central", "p10"]
+    )
+    found = backtest.horizon_hits(paths).iloc[0]
+    assert (found["year"], found["territories"], found["signals"], found["held"]) == (2020, 10, 2, 1)

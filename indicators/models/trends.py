@@ -148,24 +148,18 @@ def origin_errors(
     z: np.ndarray, first_year: int, setting: Setting, max_horizon: int = MAX_HORIZON, min_years: int = MIN_YEARS
 ) -> pd.DataFrame:
     """Every origin with at least min_years points: origin, horizon, target, forecast, actual (logit), scale."""
-    rows = []
-    for end in range(min_years, len(z)):
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("origin", "horizon", "forecast", "actual", "scale")}
+    for end in range(min_years, len(z)):  # numpy per origin, one DataFrame at the end (the radar refits often)
         past = z[:end]
         steps = min(max_horizon, len(z) - end)
-        rows.append(
-            pd.DataFrame(
-                {
-                    "origin": first_year + end - 1,
-                    "horizon": np.arange(1, steps + 1),
-                    "forecast": central(past, setting, steps),
-                    "actual": z[end : end + steps],
-                    "scale": volatility(past),
-                }
-            )
-        )
-    if not rows:
+        columns["origin"].append(np.full(steps, first_year + end - 1, dtype=np.int64))
+        columns["horizon"].append(np.arange(1, steps + 1))
+        columns["forecast"].append(np.asarray(central(past, setting, steps), dtype=float))
+        columns["actual"].append(z[end : end + steps])
+        columns["scale"].append(np.full(steps, volatility(past)))
+    if not columns["origin"]:
         return pd.DataFrame(columns=["origin", "horizon", "forecast", "actual", "scale", "target"])
-    out = pd.concat(rows, ignore_index=True)
+    out = pd.DataFrame({k: np.concatenate(v) for k, v in columns.items()})
     return out.assign(target=out["origin"] + out["horizon"])
 
 
@@ -337,16 +331,20 @@ def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
 def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:
     """Rolling-origin errors of every series: level, territory_code, indicator_id, origin, horizon, ..."""
     settings = settings or SETTINGS
-    parts = []
+    parts, keys = [], []
     for (level, code, indicator_id), s in items:
         if len(s) < MIN_YEARS + 1:
             continue
         z = to_logit(s.to_numpy(), cap_of(indicator_id))
-        e = origin_errors(z, int(s.index.min()), settings.get(indicator_id, LAST_VALUE), max_horizon)
-        parts.append(e.assign(territory_level=level, territory_code=code, indicator_id=indicator_id))
+        parts.append(origin_errors(z, int(s.index.min()), settings.get(indicator_id, LAST_VALUE), max_horizon))
+        keys.append((level, code, indicator_id))
     if not parts:
         return pd.DataFrame(columns=["territory_level", "territory_code", "indicator_id", "origin", "horizon"])
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    lengths = [len(p) for p in parts]  # the keys repeated once per error row, not a frame per series
+    for position, column in enumerate(("territory_level", "territory_code", "indicator_id")):
+        out[column] = np.repeat(np.array([k[position] for k in keys], dtype=object), lengths)
+    return out
 
 
 def build(observed: pd.DataFrame, until: int = UNTIL, indicators=INDICATORS) -> pd.DataFrame:
@@ -367,12 +365,27 @@ def build(observed: pd.DataFrame, until: int = UNTIL, indicators=INDICATORS) -> 
             trend = fit(s, ind, until, quantiles)
             if trend.short or trend.path.empty:
                 continue
-            long = trend.path.melt(id_vars="year", var_name="variant", value_name="value")
-            parts.append(long.assign(territory_level=level, territory_code=code, indicator_id=ind))
+            parts.append(((level, code, ind), trend.path))
     if not parts:
         return pd.DataFrame(columns=[*columns, "source_id"])
-    rows = pd.concat(parts, ignore_index=True)[columns]
+    rows = _long(parts)[columns]
     return rows.assign(source_id=rows["indicator_id"].map(latest_source(observed)))
+
+
+def _long(parts: list[tuple[tuple[str, str, str], pd.DataFrame]]) -> pd.DataFrame:
+    """Every path in long form (what ``path.melt(id_vars="year")`` per series gave), built in one go."""
+    years = [p["year"].to_numpy() for _, p in parts]
+    size = [len(y) * len(VARIANTS) for y in years]
+    out = pd.DataFrame(
+        {
+            "year": np.concatenate([np.tile(y, len(VARIANTS)) for y in years]),
+            "variant": np.concatenate([np.repeat(np.array(VARIANTS, dtype=object), len(y)) for y in years]),
+            "value": np.concatenate([p[list(VARIANTS)].to_numpy(dtype=float).ravel(order="F") for _, p in parts]),
+        }
+    )
+    for position, column in enumerate(("territory_level", "territory_code", "indicator_id")):
+        out[column] = np.repeat(np.array([k[position] for k, _ in parts], dtype=object), size)
+    return out
 
 
 def latest_source(observed: pd.DataFrame) -> pd.Series:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from indicators.core.errors import StoreDamaged, StoreMissing
 from indicators.publishing import upload, upload_meaning
+from indicators.radar import stored as radar_signals
 from indicators.storage import versions
 
 
@@ -191,6 +192,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except versions.VersionError as exc:
         print(f"publication impossible : {exc}", file=sys.stderr)
         return 1
+    radar_signals.refresh_in_background(args.store)  # every territory's signals of the new version (issue 28)
     forced = " (malgré l'alerte, --confirm)" if record.get("forced") else ""
     print(f"version {record['id']} publiée par {record['who']}{forced}")
     return 0
@@ -230,6 +232,7 @@ def _rollback(args: argparse.Namespace, now: int) -> int:
     except versions.VersionError as exc:
         print(f"retour arrière impossible : {exc}", file=sys.stderr)
         return 1
+    radar_signals.refresh_in_background(args.store)
     print(
         f"version {record['id']} publiée : retour au contenu de la version {args.rollback} "
         f"({record['added']} ajoutée(s), {record['changed']} modifiée(s), {record['removed']} supprimée(s))"

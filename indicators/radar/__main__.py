@@ -1,10 +1,14 @@
-"""``python -m indicators.radar --backtest`` (the backtest table, thresholds chosen on 2012-2014) or
-``python -m indicators.radar --dep 93`` / ``--com 59183`` / ``--epci …`` (one territory's signals)."""
+"""``python -m indicators.radar --backtest`` (the backtest table, thresholds chosen on 2012-2014),
+``python -m indicators.radar --dep 93`` / ``--com 59183`` / ``--epci …`` (one territory's signals) or
+``python -m indicators.radar --refresh [--store DIR]`` (every territory's signals of the published version,
+written beside it: what a publish starts in the background)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -17,8 +21,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dep")
     parser.add_argument("--com")
     parser.add_argument("--epci")
+    parser.add_argument("--refresh", action="store_true", help="recompute the published version's signals")
+    parser.add_argument("--store", type=Path, help="store folder (default: data/processed)")
     args = parser.parse_args(argv)
+    from indicators.radar import stored
     from indicators.storage import store
+
+    if args.refresh:
+        started = time.perf_counter()
+        path = stored.refresh(args.store)
+        print(f"{path} écrit en {time.perf_counter() - started:.1f} s")
+        return 0
 
     table = store.load_indicators()
     if args.backtest:

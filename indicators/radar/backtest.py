@@ -5,8 +5,9 @@ the trend bands are refitted on the rows before each rate's last year) and every
 are raised with the lowest threshold of the grid. Each signal is then checked against the observations
 up to T + 2: it *persisted* when the situation is still on the same side, by at least half as much:
 
-- écart: a newer observation exists and the radar would still raise it against France: the same side,
-  at least the threshold in robust z (the gap not closed below the signal's own bar);
+- écart: a newer observation exists and the radar would still raise it against its first reference
+  (France, or the median of the other départements when the store has no France row): the same side, at
+  least the threshold in robust z (the gap not closed below the signal's own bar);
 - rupture (band): the value of year + 2 still on the same side of the forecast made the year before
   the rupture, by at least half the distance (logit scale);
 - rupture (gap): the gap to France of year + 2, compared with the gap the widening started from, still
@@ -54,40 +55,53 @@ def raised(table: pd.DataFrame, origin: int) -> pd.DataFrame:
     return found.assign(origin=origin)
 
 
-def _value(observed: pd.DataFrame, indicator_id: str, level: str, code: str, year: int) -> float | None:
-    rows = observed[
-        (observed["indicator_id"] == indicator_id)
-        & (observed["territory_level"] == level)
-        & (observed["territory_code"] == code)
-        & (observed["year"] == year)
-    ]
-    return float(rows["value"].iloc[0]) if len(rows) else None
+class Later:
+    """The observations up to T + 2, indexed once: values by (indicator, level, code, year), and each
+    (indicator, year)'s écart yardstick (the level's pool, its robust scale), computed on first use."""
+
+    def __init__(self, observed: pd.DataFrame) -> None:
+        observed = observed[observed["territory_level"].isin([LEVEL, "france"])]
+        self.observed = observed[observed["indicator_id"].isin(list(rules.oriented()))]
+        observed = self.observed
+        keys = ["indicator_id", "territory_level", "territory_code", "year"]
+        values = observed.set_index(keys)["value"]
+        self.values = values[~values.index.duplicated()].to_dict()
+        own = observed[observed["territory_level"] == LEVEL]
+        self.years = own.groupby(["indicator_id", "territory_code"])["year"].max().to_dict()
+        self._yardsticks: dict[tuple[str, int], tuple[pd.Series, float, float | None]] = {}
+
+    def value(self, indicator_id: str, level: str, code: str, year: int) -> float | None:
+        found = self.values.get((indicator_id, level, code, year))
+        return None if found is None else float(found)
+
+    def yardstick(self, indicator_id: str, year: int) -> tuple[pd.Series, float, float | None]:
+        """(the level's values, their robust scale, France's value or None) of an indicator in a year."""
+        key = (indicator_id, year)
+        if key not in self._yardsticks:
+            pool = ecart.level_pool(self.observed, indicator_id, LEVEL, year)
+            france = ecart.france_value(self.observed, indicator_id, year)
+            self._yardsticks[key] = (pool, ecart.robust_scale(pool), france)
+        return self._yardsticks[key]
 
 
-def _ecart_later(signal: dict, later: pd.DataFrame) -> float | None:
-    """The écart's robust z to France at the latest newer observation up to T + 2, oriented (positive =
-    the same direction as the signal); None without a newer observation."""
+def _ecart_later(signal: dict, later: Later) -> float | None:
+    """The écart's robust z to its first reference at the latest newer observation up to T + 2, oriented
+    (positive = the same direction as the signal); None without a newer observation."""
     indicator_id, code = signal["indicator_id"], signal["territory_code"]
-    own = later[
-        (later["indicator_id"] == indicator_id)
-        & (later["territory_level"] == LEVEL)
-        & (later["territory_code"] == code)
-    ]
-    newer = own[own["year"] > signal["year"]]
-    if newer.empty:
+    year = later.years.get((indicator_id, code))
+    if year is None or year <= signal["year"]:
         return None
-    year = int(newer["year"].max())
-    pool = ecart.level_pool(later, indicator_id, LEVEL, year)
-    france = ecart.france_value(later, indicator_id, year)
-    scale = ecart.robust_scale(pool)
-    if france is None or not np.isfinite(scale):
+    year = int(year)
+    pool, scale, france = later.yardstick(indicator_id, year)
+    reference = france if france is not None else float(ecart.median_without_each(pool, [code]).iloc[0])
+    if not np.isfinite(reference) or not np.isfinite(scale):
         return None
-    value = float(newer.loc[newer["year"] == year, "value"].iloc[0])
+    value = later.value(indicator_id, LEVEL, code, year)
     sign = rules.worse_sign(rules.oriented()[indicator_id]) * (1 if signal["direction"] == "worse" else -1)
-    return sign * (value - france) / scale
+    return sign * (value - reference) / scale
 
 
-def outcome(signal: dict, later: pd.DataFrame) -> bool | float | None:
+def outcome(signal: dict, later: Later) -> bool | float | None:
     """True persisted, False faded, None not evaluable (no later observation); for an écart, its oriented
     robust z to France at the later observation (it persisted when that still reaches the threshold)."""
     method, indicator_id, code = signal["method"], signal["indicator_id"], signal["territory_code"]
@@ -95,15 +109,15 @@ def outcome(signal: dict, later: pd.DataFrame) -> bool | float | None:
         return _ecart_later(signal, later)
     year = int(signal["year"]) + AHEAD
     if method == "band":
-        value = _value(later, indicator_id, LEVEL, code, year)
+        value = later.value(indicator_id, LEVEL, code, year)
         if value is None or signal["expected_2"] is None or pd.isna(signal["expected_2"]):
             return None
         cap = trends.cap_of(indicator_id)
         v0, c0, v2, c2 = trends.to_logit([signal["value"], signal["reference"], value, signal["expected_2"]], cap)
         return bool(np.sign(v2 - c2) == np.sign(v0 - c0) and abs(v2 - c2) >= 0.5 * abs(v0 - c0))
     if method == "gap":
-        value = _value(later, indicator_id, LEVEL, code, year)
-        france = _value(later, indicator_id, "france", "FR", year)
+        value = later.value(indicator_id, LEVEL, code, year)
+        france = later.value(indicator_id, "france", "FR", year)
         if value is None or france is None:
             return None
         before = signal["reference"] - signal["previous"]
@@ -117,7 +131,7 @@ def evaluate(table: pd.DataFrame, origins=EARLY + LATER) -> pd.DataFrame:
     parts = []
     for origin in origins:
         found = raised(table, origin)
-        later = cut(table, origin + AHEAD)
+        later = Later(cut(table, origin + AHEAD))
         found["persisted"] = [outcome(s, later) for s in found.to_dict("records")]
         parts.append(found)
     return pd.concat(parts, ignore_index=True)
@@ -196,3 +210,43 @@ def run(table: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame]:
 
 def stored_thresholds() -> dict[str, float]:
     return {"ecart": rules.THRESHOLDS.ecart, "band": rules.THRESHOLDS.band, "gap": rules.THRESHOLDS.gap}
+
+
+def horizon_hits(paths: pd.DataFrame, threshold: float = rules.THRESHOLDS.horizon) -> pd.DataFrame:
+    """The horizon rule replayed on the need projections made at a past origin (the track record's
+    ``backtest_need_paths``: territory_code, indicator_id, origin, year, observed, central, p10): growth from
+    the origin to the last projected year with an observation, against France's (the sum of the
+    départements, these being counts), scaled by the MAD of that difference; a signal when the score
+    reaches ``threshold`` and the p10 growth is above France's. It *held* when the observed growth over the
+    same years was above France's observed growth. One row per need: origin, year, départements, signals,
+    held, share."""
+    rows = []
+    for (need, origin), own in paths.groupby(["indicator_id", "origin"]):
+        done = own.dropna(subset=["observed", "central"])
+        if done.empty:
+            continue
+        year = int(done["year"].max())
+        start = own[own["year"] == origin].set_index("territory_code")["observed"]
+        end = own[own["year"] == year].set_index("territory_code")
+        codes = start.dropna().index.intersection(end.dropna(subset=["observed", "central", "p10"]).index)
+        if len(codes) < 5:
+            continue
+        start, end = start[codes], end.loc[codes]
+        france_central = end["central"].sum() / start.sum() - 1
+        france_observed = end["observed"].sum() / start.sum() - 1
+        difference = end["central"] / start - 1 - france_central
+        scale = ecart.robust_scale(difference)
+        raised = (difference / scale >= threshold) & (end["p10"] / start - 1 > france_central)
+        held = (end["observed"] / start - 1 > france_observed)[raised]
+        rows.append(
+            dict(
+                indicator_id=need,
+                origin=int(origin),
+                year=year,
+                territories=len(codes),
+                signals=int(raised.sum()),
+                held=int(held.sum()),
+                share=float(held.mean()) if len(held) else float("nan"),
+            )
+        )
+    return pd.DataFrame(rows)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from indicators.radar import rules
+from indicators.radar import peers, rules
 
 MAD_TO_SD = 1.4826
 SIZE_BANDS = 10
@@ -74,6 +74,35 @@ def latest(observed: pd.DataFrame, level: str, ids) -> pd.DataFrame:
     return rows.sort_values("year").drop_duplicates(["indicator_id", "territory_code"], keep="last")
 
 
+def median_without_each(pool: pd.Series, codes) -> pd.Series:
+    """For each of ``codes``, the median of ``pool`` without that territory's own value (leave-one-out);
+    the whole pool's median for a code outside it."""
+    codes = list(codes)
+    ordered = np.sort(pool.dropna().to_numpy(dtype=float))
+    n = len(ordered)
+    if n < 2:
+        return pd.Series(np.nan, index=codes, dtype=float)
+    own = pool.reindex(codes).to_numpy(dtype=float)
+    inside = ~np.isnan(own)
+    rank = np.searchsorted(ordered, np.where(inside, own, 0.0), side="left")
+
+    def at(j: int) -> np.ndarray:  # the j-th smallest value once the territory's own value is removed
+        return np.where(j < rank, ordered[j], ordered[min(j + 1, n - 1)])
+
+    half = (n - 1) // 2
+    without = at(half) if (n - 1) % 2 else (at(half - 1) + at(half)) / 2
+    return pd.Series(np.where(inside, without, float(np.median(ordered))), index=codes, dtype=float)
+
+
+def first_reference(observed: pd.DataFrame, indicator_id: str, year: int, pool: pd.Series, codes) -> tuple:
+    """(reference per code, what it is): France's value that year, or when the store has no France row,
+    the median of the level's other territories (leave-one-out) — never a median holding the territory."""
+    france = france_value(observed, indicator_id, year)
+    if france is not None:
+        return pd.Series(france, index=list(codes), dtype=float), "france"
+    return median_without_each(pool, codes), "median"
+
+
 def france_value(observed: pd.DataFrame, indicator_id: str, year: int) -> float | None:
     rows = observed[
         (observed["indicator_id"] == indicator_id)
@@ -84,7 +113,7 @@ def france_value(observed: pd.DataFrame, indicator_id: str, year: int) -> float 
 
 
 def raise_ecarts(
-    observed: pd.DataFrame, level: str, codes, near: dict[str, list[str]], size: pd.Series | None, threshold: float
+    observed: pd.DataFrame, level: str, codes, similar_of: peers.Similar, size: pd.Series | None, threshold: float
 ) -> list[dict]:
     """The écarts of ``codes`` (every indicator of ``rules.oriented`` the level has)."""
     entries = rules.oriented()
@@ -94,30 +123,29 @@ def raise_ecarts(
     for (indicator_id, year), rows in mine.groupby(["indicator_id", "year"]):
         indicator = entries[indicator_id]
         pool = level_pool(observed, indicator_id, level, int(year))
-        france = france_value(observed, indicator_id, int(year))
-        if france is None:
-            france = float(pool.median())
         scale = scales(pool, size).reindex(rows["territory_code"])
         value = rows.set_index("territory_code")["value"].astype(float)
-        similar = similar_median(pool, near, value.index)
-        gaps = oriented_gaps(value, pd.Series(france, index=value.index), similar, scale, rules.worse_sign(indicator))
+        first, reference_of = first_reference(observed, indicator_id, int(year), pool, value.index)
+        similar = similar_median(pool, similar_of.for_indicator(indicator_id, pool), value.index)
+        gaps = oriented_gaps(value, first, similar, scale, rules.worse_sign(indicator))
         source = rows.set_index("territory_code")["source_id"]
         for code, gap in gaps[gaps["score"] >= threshold].iterrows():
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="ecart",
-                    method="references",
-                    direction="worse" if gap["z_first"] > 0 else "better",
-                    year=int(year),
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "ecart",
+                    "references",
+                    "worse" if gap["z_first"] > 0 else "better",
+                    year,
+                    gap["score"],
+                    value[code],
+                    source[code],
                     since=None,
-                    score=float(gap["score"]),
-                    value=float(value[code]),
-                    reference=france,
+                    reference=float(first[code]),
+                    reference_of=reference_of,
                     reference_2=None if pd.isna(similar[code]) else float(similar[code]),
-                    source_id=source[code],
                 )
             )
     return found
@@ -127,7 +155,7 @@ def raise_census_changes(
     observed: pd.DataFrame,
     level: str,
     codes,
-    near: dict[str, list[str]],
+    similar_of: peers.Similar,
     size: pd.Series | None,
     departement_of: dict[str, str],
     threshold: float,
@@ -157,27 +185,28 @@ def raise_census_changes(
             continue
         indicator = entries[indicator_id]
         reference = pd.Series({c: dep_change.get(departement_of.get(c), np.nan) for c in value.index}, dtype=float)
+        near = similar_of.for_indicator(indicator_id, wide[last])  # leave-one-out on its latest values
         similar = similar_median(change, near, value.index)
         scale = scales(change, size).reindex(value.index)
         gaps = oriented_gaps(value, reference, similar, scale, rules.worse_sign(indicator))
         gaps = gaps[reference.notna()]
         for code, gap in gaps[gaps["score"] >= threshold].iterrows():
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="rupture",
-                    method="census",
-                    direction="worse" if gap["z_first"] > 0 else "better",
-                    year=last,
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "rupture",
+                    "census",
+                    "worse" if gap["z_first"] > 0 else "better",
+                    last,
+                    gap["score"],
+                    wide.at[code, last],
+                    own["source_id"].iloc[-1],
                     since=first,
-                    score=float(gap["score"]),
-                    value=float(wide.at[code, last]),
                     previous=float(wide.at[code, first]),
                     reference=float(reference[code]),
                     reference_2=None if pd.isna(similar[code]) else float(similar[code]),
-                    source_id=own["source_id"].iloc[-1],
                 )
             )
     return found

@@ -61,16 +61,16 @@ def level_signals(
     codes = [str(c) for c in codes]
     found: list[dict] = []
     if "ecart" in kinds or "rupture" in kinds:
-        near = peers.neighbours(observed, level, codes)
+        similar_of = peers.Similar(observed, level, codes)
         size = peers.sizes(observed, level) if level != "departement" else None
     if "ecart" in kinds:
-        found += ecart.raise_ecarts(observed, level, codes, near, size, thresholds.ecart)
+        found += ecart.raise_ecarts(observed, level, codes, similar_of, size, thresholds.ecart)
     if "rupture" in kinds:
         found += rupture.raise_bands(observed, level, codes, thresholds.band)
         found += rupture.raise_gaps(observed, level, codes, thresholds.gap)
         if level != "departement":
             dep_of = departements_of(level, codes, index)
-            found += ecart.raise_census_changes(observed, level, codes, near, size, dep_of, thresholds.census)
+            found += ecart.raise_census_changes(observed, level, codes, similar_of, size, dep_of, thresholds.census)
     if "horizon" in kinds:
         found += horizon.raise_horizons(table, level, codes, thresholds.horizon)
     return frame(found)

@@ -44,22 +44,22 @@ def raise_horizons(table: pd.DataFrame, level: str, codes, threshold: float) -> 
             if not np.isfinite(score) or score < threshold or not (low > france):
                 continue
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=need_id,
-                    kind="horizon",
-                    method="need",
-                    direction="worse",
-                    year=rules.HORIZON_YEAR,
+                rules.signal_row(
+                    level,
+                    code,
+                    need_id,
+                    "horizon",
+                    "need",
+                    "worse",
+                    rules.HORIZON_YEAR,
+                    score,
+                    deps.at[code, "central"],
+                    observed["source_id"].iloc[-1],
                     since=base,
-                    score=score,
-                    value=float(deps.at[code, "central"]),
                     previous=float(start[(level, code)]),
                     reference=france,
                     low=float(low),
                     high=float(deps.at[code, "p90"]) if "p90" in deps else None,
-                    source_id=observed["source_id"].iloc[-1],
                 )
             )
     return found

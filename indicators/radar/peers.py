@@ -6,6 +6,13 @@ département has. Communes and EPCI: the commune profile's set (``local``) among
 comparable size (legal population within a factor ``SIZE_FACTOR``), as indicators.views.local_profile.
 Many territories at once: distances by blocks of the population-sorted list, whose size window is a
 contiguous slice, so the whole of France's communes takes seconds, not a 35 000² matrix.
+
+Leave-one-out: a territory is never compared with territories chosen for resembling it on the very figure
+tested. For each tested indicator, the distance leaves out that indicator and its close proxies (the
+similarity indicators whose rank correlation with it across the level is at least ``PROXY_RHO`` in absolute
+value: a commune's median living standard for its poverty rate). Otherwise a high-unemployment town's
+« similar towns » are high-unemployment towns, and its unemployment never stands out (issue 28: Dunkerque,
+Roubaix). ``Similar`` computes each distinct left-out set once.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ BLOCK = 200
 # communes to seconds; the commune profile (one commune at a time) searches the whole factor-2 range.
 WINDOW = 1500
 SIZE_INDICATOR = "legal_population"
+PROXY_RHO = 0.7  # |Spearman ρ| from which a similarity indicator stands for the tested one
 
 
 def similarity_set(level: str) -> str:
@@ -63,9 +71,43 @@ def sizes(observed: pd.DataFrame, level: str) -> pd.Series:
     return rows.sort_values("year").groupby("territory_code")["value"].last().astype(float)
 
 
+def left_out(raw: pd.DataFrame, indicator_id: str, tested: pd.Series) -> frozenset[str]:
+    """The similarity indicators left out of the distance when ``indicator_id`` is tested: itself and its
+    close proxies (|Spearman ρ| ≥ PROXY_RHO with ``tested``, its values across the level)."""
+    out = {indicator_id} & set(raw.columns)
+    common = raw.index.intersection(tested.dropna().index)
+    if len(common) >= 10:
+        rho = raw.loc[common].corrwith(tested.loc[common].astype(float), method="spearman").abs()
+        out |= set(rho[rho >= PROXY_RHO].index)
+    return frozenset(out)
+
+
+class Similar:
+    """The similar territories of ``codes`` (level), per tested indicator, leave-one-out (module docstring)."""
+
+    def __init__(self, observed: pd.DataFrame, level: str, codes, k: int = N_SIMILAR) -> None:
+        self.level, self.codes, self.k = level, list(codes), k
+        self.raw = matrix(observed, level)
+        self.size = sizes(observed, level)
+        self._found: dict[frozenset[str], dict[str, list[str]]] = {}
+
+    def without(self, drop: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+        """code -> its k most similar territories on the similarity set minus ``drop``."""
+        if drop not in self._found:
+            self._found[drop] = nearest(self.raw.drop(columns=list(drop)), self.level, self.size, self.codes, self.k)
+        return self._found[drop]
+
+    def for_indicator(self, indicator_id: str, tested: pd.Series) -> dict[str, list[str]]:
+        return self.without(left_out(self.raw, indicator_id, tested))
+
+
 def neighbours(observed: pd.DataFrame, level: str, codes=None, k: int = N_SIMILAR) -> dict[str, list[str]]:
-    """code -> its k most similar territories of the level (empty list when it cannot be placed)."""
-    raw = matrix(observed, level)
+    """code -> its k most similar territories of the level on the whole similarity set (as the profiles)."""
+    return nearest(matrix(observed, level), level, sizes(observed, level), codes, k)
+
+
+def nearest(raw: pd.DataFrame, level: str, size: pd.Series, codes=None, k: int = N_SIMILAR) -> dict[str, list[str]]:
+    """code -> its k most similar territories of ``raw`` (empty list when it cannot be placed)."""
     if raw.empty or raw.shape[1] < 2:
         return {}
     z = similarity.standardise(raw)  # NaN of a missing value -> 0 here, masked below
@@ -76,8 +118,7 @@ def neighbours(observed: pd.DataFrame, level: str, codes=None, k: int = N_SIMILA
     wanted = index if codes is None else np.array([c for c in codes if c in known])
     if level == "departement":
         return {c: _nearest_dep(values, present, index, c, k) for c in wanted}
-    size = sizes(observed, level).reindex(index)
-    return _nearest_sized(values, present, index, size.to_numpy(), wanted, k)
+    return _nearest_sized(values, present, index, size.reindex(index).to_numpy(), wanted, k)
 
 
 def _nearest_dep(values: np.ndarray, present: np.ndarray, index: np.ndarray, code: str, k: int) -> list[str]:
@@ -118,7 +159,10 @@ def _nearest_sized(values, present, index, size, wanted, k) -> dict[str, list[st
         d[mine[:, None] == window[None, :]] = np.inf
         take = min(k, d.shape[1])
         nearest = np.argpartition(d, take - 1, axis=1)[:, :take] if take else np.empty((len(mine), 0), int)
-        for r, own in enumerate(mine):
-            chosen = nearest[r][np.argsort(d[r, nearest[r]])]
-            out[index[own]] = [index[window[j]] for j in chosen if np.isfinite(d[r, j])]
+        near_d = np.take_along_axis(d, nearest, axis=1)
+        closest = np.argsort(near_d, axis=1)
+        chosen = index[window[np.take_along_axis(nearest, closest, axis=1)]]
+        finite = np.isfinite(np.take_along_axis(near_d, closest, axis=1))
+        for own, codes, keep in zip(index[mine], chosen, finite, strict=True):
+            out[own] = codes[keep].tolist()
     return out

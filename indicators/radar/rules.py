@@ -35,6 +35,7 @@ COLUMNS = [
     "value",
     "previous",
     "reference",
+    "reference_of",
     "reference_2",
     "low",
     "high",
@@ -84,6 +85,39 @@ THRESHOLDS = Thresholds(ecart=1.0, band=1.28, gap=2.0, census=1.5, horizon=1.0)
 TARGET = 2 / 3
 HORIZON_YEAR = 2030
 MIN_SIMILAR = 3  # a similar-territory median needs at least this many values
+
+
+def signal_row(
+    level: str,
+    code: str,
+    indicator_id: str,
+    kind: str,
+    method: str,
+    direction: str,
+    year: int,
+    score: float,
+    value: float,
+    source_id: str,
+    **figures,
+) -> dict:
+    """One raised signal, as every kind builds it: the territory, what and when, its score and the figures
+    it rests on (``since``, ``previous``, ``reference``, ``reference_2``, ``low``, ``high``, ``expected_2``)."""
+    unknown = set(figures) - set(COLUMNS)
+    if unknown:
+        raise TypeError(f"not a signal column: {sorted(unknown)}")
+    return dict(
+        territory_level=level,
+        territory_code=code,
+        indicator_id=indicator_id,
+        kind=kind,
+        method=method,
+        direction=direction,
+        year=int(year),
+        score=float(score),
+        value=float(value),
+        source_id=source_id,
+        **figures,
+    )
 
 
 def radar_theme(indicator: catalogue.Indicator) -> str:

@@ -64,22 +64,22 @@ def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float) -> 
                 continue
             later = wide.get((last + SPAN, "trend"))
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="rupture",
-                    method="band",
-                    direction="worse" if rules.worse_sign(entries[indicator_id]) * (z - zc) > 0 else "better",
-                    year=last,
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "rupture",
+                    "band",
+                    "worse" if rules.worse_sign(entries[indicator_id]) * (z - zc) > 0 else "better",
+                    last,
+                    score,
+                    value,
+                    actual.at[code, "source_id"],
                     since=last - 1,
-                    score=float(score),
-                    value=value,
                     reference=float(central),
                     low=float(p10),
                     high=float(p90),
                     expected_2=None if later is None or pd.isna(later.get(code)) else float(later[code]),
-                    source_id=actual.at[code, "source_id"],
                 )
             )
     return found
@@ -120,7 +120,10 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> l
         table = gap_series(observed, indicator_id, level)
         if table.shape[1] < MIN_PAST + SPAN + 1:
             continue
-        for code in set(codes).intersection(table.index):
+        rows = observed[(observed["indicator_id"] == indicator_id) & (observed["territory_level"] == level)]
+        by_year = rows.set_index(["territory_code", "year"])[["value", "source_id"]]
+        by_year = by_year[~by_year.index.duplicated()]
+        for code in sorted(set(codes).intersection(table.index)):
             row = table.loc[code]
             measured = widening(row)
             if measured is None:
@@ -129,27 +132,22 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> l
             before, now = float(row[last - SPAN]), float(row[last])
             if score < threshold or abs(now) <= abs(before) or np.sign(change) != np.sign(now):
                 continue  # only a gap that widened, away from France
-            value = observed[
-                (observed["indicator_id"] == indicator_id)
-                & (observed["territory_level"] == level)
-                & (observed["territory_code"] == code)
-                & (observed["year"] == last)
-            ]
+            value = by_year.loc[[(code, last)]]
             found.append(
-                dict(
-                    territory_level=level,
-                    territory_code=code,
-                    indicator_id=indicator_id,
-                    kind="rupture",
-                    method="gap",
-                    direction="worse" if rules.worse_sign(indicator) * change > 0 else "better",
-                    year=last,
+                rules.signal_row(
+                    level,
+                    code,
+                    indicator_id,
+                    "rupture",
+                    "gap",
+                    "worse" if rules.worse_sign(indicator) * change > 0 else "better",
+                    last,
+                    score,
+                    value["value"].iloc[0],
+                    value["source_id"].iloc[0],
                     since=last - SPAN,
-                    score=float(score),
-                    value=float(value["value"].iloc[0]),
                     previous=before,
                     reference=now,
-                    source_id=value["source_id"].iloc[0],
                 )
             )
     return found

@@ -8,6 +8,7 @@ import math
 from indicators.core import catalogue, formatting
 
 PEERS = {"departement": "départements", "epci": "intercommunalités", "commune": "communes"}
+MEDIAN = {"departement": "le département médian", "epci": "l'intercommunalité médiane", "commune": "la commune médiane"}
 
 
 def _value(indicator: catalogue.Indicator, value: float) -> str:
@@ -48,7 +49,8 @@ def sentence(signal: dict) -> str:
 
 def _ecart(indicator, s) -> str:
     higher = (s["value"] > s["reference"]) if s["reference"] is not None else s["direction"] == "worse"
-    refs = f"contre {_value(indicator, s['reference'])} en France"
+    where = f"pour {MEDIAN[s['territory_level']]}" if s.get("reference_of") == "median" else "en France"
+    refs = f"contre {_value(indicator, s['reference'])} {where}"
     if _present(s.get("reference_2")):
         refs += f" et {_value(indicator, s['reference_2'])} dans les {PEERS[s['territory_level']]} similaires"
     side = "nettement plus élevé" if higher else "nettement plus bas"
@@ -98,3 +100,29 @@ def _horizon(indicator, s) -> str:
         f"{label} : {_percent(s['value'])} attendus entre {s['since']} et {s['year']}{band}, contre "
         f"{_percent(s['reference'])} en France : le besoin croît nettement plus vite (projection Radar social)."
     )
+
+
+def short(signal: dict) -> str:
+    """The signal in one short line (the printed profile): the figure and what it is compared with."""
+    signal = {**signal, **{k: int(signal[k]) for k in ("year", "since") if _present(signal.get(k))}}
+    indicator = catalogue.get(signal["indicator_id"])
+    s, value = signal, _value(indicator, signal["value"])
+    if s["kind"] == "horizon":
+        label = indicator.need.label if indicator.need else indicator.short_label
+        return f"{label} : {_percent(s['value'])} de {s['since']} à {s['year']} (France {_percent(s['reference'])})"
+    label = indicator.short_label or indicator.label
+    if s["kind"] == "ecart":
+        where = "médiane" if s.get("reference_of") == "median" else "France"
+        refs = f"{where} {_value(indicator, s['reference'])}"
+        if _present(s.get("reference_2")):
+            refs += f", similaires {_value(indicator, s['reference_2'])}"
+        return f"{label} : {value} en {s['year']} ({refs})"
+    if s["method"] == "band":
+        band = f"{_value(indicator, s['low'])} à {_value(indicator, s['high'])}"
+        return f"{label} : {value} en {s['year']}, hors de la bande attendue ({band})"
+    if s["method"] == "gap":
+        return (
+            f"{label} : écart à la France de {_change(indicator, s['previous'])} en {s['since']} "
+            f"à {_change(indicator, s['reference'])} en {s['year']}"
+        )
+    return f"{label} : de {_value(indicator, s['previous'])} en {s['since']} à {value} en {s['year']}"

@@ -1,20 +1,31 @@
-"""The radar in the store: every territory's signals and the backtest, computed by the pipeline.
+"""The radar in the store: every territory's signals and the backtest, computed by the pipeline and at
+each publish.
 
 ``signals.parquet``: the signals of every département, EPCI and commune of the base table (version 0);
 ``radar_backtest.parquet``: the backtest table (kind, period early / later, signals, per territory,
-evaluated, persisted, share, threshold). A published version's signals are recomputed by the radar view
-for the territory shown (indicators.views.radar_view), keyed by the version's token.
+evaluated, persisted, share, threshold). A published version N gets its own file,
+``versions/000N/signals-<base hash>.parquet`` (beside its snapshot, named like it so that a rebuilt base
+never serves stale signals): ``refresh`` computes it; ``refresh_in_background`` is the one call the
+publishing code makes after a publish or a rollback (a detached, niced ``python -m indicators.radar
+--refresh``, so that the analyst's request and the other users are not slowed). Until it is written, the
+radar view recomputes the territory it shows on demand.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from indicators.core.paths import RADAR_FILES, processed_dir
+from indicators.core.paths import RADAR_FILES, ROOT, processed_dir
 from indicators.radar import backtest, engine, rules
+
+log = logging.getLogger(__name__)
 
 SIGNALS_FILE, BACKTEST_FILE = RADAR_FILES
 
@@ -48,9 +59,63 @@ def _typed(signals: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def load_signals(store_dir: Path | None = None) -> pd.DataFrame:
-    path = (store_dir or processed_dir()) / SIGNALS_FILE
+def signals_path(version: int | None = None, store_dir: Path | None = None) -> Path:
+    """Where the signals of a version live (the published one by default; 0 = the pipeline's base)."""
+    from indicators.storage import versions
+
+    version = versions.current(store_dir) if version is None else version
+    if version == 0:
+        return (store_dir or processed_dir()) / SIGNALS_FILE
+    folder = (store_dir or processed_dir()) / versions.VERSIONS_DIR / f"{version:04d}"
+    return folder / f"signals-{versions.base_hash(store_dir)}.parquet"
+
+
+def has_signals(version: int | None = None, store_dir: Path | None = None) -> bool:
+    return signals_path(version, store_dir).exists()
+
+
+def load_signals(store_dir: Path | None = None, version: int | None = None) -> pd.DataFrame:
+    """Every territory's signals of a version (the published one by default); empty when not computed."""
+    path = signals_path(version, store_dir)
     return pd.read_parquet(path) if path.exists() else engine.frame([])
+
+
+def refresh(store_dir: Path | None = None, version: int | None = None) -> Path:
+    """Compute every territory's signals of the published version (or ``version``) and write them, atomically."""
+    from indicators.storage import store, versions
+
+    version = versions.current(store_dir) if version is None else version
+    table = versions.table(version, store_dir) if version else store.load_indicators(store_dir)
+    path = signals_path(version, store_dir)
+    found = _typed(compute_all(table, index=store.load_territories(store_dir)))
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    found.to_parquet(tmp, index=False)
+    os.replace(tmp, path)
+    return path
+
+
+def refresh_in_background(store_dir: Path | None = None) -> subprocess.Popen | None:
+    """Start ``python -m indicators.radar --refresh`` for the published version, detached and niced; returns
+    at once (None when it could not start, or RADAR_SIGNALS_REFRESH=off: the radar view then recomputes the
+    territory it shows on demand, nothing is lost)."""
+    if os.environ.get("RADAR_SIGNALS_REFRESH") == "off":  # the tests' throwaway stores
+        return None
+    command = [sys.executable, "-m", "indicators.radar", "--refresh"]
+    if store_dir is not None:
+        command += ["--store", str(store_dir)]
+    try:
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=lambda: os.nice(10),  # noqa: PLW1509 (no threads are started between fork and exec)
+        )
+    except OSError as exc:
+        log.warning("radar refresh not started: %s", exc)
+        return None
 
 
 def load_backtest(store_dir: Path | None = None) -> pd.DataFrame:

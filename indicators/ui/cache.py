@@ -504,9 +504,16 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
     return observed, path, backtest
 
 
+def _radar_token() -> str:
+    """The version's token and whether its signals file is written yet (a publish computes it in the background)."""
+    from indicators.radar import stored
+
+    return f"{versions.token()}-{int(stored.has_signals())}"
+
+
 def radar(level: str, code: str):
     """The radar of one territory (indicators.views.radar_view), per published version."""
-    return _radar(level, code, versions.token())
+    return _radar(level, code, _radar_token())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -529,7 +536,7 @@ def _radar_backtest(token: str) -> pd.DataFrame:
 
 def radar_communes(level: str, code: str, theme: str | None) -> pd.DataFrame:
     """The communes of a département / EPCI that stand out most (radar_view.communes_standing_out)."""
-    return _radar_communes(level, code, theme, versions.token())
+    return _radar_communes(level, code, theme, _radar_token())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -540,7 +547,7 @@ def _radar_communes(level: str, code: str, theme: str | None, token: str) -> pd.
 
 
 def radar_communes_map(level: str, code: str, theme: str | None):
-    return _radar_communes_map(level, code, theme, versions.token())
+    return _radar_communes_map(level, code, theme, _radar_token())
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -2,9 +2,10 @@
 remember, what is new since the previous published version, the backtest sentence of each kind, and, for a
 département or an EPCI, its communes that stand out most.
 
-Signals come from the store (``signals.parquet``, computed by the pipeline) for the base table; once an
-analyst has published a version, they are recomputed from that version's table for the territory shown
-and compared with the previous version's (indicators.radar.signals).
+Signals come from the store: ``signals.parquet`` (the pipeline) for the base table, and for a published
+version the file its publish computed in the background (indicators.radar.stored.refresh); while that file
+is not written yet, the territory shown is recomputed from the version's table. A version's signals are
+compared with those of the version it was published over, to say which are new.
 """
 
 from __future__ import annotations
@@ -72,14 +73,23 @@ def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = N
         return None
     version = versions.current(store_dir)
     if version == 0:
-        found = stored.load_signals(store_dir)
-        found = found[(found["territory_level"] == level) & (found["territory_code"] == code)]
-        return Radar(level, code, name, found.assign(new=False).reset_index(drop=True))
-    found = of_version(store.load_indicators(store_dir), level, code)
-    previous = of_version(versions.table(version - 1, store_dir), level, code)
+        return Radar(level, code, name, _stored_or_computed(level, code, 0, store_dir).assign(new=False))
+    before = int(versions.meta(version, store_dir).get("previous", version - 1) or 0)
+    found = _stored_or_computed(level, code, version, store_dir)
+    previous = _stored_or_computed(level, code, before, store_dir)
     seen = set(zip(previous["indicator_id"], previous["kind"], previous["direction"], strict=True))
     found["new"] = [k not in seen for k in zip(found["indicator_id"], found["kind"], found["direction"], strict=True)]
-    return Radar(level, code, name, found.reset_index(drop=True), version, version - 1)
+    return Radar(level, code, name, found.reset_index(drop=True), version, before)
+
+
+def _stored_or_computed(level: str, code: str, version: int, store_dir: Path | None) -> pd.DataFrame:
+    """A territory's signals of a version: from its stored file, else computed now from its table."""
+    if version == 0 or stored.has_signals(version, store_dir):
+        found = stored.load_signals(store_dir, version)
+        found = found[(found["territory_level"] == level) & (found["territory_code"] == code)]
+        return found.reset_index(drop=True)
+    table = store.load_indicators(store_dir) if version == versions.current(store_dir) else None
+    return of_version(table if table is not None else versions.table(version, store_dir), level, code)
 
 
 def backtest_sentences(measured: pd.DataFrame) -> dict[str, str]:
@@ -131,7 +141,8 @@ def communes_standing_out(
     communes = index[index["level"] == "commune"]
     column = "departement" if level == "departement" else "epci"
     members = communes[communes[column] == code][["code", "name", "population"]]
-    found = stored.load_signals(store_dir)
+    # the published version's file; while its publish is still computing it, the base's
+    found = stored.load_signals(store_dir, None if stored.has_signals(None, store_dir) else 0)
     found = found[(found["territory_level"] == "commune") & found["territory_code"].isin(set(members["code"]))]
     found = found[found["direction"] == "worse"]
     if theme:

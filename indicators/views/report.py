@@ -13,6 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, PolyLine, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -24,6 +25,7 @@ from indicators.core.catalogue import IMPORTED_MARK
 from indicators.core.schema import AGE_BANDS
 from indicators.models import freshness
 from indicators.storage import territories
+from indicators.views import radar_pdf
 from indicators.views.pdf_style import (  # noqa: F401 (french_date: part of report's interface)
     BETTER,
     BLUE,
@@ -300,8 +302,14 @@ def _outlook_table(profile: Profile, s: dict) -> Table:
     return _table(rows, [37 * mm, 25 * mm, 24 * mm, 24 * mm])
 
 
-def build_pdf(profile: Profile, today: date | None = None) -> bytes:
-    """The one-page A4 profile of one département, as PDF bytes."""
+def _radar(profile: Profile, radar: pd.DataFrame | None, s: dict) -> list:
+    """The radar's top three under the commentary (issue 28), from the store unless given."""
+    return radar_pdf.block(radar_pdf.top_signals(profile.code) if radar is None else radar, s)
+
+
+def build_pdf(profile: Profile, today: date | None = None, radar: pd.DataFrame | None = None) -> bytes:
+    """The one-page A4 profile of one département, as PDF bytes. ``radar``: its top signals (by default
+    the store's, radar_pdf.top_signals)."""
     s = _styles()
     today = today or date.today()
     buffer = io.BytesIO()
@@ -310,6 +318,7 @@ def build_pdf(profile: Profile, today: date | None = None) -> bytes:
     commentary += [Paragraph("• " + _esc(sentence.text), s["comment"]) for sentence in profile.commentary] or [
         Paragraph("Pas de constat net : valeurs proches de celles des autres départements.", s["comment"])
     ]
+    commentary += _radar(profile, radar, s)
     similar = ", ".join(f"{n.name} ({n.code})" for n in profile.similar) or "n.d."
     missing = _grouped_notes(profile)
     collectivite = [f"{f.label} : {f.text}" for f in profile.collectivite if not f.missing]
