@@ -58,6 +58,7 @@ def _visit(browser, url: str, drawn: str, nth: int, throttle: dict | None) -> tu
     """(seconds from goto to ``drawn``, bytes received) in a new context (empty cache)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    page.set_default_timeout(120_000)
     received = []
     page.on("requestfinished", lambda request: received.append(request.sizes()["responseBodySize"]))
     if throttle:
