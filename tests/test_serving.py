@@ -62,3 +62,66 @@ def test_a_browser_cannot_clear_the_server_caches():
         AppSession._handle_clear_cache_request = original
         figure.clear()
         shared.clear()
+
+
+def _asgi(middleware, path: str, headers: dict[str, str], method: str = "GET") -> tuple[dict, bytes]:
+    """(response headers, body) of one request through ``middleware``."""
+    import asyncio
+
+    sent: list[dict] = []
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "root_path": "",
+        "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+    }
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(middleware(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return {k.decode(): v.decode() for k, v in start["headers"]}, body
+
+
+def test_streamlit_bundles_are_sent_compressed_once_and_the_rest_as_before():
+    """Issue 29: Streamlit serves its 4.7 MB plotly bundle uncompressed; compressed once per process, a first
+    visit downloads about a quarter. A range, a browser without gzip, another path or a path out of the static
+    folder go to Streamlit's own handler unchanged."""
+    import gzip
+    from pathlib import Path
+
+    from streamlit import file_util
+    from streamlit.web.server.starlette.starlette_gzip_middleware import SelectiveGZipMiddleware
+
+    async def streamlit(scope, receive, send):  # stands for Streamlit's own routes
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"x-by", b"streamlit")]})
+        await send({"type": "http.response.body", "body": b"plain"})
+
+    serving.compress_static_assets()
+    assert not serving.compress_static_assets()  # once
+    middleware = SelectiveGZipMiddleware(streamlit)
+    bundle = max((Path(file_util.get_static_dir()) / "static" / "js").glob("*.js"), key=lambda p: p.stat().st_size)
+    path = "/static/js/" + bundle.name
+    headers, body = _asgi(middleware, path, {"accept-encoding": "gzip, deflate, br"})
+    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Encoding"
+    assert headers["cache-control"] == "public, immutable, max-age=31536000"
+    assert headers["content-type"].split(";")[0] in ("application/javascript", "text/javascript")
+    assert gzip.decompress(body) == bundle.read_bytes()
+    assert len(body) < bundle.stat().st_size / 2
+    assert int(headers["content-length"]) == len(body)
+    assert _asgi(middleware, path, {"accept-encoding": "gzip"}, "HEAD")[1] == b""
+    assert serving._gzipped[str(bundle.resolve())] == body  # kept: the next visitor costs no compression
+    for request in (
+        (path, {}),  # no gzip accepted
+        (path, {"accept-encoding": "gzip", "range": "bytes=0-10"}),
+        ("/static/js/missing.js", {"accept-encoding": "gzip"}),
+        ("/static/../../../etc/passwd.js", {"accept-encoding": "gzip"}),
+        ("/app/static/world_110m.json", {"accept-encoding": "gzip"}),  # the app's own files: Streamlit gzips them
+    ):
+        assert _asgi(middleware, *request)[0].get("x-by") == "streamlit", request

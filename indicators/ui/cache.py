@@ -14,11 +14,12 @@ from indicators.storage import query, store, versions
 
 @st.cache_resource(show_spinner=False)
 def server_tuned() -> int:
-    """TCP_NODELAY on the server's sockets and no cache clearing from a browser, once per process (see
-    indicators.ui.serving)."""
+    """TCP_NODELAY on the server's sockets, no cache clearing from a browser and Streamlit's bundles sent
+    compressed, once per process (see indicators.ui.serving)."""
     from indicators.ui import serving
 
     serving.guard_backmsgs()
+    serving.compress_static_assets()
     return serving.tcp_nodelay()
 
 

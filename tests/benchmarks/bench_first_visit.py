@@ -1,0 +1,121 @@
+"""Issue 29: a first visit of the département map (new browser context, empty cache) against a bare Streamlit
+page with one plotly chart (tests/benchmarks/bare/bare_plotly.py), both served on loopback and timed in the
+same run, interleaved, in Debian's Chromium: from ``goto`` to the chart drawn. Medians.
+
+``THROTTLE`` also times both over an emulated 20 Mbit/s link (Chrome DevTools' network conditions): on
+loopback the bytes cost nothing, so compressing Streamlit's bundles shows only there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.benchmarks.run import Measure
+from tests.e2e.server import _free_port, streamlit_server
+
+ROOT = Path(__file__).resolve().parents[2]
+MAP = "/carte?ind=poverty_rate&year=2020"
+MAP_DRAWN = "[data-testid=stPlotlyChart] path.choroplethlocation"
+BARE_DRAWN = "[data-testid=stPlotlyChart] .main-svg"
+REPEAT = 5
+THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "uploadThroughput": 5e6 / 8}
+
+
+@contextlib.contextmanager
+def bare_server():
+    port = _free_port()
+    script = ROOT / "tests" / "benchmarks" / "bare" / "bare_plotly.py"
+    args = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), *args, "--browser.gatherUsageStats", "false"],
+        cwd=script.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _visit(browser, url: str, drawn: str, nth: int, throttle: dict | None) -> tuple[float, int]:
+    """(seconds from goto to ``drawn``, bytes received) in a new context (empty cache)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    received = []
+    page.on("requestfinished", lambda request: received.append(request.sizes()["responseBodySize"]))
+    if throttle:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", throttle)
+    start = time.perf_counter()
+    page.goto(url)
+    page.locator(drawn).nth(nth).wait_for(timeout=120_000)
+    seconds = time.perf_counter() - start
+    context.close()
+    return seconds, sum(received)
+
+
+def visits(repeat: int = REPEAT, throttle: dict | None = None) -> dict[str, list[float]]:
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    times: dict[str, list[float]] = {"bare": [], "map": [], "bare_bytes": [], "map_bytes": []}
+    with streamlit_server() as app, bare_server() as bare, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        warm = browser.new_context().new_page()
+        warm.goto(app)  # a deep link on a fresh server skips st.navigation (Streamlit quirk): open / first
+        warm.get_by_role("heading", name="Radar social").wait_for(timeout=120_000)
+        _visit(browser, app + MAP, MAP_DRAWN, 90, None)  # warms the server's caches; not counted
+        _visit(browser, bare, BARE_DRAWN, 0, None)
+        for _ in range(repeat):
+            seconds, size = _visit(browser, bare, BARE_DRAWN, 0, throttle)
+            times["bare"].append(seconds)
+            times["bare_bytes"].append(size)
+            seconds, size = _visit(browser, app + MAP, MAP_DRAWN, 90, throttle)
+            times["map"].append(seconds)
+            times["map_bytes"].append(size)
+        browser.close()
+    return times
+
+
+def run() -> list[Measure]:
+    import statistics
+
+    out = []
+    for label, throttle in (("loopback", None), ("20 Mbit/s", THROTTLE)):
+        t = visits(throttle=throttle)
+        bare, drawn = statistics.median(t["bare"]), statistics.median(t["map"])
+        out += [
+            Measure(29, f"map first visit, {label} (median)", drawn, "s", 3.0),
+            Measure(29, f"  baseline: bare page + plotly first visit, {label}", bare, "s", float("inf")),
+            Measure(29, f"  map / bare page, {label}", drawn / bare, "x", 1.2),
+            Measure(
+                29, f"  map first visit bytes, {label}", statistics.median(t["map_bytes"]) / 1e6, "MB", float("inf")
+            ),
+            Measure(29, f"  bare page bytes, {label}", statistics.median(t["bare_bytes"]) / 1e6, "MB", float("inf")),
+        ]
+    return out
+
+
+if __name__ == "__main__":
+    for measure in run():
+        print(measure)
