@@ -89,10 +89,17 @@ def build(
         spending_chart=chart,
         spending_position=position,
         spending_table=spend_table,
-        assumptions=assumptions.map(lambda v: format_number(v, 1) if isinstance(v, int | float) else v),
-        assumptions_csv=exports.to_csv(assumptions),  # ';' and decimal comma, as a French spreadsheet reads it
+        assumptions=assumptions_shown(assumptions),
+        assumptions_csv=exports.to_csv(assumptions),  # numbers: ';' and decimal comma, as a French spreadsheet reads
         results_csv=scenarios.results_csv(results.assign(territory_code=code), labels),
     )
+
+
+def assumptions_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The assumptions as the page shows them: French numbers (« -0,5 »), « aucun » for no shock."""
+    shown = table.astype(object).map(lambda v: format_number(v, 1) if isinstance(v, int | float) else v)
+    shown[scenarios.SHOCK_YEAR] = [str(int(y)) if pd.notna(y) else "aucun" for y in table[scenarios.SHOCK_YEAR]]
+    return shown
 
 
 def need(trajectories: Trajectories, base: Baseline, need_id: str, band: pd.DataFrame) -> NeedView:
