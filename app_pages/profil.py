@@ -158,7 +158,7 @@ st.markdown(profile_cards.cards(prof.collectivite), unsafe_allow_html=True)
 
 # --- Exports --------------------------------------------------------------------------------------------
 st.subheader("Télécharger")
-c1, c2, _ = st.columns([1, 1, 2])
+c1, c2 = st.columns(2)  # a quarter of the page cut « Télécharger les chiffres (C… » at 1366 px
 c1.download_button(
     "Télécharger la fiche (PDF)",
     lambda: report.build_pdf(cache.profile(code)),

@@ -21,7 +21,7 @@ table.rs-stack tr>:is(td,th){{display:flex;gap:.75rem;justify-content:space-betw
 table.rs-stack tr>:is(td,th)::before{{content:attr(data-label);flex:0 1 55%;text-align:left;color:#555;
  font-size:.8rem;font-weight:400}}
 table.rs-stack tr>:first-child{{display:block;text-align:left;font-weight:600;border-bottom:1px solid #eee;
- padding-bottom:.3rem;margin-bottom:.15rem}}
+ padding-bottom:.3rem;margin-bottom:.15rem;box-shadow:none!important;position:static!important}}
 table.rs-stack tr>:first-child::before{{content:none}}
 }}
 </style>"""

@@ -14,21 +14,23 @@ def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chose
     hundreds it is not left to be found by scrolling."""
     ranked = ranked.copy()
     ranked["Profil"] = profile_link + ranked["Code"]
+    name = ranked.columns[1]  # Département, Commune
     if chosen is not None and (ranked["Code"] == chosen).any():
         mine = ranked["Code"] == chosen
-        name = ranked.columns[1]  # Département, Commune
         ranked.loc[mine, name] = [n if str(n).startswith(MARK) else MARK + str(n) for n in ranked.loc[mine, name]]
         row = ranked[mine].iloc[0]
         st.markdown(f"**{row[name]}** : rang {row['Rang']} sur {len(ranked)}, {row['Valeur']}.")
         ranked = pd.concat([ranked[mine], ranked[~mine]])
-    st.dataframe(
+    if name == "Département":  # « Seine-Saint-Denis (93) »: the code read with the name, one column fewer
+        ranked[name] = ranked[name] + " (" + ranked["Code"] + ")"
+    st.dataframe(  # no Code column (in the link; a phone has no room for it: the grid scrolled sideways)
         ranked,
         hide_index=True,
         height=height,
         width="stretch",
+        column_order=[c for c in ranked.columns if c != "Code"],
         column_config={  # narrow columns for the short ones: the name gets the room, « Profil » is never cut
             "Rang": st.column_config.TextColumn("Rang", width=48),
-            "Code": st.column_config.TextColumn("Code", width=64),
             "Profil": st.column_config.LinkColumn("Profil", display_text="Voir", width=56),
         },
     )

@@ -43,7 +43,8 @@ def mark_projection_zone(fig: go.Figure, first: int, last: int, not_imported: ra
         line_width=0,
         layer="below",
         annotation_text="Projection",
-        annotation_position="top left",
+        # at the zone's right end: a one-year « non importé » zone just before it has its label at the left
+        annotation_position="top right" if len(not_imported) else "top left",
     )
 
 
