@@ -16,10 +16,11 @@ STYLE = f"""<style>
 table.rs-stack thead{{display:none}}
 table.rs-stack,table.rs-stack tbody,table.rs-stack tr{{display:block;width:100%}}
 table.rs-stack tr{{border:1px solid rgba(49,51,63,.2);border-radius:.5rem;margin:0 0 .6rem;padding:.35rem .7rem}}
-table.rs-stack tr>:is(td,th){{display:flex;gap:.75rem;justify-content:space-between;text-align:right;border:0;
- padding:.15rem 0;overflow-wrap:break-word;min-width:0;position:static;box-shadow:none;width:auto}}
-table.rs-stack tr>:is(td,th)::before{{content:attr(data-label);flex:0 1 55%;text-align:left;color:#555;
- font-size:.8rem;font-weight:400}}
+table.rs-stack tr>:is(td,th){{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);column-gap:.75rem;
+ text-align:right;border:0;padding:.15rem 0;white-space:normal;overflow-wrap:anywhere;min-width:0;max-width:none;
+ position:static;box-shadow:none;width:auto}}
+table.rs-stack tr>:is(td,th)::before{{content:attr(data-label);text-align:left;color:#555;font-size:.8rem;
+ font-weight:400}}
 table.rs-stack tr>:first-child{{display:block;text-align:left;font-weight:600;border-bottom:1px solid #eee;
  padding-bottom:.3rem;margin-bottom:.15rem;box-shadow:none!important;position:static!important}}
 table.rs-stack tr>:first-child::before{{content:none}}

@@ -1,11 +1,25 @@
-"""A ranked table of territories with a link to each one's profile, as the map pages show it."""
+"""A ranked table of territories with a link to each one's profile, as the map pages show it.
+
+On a wide screen an st.dataframe (sort, search, CSV download); on a phone the same rows as cards in a scrolling
+box (indicators/ui/phone.py's style): the grid's columns did not fit 390 px and it scrolled sideways.
+"""
 
 from __future__ import annotations
+
+from html import escape
 
 import pandas as pd
 import streamlit as st
 
+from indicators.ui.phone import PHONE
+from indicators.views.profile_cards import stacked_table
+
 MARK = "▶ "  # the chosen territory's row (views.commune_map.SELECTED_MARK)
+STYLE = f"""<style>
+@media (max-width:{PHONE}px){{[class*=st-key-ranked_grid]{{display:none}}}}
+@media (min-width:{PHONE + 1}px){{[class*=st-key-ranked_cards]{{display:none}}}}
+.rs-ranked{{max-height:460px;overflow-y:auto}}
+</style>"""
 
 
 def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chosen: str | None = None) -> None:
@@ -23,14 +37,29 @@ def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chose
         ranked = pd.concat([ranked[mine], ranked[~mine]])
     if name == "Département":  # « Seine-Saint-Denis (93) »: the code read with the name, one column fewer
         ranked[name] = ranked[name] + " (" + ranked["Code"] + ")"
-    st.dataframe(  # no Code column (in the link; a phone has no room for it: the grid scrolled sideways)
-        ranked,
-        hide_index=True,
-        height=height,
-        width="stretch",
-        column_order=[c for c in ranked.columns if c != "Code"],
-        column_config={  # narrow columns for the short ones: the name gets the room, « Profil » is never cut
-            "Rang": st.column_config.TextColumn("Rang", width=48),
-            "Profil": st.column_config.LinkColumn("Profil", display_text="Voir", width=56),
-        },
-    )
+    st.html(STYLE)
+    with st.container(key=f"ranked_grid_{name}"):
+        st.dataframe(  # no Code column (it is in the link)
+            ranked,
+            hide_index=True,
+            height=height,
+            width="stretch",
+            column_order=[c for c in ranked.columns if c != "Code"],
+            column_config={  # narrow columns for the short ones: the name gets the room, « Profil » is never cut
+                "Rang": st.column_config.TextColumn("Rang", width=48),
+                "Profil": st.column_config.LinkColumn("Profil", display_text="Voir", width=56),
+            },
+        )
+    with st.container(key=f"ranked_cards_{name}"):
+        st.markdown(f"<div class='rs-ranked'>{cards(ranked, name)}</div>", unsafe_allow_html=True)
+
+
+def cards(ranked: pd.DataFrame, name: str) -> str:
+    """The ranked rows as a table a phone shows as cards: the name (a link to its profile) as the title."""
+    shown = [c for c in ranked.columns if c not in ("Code", "Profil", name)]
+    body = [
+        [f"<a href='{escape(link, quote=True)}' target='_self'>{escape(str(title))}</a>"]
+        + [escape(str(row[c])) for c in shown]
+        for title, link, (_, row) in zip(ranked[name], ranked["Profil"], ranked.iterrows(), strict=True)
+    ]
+    return stacked_table([name, *shown], body, raw=True)

@@ -142,7 +142,8 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
     from indicators.models.age_outlook import GROUP_LABELS as LABELS
 
     titles = ["Population totale" if g == "total" else LABELS[g] for g in groups]
-    fig = make_subplots(rows=1, cols=len(groups), subplot_titles=titles)
+    # one panel under the other: side by side, the right panel's ticks ran into the left one's title at 390 px
+    fig = make_subplots(rows=len(groups), cols=1, subplot_titles=titles, vertical_spacing=0.14)
     for col, group in enumerate(groups, start=1):
         rows = paths[paths["group"] == group].sort_values("year")
         seen = rows.dropna(subset=["observed"])
@@ -161,8 +162,8 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
                 name=f"Intervalle à 80 % calculé en {origin}",
                 showlegend=first,
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
         fig.add_trace(
             go.Scatter(
@@ -173,8 +174,8 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
                 name=f"Projection faite en {origin}",
                 showlegend=first,
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
         fig.add_trace(
             go.Scatter(
@@ -185,15 +186,15 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
                 name="Observé (estimations Insee)",
                 showlegend=first,
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
     fig.add_vline(x=origin, line={"color": "#999999", "dash": "dot", "width": 1})
     fig.update_xaxes(tickformat="d")
     fig.update_yaxes(tickformat=",.0f")
     fig.update_layout(
         separators="," + NBSP,
-        height=340,
+        height=560,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.2},

@@ -61,8 +61,10 @@ def _measure(page, width: int) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def measured(browser, app_url) -> dict[tuple[str, int], dict[str, list[str]]]:
-    """What each page shows wrong at each width (empty lists when nothing), measured once for the module."""
+def measured(request, browser, app_url) -> dict[tuple[str, int], dict[str, list[str]]]:
+    """What each page shows wrong at each width (empty lists when nothing), measured once for the module; only
+    the pages of the selected tests (``-k scenarios`` measures one page)."""
+    wanted = {i.callspec.params.get("name") for i in request.session.items if hasattr(i, "callspec")}
     context = browser.new_context(viewport={"width": WIDTHS[0], "height": 1000}, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(120_000)
@@ -70,6 +72,8 @@ def measured(browser, app_url) -> dict[tuple[str, int], dict[str, list[str]]]:
     page.get_by_role("heading", name="Radar social").wait_for()
     results = {}
     for name, path in PAGES.items():
+        if name not in wanted:
+            continue
         page.set_viewport_size({"width": WIDTHS[0], "height": 1000})
         page.goto(app_url + path)
         for width in WIDTHS:
@@ -93,4 +97,4 @@ def measured(browser, app_url) -> dict[tuple[str, int], dict[str, list[str]]]:
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_is_readable(measured, name, width):
     problems = {kind: found for kind, found in measured[name, width].items() if found}
-    assert problems == {}, f"{name} at {width} px (artifacts/screenshots/readable-{name}-{width}.png)"
+    assert not problems, f"{name} at {width} px: {problems} (artifacts/screenshots/readable-{name}-{width}.png)"
