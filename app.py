@@ -5,7 +5,7 @@ import streamlit as st
 from indicators.core.errors import STORE_FAULTS, said_to_visitors
 from indicators.core.paths import ROOT
 from indicators.storage import versions
-from indicators.ui import cache, streamlit_fr
+from indicators.ui import cache, phone, streamlit_fr
 
 # The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
 # browser fetch it from a third-party font server on every page. The pages' own icons come with Streamlit.
@@ -36,6 +36,8 @@ st.html(
 )
 # Tooltips, aria-labels and placeholders CSS cannot reach (status widget, table toolbar, plotly's mode bar).
 st.html(streamlit_fr.localizer_html(), unsafe_allow_javascript=True)
+st.html(phone.STYLE)  # tables as cards on a phone (indicators/ui/phone.py)
+st.html(phone.SCRIPT, unsafe_allow_javascript=True)
 try:
     # versions/CURRENT damaged, or PostgreSQL unreachable (scaled mode): the version served is said
     damage = versions.pointer().damage

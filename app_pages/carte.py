@@ -86,7 +86,7 @@ st.caption(
 table_col, zoom_col = st.columns([3, 2])
 with table_col:
     st.markdown("**Classement** (rang 1 = situation la plus difficile)")
-    ranked.ranked_dataframe(maps.ranked_table(frame, gap), "/profil?dep=", height=420)
+    ranked.ranked_dataframe(maps.ranked_table(frame, gap), "/profil?dep=", height=420, chosen=params.get("dep"))
 with zoom_col:
     st.markdown("**Paris et petite couronne**")
     st.plotly_chart(

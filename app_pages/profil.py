@@ -118,13 +118,7 @@ with left:
     else:
         st.info("Pyramide des âges : n.d. (pas d'estimation de population pour ce département)")
 with right:
-    rows = ["| Tranche d'âge | " + prof.name + " | France |", "|---|---:|---:|"]
-    rows += [
-        f"| {fig.label.replace('Part des ', '').replace(' dans la population', '')} | **{fig.text}** | "
-        f"{fig.france_text} |"
-        for fig in prof.ages
-    ]
-    st.markdown("\n".join(rows))
+    st.markdown(profile_cards.ages_table(prof))
     year = prof.ages[0].year
     st.caption(
         f"Part de la population totale au 1er janvier {year}. Source : {prof.ages[0].source}. "
@@ -151,23 +145,12 @@ for fig in prof.social:
 
 # --- Dépenses ----------------------------------------------------------------------------------------
 st.subheader("Dépenses d'aide sociale")
-total, *domains = prof.spending
 left, right = st.columns([1, 2])
 with left:
-    st.markdown(profile_cards.cards((total,)), unsafe_allow_html=True)
+    st.markdown(profile_cards.cards(prof.spending[:1]), unsafe_allow_html=True)
 with right:
-    rows = [
-        f"| Répartition des dépenses nettes {profile_cards.year_of(total)} | {prof.name} | France |",
-        "|---|---:|---:|",
-    ]
-    rows += [f"| {fig.label.split(' : ')[1]} | **{fig.text}** | {fig.france_text} |" for fig in domains]
-    st.markdown("\n".join(rows))
-    notes = sorted({fig.note for fig in domains if fig.note})
-    st.caption(
-        f"Source : {domains[0].source}. Part de chaque domaine dans les dépenses nettes d'aide sociale ; "
-        "les quatre domaines n'en font pas tout le total (frais communs, autres aides). "
-        + " ".join(f"n.d. : {n}." for n in notes)
-    )
+    st.markdown(profile_cards.spending_table(prof))
+    st.caption(profile_cards.spending_caption(prof))
 
 # --- La collectivité ------------------------------------------------------------------------------------
 st.subheader("La collectivité")
@@ -175,7 +158,7 @@ st.markdown(profile_cards.cards(prof.collectivite), unsafe_allow_html=True)
 
 # --- Exports --------------------------------------------------------------------------------------------
 st.subheader("Télécharger")
-c1, c2, _ = st.columns([1, 1, 2])
+c1, c2 = st.columns(2)  # a quarter of the page cut « Télécharger les chiffres (C… » at 1366 px
 c1.download_button(
     "Télécharger la fiche (PDF)",
     lambda: report.build_pdf(cache.profile(code)),

@@ -5,10 +5,10 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import format_number
 from indicators.models import age_outlook, scenarios, track_record
-from indicators.models.needs import AGE_LABELS, NEED_BY_ID
+from indicators.models.needs import NEED_BY_ID
 from indicators.storage.territories import departement_names, normalise_departement_code
 from indicators.ui import cache, picker
-from indicators.views import scenario_view
+from indicators.views import age_charts, scenario_view
 
 st.title("Projections et scénarios à 2050")
 st.info(
@@ -33,7 +33,9 @@ pyramid_year = st.radio(
 )
 pyramid_chart, groups_chart = cache.age_figures(code, pyramid_year)
 st.plotly_chart(pyramid_chart, key="chart_pyramid")
-st.plotly_chart(groups_chart, key="chart_age_groups")
+for column, (index, chart) in zip(st.columns(len(groups_chart)), enumerate(groups_chart), strict=True):
+    column.plotly_chart(chart, key=f"chart_age_group_{index}")  # side by side; one per row on a phone
+st.caption(age_charts.GROUPS_LEGEND)
 st.table(age_outlook.milestone_table(paths))
 st.caption(
     f"Source : {catalogue.get(catalogue.POPULATION).citation} (observé, {last_year} au 1er janvier) ; "
@@ -130,15 +132,7 @@ source = catalogue.get(need_id).citation
 need_view = cache.scenario_need(code, chosen, need_id)
 st.subheader(f"{NEED_BY_ID[need_id].label} au 31 décembre")
 st.plotly_chart(need_view.chart, key="chart_recipients")
-st.caption(
-    f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
-    f"{AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
-    "bénéficiaires si le taux suivait la trajectoire centrale de la page Tendances (dernière valeur, plus "
-    "une part amortie de sa pente pour l'AAH, l'ASE et la PCH), avec l'incertitude de la population projetée "
-    "et celle du taux (mesurée sur les écarts passés entre cette trajectoire et ce qui s'est produit, tous "
-    f"départements). Dernière observation : {base.last_year} ; tendance récente du taux : "
-    f"{format_number(base.trend, 1)} %/an."
-)
+st.caption(scenario_view.need_caption(source, need_id, base))
 if need_view.positions is not None:
     st.markdown(need_view.position)
     st.table(need_view.positions)

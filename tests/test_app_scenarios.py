@@ -30,8 +30,17 @@ def test_scenarios_page_for_seine_saint_denis():
     titles = [m.value for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
     assert titles == ["**Tendanciel**", "**Gestion des risques**", "**Idéal**", "**Catastrophe**"]
     charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    assert len(charts) == 6  # pyramid, age groups, population of 2013 vs observed, recipients, APA of 2010, spending
-    pyramid, ages, past, recipients, past_need, spending = charts
+    # pyramid, one figure per age group (0-19, 20-64, 65-74, 75+: one per row on a phone), population of 2013 vs
+    # observed, recipients, APA of 2010, spending
+    assert len(charts) == 9
+    pyramid, *groups, past, recipients, past_need, spending = charts
+    assert [g["layout"]["title"]["text"] for g in groups] == [
+        "0-19 ans",
+        "20-64 ans",
+        "65 ans et plus",
+        "75 ans et plus",
+    ]
+    ages = groups[0]
     assert "Projection faite en 2013" in [t.get("name") for t in past["data"]]
     assert any("1\u00a0620\u00a0956 habitants" in m.value for m in at.markdown)  # said in 2013 for 2023
     assert [t.get("name") for t in past_need["data"]][-2:] == ["Projection faite en 2010", "Observé"]
@@ -92,5 +101,5 @@ def test_scenarios_page_for_mayotte_without_departmental_spending():
     assert any("pas de projection de dépense" in i.value for i in at.info)
     assert at.selectbox(key="need").options == ["Allocataires de l'AAH", "Foyers allocataires du RSA"]
     charts = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
-    assert len(charts) == 3  # pyramid, age groups, recipients: no past projection (no 2013 ages), no spending
+    assert len(charts) == 6  # pyramid, 4 age groups, recipients: no past projection (no 2013 ages), no spending
     assert not any(m.value.startswith("**En 2013**") for m in at.markdown)

@@ -99,6 +99,6 @@ def test_the_bar_chart_draws_no_bar_for_a_territory_without_its_own_value(wide_a
     row = wide.set_index("indicator_id").loc["poverty_rate"].rename(None)
     row["indicator_id"] = "poverty_rate"
     fig = compare_charts.bar_chart(row, KEYS, compare.labels(KEYS, index))
-    heights = dict(zip(fig.data[0].x, fig.data[0].y, strict=True))
+    heights = dict(zip(fig.data[0].y, fig.data[0].x, strict=True))  # horizontal bars
     assert heights["CU de Dunkerque"] is None and heights["Roubaix (59)"] == 46
     assert "non publié pour les intercommunalités" in [a.text for a in fig.layout.annotations]

@@ -90,3 +90,29 @@ def test_results_csv_is_french():
         "scénario;besoin;année (31/12);bénéficiaires;dépense nette (€)",
         "Idéal;Bénéficiaires de l'APA;2030;1235;2500000",
     ]
+
+
+def test_assumptions_csv_holds_numbers_and_the_page_french_texts():
+    """hypotheses_scenarios_NN.csv: every assumption a number a spreadsheet reads as one (the shock year a whole
+    number, empty without a shock); the page shows the same assumptions in French (« -0,5 », « aucun »)."""
+    import io
+
+    from indicators.core import exports
+    from indicators.models import scenarios
+    from indicators.models.needs import NEED_BY_ID
+    from indicators.views import scenario_view
+
+    chosen = scenarios.defaults(dict.fromkeys(NEED_BY_ID))
+    chosen[1] = chosen[1].with_changes(rate_change={"apa_recipients": -0.3, "aah_recipients": 1.7})
+    table = scenarios.assumptions_table(chosen)
+    text = exports.to_csv(table).decode("utf-8-sig")
+    back = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
+    numeric = [c for c in back.columns if c not in ("scénario", "variante de population")]
+    assert all(pd.api.types.is_numeric_dtype(back[c]) for c in numeric), back.dtypes
+    assert back["année du choc"].tolist()[:2] == [pytest.approx(float("nan"), nan_ok=True), 2030]
+    apa = "écart à la trajectoire centrale, Bénéficiaires de l'APA (%/an)"
+    assert back[apa].tolist() == [0.0, -0.3, -1.0, 1.0]
+    assert text.splitlines()[2].startswith("Gestion des risques;centrale;2030;10;-0,3;")
+    shown = scenario_view.assumptions_shown(table)
+    assert shown["année du choc"].tolist() == ["aucun", "2030", "aucun", "2028"]
+    assert shown[apa].tolist()[:2] == ["0,0", "-0,3"]

@@ -214,21 +214,28 @@ def positions_sentence(results: pd.DataFrame, band: pd.DataFrame, names: dict[st
     return f"**En {year}, par rapport aux bandes :** " + " ; ".join(parts) + "."
 
 
+SHOCK_YEAR = "année du choc"
+
+
 def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
-    """One row per scenario: the assumptions as a user would read them (for display and download)."""
+    """One row per scenario: the assumptions, numbers as numbers (the download; the page formats them in
+    French): the shock year is a whole number, empty without a shock; gaps and shock size in %."""
     rows = []
     for s in scenarios:
         row = {
             "scénario": s.name,
             "variante de population": VARIANT_LABELS[s.variant],
-            "année du choc": str(s.shock_year) if s.shock_year else "aucun",
-            "ampleur du choc (%)": s.shock_size if s.shock_year else 0,
+            SHOCK_YEAR: s.shock_year or None,
+            "ampleur du choc (%)": float(s.shock_size) if s.shock_year else 0.0,
         }
         for need in NEEDS:
             if need.id in s.rate_change:
-                row[f"écart à la trajectoire centrale, {NEED_BY_ID[need.id].label} (%/an)"] = s.rate_change[need.id]
+                row[f"écart à la trajectoire centrale, {NEED_BY_ID[need.id].label} (%/an)"] = float(
+                    s.rate_change[need.id]
+                )
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    return table.astype({SHOCK_YEAR: "Int64"}) if len(table) else table
 
 
 def milestones(results: pd.DataFrame, years: tuple[int, ...] = (2030, 2040, 2050)) -> pd.DataFrame:

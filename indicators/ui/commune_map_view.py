@@ -103,4 +103,4 @@ def render(config: dict) -> None:
         )
     with table_col:
         st.markdown("**Classement des communes** (rang 1 = valeur la plus élevée, ou la plus difficile)")
-        ranked.ranked_dataframe(commune_map.ranked_table(frame, selected), "/profil?com=", height=460)
+        ranked.ranked_dataframe(commune_map.ranked_table(frame, selected), "/profil?com=", height=460, chosen=selected)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import streamlit as st
 
 from indicators.core.formatting import plain
@@ -17,18 +15,9 @@ CONTEXT_NOTE = (
 )
 
 
-def _html_table(header: list[str], body: list[list[str]]) -> str:
-    head = "".join(f"<th{'' if i < 2 else ' class=n'}>{escape(h)}</th>" for i, h in enumerate(header))
-    rows = "".join(
-        "<tr>" + "".join(f"<td{'' if i < 2 else ' class=n'}>{escape(c)}</td>" for i, c in enumerate(row)) + "</tr>"
-        for row in body
-    )
-    return f"<div class='rs-wrap'><table class='rs-table'><tr>{head}</tr>{rows}</table></div>"
-
-
 def _figures(prof: local_profile.LocalProfile, rows: tuple[local_profile.Row, ...]) -> None:
     header, body = local_profile.table_rows(prof, rows)
-    st.markdown(_html_table(header, body), unsafe_allow_html=True)
+    st.markdown(profile_cards.stacked_table(header, body, text_columns=2), unsafe_allow_html=True)
     sources = sorted({r.source for r in rows})
     notes = [f"{r.label} : {'n.d., ' if r.own.missing else ''}{r.note}" for r in rows if r.note]
     changes = [f"{r.label} : {r.change}" for r in rows if r.change]
@@ -98,7 +87,7 @@ def render(level: str, code: str) -> None:
     st.subheader(f"Contexte départemental : {prof.departement_name} ({prof.departement})")
     dep = cache.profile(prof.departement)
     header, body = local_profile.context_rows(dep, prof.rows)
-    st.markdown(_html_table(header, body), unsafe_allow_html=True)
+    st.markdown(profile_cards.stacked_table(header, body, text_columns=2), unsafe_allow_html=True)
     st.caption(CONTEXT_NOTE + f" Profil complet du département : [/profil?dep={dep.code}](/profil?dep={dep.code}).")
 
     if prof.imported:

@@ -1,18 +1,65 @@
-"""A ranked table of territories with a link to each one's profile, as the map pages show it."""
+"""A ranked table of territories with a link to each one's profile, as the map pages show it.
+
+On a wide screen an st.dataframe (sort, search, CSV download); on a phone the same rows as cards in a scrolling
+box (indicators/ui/phone.py's style): the grid's columns did not fit 390 px and it scrolled sideways.
+"""
 
 from __future__ import annotations
+
+from html import escape
 
 import pandas as pd
 import streamlit as st
 
+from indicators.ui.phone import PHONE
+from indicators.views.profile_cards import stacked_table
 
-def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int) -> None:
-    """Draw ``ranked`` (a ``Code`` column among others) with a « Voir » link to ``profile_link`` + code."""
+MARK = "▶ "  # the chosen territory's row (views.commune_map.SELECTED_MARK)
+STYLE = f"""<style>
+@media (max-width:{PHONE}px){{[class*=st-key-ranked_grid]{{display:none}}}}
+@media (min-width:{PHONE + 1}px){{[class*=st-key-ranked_cards]{{display:none}}}}
+.rs-ranked{{max-height:460px;overflow-y:auto}}
+</style>"""
+
+
+def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chosen: str | None = None) -> None:
+    """Draw ``ranked`` (a ``Code`` column among others) with a « Voir » link to ``profile_link`` + code. The
+    ``chosen`` territory (its code) is said above the table with its rank, and its row comes first: in a list of
+    hundreds it is not left to be found by scrolling."""
+    ranked = ranked.copy()
     ranked["Profil"] = profile_link + ranked["Code"]
-    st.dataframe(
-        ranked,
-        hide_index=True,
-        height=height,
-        width="stretch",
-        column_config={"Profil": st.column_config.LinkColumn("Profil", display_text="Voir")},
-    )
+    name = ranked.columns[1]  # Département, Commune
+    if chosen is not None and (ranked["Code"] == chosen).any():
+        mine = ranked["Code"] == chosen
+        ranked.loc[mine, name] = [n if str(n).startswith(MARK) else MARK + str(n) for n in ranked.loc[mine, name]]
+        row = ranked[mine].iloc[0]
+        st.markdown(f"**{row[name]}** : rang {row['Rang']} sur {len(ranked)}, {row['Valeur']}.")
+        ranked = pd.concat([ranked[mine], ranked[~mine]])
+    if name == "Département":  # « Seine-Saint-Denis (93) »: the code read with the name, one column fewer
+        ranked[name] = ranked[name] + " (" + ranked["Code"] + ")"
+    st.html(STYLE)
+    with st.container(key=f"ranked_grid_{name}"):
+        st.dataframe(  # no Code column (it is in the link)
+            ranked,
+            hide_index=True,
+            height=height,
+            width="stretch",
+            column_order=[c for c in ranked.columns if c != "Code"],
+            column_config={  # narrow columns for the short ones: the name gets the room, « Profil » is never cut
+                "Rang": st.column_config.TextColumn("Rang", width=48),
+                "Profil": st.column_config.LinkColumn("Profil", display_text="Voir", width=56),
+            },
+        )
+    with st.container(key=f"ranked_cards_{name}"):
+        st.markdown(f"<div class='rs-ranked'>{cards(ranked, name)}</div>", unsafe_allow_html=True)
+
+
+def cards(ranked: pd.DataFrame, name: str) -> str:
+    """The ranked rows as a table a phone shows as cards: the name (a link to its profile) as the title."""
+    shown = [c for c in ranked.columns if c not in ("Code", "Profil", name)]
+    body = [
+        [f"<a href='{escape(link, quote=True)}' target='_self'>{escape(str(title))}</a>"]
+        + [escape(str(row[c])) for c in shown]
+        for title, link, (_, row) in zip(ranked[name], ranked["Profil"], ranked.iterrows(), strict=True)
+    ]
+    return stacked_table([name, *shown], body, raw=True)

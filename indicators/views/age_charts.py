@@ -58,9 +58,9 @@ def pyramid_figure(frame: pd.DataFrame, observed_year: int, projected_year: int)
         separators="," + NBSP,
         barmode="overlay",
         bargap=0.05,
-        height=480,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
+        height=500,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"},
     )
     return fig
 
@@ -72,18 +72,19 @@ def _nice_ticks(top: float) -> list[float]:
     return [i * step for i in range(int(top // step) + 1)]
 
 
-def groups_figure(paths: pd.DataFrame, history: int = 20) -> go.Figure:
-    """paths: group, year, observed, central, p10 … p90 (see age_outlook.group_paths). One panel per age
-    group, each with its own scale; the last ``history`` observed years are drawn."""
+def groups_figure(paths: pd.DataFrame, history: int = 20) -> list[go.Figure]:
+    """paths: group, year, observed, central, p10 … p90 (see age_outlook.group_paths). One figure per age
+    group, each with its own scale (the page sets them side by side on a wide screen, one per row on a phone:
+    four panels of one figure overlapped their titles and ticks at 390 px); the last ``history`` observed
+    years are drawn. The legend is the first figure's; the others share its colours."""
     last = int(paths.dropna(subset=["observed"])["year"].max())
     paths = paths[paths["year"] >= last - history]
-    groups = list(dict.fromkeys(paths["group"]))
-    fig = make_subplots(rows=1, cols=len(groups), subplot_titles=[GROUP_LABELS[g] for g in groups])
-    for col, group in enumerate(groups, start=1):
+    figures = []
+    for group in dict.fromkeys(paths["group"]):
         rows = paths[paths["group"] == group].sort_values("year")
         seen = rows.dropna(subset=["observed"])
         ahead = rows.dropna(subset=["central"])
-        first = col == 1
+        fig = go.Figure()
         for low, high, alpha, name in (("p10", "p90", 0.15, "intervalle à 80 %"), ("p25", "p75", 0.3, "à 50 %")):
             fig.add_trace(
                 go.Scatter(
@@ -94,11 +95,7 @@ def groups_figure(paths: pd.DataFrame, history: int = 20) -> go.Figure:
                     line={"width": 0},
                     hoverinfo="skip",
                     name=f"Projection, {name}",
-                    legendgroup=name,
-                    showlegend=first,
-                ),
-                row=1,
-                col=col,
+                )
             )
         link_year, link_value = int(seen["year"].iloc[-1]), float(seen["observed"].iloc[-1])
         fig.add_trace(
@@ -108,11 +105,7 @@ def groups_figure(paths: pd.DataFrame, history: int = 20) -> go.Figure:
                 mode="lines",
                 line={"color": PROJECTED_COLOUR, "dash": "dash", "width": 2},
                 name="Projection centrale",
-                legendgroup="central",
-                showlegend=first,
-            ),
-            row=1,
-            col=col,
+            )
         )
         fig.add_trace(
             go.Scatter(
@@ -121,22 +114,26 @@ def groups_figure(paths: pd.DataFrame, history: int = 20) -> go.Figure:
                 mode="lines",
                 line={"color": OBSERVED_COLOUR, "width": 3},
                 name="Observé",
-                legendgroup="observed",
-                showlegend=first,
-            ),
-            row=1,
-            col=col,
+            )
         )
-    fig.update_xaxes(tickformat="d")
-    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    fig.update_layout(
-        separators="," + NBSP,
-        height=360,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        hovermode="x unified",
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return fig
+        fig.update_xaxes(tickformat="d", nticks=5)
+        fig.update_yaxes(tickformat=",.0f", rangemode="tozero", nticks=5)
+        fig.update_layout(
+            title={"text": GROUP_LABELS[group], "font": {"size": 14}},
+            separators="," + NBSP,
+            height=300,
+            margin={"l": 10, "r": 10, "t": 40, "b": 10},
+            hovermode="x unified",
+            showlegend=False,
+        )
+        figures.append(fig)
+    return figures
+
+
+GROUPS_LEGEND = (
+    "Trait plein : observé ; tirets : projection centrale ; bandes bleues : intervalles à 50 % (foncé) et 80 % "
+    "(clair). Chaque tranche d'âge a sa propre échelle."
+)
 
 
 def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "65+")) -> go.Figure:
@@ -145,7 +142,8 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
     from indicators.models.age_outlook import GROUP_LABELS as LABELS
 
     titles = ["Population totale" if g == "total" else LABELS[g] for g in groups]
-    fig = make_subplots(rows=1, cols=len(groups), subplot_titles=titles)
+    # one panel under the other: side by side, the right panel's ticks ran into the left one's title at 390 px
+    fig = make_subplots(rows=len(groups), cols=1, subplot_titles=titles, vertical_spacing=0.14)
     for col, group in enumerate(groups, start=1):
         rows = paths[paths["group"] == group].sort_values("year")
         seen = rows.dropna(subset=["observed"])
@@ -164,8 +162,8 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
                 name=f"Intervalle à 80 % calculé en {origin}",
                 showlegend=first,
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
         fig.add_trace(
             go.Scatter(
@@ -176,8 +174,8 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
                 name=f"Projection faite en {origin}",
                 showlegend=first,
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
         fig.add_trace(
             go.Scatter(
@@ -188,15 +186,15 @@ def past_projection_figure(paths: pd.DataFrame, origin: int, groups=("total", "6
                 name="Observé (estimations Insee)",
                 showlegend=first,
             ),
-            row=1,
-            col=col,
+            row=col,
+            col=1,
         )
     fig.add_vline(x=origin, line={"color": "#999999", "dash": "dot", "width": 1})
     fig.update_xaxes(tickformat="d")
     fig.update_yaxes(tickformat=",.0f")
     fig.update_layout(
         separators="," + NBSP,
-        height=340,
+        height=560,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         hovermode="x unified",
         legend={"orientation": "h", "y": -0.2},

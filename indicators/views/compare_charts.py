@@ -24,26 +24,36 @@ def bar_chart(wide_row: pd.Series, codes: list[str], names: dict[str, str] | Non
     values = [wide_row[f"{c}_value"] for c in codes] + [wide_row["france_value"]]
     texts = [format_indicator(v, indicator) for v in values]
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(codes))] + [FRANCE_COLOUR]
+    # Horizontal bars: one territory per row, its whole name on the left (upright names under vertical bars
+    # overlapped each other at 390 px, « Dunkerque (59) / CU de Dunkerque », and at 1366 px beside the series).
+    shown = [None if pd.isna(v) else v for v in values]
+    drawn = [v for v in shown if v is not None] or [0.0]
+    low, high = min(0.0, min(drawn)), max(0.0, max(drawn))
+    pad = (high - low) * 0.3 or 1.0  # room for the value written after the bar
     fig = go.Figure(
         go.Bar(
-            x=labels,
-            y=[None if pd.isna(v) else v for v in values],
+            y=labels,
+            x=shown,
+            orientation="h",
             text=texts,
             textposition="outside",
             marker_color=colours,
-            hovertemplate="%{x} : %{text}<extra></extra>",
+            hovertemplate="%{y} : %{text}<extra></extra>",
             cliponaxis=False,
         )
     )
     reasons = [wide_row.get(f"{c}_status") or "n.d." for c in codes] + ["n.d."]
     for label, value, reason in zip(labels, values, reasons, strict=True):
         if pd.isna(value):  # no bar: say why where it would stand, never leave a silent gap
-            fig.add_annotation(x=label, y=0, yref="y", text=reason, showarrow=False, yshift=10, font={"color": "#555"})
+            fig.add_annotation(
+                y=label, x=0, xref="x", text=reason, showarrow=False, xanchor="left", xshift=4, font={"color": "#555"}
+            )
     fig.update_layout(
         title=plain_plotly(indicator.short_label),
-        height=320,
+        height=90 + 34 * len(labels),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        yaxis_title=plain_plotly(indicator.unit),
+        xaxis={"title": plain_plotly(indicator.unit), "range": [low - (pad if low < 0 else 0), high + pad]},
+        yaxis={"autorange": "reversed", "automargin": True},
         separators=", ",
         showlegend=False,
     )

@@ -1,7 +1,9 @@
 """HTML and Markdown blocks of the profile page (pure functions: profile data in, text out).
 
 The key-figure cards are plain HTML in a CSS grid: they stack on a phone and their text wraps,
-so a value or a label is never cut (Streamlit's st.metric truncates with an ellipsis).
+so a value or a label is never cut (Streamlit's st.metric truncates with an ellipsis). Tables that carry
+several territories (``stacked_table``) become one card per row on a phone (indicators/ui/phone.py's style): each
+cell then shows its column's header before it, so no column is hidden off the side of the screen.
 """
 
 from __future__ import annotations
@@ -104,19 +106,38 @@ def spine_notes(rows: tuple[standing.SpineRow, ...]) -> str:
     return ("Non disponible — " + " ; ".join(missing) + ".") if missing else ""
 
 
-def similar_table(prof: Profile) -> str:
-    head = (
-        "<tr><th>Indicateur</th><th class='n'>" + escape(prof.name) + "</th>"
-        "<th class='n'>Médiane des 5 similaires</th><th class='n'>France</th></tr>"
-    )
-    body = []
-    for row in prof.spine:
-        france = row.france_text + (" (médiane des départements)" if row.france_is_median else "")
-        body.append(
-            f"<tr><td>{escape(row.short_label)} ({row.year or 'n.d.'})</td><td class='n'><b>{escape(row.text)}</b></td>"
-            f"<td class='n'>{escape(row.fmt(row.similar_median))}</td><td class='n'>{escape(france)}</td></tr>"
+def stacked_table(header: list[str], body: list[list[str]], text_columns: int = 1, raw: bool = False) -> str:
+    """An HTML table that a phone shows as one card per row (the first cell as the card's title, every other
+    cell after its column's header): no column is hidden off the side of the screen. The first
+    ``text_columns`` columns are left-aligned, the others (figures) right-aligned. ``raw``: the body cells are
+    HTML already (escaped by the caller); headers are always plain text."""
+    aligned = [" class='n'" if i >= text_columns else "" for i in range(len(header))]
+    head = "".join(f"<th{a}>{escape(h)}</th>" for h, a in zip(header, aligned, strict=True))
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{a} data-label='{escape(h, quote=True)}'><span>{c if raw else escape(c)}</span></td>"
+            for h, a, c in zip(header, aligned, row, strict=True)
         )
-    return f"<div class='rs-wrap'><table class='rs-table'>{head}{''.join(body)}</table></div>"
+        + "</tr>"
+        for row in body
+    )
+    table = f"<table class='rs-table rs-stack'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<div class='rs-wrap'>{table}</div>"
+
+
+def similar_table(prof: Profile) -> str:
+    header = ["Indicateur", prof.name, "Médiane des 5 similaires", "France"]
+    body = [
+        [
+            f"{escape(row.short_label)} ({row.year or 'n.d.'})",
+            f"<b>{escape(row.text)}</b>",
+            escape(row.fmt(row.similar_median)),
+            escape(row.france_text + (" (médiane des départements)" if row.france_is_median else "")),
+        ]
+        for row in prof.spine
+    ]
+    return stacked_table(header, body, raw=True)
 
 
 def similar_method(prof: Profile) -> str:
@@ -140,16 +161,46 @@ def _projected(row: OutlookRow, year: int) -> str:
 
 
 def outlook_table(rows: tuple[OutlookRow, ...]) -> str:
-    head = (
-        "<tr><th>Projection</th><th class='n'>Dernière valeur observée</th>"
-        "<th class='n'>2030</th><th class='n'>2050</th></tr>"
-    )
+    header = ["Projection", "Dernière valeur observée", "2030", "2050"]
     body = [
-        f"<tr><td>{escape(r.label)}</td><td class='n'>{escape(r.fmt(r.base))} ({r.base_year or 'n.d.'})</td>"
-        f"<td class='n'>{_projected(r, 2030)}</td><td class='n'>{_projected(r, 2050)}</td></tr>"
+        [
+            escape(r.label),
+            f"{escape(r.fmt(r.base))} ({r.base_year or 'n.d.'})",
+            _projected(r, 2030),
+            _projected(r, 2050),
+        ]
         for r in rows
     ]
-    return f"<div class='rs-wrap'><table class='rs-table'>{head}{''.join(body)}</table></div>"
+    return stacked_table(header, body, raw=True)
+
+
+def ages_table(prof: Profile) -> str:
+    """The share of each age group beside France (Markdown)."""
+    rows = ["| Tranche d'âge | " + prof.name + " | France |", "|---|---:|---:|"]
+    rows += [
+        f"| {fig.label.replace('Part des ', '').replace(' dans la population', '')} | **{fig.text}** | "
+        f"{fig.france_text} |"
+        for fig in prof.ages
+    ]
+    return "\n".join(rows)
+
+
+def spending_table(prof: Profile) -> str:
+    """The share of each domain of the net social spending beside France (Markdown)."""
+    total, *domains = prof.spending
+    rows = [f"| Répartition des dépenses nettes {year_of(total)} | {prof.name} | France |", "|---|---:|---:|"]
+    rows += [f"| {fig.label.split(' : ')[1]} | **{fig.text}** | {fig.france_text} |" for fig in domains]
+    return "\n".join(rows)
+
+
+def spending_caption(prof: Profile) -> str:
+    domains = prof.spending[1:]
+    notes = sorted({fig.note for fig in domains if fig.note})
+    return (
+        f"Source : {domains[0].source}. Part de chaque domaine dans les dépenses nettes d'aide sociale ; "
+        "les quatre domaines n'en font pas tout le total (frais communs, autres aides). "
+        + " ".join(f"n.d. : {n}." for n in notes)
+    )
 
 
 def unknown_code_message(raw: str) -> str:

@@ -109,15 +109,23 @@ def trend(figure: Figure, name: str) -> go.Figure:
             line=dict(color=FRANCE_LINE, width=1, dash="dot"),
             hoverinfo="skip",
         )
+    unit = formatting.SUFFIX_UNITS.get(figure.unit, "")  # %, ‰, €/hab. … (a count's unit word is the card's)
     fig.update_layout(
-        height=130,
+        height=160,
         separators=", ",
         margin=dict(l=0, r=0, t=5, b=0),
         showlegend=False,
-        font=dict(size=10),
+        font=dict(size=11),
         plot_bgcolor="white",
         xaxis=dict(showgrid=False, tickformat="d", nticks=5),
-        yaxis=dict(showgrid=True, gridcolor="#eee", nticks=3, separatethousands=True),
+        yaxis=dict(
+            showgrid=True,
+            gridcolor="#eee",
+            nticks=5,
+            tickformat=",~r",
+            ticksuffix=f"{formatting.NBSP}{unit}" if unit else "",
+            automargin=True,
+        ),
     )
     return fig
 

@@ -32,7 +32,7 @@ def mark_projection_zone(fig: go.Figure, first: int, last: int, not_imported: ra
             line_width=0,
             layer="below",
             annotation_text=NOT_IMPORTED_LABEL,
-            annotation_position="top left",
+            annotation_position="bottom left",  # under « Projection »: the zone is often one year wide
         )
         first = not_imported[-1]
     fig.add_vrect(

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from indicators.core import exports
 from indicators.core.formatting import format_number
 from indicators.models import freshness, scenarios, track_record
-from indicators.models.needs import NEED_BY_ID, Baseline
+from indicators.models.needs import AGE_LABELS, NEED_BY_ID, Baseline
 from indicators.views import scenario_charts
 
 MILESTONES = (2030, 2040, 2050)
@@ -89,10 +89,30 @@ def build(
         spending_chart=chart,
         spending_position=position,
         spending_table=spend_table,
-        assumptions=assumptions.map(lambda v: format_number(v, 1) if isinstance(v, int | float) else v),
-        assumptions_csv=exports.to_csv(assumptions),  # ';' and decimal comma, as a French spreadsheet reads it
+        assumptions=assumptions_shown(assumptions),
+        assumptions_csv=exports.to_csv(assumptions),  # numbers: ';' and decimal comma, as a French spreadsheet reads
         results_csv=scenarios.results_csv(results.assign(territory_code=code), labels),
     )
+
+
+def need_caption(source: str, need_id: str, base: Baseline) -> str:
+    """What the need's chart shows: sources, method of the projections and of the grey bands."""
+    return (
+        f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
+        f"{AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
+        "bénéficiaires si le taux suivait la trajectoire centrale de la page Tendances (dernière valeur, plus "
+        "une part amortie de sa pente pour l'AAH, l'ASE et la PCH), avec l'incertitude de la population projetée "
+        "et celle du taux (mesurée sur les écarts passés entre cette trajectoire et ce qui s'est produit, tous "
+        f"départements). Dernière observation : {base.last_year} ; tendance récente du taux : "
+        f"{format_number(base.trend, 1)} %/an."
+    )
+
+
+def assumptions_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The assumptions as the page shows them: French numbers (« -0,5 »), « aucun » for no shock."""
+    shown = table.astype(object).map(lambda v: format_number(v, 1) if isinstance(v, int | float) else v)
+    shown[scenarios.SHOCK_YEAR] = [str(int(y)) if pd.notna(y) else "aucun" for y in table[scenarios.SHOCK_YEAR]]
+    return shown
 
 
 def need(trajectories: Trajectories, base: Baseline, need_id: str, band: pd.DataFrame) -> NeedView:

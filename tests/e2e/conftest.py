@@ -63,10 +63,11 @@ def screenshot(page, name: str) -> Path:
 
 
 # Visible text elements of the main area whose content overflows their box (cut, or hidden by an ellipsis),
-# text inputs included (a selectbox shows its value in an input: a long label is cut there on a phone).
+# text inputs included (a selectbox shows its value in an input: a long label is cut there on a phone), and
+# buttons (a download button's label is clipped by the button, « Télécharger les chiffres (C… », not by its text).
 # An empty box, or a 1-px one (text for screen readers only, e.g. a toggle's input, "add icon"), shows no cut text.
 CUT_TEXT = """() => [...document.querySelectorAll(
-    '[data-testid=stMain] :is(td, th, p, span, a, label, h1, h2, h3, input[type=text])')]
+    '[data-testid=stMain] :is(td, th, p, span, a, label, h1, h2, h3, input[type=text], button)')]
   .filter(el => el.offsetParent !== null && el.clientWidth > 1 && el.scrollWidth > el.clientWidth + 1)
   .map(el => (el.tagName === 'INPUT' ? el.value : el.innerText).slice(0, 40))
   .filter(text => text.trim() !== '')"""

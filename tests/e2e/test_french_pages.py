@@ -1,5 +1,6 @@
-"""Every page as a reader sees it in Chromium, at 390 and 1366 px: no English word of Streamlit or plotly
-(visible text, tooltips, aria-labels, placeholders), no English number format (`10.4`, `1,234`), no cut text.
+"""Streamlit's and plotly's own words in French, in Chromium: what to look for (no English word of Streamlit or
+plotly in visible text, tooltips, aria-labels, placeholders; no English number format `10.4`, `1,234`), checked
+on every page at 390 and 1366 px by tests/e2e/test_readable.py, and the status widget and table toolbar here.
 
 The AppTest scan (tests/test_french_numbers.py) reads the elements' values; this one reads the rendered
 page, including the chart axes and legends (SVG text) and what Streamlit's frontend adds by itself.
@@ -12,7 +13,7 @@ import re
 import pytest
 
 from indicators.ui import streamlit_fr
-from tests.e2e.conftest import cut_texts, screenshot, wait_until_idle
+from tests.e2e.conftest import screenshot, wait_until_idle
 from tests.e2e.server import freeze, streamlit_server, thaw
 
 pytestmark = pytest.mark.e2e
@@ -72,19 +73,6 @@ def english_found(found: dict) -> list[str]:
 def english_numbers(found: dict) -> list[str]:
     texts = [found["text"], *found["svg"], *found["attrs"]]
     return sorted({m.group(0) for t in texts for m in ENGLISH_NUMBER.finditer(ALLOWED.sub(" ", t))})
-
-
-@pytest.mark.parametrize("width", [390, 1366])
-@pytest.mark.parametrize("name", list(PAGES))
-def test_page_reads_french_and_cuts_nothing(sized_page, app_url, name, width):
-    page = sized_page(width, 2400)  # tall: the screenshot shows the whole page (the main area scrolls inside)
-    path, marker = PAGES[name]
-    open_page(page, app_url, path, marker)
-    screenshot(page, f"fr-{name}-{width}")
-    found = page.evaluate(PAGE_TEXT)
-    assert english_found(found) == []
-    assert english_numbers(found) == []
-    assert cut_texts(page) == []
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
-"""The home page in Chromium: the territory search leads to the profile; nothing is cut at any width."""
+"""The home page in Chromium: the territory search leads to the profile (nothing cut: tests/e2e/test_readable.py)."""
 
 import pytest
 
-from tests.e2e.conftest import cut_texts, screenshot
+from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -24,13 +24,3 @@ def test_home_search_leads_to_the_profile(page, app_url):
     link.click()
     page.wait_for_url("**/profil?dep=93")
     page.get_by_role("heading", name="Seine-Saint-Denis").first.wait_for()
-
-
-@pytest.mark.parametrize("width", [390, 1366, 1920])
-def test_home_cuts_nothing(sized_page, app_url, width):
-    page = sized_page(width)
-    page.goto(app_url)
-    page.get_by_text("Population au 1er janvier").first.wait_for()
-    page.get_by_text("Que cherchez-vous ?").wait_for()
-    screenshot(page, f"home-{width}")
-    assert cut_texts(page) == []
