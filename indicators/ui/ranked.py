@@ -7,10 +7,10 @@ import streamlit as st
 
 
 def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int) -> None:
-    """Draw ``ranked`` (a ``Code`` column among others) with a « Voir » link to ``profile_link`` + code."""
-    ranked["Profil"] = profile_link + ranked["Code"]
+    """Draw ``ranked`` (a ``Code`` column among others) with a « Voir » link to ``profile_link`` + code.
+    ``ranked`` is not changed (it may be a cached, shared table)."""
     st.dataframe(
-        ranked,
+        ranked.assign(Profil=profile_link + ranked["Code"]),
         hide_index=True,
         height=height,
         width="stretch",
