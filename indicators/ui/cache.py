@@ -212,6 +212,19 @@ def profile(code: str):
     return territory_profile.build(territory_profile.store_rows(), population(), code)
 
 
+@by_version(64)
+def profile_charts(code: str) -> dict:
+    """The profile's plotly figures of one département (spine, pyramid, each social trend), by key."""
+    from indicators.views import profile_charts as charts_of
+
+    prof = profile(code)
+    charts = {"spine": charts_of.spine(prof.spine, prof.name)}
+    if prof.pyramid_year:
+        charts["pyramid"] = charts_of.pyramid(prof.pyramid, prof.name, prof.pyramid_year, prof.pyramid_source)
+    charts.update({f.key: charts_of.trend(f, prof.name) for f in prof.social if f.trend})
+    return charts
+
+
 @by_version(128)
 def local_profile(level: str, code: str):
     """The profile of one commune or EPCI (see indicators.views.local_profile), per store version."""

@@ -3,7 +3,8 @@
 A bench module exposes ``run() -> list[Entry | Measure]``. An ``Entry`` is what is measured and the plain tool
 doing the same kind of work (a bare Streamlit page, plain DuckDB, ``read_csv``…): the runner times both,
 interleaved, ``repeat`` times in the same run, and reports the **medians**, their ratio and the machine's load,
-against an absolute budget and a ratio budget. A ``Measure`` is a figure the module computed itself (a payload
+against an absolute budget and a ratio budget, with the median CPU time of each (what a loaded machine
+distorts least). A ``Measure`` is a figure the module computed itself (a payload
 size, a browser visit). Each module runs in a process of its own: Linux keeps a process's peak memory
 (ru_maxrss) across fork and exec, so a module that builds the store in memory must not raise the peak its
 successors' probes report. Exit code 1 when a figure is over budget.
@@ -38,6 +39,8 @@ class Measure:
     baseline_name: str = ""
     ratio_budget: float | None = None  # value / baseline must stay under it
     load: float | None = None  # 1-minute load average when measured
+    cpu: float | None = None  # median CPU seconds of this process per run (robust to the machine's load)
+    baseline_cpu: float | None = None
 
     @property
     def ratio(self) -> float | None:
@@ -73,24 +76,34 @@ def median_of(fn: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def _run_once(fn: Callable[[], object]) -> tuple[float, float]:
+    """(wall, CPU of this process) seconds of one call."""
+    cpu, start = time.process_time(), time.perf_counter()
+    fn()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
 def timed(entry: Entry) -> Measure:
-    """Time an Entry: the measured function and its baseline one after the other, ``repeat`` times."""
+    """Time an Entry: the measured function and its baseline one after the other, ``repeat`` times. The CPU
+    time is this process's: it covers work done in its threads (AppTest's script thread), not in children."""
     load = os.getloadavg()[0]
     values, bases = [], []
     for _ in range(entry.repeat):
-        values.append(median_of(entry.measure, 1))
+        values.append(_run_once(entry.measure))
         if entry.baseline is not None:
-            bases.append(median_of(entry.baseline, 1))
+            bases.append(_run_once(entry.baseline))
     return Measure(
         entry.issue,
         entry.name,
-        statistics.median(values),
+        statistics.median(v for v, _ in values),
         "s",
         entry.budget,
-        statistics.median(bases) if bases else None,
+        statistics.median(b for b, _ in bases) if bases else None,
         entry.baseline_name,
         entry.ratio_budget,
         load,
+        statistics.median(c for _, c in values),
+        statistics.median(c for _, c in bases) if bases else None,
     )
 
 
@@ -103,7 +116,10 @@ def _fmt(value: float | None, unit: str) -> str:
 
 
 def report(measures: list[Measure]) -> str:
-    head = f"{'issue':<6}{'measure':<60}{'median':>11}{'baseline, same run':>32}{'ratio':>8}{'budget':>18}  load"
+    head = (
+        f"{'issue':<6}{'measure':<60}{'median':>11}{'baseline, same run':>32}{'ratio':>8}{'budget':>18}  "
+        f"{'load':<6}{'CPU (baseline)':<22}"
+    )
     lines = [head]
     for m in measures:
         base = f"{m.baseline_name} {_fmt(m.baseline, m.unit)}" if m.baseline is not None else "—"
@@ -112,9 +128,10 @@ def report(measures: list[Measure]) -> str:
         budget += f", ≤{m.ratio_budget:g}×" if m.ratio_budget else ""
         flag = "ok" if m.ok else "OVER BUDGET"
         load = f"{m.load:.1f}" if m.load is not None else ""
+        cpu = f"{_fmt(m.cpu, m.unit)} ({_fmt(m.baseline_cpu, m.unit)})" if m.cpu is not None else ""
         lines.append(
             f"#{m.issue:<5}{m.name[:59]:<60}{_fmt(m.value, m.unit):>11}{base[-31:]:>32}{ratio:>8}{budget:>18}  "
-            f"{load:<5} {flag}"
+            f"{load:<6}{cpu:<22}{flag}"
         )
     return "\n".join(lines)
 
