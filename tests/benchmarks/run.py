@@ -165,8 +165,10 @@ def main(names: list[str]) -> int:
 
 def run_module(name: str) -> None:
     """One bench module, its measures printed as the last line (JSON)."""
+    from tests.benchmarks import run as runner  # the modules' Entry, not this __main__'s copy of the class
+
     results = importlib.import_module(f"tests.benchmarks.{name}").run()
-    measures = [timed(r) if isinstance(r, Entry) else r for r in results]
+    measures = [runner.timed(r) if isinstance(r, runner.Entry) else r for r in results]
     sys.stdout.flush()
     print(json.dumps([dataclasses.asdict(m) for m in measures]))
 
