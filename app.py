@@ -5,12 +5,13 @@ import streamlit as st
 from indicators.core.errors import STORE_FAULTS, said_to_visitors
 from indicators.core.paths import ROOT
 from indicators.storage import versions
-from indicators.ui import cache, phone, streamlit_fr
+from indicators.ui import cache, phone, streamlit_fr, versioned
 
 # The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
 # browser fetch it from a third-party font server on every page. The pages' own icons come with Streamlit.
 st.set_page_config(page_title="Radar social", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from a browser (indicators/ui/serving.py)
+versioned.pin()  # the store version, read once for this run: the key of every cache (indicators/ui/versioned.py)
 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.ui import cache, picker
-from indicators.views import overview, search
+from indicators.views import search
 
 st.title("Radar social")
 st.markdown(
@@ -68,9 +68,8 @@ st.page_link(
 
 st.subheader("Les indicateurs disponibles")
 st.caption("Par thème, avec la dernière année détenue et son âge au regard du rythme de publication de la source.")
-for position, (theme, rows) in enumerate(overview.by_theme(cache.coverage())):
+for position, (theme, rows) in enumerate(cache.indicators_by_theme()):
     count = f"{len(rows)} indicateur{'s' if len(rows) > 1 else ''}"
     with st.expander(f"{theme} ({count})", expanded=position == 0):
-        # st.table wraps long labels and sources instead of cutting them.
-        st.table(overview.display_rows(rows), hide_index=True)
+        st.table(rows, hide_index=True)  # st.table wraps long labels and sources instead of cutting them
 st.caption("Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0.")

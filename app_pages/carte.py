@@ -38,8 +38,7 @@ indicator_id = left.selectbox(  # short labels: a full one is cut in the box on 
     "Indicateur", choices, index=choices.index(default_ind), format_func=lambda i: catalogue.get(i).short_label
 )
 indicator = catalogue.get(indicator_id)
-table = cache.indicator_rows(indicator_id)
-years = maps.years_with_data(table, indicator_id)
+years = cache.map_years(indicator_id)
 year_param = params.get("year")
 default_year = int(year_param) if year_param and year_param.isdigit() and int(year_param) in years else years[-1]
 year = middle.selectbox("Année", years[::-1], index=years[::-1].index(default_year))
@@ -63,16 +62,16 @@ st.query_params.update(
     {"ind": indicator_id, "year": str(year), "method": method, "k": str(k), "gap": "1" if gap else "0"}
 )
 
-frame = maps.map_frame(table, indicator_id, year, gap)
-if gap and frame["shown"].isna().all():
+# Built once per choice and store version, then only sent (geometry by URL: figures carry locations and values).
+view = cache.departement_map(indicator_id, year, method, k, gap, cache.geojson_url(), cache.geojson_url(detail=True))
+if view.no_france_value:
     st.warning(f"Pas de valeur France pour cet indicateur en {year} : l'écart à la France est n.d.")
-geojson = cache.geojson_url()  # sent once: figures carry locations and values only
 source = f"Source : {indicator.citation}. Année : {year}. Unité : {indicator.unit}."
 
 # The map takes the page's width (beside a table it drew metropolitan France ~250 px wide at 1366 px);
 # the ranked table and the Paris zoom follow, side by side.
 event = st.plotly_chart(
-    maps.choropleth(frame, geojson, indicator_id, method, k, gap, height=620),
+    view.figure,
     key="map",
     on_select="rerun",
     selection_mode="points",
@@ -86,24 +85,10 @@ st.caption(
 table_col, zoom_col = st.columns([3, 2])
 with table_col:
     st.markdown("**Classement** (rang 1 = situation la plus difficile)")
-    ranked.ranked_dataframe(maps.ranked_table(frame, gap), "/profil?dep=", height=420, chosen=params.get("dep"))
+    ranked.ranked_dataframe(view.ranked, "/profil?dep=", height=420, chosen=params.get("dep"))
 with zoom_col:
     st.markdown("**Paris et petite couronne**")
-    st.plotly_chart(
-        maps.choropleth(
-            frame,
-            cache.geojson_url(detail=True),
-            indicator_id,
-            method,
-            k,
-            gap,
-            codes=maps.PETITE_COURONNE,
-            legend=False,
-            height=360,
-        ),
-        key="zoom",
-        config=PLOTLY_CONFIG,
-    )
+    st.plotly_chart(view.zoom, key="zoom", config=PLOTLY_CONFIG)
     st.caption("Mêmes classes et mêmes couleurs que la carte de France ; code et valeur de chaque département.")
 
 points = event.selection.points if event and event.selection else []

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.core import catalogue
-from indicators.core.formatting import format_number, plain
+from indicators.core.formatting import plain
 from indicators.models import similarity
 from indicators.storage import territories
 from indicators.ui import cache, picker
@@ -34,7 +34,7 @@ if added is not None:  # before the multiselect is drawn: its state may still ch
         st.warning(f"Huit territoires au plus : retirez-en un pour ajouter {added.label}.")
 chosen_keys = st.session_state["deps"]
 options = cache.geojson_codes() + [k for k in chosen_keys if ":" in k]
-label_of = compare.labels(options, index)
+label_of = cache.compare_labels(tuple(options))
 codes = st.multiselect(
     "Territoires comparés (2 à 8), avec la France",
     options,
@@ -46,8 +46,7 @@ if len(codes) < compare.MIN_CODES:
     st.warning("Choisissez au moins deux territoires.")
     st.stop()
 st.query_params["deps"] = ",".join(codes)
-territories_chosen = [compare.territory(k, index) for k in codes]
-column_names = compare.labels(codes, index)
+territories_chosen = list(cache.compare_territories(tuple(codes)).values())
 
 wide = cache.compare_table(tuple(codes))
 view = cache.compare_view(tuple(codes))  # table texts, colours and downloads, computed once per choice
@@ -73,7 +72,7 @@ st.caption(
     "« dép. 95 » : valeur du département, l'indicateur n'étant pas publié pour la commune ou l'intercommunalité. "
     "Sources : Insee, DREES, CNAF, MSA, Caisse des Dépôts — Licence Ouverte / Etalab 2.0."
 )
-if age_note := compare.age_note(wide, codes):
+if age_note := cache.compare_age_note(tuple(codes)):
     st.caption("⚠ " + age_note)
 left, right = st.columns(2)
 left.download_button("Télécharger (CSV)", view.csv, "radar-social-comparaison.csv", mime="text/csv")
@@ -115,22 +114,16 @@ picked = two.multiselect(
     format_func=lambda i: catalogue.get(i).short_label,
 )
 k = three.number_input("Nombre", 1, 10, 5)
-matrix, z, years = cache.similarity_z(tuple(picked)) if picked else (None, None, {})
-if z is None or z.empty or target not in z.index:
+found = cache.similar(target, tuple(picked), int(k))  # computed once per choice
+if found is None:
     st.info("Choisissez des indicateurs disponibles pour ce département.")
 else:
-    near = similarity.nearest(z, target, int(k))
-    near["Distance"] = [format_number(d, 2) for d in near["distance"]]
-    st.dataframe(
-        near[["code", "name", "Distance"]].rename(columns={"code": "Code", "name": "Département"}), hide_index=True
-    )
-    why = similarity.breakdown(z, target, near["code"].tolist())
-    why.index = [f"{catalogue.get(i).short_label} ({years[i]})" for i in why.index]
-    why.columns = [names[c] for c in why.columns]
+    near, why, counted, near_codes = found
+    st.dataframe(near, hide_index=True)
     st.markdown("**Pourquoi ils sont proches** : écart en écarts-types par indicateur (0 = identique)")
-    st.dataframe(why.map(lambda d: format_number(d, 2)))
+    st.dataframe(why)
     st.caption(
-        f"Distance euclidienne entre valeurs centrées-réduites (z-scores) sur les {len(z)} départements "
+        f"Distance euclidienne entre valeurs centrées-réduites (z-scores) sur les {counted} départements "
         "renseignés pour tous les indicateurs choisis ; chaque indicateur compte autant."
     )
-    st.button("Comparer avec ces départements", on_click=_compare_with, args=([target, *near["code"]],))
+    st.button("Comparer avec ces départements", on_click=_compare_with, args=([target, *near_codes],))

@@ -5,23 +5,12 @@ import streamlit as st
 
 from indicators.core.formatting import plain
 from indicators.models import standing
-from indicators.storage import territories, versions
+from indicators.storage import territories
 from indicators.ui import cache, local_view, picker, radar_block
-from indicators.views import profile_cards, profile_charts, report
+from indicators.views import profile_cards, report
 from indicators.views.profile import to_csv
 
 CHART_CONFIG = {"displayModeBar": False}
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _charts(code: str, token: str) -> dict:
-    """The profile's Plotly figures, built once per département and store version (read-only)."""
-    prof = cache.profile(code)
-    charts = {"spine": profile_charts.spine(prof.spine, prof.name)}
-    if prof.pyramid_year:
-        charts["pyramid"] = profile_charts.pyramid(prof.pyramid, prof.name, prof.pyramid_year, prof.pyramid_source)
-    charts.update({f.key: profile_charts.trend(f, prof.name) for f in prof.social if f.trend})
-    return charts
 
 
 codes = territories.departement_codes()
@@ -53,7 +42,7 @@ if st.query_params.get("dep") != code:
     st.query_params["dep"] = code
 
 prof = cache.profile(code)
-charts = _charts(code, versions.token())
+charts = cache.profile_charts(code)
 st.markdown(profile_cards.STYLE, unsafe_allow_html=True)
 st.header(prof.title)
 st.caption(f"Région {prof.region} · lien direct vers cette fiche : `/profil?dep={code}`")

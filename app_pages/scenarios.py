@@ -36,7 +36,7 @@ st.plotly_chart(pyramid_chart, key="chart_pyramid")
 for column, (index, chart) in zip(st.columns(len(groups_chart)), enumerate(groups_chart), strict=True):
     column.plotly_chart(chart, key=f"chart_age_group_{index}")  # side by side; one per row on a phone
 st.caption(age_charts.GROUPS_LEGEND)
-st.table(age_outlook.milestone_table(paths))
+st.table(cache.age_milestones(code))
 st.caption(
     f"Source : {catalogue.get(catalogue.POPULATION).citation} (observé, {last_year} au 1er janvier) ; "
     f"projection Radar social, méthode Hamilton-Perry (rapports de cohortes {last_year - 5}-{last_year}, "
@@ -77,10 +77,12 @@ with st.expander("Méthode et qualité des projections"):
         f"**Rétro-projection {track_record.ORIGIN} → {track_record.TARGET}** (écart absolu moyen sur les "
         "départements, calculé à chaque construction des données) :"
     )
-    st.table(scenario_view.method_errors(cache.track_record(track_record.POPULATION_FILE)))
+    st.table(cache.method_errors())
 
 RATE_STEPS = [round(x / 10, 1) for x in range(-50, 81)]
 SHOCK_STEPS = [float(x) for x in range(-30, 51)]
+RATE_LABELS = {v: format_number(v, 1) + "\u00a0%/an" for v in RATE_STEPS}  # once, not per slider and rerun
+SHOCK_LABELS = {v: format_number(v, 0) + "\u00a0%" for v in SHOCK_STEPS}
 defaults = scenarios.defaults(bases)
 # The sliders are pre-filled with this territory's trends: another territory's values are forgotten on a change.
 picker.follow("scenarios", code, [k for k in st.session_state if k.startswith(scenarios.KEY_PREFIXES)])
@@ -103,7 +105,7 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
                 f"{NEED_BY_ID[need_id].label} : écart à la trajectoire centrale (%/an)",
                 RATE_STEPS,
                 min(max(round(float(value), 1), RATE_STEPS[0]), RATE_STEPS[-1]),
-                format_func=lambda v: format_number(v, 1) + "\u00a0%/an",
+                format_func=RATE_LABELS.__getitem__,
                 key=f"{scenario.key}_{need_id}",
             )
             for need_id, value in scenario.rate_change.items()
@@ -113,7 +115,7 @@ for column, scenario in zip(st.columns(4), defaults, strict=True):
             "Ampleur du choc (% des taux)",
             SHOCK_STEPS,
             float(scenario.shock_size),
-            format_func=lambda v: format_number(v, 0) + "\u00a0%",
+            format_func=SHOCK_LABELS.__getitem__,
             key=f"{scenario.key}_shock",
         )
         chosen.append(

@@ -7,7 +7,6 @@ from indicators.core.formatting import format_indicator, format_number, plain
 from indicators.models import freshness, track_record, trends
 from indicators.storage.territories import departement_names, normalise_departement_code
 from indicators.ui import cache, picker
-from indicators.views import trend_charts
 
 st.title("Tendances des taux à 2050")
 st.info(
@@ -30,7 +29,8 @@ code = left.selectbox(
 indicator_id = right.selectbox("Taux", ids, format_func=lambda i: catalogue.get(i).label, key="trend_indicator")
 picker.to_url(dep=code, ind=indicator_id)
 indicator = catalogue.get(indicator_id)
-observed, path, backtest = cache.trend(code, indicator_id, "france" if code == "FR" else "departement")
+level = "france" if code == "FR" else "departement"
+observed, path, backtest = cache.trend(code, indicator_id, level)
 
 if observed.empty:
     st.warning(f"Pas de série observée de « {plain(indicator.label)} » pour {names[code]}.")
@@ -45,8 +45,7 @@ if len(observed) < trends.MIN_YEARS:
 
 st.subheader(f"{plain(indicator.label)} – {names[code]}")
 age = freshness.of(indicator.id, int(observed.index.max()))  # a projected year may be one already published
-figure = trend_charts.trend_figure(observed, path, indicator.unit, age.not_imported)
-st.plotly_chart(figure, key="trend_chart")
+st.plotly_chart(cache.trend_figure(code, indicator_id, level, age.not_imported), key="trend_chart")
 caption = f"Source : {plain(indicator.citation)} (observé, trait plein, {observed.index.min()}–{observed.index.max()})."
 if age.is_old:
     caption += (

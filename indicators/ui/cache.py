@@ -1,6 +1,7 @@
-"""The only Streamlit caches, keyed on the published version (versions.token): a publish or a rollback
-is seen at the next rerun. Pages read the store through indicators.storage.query (only the rows they need);
-nothing here loads or masks the whole table."""
+"""The app's caches: per store version (``@by_version``, see indicators.ui.versioned: a publish or a rollback
+is seen at the next rerun) or, for what no publish changes (population, territories, geometry), once per
+process. Pages read the store through indicators.storage.query (only the rows they need); nothing here loads
+or masks the whole table. What a page shows is built in indicators/views; this module only caches it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from indicators.storage import query, store, versions
+from indicators.storage import query, store
+from indicators.ui.versioned import by_version
+
+
+def _scenario_key(code: str, chosen: list, *rest):
+    """A list of scenarios is keyed by its repr (every assumption)."""
+    return code, repr(tuple(chosen)), rest
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,13 +67,9 @@ def _population_of(code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return population()[population()["territory_code"] == code], projected[projected["territory_code"] == code]
 
 
+@by_version(16)
 def scenario_inputs(code: str):
     """(baselines, groups) of one département for the scenarios: see indicators.models.needs / scenarios."""
-    return _scenario_inputs(code, versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _scenario_inputs(code: str, token: str):
     from indicators.models import needs, scenarios
 
     _, projected = _population_of(code)
@@ -75,47 +78,35 @@ def _scenario_inputs(code: str, token: str):
     return scenarios.inputs(own, central, population(), projected, code)
 
 
+@by_version(32, key=_scenario_key)
 def scenario_view(code: str, chosen: list):
     """scenario_view.Trajectories of one département under the chosen scenarios (a list of
     scenarios.Scenario), shared read-only; the key is the scenarios' repr (every assumption)."""
-    return _scenario_view(code, repr(tuple(chosen)), versions.token(), chosen)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _scenario_view(code: str, key: str, token: str, _chosen: list):
     from indicators.views import scenario_view as view
 
-    bases, groups = _scenario_inputs(code, token)
-    _, spending_band, spending_observed = _need_bands(code, token)
-    return view.build(code, list(_chosen), bases, groups, spending_band, spending_observed)
+    bases, groups = scenario_inputs(code)
+    _, spending_band, spending_observed = need_bands(code)
+    return view.build(code, list(chosen), bases, groups, spending_band, spending_observed)
 
 
+@by_version(64, key=_scenario_key)
 def scenario_need(code: str, chosen: list, need_id: str):
     """scenario_view.NeedView (chart and milestone table) of one need under the chosen scenarios."""
-    return _scenario_need(code, repr(tuple(chosen)), need_id, versions.token(), chosen)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _scenario_need(code: str, key: str, need_id: str, token: str, _chosen: list):
     from indicators.views import scenario_view as view
 
-    bases, _ = _scenario_inputs(code, token)
-    bands, _, _ = _need_bands(code, token)
+    bases, _ = scenario_inputs(code)
+    bands, _, _ = need_bands(code)
     band = bands[bands["need"] == need_id]
-    return view.need(_scenario_view(code, key, token, _chosen), bases[need_id], need_id, band)
+    return view.need(scenario_view(code, chosen), bases[need_id], need_id, band)
 
 
+@by_version(16)
 def need_bands(code: str):
     """(recipients bands by need, total spending band, observed total spending) of one département: the
     calibrated 50 % / 80 % bands of the store and the DREES spending history (see indicators.models.scenarios)."""
-    return _need_bands(code, versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _need_bands(code: str, token: str):
     from indicators.models import needs, scenarios
 
-    bases, _ = _scenario_inputs(code, token)
+    bases, _ = scenario_inputs(code)
     rows = query.rows(
         indicator_ids=[n.id for n in needs.NEEDS],
         levels=["departement"],
@@ -126,13 +117,9 @@ def _need_bands(code: str, token: str):
     return bands, scenarios.spending_band(bands, bases), scenarios.observed_spending(bases)
 
 
+@by_version(16)
 def age_outlook(code: str):
     """(age-group paths, {year: pyramid frame}, last observed year) of one département: see age_outlook."""
-    return _age_outlook(code, versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _age_outlook(code: str, token: str):
     from indicators.models import age_outlook
 
     observed, projected = _population_of(code)
@@ -142,65 +129,66 @@ def _age_outlook(code: str, token: str):
     return paths, pyramids, int(observed["year"].max())
 
 
+@by_version(32)
 def age_figures(code: str, year: int):
     """(pyramid of the last observed year vs ``year``, age groups over time) of one département."""
-    return _age_figures(code, year, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _age_figures(code: str, year: int, token: str):
     from indicators.views import age_charts
 
-    paths, pyramids, last = _age_outlook(code, token)
+    paths, pyramids, last = age_outlook(code)
     return age_charts.pyramid_figure(pyramids[year], last, year), age_charts.groups_figure(paths)
 
 
+@by_version(16)
+def age_milestones(code: str) -> pd.DataFrame:
+    """The age groups' table at the milestones (age_outlook.milestone_table) of one département."""
+    from indicators.models import age_outlook as outlook
+
+    return outlook.milestone_table(age_outlook(code)[0])
+
+
+@by_version(2)
+def method_errors() -> pd.DataFrame:
+    """The population projection's past errors (scenario_view.method_errors of the track record)."""
+    from indicators.models import track_record as record
+    from indicators.views import scenario_view
+
+    return scenario_view.method_errors(track_record(record.POPULATION_FILE))
+
+
+@by_version(6)
 def track_record(name: str) -> pd.DataFrame:
     """A track-record table written by the pipeline (see indicators.models.track_record), shared read-only."""
-    return _track_record(name, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=6)
-def _track_record(name: str, token: str) -> pd.DataFrame:
     from indicators.models import track_record as record
 
     return record.load(name)
 
 
+@by_version(32)
 def past_projection(code: str, name: str):
     """(figure, sentences) of the population projection made 10 years ago for one département vs observed."""
-    return _past_projection(code, name, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _past_projection(code: str, name: str, token: str):
     from indicators.models import track_record as record
     from indicators.views import age_charts
 
-    paths = _track_record(record.PATHS_FILE, token)
+    paths = track_record(record.PATHS_FILE)
     mine = paths[paths["territory_code"] == code]
-    summary = _track_record(record.POPULATION_FILE, token)
+    summary = track_record(record.POPULATION_FILE)
     if mine.empty:
         return None, []
     return age_charts.past_projection_figure(mine, record.ORIGIN), record.population_sentences(mine, summary, name)
 
 
+@by_version(64)
 def past_forecast(code: str, indicator_id: str, name: str, kind: str = "rate"):
     """(figure or None, sentence or None, origin or None) of the forecast made about 10 years ago for one
     département's rate
     (kind "rate", track_record.rate_paths) or need (kind "need", track_record.need_paths) vs observed."""
-    return _past_forecast(code, indicator_id, name, kind, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _past_forecast(code: str, indicator_id: str, name: str, kind: str, token: str):
     from indicators.core import catalogue
     from indicators.core.formatting import format_indicator
     from indicators.models import track_record as record
     from indicators.views import trend_charts
 
     file, central = (record.RATE_PATHS_FILE, "trend") if kind == "rate" else (record.NEED_PATHS_FILE, "central")
-    paths = _track_record(file, token)
+    paths = track_record(file)
     mine = paths[(paths["territory_code"] == code) & (paths["indicator_id"] == indicator_id)]
     if mine[central].notna().sum() == 0:
         return None, None, None
@@ -216,26 +204,31 @@ def _past_forecast(code: str, indicator_id: str, name: str, kind: str, token: st
     return figure, sentence, int(mine["origin"].iloc[0])
 
 
+@by_version(128)
 def profile(code: str):
     """The territory profile of one département (immutable dataclasses; the pyramid frame is read-only),
     rebuilt when a new version of the store is published."""
-    return _profile(code, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _profile(code: str, token: str):
     from indicators.views import profile as territory_profile
 
     return territory_profile.build(territory_profile.store_rows(), population(), code)
 
 
+@by_version(64)
+def profile_charts(code: str) -> dict:
+    """The profile's plotly figures of one département (spine, pyramid, each social trend), by key."""
+    from indicators.views import profile_charts as charts_of
+
+    prof = profile(code)
+    charts = {"spine": charts_of.spine(prof.spine, prof.name)}
+    if prof.pyramid_year:
+        charts["pyramid"] = charts_of.pyramid(prof.pyramid, prof.name, prof.pyramid_year, prof.pyramid_source)
+    charts.update({f.key: charts_of.trend(f, prof.name) for f in prof.social if f.trend})
+    return charts
+
+
+@by_version(128)
 def local_profile(level: str, code: str):
     """The profile of one commune or EPCI (see indicators.views.local_profile), per store version."""
-    return _local_profile(level, code, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _local_profile(level: str, code: str, token: str):
     from indicators.views import local_profile as territory_profile
 
     return territory_profile.build(level, code, territory_index())
@@ -299,10 +292,7 @@ def _geojson_url(detail: bool, token: str) -> str | dict:
 def commune_geojson_url(level: str, code: str) -> str | dict:
     """The URL of the commune shapes of one département or EPCI (see commune_map.geojson), written once per
     built geometry into static/geo/ like the département map's (the dict itself if it cannot be written)."""
-    from indicators.views import commune_map
-
-    communes = commune_map.communes_of(territory_index(), level, code)
-    paths = [store.commune_geometry_path(d) for d in sorted(set(communes["departement"]))]
+    paths = [store.commune_geometry_path(d) for d in sorted(set(communes(level, code)["departement"]))]
     stats = [p.stat() for p in paths if p.exists()]
     return _commune_geojson_url(level, code, tuple((s.st_size, s.st_mtime_ns) for s in stats))
 
@@ -314,7 +304,7 @@ def _commune_geojson_url(level: str, code: str, stats: tuple) -> str | dict:
     from indicators.storage import geo
     from indicators.views import commune_map
 
-    shapes = commune_map.geojson(commune_map.communes_of(territory_index(), level, code))
+    shapes = commune_map.geojson(communes(level, code))
     token = hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
     try:
         name = geo.publish_geojson(shapes, STATIC_GEO, f"communes-{level}-{code}", token)
@@ -323,48 +313,32 @@ def _commune_geojson_url(level: str, code: str, stats: tuple) -> str | dict:
     return STATIC_URL + name
 
 
+@by_version(4)
 def local_indicators(level: str = "commune") -> list[str]:
     """Catalogue indicators with observed rows at ``level`` (commune or epci), catalogue order."""
-    return _local_indicators(level, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _local_indicators(level: str, token: str) -> list[str]:
     from indicators.core import catalogue
 
     held = set(query.coverage(level)["indicator_id"])
     return [i for i in catalogue.load() if i in held]
 
 
+@by_version(32)
 def indicator_year(indicator_id: str, year: int, level: str) -> pd.DataFrame:
     """territory_code, value, source_id of every territory of a level (e.g. the 34 875 communes), read-only."""
-    return _indicator_year(indicator_id, year, level, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _indicator_year(indicator_id: str, year: int, level: str, token: str) -> pd.DataFrame:
     return query.indicator_year(indicator_id, year, level)
 
 
+@by_version(32)
 def secret_communes(indicator_id: str, year: int) -> frozenset[str]:
     """Communes whose value of ``indicator_id`` in ``year`` is withheld (a ``secret`` note), read once."""
-    return _secret_communes(indicator_id, int(year), versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _secret_communes(indicator_id: str, year: int, token: str) -> frozenset[str]:
     notes = query.notes(None, level="commune", indicator_ids=[indicator_id])
     notes = notes[(notes["kind"] == "secret") & (notes["year"] == year)]
     return frozenset(notes["territory_code"])
 
 
+@by_version(32)
 def compare_table(codes: tuple[str, ...]) -> pd.DataFrame:
     """The side-by-side table for a choice of territories (keys, see compare.Territory; 32 choices kept)."""
-    return _compare_table(codes, versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     from indicators.views import compare
 
     index = territory_index()
@@ -379,30 +353,22 @@ def _compare_table(codes: tuple[str, ...], token: str) -> pd.DataFrame:
     return compare.compare_table(pd.concat(rows, ignore_index=True), list(codes), index=index, notes=notes_frame)
 
 
+@by_version(32)
 def compare_view(codes: tuple[str, ...]):
     """compare.View of a choice of départements: shared read-only (Streamlit only reads it)."""
-    return _compare_view(codes, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _compare_view(codes: tuple[str, ...], token: str):
     from indicators.views import compare
 
-    return compare.view(_compare_table(codes, token), list(codes), territory_index())
+    return compare.view(compare_table(codes), list(codes), territory_index())
 
 
+@by_version(64)
 def compare_charts(indicator_id: str, codes: tuple[str, ...]):
     """(bar chart, time series) of one indicator for a choice of départements, built once per published
     version: st.plotly_chart only serialises a figure, it never changes it."""
-    return _compare_charts(indicator_id, codes, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _compare_charts(indicator_id: str, codes: tuple[str, ...], token: str):
     from indicators.views import compare, compare_charts
 
     index = territory_index()
-    wide = _compare_table(codes, token)
+    wide = compare_table(codes)
     row = wide[wide["indicator_id"] == indicator_id].iloc[0]
     history = indicator_rows(indicator_id)
     chosen = [compare.territory(k, index) for k in codes]
@@ -412,13 +378,9 @@ def _compare_charts(indicator_id: str, codes: tuple[str, ...], token: str):
     )
 
 
+@by_version(16, copy=True)
 def similarity_z(indicator_ids: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """(raw matrix, z-scores, year per indicator) for a set of indicators."""
-    return _similarity_z(indicator_ids, versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _similarity_z(indicator_ids: tuple[str, ...], token: str) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     from indicators.models import similarity
 
     rows = query.rows(indicator_ids=list(indicator_ids), levels=["departement"])
@@ -434,62 +396,60 @@ def geojson_codes() -> list[str]:
     return maps.the_101()["code"].tolist()
 
 
+@by_version(64)
 def indicator_rows(indicator_id: str) -> pd.DataFrame:
     """Every observed row of one indicator (all levels), read-only: a few thousand rows, not the table."""
-    return _indicator_rows(indicator_id, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _indicator_rows(indicator_id: str, token: str) -> pd.DataFrame:
     return query.rows(indicator_ids=[indicator_id])
 
 
+@by_version(2, copy=True)
 def coverage() -> pd.DataFrame:
     """What the store holds, one row per indicator (see overview.coverage)."""
-    return _coverage(versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=2)
-def _coverage(token: str) -> pd.DataFrame:
     from indicators.views import overview
 
     return overview.coverage_of(query.coverage("departement"))
+
+
+def indicators_by_theme() -> list[tuple[str, pd.DataFrame]]:
+    """The home page's indicators by theme, as printed (overview.by_theme, display_rows), on today's date."""
+    from indicators.models import freshness
+
+    return _indicators_by_theme(freshness.clock())
+
+
+@by_version(2)
+def _indicators_by_theme(today) -> list[tuple[str, pd.DataFrame]]:
+    from indicators.views import overview
+
+    return [(theme, overview.display_rows(rows)) for theme, rows in overview.by_theme(coverage(), today)]
 
 
 def data_state() -> pd.DataFrame:
     """The home page's « État des données » on today's date (see freshness.source_state)."""
     from indicators.models import freshness
 
-    return _data_state(freshness.clock(), versions.token())
+    return _data_state(freshness.clock())
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
-def _data_state(today, token: str) -> pd.DataFrame:
+@by_version(2)
+def _data_state(today) -> pd.DataFrame:
     from indicators.models import freshness
 
     return freshness.source_state(query.source_years(), today, freshness.last_imports(), freshness.built_on())
 
 
+@by_version(2)
 def mappable_indicators(min_departements: int = 50) -> list[str]:
     """Catalogue indicators published for at least ``min_departements`` départements in some year."""
-    return _mappable_indicators(min_departements, versions.token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _mappable_indicators(min_departements: int, token: str) -> list[str]:
     from indicators.core import catalogue
 
     counts = query.coverage("departement").set_index("indicator_id")["best_year_count"]
     return [i for i in catalogue.load() if counts.get(i, 0) >= min_departements]
 
 
+@by_version(64, copy=True)
 def trend(code: str, indicator_id: str, level: str = "departement"):
     """(observed series, stored trend path year × variants, backtest summary or None) of one rate."""
-    return _trend(code, indicator_id, level, versions.token())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _trend(code: str, indicator_id: str, level: str, token: str):
     from indicators.models import track_record as record
     from indicators.models import trends
 
@@ -501,71 +461,66 @@ def _trend(code: str, indicator_id: str, level: str, token: str):
         rows = rows[(rows["territory_code"] == code) & (rows["territory_level"] == level)]
     path = rows.pivot(index="year", columns="variant", values="value").reset_index()
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
-    backtest = record.rate_record(_track_record(record.RATES_FILE, token), indicator_id, code)  # pipeline-made
+    backtest = record.rate_record(track_record(record.RATES_FILE), indicator_id, code)  # pipeline-made
     return observed, path, backtest
 
 
-def _radar_token() -> str:
-    """The version's token and whether its signals file is written yet (a publish computes it in the background)."""
+def trend_figure(code: str, indicator_id: str, level: str, not_imported: range = range(0)):
+    """The trend chart of one rate (trend_charts.trend_figure), ``not_imported`` years hatched (freshness.Age)."""
+    return _trend_figure(code, indicator_id, level, (not_imported.start, not_imported.stop))
+
+
+@by_version(64)
+def _trend_figure(code: str, indicator_id: str, level: str, not_imported: tuple[int, int]):
+    from indicators.core import catalogue
+    from indicators.views import trend_charts
+
+    observed, path, _ = trend(code, indicator_id, level)
+    unit = catalogue.get(indicator_id).unit
+    return trend_charts.trend_figure(observed, path, unit, range(*not_imported))
+
+
+def _signals_written(*args) -> tuple:
+    """A radar cache's key: its arguments and whether the version's signals file is written yet (a publish
+    computes it in the background; until then the radar recomputes the territory it shows)."""
     from indicators.radar import stored
 
-    return f"{versions.token()}-{int(stored.has_signals())}"
+    return (*args, stored.has_signals())
 
 
+@by_version(256, key=_signals_written)
 def radar(level: str, code: str):
     """The radar of one territory (indicators.views.radar_view), per published version."""
-    return _radar(level, code, _radar_token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _radar(level: str, code: str, token: str):
     from indicators.views import radar_view
 
     return radar_view.build(level, code, territory_index())
 
 
+@by_version()
 def radar_backtest() -> pd.DataFrame:
-    return _radar_backtest(versions.token())
-
-
-@st.cache_resource(show_spinner=False)
-def _radar_backtest(token: str) -> pd.DataFrame:
     from indicators.radar import stored
 
     return stored.load_backtest()
 
 
+@by_version(64, key=_signals_written)
 def radar_communes(level: str, code: str, theme: str | None) -> pd.DataFrame:
     """The communes of a département / EPCI that stand out most (radar_view.communes_standing_out)."""
-    return _radar_communes(level, code, theme, _radar_token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _radar_communes(level: str, code: str, theme: str | None, token: str) -> pd.DataFrame:
     from indicators.views import radar_view
 
     return radar_view.communes_standing_out(level, code, territory_index(), theme)
 
 
+@by_version(64, key=_signals_written)
 def radar_communes_map(level: str, code: str, theme: str | None):
-    return _radar_communes_map(level, code, theme, _radar_token())
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _radar_communes_map(level: str, code: str, theme: str | None, token: str):
     from indicators.views import radar_view
 
     ranked = radar_communes(level, code, theme)
     return radar_view.communes_map(level, code, territory_index(), ranked, commune_geojson_url(level, code))
 
 
-def metiers(code: str, name: str):
-    """views.metiers.MetiersView of one département (staff ratios, projections, summary, CSV)."""
-    return _metiers(code, name, versions.token())
-
-
-@st.cache_data(show_spinner=False)
-def _workforce_needs(token: str) -> pd.DataFrame:
+@by_version(copy=True)
+def workforce_needs() -> pd.DataFrame:
     """The needs the staff categories serve, every département (workforce.need_table)."""
     from indicators.models import workforce
 
@@ -573,13 +528,14 @@ def _workforce_needs(token: str) -> pd.DataFrame:
     return workforce.need_table(query.rows(indicator_ids=ids, levels=["departement"]), population())
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _metiers(code: str, name: str, token: str):
+@by_version(16)
+def metiers(code: str, name: str):
+    """views.metiers.MetiersView of one département (staff ratios, projections, summary, CSV)."""
     from indicators.models import scenarios, workforce
     from indicators.views import metiers as view
 
-    bases, groups = _scenario_inputs(code, token)
-    bands, _, _ = _need_bands(code, token)
+    bases, groups = scenario_inputs(code)
+    bands, _, _ = need_bands(code)
     chosen = scenarios.defaults(bases) if bases else []
     held = scenarios.Scenario("demography", "Démographie seule", "", "central", {})  # rates held at their last value
     runs = [scenarios.run(s, bases, groups) for s in chosen]
@@ -587,4 +543,111 @@ def _metiers(code: str, name: str, token: str):
     columns = ["scenario", "need", "year", "recipients", "recipients_low", "recipients_high"]
     results = pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(columns=columns)
     labels = {s.key: s.name for s in chosen}
-    return view.build(code, name, query.staff(), _workforce_needs(token), bands, results, labels)
+    return view.build(code, name, query.staff(), workforce_needs(), bands, results, labels)
+
+
+@by_version(64)
+def map_years(indicator_id: str) -> list[int]:
+    """Years with département values of one indicator (the map page's year box)."""
+    from indicators.views import maps
+
+    return maps.years_with_data(indicator_rows(indicator_id), indicator_id)
+
+
+@by_version(64)
+def departement_map(indicator_id: str, year: int, method: str, k: int, gap: bool, shapes: str | dict, detail):
+    """maps.MapView of one choice (figures frozen): built once, then only sent. ``shapes``, ``detail``: the
+    geometry URLs of geojson_url (part of the key: a rebuilt geometry gets a new URL)."""
+    from indicators.views import maps
+
+    return maps.map_view(indicator_rows(indicator_id), indicator_id, year, method, k, gap, shapes, detail)
+
+
+@st.cache_resource(show_spinner=False)
+def territory_names() -> dict[str, str]:
+    """Code -> name of every territory of the index (communes, EPCI, départements), made once."""
+    index = territory_index()
+    return dict(zip(index["code"], index["name"], strict=False))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def communes(level: str, code: str) -> pd.DataFrame:
+    """code, name, departement of the communes of a département or an EPCI (commune_map.communes_of)."""
+    from indicators.views import commune_map
+
+    return commune_map.communes_of(territory_index(), level, code)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def commune_codes(level: str, code: str) -> frozenset[str]:
+    return frozenset(communes(level, code)["code"])
+
+
+@by_version(64)
+def years(indicator_id: str, level: str) -> list[int]:
+    """Years with values of one indicator at a level (query.years)."""
+    return query.years(indicator_id, level)
+
+
+@by_version(64)
+def commune_map(level: str, code: str, indicator_id: str | None, year, method: str, k: int, selected, shapes):
+    """commune_map.CommuneMapView of one territory and choice (figure frozen); ``shapes``: commune_geojson_url."""
+    from indicators.views import commune_map as view
+
+    chosen = communes(level, code)
+    if indicator_id:
+        values, secret = indicator_year(indicator_id, year, "commune"), secret_communes(indicator_id, year)
+    else:
+        values, secret = chosen.iloc[0:0], frozenset()
+    return view.view(chosen, values, indicator_id, year, secret, shapes, method, k, selected)
+
+
+@by_version(64)
+def compare_territories(keys: tuple[str, ...]) -> dict:
+    """compare.Territory of each key (« 38 », « commune:95585 »…), in order."""
+    from indicators.views import compare
+
+    index = territory_index()
+    return {k: compare.territory(k, index) for k in keys}
+
+
+@by_version(64)
+def compare_labels(keys: tuple[str, ...]) -> dict[str, str]:
+    """Column label of each key (compare.labels)."""
+    return {k: t.label for k, t in compare_territories(keys).items()}
+
+
+def compare_age_note(codes: tuple[str, ...]) -> str:
+    """The compare table's note on old figures (compare.age_note), on today's date."""
+    from indicators.models import freshness
+
+    return _compare_age_note(codes, freshness.clock())
+
+
+@by_version(64)
+def _compare_age_note(codes: tuple[str, ...], today) -> str:
+    from indicators.views import compare
+
+    return compare.age_note(compare_table(codes), list(codes), today)
+
+
+@by_version(64)
+def similar(target: str, indicator_ids: tuple[str, ...], k: int):
+    """(the k nearest départements, code / name / French distance; per indicator, the gap in standard
+    deviations, French texts) for the compare page, or None when ``target`` has no z-score."""
+    from indicators.core import catalogue
+    from indicators.core.formatting import format_number
+    from indicators.models import similarity
+    from indicators.storage import territories
+
+    _, z, years = similarity_z(indicator_ids) if indicator_ids else (None, None, {})
+    if z is None or z.empty or target not in z.index:
+        return None
+    near = similarity.nearest(z, target, k)
+    shown = pd.DataFrame({"Code": near["code"], "Département": near["name"]})
+    shown["Distance"] = [format_number(d, 2) for d in near["distance"]]
+    why = similarity.breakdown(z, target, near["code"].tolist())
+    names = territories.departement_names()
+    why.index = [f"{catalogue.get(i).short_label} ({years[i]})" for i in why.index]
+    why.columns = [names[c] for c in why.columns]
+    return shown, why.map(lambda d: format_number(d, 2)), len(z), near["code"].tolist()

@@ -7,11 +7,9 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import plain, quoted
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
-from indicators.storage import query, territories
+from indicators.storage import territories
 from indicators.ui import cache, picker, ranked
-from indicators.views import commune_map
 
-DEFAULT_INDICATOR = catalogue.defaults()["commune_map"]
 NO_COMMUNE_DATA = (
     "Pas encore de données communales dans le magasin de données : la carte montre les contours des communes, "
     "toutes en n.d. (non disponible)."
@@ -48,20 +46,20 @@ def render(config: dict) -> None:
         st.info("Cherchez un département (59, Nord), une intercommunalité ou une commune pour voir ses communes.")
         return
     level, code = territory
-    index = cache.territory_index()
-    communes = commune_map.communes_of(index, level, code)
-    if communes.empty:
+    codes = cache.commune_codes(level, code)
+    if not codes:
         st.warning(f"{quoted(code)} n'est pas un code connu de {'département' if level == 'departement' else 'SIREN'}.")
         return
-    selected = params.get("com") if params.get("com") in set(communes["code"]) else None
-    names = dict(zip(index["code"], index["name"], strict=False))
+    selected = params.get("com") if params.get("com") in codes else None
+    names = cache.territory_names()
     place = territories.departement_names()[code] + f" ({code})" if level == "departement" else names.get(code, code)
     st.subheader(f"Communes : {place}")
 
     choices = cache.local_indicators("commune")
     left, middle, right, last = st.columns([3, 1, 2, 2])
     if choices:
-        fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in choices else choices[0]
+        preferred = catalogue.defaults()["commune_map"]
+        fallback = preferred if preferred in choices else choices[0]
         default = params.get("ind") if params.get("ind") in choices else fallback
         indicator_id = left.selectbox(
             "Indicateur communal",
@@ -70,24 +68,20 @@ def render(config: dict) -> None:
             format_func=lambda i: catalogue.get(i).short_label,  # the full label (cut on a phone) is in the caption
             key="commune_indicator",
         )
-        years = query.years(indicator_id, "commune")
+        years = cache.years(indicator_id, "commune")
         year = middle.selectbox("Année", years[::-1], key="commune_year")
-        values = cache.indicator_year(indicator_id, year, "commune")
         if params.get("ind") != indicator_id:
             st.query_params["ind"] = indicator_id
     else:
         st.info(NO_COMMUNE_DATA, icon=":material/info:")
-        indicator_id, year, values = None, None, communes.iloc[0:0]
+        indicator_id, year = None, None
     method = right.selectbox("Classes", list(METHODS), format_func=METHODS.get, key="commune_method")
     k = last.slider("Nombre de classes", MIN_CLASSES, MAX_CLASSES, 5, key="commune_k")
-    secret = cache.secret_communes(indicator_id, year) if indicator_id else frozenset()
-    frame = commune_map.map_frame(communes, values, indicator_id, year, secret)
     shapes = cache.commune_geojson_url(level, code)
+    view = cache.commune_map(level, code, indicator_id, year, method, k, selected, shapes)
     map_col, table_col = st.columns([5, 3])
     with map_col:
-        st.plotly_chart(
-            commune_map.figure(frame, shapes, indicator_id, method, k, selected), key="commune_map", config=config
-        )
+        st.plotly_chart(view.figure, key="commune_map", config=config)
         if indicator_id:
             indicator = catalogue.get(indicator_id)
             label = plain(indicator.label)
@@ -103,4 +97,4 @@ def render(config: dict) -> None:
         )
     with table_col:
         st.markdown("**Classement des communes** (rang 1 = valeur la plus élevée, ou la plus difficile)")
-        ranked.ranked_dataframe(commune_map.ranked_table(frame, selected), "/profil?com=", height=460, chosen=selected)
+        ranked.ranked_dataframe(view.ranked, "/profil?com=", height=460, chosen=selected)

@@ -7,6 +7,8 @@ by URL: the figure carries only locations and values.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -119,3 +121,27 @@ def ranked_table(frame: pd.DataFrame, selected: str | None = None) -> pd.DataFra
         out.loc[out["Code"] == selected, "Commune"] = SELECTED_MARK + out.loc[out["Code"] == selected, "Commune"]
     out["Rang"] = [MISSING if pd.isna(r) else str(int(r)) for r in out["Rang"]]
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CommuneMapView:
+    """What the commune map draws for one territory, indicator, year, classes and selected commune."""
+
+    figure: go.Figure
+    ranked: pd.DataFrame  # ranked_table
+
+
+def view(
+    communes: pd.DataFrame,
+    values: pd.DataFrame,
+    indicator_id: str | None,
+    year: int | None,
+    secret: frozenset[str],
+    shapes: dict | str,
+    method: str,
+    k: int,
+    selected: str | None,
+) -> CommuneMapView:
+    """The figure and the ranked table of these communes (see map_frame, figure, ranked_table)."""
+    frame = map_frame(communes, values, indicator_id, year, secret)
+    return CommuneMapView(figure(frame, shapes, indicator_id, method, k, selected), ranked_table(frame, selected))

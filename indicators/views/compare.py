@@ -9,6 +9,7 @@ Ranks are among départements, for départements only.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -316,7 +317,7 @@ class View:
     xlsx: bytes
 
 
-def age_note(wide: pd.DataFrame, codes: list[str]) -> str:
+def age_note(wide: pd.DataFrame, codes: list[str], today: dt.date | None = None) -> str:
     """« Données anciennes : RSA : donnée 2019 — l'édition 2024 est sans doute parue (DREES). » ('' when none)."""
     figures = [
         (row_label(row["indicator_id"]), row["indicator_id"], int(row[f"{code}_year"]))
@@ -324,7 +325,7 @@ def age_note(wide: pd.DataFrame, codes: list[str]) -> str:
         for code in codes
         if not pd.isna(row.get(f"{code}_year"))
     ]
-    lines = freshness.grouped(figures)
+    lines = freshness.grouped(figures, today)
     return ("Données anciennes — " + " ; ".join(lines) + ".") if lines else ""
 
 

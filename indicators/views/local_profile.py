@@ -24,12 +24,24 @@ from indicators.models import freshness, similarity
 from indicators.storage import query, territories
 from indicators.views import search
 
-# The indicators published for communes and EPCI, in the order they are shown (the catalogue's ``local: N``).
-LOCAL_INDICATORS = catalogue.local_ids()
-# Similar communes: comparable size (population within a factor SIZE_FACTOR), then the nearest on these
-# (``similarity: {sets: [local]}``; ``log: true`` compared on a log10 scale).
-SIMILARITY = catalogue.similarity_ids("local")
-LOG_SCALE = {i for i in SIMILARITY if catalogue.repository()[i].similarity.log}
+
+def local_indicators() -> list[str]:
+    """The indicators published for communes and EPCI, in the order they are shown (the catalogue's ``local: N``);
+    read from the catalogue when asked, not at import."""
+    return list(catalogue.local_ids())
+
+
+def similarity_indicators() -> list[str]:
+    """Similar communes: comparable size (population within a factor SIZE_FACTOR), then the nearest on these
+    (``similarity: {sets: [local]}``)."""
+    return list(catalogue.similarity_ids("local"))
+
+
+def log_scale() -> set[str]:
+    """The similarity indicators compared on a log10 scale (``log: true``)."""
+    return {i for i in similarity_indicators() if catalogue.repository()[i].similarity.log}
+
+
 SIZE_FACTOR = 2.0
 N_SIMILAR = 5
 LEVEL_NAMES = {"commune": "commune", "epci": "intercommunalité", "departement": "département", "france": "France"}
@@ -234,9 +246,9 @@ def _row(indicator_id, own_rows, notes, compared, info, level, peers, store) -> 
 
 def _similar(level: str, code: str, population: float | None, index: pd.DataFrame, store) -> tuple[tuple, tuple]:
     """The N_SIMILAR nearest territories of the same level and comparable size (population within a factor
-    SIZE_FACTOR), on the z-scores of the SIMILARITY indicators the territory has a value for."""
+    SIZE_FACTOR), on the z-scores of the similarity_indicators() the territory has a value for."""
     known = catalogue.load()
-    ids = [i for i in SIMILARITY if i in known]
+    ids = [i for i in similarity_indicators() if i in known]
     if population is None or not ids:
         return (), ()
     peers = index[
@@ -253,7 +265,7 @@ def _similar(level: str, code: str, population: float | None, index: pd.DataFram
     if len(used) < 2:
         return (), ()
     matrix = matrix[used].dropna()
-    for key in LOG_SCALE.intersection(used):
+    for key in log_scale().intersection(used):
         matrix[key] = np.log10(matrix[key].clip(lower=0.1))
     z = similarity.standardise(matrix)
     near = similarity.distances(z, code).drop(code).sort_values().head(N_SIMILAR)
@@ -272,8 +284,8 @@ def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = N
     dep_name = territories.departement_names().get(dep, dep)
     own_rows = query.profile_rows(code, level, store_dir=store_dir)
     known = catalogue.load()
-    contract = [i for i in LOCAL_INDICATORS if i in known]
-    imported = [i for i in own_rows["indicator_id"].unique() if i in known and i not in LOCAL_INDICATORS]
+    contract = [i for i in local_indicators() if i in known]
+    imported = [i for i in own_rows["indicator_id"].unique() if i in known and i not in contract]
     ids = contract + imported
     compared = []
     if level == "commune" and info["epci"]:

@@ -8,6 +8,8 @@ they are never put in the lowest class.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -299,6 +301,38 @@ def ranked_table(frame: pd.DataFrame, gap: bool = False) -> pd.DataFrame:
     out = ordered[list(columns)].rename(columns=columns)
     out["Rang"] = [MISSING if pd.isna(r) else str(int(r)) for r in out["Rang"]]
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map page draws for one choice of indicator, year, classes and palette."""
+
+    figure: go.Figure  # France with the DROM insets and the class legend
+    zoom: go.Figure  # Paris and the petite couronne, same classes, labelled
+    ranked: pd.DataFrame  # ranked_table
+    no_france_value: bool  # the gap to France was asked for and France has no value that year
+
+
+def map_view(
+    table: pd.DataFrame,
+    indicator_id: str,
+    year: int,
+    method: str,
+    k: int,
+    gap: bool,
+    geojson: dict | str,
+    geojson_detail: dict | str,
+) -> MapView:
+    """The map page's figures and table from ``table`` (the indicator's rows, every level)."""
+    frame = map_frame(table, indicator_id, year, gap)
+    return MapView(
+        figure=choropleth(frame, geojson, indicator_id, method, k, gap, height=620),
+        zoom=choropleth(
+            frame, geojson_detail, indicator_id, method, k, gap, codes=PETITE_COURONNE, legend=False, height=360
+        ),
+        ranked=ranked_table(frame, gap),
+        no_france_value=bool(gap and frame["shown"].isna().all()),
+    )
 
 
 def years_with_data(table: pd.DataFrame, indicator_id: str) -> list[int]:

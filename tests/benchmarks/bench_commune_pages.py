@@ -1,11 +1,11 @@
-"""Issue 15, pages: the search box, the warm commune profile, the payload and drawing of the Nord commune map."""
+"""Issue 15, pages: the search box, the payload and drawing of the Nord commune map (warm reruns: bench_pages)."""
 
 from __future__ import annotations
 
 import json
 
-from tests.benchmarks.bench_compare_map import _warm_rerun, map_visits
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.bench_compare_map import map_visits
+from tests.benchmarks.run import Measure, median_of
 
 QUERIES = ("sarcelles", "St Denis", "CA du Pays Basque", "38", "95585", "la", "saint", "l ile d yeu")
 NORD_MAP = "/carte?maille=communes&dep=59&com=59183&ind=census_unemployment_rate_15_64"
@@ -18,7 +18,7 @@ def _search_worst() -> float:
 
     index = store.load_territories()
     search.find("x", index)  # prepares the index once, as the app's cache does
-    return max(best_of(lambda q=q: search.find(q, index, limit=6)) for q in QUERIES)
+    return max(median_of(lambda q=q: search.find(q, index, limit=6)) for q in QUERIES)
 
 
 def _nord_payload_kb() -> float:
@@ -41,10 +41,6 @@ def run() -> list[Measure]:
     drawn_first, drawn_again = map_visits(NORD_MAP, 646)  # the 647 communes drawn
     return [
         Measure(15, "search box, slowest of 8 queries (36 231 territories)", _search_worst(), "s", 0.05),
-        Measure(15, "warm server rerun: commune profile (?com=95585)", _warm_rerun("app_pages/profil.py", com="95585"),
-                "s", 0.3),
-        Measure(15, "warm server rerun: commune map (Nord)", _warm_rerun("app_pages/carte.py", maille="communes",
-                dep="59", com="59183"), "s", 0.3),
         Measure(15, "commune map payload, Nord (figure + shapes)", _nord_payload_kb(), "KB", 400.0),
         Measure(15, "commune map of the Nord drawn, return visit (browser cache)", drawn_again, "s", 2.0),
         Measure(15, "commune map of the Nord drawn, first visit (empty browser cache)", drawn_first, "s", 3.0),

@@ -8,20 +8,20 @@ no-op, communes included, are timed once, in bench_store.
 from __future__ import annotations
 
 from indicators.storage import query
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure, median_of
 
 
 def run() -> list[Measure]:
     year = lambda: query.indicator_year("legal_population", 2023, level="commune")  # noqa: E731
     assert len(year()) == 34_858
-    one_year = best_of(year, repeat=5)
+    one_year = median_of(year, repeat=5)
     profile = lambda: query.profile_rows("95585", level="commune")  # noqa: E731
     assert len(profile()) == 39  # issue 26: Filosofi 2021, census 2012/2018 and NEET rows besides the 10 of issue 15
-    one_profile = best_of(profile, repeat=5)
+    one_profile = median_of(profile, repeat=5)
     poverty = lambda: query.indicator_year("poverty_rate", 2021, level="commune")  # noqa: E731
     assert len(poverty()) == 4_343
-    one_poverty = best_of(poverty, repeat=5)
-    notes = best_of(lambda: query.notes("93066"), repeat=5)  # among 510 000 notes since issue 26 (secrecy)
+    one_poverty = median_of(poverty, repeat=5)
+    notes = median_of(lambda: query.notes("93066"), repeat=5)  # among 510 000 notes since issue 26 (secrecy)
     return [
         Measure(15, "one indicator-year, all 34 858 communes (query.indicator_year)", one_year * 1000, "ms", 200.0),
         Measure(15, "one commune's full profile rows (query.profile_rows 95585)", one_profile * 1000, "ms", 50.0),

@@ -1,11 +1,11 @@
-"""Issue 4: map figure payload, warm reruns of the map and compare pages, page load to drawn map in Chromium."""
+"""Issue 4: map figure payload, page load to drawn map in Chromium (the warm reruns: bench_pages)."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure
 from tests.e2e.server import streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,17 +21,6 @@ def _payload_kb() -> float:
     frame = maps.map_frame(query.rows(indicator_ids=["poverty_rate"]), "poverty_rate", 2020)
     fig = maps.choropleth(frame, cache.geojson_url(), "poverty_rate", "jenks", 5)
     return len(fig.to_json().encode("utf-8")) / 1000
-
-
-def _warm_rerun(page: str, **params) -> float:
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page(page).run()
-    at.run()
-    return best_of(at.run, repeat=5)
 
 
 def map_visits(query: str, last_path: int) -> tuple[float, float]:
@@ -70,20 +59,6 @@ def run() -> list[Measure]:
     browser_first, browser_again = map_visits(MAP_QUERY, 100)
     return [
         Measure(4, "map figure payload (poverty 2020, Jenks 5)", _payload_kb(), "KB", 400.0),
-        Measure(
-            4,
-            "map page warm rerun (AppTest, server side)",
-            _warm_rerun("app_pages/carte.py", ind="poverty_rate", year="2020"),
-            "s",
-            0.5,
-        ),
-        Measure(
-            4,
-            "compare page warm rerun (AppTest, 38/44/93)",
-            _warm_rerun("app_pages/comparer.py", deps="38,44,93"),
-            "s",
-            0.3,
-        ),
         Measure(4, "page load to drawn map, first visit (empty browser cache)", browser_first, "s", 3.0),
         Measure(4, "page load to drawn map, return visit (browser cache)", browser_again, "s", 3.0),
     ]

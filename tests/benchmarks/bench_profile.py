@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.storage import store
 from indicators.views import profile, report
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure, median_of
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -23,9 +23,9 @@ def run() -> list[Measure]:
     at.query_params["dep"] = "93"
     at.switch_page("app_pages/profil.py").run()
     assert not at.exception
-    warm = best_of(lambda: at.run(), repeat=5)
+    warm = median_of(lambda: at.run(), repeat=5)
     table, population = profile.store_rows(), store.load_population()
-    one_pdf = best_of(lambda: report.build_pdf(profile.build(table, population, "93")), repeat=3)
+    one_pdf = median_of(lambda: report.build_pdf(profile.build(table, population, "93")), repeat=3)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         assert report.main(["--all", tmp]) == 0

@@ -9,7 +9,7 @@ import pandas as pd
 
 from indicators.models import backtest, needs, projections, scenarios
 from indicators.storage import query, store
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure, median_of
 
 
 def _page_rerun(bases, groups) -> pd.DataFrame:
@@ -24,7 +24,7 @@ def _page_rerun(bases, groups) -> pd.DataFrame:
 def run() -> list[Measure]:
     population = store.load_population()
     base_year = int(population["year"].max())
-    project = best_of(lambda: projections.project_population(population, base_year, until=2050), repeat=3)
+    project = median_of(lambda: projections.project_population(population, base_year, until=2050), repeat=3)
     projected = projections.project_population(population, base_year, until=2051)
     code = "93"
     bases = needs.baselines(query.rows(levels=["departement"], codes=[code]), population, code)
@@ -34,7 +34,7 @@ def run() -> list[Measure]:
         v: {n.id: needs.group_projection(mine[mine["variant"] == v], observed, n.ages) for n in needs.NEEDS}
         for v in ("central", "low", "high")
     }
-    rerun = best_of(lambda: _page_rerun(bases, groups), repeat=5)
+    rerun = median_of(lambda: _page_rerun(bases, groups), repeat=5)
     start = time.perf_counter()
     mape = backtest.mape_table(population, 2013, 2023)
     elapsed = time.perf_counter() - start

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from tests.benchmarks.bench_compare_map import _warm_rerun
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.apptest import warm_rerun as _warm_rerun
+from tests.benchmarks.run import Measure, median_of
 
 
 def _scan_nord() -> float:
@@ -15,7 +15,7 @@ def _scan_nord() -> float:
     from indicators.views import radar_view
 
     index = store.load_territories()
-    return best_of(lambda: radar_view.communes_standing_out("departement", "59", index), repeat=3)
+    return median_of(lambda: radar_view.communes_standing_out("departement", "59", index), repeat=3)
 
 
 def _whole_computation() -> tuple[float, float]:

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure, median_of
 
 CODE = "38185"
 INDICATOR = "synthetic_17"
@@ -24,12 +24,12 @@ def _measure(store_dir: Path) -> dict[str, float]:
     from indicators.storage import query, versions
 
     path = store_dir / "indicators.parquet"
-    one_year = best_of(lambda: query.indicator_year(INDICATOR, 2015, "commune", path=path), repeat=5)
-    profile = best_of(lambda: query.profile_rows(CODE, "commune", path=path), repeat=5)
-    series = best_of(lambda: query.series(INDICATOR, CODE, "commune", path=path), repeat=5)
-    extent = best_of(lambda: query.observed_range(INDICATOR, "commune", path=path), repeat=3)
+    one_year = median_of(lambda: query.indicator_year(INDICATOR, 2015, "commune", path=path), repeat=5)
+    profile = median_of(lambda: query.profile_rows(CODE, "commune", path=path), repeat=5)
+    series = median_of(lambda: query.series(INDICATOR, CODE, "commune", path=path), repeat=5)
+    extent = median_of(lambda: query.observed_range(INDICATOR, "commune", path=path), repeat=3)
     versions.token(store_dir)  # the first call may hash once if the manifest is missing
-    token = best_of(lambda: versions.token(store_dir), repeat=20)
+    token = median_of(lambda: versions.token(store_dir), repeat=20)
     assert len(query.indicator_year(INDICATOR, 2015, "commune", path=path)) == 35_000
     assert len(query.profile_rows(CODE, "commune", path=path)) == 50 * 20
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024

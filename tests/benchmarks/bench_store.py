@@ -10,7 +10,7 @@ from pathlib import Path
 
 from indicators.build import pipeline
 from indicators.storage import store
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure, median_of
 
 
 def run() -> list[Measure]:
@@ -19,8 +19,8 @@ def run() -> list[Measure]:
         start = time.perf_counter()
         pipeline.run(out_dir=out, force=True)
         full = time.perf_counter() - start
-        noop = best_of(lambda: pipeline.run(out_dir=out), repeat=3)
-        load = best_of(lambda: store.load_indicators(out), repeat=5)
+        noop = median_of(lambda: pipeline.run(out_dir=out), repeat=3)
+        load = median_of(lambda: store.load_indicators(out), repeat=5)
     noop_cli = run_cli_noop()
     return [
         Measure(2, "full build from raw (python -m indicators.pipeline --force)", full, "s", 60.0),
@@ -38,6 +38,6 @@ def run_cli_noop() -> float:
     import sys
 
     subprocess.run([sys.executable, "-m", "indicators.pipeline"], check=True, capture_output=True)
-    return best_of(
+    return median_of(
         lambda: subprocess.run([sys.executable, "-m", "indicators.pipeline"], check=True, capture_output=True), repeat=3
     )
