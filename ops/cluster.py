@@ -232,11 +232,17 @@ class Cluster:
             shutil.rmtree(self.prefix, ignore_errors=True)
 
 
+def stop_on_sigterm() -> None:
+    """``kill PID`` of a script that started a cluster stops the cluster too (exit through the ``with``)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8600, help="the proxy's port on 127.0.0.1")
     args = parser.parse_args(argv)
+    stop_on_sigterm()
     with Cluster(args.replicas, args.port) as cluster:
         print(f"Radar social: {args.replicas} replica(s) behind nginx at {cluster.url}", flush=True)
         for index, replica in enumerate(cluster.members):

@@ -118,19 +118,19 @@ def pages_of(dep: str, other: str) -> list[tuple[str, str]]:
     ]
 
 
-async def warm_up(url: str, cookies: dict[str, str] | None = None) -> int:
-    """Visit every page the users open, for every département, once (fills one replica's caches); pages run."""
-    async with Session(url, cookies=cookies, timeout=300) as tab:
+async def warm_up(url: str, cookies: dict[str, str] | None = None, full: bool = False) -> int:
+    """Visit the pages the users open once (fills one replica's caches): the profile of every département and
+    each other page once (``full``: each page for every département); returns the pages run."""
+    async with Session(url, cookies=cookies, timeout=600) as tab:
         await tab.open("")
         runs = 1
         for position, dep in enumerate(DEPARTEMENTS):
             other = DEPARTEMENTS[(position + 1) % len(DEPARTEMENTS)]
             await tab.open("profil", f"dep={dep}")
             runs += 1
-            for page, query in pages_of(dep, other):
-                if page not in ("carte", "radar") or position == 0:
-                    await tab.open(page, query)
-                    runs += 1
+            for page, query in pages_of(dep, other) if full or position == 0 else []:
+                await tab.open(page, query)
+                runs += 1
     return runs
 
 
