@@ -117,6 +117,7 @@ class Session:
             max_size=None,
             open_timeout=self.timeout,
             compression=None,
+            ping_interval=None,  # a browser sends no websocket ping: a starved server must not close us
         )
         self.replica = self._socket.response.headers.get("X-Radar-Replica", self.replica)  # who holds the session
 
