@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test test-fast data bench lint format clean
+.PHONY: run demo test test-fast data bench bench-cluster cluster lint format clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ test-fast: $(STAMP)
 
 bench: data
 	$(PY) -m tests.benchmarks.run
+
+# Issue 30: REPLICAS Streamlit replicas behind nginx (Debian's package) on 127.0.0.1:PORT, sharing the store
+# (ops/cluster.py); Ctrl-C stops them. bench-cluster: simulated users through it (~12 min, loopback only).
+REPLICAS ?= 2
+PORT ?= 8600
+cluster: data
+	$(PY) -m ops.cluster --replicas $(REPLICAS) --port $(PORT)
+
+bench-cluster: data
+	$(PY) -m tests.benchmarks.load_cluster
 
 # The docs' generated parts (layout, catalogue fields, counts, the data's age) must match the code:
 # `$(PY) docs/generate.py` rewrites them.
