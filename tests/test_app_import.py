@@ -226,14 +226,14 @@ def test_a_full_or_read_only_store_is_said_in_french_and_publishes_nothing(app, 
 
 
 def test_a_workbook_with_a_web_formula_is_named_confirmed_and_read_once(app, monkeypatch):
-    from indicators.publishing import upload
+    from indicators.publishing import upload_read
     from indicators.storage import versions
     from tests.test_upload_workbook_risks import _book
 
     reads = []
-    read = upload._read_table
-    monkeypatch.setattr(upload, "_read_table", lambda *args: reads.append(args[1]) or read(*args))
-    upload._tables.clear()
+    read = upload_read._read_table
+    monkeypatch.setattr(upload_read, "_read_table", lambda *args: reads.append(args[1]) or read(*args))
+    upload_read._tables.clear()
     at = _login(app)
     data = _book('=WEBSERVICE("http://127.0.0.1:9/taux")')
     at.selectbox(key="indicator").set_value("poverty_rate")
