@@ -29,7 +29,7 @@ UPLOADER_FRENCH = f"""<style>
 }}
 [data-testid="stFileUploaderDropzoneInstructions"] * {{font-size: 0;}}
 [data-testid="stFileUploaderDropzoneInstructions"]::after {{
-  content: "{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier • CSV, TXT, XLSX";
+  content: "{upload.MAX_BYTES // 1024 // 1024} Mo au plus par fichier • CSV, TXT, XLSX, XLS";
   font-size: 0.8rem; opacity: 0.7;
 }}
 </style>"""
@@ -165,7 +165,10 @@ def edition(file, data: bytes, who: str) -> bool:
         st.warning(editions.older_text(result))
     st.subheader("Aperçu des changements")
     st.text(editions.counts_text(result))
-    st.dataframe(editions.changes_table(result), hide_index=True, width="stretch", key="edition_changes")
+    if result["added"] or result["changed"] or result["removed"]:
+        st.dataframe(editions.changes_table(result), hide_index=True, width="stretch", key="edition_changes")
+    else:
+        st.info("Aucune valeur servie ne change : cette édition est déjà celle que le store sert.")
     if result["revisions"]:
         st.caption("Plus fortes révisions des valeurs observées")
         st.dataframe(editions.revisions_table(result), hide_index=True, width="stretch", key="edition_revisions")
@@ -401,6 +404,7 @@ def single_column(file, data: bytes, who: str) -> None:
 
 def versions_section(who: str) -> None:
     """The history of versions and the rollback."""
+    st.subheader("Versions publiées")
     if "flash" in st.session_state:
         kind, message = st.session_state.pop("flash")
         (st.success if kind == "success" else st.error)(message)
