@@ -230,15 +230,21 @@ def _served(store: Path, source_id: str, published: pd.DataFrame) -> dict:
     since = ""
     for record in reversed(published_editions(store)):
         if record.get("source_id") == source_id:
-            since = f"importée le {record['when'][:10]} (version {record['version']})"
+            since = f"importée le {_day(record['when'])} (version {record['version']})"
             break
     if not since:
         try:
-            built = json.loads((store / STAMP_FILE).read_text(encoding="utf-8"))["built"][:10]
-            since = f"fichiers de data/raw, construction du {built}"
+            built = json.loads((store / STAMP_FILE).read_text(encoding="utf-8"))["built"]
+            since = f"fichiers de data/raw, construction du {_day(built)}"
         except (OSError, ValueError, KeyError):
             since = "fichiers de data/raw"
     return {"year": year, "since": since}
+
+
+def _day(when: str) -> str:
+    """« 2026-12-07T05:30:00 » -> « 07/12/2026 »."""
+    year, month, day = when[:10].split("-")
+    return f"{day}/{month}/{year}"
 
 
 def _revisions(changes: pd.DataFrame, limit: int = 10) -> list[dict]:
