@@ -23,7 +23,7 @@ ALLOWED = {
     "build": {"core", "sources", "storage", "models", "radar", "build"},
     "publishing": {"core", "storage", "models", "radar", "publishing"},
     "views": {"core", "storage", "models", "radar", "views"},
-    "ui": {"core", "storage", "models", "radar", "views", "ui"},
+    "ui": {"core", "storage", "models", "radar", "publishing", "views", "ui"},
 }
 # The old public paths (python -m indicators.pipeline|report|upload, indicators.store.load_indicators, ...).
 ALIASES = {"pipeline", "report", "upload", "store", "trends", "projections"}

@@ -163,3 +163,6 @@ def test_dunkerque_pdf_is_one_page_and_no_word_is_cut_in_a_cell(dunkerque, table
     body, widths, _ = local_report.figures_table(dunkerque)
     assert local_report.longest_word_overflow(body, widths, "DejaVu", 7.8) == []
     assert "Intercommunal ité" not in text and "habitant s" not in text
+    # every figure's age: the old ones said in words under the table, the PDF still one page
+    assert "Âge des données — des éditions plus récentes existent sans doute :" in text
+    assert "donnée 2021 — l'édition 2023 est sans doute parue (Insee)" in text  # Filosofi 2021 by commune

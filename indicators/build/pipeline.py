@@ -164,14 +164,19 @@ STAFF_STEP = build_steps.Step(
 
 
 def build_tables(
-    raw_dir: Path = RAW_DIR, notes: list | None = None, cache_dir: Path | None = None, log: list | None = None
+    raw_dir: Path = RAW_DIR,
+    notes: list | None = None,
+    cache_dir: Path | None = None,
+    log: list | None = None,
+    only: set[str] | None = None,
 ):
     """Read every source and derive the indicators: (indicators, population) DataFrames, validated.
 
     The commune and EPCI indicators (indicators/build/commune_indicators.py) are added to the table; their
     notes (mergers, series breaks, partial totals) are appended to ``notes`` when a list is given.
     With ``cache_dir``, a source step whose inputs and code are unchanged is read back (build_steps);
-    ``log`` gets what was rebuilt and reused."""
+    ``log`` gets what was rebuilt and reused. ``only``: keep these départements (and France, and their
+    communes) of the sources' rows before deriving: a test's small table built by the same path."""
     import pandas as pd
 
     from indicators.build import derive
@@ -179,6 +184,8 @@ def build_tables(
     from indicators.sources import insee_population
 
     age_sex = validate_population(insee_population.read_age_sex(raw_dir))
+    if only is not None:
+        age_sex = age_sex[age_sex["territory_code"].isin({*only, "FR"})].reset_index(drop=True)
     parts = []
     log = [] if log is None else log
     for name in SOURCE_MODULES:
@@ -190,6 +197,8 @@ def build_tables(
         (rows,) = build_steps.run(source_step(module), raw_dir, cache_dir, read, log)
         parts.append(rows.assign(source_id=module.SOURCE_ID))
     observed = pd.concat(parts, ignore_index=True)
+    if only is not None:
+        observed = observed[observed["territory_code"].isin({*only, "FR"})].reset_index(drop=True)
     derived = derive.derived(observed, age_sex)
     table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
     from indicators.build import table_steps
@@ -207,6 +216,9 @@ def build_tables(
         both = pd.concat([commune_notes, social_notes], ignore_index=True)
         notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
     communes = pd.concat([commune_rows, social_rows], ignore_index=True).assign(variant="observed")
+    if only is not None:  # the communes of those départements
+        inside = communes["territory_code"].str[:2].isin(only) | communes["territory_code"].str[:3].isin(only)
+        communes = communes[inside & (communes["territory_level"] == "commune")]
     full = pd.concat([table, table_steps.projected(table, age_sex, raw_dir, cache_dir, log), communes])
     return validate_indicators(full.reset_index(drop=True)), age_sex
 

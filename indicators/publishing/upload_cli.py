@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from indicators.core.errors import StoreDamaged, StoreMissing
-from indicators.publishing import upload, upload_meaning
+from indicators.publishing import editions, upload, upload_meaning
 from indicators.radar import stored as radar_signals
-from indicators.storage import versions
+from indicators.storage import edition_files, versions
 
 
 def _report(parsed: upload.ParsedUpload) -> str:
@@ -132,6 +132,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     except upload.UploadError as error:
         print(f"{args.file.name}: {upload.problems_text(error.problems)}", file=sys.stderr)
         return 1
+    if not (args.indicator or args.column or args.source) and editions.maybe_edition(data):  # a publisher's file
+        result = editions.prepare(data, args.file.name, args.store)
+        if result["status"] != "unknown":
+            return _edition(args, data, result)
     try:
         parsed = upload.parse_upload(
             data,
@@ -195,6 +199,46 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     radar_signals.refresh_in_background(args.store)  # every territory's signals of the new version (issue 28)
     forced = " (malgré l'alerte, --confirm)" if record.get("forced") else ""
     print(f"version {record['id']} publiée par {record['who']}{forced}")
+    return 0
+
+
+def _edition(args: argparse.Namespace, data: bytes, result: dict) -> int:
+    """A recognised publisher's file: refused, older (asks --confirm), or shown then published."""
+    name = args.file.name
+    if result["status"] == "refused":
+        print(f"{name}: fichier refusé, rien n'a été publié : {result['message']}", file=sys.stderr)
+        return 1
+    if result["status"] == "older":
+        print(f"{name}: {editions.older_text(result)}", file=sys.stderr)
+        if not args.force:
+            print("rien n'a été publié : relancez avec --confirm pour importer cette édition", file=sys.stderr)
+            return 1
+        result = editions.prepare(data, name, args.store, older_ok=True)
+        if result["status"] != "recognised":
+            print(f"{name}: {result.get('message', result['status'])}", file=sys.stderr)
+            return 1
+    print("\n".join(editions.report_lines(result)))
+    _, rows, _ = edition_files.staged(args.store, result["key"])
+    observed = rows[(rows["variant"] == "observed") & (rows["source_id"] == result["source"]["source_id"])]
+    doubtful = upload_meaning.suspicious(upload_meaning.check(observed, versions.table(store_dir=args.store)))
+    for meaning in doubtful:
+        print(f"{meaning.indicator_id} : valeurs douteuses\n  " + "\n  ".join(meaning.reasons), file=sys.stderr)
+    if doubtful and not args.force:
+        print("rien n'a été publié : vérifiez le fichier, ou relancez avec --confirm", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("--dry-run : rien n'a été publié")
+        return 0
+    forced = upload_meaning.overrides(doubtful, []) or []
+    if result.get("older"):
+        forced.append({"older_edition": result["year"], "served": result["served"]})
+    try:
+        record = edition_files.publish(result["key"], args.who, args.store, args.based_on, forced or None)
+    except versions.VersionError as exc:
+        print(f"publication impossible : {exc}", file=sys.stderr)
+        return 1
+    radar_signals.refresh_in_background(args.store)  # every territory's signals of the new version (issue 28)
+    print(f"version {record['id']} publiée par {record['who']} : nouvelle édition ({result['source']['source_id']})")
     return 0
 
 

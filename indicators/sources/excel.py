@@ -12,8 +12,9 @@ from indicators.core.errors import RawFileError
 def open_workbook(path: Path) -> CalamineWorkbook:
     if not path.exists():
         raise RawFileError(path, "file not found: copy it from the publisher into data/raw")
-    try:
-        return CalamineWorkbook.from_path(str(path))
+    try:  # by content, not by extension: a publisher's new edition may be an XLSX where the old one was an XLS
+        with open(path, "rb") as handle:
+            return CalamineWorkbook.from_filelike(handle)
     except Exception as exc:  # calamine raises several error types for broken files
         raise RawFileError(path, f"not a readable spreadsheet ({exc})") from exc
 

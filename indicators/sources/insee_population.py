@@ -1,6 +1,7 @@
 """INSEE, Estimation de population au 1er janvier par département, sexe et âge quinquennal.
 
-One sheet per year (1975 ... 2023). Each has 65 columns: code, name, then three blocks of
+One sheet per year (1975 ... 2023; a newer edition adds sheets: every year sheet from 1975 on is read).
+Each has 65 columns: code, name, then three blocks of
 21 columns (Ensemble, Hommes, Femmes), each ``0 à 4 ans`` ... ``95 ans et plus`` + ``Total``.
 """
 
@@ -17,7 +18,7 @@ from indicators.sources.excel import open_workbook, sheet_rows
 
 SOURCE_ID = "insee_estimations_population"
 FILES = ["insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls"]
-FIRST_YEAR, LAST_YEAR = 1975, 2023
+FIRST_YEAR = 1975
 N_COLUMNS = 65
 FRANCE_LABEL = "france métropolitaine et dom"
 BLOCKS = {"M": 23, "F": 44}  # first column of the Hommes / Femmes blocks
@@ -35,7 +36,10 @@ def read_age_sex(raw_dir: Path) -> pd.DataFrame:
     workbook = open_workbook(path)
     codes = set(departement_codes())
     records: list[tuple] = []
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
+    years = sorted(int(s) for s in workbook.sheet_names if s.strip().isdigit() and int(s) >= FIRST_YEAR)
+    if not years or years[0] != FIRST_YEAR or years != list(range(FIRST_YEAR, years[-1] + 1)):
+        raise RawFileError(path, f"one sheet per year from {FIRST_YEAR}, without gaps; sheets: {workbook.sheet_names}")
+    for year in years:
         sheet = str(year)
         rows = sheet_rows(workbook, path, sheet)
         _check_header(rows, path, sheet)

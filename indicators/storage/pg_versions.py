@@ -317,13 +317,15 @@ def _commit(conn, version: int, record: dict) -> None:
     versions._step("current_written")
 
 
-def _write(store_dir: Path | None, version: int, record: dict, rows, changes, snapshot) -> None:
+def _write(store_dir: Path | None, version: int, record: dict, rows, changes, snapshot, removed=None) -> None:
     folder = versions._dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".tmp-{versions._name(version)}-{os.getpid()}"
     tmp.mkdir()
     try:
         versions._fill(tmp, record, rows, changes, snapshot)
+        if removed is not None:  # a new edition's removed keys: versions.table applies them along the chain
+            removed[versions.KEY].to_parquet(tmp / versions.REMOVED, index=False)
         versions._step("folder_written")
         os.replace(tmp, folder / versions._name(version))
         versions._fsync_dir(folder)
@@ -350,12 +352,16 @@ def publish(
     based_on: int | None = None,
     forced: list[dict] | None = None,
     source: dict | None = None,
+    removed: pd.DataFrame | None = None,
+    edition: dict | None = None,
 ) -> dict:
+    """versions.publish, the catalogue of versions in PostgreSQL (``removed`` and ``edition``: a new edition of a
+    source, indicators/build/editions.py)."""
     with versions._writing("publish", store_dir), _locked("publication", who) as (conn, now):
         _clean(store_dir, conn)
         versions._check_based_on(based_on, now, store_dir)
         published = versions.table(now, store_dir)
-        changes = versions.compare(published, rows)
+        changes = versions.with_removals(versions.compare(published, rows), published, removed)
         version = _next(conn)
         record = {
             "kind": "publish",
@@ -369,6 +375,8 @@ def publish(
         }
         if forced:
             record["forced"] = forced
+        if edition:
+            record["edition"] = edition
         if source and not declare:
             source, rows = versions._credited(source, rows, version, sha256)
             record["source"] = source
@@ -379,7 +387,10 @@ def publish(
             "base": versions.base_hash(store_dir),
             **versions._counts(changes),
         }
-        _write(store_dir, version, record, rows, changes, versions.upsert(published, rows))
+        snapshot = versions.upsert(published, rows)
+        if removed is not None:
+            snapshot = versions._remove(snapshot, removed)
+        _write(store_dir, version, record, rows, changes, snapshot, removed)
         if declare:
             catalogue_extension.declare_indicator(declare, store_dir)
         elif source:

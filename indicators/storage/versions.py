@@ -72,6 +72,7 @@ CURRENT = "CURRENT"
 AUDIT = "audit.jsonl"
 MANIFEST = "manifest.json"
 VERSION_FILES = ("rows.parquet", "changes.parquet", "meta.json")  # what a manifest vouches for
+REMOVED = "removed.parquet"  # keys a new edition of a source removes (optional)
 LOCK_TIMEOUT = 120.0
 LOCK_STALE = 30.0  # a holder stopped (or gone) this long loses the lock
 CRASH_ENV = "RADAR_VERSIONS_CRASH_AT"
@@ -424,21 +425,42 @@ def upsert(table: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def compose(chain: list[int], store_dir: Path | None = None) -> pd.DataFrame:
-    """The base plus the uploaded rows of each version of ``chain``, in order."""
-    parts = [_read_base(store_dir)]
+    """The base plus the uploaded rows of each version of ``chain``, in order; a version that removes keys
+    (``removed.parquet``: a new edition of a source, see indicators/build/editions.py) removes them there."""
+    table, pending = _read_base(store_dir), []
     for v in chain:
         path = _dir(store_dir) / _name(v) / "rows.parquet"
         try:
-            parts.append(pd.read_parquet(path))
+            pending.append(pd.read_parquet(path))
+            removed = _dir(store_dir) / _name(v) / REMOVED
+            if removed.exists():
+                table = _remove(upsert(table, pd.concat(pending, ignore_index=True)), pd.read_parquet(removed))
+                pending = []
         except (OSError, ValueError) as exc:
             raise StoreDamaged(
                 f"{path}: unreadable ({exc})",
                 f"Les lignes publiées par la version {v} sont illisibles : un administrateur doit vérifier le store "
                 "(docs/store-faults.md).",
             ) from exc
-    if len(parts) == 1:
-        return parts[0]
-    return upsert(parts[0], pd.concat(parts[1:], ignore_index=True))
+    if not pending:
+        return table
+    return upsert(table, pd.concat(pending, ignore_index=True))
+
+
+def with_removals(changes: pd.DataFrame, published: pd.DataFrame, removed: pd.DataFrame | None) -> pd.DataFrame:
+    """``changes`` (compare) with the published rows that ``removed`` takes away, as « supprimée »."""
+    if removed is None or not len(removed):
+        return changes
+    gone = published[[*KEY, "value"]].merge(removed[KEY], on=KEY).rename(columns={"value": "old_value"})
+    return pd.concat([changes, gone.assign(new_value=float("nan"), status="supprimée")], ignore_index=True)
+
+
+def _remove(table: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """``table`` without the rows of ``keys``."""
+    if keys.empty:
+        return table
+    marked = table[KEY].merge(keys[KEY].assign(_gone=True), on=KEY, how="left")["_gone"].fillna(False).to_numpy()
+    return table[~marked.astype(bool)].reset_index(drop=True)
 
 
 def table(version: int | None = None, store_dir: Path | None = None) -> pd.DataFrame:
@@ -684,6 +706,7 @@ def _write_version(
     changes: pd.DataFrame,
     snapshot: pd.DataFrame,
     held: Held,
+    removed: pd.DataFrame | None = None,
 ) -> int:
     folder = _dir(store_dir)
     version = _next(store_dir)
@@ -698,6 +721,9 @@ def _write_version(
     tmp.mkdir()
     try:
         _fill(tmp, record, rows, changes, snapshot)
+        if removed is not None:
+            removed[KEY].to_parquet(tmp / REMOVED, index=False)
+            _fsync_file(tmp / REMOVED)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # a full disk leaves no half-written folder behind
         raise
@@ -789,22 +815,27 @@ def publish(
     based_on: int | None = None,
     forced: list[dict] | None = None,
     source: dict | None = None,
+    removed: pd.DataFrame | None = None,
+    edition: dict | None = None,
 ) -> dict:
     """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
     (with its ``source`` dict) to add to the store's catalogue extension. ``based_on``: the version the
     analyst's preview was computed on; refused (``StaleVersion``) if the current version moved since.
     ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
     the version's meta. ``source``: the file as its own source (``imported_source``); its rows are
-    credited to it, not to the indicator's built-in source."""
+    credited to it, not to the indicator's built-in source. ``removed``: keys to remove and ``edition``: the
+    record of a new raw edition of a source (indicators/build/editions.py: its rows keep their source)."""
     if scaled := _scaled():
-        return scaled.publish(rows, who, filename, sha256, store_dir, declare, based_on, forced, source)
+        return scaled.publish(
+            rows, who, filename, sha256, store_dir, declare, based_on, forced, source, removed, edition
+        )
     with _writing("publish", store_dir), lock(store_dir) as held:
         _step("locked")
         _clean_stale(store_dir)
         now = current(store_dir)
         _check_based_on(based_on, now, store_dir)
         published = table(now, store_dir)
-        changes = compare(published, rows)
+        changes = with_removals(compare(published, rows), published, removed)
         chain = [*meta(now, store_dir)["chain"]]
         record = {
             "kind": "publish",
@@ -818,12 +849,15 @@ def publish(
         }
         if forced:
             record["forced"] = forced
+        if edition:
+            record["edition"] = edition
         version = _next(store_dir)
         if source and not declare:
             source, rows = _credited(source, rows, version, sha256)
             record["source"] = source
         record["chain"] = [*chain, version]
-        written = _write_version(store_dir, record, rows, changes, upsert(published, rows), held)
+        snapshot = _remove(upsert(published, rows), removed) if removed is not None else upsert(published, rows)
+        written = _write_version(store_dir, record, rows, changes, snapshot, held, removed)
         if written != version:
             raise VersionError("numérotation des versions incohérente")
         if declare:

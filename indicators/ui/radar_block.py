@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.core.formatting import plain
+from indicators.models import freshness
 from indicators.ui import cache
 from indicators.views import radar_view
 
@@ -19,7 +20,11 @@ def top_three(level: str, code: str) -> None:
         if radar.signals.empty:
             st.markdown("Aucun signal net : rien ne ressort nettement des indicateurs disponibles.")
         for _, signal in radar.top.iterrows():
-            st.markdown(f"- *{radar_view.label(signal)}* — {plain(signal['sentence'])}")
+            year = signal["year"]
+            age = freshness.sentence(signal["indicator_id"], int(year) if year == year else None)  # old: said in words
+            st.markdown(
+                f"- *{radar_view.label(signal)}* — {plain(signal['sentence'])}" + (f" (⚠ {plain(age)})" if age else "")
+            )
         st.page_link(
             "app_pages/radar.py",
             label="Tous les signaux et leur fiabilité (page Radar)",

@@ -13,6 +13,7 @@ from reportlab.platypus import Paragraph, Spacer
 
 from indicators.core import catalogue
 from indicators.core.formatting import format_indicator
+from indicators.models import freshness
 from indicators.views import local_profile
 from indicators.views.pdf_style import _esc, _styles, _table, a4_document, french_date
 from indicators.views.profile import Profile
@@ -49,6 +50,13 @@ def figures_table(prof: local_profile.LocalProfile) -> tuple[list[list[str]], li
     rest = (TABLE_WIDTH - LABEL_WIDTH - YEAR_WIDTH - RANK_WIDTH) / max(len(header) - 3, 1)
     widths = [LABEL_WIDTH, YEAR_WIDTH] + [rest] * (len(header) - 3) + [RANK_WIDTH]
     return body, widths, sections
+
+
+def age_notes(prof: local_profile.LocalProfile, today: date | None = None) -> list[str]:
+    """The old figures of the commune's table, grouped by their age sentence (the year column is too narrow for
+    the words: « RSA : donnée 2019 — l'édition 2024 est sans doute parue (DREES) »)."""
+    figures = [(catalogue.get(r.indicator_id).short_label, r.indicator_id, r.year) for r in prof.rows if r.year]
+    return freshness.grouped(figures, today)
 
 
 def _bare(cell: local_profile.Cell, indicator, year: int | None) -> str:
@@ -157,6 +165,10 @@ def build_pdf(prof: local_profile.LocalProfile, departement: Profile, today: dat
             s["note"],
         )
     )
+    ages = age_notes(prof, today)
+    if ages:
+        text = "Âge des données — des éditions plus récentes existent sans doute : " + " ; ".join(ages) + "."
+        story.append(Paragraph(_esc(text), s["note"]))
     if prof.imported:
         story.append(Paragraph("Autres indicateurs importés", s["h2"]))
         header, body = local_profile.table_rows(prof, prof.imported)

@@ -56,7 +56,7 @@ def test_login_upload_preview_publish_rollback(page, import_url):
         page.locator("[data-testid=stFileUploaderDropzoneInstructions]").evaluate(
             "e => getComputedStyle(e, '::after').content"
         )
-        == '"48 Mo au plus par fichier • CSV, TXT, XLSX"'
+        == '"48 Mo au plus par fichier • CSV, TXT, XLSX, XLS"'
     )
     page.locator("input[type=file]").set_input_files(
         files=[{"name": "erreurs.csv", "mimeType": "text/csv", "buffer": BAD}]
