@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.models import workforce
 from indicators.storage import territories
 from indicators.storage.territories import departement_names
-from indicators.ui import cache, picker
+from indicators.ui import cache, empty_states, picker
 from indicators.views.metiers import SOURCE
 
 st.title("Les métiers du social de demain")
@@ -68,7 +68,9 @@ st.subheader("Effectifs publiés par catégorie")
 st.table(view.counts)
 st.caption(f"Source : {SOURCE}. « non publié » : donnée absente ou secrète (ND), jamais zéro.")
 
-if not view.bands_table.empty:
+if not cache.can_project():
+    st.info(empty_states.no_projection(sorted(cache.population()["year"].unique())))
+elif not view.bands_table.empty:
     st.subheader("Demain : effectifs nécessaires à taux d'encadrement constant (projections)")
     st.table(view.bands_table, hide_index=True)
     st.caption(

@@ -7,7 +7,7 @@ from indicators.core.formatting import format_number
 from indicators.models import age_outlook, scenarios, track_record
 from indicators.models.needs import NEED_BY_ID
 from indicators.storage.territories import departement_names, normalise_departement_code
-from indicators.ui import cache, picker
+from indicators.ui import cache, empty_states, picker
 from indicators.views import age_charts, scenario_view
 
 st.title("Projections et scénarios à 2050")
@@ -26,6 +26,9 @@ code = st.selectbox(
     key="departement",
 )
 picker.to_url(dep=code)
+if not cache.can_project():  # the demo store: one year of estimates, nothing on this page can be computed
+    st.info(empty_states.no_projection(sorted(cache.population()["year"].unique())))
+    st.stop()
 st.subheader("Population par âge : observée, puis projetée à 2050")
 paths, _, last_year = cache.age_outlook(code)
 pyramid_year = st.radio(

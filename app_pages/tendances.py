@@ -6,7 +6,7 @@ from indicators.core import catalogue
 from indicators.core.formatting import format_indicator, format_number, plain
 from indicators.models import freshness, track_record, trends
 from indicators.storage.territories import departement_names, normalise_departement_code
-from indicators.ui import cache, picker
+from indicators.ui import cache, empty_states, picker
 
 st.title("Tendances des taux à 2050")
 st.info(
@@ -65,7 +65,10 @@ if len(path):
     )
 st.caption(caption)
 
-if code != "FR":
+held = cache.track_record_held(track_record.RATES_FILE)
+if not held:
+    st.info(empty_states.no_track_record(track_record.RATES_FILE))
+elif code != "FR":
     past_chart, past_sentence, origin = cache.past_forecast(code, indicator_id, names[code])
     if past_chart is not None:
         st.markdown(f"#### Ce qu'une projection faite en {origin} disait, et ce qui s'est passé")
@@ -101,5 +104,5 @@ with st.expander("Méthode et fiabilité (rétro-prévision)"):
         )
         if note := track_record.extrapolation_note(every):
             st.markdown(note)
-    else:
+    elif held:
         st.markdown("Pas de rétro-prévision : la série est trop courte.")

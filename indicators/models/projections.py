@@ -185,6 +185,22 @@ SHAPE = ("0-19", "20-64", "65+")  # disjoint, every age: how the total's interva
 GROUP_LEVELS = {"total": (0.4, 0.6), "0-19": (0.3, 0.6), "20-64": (0.4, 0.7), "65+": (0.5, 0.8), "75+": (0.3, 0.6)}
 
 
+def _window(past: pd.DataFrame, base_year: int) -> list[int]:
+    """The years of ``past`` a projection from ``base_year`` reads its cohort ratios from."""
+    available = set(past["year"])
+    return [y for y in range(base_year - POOLED_SPANS - STEP + 1, base_year + 1) if y in available]
+
+
+def _window_complete(window: list[int]) -> bool:
+    return len(window) >= STEP + 1 and window[-1] - window[0] == len(window) - 1
+
+
+def projectable(history: pd.DataFrame) -> bool:
+    """Whether ``history`` holds the consecutive years before its last one that Hamilton–Perry needs (a small
+    store, such as the demo's one year of estimates, does not: no projection rather than a made-up one)."""
+    return not history.empty and _window_complete(_window(history, int(history["year"].max())))
+
+
 def _central_cube(past: pd.DataFrame, base_year: int):
     """(codes, base population[territory, sex, band], ccr, cwr, improvement) from the history up to base_year:
     ``central_ratios`` where the 2 * STEP years before are known; a département with a shorter history keeps
@@ -192,8 +208,8 @@ def _central_cube(past: pd.DataFrame, base_year: int):
     fertility is far from the national one, and the damping was chosen on metropolitan départements only: the
     DROM's estimates by age are complete from 1999, after the early origins)."""
     available = set(past["year"])
-    window = [y for y in range(base_year - POOLED_SPANS - STEP + 1, base_year + 1) if y in available]
-    if len(window) < STEP + 1 or window[-1] - window[0] != len(window) - 1:
+    window = _window(past, base_year)
+    if not _window_complete(window):
         raise ValueError(f"Hamilton–Perry needs the {len(window)} years before {base_year}, consecutive")
     codes, cube = _cube(past, window)
     if not codes:

@@ -284,3 +284,10 @@ def _fell(count: int) -> str:
     if count == 0:
         return "aucune n'est tombée"
     return f"{count} {'est tombée' if count == 1 else 'sont tombées'}"
+
+
+def held(name: str, store_dir: Path | None = None) -> bool:
+    """Whether the store holds this table (a small store, such as the demo's, has no track record)."""
+    from indicators.core.paths import processed_dir
+
+    return ((store_dir or processed_dir()) / name).exists()

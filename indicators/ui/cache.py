@@ -52,6 +52,14 @@ def population_projection() -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False)
+def can_project() -> bool:
+    """Whether the store's population history allows a projection (not the demo store's single year)."""
+    from indicators.models import projections
+
+    return projections.projectable(population())
+
+
+@st.cache_resource(show_spinner=False)
 def population_groups() -> pd.DataFrame:
     """The age groups of every département to 2050, each with the interval of its own past errors
     (``projections.project_groups``). Shared read-only."""
@@ -100,20 +108,24 @@ def scenario_need(code: str, chosen: list, need_id: str):
     return view.need(scenario_view(code, chosen), bases[need_id], need_id, band)
 
 
+def _need_band_rows(code: str) -> pd.DataFrame:
+    """The store's central and band rows of one département's needs."""
+    from indicators.models import needs, scenarios
+
+    variants = ["central", *scenarios.BAND_COLUMNS]
+    return query.rows(
+        indicator_ids=[n.id for n in needs.NEEDS], levels=["departement"], codes=[code], variants=variants
+    )
+
+
 @by_version(16)
 def need_bands(code: str):
     """(recipients bands by need, total spending band, observed total spending) of one département: the
     calibrated 50 % / 80 % bands of the store and the DREES spending history (see indicators.models.scenarios)."""
-    from indicators.models import needs, scenarios
+    from indicators.models import scenarios
 
     bases, _ = scenario_inputs(code)
-    rows = query.rows(
-        indicator_ids=[n.id for n in needs.NEEDS],
-        levels=["departement"],
-        codes=[code],
-        variants=["central", *scenarios.BAND_COLUMNS],
-    )
-    bands = scenarios.need_bands(rows)
+    bands = scenarios.need_bands(_need_band_rows(code))
     return bands, scenarios.spending_band(bands, bases), scenarios.observed_spending(bases)
 
 
@@ -153,6 +165,14 @@ def method_errors() -> pd.DataFrame:
     from indicators.views import scenario_view
 
     return scenario_view.method_errors(track_record(record.POPULATION_FILE))
+
+
+@by_version(6)
+def track_record_held(name: str) -> bool:
+    """Whether the pipeline wrote this track-record table (the demo store has none)."""
+    from indicators.models import track_record as record
+
+    return record.held(name)
 
 
 @by_version(6)
@@ -461,7 +481,8 @@ def trend(code: str, indicator_id: str, level: str = "departement"):
         rows = rows[(rows["territory_code"] == code) & (rows["territory_level"] == level)]
     path = rows.pivot(index="year", columns="variant", values="value").reset_index()
     path = path.reindex(columns=["year", *trends.VARIANTS]) if len(path) else path
-    backtest = record.rate_record(track_record(record.RATES_FILE), indicator_id, code)  # pipeline-made
+    held = track_record_held(record.RATES_FILE)
+    backtest = record.rate_record(track_record(record.RATES_FILE), indicator_id, code) if held else None
     return observed, path, backtest
 
 
@@ -534,8 +555,8 @@ def metiers(code: str, name: str):
     from indicators.models import scenarios, workforce
     from indicators.views import metiers as view
 
-    bases, groups = scenario_inputs(code)
-    bands, _, _ = need_bands(code)
+    bases, groups = scenario_inputs(code) if can_project() else ({}, {})  # today's ratios need no projection
+    bands = need_bands(code)[0] if can_project() else scenarios.need_bands(_need_band_rows(code))
     chosen = scenarios.defaults(bases) if bases else []
     held = scenarios.Scenario("demography", "Démographie seule", "", "central", {})  # rates held at their last value
     runs = [scenarios.run(s, bases, groups) for s in chosen]
