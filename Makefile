@@ -19,10 +19,10 @@ run: data
 	$(PY) -m streamlit run app.py
 
 # The app in a minute, without the full build: on the fixture store (tests/fixture_store.py: seven
-# départements, a few indicators, real figures), written to data/demo/ in a second.
+# départements, a few indicators, real figures, the map geometry), written to data/demo/ in a few seconds.
 DEMO_STORE ?= data/demo
 demo: $(STAMP)
-	$(PY) -c "from pathlib import Path; from tests import fixture_store; fixture_store.write(Path('$(DEMO_STORE)'))"
+	$(PY) -c "from pathlib import Path; from tests import fixture_store; fixture_store.write(Path('$(DEMO_STORE)'), geometry=True)"
 	RADAR_DATA_DIR=$(DEMO_STORE) $(PY) -m streamlit run app.py $(DEMO_ARGS)
 
 test: data

@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import plain
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
-from indicators.ui import cache, commune_map_view, ranked
+from indicators.ui import cache, commune_map_view, empty_states, ranked
 from indicators.views import maps
 
 PROFILE_PAGE = "app_pages/profil.py"
@@ -33,7 +33,14 @@ if params.get("maille"):
     st.query_params.clear()
 
 left, middle, right = st.columns([3, 2, 2])
-default_ind = params.get("ind") if params.get("ind") in choices else catalogue.defaults()["map"]
+if not choices:
+    st.info(f"Aucun indicateur publié pour assez de départements pour une carte. {empty_states.FULL_STORE}")
+    st.stop()
+default_ind = (
+    params.get("ind")
+    if params.get("ind") in choices
+    else empty_states.first_available([catalogue.defaults()["map"]], choices)
+)
 indicator_id = left.selectbox(  # short labels: a full one is cut in the box on a phone; the caption gives it
     "Indicateur", choices, index=choices.index(default_ind), format_func=lambda i: catalogue.get(i).short_label
 )
@@ -62,6 +69,12 @@ st.query_params.update(
     {"ind": indicator_id, "year": str(year), "method": method, "k": str(k), "gap": "1" if gap else "0"}
 )
 
+if not cache.geometry_held():  # a store written without the map geometry: the ranking still holds
+    st.info(f"Pas de fond de carte : la géométrie des départements manque à ces données. {empty_states.FULL_STORE}")
+    st.markdown("**Classement** (rang 1 = situation la plus difficile)")
+    ranked.ranked_dataframe(cache.departement_ranking(indicator_id, year, gap), "/profil?dep=", height=420)
+    st.caption(f"{indicator.label} ({year}). Source : {indicator.citation}. Unité : {indicator.unit}.")
+    st.stop()
 # Built once per choice and store version, then only sent (geometry by URL: figures carry locations and values).
 view = cache.departement_map(indicator_id, year, method, k, gap, cache.geojson_url(), cache.geojson_url(detail=True))
 if view.no_france_value:

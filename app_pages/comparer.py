@@ -8,7 +8,7 @@ from indicators.core import catalogue
 from indicators.core.formatting import plain
 from indicators.models import similarity
 from indicators.storage import territories
-from indicators.ui import cache, picker
+from indicators.ui import cache, empty_states, picker
 from indicators.views import compare
 
 names = territories.departement_names()
@@ -110,12 +110,17 @@ usable = cache.mappable_indicators(similarity.MIN_COVERAGE)
 picked = two.multiselect(
     "Indicateurs de ressemblance",
     usable,
-    default=list(similarity.DEFAULT_INDICATORS),
+    default=empty_states.available(similarity.DEFAULT_INDICATORS, usable),
     format_func=lambda i: catalogue.get(i).short_label,
 )
 k = three.number_input("Nombre", 1, 10, 5)
 found = cache.similar(target, tuple(picked), int(k))  # computed once per choice
-if found is None:
+if not usable:
+    st.info(
+        f"Pas de territoires similaires : aucun indicateur n'est publié ici pour au moins {similarity.MIN_COVERAGE} "
+        f"départements, le minimum pour les comparer. {empty_states.FULL_STORE}"
+    )
+elif found is None:
     st.info("Choisissez des indicateurs disponibles pour ce département.")
 else:
     near, why, counted, near_codes = found

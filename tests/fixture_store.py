@@ -174,13 +174,17 @@ def territories() -> pd.DataFrame:
     return table
 
 
-def write(folder: Path) -> Path:
-    """Write the fixture store into ``folder`` (created) and return it."""
+def write(folder: Path, geometry: bool = False) -> Path:
+    """Write the fixture store into ``folder`` (created) and return it; with ``geometry``, the départements'
+    map geometry too (built from data/raw in ~2 s: ``make demo`` draws maps, most tests need none)."""
+    from indicators.build import geo_build
+
     pipeline.write_store(
         indicators(),
         population(),
         folder,
         stamp={"fixture": "tests/fixture_store.py"},
+        geometry=geo_build.build() if geometry else None,
         territories=territories(),
         extra={ADMIN_UNITS_FILE: admin_units()},
     )

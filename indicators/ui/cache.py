@@ -281,6 +281,13 @@ def geojson_url(detail: bool = False) -> str | dict:
     return _geojson_url(detail, _geometry_token())
 
 
+def geometry_held() -> bool:
+    """Whether the store holds the départements' map geometry (a fixture store written without it has none)."""
+    from indicators.core.paths import GEO_FILE, processed_dir
+
+    return (processed_dir() / GEO_FILE).exists()
+
+
 def _geometry_token() -> str:
     from indicators.core.paths import GEO_FILE, processed_dir
 
@@ -459,11 +466,15 @@ def _data_state(today) -> pd.DataFrame:
 
 
 @by_version(2)
-def mappable_indicators(min_departements: int = 50) -> list[str]:
-    """Catalogue indicators published for at least ``min_departements`` départements in some year."""
+def mappable_indicators(min_departements: int | None = None) -> list[str]:
+    """Catalogue indicators published for at least ``min_departements`` départements in some year; by
+    default 50, or every département of a smaller store (the demo's seven)."""
     from indicators.core import catalogue
 
-    counts = query.coverage("departement").set_index("indicator_id")["best_year_count"]
+    cover = query.coverage("departement").set_index("indicator_id")
+    if min_departements is None:
+        min_departements = min(50, int(cover["territories"].max())) if len(cover) else 50
+    counts = cover["best_year_count"]
     return [i for i in catalogue.load() if counts.get(i, 0) >= min_departements]
 
 
@@ -582,6 +593,14 @@ def departement_map(indicator_id: str, year: int, method: str, k: int, gap: bool
     from indicators.views import maps
 
     return maps.map_view(indicator_rows(indicator_id), indicator_id, year, method, k, gap, shapes, detail)
+
+
+@by_version(64)
+def departement_ranking(indicator_id: str, year: int, gap: bool) -> pd.DataFrame:
+    """The map page's ranked table alone (maps.ranked_table), for a store without the map geometry."""
+    from indicators.views import maps
+
+    return maps.ranked_table(maps.map_frame(indicator_rows(indicator_id), indicator_id, year, gap), gap)
 
 
 @st.cache_resource(show_spinner=False)

@@ -266,7 +266,7 @@ def _add_inset_frames(fig: go.Figure) -> None:
         text_lon.append(x0 - 0.15)
         text_lat.append((y0 + y1) / 2)
         codes.append(code)
-        names.append(dep_names[code])
+        names.append(dep_names.get(code, code))  # a small store (the demo) may not name every DROM
     fig.add_trace(
         go.Scattergeo(
             lon=lons,
