@@ -41,6 +41,8 @@ STORE_MODULES = {
     "test_versions",
     "test_versions_protocol",
 }
+# App tests that read the fixture store (the demo store of `make demo`): not ``store``, run by `make test-fast`.
+FIXTURE_APP_MODULES = {"test_app_demo_store"}
 # The fast lane (`make test-fast`) also leaves out the tests that kill processes, generate hundreds of
 # files or rebuild the store; `make test` runs everything.
 SLOW_MODULES = {
@@ -61,7 +63,8 @@ def pytest_collection_modifyitems(items):
         if name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
         real = STORE_FIXTURES & set(item.fixturenames) or name in STORE_MODULES
-        if real or item.get_closest_marker("app") or item.get_closest_marker("e2e"):
+        fixture_app = name in FIXTURE_APP_MODULES
+        if real or (item.get_closest_marker("app") and not fixture_app) or item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.store)
 
 
