@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from indicators.core import catalogue
+from indicators.models import needs, standing, trends
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # Imports every module of the package in a fresh interpreter and prints, as JSON, the catalogue files
@@ -76,3 +81,23 @@ def test_importing_any_module_reads_no_catalogue():
     assert "indicators.models.needs" in found["modules"]
     assert found["opened"] == [], "catalogue read at import by: " + ", ".join(sorted({m for _, m in found["opened"]}))
     assert found["loads"] == [], "catalogue.load called at import by: " + ", ".join(sorted(set(found["loads"])))
+
+
+def test_constants_read_on_first_use_and_again_for_a_new_catalogue():
+    assert needs.NEEDS is needs.needs()  # one value for one catalogue
+    assert [n.id for n in needs.NEEDS][:2] == ["apa_recipients", "pch_recipients"]
+    assert needs.NEED_BY_ID["apa_recipients"] is needs.NEEDS[0]
+    assert trends.BAND_SETTINGS is trends.band_settings()
+    before = standing.STRUCTURAL_LABELS
+    catalogue.load.cache_clear()  # a new catalogue object: every value is read again from it
+    after = standing.STRUCTURAL_LABELS
+    assert after is not before
+    assert after == before
+
+
+def test_module_names_still_work_and_others_are_refused():
+    from indicators.models.needs import NEED_BY_ID  # a from-import reads on the spot, as module.NAME does
+
+    assert NEED_BY_ID is needs.need_by_id()
+    with pytest.raises(AttributeError, match="has no attribute 'NOT_A_CONSTANT'"):
+        needs.NOT_A_CONSTANT  # noqa: B018
