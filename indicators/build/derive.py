@@ -53,9 +53,13 @@ def catalogue_changes(entries: dict | None = None) -> dict[str, int]:
     return {i.id: i.recipe.years for i in entries.values() if i.recipe and i.recipe.kind == "change"}
 
 
-RATIOS = catalogue_ratios()
-SHARES = catalogue_shares()
-CHANGES = catalogue_changes()
+# What the catalogue declares, read on first use (``derive.RATIOS`` etc. still work, through __getattr__).
+declared_ratios = catalogue.lazy(catalogue_ratios, catalogue.load)  # with the analysts' extension, as before
+declared_shares = catalogue.lazy(catalogue_shares)
+declared_changes = catalogue.lazy(catalogue_changes)
+__getattr__ = catalogue.lazy_constants(
+    __name__, RATIOS=declared_ratios, SHARES=declared_shares, CHANGES=declared_changes
+)
 
 
 def _denominator(age_sex: pd.DataFrame, ages: AgeGroup, timing: str) -> pd.DataFrame:
@@ -140,7 +144,7 @@ def _ratio_rows(num_den: pd.DataFrame, indicator_id: str, scale: float) -> pd.Da
 def ratios(tidy: pd.DataFrame, age_sex: pd.DataFrame, recipes: list[Ratio] | None = None) -> pd.DataFrame:
     dep_age = age_sex[age_sex["territory_code"] != "FR"]
     out = []
-    for ratio in RATIOS if recipes is None else recipes:
+    for ratio in declared_ratios() if recipes is None else recipes:
         num = tidy[(tidy["indicator_id"] == ratio.numerator) & (tidy["territory_level"] == "departement")]
         den = _denominator(dep_age, ratio.ages, ratio.timing)
         merged = num[["territory_code", "year", "value"]].merge(den, on=["territory_code", "year"])
@@ -166,12 +170,12 @@ def population_indicators(
     totals = _all_levels(age_group_population(age_sex, ALL_AGES))
     regions = totals[totals["territory_level"] == "region"]
     out = [regions.rename(columns={"population": "value"}).assign(indicator_id=catalogue.POPULATION)[TIDY]]
-    for indicator_id, ages in (SHARES if shares is None else shares).items():
+    for indicator_id, ages in (declared_shares() if shares is None else shares).items():
         part = _all_levels(age_group_population(age_sex, ages))
         merged = part.merge(totals, on=["territory_level", "territory_code", "year"], suffixes=("", "_all"))
         merged["value"] = merged["population"] / merged["population_all"] * 100
         out.append(merged.assign(indicator_id=indicator_id)[TIDY])
-    for indicator_id, years in (CHANGES if changes is None else changes).items():
+    for indicator_id, years in (declared_changes() if changes is None else changes).items():
         previous = totals.assign(year=totals["year"] + years).rename(columns={"population": "before"})
         change = totals.merge(previous, on=["territory_level", "territory_code", "year"])
         change["value"] = ((change["population"] / change["before"]) ** (1 / years) - 1) * 100

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -35,6 +37,7 @@ COUNT_UNITS = (
 )
 MONEY_UNITS = ("€", "k€", "M€", "€/hab.", "€/an")
 UNITS = (*SHARE_UNITS, *COUNT_UNITS, *MONEY_UNITS)  # what an analyst may declare
+T = TypeVar("T")
 REQUIRED = ("id", "label", "short_label", "unit", "decimals", "definition", "polarity", "sources", "theme")
 
 
@@ -661,6 +664,37 @@ def workforce(path: Path = CATALOGUE_PATH) -> dict[str, dict]:
 def repository() -> dict[str, Indicator]:
     """The repository's catalogue alone (what the pipeline builds), without the analysts' extension."""
     return _load(CATALOGUE_PATH, None, None)
+
+
+def lazy(
+    compute: Callable[[dict[str, Indicator]], T], entries: Callable[[], dict[str, Indicator]] = repository
+) -> Callable[[], T]:
+    """``compute(entries())`` read on first call, not at import (issue 25), and read again only when the
+    catalogue is a new one: ``entries`` (``repository``, or ``load`` with the analysts' extension) is cached
+    on the files' modification time and cleared by ``load.cache_clear``, so its identity says when."""
+    cached: tuple[dict[str, Indicator], T] | None = None  # (the catalogue, its value), replaced whole
+
+    def read() -> T:
+        nonlocal cached
+        current, pair = entries(), cached
+        if pair is None or pair[0] is not current:
+            pair = cached = (current, compute(current))
+        return pair[1]
+
+    read.__doc__ = compute.__doc__
+    return read
+
+
+def lazy_constants(module: str, **readers: Callable[[], object]) -> Callable[[str], object]:
+    """A module's ``__getattr__`` (PEP 562) answering each of ``readers`` by calling it, so that
+    ``module.NAME`` elsewhere reads the catalogue on first use and never at import."""
+
+    def __getattr__(name: str) -> object:
+        if name in readers:
+            return readers[name]()
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 def placed(section: str, entries: dict[str, Indicator] | None = None) -> list[tuple[Indicator, Placement]]:

@@ -32,11 +32,13 @@ AGEING_FROM = 2013
 AGEING_MIN = 0.3
 MAX_RANK_SENTENCES = 3
 # Subject of the sentence, whether it is feminine (for the agreement of "élevé(e)") and whether its gap to
-# France is said: the catalogue's ``commentary: {subject, feminine, gap}``.
-SUBJECTS = {
-    i.id: (i.commentary.subject, i.commentary.feminine) for i in catalogue.repository().values() if i.commentary
-}
-GAP_KEYS = tuple(i.id for i in catalogue.repository().values() if i.commentary and i.commentary.gap)
+# France is said: the catalogue's ``commentary: {subject, feminine, gap}``, read on first use (SUBJECTS and
+# GAP_KEYS too, through __getattr__).
+subjects = catalogue.lazy(
+    lambda entries: {i.id: (i.commentary.subject, i.commentary.feminine) for i in entries.values() if i.commentary}
+)
+gap_keys = catalogue.lazy(lambda entries: tuple(i.id for i in entries.values() if i.commentary and i.commentary.gap))
+__getattr__ = catalogue.lazy_constants(__name__, SUBJECTS=subjects, GAP_KEYS=gap_keys)
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,9 @@ def _ratio_text(ratio: float) -> str:
 
 def rank_sentence(row: SpineRow) -> Sentence | None:
     """'Le taux de pauvreté (27,6 % en 2020) est le 2ᵉ plus élevé des 98 départements couverts, …'."""
-    if row.value is None or row.rank is None or row.key not in SUBJECTS or row.n < 2 * RANK_TOP:
+    if row.value is None or row.rank is None or row.key not in subjects() or row.n < 2 * RANK_TOP:
         return None
-    subject, feminine = SUBJECTS[row.key]
+    subject, feminine = subjects()[row.key]
     # Rank counts from the most difficult side (highest first unless higher is better): turn it into
     # a position from the highest value.
     from_top = row.rank if row.polarity != "higher_is_better" else row.n + 1 - row.rank
@@ -122,12 +124,12 @@ def rank_sentence(row: SpineRow) -> Sentence | None:
 
 def gap_sentence(row: SpineRow) -> Sentence | None:
     """'Le taux de chômage (8,1 % en 2024) est supérieur à la médiane des départements (6,9 %).'"""
-    if row.value is None or row.france is None or row.key not in SUBJECTS or not row.france:
+    if row.value is None or row.france is None or row.key not in subjects() or not row.france:
         return None
     gap = row.value / row.france - 1
     if abs(gap) < GAP_MIN or row.text == row.france_text:
         return None
-    subject, feminine = SUBJECTS[row.key]
+    subject, feminine = subjects()[row.key]
     word = ("supérieure" if feminine else "supérieur") if gap > 0 else ("inférieure" if feminine else "inférieur")
     reference = (
         "à la médiane des départements"
@@ -226,7 +228,7 @@ def build(
     ranked.sort(key=lambda s: s.order)
     ranked = ranked[:MAX_RANK_SENTENCES]
     said = {s.key for s in ranked}
-    gaps = [gap_sentence(row) for row in spine if row.key in GAP_KEYS and row.key not in said]
+    gaps = [gap_sentence(row) for row in spine if row.key in gap_keys() and row.key not in said]
     latest = max((y for y in ageing_own if y in ageing_france), default=None)
     tail = [ageing_sentence(ageing_own, ageing_france, latest), outlook_sentence(outlook)]
     return tuple(s for s in (*ranked, *gaps, *tail) if s)

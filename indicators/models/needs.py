@@ -56,9 +56,10 @@ def age_label(ages: AgeGroup) -> str:
     return f"{ages.low} ans et plus" if ages.high is None else f"{ages.low}-{ages.high} ans"
 
 
-NEEDS = catalogue_needs()
-NEED_BY_ID = {n.id: n for n in NEEDS}
-AGE_LABELS = {n.id: age_label(n.ages) for n in NEEDS}
+needs = catalogue.lazy(catalogue_needs)  # read on first use; ``needs.NEEDS`` etc. still work (__getattr__)
+need_by_id = catalogue.lazy(lambda entries: {n.id: n for n in needs()})
+age_labels = catalogue.lazy(lambda entries: {n.id: age_label(n.ages) for n in needs()})
+__getattr__ = catalogue.lazy_constants(__name__, NEEDS=needs, NEED_BY_ID=need_by_id, AGE_LABELS=age_labels)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def baselines(table: pd.DataFrame, population: pd.DataFrame, code: str) -> dict[
     """For one département: the last rate, trend and unit cost of every need with observations."""
     age_sex = population[population["territory_code"] == code]
     out = {}
-    for need in NEEDS:
+    for need in needs():
         counts = _dep_values(table, need.id, code)
         group = age_group_population(age_sex, need.ages).set_index("year")["population"]
         rate = rates(counts, group)
@@ -169,7 +170,7 @@ SHORT = (trends.LAST_VALUE, trends.NOMINAL)
 def rate_settings(need_id: str) -> tuple[trends.Setting, trends.BandSetting]:
     """The central path and band setting of a need's rate: those of the trend rate its catalogue entry
     names (chosen on the early origins, see trends), else the last value with nominal bands (SHORT)."""
-    rate = NEED_BY_ID[need_id].rate if need_id in NEED_BY_ID else None
+    rate = need_by_id()[need_id].rate if need_id in need_by_id() else None
     if rate is None:
         return SHORT
     return trends.setting_of(rate), trends.BAND_SETTINGS.get(rate, trends.NOMINAL)
@@ -261,11 +262,11 @@ def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.Dat
     variant: territory_code, indicator_id, year, variant, value (recipients). central / low / high: that
     rate × the population variant; the interval p10 … p90 combines the population interval with the past
     errors of the rate's central path (``rate_quantiles``, ``combined_factor``)."""
-    observed = {need.id: _observed_rate(table, population, need) for need in NEEDS}
+    observed = {need.id: _observed_rate(table, population, need) for need in needs()}
     observed = {k: v for k, v in observed.items() if v is not None}
     pooled = None  # the pooled "last value" errors, measured once for every need too short for its own
     out = []
-    for need in NEEDS:
+    for need in needs():
         if need.id not in observed:
             continue
         obs_group, rate = observed[need.id]

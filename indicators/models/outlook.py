@@ -13,7 +13,9 @@ import pandas as pd
 
 from indicators.core import catalogue, formatting
 
-OUTLOOK = tuple((i, catalogue.repository()[i].outlook) for i in catalogue.outlook_ids())  # ``outlook: LABEL``
+# (key, label) of each ``outlook: LABEL`` row, read on first use (``outlook.OUTLOOK`` too, through __getattr__)
+outlook_rows = catalogue.lazy(lambda entries: tuple((i, entries[i].outlook) for i in catalogue.outlook_ids(entries)))
+__getattr__ = catalogue.lazy_constants(__name__, OUTLOOK=outlook_rows)
 HORIZONS = (2030, 2050)
 INTERVALS = (("low", "high"), ("p10", "p90"))
 
@@ -56,12 +58,12 @@ def _interval(by_variant: dict[str, float]) -> tuple[float | None, float | None,
 
 def build(table: pd.DataFrame, code: str) -> tuple[OutlookRow, ...]:
     rows = table[
-        table["indicator_id"].isin([key for key, _ in OUTLOOK])
+        table["indicator_id"].isin([key for key, _ in outlook_rows()])
         & (table["territory_code"] == code)
         & (table["territory_level"] == "departement")
     ]
     out = []
-    for key, label in OUTLOOK:
+    for key, label in outlook_rows():
         indicator = catalogue.get(key)
         own = rows[rows["indicator_id"] == key]
         observed = own[own["variant"] == "observed"].sort_values("year")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from indicators.core import exports
 from indicators.models import needs
-from indicators.models.needs import NEED_BY_ID, NEEDS, Baseline, project_need
+from indicators.models.needs import Baseline, project_need
 
 UNTIL = 2050
 DAMPING = 0.9  # a yearly change fades by 10 % a year: a trend is not extrapolated forever
@@ -51,7 +51,7 @@ def inputs(
     observed = population[population["territory_code"] == code]
     bases = needs.baselines(own, population, code)
     groups = {
-        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in NEEDS}
+        v: {n.id: needs.group_projection(projected[projected["variant"] == v], observed, n.ages) for n in needs.NEEDS}
         for v in ("central", "low", "high")
     }
     for need_id, base in bases.items():
@@ -151,7 +151,7 @@ def need_bands(rows: pd.DataFrame) -> pd.DataFrame:
     """rows: the store's projected recipients of one département (variants central, p10 … p90). Returns
     need, year, central, p10, p25, p75, p90: the calibrated bands (population and rate uncertainty, see
     needs.project_all) around the rates on their central path (needs.central_rates)."""
-    rows = rows[rows["indicator_id"].isin(NEED_BY_ID) & rows["variant"].isin(["central", *BAND_COLUMNS])]
+    rows = rows[rows["indicator_id"].isin(needs.NEED_BY_ID) & rows["variant"].isin(["central", *BAND_COLUMNS])]
     wide = rows.pivot_table(index=["indicator_id", "year"], columns="variant", values="value")
     wide = wide.reindex(columns=["central", *BAND_COLUMNS]).dropna().reset_index()
     return wide.rename(columns={"indicator_id": "need"}).rename_axis(None, axis=1)
@@ -228,9 +228,9 @@ def assumptions_table(scenarios: list[Scenario]) -> pd.DataFrame:
             SHOCK_YEAR: s.shock_year or None,
             "ampleur du choc (%)": float(s.shock_size) if s.shock_year else 0.0,
         }
-        for need in NEEDS:
+        for need in needs.NEEDS:
             if need.id in s.rate_change:
-                row[f"écart à la trajectoire centrale, {NEED_BY_ID[need.id].label} (%/an)"] = float(
+                row[f"écart à la trajectoire centrale, {needs.NEED_BY_ID[need.id].label} (%/an)"] = float(
                     s.rate_change[need.id]
                 )
         rows.append(row)
@@ -262,7 +262,7 @@ def results_csv(results: pd.DataFrame, names: dict[str, str]) -> bytes:
     fields, decimal comma, whole recipients and euros."""
     out = results.assign(
         scenario=results["scenario"].map(names).fillna(results["scenario"]),
-        need=results["need"].map(lambda n: NEED_BY_ID[n].label),
+        need=results["need"].map(lambda n: needs.NEED_BY_ID[n].label),
     )
     out = out[[c for c in CSV_COLUMNS if c in out]].round(0)
     return exports.to_csv(out.rename(columns=CSV_COLUMNS))  # formula-safe, ';', decimal comma

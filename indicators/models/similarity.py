@@ -14,7 +14,9 @@ from indicators.core import catalogue
 from indicators.storage import territories
 
 MIN_COVERAGE = 90
-DEFAULT_INDICATORS = catalogue.similarity_ids("compare")  # the compare page's default (``similarity: {sets}``)
+# The compare page's default (``similarity: {sets: [compare]}``), read on first use (DEFAULT_INDICATORS too).
+default_indicators = catalogue.lazy(lambda entries: catalogue.similarity_ids("compare", entries))
+__getattr__ = catalogue.lazy_constants(__name__, DEFAULT_INDICATORS=default_indicators)
 
 
 def indicator_matrix(table: pd.DataFrame, indicator_ids: list[str]) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -33,14 +33,27 @@ from indicators.storage import territories
 FRANCE = territories.FRANCE_CODE
 DENSITY = "density"  # computed here from the population and the IGN area (density.table), not read from the store
 COMPUTED = (DENSITY,)
-SPINE = catalogue.spine_ids()  # the catalogue's ``spine: {group, order}``
-SPINE_GROUPS = tuple(
-    (title, tuple(i for i in SPINE if catalogue.repository()[i].spine[0] == group))
-    for group, title in catalogue.spine_groups().items()
+# What the catalogue declares, read on first use; ``standing.SPINE`` etc. still work (__getattr__).
+spine_keys = catalogue.lazy(catalogue.spine_ids)  # SPINE: the catalogue's ``spine: {group, order}``
+spine_groups = catalogue.lazy(  # SPINE_GROUPS: (title, keys) of each group, in order
+    lambda entries: tuple(
+        (title, tuple(i for i in spine_keys() if entries[i].spine[0] == group))
+        for group, title in catalogue.spine_groups().items()
+    )
 )
-STRUCTURAL = catalogue.similarity_ids("profile")  # ``similarity: {sets: [profile]}``
-STRUCTURAL_LABELS = {i: catalogue.repository()[i].similarity.label for i in STRUCTURAL}
-LOG_SCALE = {i for i in STRUCTURAL if catalogue.repository()[i].similarity.log}
+structural_keys = catalogue.lazy(  # STRUCTURAL: ``similarity: {sets: [profile]}``
+    lambda entries: catalogue.similarity_ids("profile", entries)
+)
+structural_labels = catalogue.lazy(lambda entries: {i: entries[i].similarity.label for i in structural_keys()})
+log_scale = catalogue.lazy(lambda entries: {i for i in structural_keys() if entries[i].similarity.log})
+__getattr__ = catalogue.lazy_constants(
+    __name__,
+    SPINE=spine_keys,
+    SPINE_GROUPS=spine_groups,
+    STRUCTURAL=structural_keys,
+    STRUCTURAL_LABELS=structural_labels,
+    LOG_SCALE=log_scale,
+)
 N_SIMILAR = 5
 MIN_SIMILAR_VALUES = 3
 MEDIAN_LABEL = "médiane des départements"
@@ -118,7 +131,7 @@ class National:
 
 def national(table: pd.DataFrame, population: pd.DataFrame) -> National:
     """Read once what every profile compares against (about 20 ms; the --all command reuses it)."""
-    rows = table[table["indicator_id"].isin(SPINE + STRUCTURAL) & (table["variant"] == "observed")]
+    rows = table[table["indicator_id"].isin(spine_keys() + structural_keys()) & (table["variant"] == "observed")]
     values: dict[str, dict[int, pd.Series]] = {}
     france: dict[str, dict[int, float]] = {}
     for (indicator_id, level), part in rows.groupby(["indicator_id", "territory_level"], sort=False):
@@ -138,13 +151,13 @@ def national(table: pd.DataFrame, population: pd.DataFrame) -> National:
         if len(national_row):
             france[DENSITY] = {year: float(national_row["value"].iloc[0])}
     columns, years = {}, {}
-    for key in STRUCTURAL:
+    for key in structural_keys():
         by_year = {y: s for y, s in values.get(key, {}).items() if len(s) >= similarity.MIN_COVERAGE}
         if not by_year:
             continue
         years[key] = max(by_year)
         column = by_year[years[key]]
-        columns[key] = np.log10(column) if key in LOG_SCALE else column
+        columns[key] = np.log10(column) if key in log_scale() else column
     return National(values, france, pd.DataFrame(columns).sort_index(), years)
 
 
@@ -178,7 +191,7 @@ def _status(value: float, q1: float, q3: float, polarity: str) -> str:
 def spine_row(nat: National, key: str, code: str, neighbours: tuple[Neighbour, ...], reason) -> SpineRow:
     """One row of the spine chart. ``reason(key, code)`` says why a value is missing."""
     indicator = catalogue.get(key)
-    group = next(name for name, keys in SPINE_GROUPS if key in keys)
+    group = next(name for name, keys in spine_groups() if key in keys)
     base = dict(
         key=key,
         group=group,
@@ -228,4 +241,4 @@ def spine_row(nat: National, key: str, code: str, neighbours: tuple[Neighbour, .
 
 
 def spine(nat: National, code: str, neighbours: tuple[Neighbour, ...], reason) -> tuple[SpineRow, ...]:
-    return tuple(spine_row(nat, key, code, neighbours, reason) for key in SPINE)
+    return tuple(spine_row(nat, key, code, neighbours, reason) for key in spine_keys())

@@ -144,10 +144,11 @@ def rate_origin(years) -> int | None:
     return None
 
 
-def rate_paths(observed: pd.DataFrame, indicators=trends.INDICATORS) -> pd.DataFrame:
+def rate_paths(observed: pd.DataFrame, indicators=None) -> pd.DataFrame:
     """territory_code, indicator_id, origin, year, observed, trend, p10, p25, p75, p90 for the départements:
     the forecast ``trends.build`` makes from the observed rows up to the origin only (``rate_origin``), for
     the years after it up to the last observation, beside the observed values from origin - RATE_HORIZON."""
+    indicators = trends.rate_ids() if indicators is None else indicators
     rows = observed[(observed["variant"] == "observed") & (observed["territory_level"] == "departement")]
     out = []
     for indicator_id in indicators:

@@ -40,7 +40,6 @@ UNTIL = 2050
 MIN_YEARS = 8
 MAX_HORIZON = 10
 MIN_ERRORS = 30
-INDICATORS = catalogue.trend_ids(catalogue.repository())  # the catalogue's ``trend:`` rates the pipeline projects
 LEVELS = ("departement", "france")
 LEVELS_Q = {"trend_p10": 0.10, "trend_p25": 0.25, "trend_p75": 0.75, "trend_p90": 0.90}
 VARIANTS = ("trend", *LEVELS_Q)
@@ -71,26 +70,16 @@ def declared_settings(entries: dict | None = None) -> dict[str, Setting]:
     return {i.id: Setting(i.trend.weight, i.trend.years, i.trend.damping) for i in entries.values() if i.trend}
 
 
-SETTINGS = declared_settings(catalogue.repository())
-
-
 def setting_of(indicator_id: str) -> Setting:
     """The central path of one rate, built-in or declared by an analyst (LAST_VALUE when none is declared)."""
-    return SETTINGS.get(indicator_id) or declared_settings().get(indicator_id, LAST_VALUE)
+    return central_settings().get(indicator_id) or declared_settings().get(indicator_id, LAST_VALUE)
 
 
-def spliced_breaks() -> dict[str, tuple[int, str, str]]:
+def spliced_breaks(entries: dict | None = None) -> dict[str, tuple[int, str, str]]:
     """indicator id -> (year of the break, new-method count, old-method count), from the catalogue's
     ``breaks`` that declare a ``splice``: years before are rescaled by new / old."""
-    return {
-        indicator.id: (b.year, *b.splice)
-        for indicator in catalogue.load(catalogue.CATALOGUE_PATH, store_dir=None).values()
-        for b in indicator.breaks
-        if b.splice
-    }
-
-
-BREAKS = spliced_breaks()
+    entries = catalogue.load() if entries is None else entries
+    return {indicator.id: (b.year, *b.splice) for indicator in entries.values() for b in indicator.breaks if b.splice}
 
 
 @dataclass(frozen=True)
@@ -191,6 +180,18 @@ class BandSetting:
 
 
 NOMINAL = BandSetting()
+
+
+def declared_bands(entries: dict | None = None) -> dict[str, BandSetting]:
+    """indicator id -> the band setting its catalogue entry declares (``trend: {band: {inner, outer}}``)."""
+    entries = catalogue.repository() if entries is None else entries
+    return {
+        i.id: BandSetting(symmetric=True, inner=i.trend.band[0], outer=i.trend.band[1])
+        for i in entries.values()
+        if i.trend and i.trend.band
+    }
+
+
 # Chosen on the early origins by indicators.models.backtest.select_band_settings (python -m indicators.models.backtest):
 # the setting whose coverage on the origins up to the split year is closest to 50 % and 80 % (nominal
 # unless another is closer by more than 2 points). Unemployment: the signed errors of 1990–2006 carry the
@@ -206,11 +207,14 @@ NOMINAL = BandSetting()
 # A central path returning toward the mean of the last 10 years (z_T + (m − z_T)(1 − 0.8^h)) wins on the
 # early origins (MAE 1.07 against 1.25 for the last value; held-out 1.19 against 1.33) but the band setting
 # the early origins then choose (± the 40 % quantile) holds 30 % held-out: not kept.
-BAND_SETTINGS: dict[str, BandSetting] = {
-    i.id: BandSetting(symmetric=True, inner=i.trend.band[0], outer=i.trend.band[1])
-    for i in catalogue.repository().values()
-    if i.trend and i.trend.band
-}
+# What the catalogue declares, read on first use; ``trends.INDICATORS`` etc. still work (__getattr__).
+rate_ids = catalogue.lazy(catalogue.trend_ids)  # the repository's ``trend:`` rates the pipeline projects
+central_settings = catalogue.lazy(declared_settings)  # SETTINGS
+band_settings = catalogue.lazy(declared_bands)  # BAND_SETTINGS
+breaks = catalogue.lazy(spliced_breaks, catalogue.load)  # BREAKS, with the analysts' extension as before
+__getattr__ = catalogue.lazy_constants(
+    __name__, INDICATORS=rate_ids, SETTINGS=central_settings, BAND_SETTINGS=band_settings, BREAKS=breaks
+)
 
 
 def calibrate(errors: pd.DataFrame, horizons: int, setting: BandSetting = NOMINAL) -> pd.DataFrame:
@@ -277,7 +281,7 @@ def fit(
     steps = until - last
     if quantiles is None:
         quantiles = calibrate(
-            origin_errors(z, int(observed.index.min()), setting), steps, BAND_SETTINGS.get(indicator_id, NOMINAL)
+            origin_errors(z, int(observed.index.min()), setting), steps, band_settings().get(indicator_id, NOMINAL)
         )
     path = pd.DataFrame({k: from_logit(v, cap) for k, v in band(z, setting, quantiles, steps).items()})
     path.insert(0, "year", range(last + 1, until + 1))
@@ -287,7 +291,7 @@ def fit(
 def splice_breaks(table: pd.DataFrame) -> pd.DataFrame:
     """Observed rows of the rates with their known breaks handled (see BREAKS)."""
     out = []
-    for indicator_id, (year, new_id, old_id) in BREAKS.items():
+    for indicator_id, (year, new_id, old_id) in breaks().items():
         rows = table[(table["indicator_id"] == indicator_id) & (table["variant"] == "observed")]
         keys = ["territory_level", "territory_code"]
         counts = table[(table["variant"] == "observed") & (table["year"] == year)]
@@ -299,27 +303,30 @@ def splice_breaks(table: pd.DataFrame) -> pd.DataFrame:
         rows = rows[~before | rows["ratio"].notna()]
         rows.loc[before, "value"] = rows.loc[before, "value"] * rows.loc[before, "ratio"]
         out.append(rows.drop(columns="ratio"))
-    others = table[~table["indicator_id"].isin(list(BREAKS))]
+    others = table[~table["indicator_id"].isin(list(breaks()))]
     return pd.concat([others, *out], ignore_index=True)
 
 
-def needed_indicators(indicators=INDICATORS) -> list[str]:
-    """The rates and the counts that splice their series breaks."""
-    return [*indicators, *(c for i, b in BREAKS.items() if i in indicators for c in b[1:])]
+def needed_indicators(indicators=None) -> list[str]:
+    """The rates (default: ``rate_ids()``) and the counts that splice their series breaks."""
+    indicators = rate_ids() if indicators is None else indicators
+    return [*indicators, *(c for i, b in breaks().items() if i in indicators for c in b[1:])]
 
 
-def store_rows(indicators=INDICATORS, levels=LEVELS, store_dir: Path | None = None) -> pd.DataFrame:
+def store_rows(indicators=None, levels=LEVELS, store_dir: Path | None = None) -> pd.DataFrame:
     """The observed rows ``build`` and the backtest read from the published store (by query)."""
     from indicators.storage import query
 
     return query.rows(indicator_ids=needed_indicators(indicators), levels=levels, store_dir=store_dir)
 
 
-def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
-    """((level, code, indicator_id), consecutive values by year) of every observed rate series, breaks spliced."""
+def series(table: pd.DataFrame, indicators=None, levels=LEVELS):
+    """((level, code, indicator_id), consecutive values by year) of every observed rate series (default:
+    ``rate_ids()``), breaks spliced."""
+    indicators = rate_ids() if indicators is None else indicators
     rows = table[
         (table["variant"] == "observed")
-        & table["indicator_id"].isin([*indicators, *(c for b in BREAKS.values() for c in b[1:])])
+        & table["indicator_id"].isin([*indicators, *(c for b in breaks().values() for c in b[1:])])
         & table["territory_level"].isin(levels)
     ]
     rows = splice_breaks(rows)
@@ -330,7 +337,7 @@ def series(table: pd.DataFrame, indicators=INDICATORS, levels=LEVELS):
 
 def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:
     """Rolling-origin errors of every series: level, territory_code, indicator_id, origin, horizon, ..."""
-    settings = settings or SETTINGS
+    settings = settings or central_settings()
     parts, keys = [], []
     for (level, code, indicator_id), s in items:
         if len(s) < MIN_YEARS + 1:
@@ -347,17 +354,18 @@ def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.Da
     return out
 
 
-def build(observed: pd.DataFrame, until: int = UNTIL, indicators=INDICATORS) -> pd.DataFrame:
+def build(observed: pd.DataFrame, until: int = UNTIL, indicators=None) -> pd.DataFrame:
     """Trend rows (variants trend, trend_p10 … trend_p90) for every rate series with at least MIN_YEARS
     years, computed only from the rows given; ``indicators``: the rates (default: the repository's ``trend:``
     entries)."""
+    indicators = rate_ids() if indicators is None else indicators
     items = list(series(observed, indicators))
-    errors = pooled_errors(items, {**SETTINGS, **{i: setting_of(i) for i in indicators}})
+    errors = pooled_errors(items, {**central_settings(), **{i: setting_of(i) for i in indicators}})
     columns = ["territory_level", "territory_code", "indicator_id", "year", "variant", "value"]
     parts = []
     for indicator_id in {key[2] for key, _ in items}:
         mine = errors[errors["indicator_id"] == indicator_id] if len(errors) else errors
-        setting = BAND_SETTINGS.get(indicator_id, NOMINAL)
+        setting = band_settings().get(indicator_id, NOMINAL)
         quantiles = calibrate(mine, until - 1900, setting) if len(mine) else pd.DataFrame(columns=list(LEVELS_Q))
         for (level, code, ind), s in items:
             if ind != indicator_id:

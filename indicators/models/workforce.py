@@ -39,19 +39,26 @@ class Category:
     limits: str
 
 
-CATEGORIES = tuple(
-    Category(
-        key,
-        item["label"],
-        item["unit"],
-        tuple(item["served"]),
-        item["served_label"],
-        tuple(item["carrier"]),
-        " ".join(item["limits"].split()),
+def declared_categories(entries: dict | None = None) -> tuple[Category, ...]:
+    """The staff categories of the catalogue's ``workforce:``, in order (``entries``: only a key of the cache)."""
+    return tuple(
+        Category(
+            key,
+            item["label"],
+            item["unit"],
+            tuple(item["served"]),
+            item["served_label"],
+            tuple(item["carrier"]),
+            " ".join(item["limits"].split()),
+        )
+        for key, item in catalogue.workforce().items()
     )
-    for key, item in catalogue.workforce().items()
-)
-CATEGORY_BY_ID = {c.id: c for c in CATEGORIES}
+
+
+# Read on first use; ``workforce.CATEGORIES`` and ``CATEGORY_BY_ID`` still work (__getattr__).
+categories = catalogue.lazy(declared_categories)
+category_by_id = catalogue.lazy(lambda entries: {c.id: c for c in categories()})
+__getattr__ = catalogue.lazy_constants(__name__, CATEGORIES=categories, CATEGORY_BY_ID=category_by_id)
 # Counted by the DREES but mapped to no need: shown as counts only.
 UNMAPPED = {
     "medical": "Personnel médical",
@@ -87,7 +94,7 @@ def ratios(staff: pd.DataFrame, needs: pd.DataFrame) -> pd.DataFrame:
     """territory_code, year, category, staff, need, ratio (staff per 1 000 of the need) for every mapped
     category, département and year where both are published (missing stays missing)."""
     parts = []
-    for category in CATEGORIES:
+    for category in categories():
         own = staff[staff["category"] == category.id].rename(columns={"value": "staff"})
         merged = own.merge(_summed(needs, category.served), on=["territory_code", "year"])
         parts.append(merged.assign(ratio=merged["staff"] / merged["need"] * 1000))

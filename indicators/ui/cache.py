@@ -5,8 +5,6 @@ or masks the whole table. What a page shows is built in indicators/views; this m
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -270,14 +268,10 @@ def geojson_detail() -> dict:
     return geo.to_geojson(store.load_geometry(), column="detail")
 
 
-STATIC_GEO = Path(__file__).resolve().parents[2] / "static" / "geo"
-STATIC_URL = "/app/static/geo/"
-
-
 def geojson_url(detail: bool = False) -> str | dict:
-    """The URL of the map geometry (département level) for plotly, written once per built geometry: figures
+    """The URL of the map geometry (département level) for plotly, cached per built geometry: figures
     carry locations and values only and the browser fetches the shapes once (then from its cache).
-    Falls back to the GeoJSON dict itself when the static folder cannot be written."""
+    The file is written by indicators.ui.serving.geometry_url (the dict itself if it cannot be written)."""
     return _geojson_url(detail, _geometry_token())
 
 
@@ -306,19 +300,15 @@ def _geometry_hash(size: int, mtime_ns: int) -> str:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _geojson_url(detail: bool, token: str) -> str | dict:
-    from indicators.storage import geo
+    from indicators.ui import serving
 
     shapes = geojson_detail() if detail else geojson()
-    try:
-        name = geo.publish_geojson(shapes, STATIC_GEO, "departements-detail" if detail else "departements", token)
-    except OSError:
-        return shapes
-    return STATIC_URL + name
+    return serving.geometry_url(shapes, "departements-detail" if detail else "departements", token)
 
 
 def commune_geojson_url(level: str, code: str) -> str | dict:
-    """The URL of the commune shapes of one département or EPCI (see commune_map.geojson), written once per
-    built geometry into static/geo/ like the département map's (the dict itself if it cannot be written)."""
+    """The URL of the commune shapes of one département or EPCI (see commune_map.geojson), cached per built
+    geometry and written into static/geo/ like the département map's (serving.geometry_url)."""
     paths = [store.commune_geometry_path(d) for d in sorted(set(communes(level, code)["departement"]))]
     stats = [p.stat() for p in paths if p.exists()]
     return _commune_geojson_url(level, code, tuple((s.st_size, s.st_mtime_ns) for s in stats))
@@ -328,16 +318,12 @@ def commune_geojson_url(level: str, code: str) -> str | dict:
 def _commune_geojson_url(level: str, code: str, stats: tuple) -> str | dict:
     import hashlib
 
-    from indicators.storage import geo
+    from indicators.ui import serving
     from indicators.views import commune_map
 
     shapes = commune_map.geojson(communes(level, code))
     token = hashlib.sha256(repr(stats).encode()).hexdigest()[:16]
-    try:
-        name = geo.publish_geojson(shapes, STATIC_GEO, f"communes-{level}-{code}", token)
-    except OSError:
-        return shapes
-    return STATIC_URL + name
+    return serving.geometry_url(shapes, f"communes-{level}-{code}", token)
 
 
 @by_version(4)

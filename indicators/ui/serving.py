@@ -14,6 +14,9 @@ empties ``st.cache_data`` and ``st.cache_resource`` of the whole server, so one 
 every visitor's next page rebuild its figures (issue 23: one user's p95 8.4 s -> 14.1 s). No option turns
 the message off; :func:`guard_backmsgs` makes it clear the sender's own session state only. The app clears
 no cache itself: its cached values are keyed on the store's version (indicators.storage.versions.token).
+
+Map geometry is served as a static file (:func:`geometry_url`): written once per built geometry into
+``static/geo/``, which Streamlit serves at ``/app/static/geo/``, so figures carry locations and values only.
 """
 
 from __future__ import annotations
@@ -22,8 +25,11 @@ import contextlib
 import logging
 import os
 import socket
+from pathlib import Path
 
 _FD_DIR = "/proc/self/fd"
+STATIC_GEO = Path(__file__).resolve().parents[2] / "static" / "geo"
+STATIC_URL = "/app/static/geo/"
 log = logging.getLogger(__name__)
 
 
@@ -156,3 +162,15 @@ async def _send_gzipped(scope, send, path: str, body: bytes) -> None:
     ]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
+
+
+def geometry_url(shapes: dict, stem: str, token: str) -> str | dict:
+    """The URL of ``shapes`` written as ``static/geo/{stem}-{token}.json`` (once per token, older tokens'
+    files deleted: indicators.storage.geo.publish_geojson); the dict itself when the folder cannot be
+    written, which plotly takes as well."""
+    from indicators.storage import geo
+
+    try:
+        return STATIC_URL + geo.publish_geojson(shapes, STATIC_GEO, stem, token)
+    except OSError:
+        return shapes

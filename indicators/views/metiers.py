@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 from indicators.core import exports
 from indicators.core.formatting import format_number
 from indicators.models import workforce
-from indicators.models.workforce import CATEGORIES, MILESTONES
+from indicators.models.workforce import MILESTONES
 
 SOURCE = (
     "DREES, enquête Aide sociale : personnel départemental de l'action sociale et médico-sociale "
@@ -58,7 +58,7 @@ def build(
     ranks = workforce.ranks(table).set_index(["territory_code", "category"])
     own = table[table["territory_code"] == code]
     rows, band_parts, scenario_parts, summary, base_years = [], [], [], [], {}
-    for category in CATEGORIES:
+    for category in workforce.CATEGORIES:
         series = own[own["category"] == category.id].sort_values("year")
         if series.empty:
             continue
@@ -148,7 +148,8 @@ def _signed(value: float) -> str:
 
 
 def _counts(own: pd.DataFrame) -> pd.DataFrame:
-    labels = {c.id: (c.label, c.unit) for c in CATEGORIES} | {k: (v, "ETP") for k, v in workforce.UNMAPPED.items()}
+    labels = {c.id: (c.label, c.unit) for c in workforce.CATEGORIES}
+    labels |= {k: (v, "ETP") for k, v in workforce.UNMAPPED.items()}
     years = list(range(2014, workforce.LAST_STAFF_YEAR + 1))
     wide = own.pivot_table(index="category", columns="year", values="value").reindex(index=list(labels), columns=years)
     out = wide.map(lambda v: _n(v, 1) if pd.notna(v) else "non publié")
@@ -159,7 +160,7 @@ def _counts(own: pd.DataFrame) -> pd.DataFrame:
 
 def _history_chart(own: pd.DataFrame) -> go.Figure:
     """One panel per category (their ratios differ by two orders of magnitude), years on a shared axis."""
-    shown = [c for c in CATEGORIES if (own["category"] == c.id).any()]
+    shown = [c for c in workforce.CATEGORIES if (own["category"] == c.id).any()]
     figure = make_subplots(
         rows=len(shown),
         cols=1,

@@ -15,8 +15,8 @@ import plotly.graph_objects as go
 
 from indicators.core import exports
 from indicators.core.formatting import format_number
-from indicators.models import freshness, scenarios, track_record
-from indicators.models.needs import AGE_LABELS, NEED_BY_ID, Baseline
+from indicators.models import freshness, needs, scenarios, track_record
+from indicators.models.needs import Baseline
 from indicators.views import scenario_charts
 
 MILESTONES = (2030, 2040, 2050)
@@ -99,7 +99,7 @@ def need_caption(source: str, need_id: str, base: Baseline) -> str:
     """What the need's chart shows: sources, method of the projections and of the grey bands."""
     return (
         f"Source : {source} (observé, trait plein) ; projections Radar social (tirets) : taux rapporté aux "
-        f"{AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
+        f"{needs.AGE_LABELS[need_id]} × population projetée. Bandes grises à 50 % et 80 % : où se situeraient les "
         "bénéficiaires si le taux suivait la trajectoire centrale de la page Tendances (dernière valeur, plus "
         "une part amortie de sa pente pour l'AAH, l'ASE et la PCH), avec l'incertitude de la population projetée "
         "et celle du taux (mesurée sur les écarts passés entre cette trajectoire et ce qui s'est produit, tous "
@@ -126,7 +126,7 @@ def need(trajectories: Trajectories, base: Baseline, need_id: str, band: pd.Data
     )
     mile = scenarios.milestones(results, MILESTONES).assign(scenario=lambda d: d["scenario"].map(labels))
     table = mile.pivot(index="scenario", columns="year", values="recipients").map(format_number)
-    label = NEED_BY_ID[need_id].label
+    label = needs.NEED_BY_ID[need_id].label
     shown = (
         table.add_prefix(f"{label} ")
         .join(trajectories.spending_table.add_prefix("Dépense "))

@@ -24,14 +24,14 @@ def _search_worst() -> float:
 def _nord_payload_kb() -> float:
     """What the browser receives for the Nord: the figure (locations, classes, hover texts) and the shapes."""
     from indicators.storage import query, store
-    from indicators.ui import cache
+    from indicators.ui import serving
     from indicators.views import commune_map
 
     index = store.load_territories()
     communes = commune_map.communes_of(index, "departement", "59")
     values = query.indicator_year("census_unemployment_rate_15_64", 2021, "commune")
     frame = commune_map.map_frame(communes, values, "census_unemployment_rate_15_64", 2021)
-    fig = commune_map.figure(frame, cache.STATIC_URL + "x.json", "census_unemployment_rate_15_64", selected="59183")
+    fig = commune_map.figure(frame, serving.STATIC_URL + "x.json", "census_unemployment_rate_15_64", selected="59183")
     return (
         len(json.dumps(fig.to_plotly_json(), default=str)) + store.commune_geometry_path("59").stat().st_size
     ) / 1000

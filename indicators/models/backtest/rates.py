@@ -31,9 +31,10 @@ def split_year(errors: pd.DataFrame) -> int:
     return int(np.median(errors["origin"].unique()))
 
 
-def select_rate_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> pd.DataFrame:
+def select_rate_settings(table: pd.DataFrame, indicators=None) -> pd.DataFrame:
     """Per indicator: MAE (original scale) of every candidate on the early origins (targets up to the
     split year) and the winner. Returns indicator_id, setting, mae, chosen."""
+    indicators = trends.rate_ids() if indicators is None else indicators
     items = list(trends.series(table, indicators))
     rows = []
     for indicator_id in indicators:
@@ -53,13 +54,14 @@ def select_rate_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> p
     return out.assign(chosen=out.index.isin(best.index))
 
 
-def rate_held_out(table: pd.DataFrame, indicators=trends.INDICATORS, settings=None, bands=None) -> pd.DataFrame:
+def rate_held_out(table: pd.DataFrame, indicators=None, settings=None, bands=None) -> pd.DataFrame:
     """For every indicator, the late origins T (after the split year): bands calibrated only on errors
     whose target is at most T (what a table cut at T knows), compared with what happened at T+1..T+10.
     Returns one row per forecast: indicator_id, territory_code, origin, horizon, actual, trend, naive,
     p10, p25, p75, p90 (original scale)."""
+    indicators = trends.rate_ids() if indicators is None else indicators
     items = list(trends.series(table, indicators))
-    return held_out(items, indicators, settings, trends.BAND_SETTINGS if bands is None else bands)
+    return held_out(items, indicators, settings, trends.band_settings() if bands is None else bands)
 
 
 def held_out(items, indicators, settings=None, bands=None, early: bool = False) -> pd.DataFrame:
@@ -118,11 +120,12 @@ BAND_CANDIDATES = [
 ]
 
 
-def select_band_settings(table: pd.DataFrame, indicators=trends.INDICATORS) -> pd.DataFrame:
+def select_band_settings(table: pd.DataFrame, indicators=None) -> pd.DataFrame:
     """Per indicator and candidate band setting: coverage of the 50 % and 80 % bands on the early origins
     (up to the split year, targets up to it, each band calibrated on the errors known at its origin), the
     distance |c50 − 50| + |c80 − 80| and the winner (the nominal setting wins unless another is closer by
     more than BAND_MARGIN points: the early origins are few)."""
+    indicators = trends.rate_ids() if indicators is None else indicators
     items = list(trends.series(table, indicators))
     rows = []
     for indicator_id in indicators:
