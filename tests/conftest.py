@@ -74,6 +74,23 @@ def fixture_store_dir(tmp_path_factory) -> Path:
     return fixture_store.write(tmp_path_factory.mktemp("fixture-store"))
 
 
+_STORE_OF_THE_CACHES: list[str] = []  # the store folder Streamlit's process-wide caches were filled from
+
+
+def _forget_caches_of_another_store(folder: str) -> None:
+    """Clear Streamlit's caches when this test reads another store than the previous one in this process.
+
+    A few caches hold what no publish changes (the population, the territory index) without the version in
+    their key; in production a process serves one store, but a test process switches between the fixture
+    store and the real one (and pytest-xdist gives each worker its own mix of modules)."""
+    if _STORE_OF_THE_CACHES and _STORE_OF_THE_CACHES[-1] != folder:
+        import streamlit as st
+
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    _STORE_OF_THE_CACHES[:] = [folder]
+
+
 @pytest.fixture(autouse=True)
 def _store_folder(request, monkeypatch):
     """Tests not marked ``store`` read the fixture store; ``store`` tests read the real one.
@@ -86,9 +103,12 @@ def _store_folder(request, monkeypatch):
         monkeypatch.setenv("RADAR_DATA_DIR", str(REAL_STORE))
     else:
         monkeypatch.setenv("RADAR_DATA_DIR", str(request.getfixturevalue("fixture_store_dir")))
+    _forget_caches_of_another_store(os.environ["RADAR_DATA_DIR"])
     monkeypatch.setenv("RADAR_AUTH_DB", str(request.getfixturevalue("tmp_path") / "auth.sqlite3"))
     monkeypatch.delenv("RADAR_DATABASE_URL", raising=False)  # the embedded backend unless a test asks (backend)
     monkeypatch.setenv("RADAR_SIGNALS_REFRESH", "off")  # no background radar run per test publish (issue 28)
+    yield
+    _STORE_OF_THE_CACHES[:] = [os.environ.get("RADAR_DATA_DIR", "")]  # a test may have pointed it at a copy
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import math
 
 import pytest
@@ -12,6 +13,13 @@ from ops.load import Report, Sample, run_load
 from ops.streamlit_client import NotLoopback, Session, check_loopback
 
 
+def _run(coroutine):
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps an event loop running in the
+    main thread of the same pytest process, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 @pytest.mark.parametrize("url", ["http://10.0.0.1:8501", "http://example.org", "https://192.168.1.2:8600"])
 def test_the_client_and_the_load_refuse_anything_but_loopback(url):
     with pytest.raises(NotLoopback):
@@ -19,18 +27,18 @@ def test_the_client_and_the_load_refuse_anything_but_loopback(url):
     with pytest.raises(NotLoopback):
         Session(url)
     with pytest.raises(NotLoopback):
-        asyncio.run(run_load(url, users=1, think=1, duration=1))
+        _run(run_load(url, users=1, think=1, duration=1))
 
 
 def test_the_load_is_bounded_in_users_and_duration():
     with pytest.raises(ValueError, match="200 users"):
-        asyncio.run(run_load("http://127.0.0.1:1", users=201, think=1, duration=10))
+        _run(run_load("http://127.0.0.1:1", users=201, think=1, duration=10))
     with pytest.raises(ValueError, match="1800 s"):
-        asyncio.run(run_load("http://localhost:1", users=1, think=1, duration=3600))
+        _run(run_load("http://localhost:1", users=1, think=1, duration=3600))
 
 
 def test_a_refused_connection_is_an_error_of_the_report_not_a_crash():
-    report = asyncio.run(run_load("http://127.0.0.1:1", users=2, think=0, duration=1))
+    report = _run(run_load("http://127.0.0.1:1", users=2, think=0, duration=1))
     assert [s.action for s in report.samples] == ["connect", "connect"]
     assert len(report.errors) == 2 and report.times == []
     assert math.isnan(report.percentile(0.95))

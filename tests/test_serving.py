@@ -83,7 +83,10 @@ def _asgi(middleware, path: str, headers: dict[str, str], method: str = "GET") -
     async def send(message):
         sent.append(message)
 
-    asyncio.run(middleware(scope, receive, send))
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # Playwright's loop may run in this thread
+        thread.submit(asyncio.run, middleware(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return {k.decode(): v.decode() for k, v in start["headers"]}, body

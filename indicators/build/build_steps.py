@@ -98,13 +98,18 @@ def run(
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{step.name}-*.parquet"):
         old.unlink()
+    written = []
     for index, frame in enumerate(frames):
         final = folder / f"{step.name}-{key}-{index}.parquet"
         tmp = final.with_name(f".{final.name}.tmp-{os.getpid()}")
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, final)
+        written.append(final)
     log.append((step.name, "rebuilt"))
-    return frames
+    # Hand on the frames as a later build reads them back (Parquet's dtypes, not the computed ones): the steps
+    # that read them are keyed on their content (frame_digest), which must not depend on whether this step was
+    # computed now or read back, or every step downstream of a reused one would be recomputed for nothing.
+    return tuple(pd.read_parquet(p) for p in written)
 
 
 def describe(log: list) -> str:
