@@ -25,8 +25,11 @@ demo: $(STAMP)
 	$(PY) -c "from pathlib import Path; from tests import fixture_store; fixture_store.write(Path('$(DEMO_STORE)'), geometry=True)"
 	RADAR_DATA_DIR=$(DEMO_STORE) $(PY) -m streamlit run app.py $(DEMO_ARGS)
 
+# Two workers (pytest-xdist), a test file each at a time (--dist loadfile: a file's module-scoped servers stay on
+# one worker): the browser tests spend most of their time waiting on a page, so the run takes about 20 minutes
+# on 2 cores instead of over 30.
 test: data
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # No store build: the unit tests read the fixture store (tests/fixture_store.py); `store` tests need `make data`.
 test-fast: $(STAMP)
