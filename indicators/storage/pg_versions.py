@@ -363,20 +363,7 @@ def publish(
         published = versions.table(now, store_dir)
         changes = versions.with_removals(versions.compare(published, rows), published, removed)
         version = _next(conn)
-        record = {
-            "kind": "publish",
-            "who": who,
-            "filename": filename,
-            "sha256": sha256,
-            "previous": now,
-            "based_on": now if based_on is None else based_on,
-            "indicators": sorted(rows["indicator_id"].unique().tolist()),
-            "rows": int(len(rows)),
-        }
-        if forced:
-            record["forced"] = forced
-        if edition:
-            record["edition"] = edition
+        record = versions.publish_record(who, filename, sha256, now, based_on, rows, forced, edition)
         if source and not declare:
             source, rows = versions._credited(source, rows, version, sha256)
             record["source"] = source

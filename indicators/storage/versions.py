@@ -447,6 +447,34 @@ def compose(chain: list[int], store_dir: Path | None = None) -> pd.DataFrame:
     return upsert(table, pd.concat(pending, ignore_index=True))
 
 
+def publish_record(
+    who: str,
+    filename: str,
+    sha256: str,
+    now: int,
+    based_on: int | None,
+    rows: pd.DataFrame,
+    forced: list[dict] | None,
+    edition: dict | None,
+) -> dict:
+    """The meta of a publish over version ``now`` (both backends): who, which file, on what it was based."""
+    record = {
+        "kind": "publish",
+        "who": who,
+        "filename": filename,
+        "sha256": sha256,
+        "previous": now,
+        "based_on": now if based_on is None else based_on,
+        "indicators": sorted(rows["indicator_id"].unique().tolist()),
+        "rows": int(len(rows)),
+    }
+    if forced:
+        record["forced"] = forced
+    if edition:
+        record["edition"] = edition
+    return record
+
+
 def with_removals(changes: pd.DataFrame, published: pd.DataFrame, removed: pd.DataFrame | None) -> pd.DataFrame:
     """``changes`` (compare) with the published rows that ``removed`` takes away, as « supprimée »."""
     if removed is None or not len(removed):
@@ -837,20 +865,7 @@ def publish(
         published = table(now, store_dir)
         changes = with_removals(compare(published, rows), published, removed)
         chain = [*meta(now, store_dir)["chain"]]
-        record = {
-            "kind": "publish",
-            "who": who,
-            "filename": filename,
-            "sha256": sha256,
-            "previous": now,
-            "based_on": now if based_on is None else based_on,
-            "indicators": sorted(rows["indicator_id"].unique().tolist()),
-            "rows": int(len(rows)),
-        }
-        if forced:
-            record["forced"] = forced
-        if edition:
-            record["edition"] = edition
+        record = publish_record(who, filename, sha256, now, based_on, rows, forced, edition)
         version = _next(store_dir)
         if source and not declare:
             source, rows = _credited(source, rows, version, sha256)
