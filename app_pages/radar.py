@@ -33,6 +33,8 @@ st.header(f"{radar_view.LEVEL_WORDS[level]} : {radar.name} ({code})")
 st.caption(f"Profil complet : [/profil?{param}={code}](/profil?{param}={code})")
 if radar.compared_with is not None:
     st.caption(f"Version publiée n° {radar.version} ; « nouveau » = absent de la version {radar.compared_with}.")
+if pending := radar_view.pending_sentence(radar):
+    st.info(pending, icon=":material/hourglass_top:")
 
 backtest = radar_view.backtest_sentences(cache.radar_backtest())
 if radar.signals.empty:

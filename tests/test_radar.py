@@ -278,7 +278,9 @@ def test_signal_row_takes_only_signal_columns():
 
 def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatch):
     """After a publish, ``python -m indicators.radar --refresh`` (started in the background by the publishing
-    code) writes the version's signals beside it; the radar view then reads them, « nouveau » included."""
+    code) writes the version's signals beside it. Until it lands, the view serves the previous version's
+    signals, said « recalcul en cours », without computing anything; then the new ones, « nouveau » included.
+    A rollback serves the restored version's file at once (the same table)."""
     from indicators.radar import stored
     from indicators.storage import store, versions
     from tests import fixture_store
@@ -286,18 +288,47 @@ def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatc
     folder = tmp_path / "store"
     fixture_store.write(folder)
     monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+    stored.refresh(folder, 0)  # the pipeline's signals.parquet (the fixture store has none)
+    index = store.load_territories(folder)
+    base = radar_view.build("departement", "38", index, folder)
+    assert base.pending_from is None and "poverty_rate" not in set(base.signals["indicator_id"])
     assert stored.refresh_in_background(folder) is None  # RADAR_SIGNALS_REFRESH=off in the tests
     rows = _tidy([("departement", "38", "poverty_rate", 2020, 40.0)], "insee_filosofi_2020")
     record = versions.publish(rows.assign(variant="observed"), "alice", "t.csv", "x", folder)
-    assert not stored.has_signals(record["id"], folder)
+    assert not stored.has_signals(record["id"], folder) and stored.serving_version(None, folder) == 0
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("the view must not compute signals")
+
+    monkeypatch.setattr(engine, "level_signals", no_computing)
+    waiting = radar_view.build("departement", "38", index, folder)
+    assert (waiting.version, waiting.pending_from, waiting.compared_with) == (1, 0, None)
+    pd.testing.assert_frame_equal(waiting.signals.drop(columns="new"), base.signals.drop(columns="new"))
+    assert not waiting.signals["new"].any()
+    assert radar_view.pending_sentence(waiting) == (
+        "Recalcul en cours : la version n° 1 vient d'être publiée et ses signaux sont en cours de calcul. Les "
+        "signaux ci-dessous sont encore ceux de la version précédente (de la base, avant toute publication) ; "
+        "ils seront remplacés dès la fin du calcul."
+    )
+    monkeypatch.undo()
+    monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+
     path = stored.refresh(folder)
     assert path == folder / "versions" / "0001" / f"signals-{versions.base_hash(folder)}.parquet"
     kept = stored.load_signals(folder)
     poverty = kept[(kept["territory_code"] == "38") & (kept["indicator_id"] == "poverty_rate")]
     assert poverty["direction"].tolist() == ["worse"] and poverty["value"].tolist() == [40.0]
-    radar = radar_view.build("departement", "38", store.load_territories(folder), folder)
-    assert radar.version == 1 and radar.compared_with == 0
-    assert radar.signals.loc[radar.signals["indicator_id"] == "poverty_rate", "new"].tolist() == [True]
+    radar = radar_view.build("departement", "38", index, folder)
+    assert (radar.version, radar.compared_with, radar.pending_from) == (1, 0, None)
+    assert radar_view.pending_sentence(radar) is None
+    new = radar.signals.set_index(["indicator_id", "kind"])["new"]
+    assert new[("poverty_rate", "ecart")] and not new.drop(("poverty_rate", "ecart")).any()
+
+    versions.rollback(0, "alice", folder)  # version 2 = the base's table again: its file serves at once
+    assert stored.serving_version(None, folder) == 0 and stored.exact_for(2, 0, folder)
+    back = radar_view.build("departement", "38", index, folder)
+    assert (back.version, back.compared_with, back.pending_from) == (2, 1, None)
+    assert "poverty_rate" not in set(back.signals["indicator_id"])
 
 
 def test_horizon_rule_replayed_on_past_need_projections():

@@ -8,7 +8,9 @@ evaluated, persisted, share, threshold). A published version N gets its own file
 never serves stale signals): ``refresh`` computes it; ``refresh_in_background`` is the one call the
 publishing code makes after a publish or a rollback (a detached, niced ``python -m indicators.radar
 --refresh``, so that the analyst's request and the other users are not slowed). Until it is written, the
-radar view recomputes the territory it shows on demand.
+radar serves the signals of the nearest version it was published over whose file is written
+(``serving_version``), said as such on the page (« recalcul en cours »): no replica ever recomputes a
+territory on demand, so the first view after a publish reads one file.
 """
 
 from __future__ import annotations
@@ -72,6 +74,34 @@ def signals_path(version: int | None = None, store_dir: Path | None = None) -> P
 
 def has_signals(version: int | None = None, store_dir: Path | None = None) -> bool:
     return signals_path(version, store_dir).exists()
+
+
+def serving_version(version: int | None = None, store_dir: Path | None = None) -> int:
+    """The version whose signals file stands for ``version`` (the published one by default): itself when
+    written; for a rollback, the version it restored (the same table, so the same signals); otherwise the
+    nearest version it was published over whose file is written, down to 0 (the pipeline's)."""
+    from indicators.storage import versions
+
+    version = versions.current(store_dir) if version is None else version
+    seen: set[int] = set()
+    while version and version not in seen and not has_signals(version, store_dir):
+        seen.add(version)
+        record = versions.meta(version, store_dir)
+        target = record.get("target")
+        if record.get("kind") == "rollback" and isinstance(target, int) and has_signals(target, store_dir):
+            return target
+        version = int(record.get("previous") or 0)
+    return version if version not in seen else 0
+
+
+def exact_for(version: int, served: int, store_dir: Path | None = None) -> bool:
+    """Whether the signals of ``served`` are those of ``version`` (itself, or the version a rollback restored)."""
+    from indicators.storage import versions
+
+    if served == version:
+        return True
+    record = versions.meta(version, store_dir) if version else {}
+    return record.get("kind") == "rollback" and record.get("target") == served
 
 
 def load_signals(store_dir: Path | None = None, version: int | None = None) -> pd.DataFrame:
