@@ -350,3 +350,32 @@ def test_horizon_rule_replayed_on_past_need_projections():
     )
     found = backtest.horizon_hits(paths).iloc[0]
     assert (found["year"], found["territories"], found["signals"], found["held"]) == (2020, 10, 2, 1)
+
+
+def test_horizons_threshold_chosen_on_the_early_years_and_said_on_the_page():
+    """Ten départements projected from 2010; 01 and 02 projected to grow fastest (band above France): judged in
+    2015 and in 2020, 01 grew faster than France, 02 did not: 1 in 2 held, below the 2 in 3 aimed at, said."""
+    from indicators.radar import backtest
+
+    rows = []
+    for n in range(1, 11):
+        code = f"{n:02d}"
+        central = 1.5 if n <= 2 else 1.0 + 0.01 * n
+        observed = {1: 1.6, 2: 0.9}.get(n, 1.05)
+        rows += [(code, "apa_recipients", 2010, 2010, 100.0, None, None)]
+        rows += [
+            (code, "apa_recipients", 2010, y, 100.0 * observed, 100.0 * central, 90 * central) for y in (2015, 2020)
+        ]
+    paths = pd.DataFrame(
+        rows, columns=["territory_code", "indicator_id", "origin", "year", "observed", "central", "p10"]
+    )
+    assert backtest.choose_horizon(paths) == (rules.THRESHOLDS.horizon, False)  # fewer than MIN_EVALUATED
+    summary = backtest.horizon_summary(paths).set_index("period")
+    assert summary.loc["early", ["signals", "persisted", "years"]].tolist() == [2, 1, "2015-2015"]
+    assert summary.loc["later", ["signals", "persisted", "years", "origins"]].tolist() == [2, 1, "2020-2020", "2010"]
+    text = radar_view.backtest_sentences(summary.reset_index())["horizon"]
+    assert text == (
+        "1 horizons sur 2 signalés par le passé (projections des départements faites en 2010) se sont confirmés "
+        "en 2020 — le besoin a crû plus vite qu'en France —, soit 5 sur 10 : moins que les 2 sur 3 visés. Un "
+        "horizon est une tendance plausible, pas une certitude."
+    )

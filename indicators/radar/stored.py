@@ -151,3 +151,13 @@ def refresh_in_background(store_dir: Path | None = None) -> subprocess.Popen | N
 def load_backtest(store_dir: Path | None = None) -> pd.DataFrame:
     path = (store_dir or processed_dir()) / BACKTEST_FILE
     return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+
+def backtest_table(store_dir: Path | None = None) -> pd.DataFrame:
+    """What the page says of each kind: the stored backtest (écarts, ruptures) and the horizons replayed on
+    the track record's need projections (backtest.horizon_summary; none when the store has no track record)."""
+    from indicators.core.paths import TRACK_RECORD_FILES
+
+    need_paths = (store_dir or processed_dir()) / TRACK_RECORD_FILES[-1]
+    horizons = backtest.horizon_summary(pd.read_parquet(need_paths)) if need_paths.exists() else pd.DataFrame()
+    return pd.concat([load_backtest(store_dir), horizons], ignore_index=True)

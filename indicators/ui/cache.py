@@ -518,7 +518,7 @@ def radar(level: str, code: str):
 def radar_backtest() -> pd.DataFrame:
     from indicators.radar import stored
 
-    return stored.load_backtest()
+    return stored.backtest_table()
 
 
 @by_version(64, key=_signals_written)

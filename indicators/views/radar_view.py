@@ -27,7 +27,8 @@ METHOD = (
     "la médiane des 5 territoires semblables ; rupture = valeur hors de la bande à 80 % de la prévision faite "
     "l'année précédente, ou écart à la France qui se creuse plus que ses variations passées ; horizon = besoin "
     "projeté en 2030 qui croît nettement plus vite qu'en France, bande à 80 % comprise. Seuils choisis sur les "
-    "origines 2012-2014, mesurés sur 2015-2017 (départements) ; communes non backtestées (un seul recensement)."
+    "origines 2012-2014, mesurés sur 2015-2017 (départements) ; horizons rejoués sur les projections faites en 2010, "
+    "seuil choisi sur leur état en 2015, mesuré en 2019-2020 ; communes non backtestées (un seul recensement)."
 )
 KIND_WORDS = {"ecart": ("écart", "écarts"), "rupture": ("rupture", "ruptures")}
 PARAMS = {"departement": "dep", "commune": "com", "epci": "epci"}
@@ -106,25 +107,48 @@ def pending_sentence(radar: Radar) -> str | None:
 
 
 def backtest_sentences(measured: pd.DataFrame) -> dict[str, str]:
-    """kind -> « 7 ruptures sur 10 signalées par le passé (2015-2017) se sont confirmées deux ans après »."""
+    """kind -> « 7 ruptures sur 10 signalées par le passé (2015-2017) se sont confirmées deux ans après »
+    (the later period of stored.backtest_table; horizons: « 24 horizons sur 39 … »)."""
     out = {}
     later = measured[measured["period"] == "later"] if len(measured) else measured
-    for row in later.itertuples():
-        plural = KIND_WORDS[row.kind][1]
-        if not row.evaluated:
+    for row in later.to_dict("records"):
+        if not row["evaluated"]:
             continue
-        on_ten = formatting.format_number(row.persisted / row.evaluated * 10, 0)
-        feminine = "e" if row.kind == "rupture" else ""
-        out[row.kind] = (
-            f"{row.persisted} {plural} sur {row.evaluated} signalé{feminine}s par le passé (départements, "
-            f"origines {row.origins}) se sont confirmé{feminine}s deux ans après, soit {on_ten} sur 10 "
-            f"({formatting.format_number(row.per_territory, 1)} par département et par an)."
+        if row["kind"] == "horizon":
+            out["horizon"] = _horizon_sentence(row)
+            continue
+        plural = KIND_WORDS[row["kind"]][1]
+        on_ten = formatting.format_number(row["persisted"] / row["evaluated"] * 10, 0)
+        feminine = "e" if row["kind"] == "rupture" else ""
+        out[row["kind"]] = (
+            f"{row['persisted']} {plural} sur {row['evaluated']} signalé{feminine}s par le passé (départements, "
+            f"origines {row['origins']}) se sont confirmé{feminine}s deux ans après, soit {on_ten} sur 10 "
+            f"({formatting.format_number(row['per_territory'], 1)} par département et par an)."
         )
-    out["horizon"] = (
-        "Les horizons reposent sur les projections de Radar social (bande à 80 % calibrée sur leurs erreurs "
-        "passées, voir la page Projections et scénarios) ; ils ne sont pas encore rejoués ici."
-    )
+    if "horizon" not in out:
+        out["horizon"] = (
+            "Les horizons reposent sur les projections de Radar social (bande à 80 % calibrée sur leurs erreurs "
+            "passées, voir la page Projections et scénarios) ; ce magasin n'a pas leur historique pour les rejouer."
+        )
     return out
+
+
+def _horizon_sentence(row: dict) -> str:
+    """« 24 horizons sur 39 … se sont confirmés en 2019-2020 …, soit 6 sur 10 : moins que les 2 sur 3 visés »."""
+    on_ten = formatting.format_number(row["persisted"] / row["evaluated"] * 10, 0)
+    first, last = (int(y) for y in str(row["years"]).split("-"))
+    when = f"en {first}" if first == last else f"en {first}-{last}"
+    below = row["persisted"] / row["evaluated"] < rules.TARGET
+    return (
+        f"{row['persisted']} horizons sur {row['evaluated']} signalés par le passé (projections des départements "
+        f"faites en {row['origins']}) se sont confirmés {when} — le besoin a crû plus vite qu'en France —, soit "
+        f"{on_ten} sur 10"
+        + (
+            " : moins que les 2 sur 3 visés. Un horizon est une tendance plausible, pas une certitude."
+            if below
+            else "."
+        )
+    )
 
 
 def chart_link(signal: pd.Series) -> str:
