@@ -104,10 +104,11 @@ def exact_for(version: int, served: int, store_dir: Path | None = None) -> bool:
     return record.get("kind") == "rollback" and record.get("target") == served
 
 
-def load_signals(store_dir: Path | None = None, version: int | None = None) -> pd.DataFrame:
-    """Every territory's signals of a version (the published one by default); empty when not computed."""
+def load_signals(store_dir: Path | None = None, version: int | None = None, filters=None) -> pd.DataFrame:
+    """Every territory's signals of a version (the published one by default; ``filters``: pyarrow's, e.g. one
+    territory's rows, read without converting the others); empty when not computed."""
     path = signals_path(version, store_dir)
-    return pd.read_parquet(path) if path.exists() else engine.frame([])
+    return pd.read_parquet(path, filters=filters) if path.exists() else engine.frame([])
 
 
 def refresh(store_dir: Path | None = None, version: int | None = None) -> Path:

@@ -88,7 +88,7 @@ def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = N
 
 def _stored(level: str, code: str, version: int, store_dir: Path | None) -> pd.DataFrame:
     """A territory's signals in the stored file of a version (empty when the file is not written)."""
-    found = stored.load_signals(store_dir, version)
+    found = stored.load_signals(store_dir, version, [("territory_level", "==", level), ("territory_code", "==", code)])
     found = found[(found["territory_level"] == level) & (found["territory_code"] == code)]
     return found.reset_index(drop=True)
 
@@ -179,7 +179,8 @@ def communes_standing_out(
     column = "departement" if level == "departement" else "epci"
     members = communes[communes[column] == code][["code", "name", "population"]]
     # the published version's file; while its publish is still computing it, the previous version's
-    found = stored.load_signals(store_dir, stored.serving_version(None, store_dir))
+    wanted = [("territory_level", "==", "commune"), ("territory_code", "in", members["code"].tolist() or [""])]
+    found = stored.load_signals(store_dir, stored.serving_version(None, store_dir), wanted)
     found = found[(found["territory_level"] == "commune") & found["territory_code"].isin(set(members["code"]))]
     found = found[found["direction"] == "worse"]
     if theme:
