@@ -84,11 +84,16 @@ def frame(found: list[dict]) -> pd.DataFrame:
         ["territory_level", "territory_code", "indicator_id", "kind"]
     )
     entries = catalogue.load()
-    out["theme"] = out["indicator_id"].map(lambda i: rules.radar_theme(entries[i]))
+    out["theme"] = out["indicator_id"].map({i: rules.radar_theme(entries[i]) for i in out["indicator_id"].unique()})
     out["sentence"] = [sentences.sentence(r) for r in out.to_dict("records")]
-    out["source"] = [
-        catalogue.row_citation(entries[i], s) for i, s in zip(out["indicator_id"], out["source_id"], strict=True)
-    ]
+    citations: dict[tuple, str] = {}
+
+    def cite(pair: tuple) -> str:  # once per (indicator, source): thousands of commune signals share a few
+        if pair not in citations:
+            citations[pair] = catalogue.row_citation(entries[pair[0]], pair[1])
+        return citations[pair]
+
+    out["source"] = [cite(pair) for pair in zip(out["indicator_id"], out["source_id"], strict=True)]
     for column in rules.COLUMNS:
         if column not in out:
             out[column] = None
