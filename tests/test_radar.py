@@ -316,6 +316,17 @@ def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatc
     path = stored.refresh(folder)
     assert path == folder / "versions" / "0001" / f"signals-{versions.base_hash(folder)}.parquet"
     kept = stored.load_signals(folder)
+    # the publish touched the poverty rate only, not the départements' similarity set: the other signals were
+    # carried over from version 0, the poverty rate's computed; the same as computing everything
+    assert stored.carried_over(1, folder)[1] == {"poverty_rate"}
+    assert "poverty_rate" not in stored.peer_inputs("departement")
+    everything = stored._typed(stored.compute_all(versions.table(1, folder), index=index))
+    keys = ["territory_level", "territory_code", "indicator_id", "kind"]
+    pd.testing.assert_frame_equal(
+        kept.sort_values(keys).reset_index(drop=True),
+        everything.sort_values(keys).reset_index(drop=True),
+        check_dtype=False,  # str read back from Parquet, object computed
+    )
     poverty = kept[(kept["territory_code"] == "38") & (kept["indicator_id"] == "poverty_rate")]
     assert poverty["direction"].tolist() == ["worse"] and poverty["value"].tolist() == [40.0]
     radar = radar_view.build("departement", "38", index, folder)
