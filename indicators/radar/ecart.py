@@ -120,10 +120,16 @@ def france_value(observed: pd.DataFrame, indicator_id: str, year: int) -> float 
 
 
 def raise_ecarts(
-    observed: pd.DataFrame, level: str, codes, similar_of: peers.Similar, size: pd.Series | None, threshold: float
+    observed: pd.DataFrame,
+    level: str,
+    codes,
+    similar_of: peers.Similar,
+    size: pd.Series | None,
+    threshold: float,
+    only=None,
 ) -> list[dict]:
-    """The écarts of ``codes`` (every indicator of ``rules.oriented`` the level has)."""
-    entries = rules.oriented()
+    """The écarts of ``codes`` (every indicator of ``rules.raising(only)`` the level has)."""
+    entries = rules.raising(only)
     mine = latest(observed, level, entries)
     mine = mine[mine["territory_code"].isin(set(codes))]
     wanted = set(zip(mine["indicator_id"], mine["year"], strict=True))
@@ -177,10 +183,11 @@ def raise_census_changes(
     size: pd.Series | None,
     departement_of: dict[str, str],
     threshold: float,
+    only=None,
 ) -> list[dict]:
     """Communes / EPCI: an oriented indicator known at two census points (or more); the change between the
     last two against its département's change and the median change of its similar territories."""
-    entries = rules.oriented()
+    entries = rules.raising(only)
     rows = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(entries))]
     found = []
     for indicator_id, own in rows.groupby("indicator_id"):

@@ -36,8 +36,8 @@ def band_forecasts(observed: pd.DataFrame, indicator_id: str, level: str) -> tup
     return last, wide
 
 
-def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
-    entries = rules.oriented()
+def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float, only=None) -> list[dict]:
+    entries = rules.raising(only)
     ids = [i for i in trends.INDICATORS if i in entries]
     wanted = set(codes)
     found = []
@@ -113,8 +113,8 @@ def widening(gaps: pd.Series) -> tuple[float, float, int] | None:
     return abs(change - float(past.median())) / spread, change, int(years[-1])
 
 
-def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
-    entries = rules.oriented()
+def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float, only=None) -> list[dict]:
+    entries = rules.raising(only)
     found = []
     read = observed[observed["indicator_id"].isin(list(entries))]
     by_indicator = {indicator_id: part for indicator_id, part in read.groupby("indicator_id")}

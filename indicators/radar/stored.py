@@ -186,7 +186,7 @@ def compute_changed(
         own = engine.relevant(observed, level)
         codes = own.loc[own["territory_level"] == level, "territory_code"].unique().tolist()
         reads = affected | peer_inputs(level) | {c for b in trends.breaks().values() for c in b[1:]}
-        fresh = engine.level_signals(table[table["indicator_id"].isin(reads)], level, codes, index=index)
+        fresh = engine.level_signals(table[table["indicator_id"].isin(reads)], level, codes, index=index, only=affected)
         kept = previous[(previous["territory_level"] == level) & ~previous["indicator_id"].isin(affected)]
         both = pd.concat([kept, fresh[fresh["indicator_id"].isin(affected)]], ignore_index=True)
         both = both.sort_values(["territory_code", "score"], ascending=[True, False], kind="stable")
