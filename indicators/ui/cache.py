@@ -515,10 +515,12 @@ def radar(level: str, code: str):
 
 
 @by_version()
-def radar_backtest() -> pd.DataFrame:
+def radar_backtest() -> dict[str, str]:
+    """kind -> what the backtest says of it (radar_view.backtest_sentences of stored.backtest_table)."""
     from indicators.radar import stored
+    from indicators.views import radar_view
 
-    return stored.backtest_table()
+    return radar_view.backtest_sentences(stored.backtest_table())
 
 
 @by_version(64, key=_signals_written)

@@ -21,7 +21,7 @@ def top_three(level: str, code: str) -> None:
             st.caption(pending)
         if radar.signals.empty:
             st.markdown("Aucun signal net : rien ne ressort nettement des indicateurs disponibles.")
-        for _, signal in radar.top.iterrows():
+        for signal in radar.top:
             year = signal["year"]
             age = freshness.sentence(signal["indicator_id"], int(year) if year == year else None)  # old: said in words
             st.markdown(

@@ -12,6 +12,7 @@ version it was published over, to say which are new.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -46,18 +47,17 @@ class Radar:
     pending_from: int | None = None  # while the version's signals are computed: the version whose are shown
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def top(self) -> pd.DataFrame:
-        return self.signals.head(TOP)
+    @cached_property
+    def top(self) -> list[dict]:
+        """The TOP strongest signals (one dict each), computed once per cached radar (warm reruns read it)."""
+        return self.signals.head(TOP).to_dict("records")
 
-    def by_theme(self) -> list[tuple[str, pd.DataFrame]]:
-        """(theme label, its signals strongest first), themes in the order of rules.THEMES."""
-        out = []
-        for theme, label in rules.THEMES.items():
-            rows = self.signals[self.signals["theme"] == theme]
-            if len(rows):
-                out.append((label, rows))
-        return out
+    @cached_property
+    def themes(self) -> list[tuple[str, list[dict]]]:
+        """(theme label, its signals strongest first, one dict each), themes in the order of rules.THEMES."""
+        records = self.signals.to_dict("records")
+        grouped = [(label, [r for r in records if r["theme"] == theme]) for theme, label in rules.THEMES.items()]
+        return [(label, rows) for label, rows in grouped if rows]
 
 
 def _name(index: pd.DataFrame, level: str, code: str) -> str | None:
