@@ -86,7 +86,10 @@ def serving_version(version: int | None = None, store_dir: Path | None = None) -
     seen: set[int] = set()
     while version and version not in seen and not has_signals(version, store_dir):
         seen.add(version)
-        record = versions.meta(version, store_dir)
+        try:
+            record = versions.meta(version, store_dir)
+        except (versions.VersionError, OSError, ValueError):  # a version's record gone or unreadable: the base's
+            return 0
         target = record.get("target")
         if record.get("kind") == "rollback" and isinstance(target, int) and has_signals(target, store_dir):
             return target
