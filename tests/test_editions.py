@@ -16,10 +16,12 @@ import pytest
 
 from indicators.build import editions, pipeline
 from indicators.core import layout
-from indicators.core.paths import RAW_DIR, processed_dir
+from indicators.core.paths import POPULATION_FILE, RAW_DIR, TRACK_RECORD_FILES, processed_dir
 from indicators.core.schema import KEY
+from indicators.models import track_record
 from indicators.sources import insee_chomage, insee_population
 from indicators.storage import edition_files, versions
+from indicators.storage import store as store_tables
 from tests import edition_cuts
 
 pytestmark = pytest.mark.store
@@ -41,10 +43,14 @@ def _steps(into: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def full(tmp_path_factory) -> pd.DataFrame:
+def built(tmp_path_factory) -> tuple[pd.DataFrame, pd.DataFrame]:
     store = _steps(tmp_path_factory.mktemp("full"))
-    table, _ = pipeline.build_tables(RAW_DIR, cache_dir=store, only=ONLY)
-    return table
+    return pipeline.build_tables(RAW_DIR, cache_dir=store, only=ONLY)
+
+
+@pytest.fixture(scope="module")
+def full(built) -> pd.DataFrame:
+    return built[0]
 
 
 def _cut_store(tmp_path: Path, slot: str, cut) -> Path:
@@ -52,8 +58,9 @@ def _cut_store(tmp_path: Path, slot: str, cut) -> Path:
     store = _steps(tmp_path / "store")
     cut_file = cut(RAW_DIR / slot, tmp_path / "cut" / Path(slot).name)
     view = editions.raw_view(RAW_DIR, [(slot, cut_file)], tmp_path / "raw")
-    base, _ = pipeline.build_tables(view, cache_dir=store, only=ONLY)
+    base, population = pipeline.build_tables(view, cache_dir=store, only=ONLY)
     layout.write(base, store / "indicators.parquet")
+    population.to_parquet(store / POPULATION_FILE, index=False)
     versions.record_base(store)
     shutil.rmtree(tmp_path / "raw")
     return store
@@ -66,18 +73,32 @@ def _same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 
 
 @pytest.mark.parametrize("name", ["filosofi", "population"])
-def test_cut_store_refreshed_by_the_publishers_file_equals_the_full_build(name, full, tmp_path):
+def test_cut_store_refreshed_by_the_publishers_file_equals_the_full_build(name, full, built, tmp_path):
     slot, cut = CUTS[name]
     store = _cut_store(tmp_path, slot, cut)
     before = versions.table(store_dir=store)
     result = editions.prepare((RAW_DIR / slot).read_bytes(), Path(slot).name, store, RAW_DIR, only=ONLY)
     assert result["status"] == "recognised", result
     assert result["source"]["slot"] == slot and not result["older"]
+    assert set(TRACK_RECORD_FILES) <= set(result["tables"])  # the cut store has no track record: all new
+    assert (POPULATION_FILE in result["tables"]) == (name == "population")  # only a new population changes it
     record = edition_files.publish(result["key"], "test", store, based_on=0)
     assert record["edition"]["source_id"] == result["source"]["source_id"]
     _same(versions.table(store_dir=store), full)
+    population = store_tables.load_population(store)  # what the pages read (versions.table_path)
+    pd.testing.assert_frame_equal(population, built[1], check_dtype=False)
+    assert track_record.held(track_record.RATE_PATHS_FILE, store)
+    if name == "population":  # 93 on 1 January 2023 (Insee, estimations de population), absent from the cut file
+        assert _total(population, 2023) == 1_682_806 and _total(population, 2022) == 1_673_645
     versions.rollback(0, "test", store, based_on=record["id"])  # rollback restores every derived row too
     _same(versions.table(store_dir=store), before)
+    population = store_tables.load_population(store)  # and the cut store's population
+    assert int(population["year"].max()) == (2022 if name == "population" else 2023)
+    assert _total(population, 2022) == 1_673_645 and not track_record.held(track_record.RATE_PATHS_FILE, store)
+
+
+def _total(population: pd.DataFrame, year: int) -> float:
+    return float(population.query("territory_code == '93' and year == @year")["population"].sum())
 
 
 def test_unemployment_file_recognised_diffed_published_equal_then_older_edition_asked(full, tmp_path):

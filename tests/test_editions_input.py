@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from indicators.build import editions
+from indicators.core.formatting import format_number
 from indicators.core.paths import INDICATORS_FILE, RAW_DIR, processed_dir
 from indicators.publishing import editions as publishing_editions
 from indicators.publishing import upload, upload_cli
@@ -131,3 +132,14 @@ def test_the_recognised_file_is_said_in_french():
     assert publishing_editions.older_text(result).startswith(
         "Ce fichier s'arrête en 2021, avant l'édition servie (données jusqu'à 2022, importée le 2026-12-01 (version 3))"
     )
+
+
+def test_the_tables_published_with_an_edition_are_said_in_french():
+    result = {"added": 1, "changed": 1272, "removed": 0}
+    tables = ["backtest_rate_paths.parquet", "backtest_rates.parquet", "population.parquet"]
+    assert publishing_editions.counts_text({**result, "tables": tables}) == (
+        f"1 ligne(s) ajoutée(s), {format_number(1272)} révisée(s), 0 retirée(s) (dérivés, régions, France, "
+        "projections et tendances compris). Publiés avec elle : le bilan des projections passées, "
+        "la population par âge et sexe."
+    )
+    assert publishing_editions.counts_text(result).endswith("tendances compris).")

@@ -12,7 +12,10 @@ parser (its checks refuse a damaged file: a missing sheet, a renamed column, yea
 derived row (shares, rates, régions and France, projections, trends and their bands, needs) is recomputed. The
 difference with the table the previous edition produced (the base, or the last published edition's table) is what
 a publish adds, revises and removes (indicators/storage/versions.py). Nothing is written to the served store here:
-the result is staged in ``<store>/editions/<key>/`` for the import page or the command line to show and publish.
+the result is staged in ``<store>/editions/<key>/`` for the import page or the command line to show and publish,
+with the other tables the pages read that the edition changes (``tables/``: the population by age and sex, the
+series notes, the track records; ``derived_tables``): the publish carries them in its version's folder, so the
+pages of that version read them and a rollback brings back the previous ones (versions.table_path).
 
 Run as ``python -m indicators.build.editions FILE --store DIR [--filename NAME]``: the import page and
 ``python -m indicators.upload`` call it in a separate, bounded process (the running app never imports the build);
@@ -36,7 +39,7 @@ import pandas as pd
 
 from indicators.core import catalogue
 from indicators.core.errors import RawFileError
-from indicators.core.paths import RAW_DIR, STAMP_FILE, processed_dir
+from indicators.core.paths import NOTES_FILE, POPULATION_FILE, RAW_DIR, STAMP_FILE, processed_dir
 from indicators.core.schema import KEY
 from indicators.sources import drees_aide_sociale, drees_minima_sociaux, insee_chomage, insee_filosofi, insee_population
 from indicators.storage import versions
@@ -47,6 +50,7 @@ from indicators.storage.edition_files import (
     ROWS_FILE,
     SOURCE_FILE,
     TABLE_FILE,
+    TABLES_DIR,
     published_editions,
 )
 
@@ -206,9 +210,8 @@ def _seed_cache(store: Path) -> Path:
     cache = store / CACHE_DIR
     steps_in, steps_out = store / ".steps", cache / ".steps"
     steps_out.mkdir(parents=True, exist_ok=True)
-    present = {p.name.split("-", 1)[0] for p in steps_out.glob("*.parquet")}
     for path in sorted(steps_in.glob("*.parquet")) if steps_in.is_dir() else []:
-        if path.name.split("-", 1)[0] not in present:
+        if not (steps_out / path.name).exists():  # every entry of the build's (a rebuilt base's too), by its key
             try:
                 (steps_out / path.name).hardlink_to(path)
             except OSError:
@@ -263,11 +266,13 @@ def prepare(
     raw_dir: Path = RAW_DIR,
     only: set[str] | None = None,
     older_ok: bool = False,
+    log: list | None = None,
 ) -> dict:
     """Recognise, read with the source's parser, rebuild every derived row, diff: the staged result as a dict
     (``status``: ``unknown`` for a layout no source knows, ``refused`` with ``message``, ``older`` for an edition
-    older than the served one (said before any rebuild; ``older_ok`` goes on), else ``recognised``)."""
-    from indicators.build import data_diff, pipeline
+    older than the served one (said before any rebuild; ``older_ok`` goes on), else ``recognised``).
+    ``log`` gets the pipeline's steps, rebuilt or reused (build_steps.run); the result's ``steps`` says them."""
+    from indicators.build import build_steps, data_diff, pipeline
 
     store = store_dir or processed_dir()
     if len(data) > MAX_BYTES:
@@ -301,7 +306,9 @@ def prepare(
             served = _served(store, found.source_id, published)
             if served["year"] is not None and year < served["year"] and not older_ok:
                 return {"status": "older", "year": year, "served": served, "source": asdict(found)}
-            table, _ = pipeline.build_tables(view_dir, cache_dir=_seed_cache(store), only=only)
+            log, notes, cache = [] if log is None else log, [], _seed_cache(store)
+            table, population = pipeline.build_tables(view_dir, notes, cache_dir=cache, log=log, only=only)
+            tables = _stage_tables(store, derived_tables(table, population, notes, view_dir, cache, log), tmp)
         before = _before(store, chain)
         changes = versions.compare(before, table, removals=True)
         rows = table.merge(changes[changes["status"] != "supprimée"][KEY], on=KEY)
@@ -336,6 +343,8 @@ def prepare(
                 i: sorted(int(y) for y in g["year"].unique()) for i, g in changes.groupby("indicator_id", sort=True)
             },
             "revisions": _revisions(changes),
+            "steps": build_steps.describe(log),
+            "tables": tables,
             "edition": {
                 "source_id": found.source_id,
                 "slot": found.slot,
@@ -344,6 +353,7 @@ def prepare(
                 "filename": Path(filename).name,
                 "sha256": sha,
                 "year": year,
+                "tables": tables,
             },
         }
         (tmp / RESULT_FILE).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -354,6 +364,35 @@ def prepare(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def derived_tables(table, population, notes, raw_dir: Path, cache_dir: Path, log: list) -> dict[str, pd.DataFrame]:
+    """The store's tables other than the indicator table that the pages read and an edition can change, as the
+    pipeline writes them (pipeline.run): the population by age and sex, the series notes, the track records.
+    (The radar's signals follow a publish by their own refresh: indicators/radar/stored.py.)"""
+    from indicators.build import table_steps
+
+    return {
+        POPULATION_FILE: population,
+        NOTES_FILE: notes[0],
+        **table_steps.track_record(table, population, raw_dir, cache_dir, log),
+    }
+
+
+def _stage_tables(store: Path, frames: dict[str, pd.DataFrame], into: Path) -> list[str]:
+    """Write into ``into/tables/`` each table that differs from the one served now (versions.table_path); their
+    names. A table the edition does not change stays the previous version's (the publish carries only these)."""
+    staged = []
+    (into / TABLES_DIR).mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        path = into / TABLES_DIR / name
+        frame.to_parquet(path, index=False)
+        served = versions.table_path(name, store)
+        if served.exists() and pd.read_parquet(path).equals(pd.read_parquet(served)):
+            path.unlink()
+            continue
+        staged.append(name)
+    return sorted(staged)
 
 
 def _mkdir(path: Path) -> Path:
