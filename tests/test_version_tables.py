@@ -65,12 +65,16 @@ def test_a_version_carries_its_tables_and_a_rollback_brings_back_the_previous_on
     assert versions.table_path(POPULATION_FILE, version=0) == store_dir / POPULATION_FILE
 
 
-def test_the_pages_population_cache_follows_the_published_version(store_dir, tmp_path):
+def test_the_pages_population_follows_the_published_version(store_dir, tmp_path):
+    """The profile's pyramid (cache.profile reads cache.population) shows a newer estimate once published."""
     from indicators.ui import cache
 
-    assert _total(cache.population(), "93", 2023) == 1_682_806
-    tables = {POPULATION_FILE: _edition_files(store_dir, tmp_path / "staged")[POPULATION_FILE]}
+    assert (cache.profile("93").pyramid_year, _total(cache.population(), "93", 2023)) == (2023, 1_682_806)
+    population = store.load_population(store_dir)
+    newer = population[population["territory_code"] == "93"].assign(year=2024)
+    pd.concat([population, newer], ignore_index=True).to_parquet(tmp_path / POPULATION_FILE, index=False)
+    tables = {POPULATION_FILE: tmp_path / POPULATION_FILE}
     record = versions.publish(_one_row(store_dir, 1.0), "a", "e.xlsx", "x", tables=tables)
-    assert _total(cache.population(), "93", 2023) == 3_365_612
+    assert cache.profile("93").pyramid_year == 2024 and _total(cache.population(), "93", 2024) == 1_682_806
     versions.rollback(0, "b", based_on=record["id"])
-    assert _total(cache.population(), "93", 2023) == 1_682_806
+    assert cache.profile("93").pyramid_year == 2023 and _total(cache.population(), "93", 2024) == 0
