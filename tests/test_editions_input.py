@@ -6,6 +6,7 @@ spellings is found; a problem of the whole file is shown without a line (« — 
 
 from __future__ import annotations
 
+import argparse
 import io
 import shutil
 from pathlib import Path
@@ -143,3 +144,29 @@ def test_the_tables_published_with_an_edition_are_said_in_french():
         "la population par âge et sexe."
     )
     assert publishing_editions.counts_text(result).endswith("tendances compris).")
+
+
+def test_publishing_an_edition_refreshes_the_radar_like_any_publish(monkeypatch, tmp_path):
+    """The command line's edition path starts the same signal refresh as an ordinary publish (issue 28's)."""
+    result = {
+        "status": "recognised",
+        "key": "k",
+        "producer": "Insee",
+        "title": "Filosofi",
+        "year": 2020,
+        "years": [2020],
+        "territories": 98,
+        "indicators": ["poverty_rate"],
+        "source": {"what": "taux de pauvreté, départements", "source_id": "insee_filosofi_2020"},
+        "served": {"year": 2020, "since": "fichiers de data/raw"},
+        **{"added": 0, "changed": 1, "removed": 0, "per_indicator": [], "years_touched": {}, "revisions": []},
+    }
+    rows = pd.DataFrame(columns=["indicator_id", "variant", "source_id", "territory_code", "year", "value"])
+    monkeypatch.setattr(upload_cli.edition_files, "staged", lambda store, key: (result, rows, rows))
+    published, refreshed = [], []
+    record = {"id": 1, "who": "a"}
+    monkeypatch.setattr(upload_cli.edition_files, "publish", lambda key, *a: published.append(key) or record)
+    monkeypatch.setattr(upload_cli.radar_signals, "refresh_in_background", lambda store=None: refreshed.append(store))
+    args = argparse.Namespace(file=tmp_path / "f.csv", store=None, force=False, dry_run=False, who="a", based_on=0)
+    assert upload_cli._edition(args, b"", result) == 0
+    assert published == ["k"] and refreshed == [None]  # the store of RADAR_DATA_DIR (the fixture store)
