@@ -309,7 +309,7 @@ def prepare(
             log, notes, cache = [] if log is None else log, [], _seed_cache(store)
             table, population = pipeline.build_tables(view_dir, notes, cache_dir=cache, log=log, only=only)
             tables = _stage_tables(store, derived_tables(table, population, notes, view_dir, cache, log), tmp)
-        before = _before(store, chain)
+        before = published if not chain and versions.current(store) == 0 else _before(store, chain)  # one read
         changes = versions.compare(before, table, removals=True)
         rows = table.merge(changes[changes["status"] != "supprimée"][KEY], on=KEY)
         removed = changes[changes["status"] == "supprimée"][KEY]
