@@ -88,3 +88,19 @@ def aide_sociale_until(path: Path, last_year: int, out: Path) -> Path:
         t.sheet: "Département" for t in drees_aide_sociale.TABLES if t.file == drees_aide_sociale.BENEFICIARIES_FILE
     }
     return workbook_until(path, last_year, out, sheets)
+
+
+def unemployment_scaled(path: Path, factor: float, out: Path) -> Path:
+    """The localised unemployment workbook with every rate multiplied by ``factor`` (a file « 10× off »)."""
+    rows = _workbook(path).get_sheet_by_name("Département").to_python()
+    header_index = next(i for i, r in enumerate(rows) if str(r[0]).strip() == "Code")
+    scaled = [
+        [
+            v * factor if j >= 2 and isinstance(v, int | float) and not isinstance(v, bool) else v
+            for j, v in enumerate(r)
+        ]
+        if i > header_index
+        else r
+        for i, r in enumerate(rows)
+    ]
+    return _write({"Département": scaled}, out)

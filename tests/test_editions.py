@@ -167,3 +167,29 @@ def test_a_drees_workbook_cut_at_an_earlier_year_refreshed_by_the_full_one_equal
     _same(versions.table(store_dir=store), full)
     versions.rollback(0, "test", store, based_on=record["id"])
     _same(versions.table(store_dir=store), before)
+
+
+def test_a_file_ten_times_off_is_refused_by_the_command_line_and_nothing_is_published(tmp_path, monkeypatch, capsys):
+    """End to end through ``python -m indicators.upload FILE`` (its worker run in-process on 93): the publisher's
+    unemployment workbook with every rate ten times larger is recognised, rebuilt, then refused by the meaning check
+    with which indicator and how far, and the store serves what it served."""
+    from indicators.publishing import editions as publishing_editions
+    from indicators.publishing import upload_cli
+
+    slot = insee_chomage.FILES[0]
+    store = _cut_store(tmp_path, slot, lambda p, o: p)  # the store of the publisher's file as it is
+    before = versions.table(store_dir=store)
+    ten = edition_cuts.unemployment_scaled(RAW_DIR / slot, 10, tmp_path / "sl_etc_2025T3.xlsx")
+
+    def prepare(data, filename, store_dir=None, older_ok=False):
+        return editions.prepare(data, filename, store_dir, RAW_DIR, only=ONLY, older_ok=older_ok)
+
+    monkeypatch.setattr(publishing_editions, "prepare", prepare)
+    monkeypatch.setattr(upload_cli.radar_signals, "refresh_in_background", lambda store: None)
+    assert upload_cli.main([str(ten), "--store", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "unemployment_rate : valeurs douteuses" in err
+    assert "plus de 3 fois supérieure ou inférieure à leur dernière valeur publiée" in err
+    assert "rien n'a été publié" in err
+    assert versions.current(store) == 0  # still the base: no version published
+    _same(versions.table(store_dir=store), before)
