@@ -375,3 +375,27 @@ def test_values_ten_times_off_are_flagged_against_the_served_history_naming_the_
     assert "plus de 3 fois supérieure ou inférieure" in doubtful[0].reasons[0]
     shown = doubtful[0].comparison  # where: territories, the file's value, the last one, their ratio
     assert shown["ratio"].iloc[0] == pytest.approx(10, rel=0.01)
+
+
+@pytest.mark.slow  # the commune geography's successors are read: ~25 s under load
+def test_the_commune_build_reads_every_filosofi_edition_of_its_folder(tmp_path):
+    """A newer commune file put beside the 2021 one (as an import's raw view does) is read by the commune build with
+    its own year; its name and its columns must agree. (The « 2022 » file is the 2021 one relabelled: a test of the
+    plumbing only, never served.)"""
+    from indicators.build import commune_social
+    from indicators.core.errors import RawFileError
+    from indicators.sources import insee_filosofi_communes
+
+    text = (RAW_DIR / COMMUNES).read_text(encoding="utf-8")
+    header, body = text.split("\n", 1)
+    (tmp_path / "cc_filosofi_2022_COM.csv").write_text(header.replace("21", "22") + "\n" + body, encoding="utf-8")
+    slot = "insee-filosofi-communes/cc_filosofi_2022_COM.csv"
+    view = editions.raw_view(RAW_DIR, [(slot, tmp_path / "cc_filosofi_2022_COM.csv")], tmp_path / "raw")
+    assert [p.name for p in insee_filosofi_communes.editions(view)] == [Path(COMMUNES).name, Path(slot).name]
+    rows, notes = commune_social.filosofi(view, view / "etalab-decoupage-communes")
+    rows = pd.concat(rows)
+    poverty = rows[(rows["indicator_id"] == "poverty_rate") & (rows["territory_code"] == "93001")]
+    assert poverty.set_index("year")["value"].to_dict() == {2021: 42.0, 2022: 42.0}
+    (tmp_path / "cc_filosofi_2023_COM.csv").write_text(text, encoding="utf-8")  # 2021 columns, 2023 name
+    with pytest.raises(RawFileError, match="columns of the 2023 edition"):
+        insee_filosofi_communes.read(tmp_path / "cc_filosofi_2023_COM.csv")
