@@ -41,7 +41,14 @@ from indicators.core import catalogue
 from indicators.core.errors import RawFileError
 from indicators.core.paths import NOTES_FILE, POPULATION_FILE, RAW_DIR, STAMP_FILE, processed_dir
 from indicators.core.schema import KEY
-from indicators.sources import drees_aide_sociale, drees_minima_sociaux, insee_chomage, insee_filosofi, insee_population
+from indicators.sources import (
+    drees_aide_sociale,
+    drees_minima_sociaux,
+    insee_chomage,
+    insee_filosofi,
+    insee_filosofi_communes,
+    insee_population,
+)
 from indicators.storage import versions
 from indicators.storage.edition_files import (
     EDITIONS_DIR,
@@ -65,6 +72,7 @@ class Recognised:
     source_id: str
     slot: str  # where the file goes in the raw view (relative to data/raw)
     what: str  # « Filosofi (taux de pauvreté, départements) »
+    level: str = "departement"  # the level of the file's rows (its territories are counted at that level)
 
 
 def _header_name(text: str) -> str:
@@ -119,8 +127,13 @@ def recognise(data: bytes, filename: str = "") -> Recognised | None:
         return None
     codes = [row[0] for row in body if row]
     communes = bool(codes) and sum(len(c) == 5 for c in codes) > len(codes) / 2
-    if communes:
-        return None  # Filosofi communes: see the note of issue 27 (its step is the commune build)
+    if communes:  # Filosofi by commune (base « chiffres clés »): MEDyy and TP60yy of one edition
+        year = insee_filosofi_communes.year_of(list(names))
+        if year is None or f"TP60{year % 100:02d}" not in names:
+            return None
+        slot = f"{insee_filosofi_communes.FOLDER.name}/cc_filosofi_{year}_COM.csv"
+        what = "revenus et pauvreté, communes"
+        return Recognised("insee_filosofi_communes", insee_filosofi_communes.SOURCE_ID, slot, what, "commune")
     for name in names:
         poverty, median = re.fullmatch(r"TP60(\d\d)", name), re.fullmatch(r"Q2(\d\d)", name)
         if poverty:
@@ -154,7 +167,7 @@ def _recognise_workbook(data: bytes) -> Recognised | None:
                 insee_population.FILES[0],
                 "estimations de population par âge et sexe",
             )
-    if {"Tableau 1", "Tableau 11", "Tableau 14"} <= set(sheets):
+    if _most({t.sheet for t in drees_minima_sociaux.TABLES}, sheets):
         return Recognised(
             "drees_minima_sociaux",
             drees_minima_sociaux.SOURCE_ID,
@@ -163,7 +176,7 @@ def _recognise_workbook(data: bytes) -> Recognised | None:
         )
     for file in (drees_aide_sociale.BENEFICIARIES_FILE, drees_aide_sociale.SPENDING_FILE):
         wanted = {t.sheet for t in drees_aide_sociale.TABLES if t.file == file}
-        if wanted and wanted <= set(sheets):
+        if wanted and _most(wanted, sheets):
             return Recognised(
                 "drees_aide_sociale",
                 drees_aide_sociale.SOURCE_ID,
@@ -171,6 +184,12 @@ def _recognise_workbook(data: bytes) -> Recognised | None:
                 "aide sociale départementale, séries longues",
             )
     return None
+
+
+def _most(wanted: set[str], sheets: list[str]) -> bool:
+    """More than half the sheets a source reads are there (names stripped): the publisher's workbook, maybe
+    damaged (a missing sheet is then refused by the parser, saying which)."""
+    return len(wanted & {s.strip() for s in sheets}) * 2 > len(wanted)
 
 
 # --- the raw view ---------------------------------------------------------------------------------------
@@ -297,8 +316,8 @@ def prepare(
         with tempfile.TemporaryDirectory(prefix="radar-raw-view-") as view:
             view_dir = raw_view(raw_dir, placed, Path(view) / "raw")
             module = __import__(f"indicators.sources.{found.module}", fromlist=["read"])
-            try:
-                source_rows = module.read(view_dir)
+            try:  # the commune file is read by the commune build's parser, whose ``read`` takes one file
+                source_rows = getattr(module, "edition_rows", module.read)(view_dir)
             except RawFileError as exc:
                 return {"status": "refused", "message": _refusal(exc, view_dir), "source": asdict(found)}
             year = int(source_rows["year"].max())
@@ -311,7 +330,9 @@ def prepare(
             tables = _stage_tables(store, derived_tables(table, population, notes, view_dir, cache, log), tmp)
         before = published if not chain and versions.current(store) == 0 else _before(store, chain)  # one read
         changes = versions.compare(before, table, removals=True)
-        rows = table.merge(changes[changes["status"] != "supprimée"][KEY], on=KEY)
+        recredited = _recredited(before, table)  # same value, now from this edition: its source changes
+        kept = pd.concat([changes[changes["status"] != "supprimée"][KEY], recredited], ignore_index=True)
+        rows = table.merge(kept.drop_duplicates(), on=KEY)
         removed = changes[changes["status"] == "supprimée"][KEY]
         table.to_parquet(tmp / TABLE_FILE, index=False)
         rows.to_parquet(tmp / ROWS_FILE, index=False)
@@ -331,13 +352,14 @@ def prepare(
             "title": source.title if source else found.source_id,
             "year": year,
             "years": sorted(int(y) for y in observed["year"].unique()),
-            "territories": int(observed.loc[observed["territory_level"] == "departement", "territory_code"].nunique()),
+            "territories": int(observed.loc[observed["territory_level"] == found.level, "territory_code"].nunique()),
             "indicators": sorted(observed["indicator_id"].unique().tolist()),
             "served": served,
             "older": served["year"] is not None and year < served["year"],
             "added": int(counts.get("ajoutée", 0)),
             "changed": int(counts.get("modifiée", 0)),
             "removed": int(counts.get("supprimée", 0)),
+            "recredited": len(recredited),
             "per_indicator": per_indicator.to_dict("records"),
             "years_touched": {
                 i: sorted(int(y) for y in g["year"].unique()) for i, g in changes.groupby("indicator_id", sort=True)
@@ -393,6 +415,14 @@ def _stage_tables(store: Path, frames: dict[str, pd.DataFrame], into: Path) -> l
             continue
         staged.append(name)
     return sorted(staged)
+
+
+def _recredited(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Keys whose value is unchanged but whose source is not (a year the new edition takes over from another
+    source, e.g. DREES's 2020 from the tidy 1996-2022 table back to the workbook): the version carries them too,
+    so that every served row says where it comes from as the full build would."""
+    both = after[[*KEY, "source_id"]].merge(before[[*KEY, "source_id"]], on=KEY, suffixes=("", "_before"))
+    return both.loc[both["source_id"] != both["source_id_before"], KEY].reset_index(drop=True)
 
 
 def _mkdir(path: Path) -> Path:

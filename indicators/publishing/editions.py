@@ -76,7 +76,9 @@ def recognised_text(result: dict) -> str:
         f"{result['producer']}, {result['title']} : données jusqu'à {result['year']}"
         + (f" ({_years(result['years'])})" if len(result["years"]) > 1 else "")
         + ", "
-        f"{result['territories']} départements, {count} indicateur{'s' if count > 1 else ''} "
+        f"{fmt.format_number(result['territories'])} "
+        f"{'communes' if result['source'].get('level') == 'commune' else 'départements'}, "
+        f"{count} indicateur{'s' if count > 1 else ''} "
         f"({result['source']['what']})"
     )
 
