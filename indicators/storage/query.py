@@ -2,8 +2,11 @@
 
 Backed by DuckDB reading the published Parquet file (see indicators/core/layout.py for its layout and
 versions.published_path for which file is published). Parquet footers are cached by DuckDB, so a
-query prunes row groups on their statistics and reads a few of them: one indicator-year or one
-territory's profile stay in milliseconds at commune scale (35 M rows, tests/benchmarks/bench_scale.py).
+query prunes row groups on their statistics and reads a few of them. A big table has a territory-major
+copy beside it (layout.copy_path): the questions about one territory (profile_rows, series, rows of given
+codes) read it when its pair id is the main file's, else (missing, stale, damaged) the main file, which
+holds the same rows: one indicator-year or one territory's profile stay in milliseconds at commune scale
+(35 M rows, tests/benchmarks/bench_scale.py).
 
 Every function takes ``store_dir`` (default: data/processed) or ``path`` (a Parquet file in the
 store's layout, for the scale bench) and returns plain pandas objects.
@@ -19,8 +22,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from indicators.core import layout
 from indicators.core.errors import StoreDamaged
 from indicators.core.schema import COLUMNS
+from indicators.storage import by_territory
 
 log = logging.getLogger(__name__)
 _DATABASE = None
@@ -52,11 +57,15 @@ def _cursor() -> duckdb.DuckDBPyConnection:
     return cursor
 
 
-def _source(store_dir: Path | None, path: Path | None) -> str:
+def _published(store_dir: Path | None, path: Path | None) -> Path:
     if path is None:
         from indicators.storage import versions
 
         path = versions.published_path(store_dir)
+    return Path(path)
+
+
+def _read(path: Path) -> str:
     return "read_parquet(" + _quote(str(path)) + ")"
 
 
@@ -64,8 +73,63 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+_COPIES: dict[Path, tuple[tuple, bool]] = {}
+
+
+def _stat_key(*paths: Path) -> tuple | None:
+    try:
+        return tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    except FileNotFoundError:
+        return None
+
+
+def territory_copy(path: Path) -> Path | None:
+    """The territory-major copy of the table at ``path`` when it holds the same rows: present, its footer
+    readable, its pair id and row count the main file's (remembered while both files' size and mtime hold).
+    None otherwise: the main file answers (a stale or damaged copy is logged once)."""
+    copy = layout.copy_path(path)
+    key = _stat_key(path, copy)
+    if key is None:
+        return None
+    known = _COPIES.get(copy)
+    if known is not None and known[0] == key:
+        return copy if known[1] else None
+    good = _pairs_with(path, copy)
+    _COPIES[copy] = (key, good)
+    return copy if good else None
+
+
+def _pairs_with(path: Path, copy: Path) -> bool:
+    import pyarrow.parquet as pq
+
+    try:
+        main_meta, copy_meta = pq.read_metadata(path), pq.read_metadata(copy)
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises ArrowInvalid, OSError...)
+        log.error("%s: unreadable territory copy, the main file answers (%s)", copy, exc)
+        return False
+    pair = (main_meta.metadata or {}).get(layout.PAIR_KEY)
+    if not pair or pair != (copy_meta.metadata or {}).get(layout.PAIR_KEY) or main_meta.num_rows != copy_meta.num_rows:
+        log.warning("%s: not the copy of %s (stale), the main file answers", copy, path)
+        return False
+    return True
+
+
 def _frame(sql: str, params: list, store_dir: Path | None, path: Path | None) -> pd.DataFrame:
-    return _run(sql.format(src=_source(store_dir, path)), params)
+    return _run(sql.format(src=_read(_published(store_dir, path))), params)
+
+
+def _from_copy(path: Path, codes: list[str], columns: list[str], **filters) -> pd.DataFrame | None:
+    """The rows of a few territories from the sound territory copy of ``path`` (by_territory.read), or None:
+    no sound copy, or reading it failed (logged; the copy is set aside until it is rewritten)."""
+    copy = territory_copy(path)
+    if copy is None:
+        return None
+    try:
+        return by_territory.read(copy, codes, columns, **filters)
+    except Exception as exc:  # noqa: BLE001 (a damaged copy: pyarrow raises OSError, ArrowInvalid...)
+        log.error("%s: read failed, the main file answers and the copy is set aside (%s)", copy, exc)
+        _COPIES[copy] = (_stat_key(path, copy), False)
+        return None
 
 
 def _run(sql: str, params: list) -> pd.DataFrame:
@@ -101,6 +165,12 @@ def rows(
     path: Path | None = None,
 ) -> pd.DataFrame:
     """The tidy rows (schema.COLUMNS) matching every given filter (None = no filter on that column)."""
+    if codes is not None and indicator_ids is None:  # a few territories, every indicator
+        listed = [codes] if isinstance(codes, str) else list(codes)
+        filters = {"levels": levels, "variants": variants, "years": years}
+        found = _from_copy(_published(store_dir, path), listed, list(COLUMNS), **filters)
+        if found is not None:
+            return _typed(found)
     params: list = []
     where = " AND ".join(
         [
@@ -132,13 +202,18 @@ def series(
     path: Path | None = None,
 ) -> pd.Series:
     """Values by year of one territory (empty when the store has none)."""
-    frame = _frame(
-        "SELECT year, value FROM {src} WHERE territory_level = ? AND indicator_id = ? AND territory_code = ?"
-        " AND variant = ? ORDER BY year",
-        [level, indicator_id, code, variant],
-        store_dir,
-        path,
-    )
+    filters = {"levels": [level], "indicator_ids": [indicator_id], "variants": [variant]}
+    frame = _from_copy(_published(store_dir, path), [code], ["year", "value"], **filters)
+    if frame is not None:
+        frame = frame.sort_values("year", kind="stable")
+    else:
+        frame = _frame(
+            "SELECT year, value FROM {src} WHERE territory_level = ? AND indicator_id = ? AND territory_code = ?"
+            " AND variant = ? ORDER BY year",
+            [level, indicator_id, code, variant],
+            store_dir,
+            path,
+        )
     out = pd.Series(frame["value"].to_numpy(dtype="float64"), index=frame["year"].astype("int64"), name="value")
     return out
 
@@ -171,6 +246,11 @@ def profile_rows(
     path: Path | None = None,
 ) -> pd.DataFrame:
     """indicator_id, year, value, source_id: every row of one territory (optionally a few indicators)."""
+    filters = {"levels": [level], "indicator_ids": indicator_ids, "variants": [variant]}
+    columns = ["indicator_id", "year", "value", "source_id"]
+    found = _from_copy(_published(store_dir, path), [code], columns, **filters)
+    if found is not None:
+        return _typed(found.sort_values(["indicator_id", "year"], kind="stable").reset_index(drop=True))
     params: list = [level, code, variant]
     chosen = _in("indicator_id", indicator_ids, params)
     frame = _frame(

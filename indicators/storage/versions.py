@@ -179,6 +179,9 @@ def record_base(store_dir: Path | None = None) -> str:
             digest.update(block)
     value = digest.hexdigest()[:16]
     record = {"file": INDICATORS_FILE, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": value}
+    copy = layout.copy_path(path)
+    if copy.exists():  # the territory copy of a big base (layout.py): vouched for beside it
+        record["copy"] = {"file": copy.name, "size": copy.stat().st_size, "sha256": _digest(copy)}
     with contextlib.suppress(OSError):
         _write_text(path.with_name(BASE_MANIFEST), json.dumps(record))
     return value
@@ -207,10 +210,15 @@ def _digest(path: Path) -> str:
 
 
 def _manifest(folder: Path) -> dict:
+    """What a version folder's files should be. ``files`` make the version (``complete`` checks them);
+    ``caches`` (the snapshot and its territory copy, recomposed from the base and the chain when damaged or
+    written for another base) are recorded for an audit, not required."""
+    caches = sorted([*folder.glob("snapshot-*.parquet"), *folder.glob(f"{layout.COPY_PREFIX}*")])
     return {
         "files": {
             name: {"size": (folder / name).stat().st_size, "sha256": _digest(folder / name)} for name in VERSION_FILES
-        }
+        },
+        "caches": {path.name: {"size": path.stat().st_size, "sha256": _digest(path)} for path in caches},
     }
 
 
