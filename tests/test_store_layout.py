@@ -211,3 +211,22 @@ def test_a_version_manifest_records_its_snapshot_and_copy(paired_store):
     assert set(caches) == {snapshot.name, layout.copy_path(snapshot).name}
     assert caches[layout.copy_path(snapshot).name]["sha256"] == versions._digest(layout.copy_path(snapshot))
     assert versions.complete(folder)
+
+
+@pytest.mark.parametrize("fault", ["missing", "damaged pages", "stale (another pair)"])
+def test_repair_recomposes_the_copy_of_the_published_snapshot(fault, paired_store, capsys):
+    from indicators.publishing import upload_cli
+
+    rows = query.rows(["poverty_rate"], ["departement"], ["93"], years=[2020]).assign(value=30.5)
+    versions.publish(rows, "alice", "t.csv", "abc")
+    snapshot = versions.published_path()
+    copy = layout.copy_path(snapshot)
+    expected = pq.read_table(copy)
+    assert upload_cli.main(["--repair", "--store", str(paired_store)]) == 0
+    assert "recomposée" not in capsys.readouterr().out  # a sound copy is left alone
+    COPY_FAULTS[fault](copy, snapshot)
+    assert upload_cli.main(["--repair", "--store", str(paired_store)]) == 0
+    assert "copie par territoire de la version publiée recomposée" in capsys.readouterr().out
+    assert query.territory_copy(snapshot) == copy and layout.pair_of(copy) == layout.pair_of(snapshot)
+    assert pq.read_table(copy).equals(expected)
+    assert query.series("poverty_rate", "93")[2020] == 30.5

@@ -92,13 +92,17 @@ def write(frame: pd.DataFrame, path: Path, final: Path | None = None) -> None:
     pair = new_pair()
     target = copy_path(final or path)
     if wants_copy(len(frame)):
-        by_territory = frame.sort_values(TERRITORY_SORT, kind="stable").reset_index(drop=True)
-        with writer(target, pair, TERRITORY_ROW_GROUP) as out:
-            out(pa.Table.from_pandas(by_territory[SCHEMA.names], schema=SCHEMA, preserve_index=False))
-        del by_territory
+        write_copy(frame, target, pair)
     else:
         target.unlink(missing_ok=True)  # a copy left by a bigger table of the same name
     ordered = frame.sort_values(SORT, kind="stable").reset_index(drop=True)
     table = pa.Table.from_pandas(ordered[SCHEMA.names], schema=SCHEMA, preserve_index=False)
     with writer(path, pair) as out:
         out(table)
+
+
+def write_copy(frame: pd.DataFrame, target: Path, pair: str) -> None:
+    """Write the territory-major copy of ``frame`` to ``target`` with the main file's ``pair`` id."""
+    by_territory = frame.sort_values(TERRITORY_SORT, kind="stable").reset_index(drop=True)
+    with writer(target, pair, TERRITORY_ROW_GROUP) as out:
+        out(pa.Table.from_pandas(by_territory[SCHEMA.names], schema=SCHEMA, preserve_index=False))

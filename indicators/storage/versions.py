@@ -825,6 +825,39 @@ def repair(who: str, store_dir: Path | None = None) -> Pointer:
         return found
 
 
+def restore_copy(store_dir: Path | None = None) -> bool:
+    """Rewrite the territory copy of the published snapshot from the snapshot itself (its pair id kept) when it
+    should have one and it is missing, stale or fails its page checksums; True when rewritten. The base's copy is
+    rebuilt by ``make data`` (build.json vouches for it). Called by ``python -m indicators.upload --repair``."""
+    import pyarrow.parquet as pq
+
+    if current(store_dir) == 0:
+        return False
+    path = published_path(store_dir)
+    copy, pair = layout.copy_path(path), layout.pair_of(path)
+    if pair is None or not layout.wants_copy(pq.read_metadata(path).num_rows) or _sound_copy(path, copy):
+        return False
+    layout.write_copy(pd.read_parquet(path), copy, pair)
+    log.warning("%s: territory copy rewritten from %s", copy, path)
+    return True
+
+
+def _sound_copy(path: Path, copy: Path) -> bool:
+    """The copy pairs with ``path`` and every page of it passes its checksum (read whole: a repair, not a page)."""
+    import pyarrow.parquet as pq
+
+    from indicators.storage import query
+
+    if query.territory_copy(path) != copy:
+        return False
+    try:
+        pq.ParquetFile(copy, page_checksum_verification=True).read()
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises OSError, ArrowInvalid...)
+        log.error("%s: damaged territory copy (%s)", copy, exc)
+        return False
+    return True
+
+
 def _check_based_on(based_on: int | None, now: int, store_dir: Path | None) -> None:
     if based_on is None or based_on == now:
         return
