@@ -47,7 +47,9 @@ def _truth(path: Path) -> pd.DataFrame:
 
 
 def _main_only(monkeypatch):
+    """No territory copy and no footer index: DuckDB on the main file, the query layer of a small table."""
     monkeypatch.setattr(query, "territory_copy", lambda path: None)
+    monkeypatch.setattr(query, "_from_big_main", lambda path, where, columns: None)
 
 
 def test_the_writer_pairs_a_big_table_with_its_copy_and_a_small_one_has_none(paired_store, tmp_path, monkeypatch):
@@ -71,6 +73,8 @@ def test_fixture_store_both_layouts_give_the_same_rows_for_every_territory_and_i
     series_copy = query.series("poverty_rate", "38")
     rows_copy = query.rows(codes=["38", "93"], levels=None, variants=None)
     assert {code for _, code in from_copy} >= {"38", "93", "2A"}
+    pairs = truth[["indicator_id", "year"]].drop_duplicates().itertuples(index=False)
+    years_indexed = {(i, y): query.indicator_year(i, y) for i, y in pairs}
     _main_only(monkeypatch)
     for (level, code), frame in from_copy.items():
         pd.testing.assert_frame_equal(frame, query.profile_rows(code, level))
@@ -87,10 +91,9 @@ def test_fixture_store_both_layouts_give_the_same_rows_for_every_territory_and_i
         (truth["indicator_id"] == "poverty_rate") & (truth["territory_code"] == "38") & (truth["year"] == 2020)
     ]
     assert series_copy[2020] == isere["value"].iloc[0]
-    for indicator, year in truth[["indicator_id", "year"]].drop_duplicates().itertuples(index=False):
-        pd.testing.assert_frame_equal(
-            query.indicator_year(indicator, year, path=main), query.indicator_year(indicator, year, path=copy)
-        )
+    for (indicator, year), frame in years_indexed.items():
+        pd.testing.assert_frame_equal(frame, query.indicator_year(indicator, year, path=main))
+        pd.testing.assert_frame_equal(frame, query.indicator_year(indicator, year, path=copy))
 
 
 def test_synthetic_store_both_layouts_give_the_same_rows(synthetic, monkeypatch):
@@ -100,17 +103,18 @@ def test_synthetic_store_both_layouts_give_the_same_rows(synthetic, monkeypatch)
     codes = synthetic_store.commune_codes(400)
     picked = [codes[0], codes[5], codes[6], codes[199], codes[-1]]  # straddling groups among them
     from_copy = {code: query.profile_rows(code, "commune", path=synthetic) for code in picked}
+    ids = synthetic_store.indicator_ids(6)
+    years_indexed = {i: query.indicator_year(i, 2015, "commune", path=synthetic) for i in ids}
     _main_only(monkeypatch)
     for code, frame in from_copy.items():
         assert len(frame) == 6 * 20
         pd.testing.assert_frame_equal(frame, query.profile_rows(code, "commune", path=synthetic))
         keys = [("commune", code, i, y, "observed") for i, y in zip(frame["indicator_id"], frame["year"], strict=True)]
         assert frame["value"].tolist() == truth.loc[keys].tolist()
-    for indicator in synthetic_store.indicator_ids(6):
-        pd.testing.assert_frame_equal(
-            query.indicator_year(indicator, 2015, "commune", path=synthetic),
-            query.indicator_year(indicator, 2015, "commune", path=copy),
-        )
+    for indicator, frame in years_indexed.items():
+        assert len(frame) == 400
+        pd.testing.assert_frame_equal(frame, query.indicator_year(indicator, 2015, "commune", path=synthetic))
+        pd.testing.assert_frame_equal(frame, query.indicator_year(indicator, 2015, "commune", path=copy))
 
 
 def _stale(copy: Path, main: Path) -> None:

@@ -3,7 +3,7 @@
 The store is written in the store's layout: the indicator-major file and its territory-major copy
 (indicators/core/layout.py). The queries run in a fresh process (``python -m tests.benchmarks.bench_scale
 --child DIR``) so that its peak memory (ru_maxrss) is the app's, not the builder's; the profile, series and
-indicator-year are timed beside plain DuckDB running the same SQL on the same file (store_pairs.py).
+indicator-year are timed beside plain DuckDB running the same SQL on the file laid out for them (store_pairs.py).
 Not part of the test run nor of CI.
 """
 

@@ -53,14 +53,20 @@ def _block(codes: list[str], indicators: list[str], order: list[str], first: int
     n_years, n_codes, n_ind = len(YEARS), len(codes), len(indicators)
     code_dict, ind_dict = pa.array(codes, pa.large_string()), pa.array(indicators, pa.large_string())
     code_idx, ind_idx = np.arange(n_codes, dtype="int32"), np.arange(n_ind, dtype="int32")
-    if order[1] == "indicator_id":  # indicator, code, year
+    years = np.asarray(YEARS, dtype="int64")
+    if order[1:3] == ["indicator_id", "year"]:  # indicator, year, code
+        ind = np.repeat(ind_idx, n_years * n_codes)
+        year = np.tile(np.repeat(years, n_codes), n_ind)
+        code = np.tile(code_idx, n_ind * n_years)
+    elif order[1] == "indicator_id":  # indicator, code, year
         ind = np.repeat(ind_idx, n_codes * n_years)
         code = np.tile(np.repeat(code_idx, n_years), n_ind)
+        year = np.tile(years, n_codes * n_ind)
     else:  # code, indicator, year
         code = np.repeat(code_idx, n_ind * n_years)
         ind = np.tile(np.repeat(ind_idx, n_years), n_codes)
+        year = np.tile(years, n_codes * n_ind)
     n = len(code)
-    year = np.tile(np.asarray(YEARS, dtype="int64"), n_codes * n_ind)
     ind_global = np.asarray([int(i.rsplit("_", 1)[1]) for i in indicators])[ind]
     columns = {
         "territory_level": _constant("commune", n),
@@ -79,8 +85,8 @@ def build(path: Path, communes: int = COMMUNES, indicators: int = INDICATORS) ->
     when the table reaches layout.COPY_MIN_ROWS); returns it."""
     codes, ids = commune_codes(communes), indicator_ids(indicators)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pair = layout.new_pair()
-    if layout.wants_copy(len(codes) * len(ids) * len(YEARS)):
+    pair, rows = layout.new_pair(), len(codes) * len(ids) * len(YEARS)
+    if layout.wants_copy(rows):
         with layout.writer(layout.copy_path(path), pair, layout.TERRITORY_ROW_GROUP) as write:
             for s in range(0, len(codes), 1000):
                 write(_block(codes[s : s + 1000], ids, layout.TERRITORY_SORT, s))
@@ -88,5 +94,5 @@ def build(path: Path, communes: int = COMMUNES, indicators: int = INDICATORS) ->
         layout.copy_path(path).unlink(missing_ok=True)
     with layout.writer(path, pair) as write:
         for i in ids:
-            write(_block(codes, [i], layout.SORT))
+            write(_block(codes, [i], layout.main_sort(rows)))
     return path
