@@ -6,13 +6,15 @@ two groups to read, more than a profile's 50 ms. Here a file's footer is read on
 mtime hold) with each row group's min and max of the key columns; a question reads only the row groups whose
 ranges can hold what it asks (pyarrow, page checksums verified), then filters them exactly.
 
-Used by indicators/storage/query.py for a territory's rows (the territory copy, layout.copy_path, after checking
-it pairs with the main file) and for one indicator-year of a big table (its main file, year-major: layout.YEAR_SORT);
-the query layer falls back to DuckDB on the main file if anything here fails.
+Used by indicators/storage/query.py for a territory's rows (the territory copy, layout.copy_path, after
+``paired_copy`` checked it pairs with the main file: same pair id, same row count) and for one indicator-year
+of a big table (its main file, year-major: layout.YEAR_SORT); the query layer falls back to DuckDB on the main
+file if anything here fails.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from indicators.core import layout
+
+log = logging.getLogger(__name__)
 INDEXED = ("territory_level", "territory_code", "indicator_id", "year")
 _LOCK = threading.Lock()
 
@@ -105,3 +110,47 @@ def select(path: Path, where: dict[str, list | None], columns: list[str]) -> pd.
         value_set = pa.array(values, type=table.schema.field(column).type)
         mask = pc.and_(mask, pc.is_in(table[column], value_set=value_set))
     return table.filter(mask).select(columns).to_pandas()
+
+
+_COPIES: dict[Path, tuple[tuple, bool]] = {}
+
+
+def _stat_key(*paths: Path) -> tuple | None:
+    try:
+        return tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
+    except FileNotFoundError:
+        return None
+
+
+def paired_copy(path: Path) -> Path | None:
+    """The territory-major copy of the table at ``path`` when it holds the same rows: present, its footer
+    readable, its pair id and row count the main file's (remembered while both files' size and mtime hold).
+    None otherwise: the main file answers (a stale or damaged copy is logged once)."""
+    copy = layout.copy_path(path)
+    key = _stat_key(path, copy)
+    if key is None:
+        return None
+    known = _COPIES.get(copy)
+    if known is not None and known[0] == key:
+        return copy if known[1] else None
+    good = _pairs_with(path, copy)
+    _COPIES[copy] = (key, good)
+    return copy if good else None
+
+
+def _pairs_with(path: Path, copy: Path) -> bool:
+    try:
+        main_meta, copy_meta = pq.read_metadata(path), pq.read_metadata(copy)
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises ArrowInvalid, OSError...)
+        log.error("%s: unreadable territory copy, the main file answers (%s)", copy, exc)
+        return False
+    pair = (main_meta.metadata or {}).get(layout.PAIR_KEY)
+    if not pair or pair != (copy_meta.metadata or {}).get(layout.PAIR_KEY) or main_meta.num_rows != copy_meta.num_rows:
+        log.warning("%s: not the copy of %s (stale), the main file answers", copy, path)
+        return False
+    return True
+
+
+def set_aside(path: Path, copy: Path) -> None:
+    """Stop using ``copy`` (a read of it failed) until it or ``path`` is rewritten."""
+    _COPIES[copy] = (_stat_key(path, copy), False)

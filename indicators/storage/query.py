@@ -74,45 +74,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_COPIES: dict[Path, tuple[tuple, bool]] = {}
-
-
-def _stat_key(*paths: Path) -> tuple | None:
-    try:
-        return tuple((p.stat().st_size, p.stat().st_mtime_ns) for p in paths)
-    except FileNotFoundError:
-        return None
-
-
 def territory_copy(path: Path) -> Path | None:
-    """The territory-major copy of the table at ``path`` when it holds the same rows: present, its footer
-    readable, its pair id and row count the main file's (remembered while both files' size and mtime hold).
-    None otherwise: the main file answers (a stale or damaged copy is logged once)."""
-    copy = layout.copy_path(path)
-    key = _stat_key(path, copy)
-    if key is None:
-        return None
-    known = _COPIES.get(copy)
-    if known is not None and known[0] == key:
-        return copy if known[1] else None
-    good = _pairs_with(path, copy)
-    _COPIES[copy] = (key, good)
-    return copy if good else None
-
-
-def _pairs_with(path: Path, copy: Path) -> bool:
-    import pyarrow.parquet as pq
-
-    try:
-        main_meta, copy_meta = pq.read_metadata(path), pq.read_metadata(copy)
-    except Exception as exc:  # noqa: BLE001 (pyarrow raises ArrowInvalid, OSError...)
-        log.error("%s: unreadable territory copy, the main file answers (%s)", copy, exc)
-        return False
-    pair = (main_meta.metadata or {}).get(layout.PAIR_KEY)
-    if not pair or pair != (copy_meta.metadata or {}).get(layout.PAIR_KEY) or main_meta.num_rows != copy_meta.num_rows:
-        log.warning("%s: not the copy of %s (stale), the main file answers", copy, path)
-        return False
-    return True
+    """The sound territory copy of the table at ``path``, or None (see footer_index.paired_copy)."""
+    return footer_index.paired_copy(path)
 
 
 def _frame(sql: str, params: list, store_dir: Path | None, path: Path | None) -> pd.DataFrame:
@@ -129,7 +93,7 @@ def _from_copy(path: Path, where: dict, columns: list[str]) -> pd.DataFrame | No
         return footer_index.select(copy, where, columns)
     except Exception as exc:  # noqa: BLE001 (a damaged copy: pyarrow raises OSError, ArrowInvalid...)
         log.error("%s: read failed, the main file answers and the copy is set aside (%s)", copy, exc)
-        _COPIES[copy] = (_stat_key(path, copy), False)
+        footer_index.set_aside(path, copy)
         return None
 
 

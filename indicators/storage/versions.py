@@ -846,9 +846,9 @@ def _sound_copy(path: Path, copy: Path) -> bool:
     """The copy pairs with ``path`` and every page of it passes its checksum (read whole: a repair, not a page)."""
     import pyarrow.parquet as pq
 
-    from indicators.storage import query
+    from indicators.storage import footer_index
 
-    if query.territory_copy(path) != copy:
+    if footer_index.paired_copy(path) != copy:
         return False
     try:
         pq.ParquetFile(copy, page_checksum_verification=True).read()

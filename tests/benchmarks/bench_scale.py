@@ -69,7 +69,7 @@ def run() -> list[Measure]:
         figures = [Measure(**m) for m in json.loads(out.stdout.strip().splitlines()[-1])]
     return [
         Measure(14, "scale: build the synthetic 35 M-row commune store (both layouts)", built, "s", 300.0),
-        Measure(29, "scale: indicator-major file on disk", sizes[0], "MB", None),
+        Measure(29, "scale: main file (year-major) on disk", sizes[0], "MB", None),
         Measure(29, "scale: territory-major copy on disk", sizes[1], "MB", None),
         *figures,
     ]
