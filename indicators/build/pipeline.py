@@ -117,7 +117,18 @@ def base_intact(out_dir: Path, recorded: dict) -> bool:
     fingerprint = recorded.get("base")
     if fingerprint is None:  # a stamp written before the hash was recorded: footer and rows checked
         return True
-    return base.stat().st_size == fingerprint.get("size") and _sha256(base) == fingerprint.get("sha256")
+    if not _matches(base, fingerprint):
+        return False
+    from indicators.core import layout
+
+    copy = recorded.get("copy")  # a big base's territory copy: damaged or lost, the store is rebuilt
+    return copy is None or _matches(layout.copy_path(base), copy)
+
+
+def _matches(path: Path, fingerprint: dict) -> bool:
+    return (
+        path.exists() and path.stat().st_size == fingerprint.get("size") and _sha256(path) == fingerprint.get("sha256")
+    )
 
 
 def source_step(module) -> build_steps.Step:
@@ -245,6 +256,8 @@ def write_store(
     """Write the tables (and the map geometry, and ``extra``: file name -> frame, e.g. the track record) to
     temporary files, check their row counts, then rename them into place."""
 
+    from indicators.core import layout
+
     out_dir.mkdir(parents=True, exist_ok=True)
     pending = []
     frames = [(indicators, INDICATORS_FILE), (population, POPULATION_FILE)]
@@ -260,9 +273,7 @@ def write_store(
     for frame, name in frames:
         tmp = out_dir / f".{name}.tmp-{os.getpid()}"
         if name == INDICATORS_FILE:
-            from indicators.core import layout
-
-            layout.write(frame, tmp)  # the query layer's layout (sorted, small row groups)
+            layout.write(frame, tmp, final=out_dir / name)  # the query layer's layout (and its territory copy)
         else:
             frame.to_parquet(tmp, index=False)
         if _rows_written(tmp) != len(frame):
@@ -275,17 +286,11 @@ def write_store(
     versions.record_base(out_dir)  # the base's hash, computed once: versions.token() reads it
     base = out_dir / INDICATORS_FILE
     fingerprint = {"size": base.stat().st_size, "sha256": _sha256(base)}  # checked before « up to date »
-    (out_dir / STAMP_FILE).write_text(
-        json.dumps(
-            {
-                "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-                "rows": len(indicators),
-                "base": fingerprint,
-                "inputs": stamp,
-            },
-            indent=1,
-        )
-    )
+    record = {"built": time.strftime("%Y-%m-%dT%H:%M:%S"), "rows": len(indicators), "base": fingerprint}
+    copy = layout.copy_path(base)
+    if copy.exists():  # the territory copy of a big base (indicators/core/layout.py)
+        record["copy"] = {"size": copy.stat().st_size, "sha256": _sha256(copy)}
+    (out_dir / STAMP_FILE).write_text(json.dumps({**record, "inputs": stamp}, indent=1))
 
 
 def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:

@@ -116,6 +116,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         print(
             f"repère rétabli sur la version {found.version}" if found.damage else "le repère est intact : rien à faire"
         )
+        if versions.restore_copy(args.store):
+            print("copie par territoire de la version publiée recomposée")
         return 0
     if args.versions:
         print(versions.history(args.store).drop(columns=["sha256"]).to_string(index=False))

@@ -2,8 +2,12 @@
 
 Backed by DuckDB reading the published Parquet file (see indicators/core/layout.py for its layout and
 versions.published_path for which file is published). Parquet footers are cached by DuckDB, so a
-query prunes row groups on their statistics and reads a few of them: one indicator-year or one
-territory's profile stay in milliseconds at commune scale (35 M rows, tests/benchmarks/bench_scale.py).
+query prunes row groups on their statistics and reads a few of them. A big table (layout.wants_copy) has a
+territory-major copy beside it (layout.copy_path): the questions about one territory (profile_rows, series,
+rows of given codes) read it through its footer index (footer_index.py) when its pair id is the main file's,
+else (missing, stale, damaged) the main file, which holds the same rows; its indicator-years are read from the
+main file through the same index. One indicator-year or one territory's profile stay in milliseconds at
+commune scale (35 M rows, tests/benchmarks/bench_scale.py).
 
 Every function takes ``store_dir`` (default: data/processed) or ``path`` (a Parquet file in the
 store's layout, for the scale bench) and returns plain pandas objects.
@@ -19,8 +23,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from indicators.core import layout
 from indicators.core.errors import StoreDamaged
 from indicators.core.schema import COLUMNS
+from indicators.storage import footer_index
 
 log = logging.getLogger(__name__)
 _DATABASE = None
@@ -52,11 +58,15 @@ def _cursor() -> duckdb.DuckDBPyConnection:
     return cursor
 
 
-def _source(store_dir: Path | None, path: Path | None) -> str:
+def _published(store_dir: Path | None, path: Path | None) -> Path:
     if path is None:
         from indicators.storage import versions
 
         path = versions.published_path(store_dir)
+    return Path(path)
+
+
+def _read(path: Path) -> str:
     return "read_parquet(" + _quote(str(path)) + ")"
 
 
@@ -64,8 +74,39 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def territory_copy(path: Path) -> Path | None:
+    """The sound territory copy of the table at ``path``, or None (see footer_index.paired_copy)."""
+    return footer_index.paired_copy(path)
+
+
 def _frame(sql: str, params: list, store_dir: Path | None, path: Path | None) -> pd.DataFrame:
-    return _run(sql.format(src=_source(store_dir, path)), params)
+    return _run(sql.format(src=_read(_published(store_dir, path))), params)
+
+
+def _from_copy(path: Path, where: dict, columns: list[str]) -> pd.DataFrame | None:
+    """The rows of a few territories from the sound territory copy of ``path`` (footer_index.select), or None:
+    no sound copy, or reading it failed (logged; the copy is set aside until it is rewritten)."""
+    copy = territory_copy(path)
+    if copy is None:
+        return None
+    try:
+        return footer_index.select(copy, where, columns)
+    except Exception as exc:  # noqa: BLE001 (a damaged copy: pyarrow raises OSError, ArrowInvalid...)
+        log.error("%s: read failed, the main file answers and the copy is set aside (%s)", copy, exc)
+        footer_index.set_aside(path, copy)
+        return None
+
+
+def _from_big_main(path: Path, where: dict, columns: list[str]) -> pd.DataFrame | None:
+    """Rows of a big table's main file (layout.wants_copy: year-major) through its footer index, or None: a small
+    table (DuckDB answers in milliseconds), or the read failed (logged; DuckDB answers)."""
+    try:
+        if not layout.wants_copy(footer_index.footer(path).rows):
+            return None
+        return footer_index.select(path, where, columns)
+    except Exception as exc:  # noqa: BLE001 (DuckDB then says what is wrong with the file)
+        log.error("%s: indexed read failed, DuckDB answers (%s)", path, exc)
+        return None
 
 
 def _run(sql: str, params: list) -> pd.DataFrame:
@@ -101,6 +142,12 @@ def rows(
     path: Path | None = None,
 ) -> pd.DataFrame:
     """The tidy rows (schema.COLUMNS) matching every given filter (None = no filter on that column)."""
+    if codes is not None and indicator_ids is None:  # a few territories, every indicator
+        where = {"territory_code": codes, "territory_level": levels, "variant": variants}
+        where["year"] = None if years is None else [int(y) for y in years]
+        found = _from_copy(_published(store_dir, path), where, list(COLUMNS))
+        if found is not None:
+            return _typed(found)
     params: list = []
     where = " AND ".join(
         [
@@ -132,13 +179,18 @@ def series(
     path: Path | None = None,
 ) -> pd.Series:
     """Values by year of one territory (empty when the store has none)."""
-    frame = _frame(
-        "SELECT year, value FROM {src} WHERE territory_level = ? AND indicator_id = ? AND territory_code = ?"
-        " AND variant = ? ORDER BY year",
-        [level, indicator_id, code, variant],
-        store_dir,
-        path,
-    )
+    where = {"territory_code": code, "territory_level": level, "indicator_id": indicator_id, "variant": variant}
+    frame = _from_copy(_published(store_dir, path), where, ["year", "value"])
+    if frame is not None:
+        frame = frame.sort_values("year", kind="stable")
+    else:
+        frame = _frame(
+            "SELECT year, value FROM {src} WHERE territory_level = ? AND indicator_id = ? AND territory_code = ?"
+            " AND variant = ? ORDER BY year",
+            [level, indicator_id, code, variant],
+            store_dir,
+            path,
+        )
     out = pd.Series(frame["value"].to_numpy(dtype="float64"), index=frame["year"].astype("int64"), name="value")
     return out
 
@@ -152,6 +204,10 @@ def indicator_year(
     path: Path | None = None,
 ) -> pd.DataFrame:
     """territory_code, value, source_id of every territory of ``level`` for one indicator and year."""
+    where = {"territory_level": level, "indicator_id": indicator_id, "year": [int(year)], "variant": variant}
+    found = _from_big_main(_published(store_dir, path), where, ["territory_code", "value", "source_id"])
+    if found is not None:
+        return _typed(found.sort_values("territory_code", kind="stable").reset_index(drop=True))
     frame = _frame(
         "SELECT territory_code, value, source_id FROM {src} WHERE territory_level = ? AND indicator_id = ?"
         " AND year = ? AND variant = ? ORDER BY territory_code",
@@ -171,6 +227,11 @@ def profile_rows(
     path: Path | None = None,
 ) -> pd.DataFrame:
     """indicator_id, year, value, source_id: every row of one territory (optionally a few indicators)."""
+    where = {"territory_code": code, "territory_level": level, "indicator_id": indicator_ids, "variant": variant}
+    columns = ["indicator_id", "year", "value", "source_id"]
+    found = _from_copy(_published(store_dir, path), where, columns)
+    if found is not None:
+        return _typed(found.sort_values(["indicator_id", "year"], kind="stable").reset_index(drop=True))
     params: list = [level, code, variant]
     chosen = _in("indicator_id", indicator_ids, params)
     frame = _frame(

@@ -180,6 +180,9 @@ def record_base(store_dir: Path | None = None) -> str:
             digest.update(block)
     value = digest.hexdigest()[:16]
     record = {"file": INDICATORS_FILE, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": value}
+    copy = layout.copy_path(path)
+    if copy.exists():  # the territory copy of a big base (layout.py): vouched for beside it
+        record["copy"] = {"file": copy.name, "size": copy.stat().st_size, "sha256": _digest(copy)}
     with contextlib.suppress(OSError):
         _write_text(path.with_name(BASE_MANIFEST), json.dumps(record))
     return value
@@ -208,10 +211,15 @@ def _digest(path: Path) -> str:
 
 
 def _manifest(folder: Path) -> dict:
+    """What a version folder's files should be. ``files`` make the version (``complete`` checks them);
+    ``caches`` (the snapshot and its territory copy, recomposed from the base and the chain when damaged or
+    written for another base) are recorded for an audit, not required."""
+    caches = sorted([*folder.glob("snapshot-*.parquet"), *folder.glob(f"{layout.COPY_PREFIX}*")])
     return {
         "files": {
             name: {"size": (folder / name).stat().st_size, "sha256": _digest(folder / name)} for name in VERSION_FILES
-        }
+        },
+        "caches": {path.name: {"size": path.stat().st_size, "sha256": _digest(path)} for path in caches},
     }
 
 
@@ -844,6 +852,39 @@ def repair(who: str, store_dir: Path | None = None) -> Pointer:
         _append_audit(store_dir, entry)
         log.warning("versions/CURRENT rewritten to %d by %s", found.version, who)
         return found
+
+
+def restore_copy(store_dir: Path | None = None) -> bool:
+    """Rewrite the territory copy of the published snapshot from the snapshot itself (its pair id kept) when it
+    should have one and it is missing, stale or fails its page checksums; True when rewritten. The base's copy is
+    rebuilt by ``make data`` (build.json vouches for it). Called by ``python -m indicators.upload --repair``."""
+    import pyarrow.parquet as pq
+
+    if current(store_dir) == 0:
+        return False
+    path = published_path(store_dir)
+    copy, pair = layout.copy_path(path), layout.pair_of(path)
+    if pair is None or not layout.wants_copy(pq.read_metadata(path).num_rows) or _sound_copy(path, copy):
+        return False
+    layout.write_copy(pd.read_parquet(path), copy, pair)
+    log.warning("%s: territory copy rewritten from %s", copy, path)
+    return True
+
+
+def _sound_copy(path: Path, copy: Path) -> bool:
+    """The copy pairs with ``path`` and every page of it passes its checksum (read whole: a repair, not a page)."""
+    import pyarrow.parquet as pq
+
+    from indicators.storage import footer_index
+
+    if footer_index.paired_copy(path) != copy:
+        return False
+    try:
+        pq.ParquetFile(copy, page_checksum_verification=True).read()
+    except Exception as exc:  # noqa: BLE001 (pyarrow raises OSError, ArrowInvalid...)
+        log.error("%s: damaged territory copy (%s)", copy, exc)
+        return False
+    return True
 
 
 def _check_based_on(based_on: int | None, now: int, store_dir: Path | None) -> None:
