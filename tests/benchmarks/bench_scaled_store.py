@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 
 from indicators.core.paths import INDICATORS_FILE, processed_dir
 from indicators.core.schema import COLUMNS
-from tests.benchmarks.run import Measure, best_of
+from tests.benchmarks.run import Measure, median_of
 
 ONE = "poverty_rate"  # one indicator's rows: what a page asks
 
@@ -58,13 +58,13 @@ def served_rows(url: str, base: Path) -> list[Measure]:
     table = pq.read_table(base)
     _load_table(url, table.select(COLUMNS))
     where = f"WHERE indicator_id = '{ONE}'"
-    parquet_all = best_of(lambda: pq.read_table(base), repeat=5)
-    pg_all = best_of(lambda: _read_adbc(url, f"SELECT {', '.join(COLUMNS)} FROM served_rows"), repeat=3)
-    parquet_one = best_of(
+    parquet_all = median_of(lambda: pq.read_table(base), repeat=5)
+    pg_all = median_of(lambda: _read_adbc(url, f"SELECT {', '.join(COLUMNS)} FROM served_rows"), repeat=3)
+    parquet_one = median_of(
         lambda: duckdb.sql(f"SELECT * FROM read_parquet('{base}') {where}").arrow(), repeat=5
     )  # the query layer's way
-    pg_one = best_of(lambda: _read_adbc(url, f"SELECT {', '.join(COLUMNS)} FROM served_rows {where}"), repeat=5)
-    psycopg_one = best_of(lambda: _read_psycopg(url, f"SELECT {', '.join(COLUMNS)} FROM served_rows {where}"), 5)
+    pg_one = median_of(lambda: _read_adbc(url, f"SELECT {', '.join(COLUMNS)} FROM served_rows {where}"), repeat=5)
+    psycopg_one = median_of(lambda: _read_psycopg(url, f"SELECT {', '.join(COLUMNS)} FROM served_rows {where}"), 5)
     rows = table.num_rows
     return [  # the ratios are the decision: above 1, PostgreSQL tables would serve faster than snapshots
         Measure(30, f"served table ({rows} rows) from the Parquet snapshot (pyarrow)", parquet_all, "s", 3.0),
@@ -96,7 +96,7 @@ def catalogue_side(server) -> list[Measure]:
             else:
                 os.environ.pop("RADAR_DATABASE_URL", None)
             counter = iter(range(1, 100))
-            timings[name] = best_of(
+            timings[name] = median_of(
                 lambda c=counter: versions.publish(rows.assign(value=float(next(c))), "b", "b.csv", "b"),
                 repeat=5,
             )
