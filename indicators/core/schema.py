@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -25,15 +26,20 @@ LEVELS = list(LEVEL_CODES)
 
 
 def code_matches_level(levels: pd.Series, codes: pd.Series) -> pd.Series:
-    """True where ``codes`` has the shape of its row's level (False for an unknown level)."""
-    ok = pd.Series(False, index=codes.index)
-    for level, pattern in LEVEL_CODES.items():
-        rows = levels == level
-        if rows.all():  # one level (most files): no copy of the codes, no assignment through a mask
-            return codes.astype(str).str.fullmatch(pattern[1:-1]).fillna(False).astype(bool).rename(None)
-        if rows.any():
-            ok[rows] = codes[rows].astype(str).str.fullmatch(pattern[1:-1])
-    return ok
+    """True where ``codes`` has the shape of its row's level (False for an unknown level).
+
+    Each pattern is matched once per distinct code (a file of 1 M rows has a few thousand), then spread."""
+    level_rows, level_values = pd.factorize(levels, use_na_sentinel=False)
+    code_rows, code_values = pd.factorize(codes.astype(str), use_na_sentinel=False)
+    distinct = pd.Series(code_values)
+    ok = np.zeros(len(codes), dtype=bool)
+    for i, level in enumerate(level_values):
+        pattern = LEVEL_CODES.get(level) if isinstance(level, str) else None
+        if pattern is not None:
+            fits = distinct.str.fullmatch(pattern[1:-1]).fillna(False).to_numpy(dtype=bool)
+            rows = level_rows == i
+            ok[rows] = fits[code_rows[rows]]
+    return pd.Series(ok, index=codes.index)
 
 
 class IndicatorTable(pa.DataFrameModel):

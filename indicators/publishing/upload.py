@@ -351,7 +351,8 @@ def _check(
         f"variante inconnue (connues : {', '.join(known_variants)})",
     )
     keep = ~bad & ~missing
-    default_source = _default_source(indicator_ids[keep].unique(), source_id)
+    every = bool(keep.all())  # usually: no copy of the 1 M rows, the indicator ids' factorization reused
+    default_source = _default_source(factorized[1] if every else indicator_ids[keep].unique(), source_id)
     out = pd.DataFrame(
         {
             "territory_level": level,
@@ -361,9 +362,10 @@ def _check(
             "variant": variants,
             "value": values,
         }
-    )[keep]
+    )
+    out = out if every else out[keep]
     out["year"] = out["year"].astype("int64")
-    out["source_id"] = _map_on_uniques(out["indicator_id"], default_source, "str")
+    out["source_id"] = _map_on_uniques(out["indicator_id"], default_source, "str", factorized if every else None)
     keys = _sort_keys(out)
     duplicated = pd.Series(pd.Series(keys).duplicated(keep=False).to_numpy(), index=out.index)
     if duplicated.any():  # the first MAX_LISTED_LINES lines listed with their key's first lines, the rest counted
