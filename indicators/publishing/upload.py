@@ -317,8 +317,9 @@ def _check(
     entries = catalogue.load()
     bounds = {i: catalogue.value_range(entries.get(i), _unit(i, declared) or "") for i in indicator_ids.unique()}
     messages = {i: catalogue.range_text(*b, _unit(i, declared) or "") for i, b in bounds.items()}
-    low = _map_on_uniques(indicator_ids, {i: b[0] for i, b in bounds.items()}, float)
-    high = _map_on_uniques(indicator_ids, {i: b[1] for i, b in bounds.items()}, float)
+    factorized = pd.factorize(indicator_ids, use_na_sentinel=False)  # once for the three lookups below
+    low = _map_on_uniques(indicator_ids, {i: b[0] for i, b in bounds.items()}, float, factorized)
+    high = _map_on_uniques(indicator_ids, {i: b[1] for i, b in bounds.items()}, float, factorized)
     question = thousands.notna()
     if question.any():  # « 76.954 »: one reading out of the indicator's range settles it, else it is asked
         decimal_fits = values.between(low, high)
@@ -333,7 +334,7 @@ def _check(
         )
     outside = np.isfinite(values) & ((values < low) | (values > high))
     if outside.any():
-        said = _map_on_uniques(indicator_ids, messages, "str")
+        said = _map_on_uniques(indicator_ids, messages, "str", factorized)
         for message in said[outside].unique():
             flag(outside & (said == message), "value", frame["value"], message)
     variants_given = frame["variant"].notna().any()
@@ -350,7 +351,8 @@ def _check(
         f"variante inconnue (connues : {', '.join(known_variants)})",
     )
     keep = ~bad & ~missing
-    default_source = _default_source(indicator_ids[keep].unique(), source_id)
+    every = bool(keep.all())  # usually: no copy of the 1 M rows, the indicator ids' factorization reused
+    default_source = _default_source(factorized[1] if every else indicator_ids[keep].unique(), source_id)
     out = pd.DataFrame(
         {
             "territory_level": level,
@@ -360,13 +362,14 @@ def _check(
             "variant": variants,
             "value": values,
         }
-    )[keep]
+    )
+    out = out if every else out[keep]
     out["year"] = out["year"].astype("int64")
-    out["source_id"] = _map_on_uniques(out["indicator_id"], default_source, "str")
-    keys = pd.DataFrame({k: pd.factorize(out[k])[0] for k in KEY}, index=out.index)
-    duplicated = keys.duplicated(keep=False)
+    out["source_id"] = _map_on_uniques(out["indicator_id"], default_source, "str", factorized if every else None)
+    keys = _sort_keys(out)
+    duplicated = pd.Series(pd.Series(keys).duplicated(keep=False).to_numpy(), index=out.index)
     if duplicated.any():  # the first MAX_LISTED_LINES lines listed with their key's first lines, the rest counted
-        group = keys[duplicated].groupby(KEY, sort=False).ngroup()
+        group = pd.Series(pd.factorize(keys[duplicated.to_numpy()])[0], index=out.index[duplicated.to_numpy()])
         listed = group[group.isin(group.iloc[:MAX_LISTED_LINES].unique())]
         lines = (
             pd.Series(listed.index, index=listed.index)
@@ -394,9 +397,10 @@ def _check(
                     ]
                 )
             )
-        out = out[~duplicated]
-    try:
-        validated = validate_indicators(out, lazy=True) if len(out) else out[COLUMNS]
+        out, keys = out[~duplicated], keys[~duplicated.to_numpy()]
+    try:  # pandera without its own duplicate check (done above, with line numbers), then in KEY order
+        validated = validate_indicators(out, lazy=True, keys_checked=True) if len(out) else out[COLUMNS]
+        validated = validated.take(np.argsort(keys, kind="stable")).reset_index(drop=True)
     except SchemaErrors as errors:
         problems.append(_schema_problems(errors, out, names))
         validated = None
@@ -425,17 +429,32 @@ def _on_uniques(series: pd.Series, func) -> pd.Series:
     """``func`` applied to the distinct values only (columns of a 1M-row file have few), spread back."""
     codes, uniques = pd.factorize(series, use_na_sentinel=False)
     result = func(pd.Series(uniques, dtype=object))
+    if isinstance(result.dtype, pd.StringDtype) and result.notna().all():  # already Arrow strings: taken as they are
+        return pd.Series(result.array.take(codes), index=series.index)
     if result.dtype == object:  # strings: an Arrow-backed take is much faster than 1M Python objects
         return pd.Series(pd.array(result.to_numpy(), dtype="str").take(codes), index=series.index)
     return pd.Series(result.to_numpy()[codes], index=series.index)
 
 
-def _map_on_uniques(series: pd.Series, mapping: dict, dtype) -> pd.Series:
+def _map_on_uniques(series: pd.Series, mapping: dict, dtype, factorized: tuple | None = None) -> pd.Series:
     """``series.map(mapping).astype(dtype)``, looked up once per distinct value (``map`` on 1 M Arrow strings
-    converts each to a Python object and back)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    converts each to a Python object and back); ``factorized``: ``pd.factorize(series, use_na_sentinel=False)``
+    when the caller has it already."""
+    codes, uniques = factorized or pd.factorize(series, use_na_sentinel=False)
     mapped = pd.array(pd.Series(uniques, dtype=object).map(mapping).to_numpy(), dtype=dtype)
     return pd.Series(mapped.take(codes), index=series.index)
+
+
+def _sort_keys(out: pd.DataFrame) -> np.ndarray:
+    """One integer per row, equal where the KEY columns are equal and ordered as ``sort_values(KEY)``: the
+    duplicate check and the sort of 1 M rows on one int64 array instead of five columns (a third of the time)."""
+    keys = np.zeros(len(out), dtype=np.int64)
+    for name in KEY:
+        codes, uniques = pd.factorize(out[name], sort=True, use_na_sentinel=False)
+        if len(out) and int(keys.max()) >= 2**62 // max(len(uniques), 1):  # renumber, same order, before overflow
+            keys = pd.factorize(keys, sort=True)[0].astype(np.int64)
+        keys = keys * len(uniques) + codes
+    return keys
 
 
 def _default_source(indicator_ids, source_id: str | None) -> dict[str, str]:

@@ -81,15 +81,30 @@ def _codes(level: pd.Series, raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             return text if text in ref.epci else None
         return "FR" if text in ("FR", "FRANCE", "FRA", "FXX") else None
 
+    def commune(code: str) -> str | None:  # one() for a commune, without its tests of the level
+        text = str(code).strip().upper()
+        if text.endswith(".0"):
+            text = text[:-2]
+        if len(text) == 4 and text.isdigit():
+            text = "0" + text
+        return text if communes.get(text) else None
+
     level_codes, levels = pd.factorize(level.astype(str))
     raw_codes, raws = pd.factorize(raw.astype(str))
     group, combined = pd.factorize(level_codes * len(raws) + raw_codes)
     levels, raws = levels.tolist(), raws.tolist()  # Python strings: indexing a pandas Index costs µs per item
     ref = reference() if {"commune", "epci"} & set(levels) else None  # read once, not once per distinct code
-    uniques = [(levels[c // len(raws)], raws[c % len(raws)]) for c in combined.tolist()]
-    normalised = [one(lev, code) for lev, code in uniques]
+    communes = ref.communes if ref is not None else {}
+    level_of, raw_of = np.divmod(combined, max(len(raws), 1))
+    uniques = [raws[i] for i in raw_of.tolist()]  # the distinct (level, code) pairs, level by level below
+    normalised: list[str | None] = [None] * len(uniques)
+    for i, lev in enumerate(levels):
+        where = np.flatnonzero(level_of == i).tolist()
+        rule = commune if lev == "commune" else lambda code, lev=lev: one(lev, code)
+        for position, value in zip(where, map(rule, [uniques[w] for w in where]), strict=True):
+            normalised[position] = value
     codes = pd.Series(pd.array(normalised, dtype="str").take(group), index=raw.index)
-    was_repaired = [n is not None and n != code.strip() for (_, code), n in zip(uniques, normalised, strict=True)]
+    was_repaired = [n is not None and n != code.strip() for code, n in zip(uniques, normalised, strict=True)]
     repaired = pd.Series(pd.array(was_repaired, dtype=bool).take(group), index=raw.index)
     return codes, repaired
 

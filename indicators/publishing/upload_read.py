@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from indicators.publishing import workbook
 from indicators.publishing.upload_codes import CODE_COLUMNS, header_key
@@ -126,12 +127,24 @@ def _field_count_problems(lines, counts, expected: int) -> list[tuple]:
     return listed
 
 
-def _field_counts(lines: list[str], sep: str) -> np.ndarray:
+def _lines(body: bytes) -> pa.LargeStringArray:
+    """The lines of UTF-8 ``body`` as ``body.split(b"\\n")`` cuts them, each with its line break: an Arrow array
+    over the bytes themselves (no Python string per line, no copy). A line break is whitespace to every rule of
+    _field_counts, and never a separator. No last line when the text ends with a line break."""
+    array = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero(array == 10) + 1
+    if not len(ends) or ends[-1] != len(body):
+        ends = np.append(ends, len(body))
+    offsets = np.concatenate(([0], ends)).astype(np.int64)
+    return pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(body))
+
+
+def _field_counts(lines: pa.Array, sep: str) -> np.ndarray:
     """Fields per line; 0 for a blank line, or a line of separators only with the header's count (an empty
     spreadsheet row). ``;;;`` under a two-column header is a malformed line, not a blank one."""
-    if not lines:
+    if not len(lines):
         return np.zeros(0, dtype=np.int64)
-    array = pa.array(lines, type=pa.large_string())  # Arrow's kernels: one C pass per rule, not a Python loop
+    array = lines  # Arrow's kernels: one C pass per rule, not a Python loop
     count = pc.add(pc.count_substring(array, sep), 1).to_numpy(zero_copy_only=False).astype(np.int64)
     # A line with an ASCII letter or digit (not the separator) is neither blank nor separators only: the
     # trimming rules below, which copy every line, run on the others only (usually none).
@@ -146,26 +159,102 @@ def _field_counts(lines: list[str], sep: str) -> np.ndarray:
     return count
 
 
-def _has_alnum(array: pa.Array) -> np.ndarray:
-    return pc.match_substring_regex(array, "[0-9A-Za-z]").to_numpy(zero_copy_only=False)
+ALNUM_BYTES = np.zeros(256, dtype=bool)
+ALNUM_BYTES[[*b"0123456789", *b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *b"abcdefghijklmnopqrstuvwxyz"]] = True
+
+
+def _has_alnum(lines: pa.LargeStringArray) -> np.ndarray:
+    """Whether each line has an ASCII letter or digit: its first byte says so for most lines, a search in
+    the others."""
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset : lines.offset + len(lines) + 1]
+    data = np.frombuffer(lines.buffers()[2], dtype=np.uint8)
+    starts, filled = offsets[:-1], offsets[1:] > offsets[:-1]
+    found = np.zeros(len(lines), dtype=bool)
+    found[filled] = ALNUM_BYTES[data[starts[filled]]]
+    rest = np.flatnonzero(~found)
+    if len(rest):
+        found[rest] = pc.match_substring_regex(lines.take(pa.array(rest)), "[0-9A-Za-z]").to_numpy(zero_copy_only=False)
+    return found
 
 
 def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
     """No quotes: one record per physical line, field counts checked line by line (a malformed line is
-    a problem listed with the others and left out), then pandas' fast reader."""
-    lines = text.split("\n")
-    if lines and lines[-1].strip() == "":
-        lines = lines[:-1]
+    a problem listed with the others and left out), then Arrow's reader (pandas' where Arrow's could read
+    differently, see _arrow_reads_as_pandas)."""
+    body = text.encode("utf-8")
+    lines = _lines(body)
+    tail = bool(len(lines)) and not body.endswith(b"\n") and not lines[-1:].to_pylist()[0].strip()
+    if tail:
+        lines = lines[:-1]  # spaces after the last line break: no line
     counts = np.asarray(_field_counts(lines, sep), dtype=np.int64)
     numbers = np.arange(header_line, header_line + len(lines))
     malformed = _field_count_problems(numbers[1:], counts[1:], int(counts[0])) if len(lines) else []
     if malformed:
         keep = np.flatnonzero((counts == 0) | (counts == counts[0]))  # the header always
-        lines, counts, numbers = [lines[i] for i in keep], counts[keep], numbers[keep]
-        text = "\n".join(lines) + "\n"
+        kept = lines.take(pa.array(keep)).to_pylist()
+        lines, counts, numbers = None, counts[keep], numbers[keep]
+        text = "".join(line if line.endswith("\n") else line + "\n" for line in kept)
+        body = text.encode("utf-8")
+    expected = len(numbers) - 1
+    arrow = not tail and not (counts == 0).any() and _arrow_reads_as_pandas(body, sep)
+    table = _read_arrow(body, sep) if arrow else None
+    if table is None:
+        table = _read_pandas(body, sep)
+    if len(table) != expected:  # e.g. a lone carriage return as line end: the csv module
+        return _read_quoted(text, sep, header_line)
+    table.index = numbers[1:]
+    blank = counts[1:] == 0
+    table = table[~blank] if blank.any() else table
+    table.attrs["problems"] = malformed
+    return table
+
+
+def _arrow_reads_as_pandas(body: bytes, sep: str) -> bool:
+    """Whether pyarrow's CSV reader gives these UTF-8 bytes the table pandas' reader gives them (with the
+    options of _read_pandas): one ASCII separator, no NUL, no carriage return but in CRLF line ends, no field
+    starting with a space (pandas skips it, Arrow keeps it). Blank lines are checked by the caller (Arrow
+    skips them). Searched in the bytes (a search in a 40 M-character str costs 5× more)."""
+    if len(sep) != 1 or not sep.isascii() or sep in ' \r\n"':
+        return False
+    carriage_returns = body.count(b"\r")
+    return (
+        b"\x00" not in body
+        and (not carriage_returns or carriage_returns == body.count(b"\r\n"))
+        and not body.startswith(b" ")
+        and b"\n " not in body
+        and sep.encode() + b" " not in body
+    )
+
+
+def _read_arrow(body: bytes, sep: str) -> pd.DataFrame | None:
+    """pyarrow's CSV reader, one thread (3× pandas' on the same bytes, and no worker for a file); the header
+    read by pandas, which names empty and repeated columns (« Unnamed: 2 », « a.1 »). None if Arrow refuses."""
+    end = body.find(b"\n")
+    header = _read_pandas(body[: end + 1] if end >= 0 else body, sep)
+    names = [f"f{i}" for i in range(len(header.columns))]
     try:
-        table = pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),  # pandas' reader encodes a text stream chunk by chunk: a third slower
+        read = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, use_threads=False, block_size=1 << 22),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, quote_char=False, escape_char=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    columns = {i: pd.array(read.column(i), dtype="str") for i in range(len(names))}
+    table = pd.DataFrame(columns)
+    table.columns = header.columns
+    return table
+
+
+def _read_pandas(body: bytes, sep: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(
+            io.BytesIO(body),  # pandas' reader encodes a text stream chunk by chunk: a third slower
             encoding="utf-8",
             sep=sep,
             dtype=str,
@@ -180,13 +269,6 @@ def _read_plain(text: str, sep: str, header_line: int) -> pd.DataFrame:
         raise _Stop("le fichier est vide") from exc
     except (pd.errors.ParserError, ValueError) as exc:
         raise _Stop(f"le fichier n'est pas un tableau régulier : {str(exc)[:200]}") from exc
-    if len(table) != len(lines) - 1:  # e.g. a lone carriage return as line end: fall back to the csv module
-        return _read_quoted(text, sep, header_line)
-    table.index = numbers[1:]
-    blank = counts[1:] == 0
-    table = table[~blank] if blank.any() else table
-    table.attrs["problems"] = malformed
-    return table
 
 
 def _read_quoted(text: str, sep: str, header_line: int) -> pd.DataFrame:

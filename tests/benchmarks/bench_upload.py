@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.core import catalogue
+from indicators.publishing import upload_read
 from indicators.publishing.upload import parse_upload
 from indicators.storage import territories, versions
 from tests.benchmarks.run import Measure, median_of
@@ -38,7 +39,12 @@ def long_csv(rows: int = ROWS) -> bytes:
 def run() -> list[Measure]:
     data = long_csv()
     parsed = parse_upload(data, "bench.csv")
-    validate = median_of(lambda: parse_upload(data, "bench.csv"), repeat=3)
+
+    def validate_new_file():
+        upload_read._tables.clear()  # the read is kept per content: a new file is read, then checked
+        parse_upload(data, "bench.csv")
+
+    validate = median_of(validate_new_file, repeat=3)
     assert len(parsed.rows) == ROWS
     with tempfile.TemporaryDirectory() as tmp:
         store_dir = copy_store(Path(tmp))

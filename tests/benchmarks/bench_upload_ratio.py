@@ -12,8 +12,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from tests.benchmarks.paired import Paired, as_measures, measure
-from tests.benchmarks.run import Measure
+from tests.benchmarks.run import Entry, report, timed
 
 ROWS = 1_000_000
 
@@ -33,10 +32,10 @@ def commune_csv(rows: int = ROWS) -> bytes:
 
 
 def _validate(data: bytes):
-    from indicators.publishing import upload
+    from indicators.publishing import upload, upload_read
 
     def run():
-        upload._tables.clear()  # a new file: read, then checked
+        upload_read._tables.clear()  # a new file: read, then checked
         parsed = upload.parse_upload(data, "bench.csv")
         assert len(parsed.rows) == ROWS
 
@@ -47,28 +46,26 @@ def _read_csv(data: bytes):
     return lambda: pd.read_csv(io.BytesIO(data), sep=";", dtype=str)
 
 
-def entries() -> list[Paired]:
+def run() -> list[Entry]:
+    """Timed by the runner: 5 interleaved pairs, medians, load and CPU time beside each (a loaded machine
+    distorts the CPU ratio least)."""
     from tests.benchmarks.bench_upload import long_csv
 
     files = {"départements": long_csv(), "communes": commune_csv()}
     return [
-        Paired(
+        Entry(
             29,
             f"validate a 1 M-row {kind} file (parse_upload)",
             _validate(data),
-            "read_csv(dtype=str) of the same bytes",
             _read_csv(data),
-            ratio=4.0,
-            repeat=3,
+            None,
+            "read_csv(dtype=str)",
+            ratio_budget=4.0,
+            repeat=5,
         )
         for kind, data in files.items()
     ]
 
 
-def run() -> list[Measure]:
-    return [m for entry in entries() for m in as_measures(measure(entry))]
-
-
 if __name__ == "__main__":
-    for measure_ in run():
-        print(measure_)
+    print(report([timed(entry) for entry in run()]))
