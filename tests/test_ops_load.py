@@ -7,10 +7,11 @@ import concurrent.futures
 import math
 
 import pytest
+from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from ops import cluster
 from ops.load import Report, Sample, run_load
-from ops.streamlit_client import NotLoopback, Session, check_loopback
+from ops.streamlit_client import NotLoopback, RunFailed, Session, check_loopback
 
 
 def _run(coroutine):
@@ -64,3 +65,68 @@ def test_the_proxy_listens_on_loopback_passes_the_websocket_and_is_sticky_by_coo
     assert "proxy_set_header Upgrade $http_upgrade;" in conf and "proxy_set_header Host $http_host;" in conf
     assert "hash $radar_sticky consistent;" in conf and "ip_hash" not in conf.replace("`ip_hash`", "")
     assert "client_max_body_size 48m;" in conf
+
+
+class _SilentServer:
+    """A websocket that takes every message and never answers (a replica busy far beyond the timeout)."""
+
+    def __init__(self):
+        self.sent: list[str] = []
+        self.closed = False
+
+    async def send(self, data: bytes) -> None:
+        message = BackMsg()
+        message.ParseFromString(data)
+        self.sent.append(message.WhichOneof("type"))
+
+    async def recv(self) -> bytes:
+        await asyncio.sleep(3600)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def test_a_page_given_up_on_a_timeout_is_stopped_on_the_server_before_the_tab_moves_on():
+    async def give_up() -> _SilentServer:
+        tab = Session("http://127.0.0.1:1", timeout=0.05)
+        tab._socket = server = _SilentServer()
+        with pytest.raises(RunFailed, match="no script_finished within"):
+            await tab.open("profil", "dep=38")
+        assert server.sent == ["rerun_script", "stop_script"]  # stopped at once, not when the tab closes
+        await tab.close()
+        assert server.sent == ["rerun_script", "stop_script"] and server.closed  # no second stop
+        return server
+
+    _run(give_up())
+
+
+def test_a_tab_closed_while_its_page_runs_stops_the_script_first():
+    async def leave() -> list[str]:
+        tab = Session("http://localhost:1", timeout=60)
+        tab._socket = server = _SilentServer()
+        page = asyncio.ensure_future(tab.open("carte"))
+        await asyncio.sleep(0.05)
+        page.cancel()  # the load's deadline, or the user goes away
+        with pytest.raises(asyncio.CancelledError):
+            await page
+        await tab.close()
+        return server.sent
+
+    assert _run(leave()) == ["rerun_script", "stop_script"]
+
+
+def test_a_table_element_is_read_as_its_rows_as_shown():
+    import pyarrow as pa
+    from streamlit.proto.Element_pb2 import Element
+
+    from ops.streamlit_client import Run
+
+    frame = pa.table({"Indicateur": ["Taux de pauvreté (%)", "Population"], "38": ["11,3 · 87ᵉ", None]})
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, frame.schema) as writer:
+        writer.write_table(frame)
+    element = Element()
+    element.table.arrow_data.data = sink.getvalue().to_pybytes()
+    run = Run(seconds=0)
+    Session._element(element, run)
+    assert run.texts == ["Taux de pauvreté (%) | 11,3 · 87ᵉ", "Population | "]
