@@ -83,6 +83,30 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
+def replica_command(port: int) -> list[str]:
+    """One replica: ``streamlit run app.py`` on a loopback port."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        HOST,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        # No source watcher: Streamlit's default watches every imported module's file for each new
+        # session, ~0.4 s of CPU per visitor's first page (measured, docs/cluster.md); a served replica
+        # never reloads its code.
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
 @dataclass
 class Replica:
     port: int
@@ -151,21 +175,7 @@ class Cluster:
     def _start_replica(self, index: int, shared: dict[str, str]) -> None:
         port = free_port()
         log = self.prefix / f"replica-{index}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            HOST,
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
+        command = replica_command(port)
         env = {**os.environ, **shared, **self.replica_env.get(index, {})}
         with log.open("wb") as out:
             process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
