@@ -107,6 +107,15 @@ def replica_command(port: int) -> list[str]:
     ]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process so far (Linux), None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Replica:
     port: int
@@ -220,6 +229,9 @@ class Cluster:
 
     def rss_mb(self) -> list[float | None]:
         return [rss_mb(r.process.pid) if r.alive else None for r in self.members]
+
+    def cpu_seconds(self) -> list[float | None]:
+        return [cpu_seconds(r.process.pid) if r.alive else None for r in self.members]
 
     def stop(self) -> None:
         if self.nginx is not None and self.nginx.poll() is None:

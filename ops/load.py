@@ -215,10 +215,11 @@ async def run_load(
     seed: int = 1,
     actions: int = 10_000,
     timeout: float = 60.0,
-    cookies: dict[str, str] | None = None,
+    cookies: dict[str, str] | list[dict[str, str]] | None = None,
 ) -> Report:
     """``users`` simulated users on ``url`` for ``duration`` seconds (each stops at its next pause after that);
-    ``cookies`` given to every user (a sticky key: all users on one replica)."""
+    ``cookies`` given to every user (a sticky key: all users on one replica), or a list: user n gets
+    ``cookies[n % len(cookies)]`` (users spread evenly over chosen replicas)."""
     check_loopback(url)
     if not 1 <= users <= MAX_USERS:
         raise ValueError(f"between 1 and {MAX_USERS} users")
@@ -227,7 +228,8 @@ async def run_load(
     report = Report(users, replicas, think, duration)
     origin = time.perf_counter()
     stop_at = origin + duration
-    tasks = [_user(n, url, think, stop_at, origin, report, seed, actions, cookies) for n in range(users)]
+    each = cookies if isinstance(cookies, list) else [cookies]
+    tasks = [_user(n, url, think, stop_at, origin, report, seed, actions, each[n % len(each)]) for n in range(users)]
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + 2 * timeout + 30)
     report.duration = time.perf_counter() - origin
     return report

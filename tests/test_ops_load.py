@@ -137,3 +137,46 @@ def test_a_replica_listens_on_loopback_and_watches_no_source_file():
     flags = dict(zip(command[5::2], command[6::2], strict=True))
     assert flags["--server.address"] == "127.0.0.1" and flags["--server.port"] == "8501"
     assert flags["--server.fileWatcherType"] == "none"  # ~0.4 s of CPU per new session otherwise
+
+
+def test_the_cluster_bench_prints_the_issues_table():
+    from tests.benchmarks import load_cluster
+
+    def row(users, replicas, think, pages, errors, p50, p95, per_s, cpu):
+        memory = [{"start_mb": 600, "end_mb": 610, "max_mb": 620, "cpu_s": 10.0}] * replicas
+        return {"users": users, "replicas": replicas, "think_s": think, "pages": pages, "errors": errors}, {
+            "p50_s": p50,
+            "p95_s": p95,
+            "pages_per_s": per_s,
+            "cpu_s_per_page": cpu,
+            "memory": memory,
+        }
+
+    rows = {
+        name: a | b
+        for name, (a, b) in {
+            "30x2": row(30, 2, 10, 200, 0, 0.5, 1.5, 2.0, 0.2),
+            "1x2": row(1, 2, 2, 30, 0, 0.3, 1.0, 0.3, 0.15),
+            "30x1": row(30, 1, 10, 150, 2, 2.0, 9.0, 1.5, 0.2),
+            "sat1": row(6, 1, 0, 50, 0, 1.0, 2.0, 1.2, 0.3),
+            "sat2": row(6, 2, 0, 90, 0, 1.0, 2.0, 2.1, 0.3),
+        }.items()
+    }
+    figures = {
+        "rows": rows,
+        "cpu_per_action_s": {"home (new session)": 0.15},
+        "propagation_s": {"replica 0": 1.5, "replica 1": 2.25},
+        "load_average_start": 1.0,
+        "load_average_end": 2.0,
+        "start_s": 10,
+        "warm_up": {"seconds": 60},
+        "total_s": 500,
+    }
+    text = load_cluster.markdown(figures)
+    assert (
+        "| 30x2 | 30 × 2 | 10 s | 200 | 0 | 0.50 | 1.50 | 1.50 | 2.000 | 0.200 | 600 → 610 (620); 600 → 610 (620) |"
+        in text
+    )
+    assert "| 30x1 | 30 × 1 | 10 s | 150 | 2 | 2.00 | 9.00 | ∞ |" in text  # an error: the ratio is no figure
+    assert "1 replica 1.200 pages/s, 2 replicas 2.100 pages/s, ratio 1.75" in text
+    assert "| home (new session) | 0.150 |" in text and "replica 0 1.50 s, replica 1 2.25 s" in text
