@@ -132,11 +132,12 @@ def test_a_table_element_is_read_as_its_rows_as_shown():
     assert run.texts == ["Taux de pauvreté (%) | 11,3 · 87ᵉ", "Population | "]
 
 
-def test_a_replica_listens_on_loopback_and_watches_no_source_file():
+def test_a_replica_listens_on_loopback_watches_no_source_file_and_skips_the_full_gc():
     command = cluster.replica_command(8501)
     flags = dict(zip(command[5::2], command[6::2], strict=True))
     assert flags["--server.address"] == "127.0.0.1" and flags["--server.port"] == "8501"
     assert flags["--server.fileWatcherType"] == "none"  # ~0.4 s of CPU per new session otherwise
+    assert flags["--runner.postScriptGC"] == "false"  # a full collection after every page otherwise
 
 
 def test_the_cluster_bench_prints_the_issues_table():

@@ -1,8 +1,8 @@
 """Issue 30: the app's replicas behind nginx under simulated users (`make bench-cluster`, ~9 min on a quiet
 2-core machine; not in `make bench`, whose modules take seconds each).
 
-One run, one cluster of 2 replicas (ops/cluster.py) on a copy of the store, both warmed first (each page the
-users open once, the profile of each of their départements). A page still cold for another choice (a pair of
+One run, one cluster of 2 replicas (ops/cluster.py) on a copy of the store, both warmed first (every page the
+users open, for each of their départements). A page still cold for another choice (a pair of
 départements to compare) is paid by the first run that opens it: the 30-user run comes before the single
 user's, so that this cost falls on the loaded run, not on the reference.
 Then, with the load generator (ops/load.py, Streamlit's own protocol), the replicas idle between runs:
@@ -167,7 +167,8 @@ async def _cpu_per_action(cluster: Cluster, sticky: str, rounds: int = 2) -> dic
 
 def _propagation(cluster: Cluster, store: Path) -> dict:
     """Publish the 2021 poverty rates of 38 and 93 on the shared store; per replica, seconds from the commit
-    (the published version moving, polled every 20 ms) to the compare table showing them."""
+    (the published version moving, polled every 20 ms) to the compare table showing them (one visitor per
+    replica, at once)."""
     from indicators.storage import store as stored
     from indicators.storage import versions
 
@@ -191,19 +192,25 @@ def _propagation(cluster: Cluster, store: Path) -> dict:
         row = next(t for t in run.texts if t.startswith(POVERTY_ROW))
         return "| 12,4 ·" in row and "| 27,9 ·" in row
 
-    for cookie in sticky:  # the page warm on every replica before the publish
-        assert not asyncio.run(shown(cookie))
+    async def served_after(cookie: str, committed: float) -> float:
+        """A visitor opens the page again and again until it shows the publish: seconds since the commit."""
+        while not await shown(cookie) and time.perf_counter() - committed < 120:
+            pass
+        return round(time.perf_counter() - committed, 2)
+
+    async def every_replica(committed: float) -> list[float]:
+        return await asyncio.gather(*(served_after(cookie, committed) for cookie in sticky))
+
+    async def before_publish() -> list[bool]:  # the page warm on every replica before the publish
+        return await asyncio.gather(*(shown(cookie) for cookie in sticky))
+
+    assert not any(asyncio.run(before_publish()))
     before = versions.current(store)
     publisher = threading.Thread(target=versions.publish, args=(rows, "bench", "bench.csv", "b" * 64, store))
     publisher.start()
     while versions.current(store) == before:
         time.sleep(0.02)
-    committed = time.perf_counter()
-    served = {}
-    for index, cookie in enumerate(sticky):
-        while not asyncio.run(shown(cookie)) and time.perf_counter() - committed < 120:
-            pass
-        served[f"replica {index}"] = round(time.perf_counter() - committed, 2)
+    served = {f"replica {i}": s for i, s in enumerate(asyncio.run(every_replica(time.perf_counter())))}
     publisher.join()
     return served
 
@@ -223,7 +230,7 @@ def measure(duration: float = 90.0, saturation_users: int = 6, saturation_s: flo
             started = time.perf_counter()
 
             async def warm() -> list[int]:
-                return await asyncio.gather(warm_up(cluster.url, one), warm_up(cluster.url, two))
+                return await asyncio.gather(warm_up(cluster.url, one, full=True), warm_up(cluster.url, two, full=True))
 
             runs = asyncio.run(warm())
             figures["warm_up"] = {"seconds": round(time.perf_counter() - started, 1), "pages": runs}
