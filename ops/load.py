@@ -110,7 +110,7 @@ def _count_by(values) -> dict[str, int]:
 def pages_of(dep: str, other: str) -> list[tuple[str, str]]:
     """The pages a user opens after changing territory (one at random each round)."""
     return [
-        ("comparer", f"deps={dep},{other}"),
+        ("comparer", f"deps={','.join(sorted((dep, other)))}"),  # a pair in one order: 15 pairs, all warmed
         ("carte", ""),
         ("scenarios", f"dep={other}"),
         ("tendances", f"dep={other}"),
@@ -120,18 +120,21 @@ def pages_of(dep: str, other: str) -> list[tuple[str, str]]:
 
 async def warm_up(url: str, cookies: dict[str, str] | None = None, full: bool = False) -> int:
     """Visit the pages the users open once (fills one replica's caches): the profile of every département and
-    each other page once (``full``: each page for every département); returns the pages run."""
+    each other page once (``full``: each page for every département, and the compare page of every pair);
+    returns the pages run."""
     async with Session(url, cookies=cookies, timeout=600) as tab:
         await tab.open("")
-        runs = 1
+        visited = {("", "")}
         for position, dep in enumerate(DEPARTEMENTS):
             other = DEPARTEMENTS[(position + 1) % len(DEPARTEMENTS)]
-            await tab.open("profil", f"dep={dep}")
-            runs += 1
-            for page, query in pages_of(dep, other) if full or position == 0 else []:
-                await tab.open(page, query)
-                runs += 1
-    return runs
+            pages = [("profil", f"dep={dep}")]
+            pages += pages_of(dep, other) if full or position == 0 else []
+            pages += [pages_of(dep, o)[0] for o in DEPARTEMENTS if o != dep] if full else []
+            for page, query in pages:
+                if (page, query) not in visited:
+                    await tab.open(page, query)
+                    visited.add((page, query))
+    return len(visited)
 
 
 async def _user(
