@@ -107,9 +107,9 @@ def compare_table(
     table = table[table["indicator_id"].isin(wanted) & (table["variant"] == "observed")]
     empty = table.iloc[0:0]
     by_level = {level: part for level, part in table.groupby("territory_level", observed=True)}
-    # Split once by indicator (and by chosen territory), not once per indicator and territory: the first
-    # compare page after a publish reads every département row (~2.5 s of CPU before, see docs/cluster.md).
-    deps = _by_indicator(by_level.get("departement", empty))
+    # Split once by indicator (and by chosen territory) and rank every indicator and year at once, not once per
+    # indicator and territory: the first compare page after a publish reads every département row.
+    ranks = ranking.rank_all(by_level.get("departement", empty))
     france = _by_indicator(by_level.get("france", empty))
     own_rows = {
         (t.level, t.code): _by_indicator(part[part["territory_code"] == t.code])
@@ -134,17 +134,13 @@ def compare_table(
         common = set.intersection(*[y for y in years if y])
         year = max(common) if common else None
         row: dict = {"indicator_id": indicator_id, "year": year}
-        ranks: dict[int, pd.DataFrame] = {}
         for t, own, available in zip(chosen, mine, years, strict=True):
             used = year if year is not None else (max(available) if available else None)
             shown = own[own["year"] == used]
             value = shown["value"]
             rank = None
             if used is not None and len(value) and t.level == "departement":
-                if used not in ranks:
-                    ranked = ranking.rank_departements(deps.get(indicator_id, empty), indicator_id, used)
-                    ranks[used] = ranked.set_index("territory_code")
-                rank = ranks[used].loc[t.code, ["rank", "total"]].tolist() if t.code in ranks[used].index else None
+                rank = ranks.get((indicator_id, used, t.code))
             absent = len(value) == 0 and t.level != "departement"
             row |= {
                 f"{t.key}_value": float(value.iloc[0]) if len(value) else np.nan,
