@@ -120,8 +120,8 @@ def pages_of(dep: str, other: str) -> list[tuple[str, str]]:
 
 async def warm_up(url: str, cookies: dict[str, str] | None = None, full: bool = False) -> int:
     """Visit the pages the users open once (fills one replica's caches): the profile of every département and
-    each other page once (``full``: each page for every département, and the compare page of every pair);
-    returns the pages run."""
+    each other page once (``full``: each page for every département, the compare page of every pair and a
+    search for each); returns the pages run."""
     async with Session(url, cookies=cookies, timeout=600) as tab:
         await tab.open("")
         visited = {("", "")}
@@ -134,6 +134,11 @@ async def warm_up(url: str, cookies: dict[str, str] | None = None, full: bool = 
                 if (page, query) not in visited:
                     await tab.open(page, query)
                     visited.add((page, query))
+        if full:  # what users type in the profile's search box (its index is built on the first search)
+            search = (await tab.open("profil", f"dep={DEPARTEMENTS[0]}")).widget("profile_search")
+            for dep in DEPARTEMENTS:
+                await tab.type_text(search, dep)
+                visited.add(("search", dep))
     return len(visited)
 
 
