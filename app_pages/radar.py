@@ -33,8 +33,10 @@ st.header(f"{radar_view.LEVEL_WORDS[level]} : {radar.name} ({code})")
 st.caption(f"Profil complet : [/profil?{param}={code}](/profil?{param}={code})")
 if radar.compared_with is not None:
     st.caption(f"Version publiée n° {radar.version} ; « nouveau » = absent de la version {radar.compared_with}.")
+if pending := radar_view.pending_sentence(radar):
+    st.info(pending, icon=":material/hourglass_top:")
 
-backtest = radar_view.backtest_sentences(cache.radar_backtest())
+backtest = cache.radar_backtest()
 if radar.signals.empty:
     st.subheader("Aucun signal net")
     st.markdown(
@@ -43,14 +45,14 @@ if radar.signals.empty:
     )
 else:
     st.subheader("À retenir")
-    for _, signal in radar.top.iterrows():
+    for signal in radar.top:
         new = " · **nouveau**" if signal.get("new") else ""
         st.markdown(f"**{radar_view.label(signal)}**{new} — {plain(signal['sentence'])}")
 
     st.subheader("Tous les signaux, par thème")
-    for theme_label, rows in radar.by_theme():
+    for theme_label, rows in radar.themes:
         with st.expander(f"{theme_label} ({len(rows)})", expanded=True):
-            for _, signal in rows.iterrows():
+            for signal in rows:
                 new = " · **nouveau**" if signal.get("new") else ""
                 st.markdown(
                     f"**{radar_view.label(signal)}**{new} — {plain(signal['sentence'])} "

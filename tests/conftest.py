@@ -42,7 +42,7 @@ STORE_MODULES = {
     "test_versions_protocol",
 }
 # App tests that read the fixture store (the demo store of `make demo`): not ``store``, run by `make test-fast`.
-FIXTURE_APP_MODULES = {"test_app_demo_store"}
+FIXTURE_APP_MODULES = {"test_app_demo_store", "test_app_radar_publish"}
 # The fast lane (`make test-fast`) also leaves out the tests that kill processes, generate hundreds of
 # files or rebuild the store; `make test` runs everything.
 SLOW_MODULES = {

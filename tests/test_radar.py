@@ -278,7 +278,9 @@ def test_signal_row_takes_only_signal_columns():
 
 def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatch):
     """After a publish, ``python -m indicators.radar --refresh`` (started in the background by the publishing
-    code) writes the version's signals beside it; the radar view then reads them, « nouveau » included."""
+    code) writes the version's signals beside it. Until it lands, the view serves the previous version's
+    signals, said « recalcul en cours », without computing anything; then the new ones, « nouveau » included.
+    A rollback serves the restored version's file at once (the same table)."""
     from indicators.radar import stored
     from indicators.storage import store, versions
     from tests import fixture_store
@@ -286,18 +288,58 @@ def test_a_publish_gets_its_own_signals_file_the_view_reads(tmp_path, monkeypatc
     folder = tmp_path / "store"
     fixture_store.write(folder)
     monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+    stored.refresh(folder, 0)  # the pipeline's signals.parquet (the fixture store has none)
+    index = store.load_territories(folder)
+    base = radar_view.build("departement", "38", index, folder)
+    assert base.pending_from is None and "poverty_rate" not in set(base.signals["indicator_id"])
     assert stored.refresh_in_background(folder) is None  # RADAR_SIGNALS_REFRESH=off in the tests
     rows = _tidy([("departement", "38", "poverty_rate", 2020, 40.0)], "insee_filosofi_2020")
     record = versions.publish(rows.assign(variant="observed"), "alice", "t.csv", "x", folder)
-    assert not stored.has_signals(record["id"], folder)
+    assert not stored.has_signals(record["id"], folder) and stored.serving_version(None, folder) == 0
+
+    def no_computing(*args, **kwargs):
+        raise AssertionError("the view must not compute signals")
+
+    monkeypatch.setattr(engine, "level_signals", no_computing)
+    waiting = radar_view.build("departement", "38", index, folder)
+    assert (waiting.version, waiting.pending_from, waiting.compared_with) == (1, 0, None)
+    pd.testing.assert_frame_equal(waiting.signals.drop(columns="new"), base.signals.drop(columns="new"))
+    assert not waiting.signals["new"].any()
+    assert radar_view.pending_sentence(waiting) == (
+        "Recalcul en cours : la version n° 1 vient d'être publiée et ses signaux sont en cours de calcul. Les "
+        "signaux ci-dessous sont encore ceux de la version précédente (de la base, avant toute publication) ; "
+        "ils seront remplacés dès la fin du calcul."
+    )
+    monkeypatch.undo()
+    monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+
     path = stored.refresh(folder)
     assert path == folder / "versions" / "0001" / f"signals-{versions.base_hash(folder)}.parquet"
     kept = stored.load_signals(folder)
+    # the publish touched the poverty rate only, not the départements' similarity set: the other signals were
+    # carried over from version 0, the poverty rate's computed; the same as computing everything
+    assert stored.carried_over(1, folder)[1] == {"poverty_rate"}
+    assert "poverty_rate" not in stored.peer_inputs("departement")
+    everything = stored._typed(stored.compute_all(versions.table(1, folder), index=index))
+    keys = ["territory_level", "territory_code", "indicator_id", "kind"]
+    pd.testing.assert_frame_equal(
+        kept.sort_values(keys).reset_index(drop=True),
+        everything.sort_values(keys).reset_index(drop=True),
+        check_dtype=False,  # str read back from Parquet, object computed
+    )
     poverty = kept[(kept["territory_code"] == "38") & (kept["indicator_id"] == "poverty_rate")]
     assert poverty["direction"].tolist() == ["worse"] and poverty["value"].tolist() == [40.0]
-    radar = radar_view.build("departement", "38", store.load_territories(folder), folder)
-    assert radar.version == 1 and radar.compared_with == 0
-    assert radar.signals.loc[radar.signals["indicator_id"] == "poverty_rate", "new"].tolist() == [True]
+    radar = radar_view.build("departement", "38", index, folder)
+    assert (radar.version, radar.compared_with, radar.pending_from) == (1, 0, None)
+    assert radar_view.pending_sentence(radar) is None
+    new = radar.signals.set_index(["indicator_id", "kind"])["new"]
+    assert new[("poverty_rate", "ecart")] and not new.drop(("poverty_rate", "ecart")).any()
+
+    versions.rollback(0, "alice", folder)  # version 2 = the base's table again: its file serves at once
+    assert stored.serving_version(None, folder) == 0 and stored.exact_for(2, 0, folder)
+    back = radar_view.build("departement", "38", index, folder)
+    assert (back.version, back.compared_with, back.pending_from) == (2, 1, None)
+    assert "poverty_rate" not in set(back.signals["indicator_id"])
 
 
 def test_horizon_rule_replayed_on_past_need_projections():
@@ -319,3 +361,32 @@ def test_horizon_rule_replayed_on_past_need_projections():
     )
     found = backtest.horizon_hits(paths).iloc[0]
     assert (found["year"], found["territories"], found["signals"], found["held"]) == (2020, 10, 2, 1)
+
+
+def test_horizons_threshold_chosen_on_the_early_years_and_said_on_the_page():
+    """Ten départements projected from 2010; 01 and 02 projected to grow fastest (band above France): judged in
+    2015 and in 2020, 01 grew faster than France, 02 did not: 1 in 2 held, below the 2 in 3 aimed at, said."""
+    from indicators.radar import backtest
+
+    rows = []
+    for n in range(1, 11):
+        code = f"{n:02d}"
+        central = 1.5 if n <= 2 else 1.0 + 0.01 * n
+        observed = {1: 1.6, 2: 0.9}.get(n, 1.05)
+        rows += [(code, "apa_recipients", 2010, 2010, 100.0, None, None)]
+        rows += [
+            (code, "apa_recipients", 2010, y, 100.0 * observed, 100.0 * central, 90 * central) for y in (2015, 2020)
+        ]
+    paths = pd.DataFrame(
+        rows, columns=["territory_code", "indicator_id", "origin", "year", "observed", "central", "p10"]
+    )
+    assert backtest.choose_horizon(paths) == (rules.THRESHOLDS.horizon, False)  # fewer than MIN_EVALUATED
+    summary = backtest.horizon_summary(paths).set_index("period")
+    assert summary.loc["early", ["signals", "persisted", "years"]].tolist() == [2, 1, "2015-2015"]
+    assert summary.loc["later", ["signals", "persisted", "years", "origins"]].tolist() == [2, 1, "2020-2020", "2010"]
+    text = radar_view.backtest_sentences(summary.reset_index())["horizon"]
+    assert text == (
+        "1 horizons sur 2 signalés par le passé (projections des départements faites en 2010) se sont confirmés "
+        "en 2020 — le besoin a crû plus vite qu'en France —, soit 5 sur 10 : moins que les 2 sur 3 visés. Un "
+        "horizon est une tendance plausible, pas une certitude."
+    )

@@ -133,7 +133,7 @@ def test_territory_traps(df: pd.DataFrame) -> None:
 
 # --- Layout checks on synthetic sheets -----------------------------------------------------------
 
-TABLE = src.Table("x.xlsx", "Tab", "apa_recipients", "bénéficiaires de l'apa", (2014, 2016))
+TABLE = src.Table("x.xlsx", "Tab", "apa_recipients", "bénéficiaires de l'apa", 2014)
 TITLE = ["Tableau 4 - Bénéficiaires de l'APA", "", "", "", "", ""]
 HEADER = ["Code région", "Code département", "Département", 2014.0, 2015.0, 2016.0]
 
@@ -168,7 +168,9 @@ def test_synthetic_rhone_markers_and_codes() -> None:
 @pytest.mark.parametrize(
     "mutate, message",
     [
-        (lambda rows: rows[2].__setitem__(5, 2017.0), "years 2014-2016"),
+        (lambda rows: rows[2].__setitem__(5, 2017.0), "one column per year from 2014"),  # a gap
+        (lambda rows: rows[2].__setitem__(4, 2016.0) or rows[2].__setitem__(5, 2015.0), "in order"),  # backwards
+        (lambda rows: rows[2].__setitem__(3, 2013.0), "one column per year from 2014"),  # a shifted first year
         (lambda rows: rows[0].__setitem__(0, "Tableau 5 - autre chose"), "title"),
         (lambda rows: rows.pop(-3), "national total"),
         (lambda rows: rows.__setitem__(2, ["Région"] + HEADER[1:]), "header row"),
@@ -180,6 +182,19 @@ def test_changed_layout_raises(mutate, message: str) -> None:
     with pytest.raises(RawFileError, match=message) as err:
         src._read_table(rows, Path("x.xlsx"), TABLE, "Tab")
     assert err.value.sheet == "Tab" and err.value.path.name == "x.xlsx"
+
+
+def test_a_newer_edition_with_one_more_year_is_read_to_its_last_year() -> None:
+    extra = [[94.0, "2A", "Corse-du-Sud", 3.0, 3.0, 3.0], [84.0, 69.0, "Rhône", 7.0, 7.0, 7.0]]
+    rows = [[*row, 13.0 if isinstance(row[-1], float) else ""] for row in synthetic(extra)]
+    rows[2][-1] = 2017.0
+    out = pd.DataFrame(src._read_table(rows, Path("x.xlsx"), TABLE, "Tab"), columns=src.COLUMNS)
+    assert out[out["territory_code"] == "01"].set_index("year")["value"].to_dict() == {
+        2014: 10.0,
+        2015: 11.0,
+        2016: 12.0,
+        2017: 13.0,
+    }
 
 
 def test_missing_file_raises(tmp_path: Path) -> None:

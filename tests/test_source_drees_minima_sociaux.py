@@ -190,9 +190,29 @@ def test_changed_layout_raises(rsa_rows: list[list]) -> None:
     with pytest.raises(RawFileError, match="two 2016 columns"):
         source._read_table(one_2016, table, PATH)
 
-    truncated = copy.deepcopy(rsa_rows)[:50]
+    truncated = copy.deepcopy(rsa_rows)
+    del truncated[20:60]  # forty départements lost, the France row and the footnotes kept
     with pytest.raises(RawFileError, match="96 metropolitan"):
         source._read_table(truncated, table, PATH)
+
+    backwards = copy.deepcopy(rsa_rows)
+    backwards[6][5], backwards[6][6] = backwards[6][6], backwards[6][5]  # 2011 and 2012 swapped
+    with pytest.raises(RawFileError, match="in order and without a gap, found .*2012, 2011"):
+        source._read_table(backwards, table, PATH)
+
+    gap = copy.deepcopy(rsa_rows)
+    gap[6][5] = 2010.0  # 2011 relabelled: 2010 twice, 2011 missing
+    with pytest.raises(RawFileError, match="Tableau 11.*one column per year from 2009"):
+        source._read_table(gap, table, PATH)
+
+
+def test_a_newer_edition_with_one_more_year_is_read_to_its_last_year() -> None:
+    rows = sheet_rows(open_workbook(PATH), PATH, "Tableau 6")
+    head = next(i for i, row in enumerate(rows) if str(row[1]).strip() == "N° Dep")
+    last = max(j for j, cell in enumerate(rows[head]) if str(cell).strip())
+    newer = [[*row[: last + 1], (2020.0 if i == head else 1.0 if i > head else "")] for i, row in enumerate(rows)]
+    out = pd.DataFrame(source._read_table(newer, _table("Tableau 6"), PATH), columns=source.COLUMNS)
+    assert out["year"].max() == 2020 and len(out[out["year"] == 2020]) == len(out[out["year"] == 2019])
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -92,10 +92,19 @@ def _merged_notes(
 
 
 def filosofi(raw_dir: Path, folder: Path) -> tuple[list[pd.DataFrame], list]:
-    long = insee_filosofi_communes.read(raw_dir / insee_filosofi_communes.PATH.relative_to(RAW_DIR))
+    """Every Filosofi edition of the folder (data/raw's 2021 file, and a newer one an import put beside it)."""
+    rows, notes = [], []
+    for path in insee_filosofi_communes.editions(raw_dir):
+        edition_rows, edition_notes = _filosofi_edition(insee_filosofi_communes.read(path), folder)
+        rows += edition_rows
+        notes += edition_notes
+    return rows, notes
+
+
+def _filosofi_edition(long: pd.DataFrame, folder: Path) -> tuple[list[pd.DataFrame], list]:
     current, merged = _current(long["code"], folder)
     keep = current.notna() & ~merged
-    year, source = insee_filosofi_communes.YEAR, insee_filosofi_communes.SOURCE_ID
+    year, source = int(long["year"].iloc[0]), insee_filosofi_communes.SOURCE_ID
     rows, notes = [], []
     for indicator_id, part in long[keep & long["value"].notna()].groupby("indicator_id"):
         rows.append(_frame("commune", current[part.index], indicator_id, year, part["value"], source))
@@ -108,12 +117,12 @@ def filosofi(raw_dir: Path, folder: Path) -> tuple[list[pd.DataFrame], list]:
         merged[firsts],
         insee_filosofi_communes.INDICATORS,
         [year],
-        "Filosofi 2021",
+        f"Filosofi {year}",
         RATES_NOT_SUMMED,
     )
     epci = etalab_communes.epci(folder)["code"]
     text = (
-        "Non publié à cette échelle : Filosofi 2021 ne donne pas de valeur par EPCI dans nos fichiers, et un "
+        f"Non publié à cette échelle : Filosofi {year} ne donne pas de valeur par EPCI dans nos fichiers, et un "
         "taux ou une médiane de communes ne s'additionne pas (communes sous secret statistique)."
     )
     notes += [("epci", c, i, year, "not_published", text) for c in epci for i in insee_filosofi_communes.INDICATORS]

@@ -12,7 +12,10 @@ parser (its checks refuse a damaged file: a missing sheet, a renamed column, yea
 derived row (shares, rates, régions and France, projections, trends and their bands, needs) is recomputed. The
 difference with the table the previous edition produced (the base, or the last published edition's table) is what
 a publish adds, revises and removes (indicators/storage/versions.py). Nothing is written to the served store here:
-the result is staged in ``<store>/editions/<key>/`` for the import page or the command line to show and publish.
+the result is staged in ``<store>/editions/<key>/`` for the import page or the command line to show and publish,
+with the other tables the pages read that the edition changes (``tables/``: the population by age and sex, the
+series notes, the track records; ``derived_tables``): the publish carries them in its version's folder, so the
+pages of that version read them and a rollback brings back the previous ones (versions.table_path).
 
 Run as ``python -m indicators.build.editions FILE --store DIR [--filename NAME]``: the import page and
 ``python -m indicators.upload`` call it in a separate, bounded process (the running app never imports the build);
@@ -36,9 +39,16 @@ import pandas as pd
 
 from indicators.core import catalogue
 from indicators.core.errors import RawFileError
-from indicators.core.paths import RAW_DIR, STAMP_FILE, processed_dir
+from indicators.core.paths import NOTES_FILE, POPULATION_FILE, RAW_DIR, STAMP_FILE, processed_dir
 from indicators.core.schema import KEY
-from indicators.sources import drees_aide_sociale, drees_minima_sociaux, insee_chomage, insee_filosofi, insee_population
+from indicators.sources import (
+    drees_aide_sociale,
+    drees_minima_sociaux,
+    insee_chomage,
+    insee_filosofi,
+    insee_filosofi_communes,
+    insee_population,
+)
 from indicators.storage import versions
 from indicators.storage.edition_files import (
     EDITIONS_DIR,
@@ -47,6 +57,7 @@ from indicators.storage.edition_files import (
     ROWS_FILE,
     SOURCE_FILE,
     TABLE_FILE,
+    TABLES_DIR,
     published_editions,
 )
 
@@ -61,6 +72,7 @@ class Recognised:
     source_id: str
     slot: str  # where the file goes in the raw view (relative to data/raw)
     what: str  # « Filosofi (taux de pauvreté, départements) »
+    level: str = "departement"  # the level of the file's rows (its territories are counted at that level)
 
 
 def _header_name(text: str) -> str:
@@ -115,8 +127,13 @@ def recognise(data: bytes, filename: str = "") -> Recognised | None:
         return None
     codes = [row[0] for row in body if row]
     communes = bool(codes) and sum(len(c) == 5 for c in codes) > len(codes) / 2
-    if communes:
-        return None  # Filosofi communes: see the note of issue 27 (its step is the commune build)
+    if communes:  # Filosofi by commune (base « chiffres clés »): MEDyy and TP60yy of one edition
+        year = insee_filosofi_communes.year_of(list(names))
+        if year is None or f"TP60{year % 100:02d}" not in names:
+            return None
+        slot = f"{insee_filosofi_communes.FOLDER.name}/cc_filosofi_{year}_COM.csv"
+        what = "revenus et pauvreté, communes"
+        return Recognised("insee_filosofi_communes", insee_filosofi_communes.SOURCE_ID, slot, what, "commune")
     for name in names:
         poverty, median = re.fullmatch(r"TP60(\d\d)", name), re.fullmatch(r"Q2(\d\d)", name)
         if poverty:
@@ -150,7 +167,7 @@ def _recognise_workbook(data: bytes) -> Recognised | None:
                 insee_population.FILES[0],
                 "estimations de population par âge et sexe",
             )
-    if {"Tableau 1", "Tableau 11", "Tableau 14"} <= set(sheets):
+    if _most({t.sheet for t in drees_minima_sociaux.TABLES}, sheets):
         return Recognised(
             "drees_minima_sociaux",
             drees_minima_sociaux.SOURCE_ID,
@@ -159,7 +176,7 @@ def _recognise_workbook(data: bytes) -> Recognised | None:
         )
     for file in (drees_aide_sociale.BENEFICIARIES_FILE, drees_aide_sociale.SPENDING_FILE):
         wanted = {t.sheet for t in drees_aide_sociale.TABLES if t.file == file}
-        if wanted and wanted <= set(sheets):
+        if wanted and _most(wanted, sheets):
             return Recognised(
                 "drees_aide_sociale",
                 drees_aide_sociale.SOURCE_ID,
@@ -167,6 +184,12 @@ def _recognise_workbook(data: bytes) -> Recognised | None:
                 "aide sociale départementale, séries longues",
             )
     return None
+
+
+def _most(wanted: set[str], sheets: list[str]) -> bool:
+    """More than half the sheets a source reads are there (names stripped): the publisher's workbook, maybe
+    damaged (a missing sheet is then refused by the parser, saying which)."""
+    return len(wanted & {s.strip() for s in sheets}) * 2 > len(wanted)
 
 
 # --- the raw view ---------------------------------------------------------------------------------------
@@ -206,9 +229,8 @@ def _seed_cache(store: Path) -> Path:
     cache = store / CACHE_DIR
     steps_in, steps_out = store / ".steps", cache / ".steps"
     steps_out.mkdir(parents=True, exist_ok=True)
-    present = {p.name.split("-", 1)[0] for p in steps_out.glob("*.parquet")}
     for path in sorted(steps_in.glob("*.parquet")) if steps_in.is_dir() else []:
-        if path.name.split("-", 1)[0] not in present:
+        if not (steps_out / path.name).exists():  # every entry of the build's (a rebuilt base's too), by its key
             try:
                 (steps_out / path.name).hardlink_to(path)
             except OSError:
@@ -263,11 +285,13 @@ def prepare(
     raw_dir: Path = RAW_DIR,
     only: set[str] | None = None,
     older_ok: bool = False,
+    log: list | None = None,
 ) -> dict:
     """Recognise, read with the source's parser, rebuild every derived row, diff: the staged result as a dict
     (``status``: ``unknown`` for a layout no source knows, ``refused`` with ``message``, ``older`` for an edition
-    older than the served one (said before any rebuild; ``older_ok`` goes on), else ``recognised``)."""
-    from indicators.build import data_diff, pipeline
+    older than the served one (said before any rebuild; ``older_ok`` goes on), else ``recognised``).
+    ``log`` gets the pipeline's steps, rebuilt or reused (build_steps.run); the result's ``steps`` says them."""
+    from indicators.build import build_steps, data_diff, pipeline
 
     store = store_dir or processed_dir()
     if len(data) > MAX_BYTES:
@@ -292,8 +316,8 @@ def prepare(
         with tempfile.TemporaryDirectory(prefix="radar-raw-view-") as view:
             view_dir = raw_view(raw_dir, placed, Path(view) / "raw")
             module = __import__(f"indicators.sources.{found.module}", fromlist=["read"])
-            try:
-                source_rows = module.read(view_dir)
+            try:  # the commune file is read by the commune build's parser, whose ``read`` takes one file
+                source_rows = getattr(module, "edition_rows", module.read)(view_dir)
             except RawFileError as exc:
                 return {"status": "refused", "message": _refusal(exc, view_dir), "source": asdict(found)}
             year = int(source_rows["year"].max())
@@ -301,10 +325,14 @@ def prepare(
             served = _served(store, found.source_id, published)
             if served["year"] is not None and year < served["year"] and not older_ok:
                 return {"status": "older", "year": year, "served": served, "source": asdict(found)}
-            table, _ = pipeline.build_tables(view_dir, cache_dir=_seed_cache(store), only=only)
-        before = _before(store, chain)
+            log, notes, cache = [] if log is None else log, [], _seed_cache(store)
+            table, population = pipeline.build_tables(view_dir, notes, cache_dir=cache, log=log, only=only)
+            tables = _stage_tables(store, derived_tables(table, population, notes, view_dir, cache, log), tmp)
+        before = published if not chain and versions.current(store) == 0 else _before(store, chain)  # one read
         changes = versions.compare(before, table, removals=True)
-        rows = table.merge(changes[changes["status"] != "supprimée"][KEY], on=KEY)
+        recredited = _recredited(before, table)  # same value, now from this edition: its source changes
+        kept = pd.concat([changes[changes["status"] != "supprimée"][KEY], recredited], ignore_index=True)
+        rows = table.merge(kept.drop_duplicates(), on=KEY)
         removed = changes[changes["status"] == "supprimée"][KEY]
         table.to_parquet(tmp / TABLE_FILE, index=False)
         rows.to_parquet(tmp / ROWS_FILE, index=False)
@@ -324,18 +352,21 @@ def prepare(
             "title": source.title if source else found.source_id,
             "year": year,
             "years": sorted(int(y) for y in observed["year"].unique()),
-            "territories": int(observed.loc[observed["territory_level"] == "departement", "territory_code"].nunique()),
+            "territories": int(observed.loc[observed["territory_level"] == found.level, "territory_code"].nunique()),
             "indicators": sorted(observed["indicator_id"].unique().tolist()),
             "served": served,
             "older": served["year"] is not None and year < served["year"],
             "added": int(counts.get("ajoutée", 0)),
             "changed": int(counts.get("modifiée", 0)),
             "removed": int(counts.get("supprimée", 0)),
+            "recredited": len(recredited),
             "per_indicator": per_indicator.to_dict("records"),
             "years_touched": {
                 i: sorted(int(y) for y in g["year"].unique()) for i, g in changes.groupby("indicator_id", sort=True)
             },
             "revisions": _revisions(changes),
+            "steps": build_steps.describe(log),
+            "tables": tables,
             "edition": {
                 "source_id": found.source_id,
                 "slot": found.slot,
@@ -344,6 +375,7 @@ def prepare(
                 "filename": Path(filename).name,
                 "sha256": sha,
                 "year": year,
+                "tables": tables,
             },
         }
         (tmp / RESULT_FILE).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -354,6 +386,43 @@ def prepare(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def derived_tables(table, population, notes, raw_dir: Path, cache_dir: Path, log: list) -> dict[str, pd.DataFrame]:
+    """The store's tables other than the indicator table that the pages read and an edition can change, as the
+    pipeline writes them (pipeline.run): the population by age and sex, the series notes, the track records.
+    (The radar's signals follow a publish by their own refresh: indicators/radar/stored.py.)"""
+    from indicators.build import table_steps
+
+    return {
+        POPULATION_FILE: population,
+        NOTES_FILE: notes[0],
+        **table_steps.track_record(table, population, raw_dir, cache_dir, log),
+    }
+
+
+def _stage_tables(store: Path, frames: dict[str, pd.DataFrame], into: Path) -> list[str]:
+    """Write into ``into/tables/`` each table that differs from the one served now (versions.table_path); their
+    names. A table the edition does not change stays the previous version's (the publish carries only these)."""
+    staged = []
+    (into / TABLES_DIR).mkdir(parents=True, exist_ok=True)
+    for name, frame in frames.items():
+        path = into / TABLES_DIR / name
+        frame.to_parquet(path, index=False)
+        served = versions.table_path(name, store)
+        if served.exists() and pd.read_parquet(path).equals(pd.read_parquet(served)):
+            path.unlink()
+            continue
+        staged.append(name)
+    return sorted(staged)
+
+
+def _recredited(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Keys whose value is unchanged but whose source is not (a year the new edition takes over from another
+    source, e.g. DREES's 2020 from the tidy 1996-2022 table back to the workbook): the version carries them too,
+    so that every served row says where it comes from as the full build would."""
+    both = after[[*KEY, "source_id"]].merge(before[[*KEY, "source_id"]], on=KEY, suffixes=("", "_before"))
+    return both.loc[both["source_id"] != both["source_id_before"], KEY].reset_index(drop=True)
 
 
 def _mkdir(path: Path) -> Path:

@@ -200,9 +200,9 @@ def build(observed: pd.DataFrame, population: pd.DataFrame) -> dict[str, pd.Data
 
 
 def load(name: str, store_dir: Path | None = None) -> pd.DataFrame:
-    from indicators.storage.store import _path
+    from indicators.storage.store import table_path
 
-    return pd.read_parquet(_path(name, store_dir))
+    return pd.read_parquet(table_path(name, store_dir))  # the published version's (a new edition carries its own)
 
 
 def method_mape(summary: pd.DataFrame) -> pd.DataFrame:
@@ -289,6 +289,6 @@ def _fell(count: int) -> str:
 
 def held(name: str, store_dir: Path | None = None) -> bool:
     """Whether the store holds this table (a small store, such as the demo's, has no track record)."""
-    from indicators.core.paths import processed_dir
+    from indicators.storage import versions
 
-    return ((store_dir or processed_dir()) / name).exists()
+    return versions.table_path(name, store_dir).exists()

@@ -21,7 +21,7 @@ import pandas as pd
 
 from indicators.core import catalogue
 from indicators.core import formatting as fmt
-from indicators.core.paths import ROOT, processed_dir
+from indicators.core.paths import NOTES_FILE, POPULATION_FILE, ROOT, TRACK_RECORD_FILES, processed_dir
 
 WORKER_SECONDS = 900.0  # a whole rebuild of the derived rows (a minute on a quiet machine)
 KINDS = {"unknown", "refused", "older", "recognised"}
@@ -76,7 +76,9 @@ def recognised_text(result: dict) -> str:
         f"{result['producer']}, {result['title']} : données jusqu'à {result['year']}"
         + (f" ({_years(result['years'])})" if len(result["years"]) > 1 else "")
         + ", "
-        f"{result['territories']} départements, {count} indicateur{'s' if count > 1 else ''} "
+        f"{fmt.format_number(result['territories'])} "
+        f"{'communes' if result['source'].get('level') == 'commune' else 'départements'}, "
+        f"{count} indicateur{'s' if count > 1 else ''} "
         f"({result['source']['what']})"
     )
 
@@ -98,10 +100,24 @@ def older_text(result: dict) -> str:
 
 def counts_text(result: dict) -> str:
     added, changed, removed = (fmt.format_number(result[k]) for k in ("added", "changed", "removed"))
-    return (
+    counts = (
         f"{added} ligne(s) ajoutée(s), {changed} révisée(s), {removed} retirée(s) "
         "(dérivés, régions, France, projections et tendances compris)."
     )
+    return f"{counts} {tables_text(result)}".strip()
+
+
+TABLE_LABELS = {  # the store's other tables an edition can change (indicators/build/editions.derived_tables)
+    POPULATION_FILE: "la population par âge et sexe",
+    NOTES_FILE: "les notes des séries communales",
+    **dict.fromkeys(TRACK_RECORD_FILES, "le bilan des projections passées"),
+}
+
+
+def tables_text(result: dict) -> str:
+    """« Publiés avec elle : la population par âge et sexe, le bilan des projections passées. » ('' if none)."""
+    labels = list(dict.fromkeys(TABLE_LABELS.get(name, name) for name in result.get("tables", [])))
+    return f"Publiés avec elle : {', '.join(labels)}." if labels else ""
 
 
 def _label(indicator_id: str) -> str:

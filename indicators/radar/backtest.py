@@ -16,8 +16,13 @@ up to T + 2: it *persisted* when the situation is still on the same side, by at 
 A signal without a later observation is not evaluable (counted apart). The threshold of each kind is the
 smallest of the grid whose signals persisted at least TARGET_CHOICE of the time on the early origins
 (2012-2014) with at least MIN_EVALUATED of them; the figures the page shows are those of the later
-origins (2015-2017) with that threshold. Horizons are not backtested here: the cut store holds no
-projection (the projections' own backtest is on the Projections page).
+origins (2015-2017) with that threshold.
+
+Horizons cannot be raised from a cut store (it holds no projection): ``horizon_hits`` replays their rule
+on the need projections the track record made at a past origin (``backtest_need_paths.parquet``, one
+origin, 2010). With one origin, the early / later split is in time along it: the threshold is chosen on
+the projections judged at HORIZON_EARLY_YEAR (what was known five years on), reported on the last observed
+year (2019-2020); ``horizon_summary`` gives both rows.
 """
 
 from __future__ import annotations
@@ -247,6 +252,53 @@ def horizon_hits(paths: pd.DataFrame, threshold: float = rules.THRESHOLDS.horizo
                 signals=int(raised.sum()),
                 held=int(held.sum()),
                 share=float(held.mean()) if len(held) else float("nan"),
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+HORIZON_GRID = (1.0, 1.5, 2.0, 2.5)
+HORIZON_EARLY_YEAR = 2015
+
+
+def choose_horizon(paths: pd.DataFrame) -> tuple[float, bool]:
+    """(threshold, reached): the smallest of HORIZON_GRID whose horizons held TARGET_CHOICE of the time when
+    judged at HORIZON_EARLY_YEAR (at least MIN_EVALUATED of them); when none does, rules' own (not reached)."""
+    early = paths[paths["year"] <= HORIZON_EARLY_YEAR]
+    for threshold in HORIZON_GRID:
+        hits = horizon_hits(early, threshold)
+        signals = int(hits["signals"].sum()) if len(hits) else 0
+        if signals >= MIN_EVALUATED and hits["held"].sum() / signals >= TARGET_CHOICE:
+            return threshold, True
+    return rules.THRESHOLDS.horizon, False
+
+
+def horizon_summary(paths: pd.DataFrame) -> pd.DataFrame:
+    """The horizons' rows of the backtest table (as ``summary``: kind, origins, signals, per_territory,
+    evaluated, persisted, share, period early / later, threshold) plus ``years`` (judged in) and ``reached``
+    (whether the early choice met TARGET_CHOICE)."""
+    if paths.empty:
+        return pd.DataFrame()
+    threshold, reached = choose_horizon(paths)
+    rows = []
+    for period, judged in (("early", paths[paths["year"] <= HORIZON_EARLY_YEAR]), ("later", paths)):
+        hits = horizon_hits(judged, threshold)
+        if hits.empty:
+            continue
+        signals, held = int(hits["signals"].sum()), int(hits["held"].sum())
+        rows.append(
+            dict(
+                kind="horizon",
+                origins="-".join(sorted({str(o) for o in hits["origin"]})),
+                signals=signals,
+                per_territory=signals / hits["territories"].max(),
+                evaluated=signals,
+                persisted=held,
+                share=held / signals if signals else float("nan"),
+                period=period,
+                threshold=str(threshold),
+                years=f"{hits['year'].min()}-{hits['year'].max()}",
+                reached=reached,
             )
         )
     return pd.DataFrame(rows)

@@ -94,10 +94,17 @@ def median_without_each(pool: pd.Series, codes) -> pd.Series:
     return pd.Series(np.where(inside, without, float(np.median(ordered))), index=codes, dtype=float)
 
 
-def first_reference(observed: pd.DataFrame, indicator_id: str, year: int, pool: pd.Series, codes) -> tuple:
+def first_reference(
+    observed: pd.DataFrame, indicator_id: str, year: int, pool: pd.Series, codes, france_of: dict | None = None
+) -> tuple:
     """(reference per code, what it is): France's value that year, or when the store has no France row,
-    the median of the level's other territories (leave-one-out) — never a median holding the territory."""
-    france = france_value(observed, indicator_id, year)
+    the median of the level's other territories (leave-one-out) — never a median holding the territory.
+    ``france_of``: (indicator, year) -> France's value, when the caller indexed them already."""
+    if france_of is None:
+        france = france_value(observed, indicator_id, year)
+    else:
+        found = france_of.get((indicator_id, year))
+        france = None if found is None else float(found)
     if france is not None:
         return pd.Series(france, index=list(codes), dtype=float), "france"
     return median_without_each(pool, codes), "median"
@@ -113,23 +120,40 @@ def france_value(observed: pd.DataFrame, indicator_id: str, year: int) -> float 
 
 
 def raise_ecarts(
-    observed: pd.DataFrame, level: str, codes, similar_of: peers.Similar, size: pd.Series | None, threshold: float
+    observed: pd.DataFrame,
+    level: str,
+    codes,
+    similar_of: peers.Similar,
+    size: pd.Series | None,
+    threshold: float,
+    only=None,
 ) -> list[dict]:
-    """The écarts of ``codes`` (every indicator of ``rules.oriented`` the level has)."""
-    entries = rules.oriented()
+    """The écarts of ``codes`` (every indicator of ``rules.raising(only)`` the level has)."""
+    entries = rules.raising(only)
     mine = latest(observed, level, entries)
     mine = mine[mine["territory_code"].isin(set(codes))]
+    wanted = set(zip(mine["indicator_id"], mine["year"], strict=True))
+    own = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(entries))]
+    pools = {  # (indicator, year) -> the level's values (level_pool, grouped once instead of one filter each)
+        key: rows.set_index("territory_code")["value"].astype(float)
+        for key, rows in own.groupby(["indicator_id", "year"])
+        if key in wanted
+    }
+    france = observed[observed["territory_level"] == "france"].drop_duplicates(["indicator_id", "year"])
+    france_of = dict(zip(zip(france["indicator_id"], france["year"], strict=True), france["value"], strict=True))
     found = []
     for (indicator_id, year), rows in mine.groupby(["indicator_id", "year"]):
         indicator = entries[indicator_id]
-        pool = level_pool(observed, indicator_id, level, int(year))
+        pool = pools[(indicator_id, year)]
         scale = scales(pool, size).reindex(rows["territory_code"])
         value = rows.set_index("territory_code")["value"].astype(float)
-        first, reference_of = first_reference(observed, indicator_id, int(year), pool, value.index)
+        first, reference_of = first_reference(observed, indicator_id, int(year), pool, value.index, france_of)
         similar = similar_median(pool, similar_of.for_indicator(indicator_id, pool), value.index)
         gaps = oriented_gaps(value, first, similar, scale, rules.worse_sign(indicator))
         source = rows.set_index("territory_code")["source_id"]
-        for code, gap in gaps[gaps["score"] >= threshold].iterrows():
+        hit = gaps.index[(gaps["score"] >= threshold).to_numpy()]
+        columns = (gaps.loc[hit, "z_first"], gaps.loc[hit, "score"], value[hit], source[hit], first[hit], similar[hit])
+        for code, z_first, score, own, source_id, reference, reference_2 in zip(hit, *columns, strict=True):
             found.append(
                 rules.signal_row(
                     level,
@@ -137,15 +161,15 @@ def raise_ecarts(
                     indicator_id,
                     "ecart",
                     "references",
-                    "worse" if gap["z_first"] > 0 else "better",
+                    "worse" if z_first > 0 else "better",
                     year,
-                    gap["score"],
-                    value[code],
-                    source[code],
+                    score,
+                    own,
+                    source_id,
                     since=None,
-                    reference=float(first[code]),
+                    reference=float(reference),
                     reference_of=reference_of,
-                    reference_2=None if pd.isna(similar[code]) else float(similar[code]),
+                    reference_2=None if pd.isna(reference_2) else float(reference_2),
                 )
             )
     return found
@@ -159,10 +183,11 @@ def raise_census_changes(
     size: pd.Series | None,
     departement_of: dict[str, str],
     threshold: float,
+    only=None,
 ) -> list[dict]:
     """Communes / EPCI: an oriented indicator known at two census points (or more); the change between the
     last two against its département's change and the median change of its similar territories."""
-    entries = rules.oriented()
+    entries = rules.raising(only)
     rows = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(entries))]
     found = []
     for indicator_id, own in rows.groupby("indicator_id"):

@@ -51,10 +51,12 @@ def level_signals(
     thresholds: rules.Thresholds = rules.THRESHOLDS,
     kinds=rules.KINDS,
     index: pd.DataFrame | None = None,
+    only=None,
 ) -> pd.DataFrame:
     """Every signal of the territories ``codes`` of ``level`` (all of the level when None), ranked by score
     within each territory; at most one signal per (indicator, kind): the strongest. ``index``: the territory
-    index (communes' départements), the store's by default."""
+    index (communes' départements), the store's by default; ``only``: the indicators that may raise signals
+    (all by default; the others are still read as similarity indicators)."""
     observed = relevant(observed_rows(table), level)
     if codes is None:
         codes = observed.loc[observed["territory_level"] == level, "territory_code"].unique().tolist()
@@ -64,15 +66,17 @@ def level_signals(
         similar_of = peers.Similar(observed, level, codes)
         size = peers.sizes(observed, level) if level != "departement" else None
     if "ecart" in kinds:
-        found += ecart.raise_ecarts(observed, level, codes, similar_of, size, thresholds.ecart)
+        found += ecart.raise_ecarts(observed, level, codes, similar_of, size, thresholds.ecart, only)
     if "rupture" in kinds:
-        found += rupture.raise_bands(observed, level, codes, thresholds.band)
-        found += rupture.raise_gaps(observed, level, codes, thresholds.gap)
+        found += rupture.raise_bands(observed, level, codes, thresholds.band, only)
+        found += rupture.raise_gaps(observed, level, codes, thresholds.gap, only)
         if level != "departement":
             dep_of = departements_of(level, codes, index)
-            found += ecart.raise_census_changes(observed, level, codes, similar_of, size, dep_of, thresholds.census)
+            found += ecart.raise_census_changes(
+                observed, level, codes, similar_of, size, dep_of, thresholds.census, only
+            )
     if "horizon" in kinds:
-        found += horizon.raise_horizons(table, level, codes, thresholds.horizon)
+        found += horizon.raise_horizons(table, level, codes, thresholds.horizon, only)
     return frame(found)
 
 
@@ -84,11 +88,16 @@ def frame(found: list[dict]) -> pd.DataFrame:
         ["territory_level", "territory_code", "indicator_id", "kind"]
     )
     entries = catalogue.load()
-    out["theme"] = out["indicator_id"].map(lambda i: rules.radar_theme(entries[i]))
+    out["theme"] = out["indicator_id"].map({i: rules.radar_theme(entries[i]) for i in out["indicator_id"].unique()})
     out["sentence"] = [sentences.sentence(r) for r in out.to_dict("records")]
-    out["source"] = [
-        catalogue.row_citation(entries[i], s) for i, s in zip(out["indicator_id"], out["source_id"], strict=True)
-    ]
+    citations: dict[tuple, str] = {}
+
+    def cite(pair: tuple) -> str:  # once per (indicator, source): thousands of commune signals share a few
+        if pair not in citations:
+            citations[pair] = catalogue.row_citation(entries[pair[0]], pair[1])
+        return citations[pair]
+
+    out["source"] = [cite(pair) for pair in zip(out["indicator_id"], out["source_id"], strict=True)]
     for column in rules.COLUMNS:
         if column not in out:
             out[column] = None

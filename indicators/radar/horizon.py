@@ -13,12 +13,12 @@ from indicators.radar import rules
 from indicators.radar.ecart import robust_scale
 
 
-def raise_horizons(table: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
+def raise_horizons(table: pd.DataFrame, level: str, codes, threshold: float, only=None) -> list[dict]:
     if level != "departement":
         return []
     found = []
     needed = table[table["indicator_id"].isin(catalogue.need_ids()) & table["territory_level"].isin([level, "france"])]
-    for need_id in catalogue.need_ids():
+    for need_id in (n for n in catalogue.need_ids() if only is None or n in only):
         rows = needed[needed["indicator_id"] == need_id]
         observed = rows[rows["variant"] == "observed"].dropna(subset=["value"])
         if observed.empty:

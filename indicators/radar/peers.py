@@ -135,7 +135,9 @@ def _nearest_dep(values: np.ndarray, present: np.ndarray, index: np.ndarray, cod
 
 
 def _nearest_sized(values, present, index, size, wanted, k) -> dict[str, list[str]]:
-    """Nearest among the territories of comparable size, by blocks of the population-sorted list."""
+    """Nearest among the territories of comparable size, by blocks of the population-sorted list. Each row's
+    comparable territories are a contiguous run of the sorted window (found by ``searchsorted``); distances
+    are computed in place, once per block."""
     complete = present.all(axis=1) & np.isfinite(size)
     order = np.argsort(np.where(np.isfinite(size), size, np.inf), kind="stable")
     order = order[complete[order]]
@@ -151,12 +153,16 @@ def _nearest_sized(values, present, index, size, wanted, k) -> dict[str, list[st
         window = order[low:high]
         mine = order[block]
         a, b = values[mine], values[window]
-        d = (a**2).sum(axis=1)[:, None] + (b**2).sum(axis=1)[None, :] - 2 * a @ b.T
-        fits = (size[window][None, :] >= size[mine][:, None] / SIZE_FACTOR) & (
-            size[window][None, :] <= size[mine][:, None] * SIZE_FACTOR
-        )
-        d = np.where(fits, d, np.inf)
-        d[mine[:, None] == window[None, :]] = np.inf
+        product = (2 * a) @ b.T
+        d = (a**2).sum(axis=1)[:, None] + (b**2).sum(axis=1)[None, :]  # as a² + b² − 2ab, the same rounding
+        d -= product
+        # comparable size: [size / F, size × F], a contiguous run of the window (sorted by size)
+        window_size = sorted_size[low:high]
+        first = np.searchsorted(window_size, size[mine] / SIZE_FACTOR, side="left")
+        last = np.searchsorted(window_size, size[mine] * SIZE_FACTOR, side="right")
+        columns = np.arange(len(window))
+        d[(columns[None, :] < first[:, None]) | (columns[None, :] >= last[:, None])] = np.inf
+        d[np.arange(len(block)), block - low] = np.inf  # not itself
         take = min(k, d.shape[1])
         nearest = np.argpartition(d, take - 1, axis=1)[:, :take] if take else np.empty((len(mine), 0), int)
         near_d = np.take_along_axis(d, nearest, axis=1)

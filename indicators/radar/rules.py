@@ -150,6 +150,13 @@ def oriented(entries: dict | None = None) -> dict[str, catalogue.Indicator]:
     return {i.id: i for i in entries.values() if i.polarity != "neutral" and is_rate(i) and is_shown(i)}
 
 
+def raising(only=None) -> dict[str, catalogue.Indicator]:
+    """The oriented indicators that may raise écarts and ruptures here: all, or those of ``only`` (a refresh
+    after a publish computes the touched ones; the others are still read, as similarity indicators)."""
+    entries = oriented()
+    return entries if only is None else {i: e for i, e in entries.items() if i in only}
+
+
 def worse_sign(indicator: catalogue.Indicator) -> int:
     """+1 when a higher value is worse, -1 when it is better."""
     return 1 if indicator.polarity == "higher_is_worse" else -1

@@ -36,8 +36,8 @@ def band_forecasts(observed: pd.DataFrame, indicator_id: str, level: str) -> tup
     return last, wide
 
 
-def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
-    entries = rules.oriented()
+def raise_bands(observed: pd.DataFrame, level: str, codes, threshold: float, only=None) -> list[dict]:
+    entries = rules.raising(only)
     ids = [i for i in trends.INDICATORS if i in entries]
     wanted = set(codes)
     found = []
@@ -113,14 +113,21 @@ def widening(gaps: pd.Series) -> tuple[float, float, int] | None:
     return abs(change - float(past.median())) / spread, change, int(years[-1])
 
 
-def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float) -> list[dict]:
-    entries = rules.oriented()
+def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float, only=None) -> list[dict]:
+    entries = rules.raising(only)
     found = []
+    read = observed[observed["indicator_id"].isin(list(entries))]
+    by_indicator = {indicator_id: part for indicator_id, part in read.groupby("indicator_id")}
     for indicator_id, indicator in entries.items():
-        table = gap_series(observed, indicator_id, level)
+        mine = by_indicator.get(indicator_id)
+        if mine is None:
+            continue
+        rows = mine[mine["territory_level"] == level]
+        if rows["year"].nunique() < MIN_PAST + SPAN + 1:
+            continue  # too few years for a widening (gap_series would have fewer columns): skip its pivot
+        table = gap_series(mine, indicator_id, level)
         if table.shape[1] < MIN_PAST + SPAN + 1:
             continue
-        rows = observed[(observed["indicator_id"] == indicator_id) & (observed["territory_level"] == level)]
         by_year = rows.set_index(["territory_code", "year"])[["value", "source_id"]]
         by_year = by_year[~by_year.index.duplicated()]
         for code in sorted(set(codes).intersection(table.index)):

@@ -61,7 +61,7 @@ class Table:
     sheet: str
     indicator_id: str
     title: str  # lower-case fragment expected in the sheet title (cell A1, spaces collapsed)
-    years: tuple[int, int]  # first and last year columns
+    first_year: int  # the first year column; the last is the file's (a newer edition has more years)
     header: str = "Code"  # first header cell
     code_col: int = 1  # column of the département code; the name follows, then the years
 
@@ -73,42 +73,42 @@ TABLES = (
         "Tab4-pa",
         "apa_recipients",
         "bénéficiaires de l'apa (à domicile et en établissement)",
-        (2002, 2020),
+        2002,
     ),
     Table(
         BENEFICIARIES_FILE,
         "Tab5-pa",
         "apa_home_recipients",
         "bénéficiaires de l'apa à domicile",
-        (2002, 2020),
+        2002,
     ),
     Table(
         BENEFICIARIES_FILE,
         "Tab6-pa",
         "apa_establishment_recipients",
         "bénéficiaires de l'apa en établissement",
-        (2002, 2020),
+        2002,
     ),
     Table(
         BENEFICIARIES_FILE,
         "Tab7-ph",
         "pch_recipients",
         "bénéficiaires de la pch, depuis 2006",
-        (2006, 2020),
+        2006,
     ),
     Table(
         BENEFICIARIES_FILE,
         "Tab1-ase",
         "ase_children_placed",
         "total des enfants accueillis à l'ase",
-        (2002, 2020),
+        2002,
     ),
     Table(
         BENEFICIARIES_FILE,
         "Tab6-ase",
         "ase_educational_actions",
         "total des actions éducatives (aed et aemo)",
-        (2002, 2020),
+        2002,
     ),
     # Spending, k€ (the file name says 2020 but the year columns stop at 2019).
     Table(
@@ -116,21 +116,21 @@ TABLES = (
         "Tot-tab1",
         "social_spending_net",
         "dépenses totales nettes d'aide sociale",
-        (1999, 2019),
+        1999,
     ),
     Table(
         SPENDING_FILE,
         "PA-tab1",
         "social_spending_net_elderly",
         "dépenses nettes totales d’aide aux personnes âgées",
-        (1999, 2019),
+        1999,
     ),
     Table(
         SPENDING_FILE,
         "PH-tab1",
         "social_spending_net_disability",
         "dépenses nettes totales d’aide aux personnes handicapées",
-        (2001, 2019),
+        2001,
     ),
     # Excludes staff costs other than assistants familiaux (sheet title).
     Table(
@@ -138,7 +138,7 @@ TABLES = (
         "ASE-tab1",
         "social_spending_net_child_welfare",
         "dépenses nettes totales d’aide sociale à l’enfance",
-        (1999, 2019),
+        1999,
     ),
     # RSA, RSO, RMI, CUI, CI-RMA, contrats d'avenir, RSA expérimental (the sheet name has a leading space).
     Table(
@@ -146,18 +146,18 @@ TABLES = (
         "RSA-RMI tab1",
         "social_spending_net_rsa_insertion",
         "dépenses totales nettes liées au rsa",
-        (2009, 2019),
+        2009,
     ),
     # Only GROSS spending is published for APA and PCH.
-    Table(SPENDING_FILE, "PA-tab3", "spending_gross_apa", "dépenses totales brutes d’apa", (2002, 2019)),
-    Table(SPENDING_FILE, "PH-tab5", "spending_gross_pch", "dépenses brutes de pch", (2006, 2019)),
+    Table(SPENDING_FILE, "PA-tab3", "spending_gross_apa", "dépenses totales brutes d’apa", 2002),
+    Table(SPENDING_FILE, "PH-tab5", "spending_gross_pch", "dépenses brutes de pch", 2006),
     # Staff, full-time equivalents at 31 December, excluding assistants familiaux (no FTE published for them).
     Table(
         STAFF_FILE,
         "etp - total general hors AF",
         "social_staff_fte",
         "effectifs au 31/12 exprimés en etp - total général (hors assistants familiaux)",
-        (2014, 2020),
+        2014,
         header="Numéro de département",
         code_col=0,
     ),
@@ -184,22 +184,42 @@ def _resolve_sheet(workbook_sheets: list[str], wanted: str) -> str:
     return next((name for name in workbook_sheets if name.strip() == wanted), wanted)
 
 
+def _year_columns(rows: list[list], path: Path, table: Table, sheet: str) -> tuple[int, int, int]:
+    """(header row, first year column, number of years): the header holds one column per year from the table's
+    first year, in order and without a gap, up to the file's last year (nothing but blanks after it)."""
+    h = find_header_row(rows, path, sheet, table.header)
+    first_col = table.code_col + 2
+    labels = rows[h][first_col:]
+    years = [_year(c) for c in labels]
+    n_years = next((k for k, year in enumerate(years) if year is None), len(years))
+    if not n_years or years[:n_years] != list(range(table.first_year, years[n_years - 1] + 1)) or any(years[n_years:]):
+        raise RawFileError(
+            path,
+            f"header row {h + 1} should hold one column per year from {table.first_year}, in order, "
+            f"from column {first_col + 1}, found {labels}",
+            sheet,
+        )
+    return h, first_col, n_years
+
+
+def last_years(raw_dir: Path, file: str = BENEFICIARIES_FILE) -> dict[str, int]:
+    """{indicator: its last year column} for the sheets of ``file`` (header rows only)."""
+    path = raw_dir / file
+    workbook = open_workbook(path)
+    last = {}
+    for table in (t for t in TABLES if t.file == file):
+        sheet = _resolve_sheet(workbook.sheet_names, table.sheet)
+        _, _, n_years = _year_columns(sheet_rows(workbook, path, sheet), path, table, sheet)
+        last[table.indicator_id] = table.first_year + n_years - 1
+    return last
+
+
 def _read_table(rows: list[list], path: Path, table: Table, sheet: str) -> list[tuple]:
     title = " ".join(str(rows[0][0]).lower().split()) if rows and rows[0] else ""
     if table.title not in title:
         raise RawFileError(path, f"title (A1) should contain '{table.title}', found '{title[:120]}'", sheet)
-    h = find_header_row(rows, path, sheet, table.header)
+    h, first_col, n_years = _year_columns(rows, path, table, sheet)
     header = rows[h]
-    first_col = table.code_col + 2
-    years = [_year(c) for c in header[first_col:]]
-    n_years = table.years[1] - table.years[0] + 1
-    if years[:n_years] != list(range(table.years[0], table.years[1] + 1)) or any(years[n_years:]):
-        raise RawFileError(
-            path,
-            f"header row {h + 1} should hold the years {table.years[0]}-{table.years[1]} "
-            f"from column {first_col + 1}, found {header[first_col:]}",
-            sheet,
-        )
     dept_label = str(header[table.code_col + 1]).strip().lower()
     if not dept_label.startswith("département"):
         raise RawFileError(path, f"header row {h + 1}: column {table.code_col + 2} should be 'Département'", sheet)
@@ -234,13 +254,13 @@ def _read_table(rows: list[list], path: Path, table: Table, sheet: str) -> list[
     _merge_rhone(by_code, n_years)
 
     records = [
-        ("departement", code, table.indicator_id, table.years[0] + k, v)
+        ("departement", code, table.indicator_id, table.first_year + k, v)
         for code, values in by_code.items()
         for k, v in enumerate(values)
         if v is not None
     ]
     records += [
-        ("france", FRANCE_CODE, table.indicator_id, table.years[0] + k, v)
+        ("france", FRANCE_CODE, table.indicator_id, table.first_year + k, v)
         for k, v in enumerate(national)
         if v is not None
     ]

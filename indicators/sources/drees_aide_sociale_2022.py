@@ -26,12 +26,12 @@ import pandas as pd
 from indicators.core.codes import FRANCE_CODE
 from indicators.core.errors import RawFileError
 from indicators.sources.admin_units import normalise_departement_code
-from indicators.sources.drees_aide_sociale import ASE_CHILDREN, with_ase_children
+from indicators.sources.drees_aide_sociale import ASE_CHILDREN, BENEFICIARIES_FILE, last_years, with_ase_children
 
 SOURCE_ID = "drees_aide_sociale_2022"
 FILE = "drees-aide-sociale/asdep-tidy/ASDEPslbenef.csv"
-FILES = [FILE]
-YEARS = (2021, 2022)  # the years the 2020 workbook lacks
+FILES = [FILE, BENEFICIARIES_FILE]  # the workbook's last years decide which years are taken here
+YEARS = (2021, 2022)  # the years the 2020 workbook lacks (a newer workbook's years are left to it)
 COLUMNS = ["territory_level", "territory_code", "indicator_id", "year", "value"]
 # Table column -> store indicator (the same series as the workbook's sheets Tab4/5/6-pa, Tab7-ph, Tab1/6-ase).
 SERIES = {
@@ -136,17 +136,20 @@ def tidy(raw_dir: Path) -> pd.DataFrame:
 
 
 def read(raw_dir: Path) -> pd.DataFrame:
+    """The rows of the years after the workbook's last year column, per series (a newer workbook edition with
+    one more year takes that year over: every key has one source)."""
     rows = tidy(raw_dir)
-    rows = rows[rows["year"].between(*YEARS)].reset_index(drop=True)
+    last = last_years(raw_dir)
+    target, parts = ASE_CHILDREN
+    last[target] = min(last[p] for p in parts)  # the workbook sums the years holding both parts
+    rows = rows[rows["year"] > rows["indicator_id"].map(last)].reset_index(drop=True)
     path = raw_dir / FILE
-    for year in range(YEARS[0], YEARS[1] + 1):
-        for indicator in [*SERIES.values(), ASE_CHILDREN[0]]:
-            part = rows[(rows["year"] == year) & (rows["indicator_id"] == indicator)]
-            n_dep = (part["territory_level"] == "departement").sum()
-            if n_dep < MIN_DEPARTEMENTS or not (part["territory_level"] == "france").any():
-                raise RawFileError(
-                    path,
-                    f"{indicator} {year}: expected ≥{MIN_DEPARTEMENTS} départements and the France row, "
-                    f"found {n_dep} départements",
-                )
+    for (indicator, year), part in rows.groupby(["indicator_id", "year"]):
+        n_dep = (part["territory_level"] == "departement").sum()
+        if n_dep < MIN_DEPARTEMENTS or not (part["territory_level"] == "france").any():
+            raise RawFileError(
+                path,
+                f"{indicator} {year}: expected ≥{MIN_DEPARTEMENTS} départements and the France row, "
+                f"found {n_dep} départements",
+            )
     return rows

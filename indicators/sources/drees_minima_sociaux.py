@@ -1,6 +1,8 @@
 """DREES, Minima sociaux: données départementales par dispositif (sources CNAF, MSA, Pôle emploi, FSV).
 
-Recipients counted at 31 December of year N, stored with ``year`` N. Sheets read:
+Recipients counted at 31 December of year N, stored with ``year`` N. Sheets read (years of the 2021 edition;
+a newer edition's extra years are read too: each sheet's year columns must run from its first year, in order,
+without a gap, and the published rate must be of the last one):
 
 - ``Tableau 1``  AAH allocataires, 1995-2019                        -> ``aah_recipients``
 - ``Tableau 6``  ASS allocataires (Pôle emploi), 1995-2019          -> ``ass_recipients``
@@ -71,16 +73,15 @@ class Table:
     sheet: str
     indicator_id: str
     title: str  # expected in the sheet title (guards against renumbered sheets)
-    first_year: int
-    last_year: int
+    first_year: int  # the series' first year; the last is the file's (a newer edition has one more year)
 
 
 TABLES = [
-    Table("Tableau 1", "aah_recipients", "allocataires de l'aah", 1995, 2019),
-    Table("Tableau 6", "ass_recipients", "allocataires de l'ass", 1995, 2019),
-    Table("Tableau 7", "aspa_recipients", "allocation de solidarité aux personnes âgées", 1996, 2019),
-    Table("Tableau 11", "rsa_households", "allocataires du rsa", 2009, 2019),
-    Table("Tableau 14", "rsa_covered_people", "population couverte", 2009, 2019),
+    Table("Tableau 1", "aah_recipients", "allocataires de l'aah", 1995),
+    Table("Tableau 6", "ass_recipients", "allocataires de l'ass", 1995),
+    Table("Tableau 7", "aspa_recipients", "allocation de solidarité aux personnes âgées", 1996),
+    Table("Tableau 11", "rsa_households", "allocataires du rsa", 2009),
+    Table("Tableau 14", "rsa_covered_people", "population couverte", 2009),
 ]
 
 
@@ -152,13 +153,13 @@ def _columns(rows: list[list], table: Table, path: Path) -> tuple[int, dict[int,
             expected = f"two 2016 columns: '2016' (old method) and '2016 ({break_note})' (new method)"
             raise RawFileError(path, expected, sheet)
         columns[plain_break[0]] = (table.indicator_id + OLD_METHOD_SUFFIX, BREAK_YEAR)
-    years = sorted({y for ind, y in columns.values() if ind == table.indicator_id})
-    if years != list(range(table.first_year, table.last_year + 1)):
-        expected = f"one column per year {table.first_year}-{table.last_year}, found {years}"
+    years = [columns[j][1] for j in sorted(columns) if columns[j][0] == table.indicator_id]  # in column order
+    if not years or years != list(range(table.first_year, years[-1] + 1)):
+        expected = f"one column per year from {table.first_year}, in order and without a gap, found {years}"
         raise RawFileError(path, expected, sheet)
     rate_years = {y for ind, y in columns.values() if ind == RATE_ID}
-    if rate_years - {table.last_year}:
-        expected = f"a rate for the last year {table.last_year}, found {sorted(rate_years)}"
+    if rate_years - {years[-1]}:
+        expected = f"a rate for the last year {years[-1]}, found {sorted(rate_years)}"
         raise RawFileError(path, expected, sheet)
     return year_row + 1, columns
 

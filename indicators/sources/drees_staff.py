@@ -30,7 +30,7 @@ SHEETS = {
     "foster_carers": ("eff - pers ass fam", "effectifs au 31/12 - assistants familiaux", "agents"),
     "total_excluding_foster_carers": ("etp - total general hors AF", "exprimés en etp - total général", "ETP"),
 }
-YEARS = (2014, 2020)
+YEARS = (2014, 2020)  # the 2020 edition's; the sheets are read to their last year column
 
 
 def read(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
@@ -39,7 +39,7 @@ def read(raw_dir: Path = RAW_DIR) -> pd.DataFrame:
     workbook = open_workbook(path)
     records = []
     for category, (sheet, title, _) in SHEETS.items():
-        table = das.Table(das.STAFF_FILE, sheet, category, title, YEARS, header="Numéro de département", code_col=0)
+        table = das.Table(das.STAFF_FILE, sheet, category, title, YEARS[0], header="Numéro de département", code_col=0)
         name = das._resolve_sheet(workbook.sheet_names, sheet)
         for _, code, cat, year, value in das._read_table(sheet_rows(workbook, path, name), path, table, name):
             records.append((code, year, cat, value))

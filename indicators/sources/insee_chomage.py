@@ -7,6 +7,7 @@ cannot be averaged honestly without the labour force, so there is no France row.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def read_quarterly(raw_dir: Path) -> pd.DataFrame:
     header = [str(c).strip() for c in rows[h]]
     if header[1] != "Libellé" or not QUARTER.match(header[2]):
         raise RawFileError(path, "header 'Code', 'Libellé', then quarters 'T1_1982' …", SHEET)
+    quarters = [(int(m[2]), int(m[1])) for m in map(QUARTER.match, header[2:]) if m]
+    for (year, quarter), (next_year, next_quarter) in itertools.pairwise(quarters):
+        if (next_year, next_quarter) != ((year, quarter + 1) if quarter < 4 else (year + 1, 1)):
+            expected = f"quarters in order without a gap: T{next_quarter}_{next_year} after T{quarter}_{year}"
+            raise RawFileError(path, expected, SHEET)
     records = []
     for row in rows[h + 1 :]:
         code = normalise_departement_code(row[0])

@@ -3,7 +3,8 @@
 ``indicators/build/editions.py`` stages an edition in ``<store>/editions/<key>/``: the publisher's file
 (``source/<its name>``), the whole table the pipeline built with it (``pipeline.parquet``), the rows it adds or
 revises (``rows.parquet``), the keys it removes (``removed.parquet``) and what was recognised and changed
-(``edition.json``). ``publish`` makes it a version (indicators/storage/versions.py) whose record names the edition:
+(``edition.json``), and in ``tables/`` the store's other tables it changes (the population by age and sex,
+the track records...). ``publish`` makes it a version (indicators/storage/versions.py) whose record names the edition:
 the next import builds on it (its file is put in the raw view), a rollback undoes it like any version.
 """
 
@@ -23,6 +24,7 @@ TABLE_FILE = "pipeline.parquet"  # the whole table the pipeline builds with this
 ROWS_FILE = "rows.parquet"  # rows the edition adds or revises
 REMOVED_FILE = "removed.parquet"  # keys the edition removes (e.g. projected years now observed)
 RESULT_FILE = "edition.json"
+TABLES_DIR = "tables"  # the other tables of the store the edition changes (population, track records...)
 
 
 def folder(store_dir: Path | None, key: str) -> Path:
@@ -54,8 +56,10 @@ def published_editions(store_dir: Path | None = None) -> list[dict]:
 def publish(
     key: str, who: str, store_dir: Path | None = None, based_on: int | None = None, forced: list | None = None
 ) -> dict:
-    """Publish a staged edition as a new version (refused if the published version moved since ``based_on``)."""
+    """Publish a staged edition as a new version (refused if the published version moved since ``based_on``),
+    carrying the derived tables it changes."""
     result, rows, removed = staged(store_dir, key)
+    path = folder(store_dir, key)
     return versions.publish(
         rows,
         who,
@@ -66,4 +70,5 @@ def publish(
         forced=forced,
         removed=removed,
         edition={**result["edition"], "older": bool(result.get("older"))},
+        tables={name: path / TABLES_DIR / name for name in result.get("tables", [])},
     )

@@ -317,7 +317,9 @@ def _commit(conn, version: int, record: dict) -> None:
     versions._step("current_written")
 
 
-def _write(store_dir: Path | None, version: int, record: dict, rows, changes, snapshot, removed=None) -> None:
+def _write(
+    store_dir: Path | None, version: int, record: dict, rows, changes, snapshot, removed=None, tables=None
+) -> None:
     folder = versions._dir(store_dir)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".tmp-{versions._name(version)}-{os.getpid()}"
@@ -326,6 +328,7 @@ def _write(store_dir: Path | None, version: int, record: dict, rows, changes, sn
         versions._fill(tmp, record, rows, changes, snapshot)
         if removed is not None:  # a new edition's removed keys: versions.table applies them along the chain
             removed[versions.KEY].to_parquet(tmp / versions.REMOVED, index=False)
+        versions.copy_tables(tables, tmp)  # the edition's other tables (versions.table_path)
         versions._step("folder_written")
         os.replace(tmp, folder / versions._name(version))
         versions._fsync_dir(folder)
@@ -354,6 +357,7 @@ def publish(
     source: dict | None = None,
     removed: pd.DataFrame | None = None,
     edition: dict | None = None,
+    tables: dict | None = None,
 ) -> dict:
     """versions.publish, the catalogue of versions in PostgreSQL (``removed`` and ``edition``: a new edition of a
     source, indicators/build/editions.py)."""
@@ -363,7 +367,7 @@ def publish(
         published = versions.table(now, store_dir)
         changes = versions.with_removals(versions.compare(published, rows), published, removed)
         version = _next(conn)
-        record = versions.publish_record(who, filename, sha256, now, based_on, rows, forced, edition)
+        record = versions.publish_record(who, filename, sha256, now, based_on, rows, forced, edition, tables)
         if source and not declare:
             source, rows = versions._credited(source, rows, version, sha256)
             record["source"] = source
@@ -377,7 +381,7 @@ def publish(
         snapshot = versions.upsert(published, rows)
         if removed is not None:
             snapshot = versions._remove(snapshot, removed)
-        _write(store_dir, version, record, rows, changes, snapshot, removed)
+        _write(store_dir, version, record, rows, changes, snapshot, removed, tables)
         if declare:
             catalogue_extension.declare_indicator(declare, store_dir)
         elif source:

@@ -266,9 +266,10 @@ def notes(
     """The per-value notes of the commune indicators (territory_level, territory_code, indicator_id, year,
     kind, note): ``merged``, ``split`` (a series break), ``frozen`` (Mayotte), ``partial`` (a total
     without some members). See indicators/build/commune_indicators.py. Empty when the store has none."""
-    from indicators.core.paths import processed_dir
+    from indicators.core.paths import NOTES_FILE
+    from indicators.storage import versions as store_versions
 
-    path = (store_dir or processed_dir()) / "series_notes.parquet"
+    path = store_versions.table_path(NOTES_FILE, store_dir)  # the published version's (an edition carries its own)
     columns = ["territory_level", "territory_code", "indicator_id", "year", "kind", "note"]
     if not path.exists():
         return pd.DataFrame(columns=columns)

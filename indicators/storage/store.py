@@ -30,6 +30,17 @@ def _path(name: str, store_dir: Path | None) -> Path:
     return path
 
 
+def table_path(name: str, store_dir: Path | None = None) -> Path:
+    """One of the store's other tables (population, track records, series notes) as the published version serves
+    it: a new edition of a source carries the ones it changes (versions.table_path), else the pipeline's."""
+    from indicators.storage import versions
+
+    path = versions.table_path(name, store_dir)
+    if not path.exists():
+        raise StoreMissing(f"{path} is missing: build the store with `make data`")
+    return path
+
+
 def load_indicators(store_dir: Path | None = None) -> pd.DataFrame:
     """The published tidy table (the pipeline's base plus analysts' published uploads, see versions.py)."""
     from indicators.storage import versions
@@ -49,7 +60,7 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def load_population(store_dir: Path | None = None) -> pd.DataFrame:
-    return _read(_path(POPULATION_FILE, store_dir))
+    return _read(table_path(POPULATION_FILE, store_dir))
 
 
 def load_territories(store_dir: Path | None = None) -> pd.DataFrame:

@@ -73,6 +73,7 @@ AUDIT = "audit.jsonl"
 MANIFEST = "manifest.json"
 VERSION_FILES = ("rows.parquet", "changes.parquet", "meta.json")  # what a manifest vouches for
 REMOVED = "removed.parquet"  # keys a new edition of a source removes (optional)
+TABLES = "tables"  # the store's other tables a new edition of a source changes (optional: table_path)
 LOCK_TIMEOUT = 120.0
 LOCK_STALE = 30.0  # a holder stopped (or gone) this long loses the lock
 CRASH_ENV = "RADAR_VERSIONS_CRASH_AT"
@@ -456,6 +457,7 @@ def publish_record(
     rows: pd.DataFrame,
     forced: list[dict] | None,
     edition: dict | None,
+    tables: dict[str, Path] | None = None,
 ) -> dict:
     """The meta of a publish over version ``now`` (both backends): who, which file, on what it was based."""
     record = {
@@ -472,7 +474,32 @@ def publish_record(
         record["forced"] = forced
     if edition:
         record["edition"] = edition
+    if tables:
+        record["tables"] = sorted(tables)
     return record
+
+
+def table_path(name: str, store_dir: Path | None = None, version: int | None = None) -> Path:
+    """Where version ``version`` (default: the published one) keeps one of the store's other tables
+    (population.parquet, the track records, the series notes): in the latest version of its chain that carries
+    it (a new edition of a source, indicators/build/editions.py), else the base's, beside indicators.parquet.
+    A rollback's chain is its target's: the tables of the undone edition are no longer read."""
+    version = current(store_dir) if version is None else version
+    for v in reversed(meta(version, store_dir).get("chain", []) if version else []):
+        if name in meta(v, store_dir).get("tables", ()):
+            return _dir(store_dir) / _name(v) / TABLES / name
+    return _store(store_dir) / name
+
+
+def copy_tables(tables: dict[str, Path] | None, into: Path) -> None:
+    """Copy a version's tables into its folder being written (``into/tables/``), fsynced."""
+    if not tables:
+        return
+    (into / TABLES).mkdir()
+    for name, path in tables.items():
+        shutil.copyfile(path, into / TABLES / name)
+        _fsync_file(into / TABLES / name)
+    _fsync_dir(into / TABLES)
 
 
 def with_removals(changes: pd.DataFrame, published: pd.DataFrame, removed: pd.DataFrame | None) -> pd.DataFrame:
@@ -735,6 +762,7 @@ def _write_version(
     snapshot: pd.DataFrame,
     held: Held,
     removed: pd.DataFrame | None = None,
+    tables: dict[str, Path] | None = None,
 ) -> int:
     folder = _dir(store_dir)
     version = _next(store_dir)
@@ -752,6 +780,7 @@ def _write_version(
         if removed is not None:
             removed[KEY].to_parquet(tmp / REMOVED, index=False)
             _fsync_file(tmp / REMOVED)
+        copy_tables(tables, tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)  # a full disk leaves no half-written folder behind
         raise
@@ -845,6 +874,7 @@ def publish(
     source: dict | None = None,
     removed: pd.DataFrame | None = None,
     edition: dict | None = None,
+    tables: dict[str, Path] | None = None,
 ) -> dict:
     """Publish validated rows as a new version; returns its meta. ``declare`` = a new catalogue entry
     (with its ``source`` dict) to add to the store's catalogue extension. ``based_on``: the version the
@@ -852,10 +882,12 @@ def publish(
     ``forced``: the meaning checks the analyst overrode (upload_meaning.Meaning.summary()), kept in
     the version's meta. ``source``: the file as its own source (``imported_source``); its rows are
     credited to it, not to the indicator's built-in source. ``removed``: keys to remove and ``edition``: the
-    record of a new raw edition of a source (indicators/build/editions.py: its rows keep their source)."""
+    record of a new raw edition of a source (indicators/build/editions.py: its rows keep their source);
+    ``tables``: name -> file of the store's other tables that edition changes (carried in the version's folder,
+    read through ``table_path``)."""
     if scaled := _scaled():
         return scaled.publish(
-            rows, who, filename, sha256, store_dir, declare, based_on, forced, source, removed, edition
+            rows, who, filename, sha256, store_dir, declare, based_on, forced, source, removed, edition, tables
         )
     with _writing("publish", store_dir), lock(store_dir) as held:
         _step("locked")
@@ -865,14 +897,14 @@ def publish(
         published = table(now, store_dir)
         changes = with_removals(compare(published, rows), published, removed)
         chain = [*meta(now, store_dir)["chain"]]
-        record = publish_record(who, filename, sha256, now, based_on, rows, forced, edition)
+        record = publish_record(who, filename, sha256, now, based_on, rows, forced, edition, tables)
         version = _next(store_dir)
         if source and not declare:
             source, rows = _credited(source, rows, version, sha256)
             record["source"] = source
         record["chain"] = [*chain, version]
         snapshot = _remove(upsert(published, rows), removed) if removed is not None else upsert(published, rows)
-        written = _write_version(store_dir, record, rows, changes, snapshot, held, removed)
+        written = _write_version(store_dir, record, rows, changes, snapshot, held, removed, tables)
         if written != version:
             raise VersionError("numérotation des versions incohérente")
         if declare:

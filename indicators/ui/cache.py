@@ -1,7 +1,8 @@
 """The app's caches: per store version (``@by_version``, see indicators.ui.versioned: a publish or a rollback
-is seen at the next rerun) or, for what no publish changes (population, territories, geometry), once per
-process. Pages read the store through indicators.storage.query (only the rows they need); nothing here loads
-or masks the whole table. What a page shows is built in indicators/views; this module only caches it."""
+is seen at the next rerun; the population too, which a new edition of the estimates changes) or, for what no
+publish changes (the territory index, geometry), once per process. Pages read the store through
+indicators.storage.query (only the rows they need); nothing here loads or masks the whole table. What a page
+shows is built in indicators/views; this module only caches it."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ def server_tuned() -> int:
     return serving.tcp_nodelay()
 
 
-@st.cache_resource(show_spinner=False)
+@by_version(2)
 def population() -> pd.DataFrame:
+    """Population by age and sex (a new edition of the estimates publishes its own: per version)."""
     return store.load_population()
 
 
@@ -39,7 +41,7 @@ def territory_index() -> pd.DataFrame:
     return store.load_territories()
 
 
-@st.cache_resource(show_spinner=False)
+@by_version(2)
 def population_projection() -> pd.DataFrame:
     """Every département and France, three variants, from the last estimate to 2051 (needs at 31/12/2050
     use the population at 1/1/2051). Shared read-only."""
@@ -49,7 +51,7 @@ def population_projection() -> pd.DataFrame:
     return projections.project_population(pop, int(pop["year"].max()), until=2051)
 
 
-@st.cache_resource(show_spinner=False)
+@by_version(2)
 def can_project() -> bool:
     """Whether the store's population history allows a projection (not the demo store's single year)."""
     from indicators.models import projections
@@ -57,7 +59,7 @@ def can_project() -> bool:
     return projections.projectable(population())
 
 
-@st.cache_resource(show_spinner=False)
+@by_version(2)
 def population_groups() -> pd.DataFrame:
     """The age groups of every département to 2050, each with the interval of its own past errors
     (``projections.project_groups``). Shared read-only."""
@@ -515,10 +517,12 @@ def radar(level: str, code: str):
 
 
 @by_version()
-def radar_backtest() -> pd.DataFrame:
+def radar_backtest() -> dict[str, str]:
+    """kind -> what the backtest says of it (radar_view.backtest_sentences of stored.backtest_table)."""
     from indicators.radar import stored
+    from indicators.views import radar_view
 
-    return stored.load_backtest()
+    return radar_view.backtest_sentences(stored.backtest_table())
 
 
 @by_version(64, key=_signals_written)

@@ -17,9 +17,11 @@ def top_three(level: str, code: str) -> None:
     param = radar_view.PARAMS[level]
     with st.container(border=True):
         st.markdown("**Le radar — à retenir**")
+        if pending := radar_view.pending_sentence(radar):
+            st.caption(pending)
         if radar.signals.empty:
             st.markdown("Aucun signal net : rien ne ressort nettement des indicateurs disponibles.")
-        for _, signal in radar.top.iterrows():
+        for signal in radar.top:
             year = signal["year"]
             age = freshness.sentence(signal["indicator_id"], int(year) if year == year else None)  # old: said in words
             st.markdown(

@@ -4,20 +4,22 @@ département or an EPCI, its communes that stand out most.
 
 Signals come from the store: ``signals.parquet`` (the pipeline) for the base table, and for a published
 version the file its publish computed in the background (indicators.radar.stored.refresh); while that file
-is not written yet, the territory shown is recomputed from the version's table. A version's signals are
-compared with those of the version it was published over, to say which are new.
+is not written yet, those of the version it was published over, said as such (never a recomputation in the
+page: the first view after a publish reads one file). A version's signals are compared with those of the
+version it was published over, to say which are new.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.core import catalogue, formatting
-from indicators.radar import engine, rules, stored
-from indicators.storage import store, versions
+from indicators.radar import rules, stored
+from indicators.storage import versions
 
 TOP = 3
 METHOD = (
@@ -26,7 +28,8 @@ METHOD = (
     "la médiane des 5 territoires semblables ; rupture = valeur hors de la bande à 80 % de la prévision faite "
     "l'année précédente, ou écart à la France qui se creuse plus que ses variations passées ; horizon = besoin "
     "projeté en 2030 qui croît nettement plus vite qu'en France, bande à 80 % comprise. Seuils choisis sur les "
-    "origines 2012-2014, mesurés sur 2015-2017 (départements) ; communes non backtestées (un seul recensement)."
+    "origines 2012-2014, mesurés sur 2015-2017 (départements) ; horizons rejoués sur les projections faites en 2010, "
+    "seuil choisi sur leur état en 2015, mesuré en 2019-2020 ; communes non backtestées (un seul recensement)."
 )
 KIND_WORDS = {"ecart": ("écart", "écarts"), "rupture": ("rupture", "ruptures")}
 PARAMS = {"departement": "dep", "commune": "com", "epci": "epci"}
@@ -41,20 +44,20 @@ class Radar:
     signals: pd.DataFrame  # rules.COLUMNS (+ ``new``), strongest first
     version: int = 0
     compared_with: int | None = None  # the version whose signals ``new`` is measured against
+    pending_from: int | None = None  # while the version's signals are computed: the version whose are shown
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def top(self) -> pd.DataFrame:
-        return self.signals.head(TOP)
+    @cached_property
+    def top(self) -> list[dict]:
+        """The TOP strongest signals (one dict each), computed once per cached radar (warm reruns read it)."""
+        return self.signals.head(TOP).to_dict("records")
 
-    def by_theme(self) -> list[tuple[str, pd.DataFrame]]:
-        """(theme label, its signals strongest first), themes in the order of rules.THEMES."""
-        out = []
-        for theme, label in rules.THEMES.items():
-            rows = self.signals[self.signals["theme"] == theme]
-            if len(rows):
-                out.append((label, rows))
-        return out
+    @cached_property
+    def themes(self) -> list[tuple[str, list[dict]]]:
+        """(theme label, its signals strongest first, one dict each), themes in the order of rules.THEMES."""
+        records = self.signals.to_dict("records")
+        grouped = [(label, [r for r in records if r["theme"] == theme]) for theme, label in rules.THEMES.items()]
+        return [(label, rows) for label, rows in grouped if rows]
 
 
 def _name(index: pd.DataFrame, level: str, code: str) -> str | None:
@@ -62,56 +65,90 @@ def _name(index: pd.DataFrame, level: str, code: str) -> str | None:
     return str(rows["name"].iloc[0]) if len(rows) else None
 
 
-def of_version(table: pd.DataFrame, level: str, code: str) -> pd.DataFrame:
-    return engine.signals(table, level, code)
-
-
 def build(level: str, code: str, index: pd.DataFrame, store_dir: Path | None = None) -> Radar | None:
-    """The radar of a territory (None when the store does not know it)."""
+    """The radar of a territory (None when the store does not know it), read from the stored signals: the
+    published version's file, or while its publish is still computing it, the file of the version it was
+    published over (``pending_from``, said on the page; nothing is new then)."""
     name = _name(index, level, code)
     if name is None:
         return None
     version = versions.current(store_dir)
+    served = stored.serving_version(version, store_dir)
+    found = _stored(level, code, served, store_dir)
     if version == 0:
-        return Radar(level, code, name, _stored_or_computed(level, code, 0, store_dir).assign(new=False))
-    before = int(versions.meta(version, store_dir).get("previous", version - 1) or 0)
-    found = _stored_or_computed(level, code, version, store_dir)
-    previous = _stored_or_computed(level, code, before, store_dir)
+        return Radar(level, code, name, found.assign(new=False))
+    if not stored.exact_for(version, served, store_dir):
+        return Radar(level, code, name, found.assign(new=False), version, pending_from=served)
+    before = stored.serving_version(int(versions.meta(version, store_dir).get("previous", version - 1) or 0), store_dir)
+    previous = _stored(level, code, before, store_dir)
     seen = set(zip(previous["indicator_id"], previous["kind"], previous["direction"], strict=True))
     found["new"] = [k not in seen for k in zip(found["indicator_id"], found["kind"], found["direction"], strict=True)]
-    return Radar(level, code, name, found.reset_index(drop=True), version, before)
+    return Radar(level, code, name, found, version, before)
 
 
-def _stored_or_computed(level: str, code: str, version: int, store_dir: Path | None) -> pd.DataFrame:
-    """A territory's signals of a version: from its stored file, else computed now from its table."""
-    if version == 0 or stored.has_signals(version, store_dir):
-        found = stored.load_signals(store_dir, version)
-        found = found[(found["territory_level"] == level) & (found["territory_code"] == code)]
-        return found.reset_index(drop=True)
-    table = store.load_indicators(store_dir) if version == versions.current(store_dir) else None
-    return of_version(table if table is not None else versions.table(version, store_dir), level, code)
+def _stored(level: str, code: str, version: int, store_dir: Path | None) -> pd.DataFrame:
+    """A territory's signals in the stored file of a version (empty when the file is not written)."""
+    found = stored.load_signals(store_dir, version, [("territory_level", "==", level), ("territory_code", "==", code)])
+    found = found[(found["territory_level"] == level) & (found["territory_code"] == code)]
+    return found.reset_index(drop=True)
+
+
+def pending_sentence(radar: Radar) -> str | None:
+    """« Recalcul en cours » while the published version's signals are being computed, else None."""
+    if radar.pending_from is None:
+        return None
+    before = radar.pending_from
+    shown = "de la base, avant toute publication" if before == 0 else f"de la version n° {before}"
+    return (
+        f"Recalcul en cours : la version n° {radar.version} vient d'être publiée et ses signaux sont en cours de "
+        f"calcul. Les signaux ci-dessous sont encore ceux de la version précédente ({shown}) ; ils seront "
+        "remplacés dès la fin du calcul."
+    )
 
 
 def backtest_sentences(measured: pd.DataFrame) -> dict[str, str]:
-    """kind -> « 7 ruptures sur 10 signalées par le passé (2015-2017) se sont confirmées deux ans après »."""
+    """kind -> « 7 ruptures sur 10 signalées par le passé (2015-2017) se sont confirmées deux ans après »
+    (the later period of stored.backtest_table; horizons: « 24 horizons sur 39 … »)."""
     out = {}
     later = measured[measured["period"] == "later"] if len(measured) else measured
-    for row in later.itertuples():
-        plural = KIND_WORDS[row.kind][1]
-        if not row.evaluated:
+    for row in later.to_dict("records"):
+        if not row["evaluated"]:
             continue
-        on_ten = formatting.format_number(row.persisted / row.evaluated * 10, 0)
-        feminine = "e" if row.kind == "rupture" else ""
-        out[row.kind] = (
-            f"{row.persisted} {plural} sur {row.evaluated} signalé{feminine}s par le passé (départements, "
-            f"origines {row.origins}) se sont confirmé{feminine}s deux ans après, soit {on_ten} sur 10 "
-            f"({formatting.format_number(row.per_territory, 1)} par département et par an)."
+        if row["kind"] == "horizon":
+            out["horizon"] = _horizon_sentence(row)
+            continue
+        plural = KIND_WORDS[row["kind"]][1]
+        on_ten = formatting.format_number(row["persisted"] / row["evaluated"] * 10, 0)
+        feminine = "e" if row["kind"] == "rupture" else ""
+        out[row["kind"]] = (
+            f"{row['persisted']} {plural} sur {row['evaluated']} signalé{feminine}s par le passé (départements, "
+            f"origines {row['origins']}) se sont confirmé{feminine}s deux ans après, soit {on_ten} sur 10 "
+            f"({formatting.format_number(row['per_territory'], 1)} par département et par an)."
         )
-    out["horizon"] = (
-        "Les horizons reposent sur les projections de Radar social (bande à 80 % calibrée sur leurs erreurs "
-        "passées, voir la page Projections et scénarios) ; ils ne sont pas encore rejoués ici."
-    )
+    if "horizon" not in out:
+        out["horizon"] = (
+            "Les horizons reposent sur les projections de Radar social (bande à 80 % calibrée sur leurs erreurs "
+            "passées, voir la page Projections et scénarios) ; ce magasin n'a pas leur historique pour les rejouer."
+        )
     return out
+
+
+def _horizon_sentence(row: dict) -> str:
+    """« 24 horizons sur 39 … se sont confirmés en 2019-2020 …, soit 6 sur 10 : moins que les 2 sur 3 visés »."""
+    on_ten = formatting.format_number(row["persisted"] / row["evaluated"] * 10, 0)
+    first, last = (int(y) for y in str(row["years"]).split("-"))
+    when = f"en {first}" if first == last else f"en {first}-{last}"
+    below = row["persisted"] / row["evaluated"] < rules.TARGET
+    return (
+        f"{row['persisted']} horizons sur {row['evaluated']} signalés par le passé (projections des départements "
+        f"faites en {row['origins']}) se sont confirmés {when} — le besoin a crû plus vite qu'en France —, soit "
+        f"{on_ten} sur 10"
+        + (
+            " : moins que les 2 sur 3 visés. Un horizon est une tendance plausible, pas une certitude."
+            if below
+            else "."
+        )
+    )
 
 
 def chart_link(signal: pd.Series) -> str:
@@ -141,8 +178,9 @@ def communes_standing_out(
     communes = index[index["level"] == "commune"]
     column = "departement" if level == "departement" else "epci"
     members = communes[communes[column] == code][["code", "name", "population"]]
-    # the published version's file; while its publish is still computing it, the base's
-    found = stored.load_signals(store_dir, None if stored.has_signals(None, store_dir) else 0)
+    # the published version's file; while its publish is still computing it, the previous version's
+    wanted = [("territory_level", "==", "commune"), ("territory_code", "in", members["code"].tolist() or [""])]
+    found = stored.load_signals(store_dir, stored.serving_version(None, store_dir), wanted)
     found = found[(found["territory_level"] == "commune") & found["territory_code"].isin(set(members["code"]))]
     found = found[found["direction"] == "worse"]
     if theme:

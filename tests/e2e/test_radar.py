@@ -32,6 +32,7 @@ def test_radar_of_seine_saint_denis(page, app_url, width):
     assert "Part de la population couverte par le RSA : 10,7\u00a0% en 2019" in body
     assert "27,6\u00a0% en 2020, contre 14,2\u00a0% pour le département médian" in body  # no France row: said so
     assert "se sont confirmé" in body  # the backtest figure of each kind
+    assert "24 horizons sur 39 signalés par le passé" in body and "moins que les 2 sur 3 visés" in body
     assert "Pauvreté" in body
     assert cut_texts(page) == []
     _shot(page, f"radar-93-{width}", width)
