@@ -110,7 +110,7 @@ def _count_by(values) -> dict[str, int]:
 def pages_of(dep: str, other: str) -> list[tuple[str, str]]:
     """The pages a user opens after changing territory (one at random each round)."""
     return [
-        ("comparer", f"deps={dep},{other}"),
+        ("comparer", f"deps={','.join(sorted((dep, other)))}"),  # a pair in one order: 15 pairs, all warmed
         ("carte", ""),
         ("scenarios", f"dep={other}"),
         ("tendances", f"dep={other}"),
@@ -120,18 +120,26 @@ def pages_of(dep: str, other: str) -> list[tuple[str, str]]:
 
 async def warm_up(url: str, cookies: dict[str, str] | None = None, full: bool = False) -> int:
     """Visit the pages the users open once (fills one replica's caches): the profile of every département and
-    each other page once (``full``: each page for every département); returns the pages run."""
+    each other page once (``full``: each page for every département, the compare page of every pair and a
+    search for each); returns the pages run."""
     async with Session(url, cookies=cookies, timeout=600) as tab:
         await tab.open("")
-        runs = 1
+        visited = {("", "")}
         for position, dep in enumerate(DEPARTEMENTS):
             other = DEPARTEMENTS[(position + 1) % len(DEPARTEMENTS)]
-            await tab.open("profil", f"dep={dep}")
-            runs += 1
-            for page, query in pages_of(dep, other) if full or position == 0 else []:
-                await tab.open(page, query)
-                runs += 1
-    return runs
+            pages = [("profil", f"dep={dep}")]
+            pages += pages_of(dep, other) if full or position == 0 else []
+            pages += [pages_of(dep, o)[0] for o in DEPARTEMENTS if o != dep] if full else []
+            for page, query in pages:
+                if (page, query) not in visited:
+                    await tab.open(page, query)
+                    visited.add((page, query))
+        if full:  # what users type in the profile's search box (its index is built on the first search)
+            search = (await tab.open("profil", f"dep={DEPARTEMENTS[0]}")).widget("profile_search")
+            for dep in DEPARTEMENTS:
+                await tab.type_text(search, dep)
+                visited.add(("search", dep))
+    return len(visited)
 
 
 async def _user(
@@ -215,10 +223,11 @@ async def run_load(
     seed: int = 1,
     actions: int = 10_000,
     timeout: float = 60.0,
-    cookies: dict[str, str] | None = None,
+    cookies: dict[str, str] | list[dict[str, str]] | None = None,
 ) -> Report:
     """``users`` simulated users on ``url`` for ``duration`` seconds (each stops at its next pause after that);
-    ``cookies`` given to every user (a sticky key: all users on one replica)."""
+    ``cookies`` given to every user (a sticky key: all users on one replica), or a list: user n gets
+    ``cookies[n % len(cookies)]`` (users spread evenly over chosen replicas)."""
     check_loopback(url)
     if not 1 <= users <= MAX_USERS:
         raise ValueError(f"between 1 and {MAX_USERS} users")
@@ -227,7 +236,8 @@ async def run_load(
     report = Report(users, replicas, think, duration)
     origin = time.perf_counter()
     stop_at = origin + duration
-    tasks = [_user(n, url, think, stop_at, origin, report, seed, actions, cookies) for n in range(users)]
+    each = cookies if isinstance(cookies, list) else [cookies]
+    tasks = [_user(n, url, think, stop_at, origin, report, seed, actions, each[n % len(each)]) for n in range(users)]
     await asyncio.wait_for(asyncio.gather(*tasks), timeout=duration + 2 * timeout + 30)
     report.duration = time.perf_counter() - origin
     return report

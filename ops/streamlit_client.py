@@ -15,12 +15,14 @@ Loopback only: every URL must name 127.0.0.1 or localhost.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+import pyarrow.ipc
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
@@ -84,6 +86,15 @@ def _fetch_cookies(base_url: str, cookies: dict[str, str], timeout: float) -> tu
         return {**cookies, **{k: m.value for k, m in jar.items()}}, response.headers.get("X-Radar-Replica", "")
 
 
+def _rows(arrow) -> list[str]:
+    """The rows of an Arrow table element as a reader sees them: cells joined by `` | ``."""
+    data = arrow.styler.display_values if arrow.HasField("styler") and arrow.styler.display_values else arrow.data
+    if not data:
+        return []
+    table = pyarrow.ipc.open_stream(data).read_all()
+    return [" | ".join("" if v is None else str(v) for v in row.values()) for row in table.to_pylist()]
+
+
 class Session:
     """One browser tab: ``async with Session(url) as tab: run = await tab.open("profil", "dep=93")``."""
 
@@ -96,6 +107,7 @@ class Session:
         self.query = ""
         self.replica = ""
         self._socket = None
+        self._running = False  # a rerun was sent and its script_finished not received yet
 
     async def __aenter__(self) -> Session:
         await self.connect()
@@ -122,9 +134,21 @@ class Session:
         self.replica = self._socket.response.headers.get("X-Radar-Replica", self.replica)  # who holds the session
 
     async def close(self) -> None:
+        """Close the tab. A page still running is stopped first: Streamlit keeps running a script whose
+        websocket closed (the session waits for a reconnection), so a given-up page would otherwise go on
+        costing the replica CPU, and the next users would queue behind it."""
         if self._socket is not None:
+            if self._running:
+                await self.stop_script()
             await self._socket.close()
             self._socket = None
+
+    async def stop_script(self) -> None:
+        """Ask the server to stop the running script (``BackMsg.stop_script``, the browser's « Stop »). The
+        script stops at its next Streamlit call; a computation inside one call finishes first."""
+        self._running = False
+        with contextlib.suppress(Exception):  # best effort: the connection may be gone already
+            await self._socket.send(BackMsg(stop_script=True).SerializeToString())
 
     async def open(self, page: str = "", query: str = "") -> Run:
         """Open a page by its URL path ("" = home, "profil", …) with a query string, as a link or the page menu."""
@@ -151,6 +175,7 @@ class Session:
         state.context_info.url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
         start = time.perf_counter()
         await self._socket.send(message.SerializeToString())
+        self._running = True
         run = Run(seconds=0.0, replica=self.replica)
         try:
             async with asyncio.timeout(self.timeout):
@@ -160,9 +185,11 @@ class Session:
                     if self._read(forward, run):
                         break
         except TimeoutError:
+            await self.stop_script()  # given up: leave no backlog on the replica
             raise RunFailed(f"no script_finished within {self.timeout:.0f} s") from None
         except Exception as exc:  # the connection closed (a replica killed...), a bad frame
             raise RunFailed(f"{type(exc).__name__}: {exc}") from exc
+        self._running = False
         run.seconds = time.perf_counter() - start
         if run.exceptions:
             raise RunFailed(f"the script raised: {run.exceptions[0]}")
@@ -191,6 +218,8 @@ class Session:
             run.error_alerts.append(body.body)
         elif kind in ("markdown", "text", "heading"):
             run.texts.append(getattr(body, "body", "") or getattr(body, "text", ""))
+        elif kind == "table":  # st.table: its rows as shown (a Styler's display values, else the data)
+            run.texts.extend(_rows(body.arrow_data))
         widget_id = getattr(body, "id", "") if body is not None else ""
         if widget_id and widget_id.startswith("$$ID"):
             run.widgets[widget_id] = Widget(widget_id, kind, getattr(body, "label", ""))

@@ -1,6 +1,6 @@
 """Ranks follow the catalogue polarity: rank 1 is the most difficult situation."""
 
-from indicators.models.ranking import rank_departements
+from indicators.models.ranking import rank_all, rank_departements
 
 
 def _rank(ranked, code):
@@ -27,3 +27,17 @@ def test_missing_departement_is_not_ranked(fixture_table):
     ranked = rank_departements(fixture_table, "poverty_rate", 2020)  # the five of the fixture store with a value
     assert _rank(ranked, "976") is None  # Filosofi does not cover Mayotte
     assert ranked["territory_code"].tolist() == ["93", "2A", "69", "38", "44"] and ranked["total"].iloc[0] == 5
+
+
+def test_all_ranks_at_once_are_each_indicators_and_years_ranks(fixture_table):
+    everything = rank_all(fixture_table)
+    observed = fixture_table[
+        (fixture_table["territory_level"] == "departement") & (fixture_table["variant"] == "observed")
+    ]
+    pairs = observed[["indicator_id", "year"]].drop_duplicates().itertuples(index=False)
+    expected = {
+        (indicator_id, year, row.territory_code): (row.rank, row.total)
+        for indicator_id, year in pairs
+        for row in rank_departements(fixture_table, indicator_id, year).itertuples()
+    }
+    assert everything == expected and len(expected) > 20

@@ -105,9 +105,17 @@ def compare_table(
     chosen = [territory(k, index) for k in codes]
     wanted = set(ids) | {OWN_SUBSTITUTES[i] for i in ids if i in OWN_SUBSTITUTES}
     table = table[table["indicator_id"].isin(wanted) & (table["variant"] == "observed")]
-    by_level = {level: part for level, part in table.groupby("territory_level")}
-    deps = by_level.get("departement", table.iloc[0:0])
-    france = by_level.get("france", table.iloc[0:0])
+    empty = table.iloc[0:0]
+    by_level = {level: part for level, part in table.groupby("territory_level", observed=True)}
+    # Split once by indicator (and by chosen territory) and rank every indicator and year at once, not once per
+    # indicator and territory: the first compare page after a publish reads every département row.
+    ranks = ranking.rank_all(by_level.get("departement", empty))
+    france = _by_indicator(by_level.get("france", empty))
+    own_rows = {
+        (t.level, t.code): _by_indicator(part[part["territory_code"] == t.code])
+        for t in chosen
+        if (part := by_level.get(t.level)) is not None
+    }
     secret = set()
     if notes is not None and len(notes):
         flagged = notes[notes["kind"] == "secret"]
@@ -116,27 +124,23 @@ def compare_table(
     for indicator_id in ids:
         mine = []
         for t in chosen:
-            own = by_level.get(t.level, table.iloc[0:0])
             own_id = indicator_id
             if t.level != "departement" and indicator_id in OWN_SUBSTITUTES:
                 own_id = OWN_SUBSTITUTES[indicator_id]
-            mine.append(own[(own["indicator_id"] == own_id) & (own["territory_code"] == t.code)])
+            mine.append(own_rows.get((t.level, t.code), {}).get(own_id, empty))
         if all(own.empty for own in mine):
             continue  # no chosen territory has a value of its own
         years = [set(own["year"]) for own in mine]
         common = set.intersection(*[y for y in years if y])
         year = max(common) if common else None
         row: dict = {"indicator_id": indicator_id, "year": year}
-        ranks: dict[int, pd.DataFrame] = {}
         for t, own, available in zip(chosen, mine, years, strict=True):
             used = year if year is not None else (max(available) if available else None)
             shown = own[own["year"] == used]
             value = shown["value"]
             rank = None
             if used is not None and len(value) and t.level == "departement":
-                if used not in ranks:
-                    ranks[used] = ranking.rank_departements(deps, indicator_id, used).set_index("territory_code")
-                rank = ranks[used].loc[t.code, ["rank", "total"]].tolist() if t.code in ranks[used].index else None
+                rank = ranks.get((indicator_id, used, t.code))
             absent = len(value) == 0 and t.level != "departement"
             row |= {
                 f"{t.key}_value": float(value.iloc[0]) if len(value) else np.nan,
@@ -148,10 +152,15 @@ def compare_table(
                 f"{t.key}_status": status(t.level, (t.level, t.code, indicator_id) in secret) if absent else "",
             }
         reference_year = year if year is not None else max(max(y) for y in years if y)
-        ref = france[(france["indicator_id"] == indicator_id) & (france["year"] == reference_year)]
+        ref = france.get(indicator_id, empty)
+        ref = ref[ref["year"] == reference_year]
         row |= {"france_value": float(ref["value"].iloc[0]) if len(ref) else np.nan, "france_year": reference_year}
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _by_indicator(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {indicator_id: part for indicator_id, part in rows.groupby("indicator_id", observed=True, sort=False)}
 
 
 def gap_scores(wide: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
