@@ -15,8 +15,10 @@ $(STAMP): requirements.txt
 data: $(STAMP)
 	$(PY) -m indicators.pipeline
 
+# No source watcher for users: it cost ~0.4 s of CPU on every visitor's first page (docs/cluster.md);
+# `streamlit run app.py` (developers) keeps reloading on save.
 run: data
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run app.py --server.fileWatcherType none
 
 # The app in a minute, without the full build: on the fixture store (tests/fixture_store.py: seven
 # départements, a few indicators, real figures, the map geometry), written to data/demo/ in a few seconds.
