@@ -68,9 +68,10 @@ def need_part(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
     return _need_rows(observed, age_sex, projected).dropna(subset=["value"])
 
 
-def trend_part(observed: pd.DataFrame) -> pd.DataFrame:
-    """The trend projections of the rates (reads the rates' rows of ``observed``, trends.needed_indicators)."""
-    return trends.build(observed).dropna(subset=["value"])
+def trend_part(observed: pd.DataFrame, indicators=None) -> pd.DataFrame:
+    """The trend projections of the rates (reads the rates' rows of ``observed``, trends.needed_indicators);
+    ``indicators``: these rates only (default: every ``trend:`` rate)."""
+    return trends.build(observed, indicators=indicators).dropna(subset=["value"])
 
 
 def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
