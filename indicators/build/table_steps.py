@@ -21,6 +21,7 @@ import pandas as pd
 from indicators.build import build_steps
 from indicators.core import catalogue
 
+PROJECTED_AGES = build_steps.Step("projected_ages", (), ("indicators.build.projected",))
 PROJECTED_POPULATION = build_steps.Step("projected_population", (), ("indicators.build.projected",))
 PROJECTED_NEEDS = build_steps.Step("projected_needs", (), ("indicators.build.projected",))
 PROJECTED_TRENDS = build_steps.Step("projected_trends", (), ("indicators.build.projected",))
@@ -80,12 +81,26 @@ def projected(table: pd.DataFrame, age_sex: pd.DataFrame, raw_dir: Path, cache_d
     trend_parts = {
         i: (lambda rows=rows, i=i: (model.trend_part(rows, (i,)),), (rows,)) for i, rows in by_rate(table).items()
     }
+    # The population projection by sex and age, computed once for both parts (and reused when only rows change)
+    (ages,) = build_steps.run(
+        PROJECTED_AGES, raw_dir, cache_dir, lambda: (model.projected_ages(age_sex),), log, reads=(age_sex,)
+    )
     parts = [
         build_steps.run(
-            PROJECTED_POPULATION, raw_dir, cache_dir, lambda: (model.population_part(age_sex),), log, reads=(age_sex,)
+            PROJECTED_POPULATION,
+            raw_dir,
+            cache_dir,
+            lambda: (model.population_part(age_sex, ages),),
+            log,
+            reads=(age_sex,),
         ),
         build_steps.run(
-            PROJECTED_NEEDS, raw_dir, cache_dir, lambda: (model.need_part(needs, age_sex),), log, reads=(needs, age_sex)
+            PROJECTED_NEEDS,
+            raw_dir,
+            cache_dir,
+            lambda: (model.need_part(needs, age_sex, ages),),
+            log,
+            reads=(needs, age_sex),
         ),
         (joined(f for (f,) in build_steps.run_parts(PROJECTED_TRENDS, trend_parts, raw_dir, cache_dir, log).values()),),
     ]
