@@ -84,7 +84,7 @@ def test_editing_a_module_a_step_reaches_rebuilds_that_step_only(tmp_path, code_
         log: list = []
         for step in _steps():
             build_steps.run(step, raw, cache, lambda: (pd.DataFrame({"x": [1]}),), log, root=code_copy)
-        return dict(log)
+        return {name: what for name, what, *_ in log}
 
     assert set(run_all().values()) == {"rebuilt"}
     assert set(run_all().values()) == {"reused"}
@@ -137,3 +137,28 @@ def test_every_raw_input_a_step_names_exists():
     steps = [*_steps(), pipeline.COMMUNE_SOCIAL_STEP, pipeline.ADMIN_UNITS_STEP, pipeline.STAFF_STEP]
     missing = [(s.name, i) for s in steps for i in s.inputs if not (pipeline.RAW_DIR / i).exists()]
     assert missing == []
+
+
+def test_a_step_cached_in_parts_reruns_only_the_parts_whose_rows_change(tmp_path):
+    """build_steps.run_parts: one cache entry per rate, keyed on that rate's rows only."""
+    table = pd.DataFrame(
+        {"indicator_id": ["apa_rate_60_plus", "unemployment_rate"], "variant": "observed", "value": [20.0, 7.5]}
+    )
+    calls = []
+
+    def run(frame, ids=("apa_rate_60_plus", "unemployment_rate")) -> str:
+        log: list = []
+        selected = {i: table_steps.rows_of(frame, [i]) for i in ids}
+        parts = {i: (lambda i=i: (calls.append(i) or selected[i],), (selected[i],)) for i in ids}
+        out = build_steps.run_parts(table_steps.TRACK_RATES, parts, tmp_path, tmp_path, log)
+        assert list(out) == list(ids) and all(len(frames[0]) == 1 for frames in out.values())
+        return log[-1][0]
+
+    assert run(table) == "track_rates [2/2]"
+    assert run(table) == "track_rates"  # every part reused: the step's plain name
+    assert run(table.assign(value=[20.0, 8.1])) == "track_rates [1/2]"
+    assert calls == ["apa_rate_60_plus", "unemployment_rate", "unemployment_rate"]
+    run(table, ids=("apa_rate_60_plus",))  # a part no longer asked for leaves the cache
+    assert not list((tmp_path / build_steps.CACHE_FOLDER).glob("track_rates.unemployment_rate-*"))
+    with pytest.raises(ValueError, match="part name"):
+        build_steps.run_parts(table_steps.TRACK_RATES, {"a-b": (lambda: (), ())}, tmp_path, tmp_path, [])

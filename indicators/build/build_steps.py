@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,20 +79,23 @@ def run(
     reads: tuple[pd.DataFrame, ...] = (),
 ) -> tuple[pd.DataFrame, ...]:
     """The step's frames: read back from the cache when its key is there, else computed and cached.
-    ``log`` gets (step name, "reused" or "rebuilt"); ``root`` is where the code is read (a test's copy);
-    ``reads``: the tables the step reads, when they come from other steps (hashed into its key)."""
+    ``log`` gets (step name, "reused" or "rebuilt", wall seconds, CPU seconds); ``root`` is where the code is
+    read (a test's copy); ``reads``: the tables the step reads, when they come from other steps (hashed into its
+    key)."""
     import pandas as pd  # not at module level: the pipeline's no-op check must stay light
 
+    started = _clock()
     if cache_dir is None:
-        log.append((step.name, "rebuilt"))
-        return compute()
+        frames = compute()
+        log.append((step.name, "rebuilt", *_since(started)))
+        return frames
     key = step.key(raw_dir, root, reads)
     folder = cache_dir / CACHE_FOLDER
     paths = sorted(folder.glob(f"{step.name}-{key}-*.parquet"))
     if paths:
         try:
             frames = tuple(pd.read_parquet(p) for p in paths)
-            log.append((step.name, "reused"))
+            log.append((step.name, "reused", *_since(started)))
             return frames
         except (OSError, ValueError):
             pass  # an unreadable cache entry is recomputed
@@ -105,14 +110,76 @@ def run(
         frame.to_parquet(tmp, index=False)
         os.replace(tmp, final)
         written.append(final)
-    log.append((step.name, "rebuilt"))
     # Hand on the frames as a later build reads them back (Parquet's dtypes, not the computed ones): the steps
     # that read them are keyed on their content (frame_digest), which must not depend on whether this step was
     # computed now or read back, or every step downstream of a reused one would be recomputed for nothing.
-    return tuple(pd.read_parquet(p) for p in written)
+    frames = tuple(pd.read_parquet(p) for p in written)
+    log.append((step.name, "rebuilt", *_since(started)))
+    return frames
+
+
+def run_parts(
+    step: Step,
+    parts: dict[str, tuple[Callable[[], tuple[pd.DataFrame, ...]], tuple[pd.DataFrame, ...]]],
+    raw_dir: Path,
+    cache_dir: Path | None,
+    log: list,
+    root: Path = ROOT,
+) -> dict[str, tuple[pd.DataFrame, ...]]:
+    """One step cached in parts (e.g. one per indicator): part name -> (compute, reads), each part keyed on
+    the frames it reads, so a change to one indicator's rows recomputes that part only. The log gets one entry
+    for the step: « name » when every part was reused, « name [k/n] » when k of its n parts were rebuilt.
+    Parts no longer asked for are removed from the cache."""
+    started, inner = _clock(), []
+    out = {}
+    for part, (compute, reads) in parts.items():
+        if "-" in part or "." in part:
+            raise ValueError(f"{step.name}: part name {part!r} may not hold '-' or '.' (cache file names)")
+        out[part] = run(replace(step, name=f"{step.name}.{part}"), raw_dir, cache_dir, compute, inner, root, reads)
+    rebuilt = sum(what == "rebuilt" for _, what, *_ in inner)
+    name = f"{step.name} [{rebuilt}/{len(parts)}]" if rebuilt else step.name
+    log.append((name, "rebuilt" if rebuilt else "reused", *_since(started)))
+    if cache_dir is not None:
+        folder = cache_dir / CACHE_FOLDER
+        for old in folder.glob(f"{step.name}.*-*.parquet"):
+            if old.name[len(step.name) + 1 :].split("-", 1)[0] not in parts:
+                old.unlink()
+        for old in folder.glob(f"{step.name}-*.parquet"):  # the step's entry from before it was cached in parts
+            old.unlink()
+    return out
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(started: tuple[float, float]) -> tuple[float, float]:
+    """(wall, CPU) seconds since ``_clock()``: the CPU time says what a step costs on a busy machine."""
+    wall, cpu = _clock()
+    return wall - started[0], cpu - started[1]
+
+
+@contextmanager
+def timed(name: str, log: list) -> Iterator[None]:
+    """Time work outside the step cache (derivations, validation, writing): ``log`` gets (name, "ran", wall,
+    CPU)."""
+    started = _clock()
+    yield
+    log.append((name, "ran", *_since(started)))
 
 
 def describe(log: list) -> str:
-    rebuilt = [n for n, what in log if what == "rebuilt"]
-    reused = [n for n, what in log if what == "reused"]
-    return f"steps rebuilt: {', '.join(rebuilt) or 'none'}; reused: {', '.join(reused) or 'none'}"
+    """Two lines: the steps rebuilt and reused; then where the time went, longest first (wall / CPU seconds
+    of this process)."""
+    rebuilt = [n for n, what, *_ in log if what == "rebuilt"]
+    reused = [n for n, what, *_ in log if what == "reused"]
+    times = sorted(((wall, cpu, n, what) for n, what, wall, cpu in log), reverse=True)
+    spent = ", ".join(
+        f"{n}{' (reused)' if what == 'reused' else ''} {wall:.1f}/{cpu:.1f}"
+        for wall, cpu, n, what in times
+        if wall >= 0.05
+    )
+    return (
+        f"steps rebuilt: {', '.join(rebuilt) or 'none'}; reused: {', '.join(reused) or 'none'}\n"
+        f"seconds (wall/CPU): {spent or 'none over 0.05'}"
+    )

@@ -194,11 +194,12 @@ def build_tables(
     from indicators.core.schema import validate_indicators, validate_population
     from indicators.sources import insee_population
 
-    age_sex = validate_population(insee_population.read_age_sex(raw_dir))
+    log = [] if log is None else log
+    with build_steps.timed("age_table", log):
+        age_sex = validate_population(insee_population.read_age_sex(raw_dir))
     if only is not None:
         age_sex = age_sex[age_sex["territory_code"].isin({*only, "FR"})].reset_index(drop=True)
     parts = []
-    log = [] if log is None else log
     for name in SOURCE_MODULES:
         module = importlib.import_module(name)
 
@@ -210,11 +211,13 @@ def build_tables(
     observed = pd.concat(parts, ignore_index=True)
     if only is not None:
         observed = observed[observed["territory_code"].isin({*only, "FR"})].reset_index(drop=True)
-    derived = derive.derived(observed, age_sex)
+    with build_steps.timed("derive", log):
+        derived = derive.derived(observed, age_sex)
     table = pd.concat([observed, derived], ignore_index=True).assign(variant="observed")
     from indicators.build import table_steps
 
-    table = validate_indicators(table)
+    with build_steps.timed("validate", log):
+        table = validate_indicators(table)
     from indicators.build import commune_indicators, commune_social
 
     commune_rows, commune_notes = build_steps.run(
@@ -231,7 +234,8 @@ def build_tables(
         inside = communes["territory_code"].str[:2].isin(only) | communes["territory_code"].str[:3].isin(only)
         communes = communes[inside & (communes["territory_level"] == "commune")]
     full = pd.concat([table, table_steps.projected(table, age_sex, raw_dir, cache_dir, log), communes])
-    return validate_indicators(full.reset_index(drop=True)), age_sex
+    with build_steps.timed("validate_full", log):
+        return validate_indicators(full.reset_index(drop=True)), age_sex
 
 
 def _rows_written(path: Path) -> int:
@@ -304,7 +308,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     notes: list = []
     log: list = []
     indicators, population = build_tables(raw_dir, notes, cache_dir=out_dir, log=log)
-    changes = data_diff.diff(_previous(out_dir), indicators)
+    with build_steps.timed("data_diff", log):
+        changes = data_diff.diff(_previous(out_dir), indicators)
     territories, successors = build_steps.run(
         TERRITORY_STEP,
         raw_dir,
@@ -315,29 +320,34 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     (commune_files,) = build_steps.run(
         COMMUNE_GEO_STEP, raw_dir, out_dir, lambda: (commune_geo.geojson_files(raw_dir),), log
     )
-    commune_geo.write(commune_files, out_dir)  # before the stamp: a failed build is rebuilt next time
+    with build_steps.timed("commune_geo_write", log):
+        commune_geo.write(commune_files, out_dir)  # before the stamp: a failed build is rebuilt next time
     from indicators.radar import stored as radar
 
     signals, radar_backtest = table_steps.radar(indicators, territories, raw_dir, out_dir, log)
     (admin,) = build_steps.run(ADMIN_UNITS_STEP, raw_dir, out_dir, lambda: (admin_units.build(raw_dir),), log)
     (staff,) = build_steps.run(STAFF_STEP, raw_dir, out_dir, lambda: (drees_staff.read(raw_dir),), log)
-    write_store(
-        indicators,
-        population,
-        out_dir,
-        stamp,
-        geometry=geo_build.build(raw_dir),
-        territories=territories,
-        notes=notes[0],
-        successors=successors,
-        extra={
-            ADMIN_UNITS_FILE: admin,  # the territory list and areas the app reads
-            STAFF_FILE: staff,  # staff by category (the Métiers du social page)
-            **table_steps.track_record(indicators, population, raw_dir, out_dir, log),  # the backtests
-            radar.SIGNALS_FILE: signals,
-            radar.BACKTEST_FILE: radar_backtest,
-        },
-    )
+    with build_steps.timed("geometry", log):
+        geometry = geo_build.build(raw_dir)
+    track_records = table_steps.track_record(indicators, population, raw_dir, out_dir, log)  # the backtests
+    with build_steps.timed("write_store", log):
+        write_store(
+            indicators,
+            population,
+            out_dir,
+            stamp,
+            geometry=geometry,
+            territories=territories,
+            notes=notes[0],
+            successors=successors,
+            extra={
+                ADMIN_UNITS_FILE: admin,  # the territory list and areas the app reads
+                STAFF_FILE: staff,  # staff by category (the Métiers du social page)
+                **track_records,
+                radar.SIGNALS_FILE: signals,
+                radar.BACKTEST_FILE: radar_backtest,
+            },
+        )
     built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
     return f"{built}\n{build_steps.describe(log)}\n{data_diff.describe(changes)}"
 

@@ -54,27 +54,36 @@ def _need_rows(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.Data
     return frame.assign(source_id=frame["indicator_id"].map(source_of))
 
 
-def population_part(age_sex: pd.DataFrame) -> pd.DataFrame:
-    """The projected population, its age shares and change (reads the age table only)."""
+def projected_ages(age_sex: pd.DataFrame) -> pd.DataFrame:
+    """``projections.project_population`` from the last estimated year to UNTIL + 1, by sex and age: what the
+    population and need parts start from (the pipeline caches it as a step of its own)."""
+    return projections.project_population(age_sex, int(age_sex["year"].max()), until=UNTIL + 1)
+
+
+def population_part(age_sex: pd.DataFrame, projected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The projected population, its age shares and change (reads the age table only; ``projected``:
+    ``projected_ages(age_sex)`` when already computed)."""
     base_year = int(age_sex["year"].max())
-    projected = projections.project_population(age_sex, base_year, until=UNTIL + 1)
+    projected = projected_ages(age_sex) if projected is None else projected
     return _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year).dropna(subset=["value"])
 
 
-def need_part(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
-    """The projected recipients of the needs (reads the needs' rows of ``observed`` and the age table)."""
-    base_year = int(age_sex["year"].max())
-    projected = projections.project_population(age_sex, base_year, until=UNTIL + 1)
+def need_part(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The projected recipients of the needs (reads the needs' rows of ``observed`` and the age table;
+    ``projected``: ``projected_ages(age_sex)`` when already computed)."""
+    projected = projected_ages(age_sex) if projected is None else projected
     return _need_rows(observed, age_sex, projected).dropna(subset=["value"])
 
 
-def trend_part(observed: pd.DataFrame) -> pd.DataFrame:
-    """The trend projections of the rates (reads the rates' rows of ``observed``, trends.needed_indicators)."""
-    return trends.build(observed).dropna(subset=["value"])
+def trend_part(observed: pd.DataFrame, indicators=None) -> pd.DataFrame:
+    """The trend projections of the rates (reads the rates' rows of ``observed``, trends.needed_indicators);
+    ``indicators``: these rates only (default: every ``trend:`` rate)."""
+    return trends.build(observed, indicators=indicators).dropna(subset=["value"])
 
 
 def build(observed: pd.DataFrame, age_sex: pd.DataFrame) -> pd.DataFrame:
     """observed: the validated observed table; age_sex: population.parquet. Returns projected rows (the
     pipeline runs the three parts as separate steps, each keyed on the rows it reads)."""
-    parts = [population_part(age_sex), need_part(observed, age_sex), trend_part(observed)]
+    projected = projected_ages(age_sex)
+    parts = [population_part(age_sex, projected), need_part(observed, age_sex, projected), trend_part(observed)]
     return pd.concat(parts, ignore_index=True)

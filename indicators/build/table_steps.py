@@ -5,6 +5,11 @@ DREES rates, not the population's projection or backtest; a new commune file rer
 
 A step is given exactly the rows its key covers (never the whole table): a step that read more than its
 selection would see it missing and give a different store, which ``tests/compare_stores.py`` shows.
+
+The rates' trends and track records are cached per rate (build_steps.run_parts): each rate's part reads
+only that rate's rows (and the counts splicing its breaks), so a new DREES value recomputes the rates it
+touches, not the others. Each rate is computed on its own by the models (pooled errors and bands
+are per rate), so the parts put together are the whole computation, value for value.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import pandas as pd
 from indicators.build import build_steps
 from indicators.core import catalogue
 
+PROJECTED_AGES = build_steps.Step("projected_ages", (), ("indicators.build.projected",))
 PROJECTED_POPULATION = build_steps.Step("projected_population", (), ("indicators.build.projected",))
 PROJECTED_NEEDS = build_steps.Step("projected_needs", (), ("indicators.build.projected",))
 PROJECTED_TRENDS = build_steps.Step("projected_trends", (), ("indicators.build.projected",))
@@ -34,12 +40,6 @@ def rows_of(table: pd.DataFrame, indicator_ids, observed: bool = False) -> pd.Da
     return table[keep].reset_index(drop=True)
 
 
-def trend_ids() -> list[str]:
-    from indicators.models import trends
-
-    return trends.needed_indicators()
-
-
 def radar_ids() -> set[str]:
     """What the radar reads at any level (engine.read_by_radar) and the needs' projections (horizons)."""
     from indicators.radar import engine, rules
@@ -50,19 +50,59 @@ def radar_ids() -> set[str]:
     return ids
 
 
+def rate_ids() -> list[str]:
+    from indicators.models import trends
+
+    return list(trends.rate_ids())
+
+
+def by_rate(table: pd.DataFrame, observed: bool = False) -> dict[str, pd.DataFrame]:
+    """rate id -> the rows its trend and track record read (trends.needed_indicators of that rate alone)."""
+    from indicators.models import trends
+
+    return {i: rows_of(table, trends.needed_indicators((i,)), observed) for i in rate_ids()}
+
+
+def joined(frames) -> pd.DataFrame:
+    """The parts' frames end to end (the empty ones left out: they have no columns to agree on)."""
+    frames = list(frames)
+    full = [f for f in frames if len(f.columns)]
+    if not full:
+        return pd.DataFrame()
+    kept = [f for f in full if len(f)] or full[:1]
+    return pd.concat(kept, ignore_index=True)
+
+
 def projected(table: pd.DataFrame, age_sex: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
-    """The projected rows (indicators.build.projected), in three steps."""
+    """The projected rows (indicators.build.projected), in three steps (the rates' trends one part per rate)."""
     from indicators.build import projected as model
 
-    needs, rates = rows_of(table, catalogue.need_ids()), rows_of(table, trend_ids())
+    needs = rows_of(table, catalogue.need_ids())
+    trend_parts = {
+        i: (lambda rows=rows, i=i: (model.trend_part(rows, (i,)),), (rows,)) for i, rows in by_rate(table).items()
+    }
+    # The population projection by sex and age, computed once for both parts (and reused when only rows change)
+    (ages,) = build_steps.run(
+        PROJECTED_AGES, raw_dir, cache_dir, lambda: (model.projected_ages(age_sex),), log, reads=(age_sex,)
+    )
     parts = [
         build_steps.run(
-            PROJECTED_POPULATION, raw_dir, cache_dir, lambda: (model.population_part(age_sex),), log, reads=(age_sex,)
+            PROJECTED_POPULATION,
+            raw_dir,
+            cache_dir,
+            lambda: (model.population_part(age_sex, ages),),
+            log,
+            reads=(age_sex,),
         ),
         build_steps.run(
-            PROJECTED_NEEDS, raw_dir, cache_dir, lambda: (model.need_part(needs, age_sex),), log, reads=(needs, age_sex)
+            PROJECTED_NEEDS,
+            raw_dir,
+            cache_dir,
+            lambda: (model.need_part(needs, age_sex, ages),),
+            log,
+            reads=(needs, age_sex),
         ),
-        build_steps.run(PROJECTED_TRENDS, raw_dir, cache_dir, lambda: (model.trend_part(rates),), log, reads=(rates,)),
+        (joined(f for (f,) in build_steps.run_parts(PROJECTED_TRENDS, trend_parts, raw_dir, cache_dir, log).values()),),
     ]
     return pd.concat([frame for (frame,) in parts], ignore_index=True)
 
@@ -72,7 +112,6 @@ def track_record(table: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, c
     from indicators.models import track_record as model
 
     needs = rows_of(table, catalogue.need_ids(), observed=True)
-    rates = rows_of(table, trend_ids(), observed=True)
 
     def population_files():
         runs = model.backtest.origin_projections(population)  # one projection per origin, shared
@@ -81,9 +120,20 @@ def track_record(table: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, c
         )
 
     paths, summary = build_steps.run(TRACK_POPULATION, raw_dir, cache_dir, population_files, log, reads=(population,))
-    rate_table, rate_paths = build_steps.run(
-        TRACK_RATES, raw_dir, cache_dir, lambda: (model.rates(rates), model.rate_paths(rates)), log, reads=(rates,)
+    rate_parts = build_steps.run_parts(
+        TRACK_RATES,
+        {
+            i: (lambda rows=rows, i=i: (*model.rate_summaries(rows, (i,)), model.rate_paths(rows, (i,))), (rows,))
+            for i, rows in by_rate(table, observed=True).items()
+        },
+        raw_dir,
+        cache_dir,
+        log,
     )
+    every, per, rate_paths = (joined(frames[k] for frames in rate_parts.values()) for k in range(3))
+    rate_table = joined((every, per))
+    if not len(rate_paths.columns):
+        rate_paths = model.rate_paths(table.iloc[:0], ())  # no rate at all: the empty table
     (need_paths,) = build_steps.run(
         TRACK_NEEDS, raw_dir, cache_dir, lambda: (model.need_paths(needs, population),), log, reads=(needs, population)
     )

@@ -115,12 +115,22 @@ def extrapolation_note(row: dict) -> str:
     )
 
 
-def rates(observed: pd.DataFrame) -> pd.DataFrame:
-    """indicator_id, territory_code (``ALL`` = every territory), and the columns of backtest.rate_table."""
-    held = backtest.rate_held_out(observed)
-    every = _rate_summary(held, ["indicator_id"]).assign(territory_code=ALL)
-    per = _rate_summary(held, ["indicator_id", "territory_code"])
+def rates(observed: pd.DataFrame, indicators=None) -> pd.DataFrame:
+    """indicator_id, territory_code (``ALL`` = every territory), and the columns of backtest.rate_table;
+    ``indicators``: the rates (default: the repository's ``trend:`` entries)."""
+    every, per = rate_summaries(observed, indicators)
     return pd.concat([every, per], ignore_index=True)
+
+
+def rate_summaries(observed: pd.DataFrame, indicators=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two halves of ``rates``: every territory together (``ALL``), then each territory (empty frames
+    when no rate has a held-out origin). ``rates`` of several indicators is the concatenation of their
+    first halves, then of their second halves, in the indicators' order."""
+    held = backtest.rate_held_out(observed, indicators)
+    if held.empty:
+        return pd.DataFrame(), pd.DataFrame()
+    every = _rate_summary(held, ["indicator_id"]).assign(territory_code=ALL)
+    return every, _rate_summary(held, ["indicator_id", "territory_code"])
 
 
 def rate_record(table: pd.DataFrame, indicator_id: str, code: str) -> dict | None:
