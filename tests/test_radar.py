@@ -146,6 +146,40 @@ SENTENCES = [
         "Taux de chômage localisé (moyenne annuelle) : l'écart à la France est passé de +1,5 pt en 2017 à +2,6 pt "
         "en 2019 (11,2 %) : il se creuse plus que ses variations passées ne l'expliquent.",
     ),
+    (  # Isère's RSA gap (real figures): one decimal would say « −1,9 pt à −2,0 pt » for a change of 0,19 pt
+        dict(
+            indicator_id="rsa_coverage_rate",
+            kind="rupture",
+            method="gap",
+            direction="better",
+            year=2019,
+            since=2017,
+            territory_level="departement",
+            value=3.694052,
+            previous=-1.851489,
+            reference=-2.040728,
+        ),
+        "Part de la population couverte par le RSA : l'écart à la France est passé de −1,85 pt en 2017 à −2,04 pt "
+        "en 2019 (3,7 %) : il s'élargit en sa faveur plus que ses variations passées ne l'expliquent.",
+    ),
+    (  # 93's ASE just below its band (real figures): one decimal would put « 1,8 % » below « 1,8 % à 2,1 % »
+        dict(
+            indicator_id="ase_rate_0_19",
+            kind="rupture",
+            method="band",
+            direction="better",
+            year=2022,
+            since=2021,
+            territory_level="departement",
+            value=1.8304972,
+            reference=1.97,
+            low=1.8434016,
+            high=2.1106398,
+        ),
+        "Enfants concernés par une mesure d'ASE parmi les 0-19 ans : 1,83 % en 2022, en dessous de la bande attendue "
+        "d'après la tendance jusqu'en 2021 (1,84 % à 2,11 %, 8 chances sur 10) : la baisse est plus rapide que "
+        "prévu, signe d'une amélioration.",
+    ),
     (
         dict(
             indicator_id="census_unemployment_rate_15_64",

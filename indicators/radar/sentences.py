@@ -11,16 +11,30 @@ PEERS = {"departement": "départements", "epci": "intercommunalités", "commune"
 MEDIAN = {"departement": "le département médian", "epci": "l'intercommunalité médiane", "commune": "la commune médiane"}
 
 
-def _value(indicator: catalogue.Indicator, value: float) -> str:
-    return formatting.format_value(value, indicator.unit, indicator.decimals)
+def _value(indicator: catalogue.Indicator, value: float, decimals: int | None = None) -> str:
+    return formatting.format_value(value, indicator.unit, indicator.decimals if decimals is None else decimals)
 
 
-def _change(indicator: catalogue.Indicator, delta: float) -> str:
+def _change(indicator: catalogue.Indicator, delta: float, decimals: int | None = None) -> str:
     """A signed change: '+1,2 pt' for a percentage, '+350 €/an' otherwise."""
+    decimals = indicator.decimals if decimals is None else decimals
     if indicator.unit == "%":
-        return formatting.format_points(delta, max(1, indicator.decimals))
+        return formatting.format_points(delta, max(1, decimals))
     sign = "+" if delta > 0 else ("−" if delta < 0 else "")
-    return sign + formatting.format_value(abs(delta), indicator.unit, indicator.decimals)
+    return sign + formatting.format_value(abs(delta), indicator.unit, decimals)
+
+
+def _decimals_showing(indicator: catalogue.Indicator, first: float, second: float, distinct_only: bool = False) -> int:
+    """The catalogue's decimals, or up to two more when they would misstate the move from ``first`` to ``second``
+    that a signal rests on: equal texts (« 1,8 % en dessous de la bande attendue (1,8 % à 2,1 %) »), or, unless
+    ``distinct_only``, a shown change off by more than a quarter (« de −1,9 pt à −2,0 pt » for 0,19 pt)."""
+    base = max(1, indicator.decimals) if indicator.unit == "%" else indicator.decimals
+    true = abs(second - first)
+    for decimals in range(base, base + 3):
+        shown = abs(round(second, decimals) - round(first, decimals))
+        if shown > 0 and (distinct_only or abs(shown - true) <= 0.25 * true):
+            return decimals
+    return base + 2
 
 
 def _percent(share: float) -> str:
@@ -63,18 +77,21 @@ def _band(indicator, s) -> str:
     where = "au-dessus" if above else "en dessous"
     move = "la hausse est plus rapide que prévu" if above else "la baisse est plus rapide que prévu"
     move += ", signe d'une dégradation" if s["direction"] == "worse" else ", signe d'une amélioration"
-    band = f"{_value(indicator, s['low'])} à {_value(indicator, s['high'])}"
+    digits = _decimals_showing(indicator, s["high"] if above else s["low"], s["value"], distinct_only=True)
+    band = f"{_value(indicator, s['low'], digits)} à {_value(indicator, s['high'], digits)}"
     return (
-        f"{indicator.label} : {_value(indicator, s['value'])} en {s['year']}, {where} de la bande attendue "
+        f"{indicator.label} : {_value(indicator, s['value'], digits)} en {s['year']}, {where} de la bande attendue "
         f"d'après la tendance jusqu'en {s['since']} ({band}, 8 chances sur 10) : {move}."
     )
 
 
 def _gap(indicator, s) -> str:
     verdict = "il se creuse" if s["direction"] == "worse" else "il s'élargit en sa faveur"
+    digits = _decimals_showing(indicator, s["previous"], s["reference"])
     return (
-        f"{indicator.label} : l'écart à la France est passé de {_change(indicator, s['previous'])} en "
-        f"{s['since']} à {_change(indicator, s['reference'])} en {s['year']} ({_value(indicator, s['value'])}) : "
+        f"{indicator.label} : l'écart à la France est passé de {_change(indicator, s['previous'], digits)} en "
+        f"{s['since']} à {_change(indicator, s['reference'], digits)} en {s['year']} "
+        f"({_value(indicator, s['value'])}) : "
         f"{verdict} plus que ses variations passées ne l'expliquent."
     )
 
@@ -118,11 +135,14 @@ def short(signal: dict) -> str:
             refs += f", similaires {_value(indicator, s['reference_2'])}"
         return f"{label} : {value} en {s['year']} ({refs})"
     if s["method"] == "band":
-        band = f"{_value(indicator, s['low'])} à {_value(indicator, s['high'])}"
-        return f"{label} : {value} en {s['year']}, hors de la bande attendue ({band})"
+        edge = s["high"] if s["value"] > s["high"] else s["low"]
+        digits = _decimals_showing(indicator, edge, s["value"], distinct_only=True)
+        band = f"{_value(indicator, s['low'], digits)} à {_value(indicator, s['high'], digits)}"
+        return f"{label} : {_value(indicator, s['value'], digits)} en {s['year']}, hors de la bande attendue ({band})"
     if s["method"] == "gap":
+        digits = _decimals_showing(indicator, s["previous"], s["reference"])
         return (
-            f"{label} : écart à la France de {_change(indicator, s['previous'])} en {s['since']} "
-            f"à {_change(indicator, s['reference'])} en {s['year']}"
+            f"{label} : écart à la France de {_change(indicator, s['previous'], digits)} en {s['since']} "
+            f"à {_change(indicator, s['reference'], digits)} en {s['year']}"
         )
     return f"{label} : de {_value(indicator, s['previous'])} en {s['since']} à {value} en {s['year']}"
