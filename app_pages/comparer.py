@@ -78,7 +78,7 @@ left, right = st.columns(2)
 left.download_button("Télécharger (CSV)", view.csv, "radar-social-comparaison.csv", mime="text/csv")
 right.download_button(
     "Télécharger (XLSX)",
-    view.xlsx,
+    lambda: view.xlsx,  # made on the click (compare.View.xlsx)
     "radar-social-comparaison.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )

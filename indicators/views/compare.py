@@ -10,6 +10,7 @@ Ranks are among départements, for départements only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -318,12 +319,19 @@ def to_xlsx_bytes(frame: pd.DataFrame, wide: pd.DataFrame | None = None, sheet: 
 @dataclass(frozen=True)
 class View:
     """Everything the compare page shows of a wide table, computed once per choice and published version:
-    the French table, its cell colours (CSS per cell, same shape) and the two downloads."""
+    the French table, its cell colours (CSS per cell, same shape) and the two downloads. The workbook is made
+    when first asked for (the download button's click): 0,5 s of CPU that the first compare page after a
+    publish, on every replica, no longer pays."""
 
     shown: pd.DataFrame
     styles: pd.DataFrame
     csv: bytes
-    xlsx: bytes
+    export: pd.DataFrame
+    wide: pd.DataFrame
+
+    @functools.cached_property
+    def xlsx(self) -> bytes:
+        return to_xlsx_bytes(self.export, self.wide)
 
 
 def age_note(wide: pd.DataFrame, codes: list[str], today: dt.date | None = None) -> str:
@@ -346,4 +354,4 @@ def view(wide: pd.DataFrame, codes: list[str], index: pd.DataFrame | None = None
     for code in codes:
         styles[names[code]] = [cell_colour(s) for s in scores[code]]
     export = export_table(wide, codes, index)
-    return View(shown, styles, to_csv_bytes(export), to_xlsx_bytes(export, wide))
+    return View(shown, styles, to_csv_bytes(export), export, wide)

@@ -1,5 +1,6 @@
 """The map page draws the 101 départements in Chromium; the compare page shows the 38/44/93 table."""
 
+import pandas as pd
 import pytest
 
 from tests.e2e.conftest import cut_texts, screenshot
@@ -47,6 +48,15 @@ def test_compare_page_shows_the_table(page, app_url):
     page.get_by_role("button", name="Comparer avec ces départements").scroll_into_view_if_needed()
     page.wait_for_timeout(300)
     screenshot(page, "comparer-similaires")
+    # the workbook is made on the click (compare.View.xlsx, a deferred download): a real workbook with 93's 27,6
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger (XLSX)").click()
+    book = pd.read_excel(download.value.path(), sheet_name=None, engine="openpyxl")
+    assert download.value.suggested_filename == "radar-social-comparaison.xlsx" and "Sources" in book
+    poverty = next(
+        frame for frame in book.values() if frame.iloc[:, 0].astype(str).str.startswith("Taux de pauvreté").any()
+    )
+    assert 27.6 in poverty.iloc[:, 1:].to_numpy().ravel().tolist()
 
 
 def test_map_gap_to_france_is_diverging(page, app_url):
