@@ -55,11 +55,13 @@ def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chose
 
 
 def cards(ranked: pd.DataFrame, name: str) -> str:
-    """The ranked rows as a table a phone shows as cards: the name (a link to its profile) as the title."""
+    """The ranked rows as a table a phone shows as cards: the name (a link to its profile) as the title. Built
+    column by column (no row Series: iterrows over the Nord's 647 communes was 0,27 s of every rerun)."""
     shown = [c for c in ranked.columns if c not in ("Code", "Profil", name)]
-    body = [
-        [f"<a href='{escape(link, quote=True)}' target='_self'>{escape(str(title))}</a>"]
-        + [escape(str(row[c])) for c in shown]
-        for title, link, (_, row) in zip(ranked[name], ranked["Profil"], ranked.iterrows(), strict=True)
+    titles = [
+        f"<a href='{escape(link, quote=True)}' target='_self'>{escape(str(title))}</a>"
+        for title, link in zip(ranked[name], ranked["Profil"], strict=True)
     ]
+    columns = [[escape(str(value)) for value in ranked[c].tolist()] for c in shown]
+    body = [list(cells) for cells in zip(titles, *columns, strict=True)]
     return stacked_table([name, *shown], body, raw=True)
