@@ -27,6 +27,7 @@ def _open(page, app_url: str, query: str, width: int) -> None:
 def test_radar_of_seine_saint_denis(page, app_url, width):
     _open(page, app_url, "dep=93", width)
     page.get_by_role("heading", name="À retenir").wait_for()
+    page.get_by_text("24 horizons sur 39", exact=False).wait_for()  # the page streams: its last list item drawn
     body = page.inner_text("body")
     assert "Département : Seine-Saint-Denis (93)" in body
     assert "Part de la population couverte par le RSA : 10,7\u00a0% en 2019" in body
