@@ -91,6 +91,18 @@ def _forget_caches_of_another_store(folder: str) -> None:
     _STORE_OF_THE_CACHES[:] = [folder]
 
 
+@pytest.fixture
+def fresh_caches():
+    """Streamlit's process-wide caches emptied before and after the test (a test on its own copy of a store)."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 @pytest.fixture(autouse=True)
 def _store_folder(request, monkeypatch):
     """Tests not marked ``store`` read the fixture store; ``store`` tests read the real one.

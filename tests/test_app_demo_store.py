@@ -8,7 +8,6 @@ are process-wide, so each test clears them before and after (the other app tests
 import json
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests import fixture_store
@@ -17,13 +16,7 @@ from tests.conftest import APP
 FULL_STORE = "`make data` construit le magasin de données complet."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _open(page: str, **params) -> AppTest:

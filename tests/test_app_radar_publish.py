@@ -7,7 +7,6 @@ On a copy of the fixture store, with signal files written by hand (what is check
 rules: tests/test_radar.py checks the files a refresh computes). Not marked ``store`` (conftest)."""
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from indicators.radar import engine, rules, stored
@@ -15,14 +14,7 @@ from indicators.storage import versions
 from tests import fixture_store
 from tests.conftest import APP
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _ecart(indicator_id: str, value: float, france: float) -> dict:

@@ -6,12 +6,13 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from ops import cluster
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVERS: dict[str, subprocess.Popen] = {}  # url -> the running server's process
@@ -27,21 +28,7 @@ def _free_port() -> int:
 def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[str]:
     """Start `streamlit run app.py` (with ``env`` added to the environment); yield its URL; stop it."""
     port = _free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = cluster.replica_command(port)  # the served app's own flags (ops/cluster.py)
     process = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}
     )
