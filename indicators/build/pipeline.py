@@ -306,9 +306,10 @@ def write_store(
     (out_dir / STAMP_FILE).write_text(json.dumps({**record, "inputs": stamp}, indent=1))
 
 
-def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:
+def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False, stamp=None) -> str:
+    """Build the store (``stamp``: ``fingerprint(raw_dir)`` when the caller has just computed it)."""
     out_dir = out_dir or processed_dir()
-    stamp = fingerprint(raw_dir)
+    stamp = fingerprint(raw_dir) if stamp is None else stamp
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
     from indicators.build import commune_geo, data_diff, geo_build, table_steps, territory_index
@@ -382,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     out_dir = args.out or processed_dir()
-    if not args.force and is_up_to_date(out_dir, fingerprint(args.raw)):  # checked before heavy imports
+    stamp = fingerprint(args.raw)  # sha256 of every raw and code file: computed once
+    if not args.force and is_up_to_date(out_dir, stamp):  # checked before heavy imports
         print(f"up to date in {time.perf_counter() - started:.2f} s")
         return 0
     from pandera.errors import SchemaErrors
@@ -390,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     from indicators.core.errors import RawFileError
 
     try:
-        message = run(args.raw, out_dir, force=True)
+        message = run(args.raw, out_dir, force=True, stamp=stamp)
     except (RawFileError, SchemaErrors) as exc:
         print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
         return 1
