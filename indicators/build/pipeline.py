@@ -170,6 +170,14 @@ STAFF_STEP = build_steps.Step(
     ("drees-aide-sociale/Le personnel départemental de l'action sociale et médico-sociale de 2014 à 2020.xlsx",),
     ("indicators.sources.drees_staff",),
 )
+AGE_TABLE_STEP = build_steps.Step(  # the population by sex and age, validated: what the derivations divide by
+    "age_table",
+    ("insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls",),  # insee_population.FILES
+    ("indicators.sources.insee_population", "indicators.core.schema"),
+)
+GEOMETRY_STEP = build_steps.Step(
+    "geometry", ("france-geojson/departements-avec-outre-mer.geojson",), ("indicators.build.geo_build",)
+)
 # The projections, track records and radar read the table, not raw files: their steps are in table_steps.py,
 # keyed on the rows each reads.
 
@@ -195,8 +203,9 @@ def build_tables(
     from indicators.sources import insee_population
 
     log = [] if log is None else log
-    with build_steps.timed("age_table", log):
-        age_sex = validate_population(insee_population.read_age_sex(raw_dir))
+    (age_sex,) = build_steps.run(
+        AGE_TABLE_STEP, raw_dir, cache_dir, lambda: (validate_population(insee_population.read_age_sex(raw_dir)),), log
+    )
     if only is not None:
         age_sex = age_sex[age_sex["territory_code"].isin({*only, "FR"})].reset_index(drop=True)
     parts = []
@@ -297,9 +306,10 @@ def write_store(
     (out_dir / STAMP_FILE).write_text(json.dumps({**record, "inputs": stamp}, indent=1))
 
 
-def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:
+def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False, stamp=None) -> str:
+    """Build the store (``stamp``: ``fingerprint(raw_dir)`` when the caller has just computed it)."""
     out_dir = out_dir or processed_dir()
-    stamp = fingerprint(raw_dir)
+    stamp = fingerprint(raw_dir) if stamp is None else stamp
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
     from indicators.build import commune_geo, data_diff, geo_build, table_steps, territory_index
@@ -327,8 +337,8 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
     signals, radar_backtest = table_steps.radar(indicators, territories, raw_dir, out_dir, log)
     (admin,) = build_steps.run(ADMIN_UNITS_STEP, raw_dir, out_dir, lambda: (admin_units.build(raw_dir),), log)
     (staff,) = build_steps.run(STAFF_STEP, raw_dir, out_dir, lambda: (drees_staff.read(raw_dir),), log)
-    with build_steps.timed("geometry", log):
-        geometry = geo_build.build(raw_dir)
+    (geometry,) = build_steps.run(GEOMETRY_STEP, raw_dir, out_dir, lambda: (geo_build.build(raw_dir),), log)
+    geometry = geo_build.from_stored(geometry)  # the step's frame holds the shapes as WKB (read from Parquet)
     track_records = table_steps.track_record(indicators, population, raw_dir, out_dir, log)  # the backtests
     with build_steps.timed("write_store", log):
         write_store(
@@ -353,11 +363,14 @@ def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = Fals
 
 
 def _previous(out_dir: Path):
-    """The base table served before this build (None on a first build or an unreadable one)."""
+    """The base table served before this build, the columns data_diff compares (None on a first build or an
+    unreadable one)."""
     import pandas as pd
 
+    from indicators.core.schema import KEY
+
     try:
-        return pd.read_parquet(out_dir / INDICATORS_FILE)
+        return pd.read_parquet(out_dir / INDICATORS_FILE, columns=[*KEY, "value"])
     except (OSError, ValueError):
         return None
 
@@ -370,7 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     out_dir = args.out or processed_dir()
-    if not args.force and is_up_to_date(out_dir, fingerprint(args.raw)):  # checked before heavy imports
+    stamp = fingerprint(args.raw)  # sha256 of every raw and code file: computed once
+    if not args.force and is_up_to_date(out_dir, stamp):  # checked before heavy imports
         print(f"up to date in {time.perf_counter() - started:.2f} s")
         return 0
     from pandera.errors import SchemaErrors
@@ -378,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     from indicators.core.errors import RawFileError
 
     try:
-        message = run(args.raw, out_dir, force=True)
+        message = run(args.raw, out_dir, force=True, stamp=stamp)
     except (RawFileError, SchemaErrors) as exc:
         print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
         return 1
