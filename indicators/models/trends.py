@@ -137,7 +137,21 @@ def origin_errors(
     z: np.ndarray, first_year: int, setting: Setting, max_horizon: int = MAX_HORIZON, min_years: int = MIN_YEARS
 ) -> pd.DataFrame:
     """Every origin with at least min_years points: origin, horizon, target, forecast, actual (logit), scale."""
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("origin", "horizon", "forecast", "actual", "scale")}
+    columns = _origin_columns(z, first_year, setting, max_horizon, min_years)
+    if columns is None:
+        return pd.DataFrame(columns=["origin", "horizon", "forecast", "actual", "scale", "target"])
+    out = pd.DataFrame(columns)
+    return out.assign(target=out["origin"] + out["horizon"])
+
+
+ERROR_COLUMNS = ("origin", "horizon", "forecast", "actual", "scale")
+
+
+def _origin_columns(
+    z: np.ndarray, first_year: int, setting: Setting, max_horizon: int = MAX_HORIZON, min_years: int = MIN_YEARS
+) -> dict[str, np.ndarray] | None:
+    """``origin_errors``' columns (without target) as arrays; None when no origin has min_years points."""
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ERROR_COLUMNS}
     for end in range(min_years, len(z)):  # numpy per origin, one DataFrame at the end (the radar refits often)
         past = z[:end]
         steps = min(max_horizon, len(z) - end)
@@ -147,9 +161,8 @@ def origin_errors(
         columns["actual"].append(z[end : end + steps])
         columns["scale"].append(np.full(steps, volatility(past)))
     if not columns["origin"]:
-        return pd.DataFrame(columns=["origin", "horizon", "forecast", "actual", "scale", "target"])
-    out = pd.DataFrame({k: np.concatenate(v) for k, v in columns.items()})
-    return out.assign(target=out["origin"] + out["horizon"])
+        return None
+    return {k: np.concatenate(v) for k, v in columns.items()}
 
 
 def scores(errors: pd.DataFrame) -> pd.Series:
@@ -337,62 +350,107 @@ def series(table: pd.DataFrame, indicators=None, levels=LEVELS):
 
 def pooled_errors(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:
     """Rolling-origin errors of every series: level, territory_code, indicator_id, origin, horizon, ..."""
+    return _pooled(((key, s.index, s.to_numpy()) for key, s in items), settings, max_horizon)
+
+
+def _pooled(items, settings=None, max_horizon: int = MAX_HORIZON) -> pd.DataFrame:
+    """``pooled_errors`` of (key, years, values) items: every series' columns concatenated, one frame."""
     settings = settings or central_settings()
     parts, keys = [], []
-    for (level, code, indicator_id), s in items:
-        if len(s) < MIN_YEARS + 1:
+    for (level, code, indicator_id), years, values in items:
+        if len(values) < MIN_YEARS + 1:
             continue
-        z = to_logit(s.to_numpy(), cap_of(indicator_id))
-        parts.append(origin_errors(z, int(s.index.min()), settings.get(indicator_id, LAST_VALUE), max_horizon))
+        z = to_logit(values, cap_of(indicator_id))
+        columns = _origin_columns(z, int(years.min()), settings.get(indicator_id, LAST_VALUE), max_horizon)
+        if columns is None:
+            continue
+        parts.append(columns)
         keys.append((level, code, indicator_id))
     if not parts:
         return pd.DataFrame(columns=["territory_level", "territory_code", "indicator_id", "origin", "horizon"])
-    out = pd.concat(parts, ignore_index=True)
-    lengths = [len(p) for p in parts]  # the keys repeated once per error row, not a frame per series
+    out = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in ERROR_COLUMNS})
+    out = out.assign(target=out["origin"] + out["horizon"])
+    lengths = [len(p["origin"]) for p in parts]  # the keys repeated once per error row, not a frame per series
     for position, column in enumerate(("territory_level", "territory_code", "indicator_id")):
         out[column] = np.repeat(np.array([k[position] for k in keys], dtype=object), lengths)
+    return out
+
+
+def series_arrays(table: pd.DataFrame, indicators=None, levels=LEVELS) -> list[tuple[tuple, np.ndarray, np.ndarray]]:
+    """``series`` as (key, years, values) arrays, in the same order with the same values, without a pandas
+    Series per territory: a series whose observed years are already consecutive is taken as it is, and only
+    one with a gap (or a duplicate year) goes through ``consecutive`` (interpolated the same way)."""
+    indicators = rate_ids() if indicators is None else indicators
+    rows = table[
+        (table["variant"] == "observed")
+        & table["indicator_id"].isin([*indicators, *(c for b in breaks().values() for c in b[1:])])
+        & table["territory_level"].isin(levels)
+    ]
+    rows = splice_breaks(rows)
+    rows = rows[rows["indicator_id"].isin(indicators)]
+    keys = ["territory_level", "territory_code", "indicator_id"]
+    number = rows.groupby(keys).ngroup().to_numpy()  # groupby's own order of the groups; -1: a missing key
+    years, values = rows["year"].to_numpy(dtype=float), rows["value"].to_numpy(dtype=float)
+    order = np.lexsort((years, number))
+    order = order[number[order] >= 0]
+    bounds = np.flatnonzero(np.diff(number[order])) + 1
+    labels = [rows[k].to_numpy() for k in keys]
+    out = []
+    for group in np.split(order, bounds) if len(order) else []:
+        own_years, own_values = years[group], values[group]
+        known = ~np.isnan(own_values)
+        own_years, own_values = own_years[known], own_values[known]
+        key = tuple(label[group[0]] for label in labels)
+        if len(own_years) and np.all(np.diff(own_years) == 1) and np.all(own_years == np.round(own_years)):
+            out.append((key, own_years.astype(int), own_values))
+            continue
+        positions = np.sort(group)  # the group's rows in the table's order, as groupby gives them
+        done = consecutive(pd.Series(values[positions], index=pd.Index(years[positions], name="year")))
+        out.append((key, done.index.to_numpy(dtype=int), done.to_numpy(dtype=float)))
     return out
 
 
 def build(observed: pd.DataFrame, until: int = UNTIL, indicators=None) -> pd.DataFrame:
     """Trend rows (variants trend, trend_p10 … trend_p90) for every rate series with at least MIN_YEARS
     years, computed only from the rows given; ``indicators``: the rates (default: the repository's ``trend:``
-    entries)."""
+    entries). The same arithmetic as ``fit`` per series, on arrays (``series_arrays``)."""
     indicators = rate_ids() if indicators is None else indicators
-    items = list(series(observed, indicators))
-    errors = pooled_errors(items, {**central_settings(), **{i: setting_of(i) for i in indicators}})
+    items = series_arrays(observed, indicators)
+    errors = _pooled(items, {**central_settings(), **{i: setting_of(i) for i in indicators}})
     columns = ["territory_level", "territory_code", "indicator_id", "year", "variant", "value"]
     parts = []
-    for indicator_id in {key[2] for key, _ in items}:
+    for indicator_id in {key[2] for key, _, _ in items}:
         mine = errors[errors["indicator_id"] == indicator_id] if len(errors) else errors
         setting = band_settings().get(indicator_id, NOMINAL)
         quantiles = calibrate(mine, until - 1900, setting) if len(mine) else pd.DataFrame(columns=list(LEVELS_Q))
-        for (level, code, ind), s in items:
-            if ind != indicator_id:
+        cap, path_setting = cap_of(indicator_id), setting_of(indicator_id)
+        for key, years, values in items:
+            if key[2] != indicator_id or len(values) < MIN_YEARS:  # fit's « short »
                 continue
-            trend = fit(s, ind, until, quantiles)
-            if trend.short or trend.path.empty:
+            last = int(years.max())
+            path = band(to_logit(values, cap), path_setting, quantiles, until - last)
+            if until <= last:  # fit's empty path
                 continue
-            parts.append(((level, code, ind), trend.path))
+            parts.append((key, np.arange(last + 1, until + 1), [from_logit(path[v], cap) for v in VARIANTS]))
     if not parts:
         return pd.DataFrame(columns=[*columns, "source_id"])
     rows = _long(parts)[columns]
     return rows.assign(source_id=rows["indicator_id"].map(latest_source(observed)))
 
 
-def _long(parts: list[tuple[tuple[str, str, str], pd.DataFrame]]) -> pd.DataFrame:
-    """Every path in long form (what ``path.melt(id_vars="year")`` per series gave), built in one go."""
-    years = [p["year"].to_numpy() for _, p in parts]
-    size = [len(y) * len(VARIANTS) for y in years]
+def _long(parts: list[tuple[tuple[str, str, str], np.ndarray, list[np.ndarray]]]) -> pd.DataFrame:
+    """Every path (key, years, one array per variant) in long form (what ``path.melt(id_vars="year")`` per
+    series gave), built in one go."""
+    size = [len(y) * len(VARIANTS) for _, y, _ in parts]
     out = pd.DataFrame(
         {
-            "year": np.concatenate([np.tile(y, len(VARIANTS)) for y in years]),
-            "variant": np.concatenate([np.repeat(np.array(VARIANTS, dtype=object), len(y)) for y in years]),
-            "value": np.concatenate([p[list(VARIANTS)].to_numpy(dtype=float).ravel(order="F") for _, p in parts]),
+            "year": np.concatenate([np.tile(y, len(VARIANTS)) for _, y, _ in parts]),
+            "variant": np.concatenate([np.repeat(np.array(VARIANTS, dtype=object), len(y)) for _, y, _ in parts]),
+            "value": np.concatenate([v for _, _, path in parts for v in path]),
         }
     )
     for position, column in enumerate(("territory_level", "territory_code", "indicator_id")):
-        out[column] = np.repeat(np.array([k[position] for k, _ in parts], dtype=object), size)
+        out[column] = np.repeat(np.array([k[position] for k, _, _ in parts], dtype=object), size)
     return out
 
 

@@ -45,8 +45,10 @@ def similar_median(pool: pd.Series, near: dict[str, list[str]], codes) -> pd.Ser
     width = max((len(near.get(c, [])) for c in codes), default=0)
     if not codes or width == 0:
         return pd.Series(np.nan, index=codes, dtype=float)
-    grid = pd.DataFrame([near.get(c, []) + [None] * (width - len(near.get(c, []))) for c in codes], index=codes)
-    values = grid.apply(lambda column: column.map(pool)).astype(float)
+    flat = [n for c in codes for n in near.get(c, []) + [None] * (width - len(near.get(c, [])))]
+    found = pool.index.get_indexer(flat)  # -1: a padding slot or a territory without a value -> the NaN appended
+    own = np.append(pool.to_numpy(dtype=float), np.nan)[found].reshape(len(codes), width)
+    values = pd.DataFrame(own, index=codes)
     median = values.median(axis=1)
     return median.where(values.notna().sum(axis=1) >= rules.MIN_SIMILAR)
 
@@ -189,6 +191,8 @@ def raise_census_changes(
     last two against its département's change and the median change of its similar territories."""
     entries = rules.raising(only)
     rows = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(entries))]
+    deps = observed[observed["territory_level"] == "departement"]
+    deps = {indicator_id: part for indicator_id, part in deps.groupby("indicator_id")}  # one filter, not one each
     found = []
     for indicator_id, own in rows.groupby("indicator_id"):
         years = sorted(own["year"].unique())
@@ -199,23 +203,26 @@ def raise_census_changes(
         if first not in wide or last not in wide:
             continue
         change = (wide[last] - wide[first]).dropna()
-        dep_rows = observed[
-            (observed["indicator_id"] == indicator_id)
-            & (observed["territory_level"] == "departement")
-            & observed["year"].isin([first, last])
-        ].pivot_table(index="territory_code", columns="year", values="value")
+        dep_rows = deps.get(indicator_id, observed.iloc[:0])
+        dep_rows = dep_rows[dep_rows["year"].isin([first, last])]
+        dep_rows = dep_rows.pivot_table(index="territory_code", columns="year", values="value")
         dep_change = (dep_rows[last] - dep_rows[first]) if first in dep_rows and last in dep_rows else pd.Series()
         value = change[change.index.isin(set(codes))]
         if value.empty:
             continue
         indicator = entries[indicator_id]
-        reference = pd.Series({c: dep_change.get(departement_of.get(c), np.nan) for c in value.index}, dtype=float)
+        reference = pd.Series(  # its département's change (NaN without one)
+            dep_change.reindex(value.index.map(departement_of)).to_numpy(dtype=float), index=value.index
+        )
         near = similar_of.for_indicator(indicator_id, wide[last])  # leave-one-out on its latest values
         similar = similar_median(change, near, value.index)
         scale = scales(change, size).reindex(value.index)
         gaps = oriented_gaps(value, reference, similar, scale, rules.worse_sign(indicator))
         gaps = gaps[reference.notna()]
-        for code, gap in gaps[gaps["score"] >= threshold].iterrows():
+        hit = gaps[gaps["score"] >= threshold]
+        latest, earlier = wide[last].to_dict(), wide[first].to_dict()
+        source_id = own["source_id"].iloc[-1]
+        for code, z_first, score in zip(hit.index, hit["z_first"], hit["score"], strict=True):
             found.append(
                 rules.signal_row(
                     level,
@@ -223,13 +230,13 @@ def raise_census_changes(
                     indicator_id,
                     "rupture",
                     "census",
-                    "worse" if gap["z_first"] > 0 else "better",
+                    "worse" if z_first > 0 else "better",
                     last,
-                    gap["score"],
-                    wide.at[code, last],
-                    own["source_id"].iloc[-1],
+                    score,
+                    latest[code],
+                    source_id,
                     since=first,
-                    previous=float(wide.at[code, first]),
+                    previous=float(earlier[code]),
                     reference=float(reference[code]),
                     reference_2=None if pd.isna(similar[code]) else float(similar[code]),
                 )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from indicators.core import catalogue
 from indicators.models import similarity
@@ -145,30 +146,36 @@ def _nearest_sized(values, present, index, size, wanted, k) -> dict[str, list[st
     position = {index[i]: p for p, i in enumerate(order)}
     out: dict[str, list[str]] = {c: [] for c in wanted}
     rows = sorted(position[c] for c in wanted if c in position)
-    for start in range(0, len(rows), BLOCK):
-        block = np.array(rows[start : start + BLOCK])
-        low = np.searchsorted(sorted_size, sorted_size[block].min() / SIZE_FACTOR, side="left")
-        high = np.searchsorted(sorted_size, sorted_size[block].max() * SIZE_FACTOR, side="right")
-        low, high = max(low, block.min() - WINDOW), min(high, block.max() + WINDOW + 1)
-        window = order[low:high]
-        mine = order[block]
-        a, b = values[mine], values[window]
-        product = (2 * a) @ b.T
-        d = (a**2).sum(axis=1)[:, None] + (b**2).sum(axis=1)[None, :]  # as a² + b² − 2ab, the same rounding
-        d -= product
-        # comparable size: [size / F, size × F], a contiguous run of the window (sorted by size)
-        window_size = sorted_size[low:high]
-        first = np.searchsorted(window_size, size[mine] / SIZE_FACTOR, side="left")
-        last = np.searchsorted(window_size, size[mine] * SIZE_FACTOR, side="right")
-        columns = np.arange(len(window))
-        d[(columns[None, :] < first[:, None]) | (columns[None, :] >= last[:, None])] = np.inf
-        d[np.arange(len(block)), block - low] = np.inf  # not itself
-        take = min(k, d.shape[1])
-        nearest = np.argpartition(d, take - 1, axis=1)[:, :take] if take else np.empty((len(mine), 0), int)
-        near_d = np.take_along_axis(d, nearest, axis=1)
-        closest = np.argsort(near_d, axis=1)
-        chosen = index[window[np.take_along_axis(nearest, closest, axis=1)]]
-        finite = np.isfinite(np.take_along_axis(near_d, closest, axis=1))
-        for own, codes, keep in zip(index[mine], chosen, finite, strict=True):
-            out[own] = codes[keep].tolist()
+    with threadpool_limits(1, user_api="blas"):  # small products: BLAS threads only spin (same values)
+        for start in range(0, len(rows), BLOCK):
+            _block(values, index, order, sorted_size, size, np.array(rows[start : start + BLOCK]), k, out)
     return out
+
+
+def _block(values, index, order, sorted_size, size, block, k, out) -> None:
+    """The nearest of one block of rows (positions in the size order), written into ``out``."""
+    low = np.searchsorted(sorted_size, sorted_size[block].min() / SIZE_FACTOR, side="left")
+    high = np.searchsorted(sorted_size, sorted_size[block].max() * SIZE_FACTOR, side="right")
+    low, high = max(low, block.min() - WINDOW), min(high, block.max() + WINDOW + 1)
+    window = order[low:high]
+    mine = order[block]
+    a, b = values[mine], values[window]
+    product = (2 * a) @ b.T
+    d = (a**2).sum(axis=1)[:, None] + (b**2).sum(axis=1)[None, :]  # as a² + b² − 2ab, the same rounding
+    d -= product
+    # comparable size: [size / F, size × F], a contiguous run of the window (sorted by size)
+    window_size = sorted_size[low:high]
+    first = np.searchsorted(window_size, size[mine] / SIZE_FACTOR, side="left")
+    last = np.searchsorted(window_size, size[mine] * SIZE_FACTOR, side="right")
+    for row, (start_at, stop_at) in enumerate(zip(first.tolist(), last.tolist(), strict=True)):
+        d[row, :start_at] = np.inf
+        d[row, stop_at:] = np.inf
+    d[np.arange(len(block)), block - low] = np.inf  # not itself
+    take = min(k, d.shape[1])
+    nearest = np.argpartition(d, take - 1, axis=1)[:, :take] if take else np.empty((len(mine), 0), int)
+    near_d = np.take_along_axis(d, nearest, axis=1)
+    closest = np.argsort(near_d, axis=1)
+    chosen = index[window[np.take_along_axis(nearest, closest, axis=1)]]
+    finite = np.isfinite(np.take_along_axis(near_d, closest, axis=1))
+    for own, codes, keep in zip(index[mine], chosen, finite, strict=True):
+        out[own] = codes[keep].tolist()

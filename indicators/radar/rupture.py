@@ -27,7 +27,8 @@ def band_forecasts(observed: pd.DataFrame, indicator_id: str, level: str) -> tup
     if own.empty:
         return None
     last = int(own["year"].max())
-    cut = observed[(observed["year"] < last) & observed["territory_level"].isin([level, "france"])]
+    read = observed["indicator_id"].isin(trends.needed_indicators([indicator_id]))  # the rate, its splicing counts
+    cut = observed[read & (observed["year"] < last) & observed["territory_level"].isin([level, "france"])]
     rows = trends.build(cut, until=last + SPAN, indicators=[indicator_id])
     rows = rows[(rows["territory_level"] == level) & rows["year"].isin([last, last + SPAN])]
     if rows.empty:
@@ -98,19 +99,27 @@ def gap_series(observed: pd.DataFrame, indicator_id: str, level: str) -> pd.Data
 
 def widening(gaps: pd.Series) -> tuple[float, float, int] | None:
     """(score, change over SPAN years, last year) of one territory's gap series, None when too short."""
-    gaps = gaps.dropna()
-    years = gaps.index.astype(int)
+    return _widening(gaps.index.to_numpy(dtype=float), gaps.to_numpy(dtype=float))
+
+
+def _widening(years: np.ndarray, gaps: np.ndarray) -> tuple[float, float, int] | None:
+    """``widening`` on arrays (years ascending, NaN where no gap): the same arithmetic, without pandas."""
+    known = ~np.isnan(gaps)
+    years, gaps = years[known].astype(int), gaps[known]
     if len(gaps) < MIN_PAST + SPAN + 1 or years[-1] - years[-1 - SPAN] != SPAN:
         return None
-    full = gaps.reindex(range(years.min(), years.max() + 1))
-    changes = (full - full.shift(SPAN)).dropna()
-    past, change = changes.iloc[:-1], float(changes.iloc[-1])
+    full = np.full(years.max() - years.min() + 1, np.nan)
+    full[years - years.min()] = gaps
+    changes = full[SPAN:] - full[:-SPAN]
+    changes = changes[~np.isnan(changes)]
+    past, change = changes[:-1], float(changes[-1])
     if len(past) < MIN_PAST:
         return None
-    spread = float((past - past.median()).abs().median()) * 1.4826
+    middle = float(np.median(past))
+    spread = float(np.median(np.abs(past - middle))) * 1.4826
     if spread <= 1e-12:
         return None
-    return abs(change - float(past.median())) / spread, change, int(years[-1])
+    return abs(change - middle) / spread, change, int(years[-1])
 
 
 def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float, only=None) -> list[dict]:
@@ -130,13 +139,16 @@ def raise_gaps(observed: pd.DataFrame, level: str, codes, threshold: float, only
             continue
         by_year = rows.set_index(["territory_code", "year"])[["value", "source_id"]]
         by_year = by_year[~by_year.index.duplicated()]
+        years, grid = table.columns.to_numpy(dtype=float), table.to_numpy(dtype=float)
+        where = {code: i for i, code in enumerate(table.index)}
+        column = {int(year): i for i, year in enumerate(years)}
         for code in sorted(set(codes).intersection(table.index)):
-            row = table.loc[code]
-            measured = widening(row)
+            row = grid[where[code]]
+            measured = _widening(years, row)
             if measured is None:
                 continue
             score, change, last = measured
-            before, now = float(row[last - SPAN]), float(row[last])
+            before, now = float(row[column[last - SPAN]]), float(row[column[last]])
             if score < threshold or abs(now) <= abs(before) or np.sign(change) != np.sign(now):
                 continue  # only a gap that widened, away from France
             value = by_year.loc[[(code, last)]]
