@@ -28,7 +28,8 @@ PROJECTED_TRENDS = build_steps.Step("projected_trends", (), ("indicators.build.p
 TRACK_POPULATION = build_steps.Step("track_population", (), ("indicators.models.track_record",))
 TRACK_RATES = build_steps.Step("track_rates", (), ("indicators.models.track_record",))
 TRACK_NEEDS = build_steps.Step("track_needs", (), ("indicators.models.track_record",))
-RADAR = build_steps.Step("radar", (), ("indicators.radar.stored",))
+RADAR = build_steps.Step("radar", (), ("indicators.radar.parts",))
+RADAR_ORIGINS = build_steps.Step("radar_origins", (), ("indicators.radar.parts",))
 
 
 def rows_of(table: pd.DataFrame, indicator_ids, observed: bool = False) -> pd.DataFrame:
@@ -147,9 +148,15 @@ def track_record(table: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, c
 
 
 def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
-    """(signals, backtest) of indicators.radar.stored, keyed on the rows the radar reads and the index."""
-    from indicators.radar import stored
+    """(signals, backtest) of indicators.radar.stored.build, in parts (indicators.radar.parts): the signals one
+    part per (level, indicator), the backtest's raised signals one part per origin, each keyed on the rows it
+    reads; the backtest's evaluation and threshold choice (pooled, a fraction of a second) are computed on
+    every run."""
+    from indicators.radar import parts
 
     rows = rows_of(table, radar_ids())
-    compute = lambda: tuple(stored.build(rows, territories).values())  # noqa: E731
-    return build_steps.run(RADAR, raw_dir, cache_dir, compute, log, reads=(rows, territories))
+    origins = build_steps.run_parts(RADAR_ORIGINS, parts.origin_parts(rows), raw_dir, cache_dir, log)
+    with build_steps.timed("radar_backtest", log):
+        measured = parts.backtest_of(rows, origins)
+    signals = build_steps.run_parts(RADAR, parts.signal_parts(rows, territories), raw_dir, cache_dir, log)
+    return parts.signals_of(signals), measured
