@@ -65,7 +65,7 @@ def _radar(table, index, cache, log=None):
 
 def test_the_parts_put_together_are_the_whole_radar(table, index, tmp_path):
     signals, measured, log = _radar(table, index, tmp_path)
-    assert (log["radar [4/4]"], log["radar_origins [6/6]"]) == ("rebuilt", "rebuilt")
+    assert (log["radar [4/4]"], log["radar_origins [6/6]"], log["radar_backtest"]) == ("rebuilt",) * 3
     whole = stored.build(table_steps.rows_of(table, table_steps.radar_ids()), index)
     pd.testing.assert_frame_equal(signals, whole[stored.SIGNALS_FILE], check_exact=True, check_dtype=False)
     pd.testing.assert_frame_equal(measured, whole[stored.BACKTEST_FILE], check_exact=True)
@@ -76,7 +76,7 @@ def test_the_parts_put_together_are_the_whole_radar(table, index, tmp_path):
     assert list(signals["territory_level"].drop_duplicates()) == ["departement", "commune"]
     # every part read back from the step cache: the same frames
     reused, reused_backtest, log = _radar(table, index, tmp_path)
-    assert log["radar"] == log["radar_origins"] == "reused"
+    assert log["radar"] == log["radar_origins"] == log["radar_backtest"] == "reused"
     pd.testing.assert_frame_equal(reused, signals, check_exact=True)
     pd.testing.assert_frame_equal(reused_backtest, measured, check_exact=True)
 

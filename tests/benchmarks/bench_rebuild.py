@@ -99,8 +99,22 @@ def _timed(fn) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def _rebuilds(original: Path, changed: Path, store: Path) -> tuple[float, float, str]:
-    """Median (wall, CPU) of REBUILDS one-file rebuilds, switching between the two copies; the last log."""
+def radar_seconds(message: str) -> tuple[float, float]:
+    """(wall, CPU) seconds of the radar's steps (radar, radar_origins, radar_backtest) in a build's log line
+    « seconds (wall/CPU): radar [1/32] 1.2/1.1, … » (steps under 0.05 s are not listed: counted as 0)."""
+    line = next((t for t in message.splitlines() if t.startswith("seconds (wall/CPU): ")), "")
+    wall = cpu = 0.0
+    for item in line.removeprefix("seconds (wall/CPU): ").split(", "):
+        name, _, figures = item.rpartition(" ")
+        if name.startswith("radar") and "/" in figures:
+            step_wall, step_cpu = figures.split("/")
+            wall, cpu = wall + float(step_wall), cpu + float(step_cpu)
+    return wall, cpu
+
+
+def _rebuilds(original: Path, changed: Path, store: Path, radar: list | None = None) -> tuple[float, float, str]:
+    """Median (wall, CPU) of REBUILDS one-file rebuilds, switching between the two copies; the last log
+    (``radar``: gets the radar steps' (wall, CPU) of each rebuild)."""
     runs, message = [], ""
     for index in range(REBUILDS):
         raw = changed if index % 2 == 0 else original
@@ -110,6 +124,8 @@ def _rebuilds(original: Path, changed: Path, store: Path) -> tuple[float, float,
             message = pipeline.run(raw, store)
 
         runs.append(_timed(build))
+        if radar is not None:
+            radar.append(radar_seconds(message))
     return statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs), message
 
 
@@ -126,7 +142,8 @@ def run() -> list[Measure]:
         full, full_cpu = _timed(lambda: pipeline.run(original, store, force=True))
         reads.append(_timed(lambda: read_every_raw_file(original)))
         load_value = os.getloadavg()[0]
-        one_value, one_value_cpu, log = _rebuilds(original, value, store)
+        radar: list[tuple[float, float]] = []
+        one_value, one_value_cpu, log = _rebuilds(original, value, store, radar)
         print("one DREES value:", log.replace("\n", " | "))
         reads.append(_timed(lambda: read_every_raw_file(original)))
         load_resave = os.getloadavg()[0]
@@ -154,6 +171,15 @@ def run() -> list[Measure]:
             load=load_value,
             cpu=one_value_cpu,
             **common,
+        ),
+        Measure(
+            29,
+            f"radar steps in the rebuild after one DREES value changes (median of {REBUILDS})",
+            statistics.median(w for w, _ in radar),
+            "s",
+            budget=3.0,
+            load=load_value,
+            cpu=statistics.median(c for _, c in radar),
         ),
         Measure(
             29,
