@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from indicators.build import build_steps, table_steps
-from indicators.radar import parts, rules, stored
+from indicators.radar import backtest, parts, rules, stored
 from tests.test_radar import _communes, _tidy
 
 YEARS = range(2008, 2020)
@@ -110,6 +110,10 @@ def _rerun(old: dict[str, bytes], after: pd.DataFrame, index: pd.DataFrame) -> s
 def test_a_changed_value_reruns_only_the_parts_that_read_it(table, index):
     origins = {f"origin{year}" for year in range(2012, 2018)}
     keys = _keys(table, index)
+    rows = table_steps.rows_of(table, table_steps.radar_ids())
+    for origin in (2012, 2017):  # each origin's rows: what backtest.raised reads at that origin
+        (_, (cut,)) = parts.origin_parts(rows)[f"origin{origin}"]
+        pd.testing.assert_frame_equal(cut, backtest.origin_rows(rows, origin))
     assert set(keys) == origins | {
         "departement_apa_recipients",
         "departement_rsa_coverage_rate",

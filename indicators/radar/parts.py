@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from indicators.core import catalogue
@@ -51,11 +52,14 @@ def signal_parts(rows: pd.DataFrame, index: pd.DataFrame | None = None) -> Parts
         own = engine.relevant(observed, level)
         context = engine.Context(engine.peer_rows(own, level), level, engine.level_codes(own, level), index)
         key = shared(context)
-        at_levels = rows[rows["territory_level"].isin(engine.read_by_radar(level)[1])]
-        present = set(rows.loc[rows["territory_level"] == level, "indicator_id"])
+        at_levels = rows[rows["territory_level"].isin(engine.read_by_radar(level)[1])].reset_index(drop=True)
+        present = set(rows.loc[rows["territory_level"] == level, "indicator_id"].unique())
+        where = at_levels.groupby("indicator_id", sort=False, observed=True).indices  # id -> row positions
         for indicator_id in sorted(raising & present):
-            reads = {indicator_id, *spliced.get(indicator_id, (None,))[1:]}
-            mine = at_levels[at_levels["indicator_id"].isin(reads)].reset_index(drop=True)
+            reads = [indicator_id, *spliced.get(indicator_id, (None,))[1:]]
+            mine = at_levels.take(np.sort(np.concatenate([where[i] for i in reads if i in where]))).reset_index(
+                drop=True
+            )
             parts[f"{level}_{indicator_id}"] = (_signals(mine, context, indicator_id), (mine, key))
     return parts
 
@@ -83,8 +87,9 @@ def signals_of(done: dict[str, tuple[pd.DataFrame, ...]]) -> pd.DataFrame:
 def origin_parts(rows: pd.DataFrame) -> Parts:
     """Part ``origin<T>`` -> (the départements' signals raised at T (backtest.raised); the rows up to T)."""
     parts: Parts = {}
+    observed = engine.relevant(engine.observed_rows(rows), backtest.LEVEL)  # backtest.origin_rows, cut once
     for origin in backtest.EARLY + backtest.LATER:
-        cut = backtest.origin_rows(rows, origin)
+        cut = observed[observed["year"] <= origin].reset_index(drop=True)
         parts[f"origin{origin}"] = ((lambda cut=cut, origin=origin: (backtest.raised(cut, origin),)), (cut,))
     return parts
 
