@@ -7,6 +7,8 @@ Two one-file rebuilds, each from a store built by the same code (its step cache 
   copy of data/raw switched between the edited and the original file on each run, so every run is a
   one-value change;
 - the DREES file **re-saved** with the same values (new bytes: a zip comment), switched the same way.
+The radar's steps (radar, radar_origins, radar_backtest: cached in parts, indicators/radar/parts.py) are also
+reported on their own for the one-value rebuild, from each build's log (budget 3 s: a few seconds of the 15).
 Everything happens in a temporary folder; data/raw and data/processed are not touched.
 """
 
