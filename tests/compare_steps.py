@@ -6,9 +6,11 @@ output identical, including a step newly cached in parts.
 Every step entry of the same name is compared exactly (assert_frame_equal, check_exact). A step cached in
 parts after (``name.part``) is put together as the pipeline does (table_steps.joined, in the rates' order) and
 compared with the whole step before: ``track_rates`` = (rate table = every rate's ALL rows then every
-rate's per-territory rows, rate paths); ``projected_trends`` is compared sorted, its order before depended on
-PYTHONHASHSEED (trends.build iterated a set); ``radar`` (signals, now one part per level and indicator) is
-compared sorted by territory, indicator and kind (``_radar``). Run tests.compare_stores for the served tables.
+rate's per-territory rows, rate paths); ``projected_needs`` and ``track_needs`` (one part per need, in the
+catalogue's order) by projected.joined_needs and track_record.joined_need_paths; ``projected_trends`` is
+compared sorted, its order before depended on PYTHONHASHSEED (trends.build iterated a set); ``radar``
+(signals, now one part per level and indicator) is compared sorted by territory, indicator and kind
+(``_radar``). Run tests.compare_stores for the served tables.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from pathlib import Path
 import pandas as pd
 from pandas.testing import assert_frame_equal
 
-from indicators.build import table_steps
+from indicators.build import projected, table_steps
+from indicators.core import catalogue
+from indicators.models import track_record
 
 KEYS = ["territory_level", "territory_code", "indicator_id", "year", "variant"]
 
@@ -50,7 +54,8 @@ def compare(before: Path, after: Path) -> list[str]:
             _radar(a[name], parts)
             checked.append(f"{name} ({len(parts)} parts)")
             continue
-        order = [i for i in table_steps.rate_ids() if i in parts]
+        ids = catalogue.need_ids() if name in ("projected_needs", "track_needs") else table_steps.rate_ids()
+        order = [i for i in ids if i in parts]
         assert sorted(order) == sorted(parts), (name, sorted(parts))
         frames = {i: [pd.read_parquet(parts[i][k]) for k in sorted(parts[i])] for i in order}
         if name == "projected_trends":
@@ -61,6 +66,12 @@ def compare(before: Path, after: Path) -> list[str]:
             every, per, paths = (table_steps.joined(f[k] for f in frames.values()) for k in range(3))
             assert_frame_equal(pd.read_parquet(a[name][0]), table_steps.joined((every, per)), check_exact=True)
             assert_frame_equal(pd.read_parquet(a[name][1]), paths, check_exact=True)
+        elif name == "projected_needs":
+            joined = projected.joined_needs([f[0] for f in frames.values()])
+            assert_frame_equal(pd.read_parquet(a[name][0]), joined, check_exact=True)
+        elif name == "track_needs":
+            joined = track_record.joined_need_paths([f[0] for f in frames.values()])
+            assert_frame_equal(pd.read_parquet(a[name][0]), joined, check_exact=True)
         else:
             raise AssertionError(f"{name}: no rule to put its parts together")
         checked.append(f"{name} ({len(parts)} parts)")

@@ -52,3 +52,24 @@ def test_overseas_and_corsica_files_are_named_by_their_code():
     files = commune_geo.raw_files(RAW_DIR)
     assert len(files) == 101 and {"2A", "2B", "971", "976"} <= set(files)
     assert len(store.load_commune_geometry("2A")["features"]) == 124
+
+
+def test_the_vectorised_dissolve_and_json_are_geopandas_and_shapely_own():
+    """commune_geo's dissolve (one union over a padded grid) and its GeoJSON (rings cut from one array) give
+    the same shapes and the same JSON text as GeoDataFrame.dissolve and shapely's mapping (93: the merger)."""
+    import json
+
+    import numpy as np
+
+    from indicators.sources import etalab_communes
+
+    successors = etalab_communes.successors(RAW_DIR / etalab_communes.FOLDER.name)
+    raw = gpd.read_file(commune_geo.raw_files(RAW_DIR)["93"])
+    raw["code"] = raw["code"].astype(str).map(successors)
+    expected = raw.dissolve("code", as_index=False)[["code", "geometry"]]
+    got = commune_geo.dissolve(raw["code"].to_numpy(object), np.asarray(raw.geometry.values), raw.crs)
+    assert got["code"].tolist() == expected["code"].tolist()
+    assert "93059" not in got["code"].tolist() and len(got) == len(raw) - 1
+    assert bool(shapely.equals_exact(got.geometry.values, expected.geometry.values, tolerance=0).all())
+    shapes = np.asarray(expected.geometry.values)
+    assert json.dumps(commune_geo._geometries(shapes)) == json.dumps([shapely.geometry.mapping(s) for s in shapes])

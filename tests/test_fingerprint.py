@@ -135,6 +135,7 @@ def test_a_step_fed_by_the_table_reruns_when_the_rows_it_reads_change(tmp_path):
 def test_every_raw_input_a_step_names_exists():
     """A misspelt input would key the step on « missing » and never rerun it when the real file changes."""
     steps = [*_steps(), pipeline.COMMUNE_SOCIAL_STEP, pipeline.ADMIN_UNITS_STEP, pipeline.STAFF_STEP]
+    steps += [pipeline.AGE_TABLE_STEP, pipeline.GEOMETRY_STEP]
     missing = [(s.name, i) for s in steps for i in s.inputs if not (pipeline.RAW_DIR / i).exists()]
     assert missing == []
 

@@ -109,6 +109,19 @@ def test_a_failed_build_leaves_the_good_store_in_place(good_store, raw_copy):
     assert not list(out.glob(".*tmp*"))
 
 
+def test_a_failure_in_the_worker_process_stops_the_build_and_leaves_the_store(good_store, raw_copy, capsys):
+    """The commune steps run in the build's second process: their error stops the build all the same."""
+    _, out = good_store
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".steps" not in p.parts}
+    (raw_copy / "insee-comparateur-communes" / "communes.csv").write_text("not a csv\n")
+    assert pipeline.main(["--raw", str(raw_copy), "--out", str(out), "--force", "--workers", "1"]) == 1
+    stopped = "pipeline stopped, the store was left as it was: communes.csv: columns ['insee_com'"
+    assert stopped in capsys.readouterr().err
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and ".steps" not in p.parts}
+    assert after == before  # tables, stamp and the commune GeoJSON folder
+    assert not list(out.glob(".*tmp*"))
+
+
 def test_command_line_reports_the_error_and_exits_non_zero(raw_copy, tmp_path, capsys):
     (raw_copy / POPULATION_XLS).unlink()
     assert pipeline.main(["--raw", str(raw_copy), "--out", str(tmp_path / "out")]) == 1

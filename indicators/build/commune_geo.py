@@ -40,20 +40,57 @@ def raw_files(raw_dir: Path = RAW_DIR) -> dict[str, Path]:
 
 def departement_shapes(path: Path, successors: dict[str, str]) -> gpd.GeoDataFrame:
     """code, geometry of the current communes of one raw file, dissolved and simplified."""
-    raw = gpd.read_file(path)
-    raw["code"] = raw["code"].astype(str).map(successors)
-    raw = raw.dropna(subset=["code"])  # a code with no successor is outside the 101 départements
-    dissolved = raw.dissolve("code", as_index=False)[["code", "geometry"]]
+    raw = gpd.read_file(path, use_arrow=True)
+    codes = np.array([successors.get(code) for code in raw["code"].astype(str)], dtype=object)
+    kept = codes != None  # noqa: E711 (element-wise) a code with no successor is outside the 101 départements
+    dissolved = dissolve(codes[kept], np.asarray(raw.geometry.values)[kept], raw.crs)
     simplified = shapely.coverage_simplify(dissolved.geometry.values, SIMPLIFY_TOLERANCE, simplify_boundary=True)
     dissolved["geometry"] = shapely.orient_polygons(simplified, exterior_cw=True)
     return dissolved.sort_values("code").reset_index(drop=True)
 
 
+def dissolve(codes: np.ndarray, shapes: np.ndarray, crs=None) -> gpd.GeoDataFrame:
+    """code, union of the code's shapes (sorted by code): what ``GeoDataFrame.dissolve("code")`` gives (each
+    code's shapes in their order in the file, one GEOS union each), in one call over a (code x shape) grid
+    padded with None instead of one pandas group at a time."""
+    order = np.argsort(codes, kind="stable")
+    unique, first, counts = np.unique(codes[order], return_index=True, return_counts=True)
+    grid = np.full((len(unique), counts.max(initial=1)), None, dtype=object)
+    grid[np.repeat(np.arange(len(unique)), counts), np.arange(len(order)) - np.repeat(first, counts)] = shapes[order]
+    return gpd.GeoDataFrame({"code": unique, "geometry": shapely.union_all(grid, axis=1)}, crs=crs)
+
+
+def _geometries(shapes: np.ndarray) -> list[dict]:
+    """``shapely.geometry.mapping`` of each shape (the same JSON): the polygons' and multipolygons' rings cut
+    from one array of every point (numpy's tolist) instead of a tuple per point and shapely calls per shape."""
+    kinds = shapely.get_type_id(shapes)  # 3 Polygon, 6 MultiPolygon
+    simple = np.isin(kinds, (3, 6)) & ~shapely.is_empty(shapes) & ~shapely.has_z(shapes)
+    parts, part_of = shapely.get_parts(shapes[simple], return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)  # each exterior, then its holes
+    points = shapely.get_coordinates(rings).tolist()
+    ends = np.cumsum(shapely.get_num_coordinates(rings)).tolist()
+    polygons: list[list] = [[] for _ in parts]
+    for start, end, part in zip([0, *ends[:-1]], ends, ring_of.tolist(), strict=True):
+        polygons[part].append(points[start:end])
+    grouped: list[list] = [[] for _ in range(int(simple.sum()))]
+    for polygon, shape in zip(polygons, part_of.tolist(), strict=True):
+        grouped[shape].append(polygon)
+    out, cut = [], iter(grouped)
+    for shape, kind, is_simple in zip(shapes, kinds.tolist(), simple.tolist(), strict=True):
+        if not is_simple:
+            out.append(shapely.geometry.mapping(shape))
+        elif kind == 3:
+            out.append({"type": "Polygon", "coordinates": next(cut)[0]})
+        else:
+            out.append({"type": "MultiPolygon", "coordinates": next(cut)})
+    return out
+
+
 def to_geojson(frame: gpd.GeoDataFrame) -> dict:
     rounded = shapely.transform(np.asarray(frame.geometry.values), lambda xy: np.round(xy, JSON_DECIMALS))
     features = [
-        {"type": "Feature", "id": code, "properties": {}, "geometry": shapely.geometry.mapping(geom)}
-        for code, geom in zip(frame["code"], rounded, strict=True)
+        {"type": "Feature", "id": code, "properties": {}, "geometry": geometry}
+        for code, geometry in zip(frame["code"], _geometries(rounded), strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -104,9 +104,9 @@ def aggregate_counts(tidy: pd.DataFrame, indicator_ids: list[str]) -> pd.DataFra
         regions["indicator_id"] = indicator_id
         out.append(regions[TIDY])
         published = tidy[(tidy["indicator_id"] == indicator_id) & (tidy["territory_level"] == "france")]
-        by_year = dep.groupby("year").agg(
-            value=("value", "sum"), n=("value", "size"), mayotte=("territory_code", lambda c: (c == MAYOTTE).any())
-        )
+        grouped = dep.groupby("year")
+        by_year = grouped.agg(value=("value", "sum"), n=("value", "size"))
+        by_year["mayotte"] = (dep["territory_code"] == MAYOTTE).groupby(dep["year"]).any()
         full = by_year[(by_year["n"] == n_all) | ((by_year["n"] == n_all - 1) & ~by_year["mayotte"])]
         full = full[~full.index.isin(published["year"])]
         out.append(

@@ -29,6 +29,7 @@ RAW_GEOJSON = Path("france-geojson") / "departements-avec-outre-mer.geojson"
 SIMPLIFY_TOLERANCE = 0.012  # degrees, ≈ 1 km
 DETAIL_TOLERANCE = 0.001  # degrees, ≈ 100 m: for the Paris / petite couronne zoom
 DETAIL_CODES = ("75", "92", "93", "94")
+CRS = "EPSG:4326"  # what a GeoJSON file holds (RFC 7946), so what ``build`` reads
 
 
 def fit_into_box(geom: shapely.Geometry, target: tuple[float, float, float, float]) -> shapely.Geometry:
@@ -80,3 +81,15 @@ def build(raw_dir: Path = RAW_DIR) -> gpd.GeoDataFrame:
     placed["geometry"] = simplify(placed.geometry.values)
     placed["detail"] = gpd.GeoSeries(detail, index=placed.index, crs=placed.crs)
     return placed[["code", "name", "zone", "geometry", "detail"]].sort_values("code").reset_index(drop=True)
+
+
+def from_stored(frame) -> gpd.GeoDataFrame:
+    """``build``'s frame as the step cache hands it back (a plain frame, the shapes as WKB, from Parquet) made a
+    GeoDataFrame again: written, the same file as ``build``'s own (its shapes are in lon/lat, CRS)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame
+    out = gpd.GeoDataFrame(
+        frame.drop(columns=["geometry", "detail"]), geometry=gpd.GeoSeries.from_wkb(frame["geometry"], crs=CRS)
+    )
+    out["detail"] = gpd.GeoSeries.from_wkb(frame["detail"], crs=CRS)
+    return out

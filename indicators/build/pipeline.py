@@ -19,9 +19,10 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from indicators.build import build_steps
+from indicators.build import background, build_steps
 from indicators.core.paths import (  # noqa: F401 (the store's file names, re-exported for older callers)
     ADMIN_UNITS_FILE,
     COMMUNE_GEO_FOLDER,
@@ -170,8 +171,66 @@ STAFF_STEP = build_steps.Step(
     ("drees-aide-sociale/Le personnel départemental de l'action sociale et médico-sociale de 2014 à 2020.xlsx",),
     ("indicators.sources.drees_staff",),
 )
+AGE_TABLE_STEP = build_steps.Step(  # the population by sex and age, validated: what the derivations divide by
+    "age_table",
+    ("insee-estimations-population/estim-pop-dep-sexe-aq-1975-2023.xls",),  # insee_population.FILES
+    ("indicators.sources.insee_population", "indicators.core.schema"),
+)
+GEOMETRY_STEP = build_steps.Step(
+    "geometry", ("france-geojson/departements-avec-outre-mer.geojson",), ("indicators.build.geo_build",)
+)
 # The projections, track records and radar read the table, not raw files: their steps are in table_steps.py,
 # keyed on the rows each reads.
+
+
+def raw_steps(raw_dir: Path) -> list[tuple[build_steps.Step, Callable]]:
+    """The steps that read only raw files, with their computations, in the order the build needs them: run in a
+    worker process beside the table's steps (background.Background). Each imports its module when it runs, so
+    the worker, not the build's own process, pays the import."""
+
+    def communes():
+        from indicators.build import commune_indicators
+
+        return commune_indicators.build(raw_dir)
+
+    def social():
+        from indicators.build import commune_social
+
+        return commune_social.build(raw_dir)
+
+    def territories():
+        from indicators.build import territory_index
+
+        return territory_index.build(raw_dir), territory_index.successors(raw_dir)
+
+    def admin():
+        from indicators.sources import admin_units
+
+        return (admin_units.build(raw_dir),)
+
+    def staff():
+        from indicators.sources import drees_staff
+
+        return (drees_staff.read(raw_dir),)
+
+    def geojson():
+        from indicators.build import commune_geo
+
+        return (commune_geo.geojson_files(raw_dir),)
+
+    return [
+        (COMMUNE_STEP, communes),
+        (COMMUNE_SOCIAL_STEP, social),
+        (TERRITORY_STEP, territories),
+        (ADMIN_UNITS_STEP, admin),
+        (STAFF_STEP, staff),
+        (COMMUNE_GEO_STEP, geojson),
+    ]
+
+
+def default_workers() -> int:
+    """1 (the raw-only steps in a second process) on a machine of 2 cores or more, else 0."""
+    return 1 if (os.cpu_count() or 1) > 1 else 0
 
 
 def build_tables(
@@ -180,6 +239,7 @@ def build_tables(
     cache_dir: Path | None = None,
     log: list | None = None,
     only: set[str] | None = None,
+    steps: background.Background | None = None,
 ):
     """Read every source and derive the indicators: (indicators, population) DataFrames, validated.
 
@@ -187,7 +247,8 @@ def build_tables(
     notes (mergers, series breaks, partial totals) are appended to ``notes`` when a list is given.
     With ``cache_dir``, a source step whose inputs and code are unchanged is read back (build_steps);
     ``log`` gets what was rebuilt and reused. ``only``: keep these départements (and France, and their
-    communes) of the sources' rows before deriving: a test's small table built by the same path."""
+    communes) of the sources' rows before deriving: a test's small table built by the same path. ``steps``: the
+    raw-only steps (raw_steps) already started in a worker (run); without it they run here."""
     import pandas as pd
 
     from indicators.build import derive
@@ -195,8 +256,9 @@ def build_tables(
     from indicators.sources import insee_population
 
     log = [] if log is None else log
-    with build_steps.timed("age_table", log):
-        age_sex = validate_population(insee_population.read_age_sex(raw_dir))
+    (age_sex,) = build_steps.run(
+        AGE_TABLE_STEP, raw_dir, cache_dir, lambda: (validate_population(insee_population.read_age_sex(raw_dir)),), log
+    )
     if only is not None:
         age_sex = age_sex[age_sex["territory_code"].isin({*only, "FR"})].reset_index(drop=True)
     parts = []
@@ -218,14 +280,9 @@ def build_tables(
 
     with build_steps.timed("validate", log):
         table = validate_indicators(table)
-    from indicators.build import commune_indicators, commune_social
-
-    commune_rows, commune_notes = build_steps.run(
-        COMMUNE_STEP, raw_dir, cache_dir, lambda: commune_indicators.build(raw_dir), log
-    )
-    social_rows, social_notes = build_steps.run(
-        COMMUNE_SOCIAL_STEP, raw_dir, cache_dir, lambda: commune_social.build(raw_dir), log
-    )
+    steps = steps or background.Background(raw_steps(raw_dir), raw_dir, cache_dir, workers=0)
+    commune_rows, commune_notes = steps.result(COMMUNE_STEP, log)
+    social_rows, social_notes = steps.result(COMMUNE_SOCIAL_STEP, log)
     if notes is not None:
         both = pd.concat([commune_notes, social_notes], ignore_index=True)
         notes.append(both.sort_values(["territory_level", "territory_code", "indicator_id", "year"], ignore_index=True))
@@ -297,39 +354,42 @@ def write_store(
     (out_dir / STAMP_FILE).write_text(json.dumps({**record, "inputs": stamp}, indent=1))
 
 
-def run(raw_dir: Path = RAW_DIR, out_dir: Path | None = None, force: bool = False) -> str:
+def run(
+    raw_dir: Path = RAW_DIR,
+    out_dir: Path | None = None,
+    force: bool = False,
+    workers: int | None = None,
+    stamp: dict[str, str] | None = None,
+) -> str:
+    """Build the store unless it is up to date (``stamp``: ``fingerprint(raw_dir)`` when the caller has just
+    computed it). The raw-only steps (raw_steps) run in a worker process while this one reads the sources,
+    derives, projects and backtests (``workers``: 0 runs everything here; default workers()). Nothing in the
+    store is replaced before every step has succeeded, the worker's included."""
     out_dir = out_dir or processed_dir()
-    stamp = fingerprint(raw_dir)
+    stamp = fingerprint(raw_dir) if stamp is None else stamp
     if not force and is_up_to_date(out_dir, stamp):
         return "up to date"
-    from indicators.build import commune_geo, data_diff, geo_build, table_steps, territory_index
-    from indicators.sources import admin_units, drees_staff
-
+    workers = default_workers() if workers is None else workers
     notes: list = []
     log: list = []
-    indicators, population = build_tables(raw_dir, notes, cache_dir=out_dir, log=log)
-    with build_steps.timed("data_diff", log):
-        changes = data_diff.diff(_previous(out_dir), indicators)
-    territories, successors = build_steps.run(
-        TERRITORY_STEP,
-        raw_dir,
-        out_dir,
-        lambda: (territory_index.build(raw_dir), territory_index.successors(raw_dir)),
-        log,
-    )
-    (commune_files,) = build_steps.run(
-        COMMUNE_GEO_STEP, raw_dir, out_dir, lambda: (commune_geo.geojson_files(raw_dir),), log
-    )
+    with background.Background(raw_steps(raw_dir), raw_dir, out_dir, workers=workers) as steps:
+        from indicators.build import commune_geo, data_diff, geo_build, table_steps
+
+        indicators, population = build_tables(raw_dir, notes, cache_dir=out_dir, log=log, steps=steps)
+        with build_steps.timed("data_diff", log):
+            changes = data_diff.diff(_previous(out_dir), indicators)
+        territories, successors = steps.result(TERRITORY_STEP, log)
+        from indicators.radar import stored as radar
+
+        signals, radar_backtest = table_steps.radar(indicators, territories, raw_dir, out_dir, log)
+        (admin,) = steps.result(ADMIN_UNITS_STEP, log)
+        (staff,) = steps.result(STAFF_STEP, log)
+        (geometry,) = build_steps.run(GEOMETRY_STEP, raw_dir, out_dir, lambda: (geo_build.build(raw_dir),), log)
+        geometry = geo_build.from_stored(geometry)  # the step's frame holds the shapes as WKB (read from Parquet)
+        track_records = table_steps.track_record(indicators, population, raw_dir, out_dir, log)  # the backtests
+        (commune_files,) = steps.result(COMMUNE_GEO_STEP, log)
     with build_steps.timed("commune_geo_write", log):
         commune_geo.write(commune_files, out_dir)  # before the stamp: a failed build is rebuilt next time
-    from indicators.radar import stored as radar
-
-    signals, radar_backtest = table_steps.radar(indicators, territories, raw_dir, out_dir, log)
-    (admin,) = build_steps.run(ADMIN_UNITS_STEP, raw_dir, out_dir, lambda: (admin_units.build(raw_dir),), log)
-    (staff,) = build_steps.run(STAFF_STEP, raw_dir, out_dir, lambda: (drees_staff.read(raw_dir),), log)
-    with build_steps.timed("geometry", log):
-        geometry = geo_build.build(raw_dir)
-    track_records = table_steps.track_record(indicators, population, raw_dir, out_dir, log)  # the backtests
     with build_steps.timed("write_store", log):
         write_store(
             indicators,
@@ -368,11 +428,14 @@ def refresh_signals(out_dir: Path):
 
 
 def _previous(out_dir: Path):
-    """The base table served before this build (None on a first build or an unreadable one)."""
+    """The base table served before this build, the columns data_diff compares (None on a first build or an
+    unreadable one)."""
     import pandas as pd
 
+    from indicators.core.schema import KEY
+
     try:
-        return pd.read_parquet(out_dir / INDICATORS_FILE)
+        return pd.read_parquet(out_dir / INDICATORS_FILE, columns=[*KEY, "value"])
     except (OSError, ValueError):
         return None
 
@@ -382,10 +445,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     parser.add_argument("--raw", type=Path, default=RAW_DIR)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--workers", type=int, choices=(0, 1), default=None, help="0: no worker process (default: 1 on 2+ cores)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     out_dir = args.out or processed_dir()
-    if not args.force and is_up_to_date(out_dir, fingerprint(args.raw)):  # checked before heavy imports
+    stamp = fingerprint(args.raw)  # sha256 of every raw and code file: computed once
+    if not args.force and is_up_to_date(out_dir, stamp):  # checked before heavy imports
         print(f"up to date in {time.perf_counter() - started:.2f} s")
         return 0
     from pandera.errors import SchemaErrors
@@ -393,7 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     from indicators.core.errors import RawFileError
 
     try:
-        message = run(args.raw, out_dir, force=True)
+        message = run(args.raw, out_dir, force=True, workers=args.workers, stamp=stamp)
     except (RawFileError, SchemaErrors) as exc:
         print(f"pipeline stopped, the store was left as it was: {exc}", file=sys.stderr)
         return 1

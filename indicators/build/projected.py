@@ -42,8 +42,8 @@ def _population_rows(age_sex: pd.DataFrame, projected: pd.DataFrame, base_year: 
     return pd.concat(out, ignore_index=True).assign(source_id=POPULATION_SOURCE)
 
 
-def _need_rows(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame) -> pd.DataFrame:
-    dep = needs.project_all(observed, age_sex, projected, UNTIL)
+def _need_rows(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame, only=None) -> pd.DataFrame:
+    dep = needs.project_all(observed, age_sex, projected, UNTIL, only=only)
     dep = dep.assign(territory_level="departement")
     source_of = trends.latest_source(observed)
     out = []
@@ -68,11 +68,37 @@ def population_part(age_sex: pd.DataFrame, projected: pd.DataFrame | None = None
     return _population_rows(age_sex, projected[projected["year"] <= UNTIL], base_year).dropna(subset=["value"])
 
 
-def need_part(observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame | None = None) -> pd.DataFrame:
+def need_part(
+    observed: pd.DataFrame, age_sex: pd.DataFrame, projected: pd.DataFrame | None = None, only=None
+) -> pd.DataFrame:
     """The projected recipients of the needs (reads the needs' rows of ``observed`` and the age table;
-    ``projected``: ``projected_ages(age_sex)`` when already computed)."""
+    ``projected``: ``projected_ages(age_sex)`` when already computed; ``only``: these needs alone, the
+    pipeline's parts, put together by ``joined_needs``)."""
     projected = projected_ages(age_sex) if projected is None else projected
-    return _need_rows(observed, age_sex, projected).dropna(subset=["value"])
+    return _need_rows(observed, age_sex, projected, only).dropna(subset=["value"])
+
+
+def short_need(observed: pd.DataFrame, age_sex: pd.DataFrame, need_id: str) -> bool | None:
+    """Whether this need's projection borrows the errors of every need (``needs.too_short``: its rows alone
+    do not say it), None when it has no département rows (no projection)."""
+    rate = needs.observed_rate(observed, age_sex, need_id)
+    return None if rate is None else needs.too_short(rate, need_id, needs.horizons_of(rate, UNTIL))
+
+
+def joined_needs(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """``need_part`` of one need each, in the needs' order, put together in the rows' order of ``need_part``
+    of them all: for each variant, every need's départements, then the sums of every need in the order of
+    their ids."""
+    parts = [p for p in parts if len(p.columns)]
+    if not parts:
+        return pd.DataFrame()
+    frame = pd.concat(parts, ignore_index=True)
+    dep = frame["territory_level"] == "departement"
+    out = []
+    for variant in sorted(frame["variant"].unique()):
+        mine = frame["variant"] == variant
+        out += [frame[mine & dep], frame[mine & ~dep].sort_values("indicator_id", kind="stable")]
+    return pd.concat(out, ignore_index=True)
 
 
 def trend_part(observed: pd.DataFrame, indicators=None) -> pd.DataFrame:

@@ -10,6 +10,10 @@ The rates' trends and track records are cached per rate (build_steps.run_parts):
 only that rate's rows (and the counts splicing its breaks), so a new DREES value recomputes the rates it
 touches, not the others. Each rate is computed on its own by the models (pooled errors and bands
 are per rate), so the parts put together are the whole computation, value for value.
+
+The needs' projection and track record are cached per need the same way, with one exception: a need too
+short to calibrate its own band borrows the errors of every need's rate (needs.too_short, decided before
+anything is computed), so its part reads every need's rows (in the track record, up to its origin).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ PROJECTED_TRENDS = build_steps.Step("projected_trends", (), ("indicators.build.p
 TRACK_POPULATION = build_steps.Step("track_population", (), ("indicators.models.track_record",))
 TRACK_RATES = build_steps.Step("track_rates", (), ("indicators.models.track_record",))
 TRACK_NEEDS = build_steps.Step("track_needs", (), ("indicators.models.track_record",))
+TRACK_NEED_AGES = build_steps.Step("track_need_ages", (), ("indicators.models.track_record",))
 RADAR = build_steps.Step("radar", (), ("indicators.radar.parts",))
 RADAR_ORIGINS = build_steps.Step("radar_origins", (), ("indicators.radar.parts",))
 RADAR_BACKTEST = build_steps.Step("radar_backtest", (), ("indicators.radar.parts",))
@@ -75,6 +80,20 @@ def joined(frames) -> pd.DataFrame:
     return pd.concat(kept, ignore_index=True)
 
 
+def need_parts(needs: pd.DataFrame, age_sex: pd.DataFrame, ages: pd.DataFrame) -> dict:
+    """projected_needs' parts: one per need, on its own rows, or every need's when it borrows their errors
+    (projected.short_need)."""
+    from indicators.build import projected as model
+
+    parts = {}
+    for i in catalogue.need_ids():
+        short = model.short_need(needs, age_sex, i)
+        if short is not None:
+            rows = needs if short else rows_of(needs, (i,))
+            parts[i] = (lambda rows=rows, i=i: (model.need_part(rows, age_sex, ages, only=(i,)),), (rows, age_sex))
+    return parts
+
+
 def projected(table: pd.DataFrame, age_sex: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
     """The projected rows (indicators.build.projected), in three steps (the rates' trends one part per rate)."""
     from indicators.build import projected as model
@@ -96,13 +115,13 @@ def projected(table: pd.DataFrame, age_sex: pd.DataFrame, raw_dir: Path, cache_d
             log,
             reads=(age_sex,),
         ),
-        build_steps.run(
-            PROJECTED_NEEDS,
-            raw_dir,
-            cache_dir,
-            lambda: (model.need_part(needs, age_sex, ages),),
-            log,
-            reads=(needs, age_sex),
+        (
+            model.joined_needs(
+                f
+                for (f,) in build_steps.run_parts(
+                    PROJECTED_NEEDS, need_parts(needs, age_sex, ages), raw_dir, cache_dir, log
+                ).values()
+            ),
         ),
         (joined(f for (f,) in build_steps.run_parts(PROJECTED_TRENDS, trend_parts, raw_dir, cache_dir, log).values()),),
     ]
@@ -136,8 +155,11 @@ def track_record(table: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, c
     rate_table = joined((every, per))
     if not len(rate_paths.columns):
         rate_paths = model.rate_paths(table.iloc[:0], ())  # no rate at all: the empty table
-    (need_paths,) = build_steps.run(
-        TRACK_NEEDS, raw_dir, cache_dir, lambda: (model.need_paths(needs, population),), log, reads=(needs, population)
+    need_paths = model.joined_need_paths(
+        f
+        for (f,) in build_steps.run_parts(
+            TRACK_NEEDS, need_path_parts(needs, population, raw_dir, cache_dir, log), raw_dir, cache_dir, log
+        ).values()
     )
     return {
         model.PATHS_FILE: paths,
@@ -146,6 +168,43 @@ def track_record(table: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, c
         model.RATE_PATHS_FILE: rate_paths,
         model.NEED_PATHS_FILE: need_paths,
     }
+
+
+def need_path_parts(needs: pd.DataFrame, population: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
+    """track_needs' parts: one per need, on its own rows and, when it is short at the origin (it borrows the
+    errors of every need, track_record.short_need), every other need's rows up to the origin. The population
+    projection they share is a step of its own, run when a part is computed."""
+    from indicators.models import track_record as model
+
+    projection = []
+
+    def projected():
+        if not projection:
+            projection.extend(
+                build_steps.run(
+                    TRACK_NEED_AGES,
+                    raw_dir,
+                    cache_dir,
+                    lambda: (model.need_projection(population),),
+                    log,
+                    reads=(population,),
+                )
+            )
+        return projection[0]
+
+    parts = {}
+    for i in catalogue.need_ids():
+        short = model.short_need(needs, population, i)
+        if short is None:
+            continue
+        rows = needs[(needs["indicator_id"] == i) | (short & (needs["year"] <= model.NEED_ORIGIN))].reset_index(
+            drop=True
+        )
+        parts[i] = (
+            lambda rows=rows, i=i: (model.need_paths(rows, population, projected(), only=(i,)),),
+            (rows, population),
+        )
+    return parts
 
 
 def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):

@@ -178,30 +178,69 @@ def rate_settings(need_id: str) -> tuple[trends.Setting, trends.BandSetting]:
 
 def rate_items(rate: pd.DataFrame, need_id: str) -> list:
     """rate: territory_code, year, rate (recipients per inhabitant). ((level, code, need id), rate in % by
-    year, consecutive) of every département: the series ``trends`` projects and measures."""
-    return [
-        (("departement", code, need_id), trends.consecutive(rows.set_index("year")["rate"] * 100))
-        for code, rows in rate.groupby("territory_code")
-    ]
+    year, consecutive) of every département: the series ``trends`` projects and measures.
+    A département whose years already run one by one without a gap is made straight from its arrays (what
+    ``trends.consecutive`` returns for it, without its reindex and interpolation); the others go through it."""
+    codes, uniques = pd.factorize(rate["territory_code"], sort=True)  # groupby's order of the codes
+    years = rate["year"].to_numpy()
+    values = (rate["rate"] * 100).to_numpy(dtype=float)
+    order = np.lexsort((years, codes))  # by code, then year
+    codes, years, values = codes[order], years[order], values[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], dtype=int)
+    out = []
+    for start, end in zip(starts, [*starts[1:], len(codes)], strict=True):
+        if codes[start] < 0:  # a missing code: groupby leaves it out
+            continue
+        code, ys, vs = uniques[codes[start]], years[start:end], values[start:end]
+        if (np.diff(ys) == 1).all() and not np.isnan(vs).any():
+            series = pd.Series(vs, index=pd.RangeIndex(int(ys[0]), int(ys[-1]) + 1, name="year"), name="rate")
+        else:
+            series = trends.consecutive(pd.Series(vs, index=pd.Index(ys, name="year"), name="rate"))
+        out.append((("departement", code, need_id), series))
+    return out
+
+
+def too_short(rate: pd.DataFrame, need_id: str, horizons: int) -> bool:
+    """Whether the need's own series are too short to calibrate its band (``rate_quantiles`` empty), without
+    computing any error: ``trends.calibrate`` needs MIN_ERRORS scored errors at horizon 1, and each origin
+    ``end`` of a series of MIN_YEARS + 1 years or more gives one, scored when its past ``z[:end]`` moved
+    (``trends.volatility``), whatever the central path. The pipeline keys a short need's projection on every
+    need's rows (it borrows their errors, ``pooled_rate_errors``) and the others on their own rows alone."""
+    if horizons < 1:
+        return True
+    cap, count = trends.cap_of(need_id), 0
+    for _, s in rate_items(rate, need_id):
+        if len(s) < trends.MIN_YEARS + 1:
+            continue
+        z = trends.to_logit(s.to_numpy(), cap)
+        moved = np.maximum.accumulate(z) - np.minimum.accumulate(z)  # moved[end - 1]: the range of z[:end]
+        count += int((moved[trends.MIN_YEARS - 1 : len(z) - 1] > 1e-9).sum())
+    return count < trends.MIN_ERRORS
 
 
 def central_rates(rate: pd.DataFrame, need_id: str, until: int, setting: trends.Setting) -> pd.DataFrame:
     """territory_code, year, rate (per inhabitant), year_last: the central path ``setting`` of the need's
     rate (on the logit scale of its share) for the years after its last observation up to until."""
-    out = []
+    codes, years, lasts, values = [], [], [], []
     for (_, code, _), s in rate_items(rate, need_id):
         last = int(s.index.max())
         if until <= last:
             continue
         path = trends.central(trends.to_logit(s.to_numpy(), 100.0), setting, until - last)
-        out.append(
-            pd.DataFrame({"territory_code": code, "year": range(last + 1, until + 1), "year_last": last}).assign(
-                rate=trends.from_logit(path, 100.0) / 100
-            )
-        )
-    if not out:
+        codes.append(np.full(until - last, code, dtype=object))
+        years.append(np.arange(last + 1, until + 1, dtype=np.int64))
+        lasts.append(np.full(until - last, last, dtype=np.int64))
+        values.append(trends.from_logit(path, 100.0) / 100)
+    if not codes:
         return pd.DataFrame(columns=["territory_code", "year", "year_last", "rate"])
-    return pd.concat(out, ignore_index=True)
+    return pd.DataFrame(  # one frame for every département (a frame each was most of the time)
+        {
+            "territory_code": np.concatenate(codes),
+            "year": np.concatenate(years),
+            "year_last": np.concatenate(lasts),
+            "rate": np.concatenate(values),
+        }
+    )
 
 
 def rate_errors(rate: pd.DataFrame, need_id: str, setting: trends.Setting) -> pd.DataFrame:
@@ -257,27 +296,46 @@ def pooled_rate_errors(rates_by_need: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
-def project_all(table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int) -> pd.DataFrame:
+def horizons_of(rate: pd.DataFrame, until: int) -> int:
+    """The horizons a need's band is calibrated to: up to ``until`` from the earliest last year of its rate."""
+    return until - int(rate.groupby("territory_code")["year"].max().min())
+
+
+def observed_rate(table: pd.DataFrame, population: pd.DataFrame, need_id: str) -> pd.DataFrame | None:
+    """The observed rate frame of one need (territory_code, year, value, population, rate), or None."""
+    found = _observed_rate(table, population, need_by_id()[need_id])
+    return None if found is None else found[1]
+
+
+def project_all(
+    table: pd.DataFrame, population: pd.DataFrame, projected: pd.DataFrame, until: int, only=None
+) -> pd.DataFrame:
     """Every département, every need, its rate on its central path (``central_rates``), for each population
     variant: territory_code, indicator_id, year, variant, value (recipients). central / low / high: that
     rate × the population variant; the interval p10 … p90 combines the population interval with the past
-    errors of the rate's central path (``rate_quantiles``, ``combined_factor``)."""
+    errors of the rate's central path (``rate_quantiles``, ``combined_factor``).
+    ``only``: project these needs alone (the pipeline's parts); every need of ``table`` still lends its
+    errors to a need too short for its own (``too_short``), so a short need's rows are the same whether the
+    others are projected or not, as long as ``table`` holds them."""
     observed = {need.id: _observed_rate(table, population, need) for need in needs()}
     observed = {k: v for k, v in observed.items() if v is not None}
     pooled = None  # the pooled "last value" errors, measured once for every need too short for its own
     out = []
     for need in needs():
-        if need.id not in observed:
+        if need.id not in observed or (only is not None and need.id not in only):
             continue
         obs_group, rate = observed[need.id]
-        horizons = until - int(rate.groupby("territory_code")["year"].max().min())
-        quantiles, setting = rate_quantiles(rate, need.id, horizons), rate_settings(need.id)[0]
-        if quantiles.empty:  # too short a series: its last value, the pooled errors of every need's rate
+        horizons = horizons_of(rate, until)
+        setting = rate_settings(need.id)[0]
+        if too_short(rate, need.id, horizons):  # its last value, the pooled errors of every need's rate
             if pooled is None:
                 pooled = pooled_rate_errors({k: r for k, (_, r) in observed.items()})
             setting = SHORT[0]
+            quantiles = pd.DataFrame(columns=list(trends.LEVELS_Q))
             if not pooled.empty:
                 quantiles = trends.calibrate(pooled, horizons, SHORT[1])
+        else:
+            quantiles = rate_quantiles(rate, need.id, horizons)
         path = central_rates(rate, need.id, until, setting)
         wide = {}
         for variant, rows in projected.groupby("variant"):

@@ -182,10 +182,12 @@ def rate_paths(observed: pd.DataFrame, indicators=None) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True).reindex(columns=columns)
 
 
-def need_paths(table: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+def need_paths(table: pd.DataFrame, population: pd.DataFrame, projected=None, only=None) -> pd.DataFrame:
     """backtest.need_paths from NEED_ORIGIN (horizon NEED_HORIZON), with the observed recipients of the ten
-    years before the origin: territory_code, indicator_id, origin, year, observed, central, p10 … p90."""
-    ahead = backtest.need_paths(table, population, NEED_ORIGIN, NEED_HORIZON).drop(columns="horizon")
+    years before the origin: territory_code, indicator_id, origin, year, observed, central, p10 … p90.
+    ``projected``: ``need_projection(population)`` when already computed; ``only``: these needs alone (the
+    pipeline's parts, put together by ``joined_need_paths``)."""
+    ahead = backtest.need_paths(table, population, NEED_ORIGIN, NEED_HORIZON, projected, only).drop(columns="horizon")
     observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
     before = observed[
         observed["indicator_id"].isin(set(ahead["indicator_id"]))
@@ -194,6 +196,35 @@ def need_paths(table: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
     out = pd.concat([before, ahead], ignore_index=True).assign(origin=NEED_ORIGIN)
     return out[["territory_code", "indicator_id", "origin", "year", "observed", *BANDS]].sort_values(
         ["territory_code", "indicator_id", "year"]
+    )
+
+
+def need_projection(population: pd.DataFrame) -> pd.DataFrame:
+    """The population projection made at NEED_ORIGIN that every need's paths read."""
+    return backtest.needs.projected_at(population, NEED_ORIGIN, NEED_HORIZON)
+
+
+def short_need(table: pd.DataFrame, population: pd.DataFrame, need_id: str) -> bool | None:
+    """Whether this need's paths borrow the errors of every need's rows up to NEED_ORIGIN (its series is too
+    short then, ``needs.too_short``); None when it has no rows up to the origin (no paths)."""
+    from indicators.models import needs
+
+    observed = table[
+        (table["variant"] == "observed") & (table["territory_level"] == "departement") & (table["year"] <= NEED_ORIGIN)
+    ]
+    rate = needs.observed_rate(observed, backtest.needs.past_population(population, NEED_ORIGIN), need_id)
+    if rate is None:
+        return None
+    return needs.too_short(rate, need_id, needs.horizons_of(rate, NEED_ORIGIN + NEED_HORIZON))
+
+
+def joined_need_paths(parts) -> pd.DataFrame:
+    """``need_paths`` of one need each, put together as ``need_paths`` of them all sorts its rows."""
+    parts = [p for p in parts if len(p.columns)]
+    if not parts:
+        return pd.DataFrame()
+    return pd.concat(parts, ignore_index=True).sort_values(
+        ["territory_code", "indicator_id", "year"], ignore_index=True
     )
 
 

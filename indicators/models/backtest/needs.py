@@ -42,18 +42,31 @@ def need_rate_held_out(table: pd.DataFrame, population: pd.DataFrame) -> pd.Data
 NEED_RUNS = ((2010, 10), (2015, 5))
 
 
-def need_paths(table: pd.DataFrame, population: pd.DataFrame, origin: int, horizon: int) -> pd.DataFrame:
+def past_population(population: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """The départements' population as estimated up to 1/1/origin+1: what a projection made at ``origin`` reads."""
+    dep = population[population["territory_code"] != "FR"]
+    return dep[dep["year"] <= origin + 1]
+
+
+def projected_at(population: pd.DataFrame, origin: int, horizon: int) -> pd.DataFrame:
+    """The population projection ``need_paths`` starts from (shared by every need)."""
+    return project_population(past_population(population, origin), origin + 1, until=origin + horizon + 1)
+
+
+def need_paths(
+    table: pd.DataFrame, population: pd.DataFrame, origin: int, horizon: int, projected=None, only=None
+) -> pd.DataFrame:
     """What ``needs.project_all`` would have said at ``origin`` (recipients counted up to 31/12/origin,
     population estimated up to 1/1/origin+1, projected from there) beside the recipients then observed:
     territory_code, indicator_id, year, horizon, observed, central, p10, p25, p75, p90 (years origin+1 …
-    origin+horizon that are observed)."""
+    origin+horizon that are observed). ``projected``: ``projected_at`` when already computed; ``only``: these
+    needs alone (``needs.project_all``)."""
     from indicators.models import needs
 
     observed = table[(table["variant"] == "observed") & (table["territory_level"] == "departement")]
-    dep = population[population["territory_code"] != "FR"]
-    past_pop = dep[dep["year"] <= origin + 1]
-    projected = project_population(past_pop, origin + 1, until=origin + horizon + 1)
-    ahead = needs.project_all(observed[observed["year"] <= origin], past_pop, projected, origin + horizon)
+    past_pop = past_population(population, origin)
+    projected = projected_at(population, origin, horizon) if projected is None else projected
+    ahead = needs.project_all(observed[observed["year"] <= origin], past_pop, projected, origin + horizon, only)
     wide = ahead.pivot_table(index=["territory_code", "indicator_id", "year"], columns="variant", values="value")
     seen = observed.set_index(["territory_code", "indicator_id", "year"])["value"].rename("observed")
     out = wide.join(seen, how="inner").reset_index()
