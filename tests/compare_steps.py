@@ -8,8 +8,9 @@ parts after (``name.part``) is put together as the pipeline does (table_steps.jo
 compared with the whole step before: ``track_rates`` = (rate table = every rate's ALL rows then every
 rate's per-territory rows, rate paths); ``projected_needs`` and ``track_needs`` (one part per need, in the
 catalogue's order) by projected.joined_needs and track_record.joined_need_paths; ``projected_trends`` is
-compared sorted, its order before depended on PYTHONHASHSEED (trends.build iterated a set). Run
-tests.compare_stores for the served tables.
+compared sorted, its order before depended on PYTHONHASHSEED (trends.build iterated a set); ``radar``
+(signals, now one part per level and indicator) is compared sorted by territory, indicator and kind
+(``_radar``). Run tests.compare_stores for the served tables.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ def compare(before: Path, after: Path) -> list[str]:
             continue
         parts = {p.split(".", 1)[1]: b[p] for p in b if p.startswith(name + ".")}
         assert parts, f"{name}: not in {after}"
+        if name == "radar":
+            _radar(a[name], parts)
+            checked.append(f"{name} ({len(parts)} parts)")
+            continue
         ids = catalogue.need_ids() if name in ("projected_needs", "track_needs") else table_steps.rate_ids()
         order = [i for i in ids if i in parts]
         assert sorted(order) == sorted(parts), (name, sorted(parts))
@@ -71,6 +76,19 @@ def compare(before: Path, after: Path) -> list[str]:
             raise AssertionError(f"{name}: no rule to put its parts together")
         checked.append(f"{name} ({len(parts)} parts)")
     return checked
+
+
+def _radar(whole: dict[int, Path], parts: dict[str, dict[int, Path]]) -> None:
+    """The radar's signals (frame 0 of the whole step) against its parts put together (radar.parts.signals_of),
+    sorted by territory, indicator and kind: the whole step ordered tied scores as its sort left them (an
+    unstable sort), the parts by indicator and kind (engine.ordered). The backtest (frame 1) is no longer a
+    step frame: tests.compare_stores compares radar_backtest.parquet."""
+    from indicators.radar import parts as radar_parts
+
+    keys = ["territory_level", "territory_code", "indicator_id", "kind"]
+    joined = radar_parts.signals_of({name: (pd.read_parquet(files[0]),) for name, files in parts.items()})
+    before = pd.read_parquet(whole[0]).sort_values(keys, ignore_index=True)
+    assert_frame_equal(before, joined.sort_values(keys, ignore_index=True), check_exact=True, check_dtype=False)
 
 
 if __name__ == "__main__":

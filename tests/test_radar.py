@@ -424,3 +424,30 @@ def test_horizons_threshold_chosen_on_the_early_years_and_said_on_the_page():
         "en 2020 — le besoin a crû plus vite qu'en France —, soit 5 sur 10 : moins que les 2 sur 3 visés. Un "
         "horizon est une tendance plausible, pas une certitude."
     )
+
+
+def test_a_rebuilt_base_under_a_published_version_starts_its_signals_refresh(tmp_path, monkeypatch):
+    """`make data` under published versions: the version's signals file, named after the base, no longer
+    applies; the pipeline starts its refresh in the background (pipeline.refresh_signals), once."""
+    from indicators.build import pipeline
+    from indicators.core.paths import INDICATORS_FILE
+    from indicators.radar import stored
+    from indicators.storage import versions
+    from tests import fixture_store
+
+    folder = tmp_path / "store"
+    fixture_store.write(folder)
+    monkeypatch.setenv("RADAR_DATA_DIR", str(folder))
+    started = []
+    monkeypatch.setattr(stored, "refresh_in_background", lambda store_dir=None: started.append(store_dir) or 1)
+    assert pipeline.refresh_signals(folder) is None and not started  # no publish: the pipeline wrote version 0's
+    rows = _tidy([("departement", "38", "poverty_rate", 2020, 40.0)], "insee_filosofi_2020")
+    versions.publish(rows.assign(variant="observed"), "alice", "t.csv", "x", folder)
+    engine.frame([]).to_parquet(stored.signals_path(1, folder))  # version 1's signals, written on the base
+    assert pipeline.refresh_signals(folder) is None and not started
+    base = folder / INDICATORS_FILE  # the pipeline rebuilds the base: one value changed
+    table = pd.read_parquet(base)
+    table.assign(value=table["value"].where(table.index != 0, table["value"] + 1)).to_parquet(base)
+    versions.record_base(folder)
+    assert not stored.has_signals(1, folder)
+    assert pipeline.refresh_signals(folder) == 1 and started == [folder]

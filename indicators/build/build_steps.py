@@ -14,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +57,20 @@ class Step:
         for file in self.code(root):
             digest.update(str(file.relative_to(root)).encode())
             digest.update(file.read_bytes())
+        return digest.hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class _Part(Step):
+    """A part of a step (run_parts): keyed on its name, the step's key (computed once for all the parts: the
+    code of a step is hashed once, not once per part) and the frames it reads."""
+
+    base: str = ""
+
+    def key(self, raw_dir: Path, root: Path = ROOT, reads: tuple[pd.DataFrame, ...] = ()) -> str:
+        digest = hashlib.sha256(f"{self.name}\n{self.base}".encode())
+        for frame in reads:
+            digest.update(frame_digest(frame))
         return digest.hexdigest()[:20]
 
 
@@ -132,10 +146,12 @@ def run_parts(
     Parts no longer asked for are removed from the cache."""
     started, inner = _clock(), []
     out = {}
+    base = step.key(raw_dir, root) if cache_dir is not None else ""
     for part, (compute, reads) in parts.items():
         if "-" in part or "." in part:
             raise ValueError(f"{step.name}: part name {part!r} may not hold '-' or '.' (cache file names)")
-        out[part] = run(replace(step, name=f"{step.name}.{part}"), raw_dir, cache_dir, compute, inner, root, reads)
+        own = _Part(f"{step.name}.{part}", step.inputs, step.modules, base)
+        out[part] = run(own, raw_dir, cache_dir, compute, inner, root, reads)
     rebuilt = sum(what == "rebuilt" for _, what, *_ in inner)
     name = f"{step.name} [{rebuilt}/{len(parts)}]" if rebuilt else step.name
     log.append((name, "rebuilt" if rebuilt else "reused", *_since(started)))

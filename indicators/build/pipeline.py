@@ -409,7 +409,22 @@ def run(
             },
         )
     built = f"built {len(indicators)} rows, {indicators['indicator_id'].nunique()} indicators"
+    if refresh_signals(out_dir) is not None:
+        built += "; the published version's radar signals are being recomputed in the background"
     return f"{built}\n{build_steps.describe(log)}\n{data_diff.describe(changes)}"
+
+
+def refresh_signals(out_dir: Path):
+    """Under published versions, each version's signals file is named after the base it was computed on
+    (radar.stored.signals_path): a rebuilt base leaves the published version without one (the radar serves the
+    nearest written, « recalcul en cours »). Start its refresh in the background, as a publish does; the
+    process (None when nothing to do or it could not start)."""
+    from indicators.radar import stored
+    from indicators.storage import versions
+
+    if not versions.current(out_dir) or stored.has_signals(None, out_dir):
+        return None
+    return stored.refresh_in_background(out_dir)
 
 
 def _previous(out_dir: Path):

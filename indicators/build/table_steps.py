@@ -33,7 +33,9 @@ TRACK_POPULATION = build_steps.Step("track_population", (), ("indicators.models.
 TRACK_RATES = build_steps.Step("track_rates", (), ("indicators.models.track_record",))
 TRACK_NEEDS = build_steps.Step("track_needs", (), ("indicators.models.track_record",))
 TRACK_NEED_AGES = build_steps.Step("track_need_ages", (), ("indicators.models.track_record",))
-RADAR = build_steps.Step("radar", (), ("indicators.radar.stored",))
+RADAR = build_steps.Step("radar", (), ("indicators.radar.parts",))
+RADAR_ORIGINS = build_steps.Step("radar_origins", (), ("indicators.radar.parts",))
+RADAR_BACKTEST = build_steps.Step("radar_backtest", (), ("indicators.radar.parts",))
 
 
 def rows_of(table: pd.DataFrame, indicator_ids, observed: bool = False) -> pd.DataFrame:
@@ -206,9 +208,29 @@ def need_path_parts(needs: pd.DataFrame, population: pd.DataFrame, raw_dir: Path
 
 
 def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
-    """(signals, backtest) of indicators.radar.stored, keyed on the rows the radar reads and the index."""
-    from indicators.radar import stored
+    """(signals, backtest) of indicators.radar.stored.build, in parts (indicators.radar.parts): the signals one
+    part per (level, indicator), the backtest's raised signals one part per origin, each keyed on the rows it
+    reads; the backtest's evaluation and threshold choice (pooled) keyed on what they read."""
+    from indicators.radar import backtest, engine, parts, rules
 
     rows = rows_of(table, radar_ids())
-    compute = lambda: tuple(stored.build(rows, territories).values())  # noqa: E731
-    return build_steps.run(RADAR, raw_dir, cache_dir, compute, log, reads=(rows, territories))
+    origins = build_steps.run_parts(RADAR_ORIGINS, parts.origin_parts(rows), raw_dir, cache_dir, log)
+    # the evaluation reads the raised signals, the départements' and France's oriented values up to the last
+    # origin + AHEAD (backtest.Later) and the number of départements
+    observed = engine.observed_rows(rows)
+    level = observed[observed["territory_level"] == backtest.LEVEL]
+    later = backtest.cut(rows, max(backtest.LATER) + backtest.AHEAD)
+    later = later[later["territory_level"].isin([backtest.LEVEL, "france"])]
+    later = later[later["indicator_id"].isin(list(rules.oriented()))].reset_index(drop=True)
+    count = pd.DataFrame({"departements": [level["territory_code"].nunique()]})
+    raised = tuple(frame for (frame,) in origins.values())
+    (measured,) = build_steps.run(
+        RADAR_BACKTEST,
+        raw_dir,
+        cache_dir,
+        lambda: (parts.backtest_of(rows, origins),),
+        log,
+        reads=(*raised, later, count),
+    )
+    signals = build_steps.run_parts(RADAR, parts.signal_parts(rows, territories), raw_dir, cache_dir, log)
+    return parts.signals_of(signals), measured

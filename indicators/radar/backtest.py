@@ -131,15 +131,21 @@ def outcome(signal: dict, later: Later) -> bool | float | None:
     return None
 
 
-def evaluate(table: pd.DataFrame, origins=EARLY + LATER) -> pd.DataFrame:
-    """Every signal raised at each origin with its outcome at T + 2."""
+def evaluate(table: pd.DataFrame, origins=EARLY + LATER, raised_at: dict | None = None) -> pd.DataFrame:
+    """Every signal raised at each origin with its outcome at T + 2 (``raised_at``: origin -> ``raised``,
+    computed beforehand, e.g. read back from the step cache; computed here when absent)."""
     parts = []
     for origin in origins:
-        found = raised(table, origin)
+        found = raised(table, origin) if raised_at is None else raised_at[origin].copy()
         later = Later(cut(table, origin + AHEAD))
         found["persisted"] = [outcome(s, later) for s in found.to_dict("records")]
         parts.append(found)
     return pd.concat(parts, ignore_index=True)
+
+
+def origin_rows(table: pd.DataFrame, origin: int) -> pd.DataFrame:
+    """What ``raised`` reads at an origin: the observed rows up to it that the départements' signals read."""
+    return engine.relevant(cut(table, origin), LEVEL).reset_index(drop=True)
 
 
 def _family(method: str) -> str:
@@ -163,7 +169,8 @@ def summary(evaluated: pd.DataFrame, thresholds: dict[str, float], origins, terr
         keep = evaluated["origin"].isin(origins) & family.isin(families)
         keep &= evaluated["score"] >= family.map(thresholds)
         chosen = evaluated[keep]
-        done = pd.concat([_held(part, thresholds[f]) for f, part in chosen.groupby(family[keep])])
+        held = [_held(part, thresholds[f]) for f, part in chosen.groupby(family[keep])]
+        done = pd.concat(held) if held else pd.Series(dtype=bool)  # none raised: nothing evaluated
         done = done if len(done) else pd.Series(dtype=bool)
         rows.append(
             dict(
@@ -194,9 +201,10 @@ def choose(evaluated: pd.DataFrame) -> dict[str, float]:
     return chosen
 
 
-def run(table: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame]:
-    """(chosen thresholds, the table early / later per kind) — what the store keeps and the page says."""
-    evaluated = evaluate(table)
+def run(table: pd.DataFrame, raised_at: dict | None = None) -> tuple[dict[str, float], pd.DataFrame]:
+    """(chosen thresholds, the table early / later per kind) — what the store keeps and the page says
+    (``raised_at``: as ``evaluate``)."""
+    evaluated = evaluate(table, raised_at=raised_at)
     territories = engine.observed_rows(table).query("territory_level == @LEVEL")["territory_code"].nunique()
     chosen = choose(evaluated)
     table_out = pd.concat(

@@ -44,6 +44,51 @@ def departements_of(level: str, codes, index: pd.DataFrame | None = None) -> dic
     return own[~own.index.duplicated()].reindex(list(codes)).dropna().to_dict()
 
 
+def level_codes(observed: pd.DataFrame, level: str) -> list[str]:
+    """The territories of a level a full computation covers (``observed``: ``relevant`` rows)."""
+    return [str(c) for c in observed.loc[observed["territory_level"] == level, "territory_code"].unique()]
+
+
+def peer_rows(observed: pd.DataFrame, level: str) -> pd.DataFrame:
+    """What the similar-territory search and the size bands read (``observed``: ``relevant`` rows): the level's
+    similarity set and, for communes and EPCI, its size."""
+    ids = set(catalogue.similarity_ids(peers.similarity_set(level), catalogue.load()))
+    ids |= set() if level == "departement" else {peers.SIZE_INDICATOR}
+    return observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(ids)]
+
+
+class Context:
+    """What every indicator's signals of a level share, computed on first use and once: the similar territories
+    (``peers.Similar``, which keeps each left-out set's search), the sizes and the communes' départements.
+    ``peer``: ``peer_rows``; ``codes``: ``level_codes`` (the whole level's, whatever the indicators computed)."""
+
+    def __init__(self, peer: pd.DataFrame, level: str, codes, index: pd.DataFrame | None = None) -> None:
+        self.peer, self.level, self.codes, self.index = peer, level, [str(c) for c in codes], index
+        self._similar: peers.Similar | None = None
+        self._size: pd.Series | None = None
+        self._dep_of: dict[str, str] | None = None
+
+    @property
+    def similar(self) -> peers.Similar:
+        if self._similar is None:
+            self._similar = peers.Similar(self.peer, self.level, self.codes)
+        return self._similar
+
+    @property
+    def size(self) -> pd.Series | None:
+        if self.level == "departement":
+            return None
+        if self._size is None:
+            self._size = peers.sizes(self.peer, self.level)
+        return self._size
+
+    @property
+    def dep_of(self) -> dict[str, str]:
+        if self._dep_of is None:
+            self._dep_of = departements_of(self.level, self.codes, self.index)
+        return self._dep_of
+
+
 def level_signals(
     table: pd.DataFrame,
     level: str,
@@ -58,33 +103,52 @@ def level_signals(
     index (communes' départements), the store's by default; ``only``: the indicators that may raise signals
     (all by default; the others are still read as similarity indicators)."""
     observed = relevant(observed_rows(table), level)
-    if codes is None:
-        codes = observed.loc[observed["territory_level"] == level, "territory_code"].unique().tolist()
-    codes = [str(c) for c in codes]
+    codes = level_codes(observed, level) if codes is None else codes
+    context = Context(peer_rows(observed, level), level, codes, index)
+    return frame(raise_signals(table, observed, context, thresholds, kinds, only))
+
+
+def raise_signals(
+    table: pd.DataFrame,
+    observed: pd.DataFrame,
+    context: Context,
+    thresholds: rules.Thresholds = rules.THRESHOLDS,
+    kinds=rules.KINDS,
+    only=None,
+) -> list[dict]:
+    """The signals (rows before ``frame``) of ``context``'s territories; ``observed``: ``relevant`` rows of
+    ``table``, which need hold only the indicators of ``only`` (and the counts splicing their breaks) when the
+    similarity set and size come from ``context``."""
+    level, codes = context.level, context.codes
     found: list[dict] = []
-    if "ecart" in kinds or "rupture" in kinds:
-        similar_of = peers.Similar(observed, level, codes)
-        size = peers.sizes(observed, level) if level != "departement" else None
     if "ecart" in kinds:
-        found += ecart.raise_ecarts(observed, level, codes, similar_of, size, thresholds.ecart, only)
+        found += ecart.raise_ecarts(observed, level, codes, context.similar, context.size, thresholds.ecart, only)
     if "rupture" in kinds:
         found += rupture.raise_bands(observed, level, codes, thresholds.band, only)
         found += rupture.raise_gaps(observed, level, codes, thresholds.gap, only)
         if level != "departement":
-            dep_of = departements_of(level, codes, index)
             found += ecart.raise_census_changes(
-                observed, level, codes, similar_of, size, dep_of, thresholds.census, only
+                observed, level, codes, context.similar, context.size, context.dep_of, thresholds.census, only
             )
     if "horizon" in kinds:
         found += horizon.raise_horizons(table, level, codes, thresholds.horizon, only)
-    return frame(found)
+    return found
+
+
+ORDER = (["territory_code", "score", "indicator_id", "kind"], [True, False, True, True])
+
+
+def ordered(signals: pd.DataFrame) -> pd.DataFrame:
+    """Signals in the stored order: by territory, strongest first, ties by indicator and kind (a total order
+    within a level: so the signals computed indicator by indicator and put together are in the same order)."""
+    return signals.sort_values(ORDER[0], ascending=ORDER[1], kind="stable").reset_index(drop=True)
 
 
 def frame(found: list[dict]) -> pd.DataFrame:
     if not found:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "score" else "object") for c in rules.COLUMNS})
     out = pd.DataFrame(found)
-    out = out.sort_values("score", ascending=False).drop_duplicates(
+    out = out.sort_values(["score", "method"], ascending=[False, True], kind="stable").drop_duplicates(
         ["territory_level", "territory_code", "indicator_id", "kind"]
     )
     entries = catalogue.load()
@@ -101,8 +165,7 @@ def frame(found: list[dict]) -> pd.DataFrame:
     for column in rules.COLUMNS:
         if column not in out:
             out[column] = None
-    out = out.sort_values(["territory_code", "score"], ascending=[True, False], kind="stable")
-    return out[rules.COLUMNS].reset_index(drop=True)
+    return ordered(out[rules.COLUMNS])
 
 
 def signals(

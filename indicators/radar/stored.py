@@ -46,7 +46,8 @@ def compute_all(
 
 
 def build(table: pd.DataFrame, index: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The pipeline's files: file name -> frame (``index``: the territory index being built)."""
+    """The pipeline's files: file name -> frame (``index``: the territory index being built), computed whole;
+    the pipeline computes the same in parts, cached (indicators.radar.parts, tests/test_radar_parts.py)."""
     _, measured = backtest.run(table)
     signals = compute_all(table, index=index)
     return {SIGNALS_FILE: _typed(signals), BACKTEST_FILE: measured}
