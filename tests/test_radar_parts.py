@@ -142,3 +142,14 @@ def test_a_changed_value_reruns_only_the_parts_that_read_it(table, index):
     # the territory index (the communes' départements, for census changes): the commune parts
     moved = index.assign(departement=index["departement"].where(index["code"] != "38003", "73"))
     assert _rerun(keys, table, moved) == {"commune_census_unemployment_rate_15_64"}
+
+
+def test_among_is_isin_for_arrow_strings_and_indexes():
+    """codes.among: the écarts' filter of a level's territories, Series.isin's answer through a hash table."""
+    from indicators.core.codes import among
+
+    series = pd.Series(["59183", "59350", None, "2A004", "93066"], dtype="str")
+    wanted = {"59183", "2A004", "75056"}
+    assert among(series, wanted).tolist() == series.isin(wanted).tolist() == [True, False, False, True, False]
+    assert among(pd.Index(series), wanted).tolist() == [True, False, False, True, False]
+    assert not among(series, set()).any()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.core.codes import among
 from indicators.radar import peers, rules
 
 MAD_TO_SD = 1.4826
@@ -133,7 +134,7 @@ def raise_ecarts(
     """The écarts of ``codes`` (every indicator of ``rules.raising(only)`` the level has)."""
     entries = rules.raising(only)
     mine = latest(observed, level, entries)
-    mine = mine[mine["territory_code"].isin(set(codes))]
+    mine = mine[among(mine["territory_code"], set(codes))]
     wanted = set(zip(mine["indicator_id"], mine["year"], strict=True))
     own = observed[(observed["territory_level"] == level) & observed["indicator_id"].isin(list(entries))]
     pools = {  # (indicator, year) -> the level's values (level_pool, grouped once instead of one filter each)
@@ -207,7 +208,7 @@ def raise_census_changes(
         dep_rows = dep_rows[dep_rows["year"].isin([first, last])]
         dep_rows = dep_rows.pivot_table(index="territory_code", columns="year", values="value")
         dep_change = (dep_rows[last] - dep_rows[first]) if first in dep_rows and last in dep_rows else pd.Series()
-        value = change[change.index.isin(set(codes))]
+        value = change[among(change.index, set(codes))]
         if value.empty:
             continue
         indicator = entries[indicator_id]
