@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from ops import cluster
 from tests.benchmarks.run import Measure
 from tests.e2e.server import _free_port, streamlit_server
 
@@ -28,15 +28,13 @@ THROTTLE = {"offline": False, "latency": 20, "downloadThroughput": 20e6 / 8, "up
 
 @contextlib.contextmanager
 def bare_server():
+    """The bare page served with the app's own Streamlit flags (ops.cluster.replica_command: no file watcher,
+    no gc.collect after each run), so that the two servers differ by their pages only."""
     port = _free_port()
     script = ROOT / "tests" / "benchmarks" / "bare" / "bare_plotly.py"
-    args = ["--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), *args, "--browser.gatherUsageStats", "false"],
-        cwd=script.parent,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [str(script) if arg == str(ROOT / "app.py") else arg for arg in cluster.replica_command(port)]
+    assert str(script) in command
+    process = subprocess.Popen(command, cwd=script.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
