@@ -2,6 +2,11 @@
 
 On a wide screen an st.dataframe (sort, search, CSV download); on a phone the same rows as cards in a scrolling
 box (indicators/ui/phone.py's style): the grid's columns did not fit 390 px and it scrolled sideways.
+
+The cards are drawn on every screen (CSS hides them above 640 px), so they go through st.html (the HTML set once
+into the page) rather than st.markdown (parsed into React elements, one per cell): on the département map's first
+visit the markdown path was ~0,4 s of the browser's main thread for 101 hidden cards (issue 29). A link in st.html
+opens in the same tab, as the markdown's ``target='_self'`` did.
 """
 
 from __future__ import annotations
@@ -50,8 +55,8 @@ def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chose
                 "Profil": st.column_config.LinkColumn("Profil", display_text="Voir", width=56),
             },
         )
-    with st.container(key=f"ranked_cards_{name}"):
-        st.markdown(f"<div class='rs-ranked'>{cards(ranked, name)}</div>", unsafe_allow_html=True)
+    with st.container(key=f"ranked_cards_{name}"):  # st.html, not st.markdown: see the module's docstring
+        st.html(f"<div class='rs-ranked'>{cards(ranked, name)}</div>")
 
 
 def cards(ranked: pd.DataFrame, name: str) -> str:
@@ -59,7 +64,7 @@ def cards(ranked: pd.DataFrame, name: str) -> str:
     column by column (no row Series: iterrows over the Nord's 647 communes was 0,27 s of every rerun)."""
     shown = [c for c in ranked.columns if c not in ("Code", "Profil", name)]
     titles = [
-        f"<a href='{escape(link, quote=True)}' target='_self'>{escape(str(title))}</a>"
+        f"<a href='{escape(link, quote=True)}'>{escape(str(title))}</a>"
         for title, link in zip(ranked[name], ranked["Profil"], strict=True)
     ]
     columns = [[escape(str(value)) for value in ranked[c].tolist()] for c in shown]
