@@ -171,9 +171,9 @@ async def _send_gzipped(scope, send, path: str, body: bytes) -> None:
 # waits for the script, then for the bundle. Nearly every page of the app draws a plotly chart, so the page names
 # the bundle in a <link rel="modulepreload">: fetched while the browser boots and waits for the script, evaluated
 # only when React imports it (the same URL, one module). Measured on first visits of the département map
-# (/work/notes/issue-29-firstvisit.md): at 20 Mbit/s the bundle is in 1,6 s instead of 3,1 s; on loopback no
-# change beyond the noise. Evaluating it early as well (a module script importing it) held the page's boot
-# for ~2 s (its websocket opened at 3,3 s instead of 1,3 s): not done. ``RADAR_CHART_PRELOAD=0`` turns it off.
+# (loaded machine, medians of 5): at 20 Mbit/s the bundle is in at 1,6 s instead of 3,1 s; on loopback no change
+# beyond the noise. Evaluating it early as well (a module script importing it) held the page's boot for ~2 s
+# (its websocket opened at 3,3 s instead of 1,3 s): not done. ``RADAR_CHART_PRELOAD=0`` turns it off.
 PRELOAD = os.environ.get("RADAR_CHART_PRELOAD", "1") != "0"
 
 
