@@ -67,7 +67,7 @@ def _visit(browser, url: str, drawn: str, nth: int, throttle: dict | None) -> tu
         cdp.send("Network.enable")
         cdp.send("Network.emulateNetworkConditions", throttle)
     start = time.perf_counter()
-    page.goto(url)
+    page.goto(url, wait_until="commit")  # timed to the chart drawn; the load event is not waited for
     page.locator(drawn).nth(nth).wait_for(timeout=120_000)
     seconds = time.perf_counter() - start
     context.close()
@@ -83,7 +83,7 @@ def visits(repeat: int = REPEAT, throttle: dict | None = None) -> dict[str, list
     with streamlit_server() as app, bare_server() as bare, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         warm = browser.new_context().new_page()
-        warm.goto(app)  # a deep link on a fresh server skips st.navigation (Streamlit quirk): open / first
+        warm.goto(app, wait_until="commit")  # a deep link on a fresh server skips st.navigation: open / first
         warm.get_by_role("heading", name="Radar social").wait_for(timeout=120_000)
         _visit(browser, app + MAP, MAP_DRAWN, 90, None)  # warms the server's caches; not counted
         _visit(browser, bare, BARE_DRAWN, 0, None)
