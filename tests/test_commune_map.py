@@ -63,3 +63,21 @@ def test_nord_poverty_map_roubaix_tourcoing_maubeuge_dark_and_secret_communes_sa
     assert len(secret) > 400 and (frame.loc[sorted(secret), "value"].isna()).all()
     ranked = commune_map.ranked_table(frame.reset_index(), "59183")
     assert ranked.loc[ranked["Code"] == "59183", "Commune"].item() == "▶ Dunkerque"
+
+
+def test_phone_cards_travel_as_a_string_no_name_can_end_the_script():
+    """Issue 29: the ranked cards are put into the page by a script on a phone only; the HTML is a JSON string in
+    it with every ``<`` escaped, so a hostile name cannot close the script, and it decodes to the cards exactly."""
+    from indicators.ui import ranked
+
+    frame = pd.DataFrame(
+        {"Code": ["93", "59"], "Département": ["</script><img src=x onerror=alert(1)>", "Nord"], "Rang": ["1", "2"]}
+    )
+    frame["Profil"] = "/profil?dep=" + frame["Code"]
+    html = ranked.cards(frame, "Département")
+    assert "<img" not in html and "&lt;/script&gt;" in html
+    page = ranked.phone_only(html)
+    script = page.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert "<" not in script and page.count("</script>") == 1
+    encoded = script.split("html = ", 1)[1].split(";\n", 1)[0]
+    assert json.loads(encoded) == html

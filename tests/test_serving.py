@@ -128,3 +128,55 @@ def test_streamlit_bundles_are_sent_compressed_once_and_the_rest_as_before():
         ("/app/static/world_110m.json", {"accept-encoding": "gzip"}),  # the app's own files: Streamlit gzips them
     ):
         assert _asgi(middleware, *request)[0].get("x-by") == "streamlit", request
+
+
+def test_streamlit_page_names_the_chart_bundle_for_preloading_and_nothing_else_changes():
+    """Issue 29: the page (index.html, for any app path, plain or gzipped) gets one modulepreload of Streamlit's
+    plotly bundle, a file that exists, with a correct length; scripts, other types, errors and HEAD are unchanged."""
+    import gzip
+    from pathlib import Path
+
+    from streamlit import file_util
+    from streamlit.web.server.starlette.starlette_gzip_middleware import SelectiveGZipMiddleware
+
+    page = b"<html><head><title>Streamlit</title></head><body></body></html>"
+
+    def streamlit(kind: bytes, body: bytes, status: int = 200, chunks: int = 1):
+        async def app(scope, receive, send):
+            headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode()), (b"etag", b'"x"')]
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            size = len(body) // chunks + 1
+            parts = [body[i : i + size] for i in range(0, len(body), size)]
+            for n, part in enumerate(parts):
+                await send({"type": "http.response.body", "body": part, "more_body": n < len(parts) - 1})
+
+        return app
+
+    serving.compress_static_assets()
+    tag = serving.chart_preload_html()
+    bundle = tag.split(b'href="./')[1].split(b'"')[0].decode()
+    assert tag.startswith(b'<link rel="modulepreload" crossorigin') and bundle.startswith("static/js/PlotlyChart.")
+    assert (Path(file_util.get_static_dir()) / bundle).is_file()
+
+    headers, body = _asgi(SelectiveGZipMiddleware(streamlit(b"text/html; charset=utf-8", page, chunks=3)), "/carte", {})
+    assert body == page.replace(b"</head>", tag + b"</head>") and body.count(b"modulepreload") == 1
+    assert int(headers["content-length"]) == len(body) and "etag" not in headers
+    zipped = streamlit(b"text/html", gzip.compress(page))  # Streamlit's middleware compressed the page itself
+
+    async def gzipped(scope, receive, send):
+        async def with_encoding(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message["headers"], (b"content-encoding", b"gzip")]}
+            await send(message)
+
+        await zipped(scope, receive, with_encoding)
+
+    headers, body = _asgi(SelectiveGZipMiddleware(gzipped), "/", {"accept-encoding": "gzip"})
+    assert gzip.decompress(body) == page.replace(b"</head>", tag + b"</head>")
+    assert int(headers["content-length"]) == len(body)
+    for path, kind, sent, method, status in (
+        ("/static/js/x.js", b"application/javascript", page, "GET", 200),
+        ("/missing", b"text/html", page, "GET", 404),
+        ("/", b"text/html", page, "HEAD", 200),
+    ):
+        assert _asgi(SelectiveGZipMiddleware(streamlit(kind, sent, status)), path, {}, method)[1] == sent

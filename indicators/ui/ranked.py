@@ -2,10 +2,17 @@
 
 On a wide screen an st.dataframe (sort, search, CSV download); on a phone the same rows as cards in a scrolling
 box (indicators/ui/phone.py's style): the grid's columns did not fit 390 px and it scrolled sideways.
+
+The cards are put into the page by a small script only where the screen is a phone's (now, or later: a phone
+turned, a window narrowed). Drawn on every screen and hidden by CSS, they cost each first visit of the département
+map ~0,9 s of the browser's main thread through st.markdown (one React element per cell) and ~0,75 s through
+st.html (DOMPurify over 23 KB), on a loaded machine (issue 29); as a script's string they cost nothing above 640 px.
+A card's link opens in the same tab, as the markdown's ``target='_self'`` did.
 """
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 import pandas as pd
@@ -50,8 +57,24 @@ def ranked_dataframe(ranked: pd.DataFrame, profile_link: str, height: int, chose
                 "Profil": st.column_config.LinkColumn("Profil", display_text="Voir", width=56),
             },
         )
-    with st.container(key=f"ranked_cards_{name}"):
-        st.markdown(f"<div class='rs-ranked'>{cards(ranked, name)}</div>", unsafe_allow_html=True)
+    with st.container(key=f"ranked_cards_{name}"):  # filled on a phone only: see the module's docstring
+        st.html(phone_only(cards(ranked, name)), unsafe_allow_javascript=True)
+
+
+def phone_only(html: str) -> str:
+    """A scrolling box that a script fills with ``html`` when the screen is at most ``PHONE`` px wide, now or after
+    a resize; the HTML travels as a JSON string (``<`` escaped: no ``</script>`` can end the script early)."""
+    data = json.dumps(html).replace("<", "\\u003c")
+    return f"""<div class='rs-ranked'></div><script>(() => {{
+  const box = document.currentScript.previousElementSibling, html = {data};
+  const phone = window.matchMedia('(max-width:{PHONE}px)');
+  const fill = () => {{
+    if (!box.isConnected) return phone.removeEventListener('change', fill);
+    if (phone.matches && !box.childElementCount) box.innerHTML = html;
+  }};
+  fill();
+  phone.addEventListener('change', fill);
+}})();</script>"""
 
 
 def cards(ranked: pd.DataFrame, name: str) -> str:
@@ -59,7 +82,7 @@ def cards(ranked: pd.DataFrame, name: str) -> str:
     column by column (no row Series: iterrows over the Nord's 647 communes was 0,27 s of every rerun)."""
     shown = [c for c in ranked.columns if c not in ("Code", "Profil", name)]
     titles = [
-        f"<a href='{escape(link, quote=True)}' target='_self'>{escape(str(title))}</a>"
+        f"<a href='{escape(link, quote=True)}'>{escape(str(title))}</a>"
         for title, link in zip(ranked[name], ranked["Profil"], strict=True)
     ]
     columns = [[escape(str(value)) for value in ranked[c].tolist()] for c in shown]
