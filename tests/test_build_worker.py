@@ -85,3 +85,22 @@ def test_a_failure_in_the_caller_stops_the_worker(tmp_path):
 def test_only_one_worker():
     with pytest.raises(ValueError, match="workers"):
         background.Background([], None, None, workers=2)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_task_runs_its_own_steps_and_hands_back_their_log(tmp_path, workers):
+    """A Task (the build's backtests: the track records' and the radar backtest's steps) is not a step of the
+    cache: it runs its own steps, in the worker or here, and its log entries come back with its frames."""
+
+    def backtests(log):
+        (frame,) = build_steps.run(FIRST, tmp_path, tmp_path / "store", lambda: _pid_frame(5), log)
+        return {"paths": frame}, frame["value"].sum()
+
+    task = background.Task("backtests")
+    log: list = []
+    with background.Background([(task, backtests)], tmp_path, tmp_path / "store", workers=workers) as worker:
+        paths, total = worker.result(task, log)
+    assert paths["paths"]["value"].tolist() == [5, 6] and total == 11
+    assert (paths["paths"]["pid"].iloc[0] != os.getpid()) == bool(workers)
+    assert [name for name, *_ in log if not name.startswith("wait:")] == ["first"]
+    assert not list((tmp_path / "store" / build_steps.CACHE_FOLDER).glob("backtests*"))  # the Task itself: no entry

@@ -12,6 +12,7 @@ import pickle
 import queue
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,15 @@ from indicators.core.paths import ROOT
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+@dataclass(frozen=True)
+class Task:
+    """A job that is not one step of the cache: ``compute(log)`` runs its own steps (build_steps.run /
+    run_parts, e.g. the track records' three) and logs them; its frames are handed back like a step's."""
+
+    name: str
+
 
 # The jobs of the Background being started: set before its worker is forked, so the worker inherits the
 # callables (closures, lambdas) instead of receiving them pickled.
@@ -36,7 +46,7 @@ class Background:
 
     def __init__(
         self,
-        jobs: list[tuple[Step, Callable[[], tuple[pd.DataFrame, ...]]]],
+        jobs: list[tuple[Step | Task, Callable[..., tuple]]],
         raw_dir: Path,
         cache_dir: Path | None,
         workers: int = 1,
@@ -66,12 +76,12 @@ class Background:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def result(self, step: Step, log: list) -> tuple[pd.DataFrame, ...]:
+    def result(self, step: Step | Task, log: list) -> tuple[pd.DataFrame, ...]:
         """The step's frames (computed in the worker, or now when there is none); the wait is logged as
         « wait:<step> » (this process idle)."""
         if self._process is None:
             known, compute = self._jobs[step.name]
-            return run(known, *self._args, compute, log, self._root)
+            return _run(known, compute, *self._args, log, self._root)
         started = _clock()
         while step.name not in self._done:
             name, payload = self._next(step.name)
@@ -118,11 +128,15 @@ def _work(results) -> None:
     for step, compute, raw_dir, cache_dir, root in _JOBS:
         log: list = []
         try:
-            frames = run(step, raw_dir, cache_dir, compute, log, root)
+            frames = _run(step, compute, raw_dir, cache_dir, log, root)
         except BaseException as exc:  # noqa: BLE001 (handed to the caller, which raises it)
             results.put((step.name, pickle.dumps((None, log, _portable(exc)))))
             return
         results.put((step.name, pickle.dumps((frames, log, None))))
+
+
+def _run(step: Step | Task, compute: Callable, raw_dir: Path, cache_dir: Path | None, log: list, root: Path):
+    return compute(log) if isinstance(step, Task) else run(step, raw_dir, cache_dir, compute, log, root)
 
 
 def _portable(exc: BaseException) -> tuple:

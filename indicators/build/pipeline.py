@@ -179,6 +179,7 @@ AGE_TABLE_STEP = build_steps.Step(  # the population by sex and age, validated: 
 GEOMETRY_STEP = build_steps.Step(
     "geometry", ("france-geojson/departements-avec-outre-mer.geojson",), ("indicators.build.geo_build",)
 )
+BACKTESTS_TASK = background.Task("backtests")  # the track records' and the radar backtest's steps, in a worker
 # The projections, track records and radar read the table, not raw files: their steps are in table_steps.py,
 # keyed on the rows each reads.
 
@@ -280,6 +281,9 @@ def build_tables(
 
     with build_steps.timed("validate", log):
         table = validate_indicators(table)
+    # The projections read the table without communes: made before the commune rows are joined, while the
+    # worker process computes them (the build waited ~15 s for them here when the projections came after).
+    projected = table_steps.projected(table, age_sex, raw_dir, cache_dir, log)
     steps = steps or background.Background(raw_steps(raw_dir), raw_dir, cache_dir, workers=0)
     commune_rows, commune_notes = steps.result(COMMUNE_STEP, log)
     social_rows, social_notes = steps.result(COMMUNE_SOCIAL_STEP, log)
@@ -290,7 +294,7 @@ def build_tables(
     if only is not None:  # the communes of those départements
         inside = communes["territory_code"].str[:2].isin(only) | communes["territory_code"].str[:3].isin(only)
         communes = communes[inside & (communes["territory_level"] == "commune")]
-    full = pd.concat([table, table_steps.projected(table, age_sex, raw_dir, cache_dir, log), communes])
+    full = pd.concat([table, projected, communes])
     with build_steps.timed("validate_full", log):
         return validate_indicators(full.reset_index(drop=True)), age_sex
 
@@ -381,12 +385,21 @@ def run(
         territories, successors = steps.result(TERRITORY_STEP, log)
         from indicators.radar import stored as radar
 
-        signals, radar_backtest = table_steps.radar(indicators, territories, raw_dir, out_dir, log)
-        (admin,) = steps.result(ADMIN_UNITS_STEP, log)
-        (staff,) = steps.result(STAFF_STEP, log)
-        (geometry,) = build_steps.run(GEOMETRY_STEP, raw_dir, out_dir, lambda: (geo_build.build(raw_dir),), log)
-        geometry = geo_build.from_stored(geometry)  # the step's frame holds the shapes as WKB (read from Parquet)
-        track_records = table_steps.track_record(indicators, population, raw_dir, out_dir, log)  # the backtests
+        # The track records (the forecasts' backtests) and the radar's backtest read the table, not the radar's
+        # signals: a second worker forked now computes them while this process computes the signals (their
+        # steps cached and logged there as here).
+        def backtests(log):
+            return table_steps.track_record(indicators, population, raw_dir, out_dir, log), table_steps.radar_backtest(
+                indicators, raw_dir, out_dir, log
+            )
+
+        with background.Background([(BACKTESTS_TASK, backtests)], raw_dir, out_dir, workers=workers) as worker:
+            signals = table_steps.radar_signals(indicators, territories, raw_dir, out_dir, log)
+            (admin,) = steps.result(ADMIN_UNITS_STEP, log)
+            (staff,) = steps.result(STAFF_STEP, log)
+            (geometry,) = build_steps.run(GEOMETRY_STEP, raw_dir, out_dir, lambda: (geo_build.build(raw_dir),), log)
+            geometry = geo_build.from_stored(geometry)  # the step's frame holds the shapes as WKB (from Parquet)
+            track_records, radar_backtest = worker.result(BACKTESTS_TASK, log)
         (commune_files,) = steps.result(COMMUNE_GEO_STEP, log)
     with build_steps.timed("commune_geo_write", log):
         commune_geo.write(commune_files, out_dir)  # before the stamp: a failed build is rebuilt next time

@@ -211,6 +211,12 @@ def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_d
     """(signals, backtest) of indicators.radar.stored.build, in parts (indicators.radar.parts): the signals one
     part per (level, indicator), the backtest's raised signals one part per origin, each keyed on the rows it
     reads; the backtest's evaluation and threshold choice (pooled) keyed on what they read."""
+    measured = radar_backtest(table, raw_dir, cache_dir, log)
+    return radar_signals(table, territories, raw_dir, cache_dir, log), measured
+
+
+def radar_backtest(table: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list) -> pd.DataFrame:
+    """The radar's backtest table: raised signals one part per origin, then the evaluation (pooled)."""
     from indicators.radar import backtest, engine, parts, rules
 
     rows = rows_of(table, radar_ids())
@@ -232,5 +238,15 @@ def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_d
         log,
         reads=(*raised, later, count),
     )
+    return measured
+
+
+def radar_signals(
+    table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list
+) -> pd.DataFrame:
+    """Every territory's signals, one part per (level, indicator)."""
+    from indicators.radar import parts
+
+    rows = rows_of(table, radar_ids())
     signals = build_steps.run_parts(RADAR, parts.signal_parts(rows, territories), raw_dir, cache_dir, log)
-    return parts.signals_of(signals), measured
+    return parts.signals_of(signals)
