@@ -179,8 +179,7 @@ def rate_settings(need_id: str) -> tuple[trends.Setting, trends.BandSetting]:
 def rate_items(rate: pd.DataFrame, need_id: str) -> list:
     """rate: territory_code, year, rate (recipients per inhabitant). ((level, code, need id), rate in % by
     year, consecutive) of every département: the series ``trends`` projects and measures.
-    A département whose years already run one by one without a gap is made straight from its arrays (what
-    ``trends.consecutive`` returns for it, without its reindex and interpolation); the others go through it."""
+    Made from each département's arrays (``trends.consecutive_arrays``), not a frame per département."""
     codes, uniques = pd.factorize(rate["territory_code"], sort=True)  # groupby's order of the codes
     years = rate["year"].to_numpy()
     values = (rate["rate"] * 100).to_numpy(dtype=float)
@@ -191,12 +190,9 @@ def rate_items(rate: pd.DataFrame, need_id: str) -> list:
     for start, end in zip(starts, [*starts[1:], len(codes)], strict=True):
         if codes[start] < 0:  # a missing code: groupby leaves it out
             continue
-        code, ys, vs = uniques[codes[start]], years[start:end], values[start:end]
-        if (np.diff(ys) == 1).all() and not np.isnan(vs).any():
-            series = pd.Series(vs, index=pd.RangeIndex(int(ys[0]), int(ys[-1]) + 1, name="year"), name="rate")
-        else:
-            series = trends.consecutive(pd.Series(vs, index=pd.Index(ys, name="year"), name="rate"))
-        out.append((("departement", code, need_id), series))
+        ys, vs = trends.consecutive_arrays(years[start:end], values[start:end])
+        series = pd.Series(vs, index=pd.Index(ys, name="year"), name="rate")
+        out.append((("departement", uniques[codes[start]], need_id), series))
     return out
 
 

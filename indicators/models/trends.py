@@ -336,14 +336,7 @@ def store_rows(indicators=None, levels=LEVELS, store_dir: Path | None = None) ->
 def series(table: pd.DataFrame, indicators=None, levels=LEVELS):
     """((level, code, indicator_id), consecutive values by year) of every observed rate series (default:
     ``rate_ids()``), breaks spliced."""
-    indicators = rate_ids() if indicators is None else indicators
-    rows = table[
-        (table["variant"] == "observed")
-        & table["indicator_id"].isin([*indicators, *(c for b in breaks().values() for c in b[1:])])
-        & table["territory_level"].isin(levels)
-    ]
-    rows = splice_breaks(rows)
-    rows = rows[rows["indicator_id"].isin(indicators)]
+    rows = _spliced(table, rate_ids() if indicators is None else indicators, levels)
     for (level, code, indicator_id), group in rows.groupby(["territory_level", "territory_code", "indicator_id"]):
         yield (level, code, indicator_id), consecutive(group.set_index("year")["value"])
 
@@ -380,14 +373,7 @@ def series_arrays(table: pd.DataFrame, indicators=None, levels=LEVELS) -> list[t
     """``series`` as (key, years, values) arrays, in the same order with the same values, without a pandas
     Series per territory: a series whose observed years are already consecutive is taken as it is, and only
     one with a gap (or a duplicate year) goes through ``consecutive`` (interpolated the same way)."""
-    indicators = rate_ids() if indicators is None else indicators
-    rows = table[
-        (table["variant"] == "observed")
-        & table["indicator_id"].isin([*indicators, *(c for b in breaks().values() for c in b[1:])])
-        & table["territory_level"].isin(levels)
-    ]
-    rows = splice_breaks(rows)
-    rows = rows[rows["indicator_id"].isin(indicators)]
+    rows = _spliced(table, rate_ids() if indicators is None else indicators, levels)
     keys = ["territory_level", "territory_code", "indicator_id"]
     number = rows.groupby(keys).ngroup().to_numpy()  # groupby's own order of the groups; -1: a missing key
     years, values = rows["year"].to_numpy(dtype=float), rows["value"].to_numpy(dtype=float)
@@ -397,17 +383,32 @@ def series_arrays(table: pd.DataFrame, indicators=None, levels=LEVELS) -> list[t
     labels = [rows[k].to_numpy() for k in keys]
     out = []
     for group in np.split(order, bounds) if len(order) else []:
-        own_years, own_values = years[group], values[group]
-        known = ~np.isnan(own_values)
-        own_years, own_values = own_years[known], own_values[known]
         key = tuple(label[group[0]] for label in labels)
-        if len(own_years) and np.all(np.diff(own_years) == 1) and np.all(own_years == np.round(own_years)):
-            out.append((key, own_years.astype(int), own_values))
-            continue
-        positions = np.sort(group)  # the group's rows in the table's order, as groupby gives them
-        done = consecutive(pd.Series(values[positions], index=pd.Index(years[positions], name="year")))
-        out.append((key, done.index.to_numpy(dtype=int), done.to_numpy(dtype=float)))
+        out.append((key, *consecutive_arrays(years[group], values[group])))
     return out
+
+
+def consecutive_arrays(years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``consecutive`` of one series given as arrays sorted by year: (int years, float values). A series whose
+    known years already run one by one is taken as it is; only one with a gap (or a duplicate year) goes
+    through ``consecutive``, which interpolates it."""
+    known = ~np.isnan(values)
+    own_years, own_values = years[known], values[known]
+    if len(own_years) and np.all(np.diff(own_years) == 1) and np.all(own_years == np.round(own_years)):
+        return own_years.astype(int), own_values.astype(float)
+    done = consecutive(pd.Series(values, index=pd.Index(years, name="year")))
+    return done.index.to_numpy(dtype=int), done.to_numpy(dtype=float)
+
+
+def _spliced(table: pd.DataFrame, indicators, levels) -> pd.DataFrame:
+    """The observed rows of these rates at these levels, their series breaks spliced (``series`` reads them)."""
+    rows = table[
+        (table["variant"] == "observed")
+        & table["indicator_id"].isin(needed_indicators(indicators))
+        & table["territory_level"].isin(levels)
+    ]
+    rows = splice_breaks(rows)
+    return rows[rows["indicator_id"].isin(indicators)]
 
 
 def build(observed: pd.DataFrame, until: int = UNTIL, indicators=None) -> pd.DataFrame:
