@@ -1,6 +1,6 @@
-"""The radar step in parts (indicators.radar.parts, table_steps.radar): the parts put together are the whole
-computation (stored.build), and a changed value reruns only the parts that read it. Small constructed tables:
-30 départements and France 2005-2019 (unemployment, a similarity indicator, the RSA coverage with its
+"""The radar step in parts (indicators.radar.parts, table_steps.radar_signals / radar_backtest): the parts put
+together are the whole computation (stored.build), and a changed value reruns only the parts that read it. Small
+constructed tables: 30 départements and France 2005-2019 (unemployment, a similarity indicator, the RSA coverage with its
 series break, one need with its projection) and 60 communes."""
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ def index() -> pd.DataFrame:
 
 def _radar(table, index, cache, log=None):
     log = [] if log is None else log
-    signals, measured = table_steps.radar(table, index, cache, cache, log)
+    measured = table_steps.radar_backtest(table, cache, cache, log)
+    signals = table_steps.radar_signals(table, index, cache, cache, log)
     return signals, measured, {name: what for name, what, *_ in log}
 
 

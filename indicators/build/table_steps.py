@@ -207,16 +207,10 @@ def need_path_parts(needs: pd.DataFrame, population: pd.DataFrame, raw_dir: Path
     return parts
 
 
-def radar(table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list):
-    """(signals, backtest) of indicators.radar.stored.build, in parts (indicators.radar.parts): the signals one
-    part per (level, indicator), the backtest's raised signals one part per origin, each keyed on the rows it
-    reads; the backtest's evaluation and threshold choice (pooled) keyed on what they read."""
-    measured = radar_backtest(table, raw_dir, cache_dir, log)
-    return radar_signals(table, territories, raw_dir, cache_dir, log), measured
-
-
 def radar_backtest(table: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list) -> pd.DataFrame:
-    """The radar's backtest table: raised signals one part per origin, then the evaluation (pooled)."""
+    """The radar's backtest table (``stored.build``'s second frame), in parts (indicators.radar.parts): the raised
+    signals one part per origin, keyed on the rows up to it; the evaluation and threshold choice (pooled) keyed
+    on what they read. The pipeline computes it in its backtests' worker, beside ``radar_signals``."""
     from indicators.radar import backtest, engine, parts, rules
 
     rows = rows_of(table, radar_ids())
@@ -244,7 +238,8 @@ def radar_backtest(table: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, l
 def radar_signals(
     table: pd.DataFrame, territories: pd.DataFrame, raw_dir: Path, cache_dir: Path | None, log: list
 ) -> pd.DataFrame:
-    """Every territory's signals, one part per (level, indicator)."""
+    """Every territory's signals (``stored.build``'s first frame), one part per (level, indicator), each keyed on
+    the rows it reads (indicators.radar.parts)."""
     from indicators.radar import parts
 
     rows = rows_of(table, radar_ids())

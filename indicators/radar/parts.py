@@ -1,5 +1,6 @@
-"""The radar in parts, for the pipeline's step cache (indicators.build.table_steps.radar): part name ->
-(compute, the frames it reads), so that a changed value reruns only the parts that read it.
+"""The radar in parts, for the pipeline's step cache (indicators.build.table_steps.radar_signals and
+radar_backtest): part name -> (compute, the frames it reads), so that a changed value reruns only the parts
+that read it.
 
 - ``signal_parts``: one part per (level, indicator): the signals of that indicator at that level. A signal
   reads its own indicator's rows (the level's, France's, the départements'), the counts splicing its series
