@@ -1,7 +1,7 @@
 """The radar step in parts (indicators.radar.parts, table_steps.radar_signals / radar_backtest): the parts put
 together are the whole computation (stored.build), and a changed value reruns only the parts that read it. Small
-constructed tables: 30 départements and France 2005-2019 (unemployment, a similarity indicator, the RSA coverage with its
-series break, one need with its projection) and 60 communes."""
+constructed tables: 30 départements and France 2005-2019 (unemployment, a similarity indicator, the RSA coverage
+with its series break, one need with its projection) and 60 communes."""
 
 from __future__ import annotations
 
