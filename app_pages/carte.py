@@ -6,7 +6,7 @@ import streamlit as st
 from indicators.core import catalogue
 from indicators.core.formatting import plain
 from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
-from indicators.ui import cache, commune_map_view, empty_states, ranked
+from indicators.ui import cache, commune_map_view, empty_states, ranked, scripted
 from indicators.views import maps
 
 PROFILE_PAGE = "app_pages/profil.py"
@@ -72,11 +72,11 @@ st.query_params.update(
 if not cache.geometry_held():  # a store written without the map geometry: the ranking still holds
     st.info(f"Pas de fond de carte : la géométrie des départements manque à ces données. {empty_states.FULL_STORE}")
     st.markdown("**Classement** (rang 1 = situation la plus difficile)")
-    ranked.ranked_dataframe(cache.departement_ranking(indicator_id, year, gap), "/profil?dep=", height=420)
+    ranked.ranked_table(cache.departement_ranking(indicator_id, year, gap), "/profil?dep=", height=420)
     st.caption(f"{indicator.label} ({year}). Source : {indicator.citation}. Unité : {indicator.unit}.")
     st.stop()
 # Built once per choice and store version, then only sent (geometry by URL: figures carry locations and values).
-view = cache.departement_map(indicator_id, year, method, k, gap, cache.geojson_url(), cache.geojson_url(detail=True))
+view = cache.departement_map(indicator_id, year, method, k, gap, cache.geojson_url())
 if view.no_france_value:
     st.warning(f"Pas de valeur France pour cet indicateur en {year} : l'écart à la France est n.d.")
 source = f"Source : {indicator.citation}. Année : {year}. Unité : {indicator.unit}."
@@ -98,11 +98,22 @@ st.caption(
 table_col, zoom_col = st.columns([3, 2])
 with table_col:
     st.markdown("**Classement** (rang 1 = situation la plus difficile)")
-    ranked.ranked_dataframe(view.ranked, "/profil?dep=", height=420, chosen=params.get("dep"))
-with zoom_col:
-    st.markdown("**Paris et petite couronne**")
-    st.plotly_chart(view.zoom, key="zoom", config=PLOTLY_CONFIG)
-    st.caption("Mêmes classes et mêmes couleurs que la carte de France ; code et valeur de chaque département.")
+    ranked.ranked_table(
+        view.ranked,
+        "/profil?dep=",
+        height=420,
+        chosen=params.get("dep"),
+        file=view.file,
+        file_name=f"radar-social-classement-{indicator_id}-{year}.csv",
+    )
+if view.zoom:
+    with zoom_col:
+        st.markdown("**Paris et petite couronne**")
+        st.html(scripted.filled(view.zoom), unsafe_allow_javascript=True)
+        st.caption(
+            "Mêmes classes et mêmes couleurs que la carte de France ; code et valeur de chaque département, "
+            "nom et rang au survol ; un clic ouvre son profil."
+        )
 
 points = event.selection.points if event and event.selection else []
 if points:

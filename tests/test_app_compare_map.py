@@ -5,6 +5,7 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
+from tests.ranked_rows import ranked_rows
 
 
 def _page(path: str, **params) -> AppTest:
@@ -25,6 +26,21 @@ def test_map_page_draws_the_101_departements():
     assert legend[0] == "n.d." and len(legend) == 7 and spec["layout"]["legend"]["orientation"] == "h"
     assert at.query_params["method"] in ("jenks", ["jenks"]) and at.query_params["k"] in ("6", ["6"])
     assert "Insee, Filosofi 2020" in " ".join(c.value for c in at.caption)
+
+
+def test_map_page_ranks_the_departements_with_the_chosen_one_first():
+    """Issue 29: the ranked table is HTML (no st.dataframe grid); ?dep=93 puts Seine-Saint-Denis first, said with
+    its rank among the 98 ranked (as the map's hover says: « 2e sur 98 »); each name links to its profile; the CSV
+    is a button."""
+    at = _page("app_pages/carte.py", ind="poverty_rate", year="2020", dep="93")
+    ranking = ranked_rows(at)
+    assert len(ranking) == 101 and list(ranking.columns) == ["Département", "Rang", "Valeur", "link"]
+    assert ranking.iloc[0].tolist() == ["▶ Seine-Saint-Denis (93)", "2", "27,6\u00a0%", "/profil?dep=93"]
+    assert ranking.iloc[1].tolist() == ["La Réunion (974)", "1", "35,6\u00a0%", "/profil?dep=974"]
+    assert ranking.iloc[-1].tolist() == ["Mayotte (976)", "n.d.", "n.d.", "/profil?dep=976"]
+    assert "**▶ Seine-Saint-Denis** : rang 2 sur 98, 27,6\u00a0%." in [m.value for m in at.markdown]
+    assert not at.dataframe
+    assert [b.label for b in at.get("download_button")] == ["Télécharger le classement (CSV)"]
 
 
 def test_compare_page_shows_the_three_departements():

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests import fixture_store
 from tests.conftest import APP
+from tests.ranked_rows import ranked_rows
 
 FULL_STORE = "`make data` construit le magasin de données complet."
 
@@ -51,10 +52,11 @@ def test_map_without_geometry_keeps_the_default_indicator_and_ranks():
     assert at.selectbox[1].value == 2019  # the RSA figures of this store stop in 2019
     assert "Pas de fond de carte" in _infos(at) and FULL_STORE in _infos(at)
     assert not at.get("plotly_chart")
-    ranking = at.dataframe[0].value
+    ranking = ranked_rows(at)
     assert len(ranking) == 7  # every département of this store, the six with a value ranked, Ain n.d.
     first = ranking.iloc[0]
-    assert (first["Rang"], first["Code"], first["Valeur"]) == ("1", "93", "10,7\u00a0%")
+    assert (first["Rang"], first["Département"], first["Valeur"]) == ("1", "Seine-Saint-Denis (93)", "10,7\u00a0%")
+    assert first["link"] == "/profil?dep=93"
     assert ranking.iloc[6]["Valeur"] == "n.d."
     assert "(2019)" in at.caption[0].value and "Source : DREES" in at.caption[0].value
 

@@ -65,19 +65,25 @@ def test_nord_poverty_map_roubaix_tourcoing_maubeuge_dark_and_secret_communes_sa
     assert ranked.loc[ranked["Code"] == "59183", "Commune"].item() == "▶ Dunkerque"
 
 
-def test_phone_cards_travel_as_a_string_no_name_can_end_the_script():
-    """Issue 29: the ranked cards are put into the page by a script on a phone only; the HTML is a JSON string in
-    it with every ``<`` escaped, so a hostile name cannot close the script, and it decodes to the cards exactly."""
-    from indicators.ui import ranked
+def test_ranked_table_travels_as_a_string_no_name_can_end_the_script():
+    """Issue 29: the ranked table is written into its box by a script, its first rows at once and the others when
+    the browser is idle; each HTML is a JSON string in it with every ``<`` escaped, so a hostile name cannot close
+    the script, and it decodes to the table exactly."""
+    from indicators.ui import ranked, scripted
+    from tests.ranked_rows import table_html
 
     frame = pd.DataFrame(
-        {"Code": ["93", "59"], "Département": ["</script><img src=x onerror=alert(1)>", "Nord"], "Rang": ["1", "2"]}
+        {"Rang": ["1", "2"], "Département": ["</script><img src=x onerror=alert(1)>", "Nord"], "Code": ["93", "59"]}
     )
-    frame["Profil"] = "/profil?dep=" + frame["Code"]
-    html = ranked.cards(frame, "Département")
-    assert "<img" not in html and "&lt;/script&gt;" in html
-    page = ranked.phone_only(html)
+    html, later = ranked.rows_html(frame, frame["Département"], "/profil?dep=", first=1)
+    assert "<img" not in html and "&lt;/script&gt;" in html and "Nord" not in html
+    assert later == (
+        "<tr><td data-label='Département'><span><a href='/profil?dep=59'>Nord</a></span></td>"
+        "<td class='n' data-label='Rang'><span>2</span></td></tr>"
+    )
+    assert "<th class='n'>Rang</th>" in html and ">93<" not in html  # the code is in the link, not a column
+    page = scripted.filled(html, "rs-ranked", rows=later)
     script = page.split("<script>", 1)[1].rsplit("</script>", 1)[0]
     assert "<" not in script and page.count("</script>") == 1
-    encoded = script.split("html = ", 1)[1].split(";\n", 1)[0]
-    assert json.loads(encoded) == html
+    assert table_html(page) == html.replace("</tbody>", later + "</tbody>")
+    assert "requestIdleCallback" in script  # the rows after the first are appended when the browser is idle

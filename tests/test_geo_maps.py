@@ -1,12 +1,16 @@
 """Map geometry (pipeline product) and the map figure."""
 
+import re
+
 import shapely
-from shapely.geometry import box
+from shapely.geometry import Point, Polygon, box
 
 from indicators.build import geo_build
+from indicators.core import catalogue
+from indicators.core.exports import to_csv
 from indicators.storage import geo, store
 from indicators.storage.territories import DROM_CODES
-from indicators.views import maps
+from indicators.views import maps, zoom
 
 
 def test_geometry_has_the_101_departements_oriented_for_plotly():
@@ -54,6 +58,28 @@ def test_map_frame_ranks_and_missing(table):
     assert guadeloupe["value_text"] == "n.d." and guadeloupe["rank_text"] == "n.d."
 
 
+def test_ranking_file_holds_numbers_rounded_as_shown_and_missing_as_empty(table):
+    """The map's CSV (issue 29: the download that the ranked st.dataframe's toolbar gave): La Réunion first at
+    35,6 %, Seine-Saint-Denis second at 27,6 %, the three départements Filosofi does not cover last with empty
+    cells; the gap to France is n.d. in 2020 (no France value in these files)."""
+    frame = maps.map_frame(table, "poverty_rate", 2020, gap=True)
+    file = maps.ranking_file(frame, catalogue.get("poverty_rate"), 2020, "Département", gap=True)
+    assert len(file) == 101 and list(file["Code"].head(2)) == ["974", "93"]
+    second = file.iloc[1]
+    assert (second["Rang"], second["Département"], second["Valeur"], second["Valeur affichée"]) == (
+        2,
+        "Seine-Saint-Denis",
+        27.6,
+        "27,6\u00a0%",
+    )
+    assert list(file["Code"].tail(3)) == ["971", "973", "976"] and file["Rang"].tail(3).isna().all()
+    assert file["Écart à la France"].isna().all()
+    lines = to_csv(file).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Rang;Code;Département;Valeur;Valeur affichée;Unité;Année;Écart à la France"
+    assert lines[2] == "2;93;Seine-Saint-Denis;27,6;27,6\u00a0%;%;2020;"
+    assert lines[-1] == ";976;Mayotte;;n.d.;%;2020;"
+
+
 def test_choropleth_puts_missing_in_the_grey_class(table):
     frame = maps.map_frame(table, "poverty_rate", 2020)
     fig = maps.choropleth(frame, geo.to_geojson(store.load_geometry()), "poverty_rate", "jenks", 5)
@@ -90,3 +116,30 @@ def test_petite_couronne_has_finer_shapes_for_the_zoom():
     rings = shapely.get_exterior_ring(shapely.get_parts(detail["detail"].values))
     assert not shapely.is_ccw(rings).any()
     assert len(geo.to_geojson(frame, "detail")["features"]) == 4
+
+
+def test_paris_zoom_is_an_svg_of_the_four_finer_shapes_in_the_maps_colours(table):
+    """Issue 29: the zoom beside the map is SVG drawn by the server (views.zoom), not a second plotly chart: the
+    four départements' finer shapes in Lambert-93, each in its class's colour on the map, labelled with its code
+    and value inside its shape, its name and rank on hover, a link to its profile."""
+    shapes = zoom.shapes(store.load_geometry(), maps.PETITE_COURONNE)
+    assert list(shapes.paths) == ["75", "92", "93", "94"] and shapes.width == 360
+    assert 300 < shapes.height < 420  # the petite couronne is about as tall as wide
+    frame = maps.map_frame(table, "poverty_rate", 2020)
+    z, colours, _ = maps.classed(frame, catalogue.get("poverty_rate"), "quantiles", 5, False)
+    fills = dict(zip(frame["code"], [colours[int(v)] for v in z], strict=True))
+    figure = maps.choropleth(frame, "/shapes.json", "poverty_rate", "quantiles", 5)
+    drawn = figure.data[0]
+    for code in maps.PETITE_COURONNE:  # same colour as the map's own fill of the département
+        step = drawn.colorscale[2 * int(drawn.z[list(drawn.locations).index(code)])][1]
+        assert fills[code] == step, code
+    svg = zoom.svg(shapes, frame, fills, maps.MISSING_COLOUR)
+    assert svg.count("<path ") == 4 and svg.count("<a href='/profil?dep=") == 4
+    assert "<title>Seine-Saint-Denis (93)\n27,6\u00a0%\nRang : 2ᵉ sur 98</title>" in svg
+    assert "<tspan font-weight='700'>93</tspan><tspan x=" in svg and ">27,6\u00a0%</tspan>" in svg
+    for code, (x, y) in shapes.labels.items():  # each label inside its own shape, read back from the path
+        rings = [re.findall(r"([\d.]+),([\d.]+)", ring) for ring in shapes.paths[code].split("Z") if ring]
+        largest = max((Polygon([(float(a), float(b)) for a, b in ring]) for ring in rings), key=lambda p: p.area)
+        assert largest.contains(Point(x, y)), code
+    ile = zoom.svg(shapes, frame[frame["code"] != "92"], fills, maps.MISSING_COLOUR)
+    assert "<title>92 (92)\nn.d.\nRang : n.d.</title>" in ile  # a store without the 92: n.d., never a blank

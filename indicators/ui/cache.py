@@ -262,19 +262,19 @@ def geojson() -> dict:
     return geo.to_geojson(store.load_geometry())
 
 
-@st.cache_resource(show_spinner=False)
-def geojson_detail() -> dict:
-    """Finer shapes of Paris and the petite couronne, for the zoom beside the map."""
-    from indicators.storage import geo
+@st.cache_resource(show_spinner=False, max_entries=4)
+def zoom_shapes(token: str):
+    """The petite couronne's shapes for the map's zoom (views.zoom.shapes), once per built geometry (``token``)."""
+    from indicators.views import maps, zoom
 
-    return geo.to_geojson(store.load_geometry(), column="detail")
+    return zoom.shapes(store.load_geometry(), maps.PETITE_COURONNE)
 
 
-def geojson_url(detail: bool = False) -> str | dict:
+def geojson_url() -> str | dict:
     """The URL of the map geometry (département level) for plotly, cached per built geometry: figures
     carry locations and values only and the browser fetches the shapes once (then from its cache).
     The file is written by indicators.ui.serving.geometry_url (the dict itself if it cannot be written)."""
-    return _geojson_url(detail, _geometry_token())
+    return _geojson_url(_geometry_token())
 
 
 def geometry_held() -> bool:
@@ -301,11 +301,10 @@ def _geometry_hash(size: int, mtime_ns: int) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _geojson_url(detail: bool, token: str) -> str | dict:
+def _geojson_url(token: str) -> str | dict:
     from indicators.ui import serving
 
-    shapes = geojson_detail() if detail else geojson()
-    return serving.geometry_url(shapes, "departements-detail" if detail else "departements", token)
+    return serving.geometry_url(geojson(), "departements", token)
 
 
 def commune_geojson_url(level: str, code: str) -> str | dict:
@@ -577,12 +576,13 @@ def map_years(indicator_id: str) -> list[int]:
 
 
 @by_version(64)
-def departement_map(indicator_id: str, year: int, method: str, k: int, gap: bool, shapes: str | dict, detail):
-    """maps.MapView of one choice (figures frozen): built once, then only sent. ``shapes``, ``detail``: the
-    geometry URLs of geojson_url (part of the key: a rebuilt geometry gets a new URL)."""
+def departement_map(indicator_id: str, year: int, method: str, k: int, gap: bool, shapes: str | dict):
+    """maps.MapView of one choice (figures frozen): built once, then only sent. ``shapes``: the geometry's URL
+    (geojson_url: part of the key, a rebuilt geometry gets a new URL)."""
     from indicators.views import maps
 
-    return maps.map_view(indicator_rows(indicator_id), indicator_id, year, method, k, gap, shapes, detail)
+    zoom = zoom_shapes(_geometry_token())
+    return maps.map_view(indicator_rows(indicator_id), indicator_id, year, method, k, gap, shapes, zoom)
 
 
 @by_version(64)

@@ -97,4 +97,11 @@ def render(config: dict) -> None:
         )
     with table_col:
         st.markdown("**Classement des communes** (rang 1 = valeur la plus élevée, ou la plus difficile)")
-        ranked.ranked_dataframe(view.ranked, "/profil?com=", height=460, chosen=selected)
+        ranked.ranked_table(
+            view.ranked,
+            "/profil?com=",
+            height=460,
+            chosen=selected,
+            file=view.file,
+            file_name=f"radar-social-classement-communes-{code}-{indicator_id}-{year}.csv",
+        )

@@ -129,6 +129,7 @@ class CommuneMapView:
 
     figure: go.Figure
     ranked: pd.DataFrame  # ranked_table
+    file: pd.DataFrame | None  # maps.ranking_file (None without an indicator)
 
 
 def view(
@@ -144,4 +145,5 @@ def view(
 ) -> CommuneMapView:
     """The figure and the ranked table of these communes (see map_frame, figure, ranked_table)."""
     frame = map_frame(communes, values, indicator_id, year, secret)
-    return CommuneMapView(figure(frame, shapes, indicator_id, method, k, selected), ranked_table(frame, selected))
+    file = maps.ranking_file(frame, catalogue.get(indicator_id), year, "Commune") if indicator_id else None
+    return CommuneMapView(figure(frame, shapes, indicator_id, method, k, selected), ranked_table(frame, selected), file)

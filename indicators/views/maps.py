@@ -16,10 +16,12 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from indicators.core import catalogue
+from indicators.core.exports import rounded
 from indicators.core.formatting import MISSING, format_indicator, format_points, format_rank, format_value
 from indicators.models import ranking
 from indicators.models.classify import NO_CLASS, Classes, class_labels, classify, classify_around_zero
 from indicators.storage import geo, territories
+from indicators.views import zoom
 
 MISSING_COLOUR = "#d0d0d0"
 SEQUENTIAL = "YlGnBu"  # ColorBrewer, colour-blind safe
@@ -111,22 +113,11 @@ def _stepped_scale(colours: list[str]) -> list[list]:
     return scale
 
 
-def choropleth(
-    frame: pd.DataFrame,
-    geojson: dict | str,
-    indicator_id: str | catalogue.Indicator,
-    method: str = "quantiles",
-    k: int = 5,
-    gap: bool = False,
-    codes: tuple[str, ...] | None = None,
-    legend: bool = True,
-    height: int = 540,
-) -> go.Figure:
-    """The classed map of ``frame`` (from map_frame). ``codes`` restricts it to a zoom (e.g. Île-de-France).
-
-    ``geojson`` is the FeatureCollection or its URL (plotly.js fetches it once; only the features named in
-    ``locations`` are drawn, so a zoom needs no filtered copy)."""
-    indicator = indicator_id if isinstance(indicator_id, catalogue.Indicator) else catalogue.get(indicator_id)
+def classed(
+    frame: pd.DataFrame, indicator: catalogue.Indicator, method: str, k: int, gap: bool
+) -> tuple[pd.Series, list[str], list[str]]:
+    """The classes of ``frame``'s shown values: z (0 = n.d., 1..k), and the colours and legend labels of the
+    classes, n.d. first (so ``colours[z]`` is a row's fill)."""
     classes = (classify_around_zero if gap else classify)(frame["shown"], method, k)
     colours = [MISSING_COLOUR, *class_colours(classes, gap, indicator.polarity)]
     labels = [
@@ -137,25 +128,31 @@ def choropleth(
             else []
         ),
     ]
-    z = classes.bins.where(classes.bins != NO_CLASS, -1) + 1  # 0 = n.d., 1..k = classes
-    data = frame.assign(z=z)
-    if codes is not None:
-        data = data[data["code"].isin(codes)]
-        if isinstance(geojson, dict):
-            geojson = {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in codes]}
+    z = classes.bins.where(classes.bins != NO_CLASS, -1) + 1
+    return z, colours, labels
+
+
+def choropleth(
+    frame: pd.DataFrame,
+    geojson: dict | str,
+    indicator_id: str | catalogue.Indicator,
+    method: str = "quantiles",
+    k: int = 5,
+    gap: bool = False,
+    height: int = 540,
+) -> go.Figure:
+    """The classed map of ``frame`` (from map_frame), the DROM in their insets; ``geojson`` is the
+    FeatureCollection or its URL (plotly.js fetches it once)."""
+    indicator = indicator_id if isinstance(indicator_id, catalogue.Indicator) else catalogue.get(indicator_id)
+    z, colours, labels = classed(frame, indicator, method, k, gap)
     extra = "<br>Écart à la France : %{customdata[4]}" if gap else ""
-    custom = data[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
-    fig = go.Figure(classed_trace(data["code"], data["z"], geojson, colours, custom, extra))
-    if legend:
-        add_class_legend(fig, colours, labels, _legend_title(indicator, gap))
+    custom = frame[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
+    fig = go.Figure(classed_trace(frame["code"], z, geojson, colours, custom, extra))
+    add_class_legend(fig, colours, labels, _legend_title(indicator, gap))
     fig.update_geos(visible=False, projection_type="mercator", bgcolor="rgba(0,0,0,0)")
-    if codes is None:
-        _add_inset_frames(fig)
-        # Fixed extent (not fitbounds): leaves room for the inset names on the left.
-        fig.update_geos(lonaxis_range=list(MAP_LON_RANGE), lataxis_range=list(MAP_LAT_RANGE))
-    else:
-        fig.update_geos(fitbounds="locations")
-        _add_zoom_labels(fig, data, geojson)
+    _add_inset_frames(fig)
+    # Fixed extent (not fitbounds): leaves room for the inset names on the left.
+    fig.update_geos(lonaxis_range=list(MAP_LON_RANGE), lataxis_range=list(MAP_LAT_RANGE))
     return static_layout(fig, height)
 
 
@@ -233,23 +230,6 @@ def static_layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
-def _add_zoom_labels(fig: go.Figure, data: pd.DataFrame, geojson: dict | str) -> None:
-    """A zoom is too small for hovering on a phone: each département is labelled with its code and value."""
-    fig.add_trace(
-        go.Scattergeo(
-            geojson=geojson,
-            featureidkey="id",
-            locationmode="geojson-id",
-            locations=data["code"],
-            mode="text",
-            text=[f"<b>{c}</b><br>{v}" for c, v in zip(data["code"], data["value_text"], strict=True)],
-            textfont={"size": 11, "color": "#111", "shadow": "0 0 3px white, 0 0 3px white"},  # readable on dark fills
-            hoverinfo="skip",
-            showlegend=False,
-        )
-    )
-
-
 def _legend_title(indicator: catalogue.Indicator, gap: bool) -> str:
     unit = "points" if gap and indicator.unit == "%" else indicator.unit
     return f"{'Écart à la France' if gap else indicator.short_label}<br>({unit})"
@@ -303,13 +283,38 @@ def ranked_table(frame: pd.DataFrame, gap: bool = False) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def ranking_file(
+    frame: pd.DataFrame, indicator: catalogue.Indicator, year: int | None, name_column: str, gap: bool = False
+) -> pd.DataFrame:
+    """The ranked rows of ``frame`` (a map_frame) as a downloaded file holds them, in ranked_table's order: Rang
+    (empty when n.d.), Code, the name, Valeur rounded as displayed (empty when missing), the value as displayed
+    (« n.d. », « secret statistique »), Unité, Année; with ``gap``, the gap to France in the indicator's unit
+    (points for a percentage)."""
+    ordered = frame.sort_values(["rank", "code"], na_position="last")
+    out = pd.DataFrame(
+        {
+            "Rang": ordered["rank"].astype("Int64"),
+            "Code": ordered["code"],
+            name_column: ordered["name"],
+            "Valeur": [rounded(v, indicator.decimals) for v in ordered["value"]],
+            "Valeur affichée": ordered["value_text"],
+            "Unité": indicator.unit,
+            "Année": year,
+        }
+    )
+    if gap:
+        out["Écart à la France"] = [rounded(v, indicator.decimals) for v in ordered["shown"]]
+    return out.reset_index(drop=True)
+
+
 @dataclass(frozen=True)
 class MapView:
     """What the map page draws for one choice of indicator, year, classes and palette."""
 
     figure: go.Figure  # France with the DROM insets and the class legend
-    zoom: go.Figure  # Paris and the petite couronne, same classes, labelled
+    zoom: str | None  # Paris and the petite couronne as SVG (views.zoom), same classes, labelled; None: no shapes
     ranked: pd.DataFrame  # ranked_table
+    file: pd.DataFrame  # ranking_file: the ranked rows as a CSV holds them
     no_france_value: bool  # the gap to France was asked for and France has no value that year
 
 
@@ -321,16 +326,22 @@ def map_view(
     k: int,
     gap: bool,
     geojson: dict | str,
-    geojson_detail: dict | str,
+    zoom_shapes: zoom.ZoomShapes | None,
 ) -> MapView:
-    """The map page's figures and table from ``table`` (the indicator's rows, every level)."""
+    """The map page's figures and table from ``table`` (the indicator's rows, every level); ``zoom_shapes``: the
+    petite couronne's shapes (zoom.shapes of PETITE_COURONNE)."""
     frame = map_frame(table, indicator_id, year, gap)
+    indicator = catalogue.get(indicator_id)
+    zoom_svg = None
+    if zoom_shapes is not None:
+        z, colours, _ = classed(frame, indicator, method, k, gap)
+        fills = dict(zip(frame["code"], [colours[int(v)] for v in z], strict=True))
+        zoom_svg = zoom.svg(zoom_shapes, frame, fills, MISSING_COLOUR)
     return MapView(
-        figure=choropleth(frame, geojson, indicator_id, method, k, gap, height=620),
-        zoom=choropleth(
-            frame, geojson_detail, indicator_id, method, k, gap, codes=PETITE_COURONNE, legend=False, height=360
-        ),
+        figure=choropleth(frame, geojson, indicator, method, k, gap, height=620),
+        zoom=zoom_svg,
         ranked=ranked_table(frame, gap),
+        file=ranking_file(frame, indicator, year, "Département", gap),
         no_france_value=bool(gap and frame["shown"].isna().all()),
     )
 

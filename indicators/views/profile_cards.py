@@ -113,7 +113,15 @@ def stacked_table(header: list[str], body: list[list[str]], text_columns: int = 
     HTML already (escaped by the caller); headers are always plain text."""
     aligned = [" class='n'" if i >= text_columns else "" for i in range(len(header))]
     head = "".join(f"<th{a}>{escape(h)}</th>" for h, a in zip(header, aligned, strict=True))
-    rows = "".join(
+    rows = stacked_rows(header, body, text_columns, raw)
+    table = f"<table class='rs-table rs-stack'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<div class='rs-wrap'>{table}</div>"
+
+
+def stacked_rows(header: list[str], body: list[list[str]], text_columns: int = 1, raw: bool = False) -> str:
+    """The body rows of a stacked_table (``<tr>`` elements), e.g. to append to one."""
+    aligned = [" class='n'" if i >= text_columns else "" for i in range(len(header))]
+    return "".join(
         "<tr>"
         + "".join(
             f"<td{a} data-label='{escape(h, quote=True)}'><span>{c if raw else escape(c)}</span></td>"
@@ -122,8 +130,6 @@ def stacked_table(header: list[str], body: list[list[str]], text_columns: int = 
         + "</tr>"
         for row in body
     )
-    table = f"<table class='rs-table rs-stack'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-    return f"<div class='rs-wrap'>{table}</div>"
 
 
 def similar_table(prof: Profile) -> str:

@@ -50,6 +50,13 @@ def test_commune_map_of_the_nord(page, app_url):
     assert paths.count() == 648  # 647 communes and the outline of Dunkerque
     legend = chart.inner_text()
     assert "n.d." in legend and "Communes : Nord (59)" in page.inner_text("body")
+    # the ranked table: its first rows at once, the others appended when the browser is idle (issue 29); all 647,
+    # Dunkerque first, then in rank order; the page's find-in-page reaches a commune far down the list
+    rows = page.locator(".rs-ranked tbody tr")
+    page.wait_for_function("() => document.querySelectorAll('.rs-ranked tbody tr').length === 647")
+    assert rows.first.locator("td").first.inner_text() == "▶ Dunkerque"
+    assert rows.nth(1).locator("td").nth(1).inner_text() == "1"
+    assert page.locator(".rs-ranked").get_by_text("Zuytpeene", exact=True).count() == 1
 
 
 def test_commune_map_of_an_epci(page, app_url):

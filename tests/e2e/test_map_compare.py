@@ -1,5 +1,7 @@
 """The map page draws the 101 départements in Chromium; the compare page shows the 38/44/93 table."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -22,13 +24,26 @@ def test_map_draws_101_departements(page, app_url):
     # the map has the page's width (it shared it with the table: France was drawn ~250 px wide)
     main = page.locator("[data-testid=stMainBlockContainer]").bounding_box()
     assert chart.bounding_box()["width"] > 0.95 * main["width"] - 120
-    # the Paris zoom labels each département with its code and value (same classes as the map)
-    zoom = page.locator("[data-testid=stPlotlyChart]").nth(1)
+    # the Paris zoom (SVG, issue 29) labels each département with its code and value (same classes as the map)
+    zoom = page.locator("svg.rs-zoom")
     zoom.scroll_into_view_if_needed()
-    zoom.get_by_text("27,6\u00a0%").wait_for()
-    labels = zoom.locator(".scattergeo text").evaluate_all("els => els.map(e => e.textContent)")
-    assert sorted(label[:2] for label in labels) == ["75", "92", "93", "94"]
+    zoom.get_by_text("27,6\u00a0%", exact=True).wait_for()
+    labels = zoom.locator("text").evaluate_all("els => els.map(e => e.textContent)")
+    assert sorted(labels) == ["7515,4\u00a0%", "9211,9\u00a0%", "9327,6\u00a0%", "9416,6\u00a0%"]
+    assert zoom.locator("title").first.text_content().startswith("Paris (75)\n15,4\u00a0%\nRang : ")
+    fills = zoom.locator("path").evaluate_all("els => els.map(e => e.getAttribute('fill'))")
+    main = chart.locator("path.choroplethlocation").evaluate_all("els => els.map(e => getComputedStyle(e).fill)")
+    assert len(fills) == 4 and set(fills) <= set(main)
     screenshot(page, "carte-zoom-paris")
+    # the ranked table's CSV holds the figures as numbers (the grid's toolbar download before issue 29)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Télécharger le classement (CSV)").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert download.value.suggested_filename == "radar-social-classement-poverty_rate-2020.csv"
+    assert lines[2] == "2;93;Seine-Saint-Denis;27,6;27,6\u00a0%;%;2020" and len(lines) == 102
+    # a département of the zoom opens its profile
+    zoom.locator("a[href='/profil?dep=93'] path").click()
+    page.get_by_role("heading", name="Seine-Saint-Denis").first.wait_for()
 
 
 def test_compare_page_shows_the_table(page, app_url):
