@@ -140,11 +140,13 @@ def choropleth(
     k: int = 5,
     gap: bool = False,
     height: int = 540,
+    classes: tuple[pd.Series, list[str], list[str]] | None = None,
 ) -> go.Figure:
     """The classed map of ``frame`` (from map_frame), the DROM in their insets; ``geojson`` is the
-    FeatureCollection or its URL (plotly.js fetches it once)."""
+    FeatureCollection or its URL (plotly.js fetches it once); ``classes``: classed's result, when the caller
+    has it already."""
     indicator = indicator_id if isinstance(indicator_id, catalogue.Indicator) else catalogue.get(indicator_id)
-    z, colours, labels = classed(frame, indicator, method, k, gap)
+    z, colours, labels = classes or classed(frame, indicator, method, k, gap)
     extra = "<br>Écart à la France : %{customdata[4]}" if gap else ""
     custom = frame[["name", "value_text", "year", "rank_text"] + (["gap_text"] if gap else [])]
     fig = go.Figure(classed_trace(frame["code"], z, geojson, colours, custom, extra))
@@ -332,13 +334,14 @@ def map_view(
     petite couronne's shapes (zoom.shapes of PETITE_COURONNE)."""
     frame = map_frame(table, indicator_id, year, gap)
     indicator = catalogue.get(indicator_id)
+    classes = classed(frame, indicator, method, k, gap)  # one classification for the map and its zoom
     zoom_svg = None
     if zoom_shapes is not None:
-        z, colours, _ = classed(frame, indicator, method, k, gap)
+        z, colours, _ = classes
         fills = dict(zip(frame["code"], [colours[int(v)] for v in z], strict=True))
         zoom_svg = zoom.svg(zoom_shapes, frame, fills, MISSING_COLOUR)
     return MapView(
-        figure=choropleth(frame, geojson, indicator, method, k, gap, height=620),
+        figure=choropleth(frame, geojson, indicator, method, k, gap, height=620, classes=classes),
         zoom=zoom_svg,
         ranked=ranked_table(frame, gap),
         file=ranking_file(frame, indicator, year, "Département", gap),
