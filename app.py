@@ -5,13 +5,13 @@ import streamlit as st
 from indicators.core.errors import STORE_FAULTS, said_to_visitors
 from indicators.core.paths import ROOT
 from indicators.storage import versions
-from indicators.ui import cache, phone, streamlit_fr, versioned
+from indicators.ui import cache, phone, streamlit_fr, versioned, warmup
 
 # The page icon is our own file, served by the app: a Material icon name (":material/radar:") makes the
 # browser fetch it from a third-party font server on every page. The pages' own icons come with Streamlit.
 st.set_page_config(page_title="Radar social", page_icon=str(ROOT / "static" / "favicon.png"), layout="wide")
 cache.server_tuned()  # once per process: no Nagle wait, no cache clearing from a browser (indicators/ui/serving.py)
-versioned.pin()  # the store version, read once for this run: the key of every cache (indicators/ui/versioned.py)
+version = versioned.pin()  # the store version, read once for this run: the key of every cache (ui/versioned.py)
 
 pages = [
     st.Page("app_pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
@@ -47,3 +47,5 @@ try:
     st.navigation(pages).run()
 except STORE_FAULTS as fault:  # a damaged or missing store (docs/store-faults.md): French, no path, no traceback
     st.error(said_to_visitors(fault), icon=":material/error:")
+finally:  # after the page (st.stop and st.switch_page end it by an exception): the warm-up does not slow it down
+    warmup.start(version)  # a version new to this process: the map's default view, in the background (ui/warmup.py)

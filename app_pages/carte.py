@@ -5,7 +5,7 @@ import streamlit as st
 
 from indicators.core import catalogue
 from indicators.core.formatting import plain
-from indicators.models.classify import MAX_CLASSES, METHODS, MIN_CLASSES
+from indicators.models.classify import DEFAULT_CLASSES, MAX_CLASSES, METHODS, MIN_CLASSES
 from indicators.ui import cache, commune_map_view, empty_states, ranked, scripted
 from indicators.views import maps
 
@@ -62,7 +62,7 @@ k = left2.slider(
     "Nombre de classes",
     MIN_CLASSES,
     MAX_CLASSES,
-    int(k_param) if k_param and k_param.isdigit() and MIN_CLASSES <= int(k_param) <= MAX_CLASSES else 5,
+    int(k_param) if k_param and k_param.isdigit() and MIN_CLASSES <= int(k_param) <= MAX_CLASSES else DEFAULT_CLASSES,
 )
 gap = right2.toggle("Écart à la France (palette divergente)", value=params.get("gap") == "1")
 st.query_params.update(

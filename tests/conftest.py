@@ -20,6 +20,9 @@ from indicators.core import paths
 from indicators.storage import store
 from tests import fixture_store
 
+# No background warm-up of the map's caches (indicators/ui/warmup.py) in tests and the servers they start: each test
+# points the caches at its own store; tests/test_app_warmup.py turns it on for itself.
+os.environ.setdefault("RADAR_WARMUP", "0")
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 REAL_STORE = paths.processed_dir()  # where `make data` wrote the store (RADAR_DATA_DIR at start, if set)

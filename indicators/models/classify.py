@@ -19,6 +19,7 @@ METHODS = {
     "jenks": "Seuils naturels (Jenks)",
 }
 MIN_CLASSES, MAX_CLASSES = 4, 7
+DEFAULT_CLASSES = 5  # the map pages' default number of classes
 NO_CLASS = -1
 
 
@@ -44,7 +45,7 @@ def _check(method: str, k: int) -> None:
         raise ValueError(f"k must be between {MIN_CLASSES} and {MAX_CLASSES}")
 
 
-def classify(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classes:
+def classify(values: pd.Series, method: str = "quantiles", k: int = DEFAULT_CLASSES) -> Classes:
     """Classes of the non-missing values; fewer than k when the data has fewer distinct values."""
     _check(method, k)
     return _classes(values, method, k)
@@ -74,7 +75,7 @@ def _classes(values: pd.Series, method: str, k: int) -> Classes:
     return Classes(float(y.min()), tuple(float(b) for b in result.bins), bins)
 
 
-def classify_around_zero(values: pd.Series, method: str = "quantiles", k: int = 5) -> Classes:
+def classify_around_zero(values: pd.Series, method: str = "quantiles", k: int = DEFAULT_CLASSES) -> Classes:
     """Classes of gaps to a reference (e.g. to France) with 0 always a class limit: the values below and
     above are classed apart, each side getting classes in proportion to its count (at least 2 when it has
     2 distinct values), so no class straddles the reference.
